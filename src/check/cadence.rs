@@ -1,0 +1,178 @@
+//! Rules about focus and rhythm: `too-many-objectives`, `due-outside-period`,
+//! `stale-key-result`.
+
+use super::Context;
+use crate::diagnostic::{Diagnostic, Rule};
+use crate::model::{Measure, Owner};
+use std::collections::BTreeMap;
+
+fn owner_name(cx: &Context, owner: Owner) -> String {
+    match owner {
+        Owner::Company => format!("the company ({})", cx.org.config.company),
+        Owner::Team(i) => format!("team `{}`", cx.org.teams[i].id.value),
+        Owner::Person(i) => format!("`{}`", cx.org.people[i].id.value),
+        Owner::Unknown => "the owner".to_string(),
+    }
+}
+
+pub fn too_many_objectives(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let max = cx.org.config.checks.max_objectives;
+    let mut by_owner: BTreeMap<(String, &str), Vec<usize>> = BTreeMap::new();
+    for (i, o) in cx.org.objectives.iter().enumerate() {
+        if o.owner != Owner::Unknown {
+            by_owner
+                .entry((owner_name(cx, o.owner), &o.period.value))
+                .or_default()
+                .push(i);
+        }
+    }
+    for ((owner, period), objectives) in by_owner {
+        if objectives.len() <= max {
+            continue;
+        }
+        // Once per owner and period, at the first objective over the limit (files are in path order).
+        let o = &cx.org.objectives[objectives[max]];
+        out.push(
+            Diagnostic::new(
+                Rule::TooManyObjectives,
+                o.file,
+                Some(o.title.span.clone()),
+                format!(
+                    "{owner} has {} objectives in {period}; more than {max} dilute focus",
+                    objectives.len()
+                ),
+            )
+            .with_help("pick the few that matter most this period and drop or postpone the rest"),
+        );
+    }
+}
+
+pub fn due_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for o in &cx.org.objectives {
+        let Some(period) = cx.org.period(&o.period.value) else {
+            continue;
+        };
+        for kr in &o.key_results {
+            if let Some(due) = &kr.due
+                && !period.contains_date(due.value)
+            {
+                out.push(
+                    Diagnostic::new(
+                        Rule::DueOutsidePeriod,
+                        o.file,
+                        Some(due.span.clone()),
+                        format!(
+                            "key result `{}` is due {}, outside {} ({} to {})",
+                            kr.id.value, due.value, period.name, period.start, period.end
+                        ),
+                    )
+                    .with_help("move the date into the period, or the key result into the period it belongs to"),
+                );
+            }
+        }
+    }
+}
+
+pub fn stale_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let limit = cx.org.config.checks.stale_after_days;
+    for (o, scores) in cx.org.objectives.iter().zip(&cx.scores.objectives) {
+        let Some(period) = cx.org.period(&o.period.value) else {
+            continue;
+        };
+        if !period.contains_date(cx.as_of) {
+            continue;
+        }
+        for (kr, score) in o.key_results.iter().zip(&scores.key_results) {
+            let finished = match &kr.measure {
+                Measure::Milestone { done } => done.value,
+                _ => score.score.is_some_and(|s| s >= 1.0),
+            };
+            if finished {
+                continue;
+            }
+            let (since, span, what) = match kr.latest_checkin() {
+                Some(c) => (c.date.value, c.date.span.clone(), "the last check-in was"),
+                None => (
+                    period.start,
+                    kr.title.span.clone(),
+                    "no check-in since the period began",
+                ),
+            };
+            let days = (cx.as_of - since).num_days();
+            if days > limit {
+                out.push(
+                    Diagnostic::new(
+                        Rule::StaleKeyResult,
+                        o.file,
+                        Some(span),
+                        format!("key result `{}` is stale: {what} {days} days ago, on {since}", kr.id.value),
+                    )
+                    .with_help(format!(
+                        "add a `[[key_results.checkins]]` with today's value (every {limit} days at most)"
+                    )),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::*;
+
+    #[test]
+    fn too_many_objectives_reported_once_at_the_first_over_the_limit() {
+        let mut owned = vec![company("grow")];
+        for i in 1..=7 {
+            owned.push(team_objective(&format!("o{i}"), "grow", ""));
+        }
+        assert_eq!(
+            of_rule("too-many-objectives", &files(&owned)),
+            [at("okrs/2026-Q1/sales/o6.md", 2)]
+        );
+    }
+
+    #[test]
+    fn due_dates_outside_the_period() {
+        let owned = [
+            company("grow"),
+            (
+                "okrs/2026-Q1/sales/sell.md".to_string(),
+                "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\n\
+                 [[key_results]]\ntitle = \"A\"\ntarget = 1\ndue = 2026-04-01\n\
+                 [[key_results.checkins]]\ndate = 2026-02-10\nvalue = 0.5\n\
+                 [[key_results]]\ntitle = \"B\"\ntarget = 1\ndue = 2026-03-31\n\
+                 [[key_results.checkins]]\ndate = 2026-02-10\nvalue = 0.5\n+++\n"
+                    .to_string(),
+            ),
+        ];
+        assert_eq!(
+            of_rule("due-outside-period", &files(&owned)),
+            [at("okrs/2026-Q1/sales/sell.md", 9)]
+        );
+    }
+
+    #[test]
+    fn stale_when_the_last_check_in_is_old_or_missing() {
+        // As of 2026-02-15: a check-in on 2026-01-20 is 26 days old; none at all is 45 days.
+        let owned = [
+            company("grow"),
+            (
+                "okrs/2026-Q1/sales/sell.md".to_string(),
+                "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\n\
+                 [[key_results]]\ntitle = \"A\"\ntarget = 10\n\
+                 [[key_results.checkins]]\ndate = 2026-01-20\nvalue = 5\n\
+                 [[key_results]]\ntitle = \"B\"\ntarget = 10\n\
+                 [[key_results]]\ntitle = \"C\"\ntarget = 10\ncurrent = 10\n+++\n"
+                    .to_string(),
+            ),
+        ];
+        assert_eq!(
+            of_rule("stale-key-result", &files(&owned)),
+            [
+                at("okrs/2026-Q1/sales/sell.md", 10),
+                at("okrs/2026-Q1/sales/sell.md", 13)
+            ]
+        );
+    }
+}

@@ -1,0 +1,304 @@
+//! Rules about whether key results measure anything: `missing-key-results`,
+//! `missing-target`, `empty-range`, `invalid-value`, `binary-key-result`,
+//! `activity-key-result`, `key-result-count`.
+
+use super::Context;
+use crate::diagnostic::{Diagnostic, Rule, did_you_mean};
+use crate::model::{InitiativeStatus, Measure, Spanned};
+use crate::source::FileId;
+
+pub fn missing_key_results(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for o in cx
+        .org
+        .objectives
+        .iter()
+        .filter(|o| o.key_results.is_empty())
+    {
+        out.push(
+            Diagnostic::new(
+                Rule::MissingKeyResults,
+                o.file,
+                Some(o.title.span.clone()),
+                "this objective has no key results, so nothing measures it",
+            )
+            .with_help(
+                "add two to five `[[key_results]]`, each with a `title`, `start` and `target`",
+            ),
+        );
+    }
+}
+
+pub fn missing_target(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for o in &cx.org.objectives {
+        for kr in &o.key_results {
+            if let Measure::Missing { .. } = kr.measure {
+                out.push(
+                    Diagnostic::new(
+                        Rule::MissingTarget,
+                        o.file,
+                        Some(kr.title.span.clone()),
+                        format!("key result `{}` has no `target`", kr.id.value),
+                    )
+                    .with_help("add `target = <number>` (and `start` if it is not 0), or `done = false` for a milestone"),
+                );
+            }
+        }
+    }
+}
+
+pub fn empty_range(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for o in &cx.org.objectives {
+        for kr in &o.key_results {
+            if let Measure::Metric { start, target } = &kr.measure
+                && start.value == target.value
+            {
+                out.push(
+                    Diagnostic::new(
+                        Rule::EmptyRange,
+                        o.file,
+                        Some(target.span.clone()),
+                        format!(
+                            "key result `{}` starts where it ends ({}), so its progress cannot be measured",
+                            kr.id.value, target.value
+                        ),
+                    )
+                    .with_help("set `start` to the value before the period and `target` to where it should get"),
+                );
+            }
+        }
+    }
+}
+
+fn fraction(file: FileId, value: &Option<Spanned<f64>>, what: &str, out: &mut Vec<Diagnostic>) {
+    if let Some(v) = value
+        && !(0.0..=1.0).contains(&v.value)
+    {
+        out.push(
+            Diagnostic::new(
+                Rule::InvalidValue,
+                file,
+                Some(v.span.clone()),
+                format!("{what} must be between 0 and 1, not {}", v.value),
+            )
+            .with_help("write confidence as a probability: 0.7 means 70% sure"),
+        );
+    }
+}
+
+pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for o in &cx.org.objectives {
+        for kr in &o.key_results {
+            fraction(o.file, &kr.confidence, "`confidence`", out);
+            for checkin in &kr.checkins {
+                fraction(
+                    o.file,
+                    &checkin.confidence,
+                    "a check-in's `confidence`",
+                    out,
+                );
+            }
+            if let Some(w) = &kr.weight
+                && w.value <= 0.0
+            {
+                out.push(
+                    Diagnostic::new(Rule::InvalidValue, o.file, Some(w.span.clone()), format!("`weight` must be above 0, not {}", w.value))
+                        .with_help("weights are relative: 2 counts twice as much as 1; remove a key result that should not count"),
+                );
+            }
+        }
+        for initiative in &o.initiatives {
+            if let Some(status) = &initiative.status
+                && InitiativeStatus::from_name(&status.value).is_none()
+            {
+                let help =
+                    match did_you_mean(&status.value, InitiativeStatus::NAMES.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("use one of: {}", InitiativeStatus::NAMES.join(", ")),
+                    };
+                out.push(
+                    Diagnostic::new(
+                        Rule::InvalidValue,
+                        o.file,
+                        Some(status.span.clone()),
+                        format!("unknown initiative status `{}`", status.value),
+                    )
+                    .with_help(help),
+                );
+            }
+            if let Some(kr) = &initiative.key_result
+                && !o.key_results.iter().any(|k| k.id.value == kr.value)
+            {
+                let d = Diagnostic::new(
+                    Rule::InvalidValue,
+                    o.file,
+                    Some(kr.span.clone()),
+                    format!("this objective has no key result `{}`", kr.value),
+                );
+                out.push(d.with_suggestion(did_you_mean(
+                    &kr.value,
+                    o.key_results.iter().map(|k| k.id.value.as_str()),
+                )));
+            }
+        }
+    }
+}
+
+pub fn binary_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for o in &cx.org.objectives {
+        for kr in &o.key_results {
+            if let Measure::Milestone { done } = &kr.measure {
+                out.push(
+                    Diagnostic::new(
+                        Rule::BinaryKeyResult,
+                        o.file,
+                        Some(done.span.clone()),
+                        format!("key result `{}` is a done/not-done milestone, not a measure of progress", kr.id.value),
+                    )
+                    .with_help("measure the outcome the milestone is for, with a `start` and a `target`"),
+                );
+            }
+        }
+    }
+}
+
+/// The activity verb a title starts with, matched as whole words.
+pub fn activity_verb<'a>(title: &str, verbs: &'a [String]) -> Option<&'a str> {
+    let title = title.trim_start().to_lowercase();
+    verbs.iter().map(String::as_str).find(|verb| {
+        title
+            .strip_prefix(verb)
+            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
+    })
+}
+
+pub fn activity_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let verbs = &cx.org.config.checks.activity_verbs;
+    for o in &cx.org.objectives {
+        for kr in &o.key_results {
+            if let Some(verb) = activity_verb(&kr.title.value, verbs) {
+                out.push(
+                    Diagnostic::new(
+                        Rule::ActivityKeyResult,
+                        o.file,
+                        Some(kr.title.span.clone()),
+                        format!("key result `{}` starts with \"{verb}\": it reads as a task, not an outcome", kr.id.value),
+                    )
+                    .with_help("state the result the work should bring (e.g. a number that moves) and list the work under `[[initiatives]]`"),
+                );
+            }
+        }
+    }
+}
+
+pub fn key_result_count(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let checks = &cx.org.config.checks;
+    for o in &cx.org.objectives {
+        let n = o.key_results.len();
+        let message = if n == 0 {
+            continue; // `missing-key-results`
+        } else if n < checks.min_key_results {
+            format!(
+                "this objective has {n} key result(s); at least {} show it from more than one side",
+                checks.min_key_results
+            )
+        } else if n > checks.max_key_results {
+            format!(
+                "this objective has {n} key results; more than {} dilute focus",
+                checks.max_key_results
+            )
+        } else {
+            continue;
+        };
+        out.push(Diagnostic::new(
+            Rule::KeyResultCount,
+            o.file,
+            Some(o.title.span.clone()),
+            message,
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::*;
+
+    fn objective(key_results: &str) -> Vec<(String, String)> {
+        vec![
+            company("grow"),
+            (
+                "okrs/2026-Q1/sales/sell.md".to_string(),
+                format!(
+                    "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\n{key_results}+++\n"
+                ),
+            ),
+        ]
+    }
+
+    const FILE: &str = "okrs/2026-Q1/sales/sell.md";
+
+    #[test]
+    fn no_key_results() {
+        assert_eq!(
+            of_rule("missing-key-results", &files(&objective(""))),
+            [at(FILE, 2)]
+        );
+    }
+
+    #[test]
+    fn missing_target_and_empty_range() {
+        let krs = "[[key_results]]\ntitle = \"A\"\nstart = 3\n[[key_results]]\ntitle = \"B\"\nstart = 3\ntarget = 3\n";
+        let owned = objective(krs);
+        assert_eq!(of_rule("missing-target", &files(&owned)), [at(FILE, 7)]);
+        assert_eq!(of_rule("empty-range", &files(&owned)), [at(FILE, 12)]);
+    }
+
+    #[test]
+    fn invalid_values() {
+        let krs = "[[key_results]]\ntitle = \"A\"\ntarget = 3\nconfidence = 1.5\nweight = 0\n\
+                   [[key_results]]\ntitle = \"B\"\ntarget = 3\n\
+                   [[initiatives]]\ntitle = \"Do\"\nstatus = \"doing\"\nkey_result = \"kr3\"\n";
+        let owned = objective(krs);
+        assert_eq!(
+            of_rule("invalid-value", &files(&owned)),
+            [at(FILE, 9), at(FILE, 10), at(FILE, 16), at(FILE, 17)]
+        );
+    }
+
+    #[test]
+    fn milestones_and_activities_warn() {
+        let krs = "[[key_results]]\ntitle = \"Set up the new CRM\"\ndone = false\n[[key_results]]\ntitle = \"Settle 20 accounts\"\ntarget = 20\n";
+        let owned = objective(krs);
+        assert_eq!(of_rule("binary-key-result", &files(&owned)), [at(FILE, 8)]);
+        assert_eq!(
+            of_rule("activity-key-result", &files(&owned)),
+            [at(FILE, 7)]
+        );
+    }
+
+    #[test]
+    fn activity_verbs_match_whole_words() {
+        let verbs: Vec<String> = ["launch", "set up"].map(String::from).to_vec();
+        assert_eq!(activity_verb("Launch the shop", &verbs), Some("launch"));
+        assert_eq!(activity_verb("Set up CRM", &verbs), Some("set up"));
+        assert_eq!(activity_verb("Launches per week from 2 to 5", &verbs), None);
+        assert_eq!(activity_verb("Setup time from 5 to 2 days", &verbs), None);
+    }
+
+    #[test]
+    fn too_few_and_too_many_key_results() {
+        let one = "[[key_results]]\ntitle = \"A\"\ntarget = 3\n";
+        assert_eq!(
+            of_rule("key-result-count", &files(&objective(one))),
+            [at(FILE, 2)]
+        );
+        assert_eq!(
+            of_rule("key-result-count", &files(&objective(&one.repeat(6)))),
+            [at(FILE, 2)]
+        );
+        assert_eq!(
+            of_rule("key-result-count", &files(&objective(&one.repeat(5)))),
+            []
+        );
+    }
+}

@@ -1,0 +1,216 @@
+//! `okr check`: runs every rule over a resolved organisation.
+//!
+//! Findings about broken files (`invalid-front-matter`) and unresolvable
+//! references come from [`crate::parse`] and [`crate::resolve`]; every other
+//! rule is a small function in one of the modules below, run from [`RULES`].
+
+mod alignment;
+mod cadence;
+mod identity;
+mod measurability;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::{self, LoadError, Loaded};
+use crate::model::{Org, Spanned};
+use crate::resolve;
+use crate::score::{self, Scores};
+use chrono::NaiveDate;
+use std::path::Path;
+
+/// What a rule sees.
+pub struct Context<'a> {
+    pub org: &'a Org,
+    pub as_of: NaiveDate,
+    pub scores: &'a Scores,
+}
+
+type RuleFn = fn(&Context, &mut Vec<Diagnostic>);
+
+/// Every rule that runs on the resolved model, in no particular order: findings are sorted afterwards.
+const RULES: &[RuleFn] = &[
+    identity::invalid_id,
+    identity::duplicate_id,
+    identity::unknown_period,
+    alignment::unaligned,
+    alignment::unsupported_objective,
+    alignment::alignment_cycle,
+    alignment::alignment_inversion,
+    alignment::period_mismatch,
+    measurability::missing_key_results,
+    measurability::missing_target,
+    measurability::empty_range,
+    measurability::invalid_value,
+    measurability::binary_key_result,
+    measurability::activity_key_result,
+    measurability::key_result_count,
+    cadence::too_many_objectives,
+    cadence::due_outside_period,
+    cadence::stale_key_result,
+];
+
+/// A checked organisation: the model, its scores and every finding, sorted.
+#[derive(Debug)]
+pub struct Checked {
+    pub org: Org,
+    pub scores: Scores,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> usize {
+        self.count(crate::diagnostic::Severity::Error)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.count(crate::diagnostic::Severity::Warning)
+    }
+
+    fn count(&self, severity: crate::diagnostic::Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+}
+
+/// Loads, resolves, scores and checks the repository at `root`.
+pub fn check(root: &Path, as_of: NaiveDate) -> Result<Checked, LoadError> {
+    Ok(check_loaded(load::load(root)?, as_of))
+}
+
+pub fn check_loaded(loaded: Loaded, as_of: NaiveDate) -> Checked {
+    let (org, mut diagnostics) = resolve::build(loaded);
+    let scores = score::score_org(&org, as_of);
+    let context = Context {
+        org: &org,
+        as_of,
+        scores: &scores,
+    };
+    for rule in RULES {
+        rule(&context, &mut diagnostics);
+    }
+    let diagnostics = finish(&org, diagnostics);
+    Checked {
+        org,
+        scores,
+        diagnostics,
+    }
+}
+
+/// Applies the configured severities, drops rules that are off, sorts by
+/// file, line, column and rule, and removes exact repeats.
+fn finish(org: &Org, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let settings = &org.config.checks;
+    let mut keyed: Vec<_> = diagnostics
+        .into_iter()
+        .filter_map(|mut d| {
+            d.severity = settings.severity(d.rule)?;
+            let file = org.file(d.file);
+            let at = d.span.as_ref().map(|s| file.line_col(s.start));
+            Some(((file.path.clone(), at, d.rule, d.message.clone()), d))
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    keyed.into_iter().map(|(_, d)| d).collect()
+}
+
+/// A span that exists in the file: ids taken from file names have none.
+fn place<T>(value: &Spanned<T>) -> Option<crate::source::Span> {
+    (!value.span.is_empty()).then(|| value.span.clone())
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Builds organisations from in-memory files for the rules' unit tests.
+    use super::*;
+
+    pub const AS_OF: &str = "2026-02-15";
+
+    pub fn run(files: &[(&str, &str)]) -> Checked {
+        let loaded = load::from_memory(files).expect("test config is valid");
+        check_loaded(loaded, AS_OF.parse().expect("valid date"))
+    }
+
+    /// `(rule, file, line)` of every finding.
+    pub fn findings(files: &[(&str, &str)]) -> Vec<(String, String, Option<usize>)> {
+        let checked = run(files);
+        checked
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let file = checked.org.file(d.file);
+                (
+                    d.rule.name().to_string(),
+                    file.path.clone(),
+                    d.span.as_ref().map(|s| file.line_col(s.start).line),
+                )
+            })
+            .collect()
+    }
+
+    /// Findings of one rule, as `(file, line)`.
+    pub fn of_rule(rule: &str, files: &[(&str, &str)]) -> Vec<(String, Option<usize>)> {
+        findings(files)
+            .into_iter()
+            .filter(|(r, _, _)| r == rule)
+            .map(|(_, f, l)| (f, l))
+            .collect()
+    }
+
+    pub fn at(file: &str, line: usize) -> (String, Option<usize>) {
+        (file.to_string(), Some(line))
+    }
+
+    pub const CONFIG: (&str, &str) = ("okr.toml", "title = \"Test\"\n");
+    pub const TEAM: (&str, &str) = (
+        "teams/sales.md",
+        "+++\nname = \"Sales\"\nlead = \"anna\"\nmembers = [\"anna\"]\n+++\n",
+    );
+
+    /// A company objective with two healthy key results, checked in recently.
+    pub fn company(id: &str) -> (String, String) {
+        (
+            format!("okrs/2026-Q1/{id}.md"),
+            format!(
+                "+++\ntitle = \"Company {id}\"\nperiod = \"2026-Q1\"\n{}+++\n",
+                key_results(2)
+            ),
+        )
+    }
+
+    pub fn key_results(n: usize) -> String {
+        (1..=n)
+            .map(|i| {
+                format!(
+                    "[[key_results]]\ntitle = \"Metric {i} from 0 to 10\"\ntarget = 10\n\
+                     [[key_results.checkins]]\ndate = 2026-02-10\nvalue = 5\n"
+                )
+            })
+            .collect()
+    }
+
+    /// A team objective of `sales` aligned to `parent`, with `extra` front matter lines.
+    pub fn team_objective(id: &str, parent: &str, extra: &str) -> (String, String) {
+        (
+            format!("okrs/2026-Q1/sales/{id}.md"),
+            format!(
+                "+++\ntitle = \"Team {id}\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"{parent}\"\n{extra}{}+++\n",
+                key_results(2)
+            ),
+        )
+    }
+
+    /// Borrowing adapter: the helpers above build owned strings.
+    pub fn files(owned: &[(String, String)]) -> Vec<(&str, &str)> {
+        let mut files = vec![CONFIG, TEAM];
+        files.extend(owned.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+        files
+    }
+
+    #[test]
+    fn a_clean_organisation_has_no_findings() {
+        let owned = [company("grow"), team_objective("sell", "grow", "")];
+        assert_eq!(findings(&files(&owned)), []);
+    }
+}

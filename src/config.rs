@@ -1,0 +1,347 @@
+//! Reads `okr.toml`, whose presence marks the root of an OKR repository.
+
+use crate::diagnostic::{Diagnostic, Rule, Severity, did_you_mean};
+use crate::fields::Reader;
+use crate::model::{CheckSettings, Config, Thresholds};
+use crate::period::{Period, Periods};
+use crate::source::{FileId, SourceFile};
+use std::collections::BTreeMap;
+use toml::de::DeTable;
+
+pub const CONFIG_FILE: &str = "okr.toml";
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "company",
+    "base_url",
+    "current_period",
+    "periods",
+    "checks",
+];
+const CHECK_KEYS: &[&str] = &[
+    "max_objectives",
+    "min_key_results",
+    "max_key_results",
+    "stale_after_days",
+    "activity_verbs",
+    "on_track_tolerance",
+    "at_risk_tolerance",
+    "achieved",
+    "partial",
+    "rules",
+];
+const PERIOD_KEYS: &[&str] = &["start", "end"];
+
+/// Parses `okr.toml`; the file's problems come back as diagnostics, all of them.
+pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
+    let mut r = Reader {
+        file: id,
+        offset: 0,
+        diagnostics: Vec::new(),
+    };
+    let root = match DeTable::parse(&file.text) {
+        Ok(root) => root.into_inner(),
+        Err(e) => {
+            r.report(
+                e.span().unwrap_or(0..0),
+                format!("invalid TOML: {}", e.message().trim_end()),
+                None,
+            );
+            return Err(r.diagnostics);
+        }
+    };
+    r.check_keys(&root, TOP_KEYS, "okr.toml");
+    let title = r
+        .string(&root, "title")
+        .map_or_else(|| "OKRs".to_string(), |s| s.value);
+    let company = r
+        .string(&root, "company")
+        .map_or_else(|| "Company".to_string(), |s| s.value);
+    let base_url = match r.string(&root, "base_url") {
+        None => "/".to_string(),
+        Some(url) => {
+            match normalise_base_url(&url.value) {
+                Some(url) => url,
+                None => {
+                    r.report_at(
+                    url.span,
+                    "`base_url` must be a path starting with `/` or an http(s) URL".into(),
+                    Some("for a GitHub Pages project site write e.g. `base_url = \"/acme-okrs/\"`".into()),
+                );
+                    String::new()
+                }
+            }
+        }
+    };
+    let periods = Periods::new(custom_periods(&mut r, &root));
+    let current_period = r.string(&root, "current_period");
+    if let Some(name) = &current_period
+        && periods.get(&name.value).is_none()
+    {
+        r.report_at(
+            name.span.clone(),
+            format!("`current_period` names an unknown period `{}`", name.value),
+            Some("use a built-in period such as `2026-Q1`, `2026-H2` or `2026`, or define it under [periods]".into()),
+        );
+    }
+    let checks = match table(&mut r, &root, "checks") {
+        Some(t) => check_settings(&mut r, t),
+        None => CheckSettings::default(),
+    };
+    if !r.diagnostics.is_empty() {
+        return Err(r.diagnostics);
+    }
+    Ok(Config {
+        title,
+        company,
+        base_url,
+        current_period: current_period.map(|p| p.value),
+        periods,
+        checks,
+    })
+}
+
+/// `/`-prefixed paths and http(s) URLs, always ending in `/`.
+fn normalise_base_url(url: &str) -> Option<String> {
+    let ok = url.starts_with('/') || url.starts_with("https://") || url.starts_with("http://");
+    if !ok
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+    {
+        return None;
+    }
+    Some(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
+}
+
+fn table<'t, 'i>(r: &mut Reader, root: &'t DeTable<'i>, key: &str) -> Option<&'t DeTable<'i>> {
+    let value = root.get(key)?;
+    match value.get_ref().as_table() {
+        Some(t) => Some(t),
+        None => {
+            r.wrong_type(key, value, "a table");
+            None
+        }
+    }
+}
+
+fn custom_periods(r: &mut Reader, root: &DeTable<'_>) -> Vec<Period> {
+    let Some(periods) = table(r, root, "periods") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, value) in periods.iter() {
+        let Some(spec) = value.get_ref().as_table() else {
+            r.wrong_type(
+                name.get_ref(),
+                value,
+                "a table like `{ start = 2026-07-01, end = 2026-09-30 }`",
+            );
+            continue;
+        };
+        r.check_keys(spec, PERIOD_KEYS, "period");
+        let (start, end) = (r.date(spec, "start"), r.date(spec, "end"));
+        match (start, end) {
+            (Some(start), Some(end)) if start.value <= end.value => out.push(Period {
+                name: name.get_ref().to_string(),
+                start: start.value,
+                end: end.value,
+            }),
+            (Some(_), Some(end)) => r.report_at(
+                end.span,
+                format!("period `{}` ends before it starts", name.get_ref()),
+                None,
+            ),
+            _ => r.report(
+                value.span(),
+                format!(
+                    "period `{}` needs both `start` and `end` dates",
+                    name.get_ref()
+                ),
+                None,
+            ),
+        }
+    }
+    out
+}
+
+fn check_settings(r: &mut Reader, t: &DeTable<'_>) -> CheckSettings {
+    r.check_keys(t, CHECK_KEYS, "[checks]");
+    let defaults = CheckSettings::default();
+    let count = |r: &mut Reader, key: &str, default: usize| match r.number(t, key) {
+        Some(n) if n.value >= 0.0 && n.value.fract() == 0.0 && n.value <= u32::MAX as f64 => {
+            n.value as usize
+        }
+        Some(n) => {
+            r.report_at(n.span, format!("`{key}` must be a whole number ≥ 0"), None);
+            default
+        }
+        None => default,
+    };
+    let max_objectives = count(r, "max_objectives", defaults.max_objectives);
+    let min_key_results = count(r, "min_key_results", defaults.min_key_results);
+    let max_key_results = count(r, "max_key_results", defaults.max_key_results);
+    let stale_after_days = count(r, "stale_after_days", defaults.stale_after_days as usize) as i64;
+    let activity_verbs = if t.contains_key("activity_verbs") {
+        r.strings(t, "activity_verbs", false)
+            .into_iter()
+            .map(|v| v.value.trim().to_lowercase())
+            .filter(|v| !v.is_empty())
+            .collect()
+    } else {
+        defaults.activity_verbs
+    };
+    let fraction = |r: &mut Reader, key: &str, default: f64| match r.number(t, key) {
+        Some(n) if (0.0..=1.0).contains(&n.value) => n.value,
+        Some(n) => {
+            r.report_at(n.span, format!("`{key}` must be between 0 and 1"), None);
+            default
+        }
+        None => default,
+    };
+    let d = Thresholds::default();
+    let thresholds = Thresholds {
+        on_track_tolerance: fraction(r, "on_track_tolerance", d.on_track_tolerance),
+        at_risk_tolerance: fraction(r, "at_risk_tolerance", d.at_risk_tolerance),
+        achieved: fraction(r, "achieved", d.achieved),
+        partial: fraction(r, "partial", d.partial),
+    };
+    CheckSettings {
+        max_objectives,
+        min_key_results,
+        max_key_results,
+        stale_after_days,
+        activity_verbs,
+        thresholds,
+        rules: rule_severities(r, t),
+    }
+}
+
+fn rule_severities(r: &mut Reader, checks: &DeTable<'_>) -> BTreeMap<Rule, Option<Severity>> {
+    let mut out = BTreeMap::new();
+    let Some(rules) = table(r, checks, "rules") else {
+        return out;
+    };
+    for (name, value) in rules.iter() {
+        let Some(rule) = Rule::from_name(name.get_ref()) else {
+            let help = did_you_mean(name.get_ref(), Rule::ALL.iter().map(|r| r.name()))
+                .map(|s| format!("did you mean `{s}`?"));
+            r.report(
+                name.span(),
+                format!("unknown rule `{}`", name.get_ref()),
+                help,
+            );
+            continue;
+        };
+        let severity = match value.get_ref().as_str() {
+            Some("error") => Some(Severity::Error),
+            Some("warning") => Some(Severity::Warning),
+            Some("off") => None,
+            _ => {
+                r.report(
+                    value.span(),
+                    format!(
+                        "the severity of `{}` must be \"error\", \"warning\" or \"off\"",
+                        rule.name()
+                    ),
+                    None,
+                );
+                continue;
+            }
+        };
+        if !rule.is_configurable() {
+            r.report(
+                value.span(),
+                format!(
+                    "`{}` cannot be configured: broken files are always errors",
+                    rule.name()
+                ),
+                None,
+            );
+            continue;
+        }
+        out.insert(rule, severity);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileKind;
+
+    fn parse_text(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        parse(
+            &SourceFile::new(CONFIG_FILE, FileKind::Config, text.into()),
+            FileId(0),
+        )
+    }
+
+    #[test]
+    fn empty_config_takes_defaults() {
+        let config = parse_text("").unwrap();
+        assert_eq!(config.base_url, "/");
+        assert_eq!(config.checks.max_objectives, 5);
+        assert_eq!(
+            config.checks.severity(Rule::Unaligned),
+            Some(Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn reads_every_setting() {
+        let config = parse_text(
+            r#"title = "Acme OKRs"
+company = "Acme"
+base_url = "/acme-okrs"
+current_period = "FY27-Q1"
+[periods]
+"FY27-Q1" = { start = 2026-07-01, end = 2026-09-30 }
+[checks]
+max_objectives = 3
+activity_verbs = ["Ship"]
+achieved = 0.8
+[checks.rules]
+unaligned = "error"
+stale-key-result = "off"
+"#,
+        )
+        .unwrap();
+        assert_eq!(config.base_url, "/acme-okrs/");
+        assert_eq!(
+            config.periods.get("FY27-Q1").unwrap().end.to_string(),
+            "2026-09-30"
+        );
+        assert_eq!(config.checks.max_objectives, 3);
+        assert_eq!(config.checks.activity_verbs, ["ship"]);
+        assert_eq!(config.checks.thresholds.achieved, 0.8);
+        assert_eq!(
+            config.checks.severity(Rule::Unaligned),
+            Some(Severity::Error)
+        );
+        assert_eq!(config.checks.severity(Rule::StaleKeyResult), None);
+    }
+
+    #[test]
+    fn reports_every_mistake() {
+        let errors = parse_text(
+            "titel = \"x\"\ncurrent_period = \"2026-Q9\"\n[checks]\nmax_objectives = -1\n[checks.rules]\nunalgned = \"off\"\ninvalid-front-matter = \"off\"\n",
+        )
+        .unwrap_err();
+        let messages: Vec<_> = errors.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown key `titel` in okr.toml",
+                "`current_period` names an unknown period `2026-Q9`",
+                "`max_objectives` must be a whole number ≥ 0",
+                "`invalid-front-matter` cannot be configured: broken files are always errors",
+                "unknown rule `unalgned`",
+            ]
+        );
+    }
+}

@@ -1,0 +1,254 @@
+//! Typed reading of spanned TOML tables: every field that does not fit is
+//! reported as `invalid-front-matter`, pointing at the key or value.
+
+use crate::diagnostic::{Diagnostic, Rule, did_you_mean};
+use crate::model::Spanned;
+use crate::source::{FileId, SourceFile, Span};
+use chrono::NaiveDate;
+use toml::de::{DeTable, DeValue};
+
+type TomlSpanned<T> = toml::Spanned<T>;
+
+/// Reads typed fields out of TOML tables, reporting what does not fit.
+pub struct Reader {
+    pub file: FileId,
+    /// Where the TOML starts in the file: TOML spans are relative to it.
+    pub offset: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A TOML value's type, as a user would name it.
+pub fn type_name(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a number",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+impl Reader {
+    pub fn span(&self, toml_span: Span) -> Span {
+        toml_span.start + self.offset..toml_span.end + self.offset
+    }
+
+    /// The opening fence: where findings about the whole file point.
+    pub fn header(&self) -> Span {
+        0..3
+    }
+
+    pub fn report(&mut self, toml_span: Span, message: String, help: Option<String>) {
+        let span = self.span(toml_span);
+        self.report_at(span, message, help);
+    }
+
+    pub fn report_at(&mut self, span: Span, message: String, help: Option<String>) {
+        let mut d = Diagnostic::new(Rule::InvalidFrontMatter, self.file, Some(span), message);
+        d.help = help;
+        self.diagnostics.push(d);
+    }
+
+    pub fn wrong_type(&mut self, key: &str, value: &TomlSpanned<DeValue<'_>>, expected: &str) {
+        let found = type_name(value.get_ref());
+        let help = match (expected, value.get_ref()) {
+            ("a number", DeValue::String(s)) if s.replace('_', "").parse::<f64>().is_ok() => {
+                Some(format!("write the number without quotes: `{key} = {s}`"))
+            }
+            ("a date", _) => Some(format!("write a date like `{key} = 2026-01-15`")),
+            _ => None,
+        };
+        self.report(
+            value.span(),
+            format!("`{key}` must be {expected}, not {found}"),
+            help,
+        );
+    }
+
+    pub fn check_keys(&mut self, table: &DeTable<'_>, known: &[&str], what: &str) {
+        for (key, _) in table.iter() {
+            let name = key.get_ref().as_ref();
+            if known.contains(&name) {
+                continue;
+            }
+            let help = match did_you_mean(name, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("the keys of a {what} are: {}", known.join(", ")),
+            };
+            self.report(
+                key.span(),
+                format!("unknown key `{name}` in {what}"),
+                Some(help),
+            );
+        }
+    }
+
+    fn value<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t TomlSpanned<DeValue<'i>>> {
+        table.get(key)
+    }
+
+    pub fn string(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<String>> {
+        let value = Self::value(table, key)?;
+        match value.get_ref() {
+            DeValue::String(s) => Some(Spanned::new(s.to_string(), self.span(value.span()))),
+            _ => {
+                self.wrong_type(key, value, "a string");
+                None
+            }
+        }
+    }
+
+    pub fn required_string(
+        &mut self,
+        table: &DeTable<'_>,
+        key: &str,
+        missing_at: Span,
+        what: &str,
+    ) -> Spanned<String> {
+        if let Some(value) = self.string(table, key) {
+            return value;
+        }
+        if !table.contains_key(key) {
+            self.report_at(
+                missing_at.clone(),
+                format!("the {what} has no `{key}`"),
+                Some(format!("add `{key} = \"…\"`")),
+            );
+        }
+        Spanned::new(String::new(), missing_at)
+    }
+
+    /// A string, or an array of strings where `single_allowed`.
+    pub fn strings(
+        &mut self,
+        table: &DeTable<'_>,
+        key: &str,
+        single_allowed: bool,
+    ) -> Vec<Spanned<String>> {
+        let Some(value) = Self::value(table, key) else {
+            return Vec::new();
+        };
+        match value.get_ref() {
+            DeValue::String(s) if single_allowed => {
+                vec![Spanned::new(s.to_string(), self.span(value.span()))]
+            }
+            DeValue::Array(items) => {
+                let mut out = Vec::new();
+                for item in items.iter() {
+                    match item.get_ref() {
+                        DeValue::String(s) => {
+                            out.push(Spanned::new(s.to_string(), self.span(item.span())))
+                        }
+                        other => self.report(
+                            item.span(),
+                            format!("`{key}` must list strings, not {}", type_name(other)),
+                            None,
+                        ),
+                    }
+                }
+                out
+            }
+            _ if single_allowed => {
+                self.wrong_type(key, value, "a string or an array of strings");
+                Vec::new()
+            }
+            _ => {
+                self.wrong_type(key, value, "an array of strings");
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn number(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<f64>> {
+        let value = Self::value(table, key)?;
+        let number = match value.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|n| n as f64),
+            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            _ => {
+                self.wrong_type(key, value, "a number");
+                return None;
+            }
+        };
+        match number {
+            Some(n) if n.is_finite() => Some(Spanned::new(n, self.span(value.span()))),
+            _ => {
+                self.report(
+                    value.span(),
+                    format!("`{key}` must be a finite number"),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    pub fn boolean(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<bool>> {
+        let value = Self::value(table, key)?;
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(Spanned::new(*b, self.span(value.span()))),
+            _ => {
+                self.wrong_type(key, value, "true or false");
+                None
+            }
+        }
+    }
+
+    /// A bare TOML date; a quoted `"2026-01-15"` is accepted too.
+    pub fn date(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<NaiveDate>> {
+        let value = Self::value(table, key)?;
+        let date = match value.get_ref() {
+            DeValue::Datetime(dt) if dt.time.is_none() => dt
+                .date
+                .and_then(|d| NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())),
+            DeValue::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+            _ => None,
+        };
+        match date {
+            Some(date) => Some(Spanned::new(date, self.span(value.span()))),
+            None => {
+                self.wrong_type(key, value, "a date");
+                None
+            }
+        }
+    }
+
+    /// An array of tables such as `[[key_results]]`, with each table's span.
+    pub fn tables<'t, 'i>(
+        &mut self,
+        table: &'t DeTable<'i>,
+        key: &str,
+    ) -> Vec<(&'t DeTable<'i>, Span)> {
+        let Some(value) = Self::value(table, key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = value.get_ref() else {
+            self.wrong_type(key, value, &format!("an array of tables (`[[{key}]]`)"));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::Table(t) => out.push((t, self.span(item.span()))),
+                other => self.report(
+                    item.span(),
+                    format!(
+                        "`{key}` must hold tables (`[[{key}]]`), not {}",
+                        type_name(other)
+                    ),
+                    None,
+                ),
+            }
+        }
+        out
+    }
+
+    /// The explicit `id`, else the file stem (with an empty span: it has no place in the text).
+    pub fn id(&mut self, table: &DeTable<'_>, file: &SourceFile) -> Spanned<String> {
+        self.string(table, "id")
+            .unwrap_or_else(|| Spanned::new(file.stem().to_string(), 0..0))
+    }
+}

@@ -1,0 +1,19 @@
+//! `okr`: OKRs written as Markdown files with TOML front matter, checked and scored.
+//!
+//! The pipeline runs one way: [`load`] reads the files, [`parse`] and
+//! [`resolve`] build the [`model`], [`score`] and [`check`] judge it, and
+//! [`report`] prints the findings.
+
+pub mod check;
+pub mod config;
+pub mod diagnostic;
+pub mod fields;
+pub mod frontmatter;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod period;
+pub mod report;
+pub mod resolve;
+pub mod score;
+pub mod source;

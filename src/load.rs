@@ -1,0 +1,270 @@
+//! Finds and reads the repository's files: `okr.toml`, `teams/*.md`,
+//! `people/*.md` and `okrs/**/*.md`.
+
+use crate::config::{self, CONFIG_FILE};
+use crate::diagnostic::{Diagnostic, Rule};
+use crate::model::Config;
+use crate::source::{FileId, FileKind, SourceFile};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Why the repository could not be loaded at all (`okr check` exits 2).
+#[derive(Debug)]
+pub enum LoadError {
+    NotADirectory(PathBuf),
+    NoConfig(PathBuf),
+    Unreadable(PathBuf, std::io::Error),
+    /// `okr.toml` has mistakes; the file is kept to show them.
+    InvalidConfig(Box<SourceFile>, Vec<Diagnostic>),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::NotADirectory(dir) => write!(f, "{} is not a directory", dir.display()),
+            LoadError::NoConfig(dir) => write!(
+                f,
+                "no {CONFIG_FILE} in {}: run okr in the root of an OKR repository, or pass its folder",
+                dir.display()
+            ),
+            LoadError::Unreadable(path, e) => write!(f, "cannot read {}: {e}", path.display()),
+            LoadError::InvalidConfig(file, diagnostics) => {
+                for (i, d) in diagnostics.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    match &d.span {
+                        Some(span) => {
+                            let at = file.line_col(span.start);
+                            write!(
+                                f,
+                                "invalid {}:{}:{}: {}",
+                                file.path, at.line, at.column, d.message
+                            )?;
+                        }
+                        None => write!(f, "invalid {}: {}", file.path, d.message)?,
+                    }
+                    if let Some(help) = &d.help {
+                        write!(f, " ({help})")?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// The files of a repository, read but not yet parsed.
+#[derive(Debug)]
+pub struct Loaded {
+    pub root: PathBuf,
+    pub config: Config,
+    /// `okr.toml` first, then teams, people and objectives, each sorted by path.
+    pub files: Vec<SourceFile>,
+    /// Files that could not be read as text; their diagnostics are in `diagnostics`.
+    pub unreadable: Vec<FileId>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where each kind of file lives, and whether sub-folders count.
+const LAYOUT: &[(&str, FileKind, bool)] = &[
+    ("teams", FileKind::Team, false),
+    ("people", FileKind::Person, false),
+    ("okrs", FileKind::Objective, true),
+];
+
+pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    if !root.is_dir() {
+        return Err(if root.exists() {
+            LoadError::NotADirectory(root.to_path_buf())
+        } else {
+            LoadError::Unreadable(root.to_path_buf(), std::io::ErrorKind::NotFound.into())
+        });
+    }
+    let config_path = root.join(CONFIG_FILE);
+    if !config_path.is_file() {
+        return Err(LoadError::NoConfig(root.to_path_buf()));
+    }
+    let bytes =
+        std::fs::read(&config_path).map_err(|e| LoadError::Unreadable(config_path.clone(), e))?;
+    let config_file = match decode(&bytes) {
+        Ok(text) => SourceFile::new(CONFIG_FILE, FileKind::Config, text),
+        Err(_) => {
+            return Err(LoadError::Unreadable(
+                config_path,
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8"),
+            ));
+        }
+    };
+    let config = match config::parse(&config_file, FileId(0)) {
+        Ok(config) => config,
+        Err(diagnostics) => {
+            return Err(LoadError::InvalidConfig(Box::new(config_file), diagnostics));
+        }
+    };
+
+    let mut loaded = Loaded {
+        root: root.to_path_buf(),
+        config,
+        files: vec![config_file],
+        unreadable: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    for &(folder, kind, recursive) in LAYOUT {
+        let dir = root.join(folder);
+        if dir.is_dir() {
+            read_folder(&mut loaded, &dir, kind, recursive);
+        }
+    }
+    Ok(loaded)
+}
+
+/// Builds a repository from `(path, text)` pairs instead of the disk, for tests
+/// and fuzzing. Paths follow the same layout; others are ignored.
+pub fn from_memory(files: &[(&str, &str)]) -> Result<Loaded, LoadError> {
+    let config_text = files
+        .iter()
+        .find(|(p, _)| *p == CONFIG_FILE)
+        .map_or("", |(_, t)| *t);
+    let config_file = SourceFile::new(CONFIG_FILE, FileKind::Config, config_text.to_string());
+    let config = match config::parse(&config_file, FileId(0)) {
+        Ok(config) => config,
+        Err(diagnostics) => {
+            return Err(LoadError::InvalidConfig(Box::new(config_file), diagnostics));
+        }
+    };
+    let mut sources = vec![config_file];
+    for &(folder, kind, recursive) in LAYOUT {
+        let mut found: Vec<&(&str, &str)> = files
+            .iter()
+            .filter(|(path, _)| {
+                path.strip_prefix(folder)
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .is_some_and(|rest| rest.ends_with(".md") && (recursive || !rest.contains('/')))
+            })
+            .collect();
+        found.sort();
+        sources.extend(
+            found
+                .into_iter()
+                .map(|(path, text)| SourceFile::new(*path, kind, text.to_string())),
+        );
+    }
+    Ok(Loaded {
+        root: PathBuf::new(),
+        config,
+        files: sources,
+        unreadable: Vec::new(),
+        diagnostics: Vec::new(),
+    })
+}
+
+fn read_folder(loaded: &mut Loaded, dir: &Path, kind: FileKind, recursive: bool) {
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .max_depth(if recursive { usize::MAX } else { 1 })
+        .sort_by_file_name()
+        .into_iter()
+        // Hidden files and folders (editor swap files, `.git`) are not OKRs.
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                let message = match e.loop_ancestor() {
+                    Some(_) => "a symbolic link loops back to a folder above it".to_string(),
+                    None => format!(
+                        "cannot read: {}",
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string())
+                    ),
+                };
+                push_unreadable(loaded, relative(&loaded.root, &path), kind, message);
+                continue;
+            }
+        };
+        let is_markdown = entry.path().extension().is_some_and(|ext| ext == "md");
+        if !entry.file_type().is_file() || !is_markdown {
+            continue;
+        }
+        let path = relative(&loaded.root, entry.path());
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => match decode(&bytes) {
+                Ok(text) => loaded.files.push(SourceFile::new(path, kind, text)),
+                Err((valid_up_to, lossy)) => {
+                    loaded.files.push(SourceFile::new(path, kind, lossy));
+                    let id = FileId(loaded.files.len() - 1);
+                    // Lossy decoding keeps the valid prefix, so the offset points at the
+                    // replacement character standing for the bad byte.
+                    let at = valid_up_to..valid_up_to + char::REPLACEMENT_CHARACTER.len_utf8();
+                    loaded.unreadable.push(id);
+                    loaded.diagnostics.push(
+                        Diagnostic::new(
+                            Rule::InvalidFrontMatter,
+                            id,
+                            Some(at),
+                            "the file is not valid UTF-8",
+                        )
+                        .with_help("save the file as UTF-8"),
+                    );
+                }
+            },
+            Err(e) => push_unreadable(loaded, path, kind, format!("cannot read: {e}")),
+        }
+    }
+}
+
+fn push_unreadable(loaded: &mut Loaded, path: String, kind: FileKind, message: String) {
+    loaded
+        .files
+        .push(SourceFile::new(path, kind, String::new()));
+    let id = FileId(loaded.files.len() - 1);
+    loaded.unreadable.push(id);
+    loaded
+        .diagnostics
+        .push(Diagnostic::new(Rule::InvalidFrontMatter, id, None, message));
+}
+
+/// The text of a file without a UTF-8 byte order mark; if it is not UTF-8,
+/// where it breaks and the text with bad bytes replaced, for showing it.
+fn decode(bytes: &[u8]) -> Result<String, (usize, String)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => Err((e.valid_up_to(), String::from_utf8_lossy(bytes).into_owned())),
+    }
+}
+
+/// `path` relative to `root`, with `/` separators, for output that is the same everywhere.
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_strips_bom_and_finds_bad_bytes() {
+        assert_eq!(decode(b"\xEF\xBB\xBF+++").unwrap(), "+++");
+        assert_eq!(decode(b"ab\xFFcd"), Err((2, "ab\u{FFFD}cd".to_string())));
+    }
+
+    #[test]
+    fn relative_paths_use_slashes() {
+        let root = Path::new("/repo");
+        assert_eq!(
+            relative(root, &root.join("okrs").join("q1").join("a.md")),
+            "okrs/q1/a.md"
+        );
+    }
+}

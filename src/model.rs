@@ -1,0 +1,378 @@
+//! The data structures of an organisation's OKRs, from settings to check-ins.
+//!
+//! Parsing fills in what the files say (with the place each value came from);
+//! resolving fills in the links between entities ([`Objective::owner`],
+//! [`Objective::parents`], [`Objective::children`]).
+
+use crate::diagnostic::{Rule, Severity};
+use crate::period::{Period, Periods};
+use crate::source::{FileId, SourceFile, Span};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// A value together with the place in its file it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// Settings from `okr.toml`.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub title: String,
+    pub company: String,
+    pub base_url: String,
+    pub current_period: Option<String>,
+    pub periods: Periods,
+    pub checks: CheckSettings,
+}
+
+/// The `[checks]` table.
+#[derive(Clone, Debug)]
+pub struct CheckSettings {
+    pub max_objectives: usize,
+    pub min_key_results: usize,
+    pub max_key_results: usize,
+    pub stale_after_days: i64,
+    pub activity_verbs: Vec<String>,
+    pub thresholds: Thresholds,
+    /// Severity overrides; `None` turns a rule off.
+    pub rules: BTreeMap<Rule, Option<Severity>>,
+}
+
+/// Where statuses and grades change; see [`crate::score::status`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Thresholds {
+    /// `on-track` while progress ≥ expected − this.
+    pub on_track_tolerance: f64,
+    /// `at-risk` while progress ≥ expected − this; below, `off-track`.
+    pub at_risk_tolerance: f64,
+    /// Final grade `achieved` from this score on.
+    pub achieved: f64,
+    /// Final grade `partial` from this score on; below, `missed`.
+    pub partial: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            on_track_tolerance: 0.10,
+            at_risk_tolerance: 0.25,
+            achieved: 0.7,
+            partial: 0.4,
+        }
+    }
+}
+
+pub const DEFAULT_ACTIVITY_VERBS: &[&str] = &[
+    "launch",
+    "create",
+    "build",
+    "implement",
+    "hold",
+    "conduct",
+    "hire",
+    "publish",
+    "send",
+    "schedule",
+    "write",
+    "organize",
+    "develop",
+    "introduce",
+    "train",
+    "deliver",
+    "complete",
+    "start",
+    "set up",
+];
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings {
+            max_objectives: 5,
+            min_key_results: 2,
+            max_key_results: 5,
+            stale_after_days: 14,
+            activity_verbs: DEFAULT_ACTIVITY_VERBS
+                .iter()
+                .map(|v| v.to_string())
+                .collect(),
+            thresholds: Thresholds::default(),
+            rules: BTreeMap::new(),
+        }
+    }
+}
+
+impl CheckSettings {
+    /// The severity a rule's findings get, or `None` when it is off.
+    pub fn severity(&self, rule: Rule) -> Option<Severity> {
+        match self.rules.get(&rule) {
+            Some(configured) => *configured,
+            None => Some(rule.default_severity()),
+        }
+    }
+}
+
+/// A team, from `teams/<id>.md`.
+#[derive(Clone, Debug)]
+pub struct Team {
+    pub file: FileId,
+    pub id: Spanned<String>,
+    pub name: Option<Spanned<String>>,
+    pub parent: Option<Spanned<String>>,
+    pub lead: Option<Spanned<String>>,
+    pub members: Vec<Spanned<String>>,
+    /// The team's mission, in Markdown.
+    pub body: String,
+}
+
+impl Team {
+    pub fn display_name(&self) -> &str {
+        self.name.as_ref().map_or(&self.id.value, |n| &n.value)
+    }
+}
+
+/// A person, from `people/<id>.md`, or only named in a team's `members`/`lead`.
+#[derive(Clone, Debug)]
+pub struct Person {
+    /// `None` for people known only from a team file.
+    pub file: Option<FileId>,
+    pub id: Spanned<String>,
+    pub name: Option<Spanned<String>>,
+    pub role: Option<Spanned<String>>,
+    pub body: String,
+}
+
+impl Person {
+    pub fn display_name(&self) -> &str {
+        self.name.as_ref().map_or(&self.id.value, |n| &n.value)
+    }
+}
+
+/// The level an objective belongs to; alignment runs from lower to higher.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Person,
+    Team,
+    Company,
+}
+
+impl Level {
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Person => "person",
+            Level::Team => "team",
+            Level::Company => "company",
+        }
+    }
+}
+
+/// Who owns an objective, once resolved. Indices point into [`Org::teams`] and [`Org::people`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    Company,
+    Team(usize),
+    Person(usize),
+    /// The named team or person does not exist (reported as `unknown-owner`).
+    Unknown,
+}
+
+/// A resolved `aligns_to` entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    /// Index into [`Org::objectives`].
+    pub objective: usize,
+    /// Index into that objective's key results, for `objective#kr` references.
+    pub key_result: Option<usize>,
+    /// Where the reference is written in the child's file.
+    pub span: Span,
+}
+
+/// One objective, from `okrs/**/<id>.md`.
+#[derive(Clone, Debug)]
+pub struct Objective {
+    pub file: FileId,
+    /// The explicit `id`, else the file stem (then the span is empty).
+    pub id: Spanned<String>,
+    pub id_explicit: bool,
+    pub title: Spanned<String>,
+    pub period: Spanned<String>,
+    pub team: Option<Spanned<String>>,
+    pub person: Option<Spanned<String>>,
+    pub aligns_to: Vec<Spanned<String>>,
+    pub contributors: Vec<Spanned<String>>,
+    pub tags: Vec<String>,
+    pub key_results: Vec<KeyResult>,
+    pub initiatives: Vec<Initiative>,
+    /// Why the objective matters, in Markdown.
+    pub body: String,
+    /// Where the front matter's TOML starts, for diagnostics about the whole objective.
+    pub header: Span,
+    // Filled in by `resolve`.
+    pub owner: Owner,
+    pub parents: Vec<Link>,
+    /// Indices of objectives aligned to this one, in file order.
+    pub children: Vec<usize>,
+}
+
+impl Objective {
+    /// The level implied by the owner keys, whether or not the owner exists.
+    pub fn level(&self) -> Level {
+        if self.person.is_some() {
+            Level::Person
+        } else if self.team.is_some() {
+            Level::Team
+        } else {
+            Level::Company
+        }
+    }
+}
+
+/// How a key result is measured.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Measure {
+    /// A number moving from `start` towards `target`.
+    Metric {
+        start: Spanned<f64>,
+        target: Spanned<f64>,
+    },
+    /// Done or not done.
+    Milestone { done: Spanned<bool> },
+    /// Neither `target` nor `done` given (reported as `missing-target`).
+    Missing { start: Option<Spanned<f64>> },
+}
+
+#[derive(Clone, Debug)]
+pub struct KeyResult {
+    pub id: Spanned<String>,
+    pub id_explicit: bool,
+    pub title: Spanned<String>,
+    pub measure: Measure,
+    /// The `current` value as written; see [`KeyResult::current`] for the effective one.
+    pub current: Option<Spanned<f64>>,
+    pub unit: Option<String>,
+    pub due: Option<Spanned<NaiveDate>>,
+    pub weight: Option<Spanned<f64>>,
+    pub confidence: Option<Spanned<f64>>,
+    /// In the order written.
+    pub checkins: Vec<Checkin>,
+    /// The key result's table, for findings about it as a whole.
+    pub span: Span,
+}
+
+impl KeyResult {
+    pub fn start(&self) -> f64 {
+        match &self.measure {
+            Measure::Metric { start, .. } => start.value,
+            Measure::Missing { start } => start.as_ref().map_or(0.0, |s| s.value),
+            Measure::Milestone { .. } => 0.0,
+        }
+    }
+
+    pub fn weight(&self) -> f64 {
+        self.weight.as_ref().map_or(1.0, |w| w.value)
+    }
+
+    /// The check-in with the latest date (the last written among equals).
+    pub fn latest_checkin(&self) -> Option<&Checkin> {
+        self.checkins
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, c)| (c.date.value, *i))
+            .map(|(_, c)| c)
+    }
+
+    /// `current` if written, else the latest check-in's value, else `start`.
+    pub fn current(&self) -> f64 {
+        match (&self.current, self.latest_checkin()) {
+            (Some(current), _) => current.value,
+            (None, Some(checkin)) => checkin.value.value,
+            (None, None) => self.start(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Checkin {
+    pub date: Spanned<NaiveDate>,
+    pub value: Spanned<f64>,
+    pub confidence: Option<Spanned<f64>>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InitiativeStatus {
+    Planned,
+    InProgress,
+    Done,
+    Dropped,
+}
+
+impl InitiativeStatus {
+    pub const NAMES: &'static [&'static str] = &["planned", "in-progress", "done", "dropped"];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "planned" => Some(Self::Planned),
+            "in-progress" => Some(Self::InProgress),
+            "done" => Some(Self::Done),
+            "dropped" => Some(Self::Dropped),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Initiative {
+    pub title: Spanned<String>,
+    pub key_result: Option<Spanned<String>>,
+    /// As written; an unknown name is kept for the `invalid-value` rule.
+    pub status: Option<Spanned<String>>,
+}
+
+/// A whole organisation: settings, files and every entity parsed from them.
+#[derive(Debug)]
+pub struct Org {
+    pub root: std::path::PathBuf,
+    pub config: Config,
+    pub files: Vec<SourceFile>,
+    /// Sorted by id.
+    pub teams: Vec<Team>,
+    /// Sorted by id; includes people known only from team files.
+    pub people: Vec<Person>,
+    /// Sorted by file path.
+    pub objectives: Vec<Objective>,
+}
+
+impl Org {
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0]
+    }
+
+    pub fn period(&self, name: &str) -> Option<Period> {
+        self.config.periods.get(name)
+    }
+
+    pub fn team_index(&self, id: &str) -> Option<usize> {
+        self.teams
+            .binary_search_by(|t| t.id.value.as_str().cmp(id))
+            .ok()
+    }
+
+    pub fn person_index(&self, id: &str) -> Option<usize> {
+        self.people
+            .binary_search_by(|p| p.id.value.as_str().cmp(id))
+            .ok()
+    }
+
+    pub fn key_result_count(&self) -> usize {
+        self.objectives.iter().map(|o| o.key_results.len()).sum()
+    }
+}

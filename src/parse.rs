@@ -1,0 +1,444 @@
+//! Turns one file's text into a team, person or objective, reporting every
+//! problem of its front matter as `invalid-front-matter`.
+//!
+//! TOML is parsed into a spanned document first and read field by field, so
+//! that every problem is reported (not only the first, as with serde) and each
+//! points at the offending key or value.
+
+use crate::diagnostic::{Diagnostic, Rule};
+use crate::fields::Reader;
+use crate::frontmatter;
+use crate::model::{
+    Checkin, Initiative, KeyResult, Measure, Objective, Owner, Person, Spanned, Team,
+};
+use crate::source::{FileId, SourceFile, Span};
+use toml::de::DeTable;
+
+/// What parsing one file gave: the entity, unless its front matter is broken.
+pub struct Parsed<T> {
+    pub entity: Option<T>,
+    /// The id of a broken file, as far as it could be told, so that references
+    /// to it are not reported again as unresolved.
+    pub broken_id: Option<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+const TEAM_KEYS: &[&str] = &["id", "name", "parent", "lead", "members"];
+const PERSON_KEYS: &[&str] = &["id", "name", "role"];
+const OBJECTIVE_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "period",
+    "team",
+    "person",
+    "aligns_to",
+    "contributors",
+    "tags",
+    "key_results",
+    "initiatives",
+];
+const KEY_RESULT_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "start",
+    "target",
+    "done",
+    "current",
+    "unit",
+    "due",
+    "weight",
+    "confidence",
+    "checkins",
+];
+const CHECKIN_KEYS: &[&str] = &["date", "value", "confidence", "note"];
+const INITIATIVE_KEYS: &[&str] = &["title", "key_result", "status"];
+
+pub fn parse_team(file: &SourceFile, id: FileId) -> Parsed<Team> {
+    parse_file(file, id, |r, root, body| {
+        r.check_keys(root, TEAM_KEYS, "team");
+        Team {
+            file: id,
+            id: r.id(root, file),
+            name: r.string(root, "name"),
+            parent: r.string(root, "parent"),
+            lead: r.string(root, "lead"),
+            members: r.strings(root, "members", false),
+            body: body.to_string(),
+        }
+    })
+}
+
+pub fn parse_person(file: &SourceFile, id: FileId) -> Parsed<Person> {
+    parse_file(file, id, |r, root, body| {
+        r.check_keys(root, PERSON_KEYS, "person");
+        Person {
+            file: Some(id),
+            id: r.id(root, file),
+            name: r.string(root, "name"),
+            role: r.string(root, "role"),
+            body: body.to_string(),
+        }
+    })
+}
+
+pub fn parse_objective(file: &SourceFile, id: FileId) -> Parsed<Objective> {
+    parse_file(file, id, |r, root, body| {
+        r.check_keys(root, OBJECTIVE_KEYS, "objective");
+        let header = r.header();
+        let key_results = r
+            .tables(root, "key_results")
+            .into_iter()
+            .enumerate()
+            .map(|(i, (table, span))| r.key_result(table, span, i))
+            .collect();
+        let initiatives = r
+            .tables(root, "initiatives")
+            .into_iter()
+            .map(|(table, span)| r.initiative(table, span))
+            .collect();
+        Objective {
+            file: id,
+            id: r.id(root, file),
+            id_explicit: root.contains_key("id"),
+            title: r.required_string(root, "title", header.clone(), "objective"),
+            period: r.required_string(root, "period", header.clone(), "objective"),
+            team: r.string(root, "team"),
+            person: r.string(root, "person"),
+            aligns_to: r.strings(root, "aligns_to", true),
+            contributors: r.strings(root, "contributors", false),
+            tags: r
+                .strings(root, "tags", false)
+                .into_iter()
+                .map(|t| t.value)
+                .collect(),
+            key_results,
+            initiatives,
+            body: body.to_string(),
+            header,
+            owner: Owner::Unknown,
+            parents: Vec::new(),
+            children: Vec::new(),
+        }
+    })
+}
+
+/// Splits the file, parses its TOML and hands the root table to `build`; the
+/// entity is kept only when nothing was reported.
+fn parse_file<T>(
+    file: &SourceFile,
+    id: FileId,
+    build: impl FnOnce(&mut Reader, &DeTable<'_>, &str) -> T,
+) -> Parsed<T> {
+    let split = match frontmatter::split(&file.text) {
+        Ok(split) => split,
+        Err(e) => {
+            let diagnostic = Diagnostic::new(Rule::InvalidFrontMatter, id, Some(e.span), e.message)
+                .with_help(e.help);
+            return broken(file, None, vec![diagnostic]);
+        }
+    };
+    let mut reader = Reader {
+        file: id,
+        offset: split.toml_offset,
+        diagnostics: Vec::new(),
+    };
+    let (root, errors) = DeTable::parse_recoverable(split.toml);
+    if !errors.is_empty() {
+        for error in errors {
+            let span = error.span().unwrap_or(0..0);
+            reader.report(
+                span,
+                format!("invalid TOML: {}", error.message().trim_end()),
+                None,
+            );
+        }
+        let broken_id = root
+            .get_ref()
+            .get("id")
+            .and_then(|v| v.get_ref().as_str())
+            .map(String::from);
+        return broken(file, broken_id, reader.diagnostics);
+    }
+    let root = root.into_inner();
+    let entity = build(&mut reader, &root, split.body);
+    if reader.diagnostics.is_empty() {
+        Parsed {
+            entity: Some(entity),
+            broken_id: None,
+            diagnostics: Vec::new(),
+        }
+    } else {
+        let explicit = root
+            .get("id")
+            .and_then(|v| v.get_ref().as_str())
+            .map(String::from);
+        broken(file, explicit, reader.diagnostics)
+    }
+}
+
+fn broken<T>(
+    file: &SourceFile,
+    explicit_id: Option<String>,
+    diagnostics: Vec<Diagnostic>,
+) -> Parsed<T> {
+    Parsed {
+        entity: None,
+        broken_id: Some(explicit_id.unwrap_or_else(|| file.stem().to_string())),
+        diagnostics,
+    }
+}
+
+impl Reader {
+    fn key_result(&mut self, table: &DeTable<'_>, span: Span, index: usize) -> KeyResult {
+        self.check_keys(table, KEY_RESULT_KEYS, "key result");
+        let title = self.required_string(table, "title", span.clone(), "key result");
+        let explicit_id = self.string(table, "id");
+        let id_explicit = explicit_id.is_some();
+        let id = explicit_id
+            .unwrap_or_else(|| Spanned::new(format!("kr{}", index + 1), title.span.clone()));
+        let start = self.number(table, "start");
+        let target = self.number(table, "target");
+        let done = self.boolean(table, "done");
+        let measure = match (target, done) {
+            (Some(target), None) => Measure::Metric {
+                start: start.unwrap_or_else(|| Spanned::new(0.0, target.span.clone())),
+                target,
+            },
+            (None, Some(done)) => Measure::Milestone { done },
+            (None, None) => Measure::Missing { start },
+            (Some(_), Some(done)) => {
+                self.report_at(
+                    done.span.clone(),
+                    "a key result has either a `target` (a metric) or `done` (a milestone), not both".into(),
+                    Some("remove `done`, or remove `target` to make it a milestone".into()),
+                );
+                Measure::Milestone { done }
+            }
+        };
+        let checkins = self
+            .tables(table, "checkins")
+            .into_iter()
+            .filter_map(|(t, s)| self.checkin(t, s))
+            .collect();
+        KeyResult {
+            id,
+            id_explicit,
+            title,
+            measure,
+            current: self.number(table, "current"),
+            unit: self.string(table, "unit").map(|u| u.value),
+            due: self.date(table, "due"),
+            weight: self.number(table, "weight"),
+            confidence: self.number(table, "confidence"),
+            checkins,
+            span,
+        }
+    }
+
+    fn checkin(&mut self, table: &DeTable<'_>, span: Span) -> Option<Checkin> {
+        self.check_keys(table, CHECKIN_KEYS, "check-in");
+        let date = self.date(table, "date");
+        let value = self.number(table, "value");
+        for (key, present) in [("date", date.is_some()), ("value", value.is_some())] {
+            if !present && !table.contains_key(key) {
+                self.report_at(
+                    span.clone(),
+                    format!("the check-in has no `{key}`"),
+                    Some("a check-in needs `date = YYYY-MM-DD` and `value = <number>`".into()),
+                );
+            }
+        }
+        Some(Checkin {
+            date: date?,
+            value: value?,
+            confidence: self.number(table, "confidence"),
+            note: self.string(table, "note").map(|n| n.value),
+        })
+    }
+
+    fn initiative(&mut self, table: &DeTable<'_>, span: Span) -> Initiative {
+        self.check_keys(table, INITIATIVE_KEYS, "initiative");
+        Initiative {
+            title: self.required_string(table, "title", span, "initiative"),
+            key_result: self.string(table, "key_result"),
+            status: self.string(table, "status"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileKind;
+
+    fn objective(text: &str) -> (SourceFile, Parsed<Objective>) {
+        let file = SourceFile::new(
+            "okrs/2026-Q1/grow.md",
+            FileKind::Objective,
+            text.to_string(),
+        );
+        let parsed = parse_objective(&file, FileId(0));
+        (file, parsed)
+    }
+
+    fn messages(parsed: &Parsed<Objective>) -> Vec<&str> {
+        parsed
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect()
+    }
+
+    const GOOD: &str = r#"+++
+title = "Grow"
+period = "2026-Q1"
+team = "sales"
+aligns_to = "expand"
+
+[[key_results]]
+title = "Revenue"
+start = 5
+target = 2.5
+unit = "%"
+
+[[key_results.checkins]]
+date = 2026-01-15
+value = 4
+
+[[key_results]]
+id = "launch"
+title = "Shop live"
+done = false
++++
+Body *here*.
+"#;
+
+    #[test]
+    fn parses_a_full_objective() {
+        let (file, parsed) = objective(GOOD);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let o = parsed.entity.unwrap();
+        assert_eq!(o.id.value, "grow");
+        assert!(!o.id_explicit);
+        assert_eq!(o.title.value, "Grow");
+        assert_eq!(&file.text[o.title.span.clone()], "\"Grow\"");
+        assert_eq!(o.aligns_to[0].value, "expand");
+        assert_eq!(o.key_results.len(), 2);
+        let kr = &o.key_results[0];
+        assert_eq!(kr.id.value, "kr1");
+        assert_eq!(kr.start(), 5.0);
+        assert_eq!(kr.current(), 4.0);
+        assert!(matches!(kr.measure, Measure::Metric { ref target, .. } if target.value == 2.5));
+        assert_eq!(o.key_results[1].id.value, "launch");
+        assert!(matches!(
+            o.key_results[1].measure,
+            Measure::Milestone { .. }
+        ));
+        assert_eq!(o.body, "Body *here*.\n");
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_place() {
+        let text = "+++\ntitle = 3\nperiod = \"2026-Q1\"\n\n[[key_results]]\ntitle = \"x\"\ntaget = 5\nstart = \"10\"\n+++\n";
+        let (file, parsed) = objective(text);
+        assert!(parsed.entity.is_none());
+        assert_eq!(parsed.broken_id.as_deref(), Some("grow"));
+        let mut found: Vec<_> = parsed
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    file.line_col(d.span.clone().unwrap().start).line,
+                    d.message.as_str(),
+                    d.help.as_deref(),
+                )
+            })
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                (2, "`title` must be a string, not an integer", None),
+                (
+                    7,
+                    "unknown key `taget` in key result",
+                    Some("did you mean `target`?")
+                ),
+                (
+                    8,
+                    "`start` must be a number, not a string",
+                    Some("write the number without quotes: `start = 10`")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn reports_missing_required_keys_at_the_fence() {
+        let (_, parsed) = objective("+++\nteam = \"x\"\n+++\n");
+        assert_eq!(
+            messages(&parsed),
+            [
+                "the objective has no `title`",
+                "the objective has no `period`"
+            ]
+        );
+        assert_eq!(parsed.diagnostics[0].span, Some(0..3));
+    }
+
+    #[test]
+    fn reports_toml_syntax_errors_in_file_coordinates() {
+        let (file, parsed) = objective("+++\ntitle = \"x\"\nperiod = 2026-02-30\n+++\n");
+        assert_eq!(parsed.diagnostics.len(), 1);
+        let d = &parsed.diagnostics[0];
+        assert!(d.message.starts_with("invalid TOML"), "{}", d.message);
+        assert_eq!(file.line_col(d.span.clone().unwrap().start).line, 3);
+    }
+
+    #[test]
+    fn rejects_target_and_done_together() {
+        let (_, parsed) = objective(
+            "+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"k\"\ntarget = 1\ndone = true\n+++\n",
+        );
+        assert_eq!(parsed.diagnostics.len(), 1);
+        assert!(parsed.diagnostics[0].message.contains("not both"));
+    }
+
+    #[test]
+    fn rejects_non_finite_numbers() {
+        let (_, parsed) = objective(
+            "+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"k\"\ntarget = nan\n+++\n",
+        );
+        assert_eq!(messages(&parsed), ["`target` must be a finite number"]);
+    }
+
+    #[test]
+    fn missing_fences_are_reported() {
+        let (_, parsed) = objective("title = \"x\"\n");
+        assert_eq!(
+            messages(&parsed),
+            ["the file does not start with front matter"]
+        );
+    }
+
+    #[test]
+    fn parses_teams_and_people() {
+        let file = SourceFile::new(
+            "teams/sales.md",
+            FileKind::Team,
+            "+++\nname = \"Sales\"\nlead = \"anna\"\nmembers = [\"anna\", \"bob\"]\n+++\nWe sell.\n".into(),
+        );
+        let team = parse_team(&file, FileId(0)).entity.unwrap();
+        assert_eq!(team.id.value, "sales");
+        assert_eq!(team.members.len(), 2);
+        assert_eq!(team.body, "We sell.\n");
+        let file = SourceFile::new(
+            "people/anna.md",
+            FileKind::Person,
+            "+++\nrole = 1\n+++\n".into(),
+        );
+        let parsed = parse_person(&file, FileId(0));
+        assert!(parsed.entity.is_none());
+        assert_eq!(parsed.broken_id.as_deref(), Some("anna"));
+    }
+}

@@ -1,0 +1,223 @@
+//! Prints findings: `human` (compiler-style), `json` and `github` (workflow commands).
+
+use crate::check::Checked;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use serde::Serialize;
+use std::fmt::Write;
+
+/// The counts at the end of every report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub files: usize,
+    pub objectives: usize,
+    pub key_results: usize,
+}
+
+impl Summary {
+    pub fn of(checked: &Checked) -> Summary {
+        Summary {
+            errors: checked.errors(),
+            warnings: checked.warnings(),
+            files: checked.org.files.len(),
+            objectives: checked.org.objectives.len(),
+            key_results: checked.org.key_result_count(),
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// A finding placed on a line, as every format reports it.
+#[derive(Debug, Serialize)]
+pub struct Placed<'a> {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: &'a str,
+    pub file: &'a str,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub help: Option<&'a str>,
+}
+
+pub fn place<'a>(checked: &'a Checked, d: &'a Diagnostic) -> Placed<'a> {
+    let file = checked.org.file(d.file);
+    let at = d.span.as_ref().map(|s| file.line_col(s.start));
+    Placed {
+        rule: d.rule.name(),
+        severity: d.severity,
+        message: &d.message,
+        file: &file.path,
+        line: at.map(|a| a.line),
+        column: at.map(|a| a.column),
+        help: d.help.as_deref(),
+    }
+}
+
+/// `{"diagnostics": [...], "summary": {...}}`, the shape pinned for tools.
+pub fn json(checked: &Checked) -> String {
+    #[derive(Serialize)]
+    struct Report<'a> {
+        diagnostics: Vec<Placed<'a>>,
+        summary: Summary,
+    }
+    let report = Report {
+        diagnostics: checked
+            .diagnostics
+            .iter()
+            .map(|d| place(checked, d))
+            .collect(),
+        summary: Summary::of(checked),
+    };
+    // Serialising plain structs of strings and numbers cannot fail.
+    serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
+}
+
+/// Escapes text for a GitHub workflow command; properties escape `:` and `,` too.
+fn escape_github(text: &str, property: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One `::error` / `::warning` workflow command per finding, shown as annotations on pull requests.
+pub fn github(checked: &Checked) -> String {
+    let mut out = String::new();
+    for d in &checked.diagnostics {
+        let p = place(checked, d);
+        let mut properties = format!("file={}", escape_github(p.file, true));
+        if let (Some(line), Some(column)) = (p.line, p.column) {
+            let _ = write!(properties, ",line={line},col={column}");
+        }
+        let _ = write!(properties, ",title={}", escape_github(p.rule, true));
+        let mut message = p.message.to_string();
+        if let Some(help) = p.help {
+            let _ = write!(message, "\nhelp: {help}");
+        }
+        let _ = writeln!(
+            out,
+            "::{} {properties}::{}",
+            p.severity.as_str(),
+            escape_github(&message, false)
+        );
+    }
+    out
+}
+
+/// Compiler-style findings with the source line and a caret under the value,
+/// then a summary line.
+pub fn human(checked: &Checked, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in &checked.diagnostics {
+        let file = checked.org.file(d.file);
+        let _ = writeln!(out, "{}\n", renderer.render(&[group(file, d)]));
+    }
+    let summary = Summary::of(checked);
+    let counts = format!(
+        "{} in {} ({}, {})",
+        [
+            plural(summary.errors, "error"),
+            plural(summary.warnings, "warning")
+        ]
+        .join(", "),
+        plural(summary.files, "file"),
+        plural(summary.objectives, "objective"),
+        plural(summary.key_results, "key result")
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        if summary.errors + summary.warnings == 0 {
+            format!("ok: {counts}")
+        } else {
+            counts
+        }
+    );
+    out
+}
+
+fn group<'a>(file: &'a SourceFile, d: &'a Diagnostic) -> Group<'a> {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let title = level.primary_title(d.message.as_str()).id(d.rule.name());
+    let mut group = match &d.span {
+        Some(span) => {
+            // Only the lines the span touches: files may be large.
+            let start = floor_char_boundary(&file.text, span.start);
+            let end = ceil_char_boundary(&file.text, span.end.max(start));
+            let first = file.text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let last = file.text[end..]
+                .find('\n')
+                .map_or(file.text.len(), |i| end + i);
+            let excerpt = &file.text[first..last];
+            let line = file.line_col(first).line;
+            let mut annotation = AnnotationKind::Primary.span(start - first..end - first);
+            if let Some(label) = &d.label {
+                annotation = annotation.label(label.as_str());
+            }
+            title.element(
+                Snippet::source(excerpt)
+                    .line_start(line)
+                    .path(file.path.as_str())
+                    .annotation(annotation),
+            )
+        }
+        None => title.element(Origin::path(file.path.as_str())),
+    };
+    if let Some(help) = &d.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    group
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escapes_workflow_command_syntax() {
+        assert_eq!(escape_github("a:b,c%\nd", true), "a%3Ab%2Cc%25%0Ad");
+        assert_eq!(escape_github("a:b,c", false), "a:b,c");
+    }
+}
