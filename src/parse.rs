@@ -89,12 +89,12 @@ pub fn parse_objective(file: &SourceFile, id: FileId) -> Parsed<Objective> {
             .tables(root, "key_results")
             .into_iter()
             .enumerate()
-            .map(|(i, (table, span))| r.key_result(table, span, i))
+            .map(|(i, (table, span))| key_result(r, table, span, i))
             .collect();
         let initiatives = r
             .tables(root, "initiatives")
             .into_iter()
-            .map(|(table, span)| r.initiative(table, span))
+            .map(|(table, span)| initiative(r, table, span))
             .collect();
         Objective {
             file: id,
@@ -188,81 +188,80 @@ fn broken<T>(
     }
 }
 
-impl Reader {
-    fn key_result(&mut self, table: &DeTable<'_>, span: Span, index: usize) -> KeyResult {
-        self.check_keys(table, KEY_RESULT_KEYS, "key result");
-        let title = self.required_string(table, "title", span.clone(), "key result");
-        let explicit_id = self.string(table, "id");
-        let id_explicit = explicit_id.is_some();
-        let id = explicit_id
-            .unwrap_or_else(|| Spanned::new(format!("kr{}", index + 1), title.span.clone()));
-        let start = self.number(table, "start");
-        let target = self.number(table, "target");
-        let done = self.boolean(table, "done");
-        let measure = match (target, done) {
-            (Some(target), None) => Measure::Metric {
-                start: start.unwrap_or_else(|| Spanned::new(0.0, target.span.clone())),
-                target,
-            },
-            (None, Some(done)) => Measure::Milestone { done },
-            (None, None) => Measure::Missing { start },
-            (Some(_), Some(done)) => {
-                self.report_at(
-                    done.span.clone(),
-                    "a key result has either a `target` (a metric) or `done` (a milestone), not both".into(),
-                    Some("remove `done`, or remove `target` to make it a milestone".into()),
-                );
-                Measure::Milestone { done }
-            }
-        };
-        let checkins = self
-            .tables(table, "checkins")
-            .into_iter()
-            .filter_map(|(t, s)| self.checkin(t, s))
-            .collect();
-        KeyResult {
-            id,
-            id_explicit,
-            title,
-            measure,
-            current: self.number(table, "current"),
-            unit: self.string(table, "unit").map(|u| u.value),
-            due: self.date(table, "due"),
-            weight: self.number(table, "weight"),
-            confidence: self.number(table, "confidence"),
-            checkins,
-            span,
+fn key_result(r: &mut Reader, table: &DeTable<'_>, span: Span, index: usize) -> KeyResult {
+    r.check_keys(table, KEY_RESULT_KEYS, "key result");
+    let title = r.required_string(table, "title", span.clone(), "key result");
+    let explicit_id = r.string(table, "id");
+    let id_explicit = explicit_id.is_some();
+    let id =
+        explicit_id.unwrap_or_else(|| Spanned::new(format!("kr{}", index + 1), title.span.clone()));
+    let start = r.number(table, "start");
+    let target = r.number(table, "target");
+    let done = r.boolean(table, "done");
+    let measure = match (target, done) {
+        (Some(target), None) => Measure::Metric {
+            start: start.unwrap_or_else(|| Spanned::new(0.0, target.span.clone())),
+            target,
+        },
+        (None, Some(done)) => Measure::Milestone { done },
+        (None, None) => Measure::Missing { start },
+        (Some(_), Some(done)) => {
+            r.report_at(
+                done.span.clone(),
+                "a key result has either a `target` (a metric) or `done` (a milestone), not both"
+                    .into(),
+                Some("remove `done`, or remove `target` to make it a milestone".into()),
+            );
+            Measure::Milestone { done }
+        }
+    };
+    let checkins = r
+        .tables(table, "checkins")
+        .into_iter()
+        .filter_map(|(t, s)| checkin(r, t, s))
+        .collect();
+    KeyResult {
+        id,
+        id_explicit,
+        title,
+        measure,
+        current: r.number(table, "current"),
+        unit: r.string(table, "unit").map(|u| u.value),
+        due: r.date(table, "due"),
+        weight: r.number(table, "weight"),
+        confidence: r.number(table, "confidence"),
+        checkins,
+        span,
+    }
+}
+
+fn checkin(r: &mut Reader, table: &DeTable<'_>, span: Span) -> Option<Checkin> {
+    r.check_keys(table, CHECKIN_KEYS, "check-in");
+    let date = r.date(table, "date");
+    let value = r.number(table, "value");
+    for (key, present) in [("date", date.is_some()), ("value", value.is_some())] {
+        if !present && !table.contains_key(key) {
+            r.report_at(
+                span.clone(),
+                format!("the check-in has no `{key}`"),
+                Some("a check-in needs `date = YYYY-MM-DD` and `value = <number>`".into()),
+            );
         }
     }
+    Some(Checkin {
+        date: date?,
+        value: value?,
+        confidence: r.number(table, "confidence"),
+        note: r.string(table, "note").map(|n| n.value),
+    })
+}
 
-    fn checkin(&mut self, table: &DeTable<'_>, span: Span) -> Option<Checkin> {
-        self.check_keys(table, CHECKIN_KEYS, "check-in");
-        let date = self.date(table, "date");
-        let value = self.number(table, "value");
-        for (key, present) in [("date", date.is_some()), ("value", value.is_some())] {
-            if !present && !table.contains_key(key) {
-                self.report_at(
-                    span.clone(),
-                    format!("the check-in has no `{key}`"),
-                    Some("a check-in needs `date = YYYY-MM-DD` and `value = <number>`".into()),
-                );
-            }
-        }
-        Some(Checkin {
-            date: date?,
-            value: value?,
-            confidence: self.number(table, "confidence"),
-            note: self.string(table, "note").map(|n| n.value),
-        })
-    }
-
-    fn initiative(&mut self, table: &DeTable<'_>, span: Span) -> Initiative {
-        self.check_keys(table, INITIATIVE_KEYS, "initiative");
-        Initiative {
-            title: self.required_string(table, "title", span, "initiative"),
-            key_result: self.string(table, "key_result"),
-            status: self.string(table, "status"),
-        }
+fn initiative(r: &mut Reader, table: &DeTable<'_>, span: Span) -> Initiative {
+    r.check_keys(table, INITIATIVE_KEYS, "initiative");
+    Initiative {
+        title: r.required_string(table, "title", span, "initiative"),
+        key_result: r.string(table, "key_result"),
+        status: r.string(table, "status"),
     }
 }
 

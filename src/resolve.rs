@@ -268,19 +268,62 @@ impl<'a> Reference<'a> {
     }
 }
 
-fn resolve_alignments(org: &mut Org, broken: &Broken, out: &mut Vec<Diagnostic>) {
-    // (period, id) → objectives; several only where ids are duplicated.
-    let mut index: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
-    for (i, o) in org.objectives.iter().enumerate() {
-        index
-            .entry((&o.period.value, &o.id.value))
-            .or_default()
-            .push(i);
+/// Objectives by id; an id may repeat across periods.
+struct ObjectiveIndex<'a> {
+    org: &'a Org,
+    by_id: BTreeMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> ObjectiveIndex<'a> {
+    fn new(org: &'a Org) -> Self {
+        let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, o) in org.objectives.iter().enumerate() {
+            by_id.entry(&o.id.value).or_default().push(i);
+        }
+        ObjectiveIndex { org, by_id }
     }
+
+    /// The objective `id` of `period` (the first in file order, should the id be duplicated).
+    fn find(&self, period: &str, id: &str) -> Option<usize> {
+        let candidates = self.by_id.get(id)?;
+        candidates
+            .iter()
+            .copied()
+            .find(|&i| self.org.objectives[i].period.value == period)
+    }
+
+    /// Objectives `id` in periods that wholly contain `period` (one per period).
+    fn in_containing_periods(&self, period: &str, id: &str) -> Vec<(&'a str, usize)> {
+        let (Some(own), Some(candidates)) = (self.org.period(period), self.by_id.get(id)) else {
+            return Vec::new();
+        };
+        let mut found: BTreeMap<&str, usize> = BTreeMap::new();
+        for &i in candidates {
+            let name = self.org.objectives[i].period.value.as_str();
+            if name != period && self.org.period(name).is_some_and(|p| p.contains(&own)) {
+                found.entry(name).or_insert(i);
+            }
+        }
+        found.into_iter().collect()
+    }
+
+    /// Ids of a period, for did-you-mean.
+    fn ids_in(&self, period: &str) -> Vec<&'a str> {
+        let objectives = &self.org.objectives;
+        objectives
+            .iter()
+            .filter(|o| o.period.value == period)
+            .map(|o| o.id.value.as_str())
+            .collect()
+    }
+}
+
+fn resolve_alignments(org: &mut Org, broken: &Broken, out: &mut Vec<Diagnostic>) {
+    let index = ObjectiveIndex::new(org);
     let mut links: Vec<(usize, Link)> = Vec::new();
     for (child, objective) in org.objectives.iter().enumerate() {
         for reference in &objective.aligns_to {
-            match resolve_reference(org, &index, objective, reference, broken) {
+            match resolve_reference(&index, objective, reference, broken) {
                 Ok(Some(link)) => links.push((child, link)),
                 Ok(None) => {}
                 Err(d) => out.push(d),
@@ -298,13 +341,14 @@ fn resolve_alignments(org: &mut Org, broken: &Broken, out: &mut Vec<Diagnostic>)
 
 /// `Ok(None)` when the reference names a broken file: that file's error says it all.
 fn resolve_reference(
-    org: &Org,
-    index: &BTreeMap<(&str, &str), Vec<usize>>,
+    index: &ObjectiveIndex,
     child: &Objective,
     reference: &Spanned<String>,
     broken: &Broken,
 ) -> Result<Option<Link>, Diagnostic> {
+    let org = index.org;
     let parsed = Reference::parse(&reference.value);
+    let id = parsed.objective;
     let error = |message: String| {
         Diagnostic::new(
             Rule::UnresolvedAlignment,
@@ -313,81 +357,56 @@ fn resolve_reference(
             message,
         )
     };
-    let ids_in = |period: &str| -> Vec<&str> {
-        index
-            .keys()
-            .filter(|(p, _)| *p == period)
-            .map(|(_, id)| *id)
-            .collect()
+    let found = match parsed.period {
+        Some(period) => index.find(period, id),
+        None => index.find(&child.period.value, id).or_else(|| {
+            // Then any period that contains the child's, e.g. the year of a quarter.
+            match index
+                .in_containing_periods(&child.period.value, id)
+                .as_slice()
+            {
+                [(_, found)] => Some(*found),
+                _ => None,
+            }
+        }),
     };
-    let target = match parsed.period {
-        Some(period) => match index.get(&(period, parsed.objective)) {
-            Some(found) => found[0],
-            None if broken.objectives.contains(parsed.objective) => return Ok(None),
-            None if org.period(period).is_none() => {
-                return Err(error(format!(
-                    "`{}` names an unknown period `{period}`",
-                    reference.value
-                )));
-            }
+    let Some(target) = found else {
+        if broken.objectives.contains(id) {
+            return Ok(None);
+        }
+        return Err(match parsed.period {
+            Some(period) if org.period(period).is_none() => error(format!(
+                "`{}` names an unknown period `{period}`",
+                reference.value
+            )),
+            Some(period) => error(format!("no objective `{id}` in period {period}"))
+                .with_suggestion(did_you_mean(id, index.ids_in(period))),
             None => {
-                let d = error(format!(
-                    "no objective `{}` in period {period}",
-                    parsed.objective
-                ));
-                return Err(d.with_suggestion(did_you_mean(parsed.objective, ids_in(period))));
-            }
-        },
-        None => {
-            let own = child.period.value.as_str();
-            if let Some(found) = index.get(&(own, parsed.objective)) {
-                found[0]
-            } else {
-                // Then any period that contains the child's, e.g. the year of a quarter.
-                let own_period = org.period(own);
-                let containing: Vec<(&str, usize)> = index
-                    .iter()
-                    .filter(|((p, id), _)| *id == parsed.objective && *p != own)
-                    .filter(|((p, _), _)| match (org.period(p), &own_period) {
-                        (Some(period), Some(own)) => period.contains(own),
-                        _ => false,
-                    })
-                    .map(|((p, _), found)| (*p, found[0]))
-                    .collect();
-                match containing.as_slice() {
-                    [(_, found)] => *found,
-                    [] if broken.objectives.contains(parsed.objective) => return Ok(None),
-                    [] => {
-                        let d = error(format!(
-                            "no objective `{}` in {own} or a period containing it",
-                            parsed.objective
-                        ));
-                        let d = match did_you_mean(parsed.objective, ids_in(own)) {
-                            Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                            None => d.with_help(format!(
-                                "to align to an objective of another period, write `PERIOD/{}`",
-                                parsed.objective
-                            )),
-                        };
-                        return Err(d);
-                    }
-                    several => {
-                        let names: Vec<String> = several
-                            .iter()
-                            .map(|(p, _)| format!("{p}/{}", parsed.objective))
-                            .collect();
-                        let d = error(format!(
-                            "`{}` is ambiguous: it matches `{}`",
-                            parsed.objective,
-                            names.join("` and `")
-                        ));
-                        return Err(
-                            d.with_help(format!("write the period in front, e.g. `{}`", names[0]))
-                        );
+                let own = child.period.value.as_str();
+                let containing = index.in_containing_periods(own, id);
+                if containing.len() > 1 {
+                    let names: Vec<String> = containing
+                        .iter()
+                        .map(|(p, _)| format!("{p}/{id}"))
+                        .collect();
+                    error(format!(
+                        "`{id}` is ambiguous: it matches `{}`",
+                        names.join("` and `")
+                    ))
+                    .with_help(format!("write the period in front, e.g. `{}`", names[0]))
+                } else {
+                    let d = error(format!(
+                        "no objective `{id}` in {own} or a period containing it"
+                    ));
+                    match did_you_mean(id, index.ids_in(own)) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        None => d.with_help(format!(
+                            "to align to an objective of another period, write `PERIOD/{id}`"
+                        )),
                     }
                 }
             }
-        }
+        });
     };
     let key_result = match parsed.key_result {
         None => None,
@@ -396,10 +415,7 @@ fn resolve_reference(
             match krs.iter().position(|k| k.id.value == kr) {
                 Some(i) => Some(i),
                 None => {
-                    let d = error(format!(
-                        "objective `{}` has no key result `{kr}`",
-                        parsed.objective
-                    ));
+                    let d = error(format!("objective `{id}` has no key result `{kr}`"));
                     return Err(d.with_suggestion(did_you_mean(
                         kr,
                         krs.iter().map(|k| k.id.value.as_str()),
@@ -436,6 +452,132 @@ mod tests {
                 objective: "grow",
                 key_result: None
             }
+        );
+    }
+
+    use crate::check::testing::*;
+
+    fn annual(id: &str, period: &str) -> (String, String) {
+        (
+            format!("okrs/{period}/{id}.md"),
+            company(id).1.replace("2026-Q1", period),
+        )
+    }
+
+    fn messages(owned: &[(String, String)]) -> Vec<String> {
+        let checked = run(&files(owned));
+        checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == Rule::UnresolvedAlignment)
+            .map(|d| format!("{} | {}", d.message, d.help.as_deref().unwrap_or("")))
+            .collect()
+    }
+
+    #[test]
+    fn resolves_in_own_period_then_in_containing_ones() {
+        let owned = [
+            annual("grow", "2026"),
+            team_objective("sell", "grow#kr2", ""),
+        ];
+        let checked = run(&files(&owned));
+        let sell = checked
+            .org
+            .objectives
+            .iter()
+            .find(|o| o.id.value == "sell")
+            .unwrap();
+        let grow = checked
+            .org
+            .objectives
+            .iter()
+            .position(|o| o.id.value == "grow")
+            .unwrap();
+        assert_eq!(sell.parents[0].objective, grow);
+        assert_eq!(sell.parents[0].key_result, Some(1));
+        assert_eq!(checked.org.objectives[grow].children.len(), 1);
+        assert_eq!(messages(&owned), Vec::<String>::new());
+    }
+
+    #[test]
+    fn ambiguous_and_missing_references_are_reported_not_guessed() {
+        let owned = [
+            annual("grow", "2026"),
+            annual("grow", "2026-H1"),
+            team_objective("sell", "grow", ""),
+        ];
+        assert_eq!(
+            messages(&owned),
+            [
+                "`grow` is ambiguous: it matches `2026/grow` and `2026-H1/grow` | write the period in front, e.g. `2026/grow`"
+            ]
+        );
+        let owned = [company("grow"), team_objective("sell", "grwo", "")];
+        assert_eq!(
+            messages(&owned),
+            ["no objective `grwo` in 2026-Q1 or a period containing it | did you mean `grow`?"]
+        );
+        let owned = [company("grow"), team_objective("sell", "grow#kr9", "")];
+        assert_eq!(
+            messages(&owned),
+            ["objective `grow` has no key result `kr9` | did you mean `kr1`?"]
+        );
+        let owned = [company("grow"), team_objective("sell", "2026-Q7/grow", "")];
+        assert_eq!(
+            messages(&owned),
+            ["`2026-Q7/grow` names an unknown period `2026-Q7` | "]
+        );
+    }
+
+    #[test]
+    fn references_to_broken_files_are_not_reported_twice() {
+        let owned = [
+            (
+                "okrs/2026-Q1/grow.md".to_string(),
+                "+++\ntitle = 1\nperiod = \"2026-Q1\"\n+++\n".to_string(),
+            ),
+            team_objective("sell", "grow", ""),
+        ];
+        let found = findings(&files(&owned));
+        assert_eq!(
+            found,
+            [(
+                "invalid-front-matter".to_string(),
+                "okrs/2026-Q1/grow.md".to_string(),
+                Some(2)
+            )]
+        );
+    }
+
+    #[test]
+    fn owners_contributors_and_team_references() {
+        let owned = [
+            company("grow"),
+            team_objective("sell", "grow", "contributors = [\"anne\"]\n"),
+            (
+                "teams/east.md".to_string(),
+                "+++\nparent = \"sale\"\nlead = \"nobody\"\n+++\n".to_string(),
+            ),
+            (
+                "okrs/2026-Q1/x.md".to_string(),
+                company("x").1.replace(
+                    "+++\ntitle",
+                    "+++\nteam = \"sales\"\nperson = \"anna\"\naligns_to = \"grow\"\ntitle",
+                ),
+            ),
+        ];
+        let found: Vec<_> = findings(&files(&owned))
+            .into_iter()
+            .map(|(rule, file, line)| format!("{rule} {file}:{}", line.unwrap_or(0)))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "unknown-reference okrs/2026-Q1/sales/sell.md:6",
+                "unknown-owner okrs/2026-Q1/x.md:3",
+                "unknown-reference teams/east.md:2",
+                "unknown-reference teams/east.md:3",
+            ]
         );
     }
 }
