@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 /// Why the repository could not be loaded at all (`okr check` exits 2).
 #[derive(Debug)]
 pub enum LoadError {
+    NotFound(PathBuf),
     NotADirectory(PathBuf),
     NoConfig(PathBuf),
     Unreadable(PathBuf, std::io::Error),
@@ -21,6 +22,7 @@ pub enum LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            LoadError::NotFound(dir) => write!(f, "{} does not exist", dir.display()),
             LoadError::NotADirectory(dir) => write!(f, "{} is not a directory", dir.display()),
             LoadError::NoConfig(dir) => write!(
                 f,
@@ -36,13 +38,9 @@ impl fmt::Display for LoadError {
                     match &d.span {
                         Some(span) => {
                             let at = file.line_col(span.start);
-                            write!(
-                                f,
-                                "invalid {}:{}:{}: {}",
-                                file.path, at.line, at.column, d.message
-                            )?;
+                            write!(f, "{}:{}:{}: {}", file.path, at.line, at.column, d.message)?;
                         }
-                        None => write!(f, "invalid {}: {}", file.path, d.message)?,
+                        None => write!(f, "{}: {}", file.path, d.message)?,
                     }
                     if let Some(help) = &d.help {
                         write!(f, " ({help})")?;
@@ -80,7 +78,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         return Err(if root.exists() {
             LoadError::NotADirectory(root.to_path_buf())
         } else {
-            LoadError::Unreadable(root.to_path_buf(), std::io::ErrorKind::NotFound.into())
+            LoadError::NotFound(root.to_path_buf())
         });
     }
     let config_path = root.join(CONFIG_FILE);

@@ -63,7 +63,10 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(reason) => {
-            eprintln!("okr: {reason}");
+            // One line per reason (an invalid okr.toml may have several).
+            for line in reason.lines() {
+                eprintln!("okr: {line}");
+            }
             ExitCode::from(EXIT_CANNOT_RUN)
         }
     }
