@@ -73,6 +73,7 @@ pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
             }
         }
     };
+    let theme = r.string(&root, "theme").map(|t| t.value);
     let periods = Periods::new(custom_periods(&mut r, &root));
     let current_period = r.string(&root, "current_period");
     if let Some(name) = &current_period
@@ -96,6 +97,7 @@ pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
         company,
         base_url,
         current_period: current_period.map(|p| p.value),
+        theme,
         periods,
         checks,
     })
@@ -135,6 +137,14 @@ fn custom_periods(r: &mut Reader, root: &DeTable<'_>) -> Vec<Period> {
     };
     let mut out = Vec::new();
     for (name, value) in periods.iter() {
+        if !is_period_name(name.get_ref()) {
+            r.report(
+                name.span(),
+                format!("`{}` cannot name a period", name.get_ref()),
+                Some("period names are used in page addresses: letters, digits, `.`, `-` and `_`, starting with a letter or digit".into()),
+            );
+            continue;
+        }
         let Some(spec) = value.get_ref().as_table() else {
             r.wrong_type(
                 name.get_ref(),
@@ -167,6 +177,16 @@ fn custom_periods(r: &mut Reader, root: &DeTable<'_>) -> Vec<Period> {
         }
     }
     out
+}
+
+/// Period names end up in page addresses (`periods/<name>/`), so they are kept to safe characters.
+fn is_period_name(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
 fn check_settings(r: &mut Reader, t: &DeTable<'_>) -> CheckSettings {
@@ -324,6 +344,15 @@ stale-key-result = "off"
             Some(Severity::Error)
         );
         assert_eq!(config.checks.severity(Rule::StaleKeyResult), None);
+    }
+
+    #[test]
+    fn period_names_must_be_safe_in_addresses() {
+        let errors =
+            parse_text("[periods]\n\"../up\" = { start = 2026-01-01, end = 2026-01-31 }\n")
+                .unwrap_err();
+        assert_eq!(errors[0].message, "`../up` cannot name a period");
+        assert!(is_period_name("FY27-Q1") && is_period_name("2026.S1") && !is_period_name("a b"));
     }
 
     #[test]

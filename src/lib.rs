@@ -4,16 +4,21 @@
 //! [`resolve`] build the [`model`], [`score`] and [`check`] judge it, and
 //! [`report`] prints the findings.
 
+pub mod charts;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod fields;
 pub mod frontmatter;
 pub mod load;
+pub mod markdown;
 pub mod model;
 pub mod parse;
 pub mod period;
+pub mod render;
 pub mod report;
 pub mod resolve;
 pub mod score;
+pub mod site;
 pub mod source;
+pub mod views;

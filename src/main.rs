@@ -4,9 +4,11 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use okr::check;
 use okr::report;
+use okr::site;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 /// Exit codes, a contract with CI scripts.
 const EXIT_FINDINGS: u8 = 1;
@@ -27,6 +29,27 @@ struct Cli {
 enum Command {
     /// Check every objective: alignment, measurability, ids, dates. Exit 1 on errors.
     Check(CheckArgs),
+    /// Check, then render the OKR website into an output folder.
+    Build(BuildArgs),
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// The repository root, holding okr.toml
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Output folder [default: DIR/public]
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+    /// Path prefix the site is served under, e.g. /acme-okrs/ [default: base_url in okr.toml]
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// The day to judge progress and staleness at [default: today, or SOURCE_DATE_EPOCH]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+    /// Fail (exit 1) on warnings too
+    #[arg(long)]
+    deny_warnings: bool,
 }
 
 #[derive(clap::Args)]
@@ -59,6 +82,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Build(args) => run_build(args),
     };
     match result {
         Ok(code) => code,
@@ -89,15 +113,46 @@ fn as_of(given: Option<NaiveDate>) -> Result<NaiveDate, String> {
     }
 }
 
+fn color_for(stream: &impl IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let as_of = as_of(args.as_of)?;
+    let checked = check::check(&args.dir, as_of).map_err(|e| e.to_string())?;
+    // Findings go to stderr: stdout is left for the closing line.
+    if !checked.diagnostics.is_empty() {
+        eprint!("{}", report::human(&checked, color_for(&std::io::stderr())));
+    }
+    let failed = checked.errors() > 0 || (args.deny_warnings && checked.warnings() > 0);
+    if failed {
+        eprintln!(
+            "okr: not building: fix the findings above (the output folder was left as it was)"
+        );
+        return Ok(ExitCode::from(EXIT_FINDINGS));
+    }
+    let out = args.out.unwrap_or_else(|| args.dir.join("public"));
+    let site =
+        site::render(&checked, args.base_url.as_deref(), as_of).map_err(|e| e.to_string())?;
+    site::write(&site, &out).map_err(|e| e.to_string())?;
+    println!(
+        "wrote {} pages to {} ({} objectives, {} errors, {} warnings) in {} ms",
+        site.pages,
+        out.display(),
+        checked.org.objectives.len(),
+        checked.errors(),
+        checked.warnings(),
+        started.elapsed().as_millis()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     let as_of = as_of(args.as_of)?;
     let checked = check::check(&args.dir, as_of).map_err(|e| e.to_string())?;
     let output = match args.format {
-        Format::Human => {
-            let color = std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            report::human(&checked, color)
-        }
+        Format::Human => report::human(&checked, color_for(&std::io::stdout())),
         Format::Json => report::json(&checked),
         Format::Github => report::github(&checked),
     };

@@ -30,6 +30,8 @@ pub struct Config {
     pub company: String,
     pub base_url: String,
     pub current_period: Option<String>,
+    /// A theme folder (relative to the root) replacing the built-in one.
+    pub theme: Option<String>,
     pub periods: Periods,
     pub checks: CheckSettings,
 }

@@ -1,0 +1,511 @@
+//! Markdown bodies to sanitised HTML.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use ammonia::Builder;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+/// URL schemes a link or image may use; anything else (javascript:, data:, …) is dropped.
+const URL_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
+/// Built once: building the sanitiser means filling a dozen hash sets.
+static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
+    let mut builder = Builder::default();
+    builder
+        // The page's title is the only <h1>; headings in raw HTML must not add another.
+        .rm_tags(["h1"])
+        .add_tags(["input"])
+        // Dropped with their content, not unwrapped into visible text.
+        .add_clean_content_tags(["iframe", "noscript", "object", "embed", "template"])
+        .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("div", ["id"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        // Listed as well as forced below so they keep their place: the forced ones are
+        // added in hash-map order, which would make the output differ between runs.
+        .add_tag_attributes("input", ["checked", "disabled", "type"])
+        // Task list markers: whatever raw HTML asks for, an <input> stays a read-only checkbox.
+        .set_tag_attribute_value("input", "type", "checkbox")
+        .set_tag_attribute_value("input", "disabled", "")
+        .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
+        .add_allowed_classes("div", ["footnote-definition"])
+        // Table column alignment is the only style Markdown produces.
+        .filter_style_properties(HashSet::from(["text-align"]))
+        .url_schemes(HashSet::from(URL_SCHEMES))
+        .link_rel(Some("noopener noreferrer"))
+        .strip_comments(true)
+        .attribute_filter(filter_attribute);
+    builder
+});
+
+/// Renders a Markdown body (an objective's "why", a team's mission, a person's bio) to HTML that is safe to insert unescaped into a page.
+pub fn to_html(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    let mut footnotes = Footnotes::new(markdown);
+    let events = Parser::new_ext(markdown, options).map(|event| match event {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: demote(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+        Event::FootnoteReference(label) => Event::InlineHtml(footnotes.reference(&label)),
+        Event::Start(Tag::FootnoteDefinition(label)) => Event::Html(footnotes.definition(&label)),
+        Event::End(TagEnd::FootnoteDefinition) => Event::Html(CowStr::Borrowed("</div>\n")),
+        other => other,
+    });
+    let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
+    html::push_html(&mut html, events);
+
+    let document = SANITIZER.clean(&html);
+    // Serialise into the Markdown buffer's allocation rather than a fresh one.
+    let mut out = html.into_bytes();
+    out.clear();
+    if document.write_to(&mut out).is_err() {
+        // Writing to a Vec cannot fail; if it somehow did, show nothing rather than half a tag.
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// One level down, since the page already has an `<h1>`; `<h6>` is as deep as HTML goes.
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
+    }
+}
+
+/// Footnote markup with ids we control.
+///
+/// pulldown-cmark uses the raw label as the id: it can clash with the page's own
+/// ids (`[^main]`), links `[^Note]` to a missing `#Note` when the definition is
+/// `[^note]`, and repeats ids when several bodies share a page. Ids here are
+/// `fn-<body hash>-<number>`, numbered by first appearance as pulldown-cmark does.
+struct Footnotes<'a> {
+    source: &'a str,
+    namespace: Option<u32>,
+    numbers: HashMap<String, usize>,
+}
+
+impl<'a> Footnotes<'a> {
+    fn new(source: &'a str) -> Self {
+        Self {
+            source,
+            namespace: None,
+            numbers: HashMap::new(),
+        }
+    }
+
+    /// The number and id of a footnote, hashing the body only once one is met.
+    fn id(&mut self, label: &str) -> (usize, String) {
+        let namespace = *self.namespace.get_or_insert_with(|| fnv1a(self.source));
+        // Labels match case-insensitively and with whitespace collapsed, like link labels.
+        let key = label
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        let next = self.numbers.len() + 1;
+        let number = *self.numbers.entry(key).or_insert(next);
+        (number, format!("fn-{namespace:08x}-{number}"))
+    }
+
+    fn reference(&mut self, label: &str) -> CowStr<'static> {
+        let (number, id) = self.id(label);
+        format!("<sup class=\"footnote-reference\"><a href=\"#{id}\">{number}</a></sup>").into()
+    }
+
+    fn definition(&mut self, label: &str) -> CowStr<'static> {
+        let (number, id) = self.id(label);
+        format!(
+            "\n<div class=\"footnote-definition\" id=\"{id}\">\
+             <sup class=\"footnote-definition-label\">{number}</sup>"
+        )
+        .into()
+    }
+}
+
+/// Stable across builds and toolchains (unlike `DefaultHasher`), so ids do not churn.
+fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// Last word on attributes ammonia has already allow-listed.
+fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    let keep = match (element, attribute) {
+        // Only Markdown's `language-…` class, so raw HTML cannot borrow the site's classes.
+        ("code", "class") => value.strip_prefix("language-").is_some_and(|language| {
+            !language.is_empty()
+                && language
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '.' | '#'))
+        }),
+        // Only footnote ids, so raw HTML cannot clobber the page's ids.
+        ("div", "id") => value.starts_with("fn-"),
+        (_, "href" | "src" | "cite") => has_safe_scheme(value),
+        _ => true,
+    };
+    keep.then_some(Cow::Borrowed(value))
+}
+
+/// A second check on URL schemes, after ammonia's own: it also rejects look-alikes
+/// (fullwidth letters, percent-encoded or non-ASCII schemes) that a lenient
+/// parser or a later rewrite could turn into `javascript:`.
+fn has_safe_scheme(url: &str) -> bool {
+    // Browsers ignore leading spaces and control characters.
+    let url = url.trim_start_matches(|c: char| c <= ' ');
+    let folded = url.chars().map(fold_fullwidth);
+    let mut scheme = folded
+        .clone()
+        .take_while(|c| !matches!(c, ':' | '/' | '?' | '#'));
+    let scheme_len = scheme.by_ref().count();
+    if folded.clone().nth(scheme_len) != Some(':') {
+        return true; // relative URL: no scheme at all
+    }
+    URL_SCHEMES.iter().any(|allowed| {
+        folded
+            .clone()
+            .take(scheme_len)
+            // Browsers also strip tabs and newlines inside a URL.
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .map(|c| c.to_ascii_lowercase())
+            .eq(allowed.chars())
+    })
+}
+
+/// Maps fullwidth ASCII look-alikes (U+FF01–U+FF5E) to ASCII.
+fn fold_fullwidth(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every value of `attribute="…"` in `html`.
+    fn attribute_values<'h>(html: &'h str, attribute: &str) -> Vec<&'h str> {
+        let needle = format!(" {attribute}=\"");
+        html.match_indices(&needle)
+            .filter_map(|(at, _)| {
+                let rest = &html[at + needle.len()..];
+                rest.find('"').map(|end| &rest[..end])
+            })
+            .collect()
+    }
+
+    fn assert_safe(input: &str) {
+        let html = to_html(input);
+        let lower = html.to_lowercase();
+        for bad in [
+            "<script", "<style", "<iframe", "onerror=", "onload=", "onclick=",
+        ] {
+            assert!(!lower.contains(bad), "{bad} in {html:?} from {input:?}");
+        }
+        for attribute in ["href", "src"] {
+            for value in attribute_values(&lower, attribute) {
+                let folded: String = value
+                    .chars()
+                    .map(fold_fullwidth)
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .collect();
+                for scheme in ["javascript:", "vbscript:", "data:"] {
+                    assert!(
+                        !folded.contains(scheme),
+                        "{attribute}={value:?} in {html:?} from {input:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn headings_shift_down_one_level() {
+        let html = to_html("# One\n\n## Two\n\n##### Five\n\n###### Six");
+        assert!(html.contains("<h2>One</h2>"), "{html}");
+        assert!(html.contains("<h3>Two</h3>"), "{html}");
+        assert!(html.contains("<h6>Five</h6>"), "{html}");
+        assert!(html.contains("<h6>Six</h6>"), "{html}");
+        assert!(!html.contains("<h1"), "{html}");
+    }
+
+    #[test]
+    fn raw_h1_does_not_compete_with_the_title() {
+        let html = to_html("<h1>Loud</h1>\n");
+        assert!(!html.contains("<h1"), "{html}");
+        assert!(html.contains("Loud"), "{html}");
+    }
+
+    #[test]
+    fn tables_render_with_alignment() {
+        let html = to_html("| Left | Middle | Right |\n|:-----|:------:|------:|\n| a | b | c |\n");
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<thead>"), "{html}");
+        assert!(html.contains("<th"), "{html}");
+        assert!(html.contains(">b</td>"), "{html}");
+        assert!(html.contains("text-align:center"), "{html}");
+        assert!(html.contains("text-align:right"), "{html}");
+    }
+
+    #[test]
+    fn style_is_limited_to_text_alignment() {
+        let html = to_html(
+            "<table><tr><td style=\"text-align: left; background: url(javascript:alert(1)); position: fixed\">x</td></tr></table>\n",
+        );
+        assert!(html.contains("text-align:left"), "{html}");
+        assert!(!html.contains("background"), "{html}");
+        assert!(!html.contains("position"), "{html}");
+        assert!(!to_html("<p style=\"color:red\">x</p>").contains("style"));
+    }
+
+    #[test]
+    fn footnote_references_link_to_their_definitions() {
+        let html = to_html(
+            "Revenue grew.[^src] Costs fell.[^Other]\n\n[^src]: Finance report.\n\n[^other]: Ops.\n",
+        );
+        let hrefs = attribute_values(&html, "href");
+        assert_eq!(hrefs.len(), 2, "{html}");
+        for href in hrefs {
+            let id = href.strip_prefix('#').unwrap_or_default();
+            assert!(!id.is_empty(), "{html}");
+            assert!(html.contains(&format!("id=\"{id}\"")), "no #{id} in {html}");
+        }
+        assert!(html.contains("class=\"footnote-reference\""), "{html}");
+        assert!(html.contains("class=\"footnote-definition\""), "{html}");
+        assert!(
+            html.contains("class=\"footnote-definition-label\""),
+            "{html}"
+        );
+        assert!(html.contains("Finance report."), "{html}");
+    }
+
+    #[test]
+    fn footnote_ids_differ_between_bodies() {
+        let first = to_html("A[^1]\n\n[^1]: one\n");
+        let second = to_html("B[^1]\n\n[^1]: two\n");
+        assert_ne!(
+            attribute_values(&first, "id"),
+            attribute_values(&second, "id")
+        );
+        assert_eq!(
+            first,
+            to_html("A[^1]\n\n[^1]: one\n"),
+            "output is deterministic"
+        );
+    }
+
+    #[test]
+    fn raw_html_cannot_take_page_ids_or_classes() {
+        let html = to_html("<div id=\"main\" class=\"hero\">x</div>\n");
+        assert!(!html.contains("main"), "{html}");
+        assert!(!html.contains("hero"), "{html}");
+        let html = to_html("<code class=\"btn danger\">x</code>");
+        assert!(!html.contains("btn"), "{html}");
+    }
+
+    #[test]
+    fn task_lists_render_read_only_checkboxes() {
+        let html = to_html("- [x] ship it\n- [ ] celebrate\n");
+        assert!(
+            html.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\">"),
+            "{html}"
+        );
+        let inputs: Vec<&str> = html
+            .match_indices("<input")
+            .map(|(at, _)| &html[at..])
+            .collect();
+        assert_eq!(inputs.len(), 2, "{html}");
+        for input in &inputs {
+            let tag = &input[..input.find('>').unwrap_or(input.len())];
+            assert!(tag.contains("type=\"checkbox\""), "{html}");
+            assert!(tag.contains("disabled"), "{html}");
+        }
+        assert!(
+            inputs[0][..inputs[0].find('>').unwrap_or(0)].contains("checked"),
+            "{html}"
+        );
+        assert!(
+            !inputs[1][..inputs[1].find('>').unwrap_or(0)].contains("checked"),
+            "{html}"
+        );
+        let raw = to_html("<input type=\"password\" name=\"pw\" onfocus=\"x()\">");
+        assert!(raw.contains("type=\"checkbox\""), "{raw}");
+        assert!(raw.contains("disabled"), "{raw}");
+        assert!(
+            !raw.contains("password") && !raw.contains("onfocus"),
+            "{raw}"
+        );
+    }
+
+    #[test]
+    fn strikethrough_renders_del() {
+        assert!(to_html("~~dropped~~ kept").contains("<del>dropped</del>"));
+    }
+
+    #[test]
+    fn code_blocks_keep_their_language_class() {
+        let html = to_html("```rust\nfn main() {}\n```\n");
+        assert!(
+            html.contains("<pre><code class=\"language-rust\">"),
+            "{html}"
+        );
+        let html = to_html("```c++\nx\n```\n");
+        assert!(html.contains("class=\"language-c++\""), "{html}");
+        let html = to_html("```\"><b>x\ny\n```\n");
+        assert!(!html.contains("class"), "{html}");
+    }
+
+    #[test]
+    fn links_and_images_keep_safe_urls() {
+        let html = to_html(
+            "[a](https://example.com/x) [b](http://example.com) [c](mailto:ops@example.com) \
+             [d](../team/ops.html) [e](#goal) ![Chart](img/c.png \"Q3 chart\")",
+        );
+        for url in [
+            "https://example.com/x",
+            "http://example.com",
+            "mailto:ops@example.com",
+            "../team/ops.html",
+            "#goal",
+            "img/c.png",
+        ] {
+            assert!(
+                html.contains(&format!("=\"{url}\"")),
+                "{url} missing from {html}"
+            );
+        }
+        assert!(html.contains("alt=\"Chart\""), "{html}");
+        assert!(html.contains("title=\"Q3 chart\""), "{html}");
+        assert_eq!(
+            html.matches("rel=\"noopener noreferrer\"").count(),
+            5,
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn other_schemes_are_dropped() {
+        for input in [
+            "[x](ftp://example.com)",
+            "[x](tel:123)",
+            "<a href=\"vbscript:msgbox(1)\">x</a>",
+            "<a href=\"VBScript:msgbox(1)\">x</a>",
+            "<img src=\"data:image/png;base64,AAAA\">",
+            "<a href=\"  javascript:alert(1)\">x</a>",
+            "<a href=\"%6Aavascript:alert(1)\">x</a>",
+        ] {
+            let html = to_html(input);
+            assert!(
+                !html.contains("href=") && !html.contains("src="),
+                "{html} from {input}"
+            );
+        }
+    }
+
+    #[test]
+    fn xss_corpus_is_neutralised() {
+        let corpus = [
+            "<script>alert(1)</script>",
+            "<SCRIPT SRC=//evil/x.js></SCRIPT>",
+            "<img src=x onerror=alert(1)>",
+            "<IMG SRC=x OnErRoR=alert(1)>",
+            "<svg onload=alert(1)>",
+            "<svg><script>alert(1)</script></svg>",
+            "<body onload=alert(1)>",
+            "<p onclick=\"alert(1)\">x</p>",
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x](javascript&#58;alert(1))",
+            "[x]: javascript:alert(1)\n\n[y][x]",
+            "<a href=\"jav&#x61;script:alert(1)\">x</a>",
+            "<a href=\"&#106;avascript:alert(1)\">",
+            "<a href=\"&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1)\">x</a>",
+            "<a href=\"java\tscript:alert(1)\">",
+            "<a href=\"java&#9;script:alert(1)\">x</a>",
+            "<a href=\"java\nscript:alert(1)\">x</a>",
+            "![x](data:text/html;base64,PHNjcmlwdD4=)",
+            "<img src=\"data:text/html;base64,PHNjcmlwdD4=\">",
+            "<iframe src=//evil>",
+            "<iframe src=\"javascript:alert(1)\"></iframe>",
+            "<object data=\"javascript:alert(1)\"></object>",
+            "<embed src=\"javascript:alert(1)\">",
+            "<form action=\"javascript:alert(1)\"><button>x</button></form>",
+            "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+            "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+            "<style>body{background:url(javascript:alert(1))}</style>",
+            "<a href=\"ｊａｖａｓｃｒｉｐｔ:alert(1)\">x</a>",
+            "[x](ｊａｖａｓｃｒｉｐｔ:alert(1))",
+            "<a href=\"ｊａｖａｓｃｒｉｐｔ：alert(1)\">x</a>",
+            "<div style=\"background:url(javascript:alert(1))\">x</div>",
+            "<details open ontoggle=alert(1)>",
+            "<a href=\"https://ok.example\" onclick=\"alert(1)\">ok</a>",
+            "```\"><script>alert(1)</script>\nx\n```",
+            "<!-- <script>alert(1)</script> -->",
+        ];
+        for input in corpus {
+            assert_safe(input);
+        }
+    }
+
+    #[test]
+    fn fullwidth_javascript_link_is_dropped() {
+        for input in [
+            "<a href=\"ｊａｖａｓｃｒｉｐｔ:alert(1)\">x</a>",
+            "[x](ｊａｖａｓｃｒｉｐｔ:alert(1))",
+        ] {
+            let html = to_html(input);
+            assert!(!html.contains("href="), "{html} from {input}");
+        }
+    }
+
+    #[test]
+    fn script_in_code_span_is_escaped_text() {
+        let html = to_html("Use `</script><script>alert(1)</script>` carefully.");
+        assert_safe("Use `</script><script>alert(1)</script>` carefully.");
+        assert!(
+            html.contains("<code>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</code>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        assert_eq!(to_html(""), "");
+        let html = to_html("a\0b");
+        assert!(
+            !html.contains('\0') && html.contains('a') && html.contains('b'),
+            "{html:?}"
+        );
+        let _ = to_html("<div><span><table><tr><td>unclosed");
+        let _ = to_html("[^]\n\n[^ ]: x\n\n[^a\tb] [^A  B]\n\n[^a b]: y");
+        let _ = to_html(&"> ".repeat(1_000));
+        let _ = to_html(&"- ".repeat(5_000));
+        let nested_list: String = (0..500)
+            .map(|i| format!("{}- item\n", "  ".repeat(i)))
+            .collect();
+        let _ = to_html(&nested_list);
+        let _ = to_html(&"<div>".repeat(2_000));
+        let _ = to_html(&"[".repeat(20_000));
+        let huge = "Some **bold** text with a [link](https://example.com).\n\n".repeat(5_000);
+        assert!(to_html(&huge).len() > huge.len());
+    }
+}

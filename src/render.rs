@@ -1,0 +1,174 @@
+//! Templates: the built-in theme (embedded in the binary), a theme folder named
+//! in `okr.toml`, and single-template overrides under the repository's `templates/`.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The built-in theme, compiled in so `okr build` needs nothing beside the binary.
+const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../themes/default/templates/base.html"),
+    ),
+    (
+        "macros.html",
+        include_str!("../themes/default/templates/macros.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../themes/default/templates/index.html"),
+    ),
+    (
+        "objective.html",
+        include_str!("../themes/default/templates/objective.html"),
+    ),
+    (
+        "team.html",
+        include_str!("../themes/default/templates/team.html"),
+    ),
+    (
+        "person.html",
+        include_str!("../themes/default/templates/person.html"),
+    ),
+    (
+        "health.html",
+        include_str!("../themes/default/templates/health.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../themes/default/templates/404.html"),
+    ),
+];
+
+const DEFAULT_ASSETS: &[(&str, &[u8])] = &[(
+    "style.css",
+    include_bytes!("../themes/default/static/style.css"),
+)];
+
+/// Why the theme could not be loaded or a page not rendered (`okr build` exits 2).
+#[derive(Debug)]
+pub enum RenderError {
+    Io(PathBuf, std::io::Error),
+    /// Tera's report names the template, the line and the variable.
+    Template(String),
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RenderError::Io(path, e) => write!(f, "cannot read {}: {e}", path.display()),
+            RenderError::Template(report) => write!(f, "template error: {report}"),
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// Templates ready to render, and the theme's static assets.
+pub struct Theme {
+    tera: tera::Tera,
+    /// Files for `assets/`, by path relative to it.
+    pub assets: BTreeMap<String, Vec<u8>>,
+}
+
+/// Reads every file below `dir` (if it exists), keyed by its `/`-separated path relative to `dir`.
+pub fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, RenderError> {
+    let mut files = BTreeMap::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            RenderError::Io(path, e.into())
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let key: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let bytes = std::fs::read(entry.path())
+            .map_err(|e| RenderError::Io(entry.path().to_path_buf(), e))?;
+        files.insert(key.join("/"), bytes);
+    }
+    Ok(files)
+}
+
+fn text(path: &Path, bytes: Vec<u8>) -> Result<String, RenderError> {
+    String::from_utf8(bytes).map_err(|_| {
+        RenderError::Io(
+            path.to_path_buf(),
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8"),
+        )
+    })
+}
+
+impl Theme {
+    /// The built-in theme, replaced by `theme_dir` where given, with the
+    /// repository's `templates/` overriding single templates.
+    pub fn load(theme_dir: Option<&Path>, overrides: &Path) -> Result<Theme, RenderError> {
+        let mut templates: BTreeMap<String, String> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let mut assets: BTreeMap<String, Vec<u8>> = DEFAULT_ASSETS
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
+        if let Some(dir) = theme_dir {
+            if !dir.is_dir() {
+                return Err(RenderError::Io(
+                    dir.to_path_buf(),
+                    std::io::ErrorKind::NotFound.into(),
+                ));
+            }
+            for (name, bytes) in read_tree(&dir.join("templates"))? {
+                let path = dir.join("templates").join(&name);
+                templates.insert(name, text(&path, bytes)?);
+            }
+            assets.extend(read_tree(&dir.join("static"))?);
+        }
+        for (name, bytes) in read_tree(overrides)? {
+            let path = overrides.join(&name);
+            templates.insert(name, text(&path, bytes)?);
+        }
+        let mut tera = tera::Tera::new();
+        // `range(end=n)`: what templates loop over to repeat markup n times.
+        tera.register_function(
+            "range",
+            |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<Vec<usize>> {
+                let end: usize = kwargs.must_get("end")?;
+                Ok((0..end.min(1_000_000)).collect())
+            },
+        );
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| RenderError::Template(e.to_string()))?;
+        Ok(Theme { tera, assets })
+    }
+
+    /// Values every page sees, e.g. the site's title and the period switcher.
+    pub fn set_global(&mut self, key: &'static str, value: &impl Serialize) {
+        self.tera.global_context().insert(key, value);
+    }
+
+    /// Renders `template` with `page` as the `page` variable; `active_period`
+    /// is the period the switcher marks as the one shown ("" for none).
+    pub fn render(
+        &self,
+        template: &str,
+        page: &impl Serialize,
+        active_period: &str,
+    ) -> Result<String, RenderError> {
+        let mut context = tera::Context::new();
+        context.insert("page", page);
+        context.insert("active_period", active_period);
+        self.tera
+            .render(template, &context)
+            .map_err(|e| RenderError::Template(e.to_string()))
+    }
+}

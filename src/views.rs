@@ -1,0 +1,1107 @@
+//! Page views: what each page of the site shows, computed from the checked
+//! organisation and handed to the templates.
+//!
+//! Views borrow from the model where they can. Each objective's card (with its
+//! key results and charts) is built once and shared by every page that lists it.
+
+use crate::charts::{self, Bar};
+use crate::check::Checked;
+use crate::diagnostic::{Rule, Severity};
+use crate::markdown;
+use crate::model::{Level, Measure, Objective, Org, Owner};
+use crate::period::Period;
+use crate::report;
+use crate::score::{self, Status};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Addresses of the site's pages, all starting with the base URL so they work under a sub-path.
+#[derive(Clone, Debug)]
+pub struct Urls {
+    base: String,
+}
+
+impl Urls {
+    /// `base` is a path like `/` or `/acme-okrs/`, or a full URL; a missing trailing `/` is added.
+    pub fn new(base: &str) -> Urls {
+        let base = if base.ends_with('/') {
+            base.to_string()
+        } else {
+            format!("{base}/")
+        };
+        Urls { base }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn index(&self) -> String {
+        self.base.clone()
+    }
+
+    pub fn period(&self, period: &str) -> String {
+        format!("{}periods/{period}/", self.base)
+    }
+
+    pub fn objective(&self, period: &str, id: &str) -> String {
+        format!("{}objectives/{period}/{id}/", self.base)
+    }
+
+    pub fn team(&self, id: &str) -> String {
+        format!("{}teams/{id}/", self.base)
+    }
+
+    pub fn person(&self, id: &str) -> String {
+        format!("{}people/{id}/", self.base)
+    }
+
+    pub fn health(&self) -> String {
+        format!("{}health/", self.base)
+    }
+
+    pub fn asset(&self, path: &str) -> String {
+        format!("{}assets/{path}", self.base)
+    }
+}
+
+/// Formats a number for reading: thousands grouped, at most two decimals.
+pub fn number(value: f64) -> String {
+    let rounded = (value * 100.0).round() / 100.0;
+    let negative = rounded < 0.0;
+    let text = format!("{:.2}", rounded.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, digit) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let frac = frac.trim_end_matches('0');
+    let sign = if negative && rounded != 0.0 { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+/// A fraction as a whole percentage, e.g. `0.425` → `43%`.
+pub fn percent(fraction: f64) -> String {
+    format!("{:.0}%", fraction * 100.0)
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct StatusView {
+    /// The stable name, also the CSS class suffix: `on-track`, `achieved`, …
+    pub key: &'static str,
+    pub label: &'static str,
+}
+
+impl StatusView {
+    pub fn of(status: Status) -> StatusView {
+        let label = match status {
+            Status::OnTrack => "On track",
+            Status::AtRisk => "At risk",
+            Status::OffTrack => "Off track",
+            Status::Achieved => "Achieved",
+            Status::Partial => "Partial",
+            Status::Missed => "Missed",
+        };
+        StatusView {
+            key: status.name(),
+            label,
+        }
+    }
+}
+
+/// Statuses in the order the site lists them.
+const STATUS_ORDER: [Status; 6] = [
+    Status::OnTrack,
+    Status::AtRisk,
+    Status::OffTrack,
+    Status::Achieved,
+    Status::Partial,
+    Status::Missed,
+];
+
+#[derive(Debug, Serialize)]
+pub struct CheckinView<'a> {
+    pub date: String,
+    pub value: String,
+    pub confidence: Option<String>,
+    pub note: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KeyResultView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub unit: Option<&'a str>,
+    pub milestone: bool,
+    pub done: bool,
+    pub start: String,
+    pub target: String,
+    pub current: String,
+    /// Raw progress as a percentage (may exceed 100%).
+    pub progress: Option<String>,
+    pub status: Option<StatusView>,
+    pub confidence: Option<String>,
+    pub weight: Option<String>,
+    pub due: Option<String>,
+    pub stale: bool,
+    pub bar: String,
+    /// Newest first.
+    pub checkins: Vec<CheckinView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OwnerView {
+    /// `company`, `team` or `person`.
+    pub level: &'static str,
+    pub name: String,
+    pub url: String,
+}
+
+/// An objective as every list and page shows it.
+#[derive(Debug, Serialize)]
+pub struct ObjectiveCard<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: String,
+    pub period: &'a str,
+    pub owner: OwnerView,
+    pub score: Option<String>,
+    pub status: Option<StatusView>,
+    pub bar: String,
+    pub aligned_progress: Option<String>,
+    pub key_results: Vec<KeyResultView<'a>>,
+    pub tags: &'a [String],
+    /// How many key results have a stale finding.
+    pub stale: usize,
+}
+
+/// The `<details>` alignment tree, flattened so templates need no recursion
+/// (chains can be deep): after each item, close `closes` levels.
+#[derive(Debug, Serialize)]
+pub struct TreeItem<'a> {
+    pub card: &'a ObjectiveCard<'a>,
+    pub depth: usize,
+    pub has_children: bool,
+    pub closes: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PeriodView {
+    pub name: String,
+    pub start: String,
+    pub end: String,
+    pub url: String,
+    pub current: bool,
+    /// `running`, `ended` or `upcoming` at the as-of date.
+    pub state: &'static str,
+}
+
+/// Shared by every page: the site's title, the period switcher, the as-of date.
+#[derive(Debug, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub company: String,
+    pub base_url: String,
+    pub as_of: String,
+    pub current_period: String,
+    pub periods: Vec<PeriodView>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub stylesheet: String,
+    pub health_url: String,
+    pub index_url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusCount {
+    pub status: StatusView,
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TeamScore {
+    pub name: String,
+    pub url: String,
+    pub score: Option<String>,
+    pub bar: String,
+    pub objectives: usize,
+}
+
+/// The company overview of one period (`index.html` and `periods/<p>/index.html`).
+#[derive(Debug, Serialize)]
+pub struct OverviewPage<'a> {
+    pub period: &'a PeriodView,
+    pub company_score: Option<String>,
+    pub company_bar: String,
+    pub company_objectives: Vec<&'a ObjectiveCard<'a>>,
+    pub tree: Vec<TreeItem<'a>>,
+    pub teams: Vec<TeamScore>,
+    pub statuses: Vec<StatusCount>,
+    pub distribution: String,
+    pub objectives: usize,
+    pub stale: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InitiativeView<'a> {
+    pub title: &'a str,
+    pub key_result: Option<&'a str>,
+    pub status: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ParentView<'a> {
+    pub card: &'a ObjectiveCard<'a>,
+    /// The title of the key result aligned to, for `objective#kr` references.
+    pub key_result: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ObjectivePage<'a> {
+    pub objective: &'a ObjectiveCard<'a>,
+    /// From the top of the alignment chain down to the parent.
+    pub breadcrumbs: Vec<Link>,
+    pub body: String,
+    pub initiatives: Vec<InitiativeView<'a>>,
+    pub parents: Vec<ParentView<'a>>,
+    pub children: Vec<&'a ObjectiveCard<'a>>,
+    pub contributors: Vec<Link>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TeamPeriod<'a> {
+    pub period: Link,
+    pub score: Option<String>,
+    pub bar: String,
+    pub objectives: Vec<&'a ObjectiveCard<'a>>,
+    /// People's objectives aligned to the team's.
+    pub aligned: Vec<&'a ObjectiveCard<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TeamPage<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub mission: String,
+    pub lead: Option<Link>,
+    pub members: Vec<Link>,
+    pub parent: Option<Link>,
+    pub children: Vec<Link>,
+    pub sparkline: String,
+    pub periods: Vec<TeamPeriod<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PersonPeriod<'a> {
+    pub period: Link,
+    pub score: Option<String>,
+    pub owned: Vec<&'a ObjectiveCard<'a>>,
+    pub contributing: Vec<&'a ObjectiveCard<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PersonPage<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub role: Option<&'a str>,
+    pub about: String,
+    pub teams: Vec<Link>,
+    pub periods: Vec<PersonPeriod<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FindingView<'a> {
+    pub rule: &'static str,
+    pub severity: &'static str,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+    pub file: &'a str,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The objective the finding is about, when it is about one.
+    pub objective: Option<Link>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FindingGroup<'a> {
+    pub name: String,
+    pub summary: Option<&'static str>,
+    pub severity: Option<&'static str>,
+    pub url: Option<String>,
+    pub findings: Vec<FindingView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Coverage {
+    pub part: usize,
+    pub whole: usize,
+    pub percent: Option<String>,
+}
+
+impl Coverage {
+    fn new(part: usize, whole: usize) -> Coverage {
+        let percent = (whole > 0).then(|| percent(part as f64 / whole as f64));
+        Coverage {
+            part,
+            whole,
+            percent,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct HealthPage<'a> {
+    pub by_rule: Vec<FindingGroup<'a>>,
+    pub by_owner: Vec<FindingGroup<'a>>,
+    /// Team and person objectives with a resolved `aligns_to`.
+    pub alignment: Coverage,
+    /// Key results with a numeric target.
+    pub measurability: Coverage,
+    pub stale: Vec<&'a ObjectiveCard<'a>>,
+}
+
+/// Everything the pages are made of, computed once.
+pub struct SiteData<'a> {
+    pub site: SiteView,
+    pub cards: Vec<ObjectiveCard<'a>>,
+    pub periods: Vec<PeriodView>,
+    checked: &'a Checked,
+    urls: Urls,
+    as_of: NaiveDate,
+}
+
+fn owner_view(org: &Org, urls: &Urls, owner: Owner) -> OwnerView {
+    match owner {
+        Owner::Team(i) => OwnerView {
+            level: "team",
+            name: org.teams[i].display_name().to_string(),
+            url: urls.team(&org.teams[i].id.value),
+        },
+        Owner::Person(i) => OwnerView {
+            level: "person",
+            name: org.people[i].display_name().to_string(),
+            url: urls.person(&org.people[i].id.value),
+        },
+        Owner::Company | Owner::Unknown => OwnerView {
+            level: "company",
+            name: org.config.company.clone(),
+            url: urls.index(),
+        },
+    }
+}
+
+/// The periods the site shows: every period an objective uses, and the current one, by start date.
+fn site_periods(org: &Org, current: &str, urls: &Urls, as_of: NaiveDate) -> Vec<PeriodView> {
+    let names: BTreeSet<&str> = org
+        .objectives
+        .iter()
+        .map(|o| o.period.value.as_str())
+        .chain(std::iter::once(current))
+        .collect();
+    let mut periods: Vec<Period> = names.into_iter().filter_map(|n| org.period(n)).collect();
+    periods.sort_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then(b.end.cmp(&a.end))
+            .then(a.name.cmp(&b.name))
+    });
+    periods
+        .into_iter()
+        .map(|p| PeriodView {
+            url: urls.period(&p.name),
+            current: p.name == current,
+            state: if as_of > p.end {
+                "ended"
+            } else if as_of < p.start {
+                "upcoming"
+            } else {
+                "running"
+            },
+            start: p.start.to_string(),
+            end: p.end.to_string(),
+            name: p.name,
+        })
+        .collect()
+}
+
+/// The period the site opens on: `current_period` from okr.toml, else the shortest containing the as-of date.
+pub fn current_period(org: &Org, as_of: NaiveDate) -> String {
+    org.config
+        .current_period
+        .clone()
+        .or_else(|| org.config.periods.containing(as_of).map(|p| p.name))
+        .unwrap_or_else(|| as_of.format("%Y").to_string())
+}
+
+fn score_bar(
+    score: Option<f64>,
+    status: Option<Status>,
+    expected: Option<f64>,
+    what: &str,
+) -> String {
+    let label = match (score, status) {
+        (Some(s), Some(st)) => format!(
+            "{what}: score {}, {}",
+            number(s),
+            StatusView::of(st).label.to_lowercase()
+        ),
+        (Some(s), None) => format!("{what}: score {}", number(s)),
+        _ => format!("{what}: no score"),
+    };
+    charts::progress_bar(&Bar {
+        progress: score,
+        expected,
+        status: status.map(|s| s.name()),
+        label: &label,
+    })
+}
+
+fn key_result_view<'a>(
+    objective: &'a Objective,
+    index: usize,
+    scores: &score::KeyResultScore,
+    expected: Option<f64>,
+    stale: bool,
+) -> KeyResultView<'a> {
+    let kr = &objective.key_results[index];
+    let (milestone, done, target) = match &kr.measure {
+        Measure::Metric { target, .. } => (false, false, number(target.value)),
+        Measure::Milestone { done } => (true, done.value, "done".to_string()),
+        Measure::Missing { .. } => (false, false, "—".to_string()),
+    };
+    let status = scores.status.map(StatusView::of);
+    let progress = scores.progress.map(percent);
+    let label = format!(
+        "{}: {} of target{}{}",
+        kr.title.value,
+        progress.as_deref().unwrap_or("no progress"),
+        status.map_or(String::new(), |s| format!(", {}", s.label.to_lowercase())),
+        expected.map_or(String::new(), |e| format!(" (expected {})", percent(e)))
+    );
+    let bar = charts::progress_bar(&Bar {
+        progress: scores.progress,
+        expected,
+        status: status.map(|s| s.key),
+        label: &label,
+    });
+    let mut checkins: Vec<CheckinView> = kr
+        .checkins
+        .iter()
+        .map(|c| CheckinView {
+            date: c.date.value.to_string(),
+            value: number(c.value.value),
+            confidence: c.confidence.as_ref().map(|c| percent(c.value)),
+            note: c.note.as_deref(),
+        })
+        .collect();
+    checkins.sort_by(|a, b| b.date.cmp(&a.date));
+    KeyResultView {
+        id: &kr.id.value,
+        title: &kr.title.value,
+        unit: kr.unit.as_deref(),
+        milestone,
+        done,
+        start: number(kr.start()),
+        target,
+        current: if milestone {
+            if done { "done" } else { "not done" }.to_string()
+        } else {
+            number(kr.current())
+        },
+        progress,
+        status,
+        confidence: kr
+            .confidence
+            .as_ref()
+            .map(|c| c.value)
+            .or_else(|| {
+                kr.latest_checkin()
+                    .and_then(|c| c.confidence.as_ref())
+                    .map(|c| c.value)
+            })
+            .map(percent),
+        weight: kr.weight.as_ref().map(|w| number(w.value)),
+        due: kr.due.as_ref().map(|d| d.value.to_string()),
+        stale,
+        bar,
+        checkins,
+    }
+}
+
+impl<'a> SiteData<'a> {
+    pub fn new(checked: &'a Checked, base_url: &str, as_of: NaiveDate) -> SiteData<'a> {
+        let org = &checked.org;
+        let urls = Urls::new(base_url);
+        let current = current_period(org, as_of);
+        let periods = site_periods(org, &current, &urls, as_of);
+        // Key results with a stale finding, by (file, key result title span start).
+        let stale: BTreeSet<(usize, usize)> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == Rule::StaleKeyResult)
+            .filter_map(|d| Some((d.file.0, d.span.as_ref()?.start)))
+            .collect();
+        let cards = org
+            .objectives
+            .iter()
+            .zip(&checked.scores.objectives)
+            .map(|(o, s)| {
+                let period = org.period(&o.period.value);
+                let expected = period
+                    .as_ref()
+                    .filter(|p| p.contains_date(as_of))
+                    .map(|p| score::elapsed_fraction(p, as_of));
+                let key_results: Vec<KeyResultView> = (0..o.key_results.len())
+                    .map(|i| {
+                        let kr = &o.key_results[i];
+                        let is_stale = stale.contains(&(o.file.0, kr.title.span.start))
+                            || kr
+                                .latest_checkin()
+                                .is_some_and(|c| stale.contains(&(o.file.0, c.date.span.start)));
+                        key_result_view(o, i, &s.key_results[i], expected, is_stale)
+                    })
+                    .collect();
+                ObjectiveCard {
+                    id: &o.id.value,
+                    title: &o.title.value,
+                    url: urls.objective(&o.period.value, &o.id.value),
+                    period: &o.period.value,
+                    owner: owner_view(org, &urls, o.owner),
+                    score: s.score.map(number),
+                    status: s.status.map(StatusView::of),
+                    bar: score_bar(s.score, s.status, expected, &o.title.value),
+                    aligned_progress: s.aligned_progress.map(number),
+                    stale: key_results.iter().filter(|k| k.stale).count(),
+                    key_results,
+                    tags: &o.tags,
+                }
+            })
+            .collect();
+        let site = SiteView {
+            title: org.config.title.clone(),
+            company: org.config.company.clone(),
+            base_url: urls.base().to_string(),
+            as_of: as_of.to_string(),
+            current_period: current,
+            periods: periods.clone(),
+            errors: checked.errors(),
+            warnings: checked.warnings(),
+            stylesheet: urls.asset("style.css"),
+            health_url: urls.health(),
+            index_url: urls.index(),
+        };
+        SiteData {
+            site,
+            cards,
+            periods,
+            checked,
+            urls,
+            as_of,
+        }
+    }
+
+    pub fn urls(&self) -> &Urls {
+        &self.urls
+    }
+
+    fn org(&self) -> &'a Org {
+        &self.checked.org
+    }
+
+    /// Indices of a period's objectives, in file order.
+    fn in_period(&self, period: &str) -> impl Iterator<Item = usize> + '_ {
+        let period = period.to_string();
+        self.org()
+            .objectives
+            .iter()
+            .enumerate()
+            .filter(move |(_, o)| o.period.value == period)
+            .map(|(i, _)| i)
+    }
+
+    fn status_counts(&self, objectives: &[usize]) -> Vec<StatusCount> {
+        STATUS_ORDER
+            .iter()
+            .map(|&status| StatusCount {
+                status: StatusView::of(status),
+                count: objectives
+                    .iter()
+                    .filter(|&&i| self.checked.scores.objectives[i].status == Some(status))
+                    .count(),
+            })
+            .filter(|c| c.count > 0)
+            .collect()
+    }
+
+    /// The alignment tree of a period: company objectives, then what aligns to them, depth first.
+    fn tree(&'a self, roots: &[usize]) -> Vec<TreeItem<'a>> {
+        let org = self.org();
+        let mut items: Vec<TreeItem> = Vec::new();
+        let mut visited = vec![false; org.objectives.len()];
+        // (objective, depth); children pushed in reverse so they come out in file order.
+        let mut stack: Vec<(usize, usize)> = roots.iter().rev().map(|&i| (i, 0)).collect();
+        while let Some((i, depth)) = stack.pop() {
+            if std::mem::replace(&mut visited[i], true) {
+                continue; // a cycle or a second parent: shown once
+            }
+            let children: Vec<usize> = org.objectives[i]
+                .children
+                .iter()
+                .copied()
+                .filter(|&c| !visited[c])
+                .collect();
+            if let Some(last) = items.last_mut() {
+                last.closes = last.depth.saturating_sub(depth)
+                    + usize::from(last.has_children && last.depth >= depth);
+            }
+            items.push(TreeItem {
+                card: &self.cards[i],
+                depth,
+                has_children: !children.is_empty(),
+                closes: 0,
+            });
+            stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
+        }
+        if let Some(last) = items.last_mut() {
+            last.closes = last.depth + usize::from(last.has_children);
+        }
+        items
+    }
+
+    pub fn overview(&'a self, period: &'a PeriodView) -> OverviewPage<'a> {
+        let org = self.org();
+        let scores = &self.checked.scores;
+        let objectives: Vec<usize> = self.in_period(&period.name).collect();
+        let company: Vec<usize> = objectives
+            .iter()
+            .copied()
+            .filter(|&i| org.objectives[i].level() == Level::Company)
+            .collect();
+        let company_score = score::mean(company.iter().filter_map(|&i| scores.objectives[i].score));
+        let expected = org
+            .period(&period.name)
+            .filter(|p| p.contains_date(self.as_of))
+            .map(|p| score::elapsed_fraction(&p, self.as_of));
+        let company_status = org
+            .period(&period.name)
+            .zip(company_score)
+            .map(|(p, s)| score::status(s, &p, self.as_of, &org.config.checks.thresholds));
+        let teams = org
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(t, team)| {
+                let own: Vec<usize> = objectives
+                    .iter()
+                    .copied()
+                    .filter(|&i| org.objectives[i].owner == Owner::Team(t))
+                    .collect();
+                let score = score::mean(own.iter().filter_map(|&i| scores.objectives[i].score));
+                TeamScore {
+                    name: team.display_name().to_string(),
+                    url: self.urls.team(&team.id.value),
+                    score: score.map(number),
+                    bar: score_bar(score, None, expected, team.display_name()),
+                    objectives: own.len(),
+                }
+            })
+            .filter(|t| t.objectives > 0)
+            .collect();
+        let statuses = self.status_counts(&objectives);
+        let counts: Vec<(&str, usize)> = statuses.iter().map(|c| (c.status.key, c.count)).collect();
+        let label = statuses
+            .iter()
+            .map(|c| format!("{} {}", c.count, c.status.label.to_lowercase()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        OverviewPage {
+            period,
+            company_score: company_score.map(number),
+            company_bar: score_bar(company_score, company_status, expected, &org.config.company),
+            company_objectives: company.iter().map(|&i| &self.cards[i]).collect(),
+            tree: self.tree(&company),
+            teams,
+            distribution: charts::status_distribution(
+                &counts,
+                &format!("Objectives by status: {label}"),
+            ),
+            statuses,
+            objectives: objectives.len(),
+            stale: objectives.iter().map(|&i| self.cards[i].stale).sum(),
+        }
+    }
+
+    pub fn objective(&'a self, index: usize) -> ObjectivePage<'a> {
+        let org = self.org();
+        let o = &org.objectives[index];
+        // Up the first parent of each objective, stopping at a cycle.
+        let mut breadcrumbs = Vec::new();
+        let mut seen = BTreeSet::from([index]);
+        let mut at = o;
+        while let Some(link) = at.parents.first() {
+            if !seen.insert(link.objective) {
+                break;
+            }
+            at = &org.objectives[link.objective];
+            breadcrumbs.push(Link {
+                name: at.title.value.clone(),
+                url: self.cards[link.objective].url.clone(),
+            });
+        }
+        breadcrumbs.reverse();
+        ObjectivePage {
+            objective: &self.cards[index],
+            breadcrumbs,
+            body: markdown::to_html(&o.body),
+            initiatives: o
+                .initiatives
+                .iter()
+                .map(|i| InitiativeView {
+                    title: &i.title.value,
+                    key_result: i.key_result.as_ref().and_then(|k| {
+                        o.key_results
+                            .iter()
+                            .find(|kr| kr.id.value == k.value)
+                            .map(|kr| kr.title.value.as_str())
+                    }),
+                    status: i.status.as_ref().map(|s| s.value.as_str()),
+                })
+                .collect(),
+            parents: o
+                .parents
+                .iter()
+                .map(|l| ParentView {
+                    card: &self.cards[l.objective],
+                    key_result: l.key_result.map(|k| {
+                        org.objectives[l.objective].key_results[k]
+                            .title
+                            .value
+                            .as_str()
+                    }),
+                })
+                .collect(),
+            children: o.children.iter().map(|&c| &self.cards[c]).collect(),
+            contributors: o
+                .contributors
+                .iter()
+                .filter_map(|c| org.person_index(&c.value))
+                .map(|p| self.person_link(p))
+                .collect(),
+        }
+    }
+
+    fn person_link(&self, index: usize) -> Link {
+        let person = &self.org().people[index];
+        Link {
+            name: person.display_name().to_string(),
+            url: self.urls.person(&person.id.value),
+        }
+    }
+
+    fn team_link(&self, index: usize) -> Link {
+        let team = &self.org().teams[index];
+        Link {
+            name: team.display_name().to_string(),
+            url: self.urls.team(&team.id.value),
+        }
+    }
+
+    fn period_link(&self, period: &PeriodView) -> Link {
+        Link {
+            name: period.name.clone(),
+            url: period.url.clone(),
+        }
+    }
+
+    /// Periods newest first: what a team or person page lists.
+    fn periods_newest_first(&self) -> impl Iterator<Item = &PeriodView> {
+        self.periods.iter().rev()
+    }
+
+    pub fn team(&'a self, index: usize) -> TeamPage<'a> {
+        let org = self.org();
+        let scores = &self.checked.scores;
+        let team = &org.teams[index];
+        let mut periods = Vec::new();
+        let mut sparkline = Vec::new();
+        for period in &self.periods {
+            let own: Vec<usize> = self
+                .in_period(&period.name)
+                .filter(|&i| org.objectives[i].owner == Owner::Team(index))
+                .collect();
+            sparkline.push(score::mean(
+                own.iter().filter_map(|&i| scores.objectives[i].score),
+            ));
+        }
+        for period in self.periods_newest_first() {
+            let own: Vec<usize> = self
+                .in_period(&period.name)
+                .filter(|&i| org.objectives[i].owner == Owner::Team(index))
+                .collect();
+            let aligned: BTreeSet<usize> = own
+                .iter()
+                .flat_map(|&i| org.objectives[i].children.iter().copied())
+                .filter(|&c| matches!(org.objectives[c].owner, Owner::Person(_)))
+                .collect();
+            if own.is_empty() && aligned.is_empty() {
+                continue;
+            }
+            let score = score::mean(own.iter().filter_map(|&i| scores.objectives[i].score));
+            periods.push(TeamPeriod {
+                period: self.period_link(period),
+                score: score.map(number),
+                bar: score_bar(
+                    score,
+                    None,
+                    None,
+                    &format!("{} in {}", team.display_name(), period.name),
+                ),
+                objectives: own.iter().map(|&i| &self.cards[i]).collect(),
+                aligned: aligned.into_iter().map(|i| &self.cards[i]).collect(),
+            });
+        }
+        let members: Vec<Link> = team
+            .members
+            .iter()
+            .filter_map(|m| org.person_index(&m.value))
+            .map(|p| self.person_link(p))
+            .collect();
+        TeamPage {
+            id: &team.id.value,
+            name: team.display_name(),
+            mission: markdown::to_html(&team.body),
+            lead: team
+                .lead
+                .as_ref()
+                .and_then(|l| org.person_index(&l.value))
+                .map(|p| self.person_link(p)),
+            members,
+            parent: team
+                .parent
+                .as_ref()
+                .and_then(|p| org.team_index(&p.value))
+                .map(|t| self.team_link(t)),
+            children: org
+                .teams
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.parent.as_ref().is_some_and(|p| p.value == team.id.value))
+                .map(|(i, _)| self.team_link(i))
+                .collect(),
+            sparkline: charts::sparkline(
+                &sparkline,
+                &format!(
+                    "{} score by period: {}",
+                    team.display_name(),
+                    self.sparkline_label(&sparkline)
+                ),
+            ),
+            periods,
+        }
+    }
+
+    fn sparkline_label(&self, points: &[Option<f64>]) -> String {
+        self.periods
+            .iter()
+            .zip(points)
+            .map(|(p, s)| format!("{} {}", p.name, s.map_or("none".to_string(), number)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub fn person(&'a self, index: usize) -> PersonPage<'a> {
+        let org = self.org();
+        let scores = &self.checked.scores;
+        let person = &org.people[index];
+        let periods = self
+            .periods_newest_first()
+            .filter_map(|period| {
+                let owned: Vec<usize> = self
+                    .in_period(&period.name)
+                    .filter(|&i| org.objectives[i].owner == Owner::Person(index))
+                    .collect();
+                let contributing: Vec<usize> = self
+                    .in_period(&period.name)
+                    .filter(|&i| {
+                        org.objectives[i]
+                            .contributors
+                            .iter()
+                            .any(|c| c.value == person.id.value)
+                    })
+                    .collect();
+                if owned.is_empty() && contributing.is_empty() {
+                    return None;
+                }
+                Some(PersonPeriod {
+                    period: self.period_link(period),
+                    score: score::mean(owned.iter().filter_map(|&i| scores.objectives[i].score))
+                        .map(number),
+                    owned: owned.iter().map(|&i| &self.cards[i]).collect(),
+                    contributing: contributing.iter().map(|&i| &self.cards[i]).collect(),
+                })
+            })
+            .collect();
+        PersonPage {
+            id: &person.id.value,
+            name: person.display_name(),
+            role: person.role.as_ref().map(|r| r.value.as_str()),
+            about: markdown::to_html(&person.body),
+            teams: org
+                .teams
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| {
+                    t.members.iter().any(|m| m.value == person.id.value)
+                        || t.lead.as_ref().is_some_and(|l| l.value == person.id.value)
+                })
+                .map(|(i, _)| self.team_link(i))
+                .collect(),
+            periods,
+        }
+    }
+
+    pub fn health(&'a self) -> HealthPage<'a> {
+        let org = self.org();
+        let checked = self.checked;
+        // Which objective each file holds, to link findings to pages and owners.
+        let by_file: BTreeMap<usize, usize> = org
+            .objectives
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.file.0, i))
+            .collect();
+        let mut by_rule: BTreeMap<(Severity, Rule), Vec<FindingView>> = BTreeMap::new();
+        let mut by_owner: BTreeMap<(u8, String), (Option<String>, Vec<FindingView>)> =
+            BTreeMap::new();
+        for d in &checked.diagnostics {
+            let placed = report::place(checked, d);
+            let objective = by_file.get(&d.file.0).copied();
+            let view = || FindingView {
+                rule: placed.rule,
+                severity: placed.severity.as_str(),
+                message: placed.message,
+                help: placed.help,
+                file: placed.file,
+                line: placed.line,
+                column: placed.column,
+                objective: objective.map(|i| Link {
+                    name: org.objectives[i].title.value.clone(),
+                    url: self.cards[i].url.clone(),
+                }),
+            };
+            // Errors first, then warnings.
+            by_rule
+                .entry((std::cmp::Reverse(d.severity).0, d.rule))
+                .or_default()
+                .push(view());
+            let (rank, name, url) = match objective.map(|i| &self.cards[i].owner) {
+                Some(owner) => (
+                    match owner.level {
+                        "company" => 0,
+                        "team" => 1,
+                        _ => 2,
+                    },
+                    owner.name.clone(),
+                    Some(owner.url.clone()),
+                ),
+                None => (3, "Teams, people and settings".to_string(), None),
+            };
+            by_owner
+                .entry((rank, name))
+                .or_insert_with(|| (url, Vec::new()))
+                .1
+                .push(view());
+        }
+        let mut by_rule: Vec<FindingGroup> = by_rule
+            .into_iter()
+            .map(|((severity, rule), findings)| FindingGroup {
+                name: rule.name().to_string(),
+                summary: Some(rule.summary()),
+                severity: Some(severity.as_str()),
+                url: None,
+                findings,
+            })
+            .collect();
+        by_rule.sort_by_key(|g| g.severity != Some("error"));
+        let aligned_levels: Vec<&Objective> = org
+            .objectives
+            .iter()
+            .filter(|o| o.level() != Level::Company)
+            .collect();
+        let key_results: Vec<&Measure> = org
+            .objectives
+            .iter()
+            .flat_map(|o| o.key_results.iter().map(|k| &k.measure))
+            .collect();
+        HealthPage {
+            by_rule,
+            by_owner: by_owner
+                .into_iter()
+                .map(|((_, name), (url, findings))| FindingGroup {
+                    name,
+                    summary: None,
+                    severity: None,
+                    url,
+                    findings,
+                })
+                .collect(),
+            alignment: Coverage::new(
+                aligned_levels
+                    .iter()
+                    .filter(|o| !o.parents.is_empty())
+                    .count(),
+                aligned_levels.len(),
+            ),
+            measurability: Coverage::new(
+                key_results
+                    .iter()
+                    .filter(|m| matches!(m, Measure::Metric { .. }))
+                    .count(),
+                key_results.len(),
+            ),
+            stale: self.cards.iter().filter(|c| c.stale > 0).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(number(100_000.0), "100,000");
+        assert_eq!(number(2.5), "2.5");
+        assert_eq!(number(0.125), "0.13");
+        assert_eq!(number(-1234.5), "-1,234.5");
+        assert_eq!(number(-0.001), "0");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(percent(0.425), "42%");
+        assert_eq!(percent(1.5), "150%");
+    }
+
+    #[test]
+    fn urls_start_with_the_base() {
+        let urls = Urls::new("/acme-okrs");
+        assert_eq!(
+            urls.objective("2026-Q1", "grow"),
+            "/acme-okrs/objectives/2026-Q1/grow/"
+        );
+        assert_eq!(urls.index(), "/acme-okrs/");
+        assert_eq!(Urls::new("/").team("sales"), "/teams/sales/");
+    }
+}
