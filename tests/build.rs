@@ -1,0 +1,291 @@
+//! `okr build` on fixture repositories under `tests/fixtures/site/`: the pinned
+//! output layout, links that resolve under a sub-path, escaping, template
+//! overrides, and an output folder left alone when the build fails.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const AS_OF: &str = "2026-02-15";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/site")
+        .join(name)
+}
+
+/// A fresh, empty folder under the system's temporary folder.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("okr-build-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch folder");
+    dir
+}
+
+fn build(repo: &Path, out: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_okr"))
+        .arg("build")
+        .arg(repo)
+        .arg("--out")
+        .arg(out)
+        .args(["--as-of", AS_OF])
+        .args(extra)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run okr")
+}
+
+fn built(repo: &str, name: &str, extra: &[&str]) -> PathBuf {
+    let out = scratch(name).join("public");
+    let output = build(&fixture(repo), &out, extra);
+    assert!(
+        output.status.success(),
+        "okr build failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out
+}
+
+/// Every file below `dir`, relative, with `/`.
+fn files(dir: &Path) -> BTreeSet<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).expect("below root");
+                out.insert(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// The values of every `href="…"` and `src="…"` in a page.
+fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').expect("closing quote");
+            out.push(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// A page without the Markdown bodies people wrote: where their own links
+/// point is theirs to choose.
+fn without_bodies(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<section class=\"prose\">") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("</section>")
+            .map_or(rest.len(), |e| start + e);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn every_page_of_the_layout_exists() {
+    let out = built("basic", "layout", &[]);
+    let found = files(&out);
+    for expected in [
+        "index.html",
+        "periods/2026-Q1/index.html",
+        "periods/2026-Q2/index.html",
+        "objectives/2026-Q1/expand-germany/index.html",
+        "objectives/2026-Q1/german-pipeline/index.html",
+        "objectives/2026-Q1/coach-the-team/index.html",
+        "objectives/2026-Q2/expand-germany/index.html",
+        "teams/sales/index.html",
+        "teams/sales-dach/index.html",
+        "people/anna/index.html",
+        "people/ben/index.html",
+        "health/index.html",
+        "404.html",
+        ".nojekyll",
+        "assets/style.css",
+    ] {
+        assert!(
+            found.contains(expected),
+            "{expected} missing from {found:?}"
+        );
+    }
+    let index = read(&out.join("index.html"));
+    assert!(
+        index.contains("Build a German pipeline that converts"),
+        "alignment tree lists the team objective"
+    );
+    assert!(
+        index.contains("<details"),
+        "the tree is collapsible without JavaScript"
+    );
+    assert!(!index.contains("<script"), "no script on the page");
+    let health = read(&out.join("health/index.html"));
+    assert!(
+        health.contains("no team or person objective aligns to this company objective"),
+        "health page shows the check's words"
+    );
+}
+
+fn assert_links_resolve(out: &Path, base: &str) {
+    let mut checked = 0;
+    for file in files(out).iter().filter(|f| f.ends_with(".html")) {
+        let html = without_bodies(&read(&out.join(file)));
+        for link in links(&html) {
+            if link.starts_with('#') {
+                continue;
+            }
+            let path = link
+                .strip_prefix(base)
+                .unwrap_or_else(|| panic!("{file}: link {link} does not start with {base}"));
+            let path = path.split('#').next().unwrap_or_default();
+            let target = if path.is_empty() || path.ends_with('/') {
+                out.join(path).join("index.html")
+            } else {
+                out.join(path)
+            };
+            assert!(
+                target.is_file(),
+                "{file}: link {link} points at no file ({})",
+                target.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} links checked");
+}
+
+#[test]
+fn links_resolve_at_the_root() {
+    let out = built("basic", "links-root", &[]);
+    assert_links_resolve(&out, "/");
+}
+
+#[test]
+fn links_resolve_under_a_sub_path() {
+    let out = built("basic", "links-sub", &["--base-url", "/acme-okrs/"]);
+    assert_links_resolve(&out, "/acme-okrs/");
+    // The 404 page is served at any depth, so its links must not be relative.
+    assert!(read(&out.join("404.html")).contains("href=\"/acme-okrs/assets/style.css\""));
+}
+
+#[test]
+fn titles_and_bodies_cannot_inject_script() {
+    let out = built("basic", "escaping", &[]);
+    for file in files(&out).iter().filter(|f| f.ends_with(".html")) {
+        let html = read(&out.join(file)).to_lowercase();
+        assert!(
+            !html.contains("<script"),
+            "{file} contains a script element"
+        );
+        assert!(
+            !html.contains("onerror"),
+            "{file} contains an event handler"
+        );
+        for attr in [
+            "href=\"javascript",
+            "src=\"javascript",
+            "href=\"data:",
+            "src=\"data:",
+        ] {
+            assert!(!html.contains(attr), "{file} contains {attr}");
+        }
+    }
+    let page = read(&out.join("objectives/2026-Q1/expand-germany/index.html"));
+    assert!(
+        page.contains("&lt;script&gt;alert("),
+        "the title is shown, escaped"
+    );
+    assert!(
+        page.contains("&lt;b&gt;signed&lt;/b&gt;"),
+        "a check-in note is escaped"
+    );
+    assert!(
+        page.contains("the market study"),
+        "the link text stays, without its script URL"
+    );
+}
+
+#[test]
+fn a_template_override_takes_effect_and_static_files_are_copied() {
+    let out = built("override", "override", &[]);
+    let page = read(&out.join("objectives/2026-Q1/german-pipeline/index.html"));
+    assert!(page.contains(
+        "<h1 class=\"custom-objective\">Custom: Build a German pipeline that converts</h1>"
+    ));
+    // Other templates stay the built-in ones.
+    assert!(read(&out.join("teams/sales/index.html")).contains("Sales DACH"));
+    assert_eq!(read(&out.join("CNAME")).trim(), "acme.example");
+}
+
+#[test]
+fn an_error_leaves_the_output_folder_as_it_was() {
+    let out = scratch("broken").join("public");
+    std::fs::create_dir_all(&out).expect("create output");
+    std::fs::write(out.join("index.html"), "previous site").expect("write");
+    let output = build(&fixture("broken"), &out, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unresolved-alignment"), "{stderr}");
+    assert_eq!(files(&out), BTreeSet::from(["index.html".to_string()]));
+    assert_eq!(read(&out.join("index.html")), "previous site");
+}
+
+#[test]
+fn warnings_fail_the_build_only_when_denied() {
+    let out = scratch("deny").join("public");
+    let output = build(&fixture("basic"), &out, &["--deny-warnings"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!out.exists(), "nothing written");
+    let output = build(&fixture("basic"), &out, &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("wrote 13 pages to ")
+            && stdout.contains("(4 objectives, 0 errors, 1 warnings)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes() {
+    let a = built("basic", "same-a", &[]);
+    let b = built("basic", "same-b", &[]);
+    let (fa, fb) = (files(&a), files(&b));
+    assert_eq!(fa, fb);
+    for f in &fa {
+        assert_eq!(
+            std::fs::read(a.join(f)).ok(),
+            std::fs::read(b.join(f)).ok(),
+            "{f} differs"
+        );
+    }
+}
+
+#[test]
+fn a_rebuild_replaces_the_previous_site() {
+    let out = built("basic", "rebuild", &[]);
+    std::fs::write(out.join("stale.html"), "from an older build").expect("write");
+    let output = build(&fixture("basic"), &out, &[]);
+    assert!(output.status.success());
+    assert!(
+        !out.join("stale.html").exists(),
+        "pages of the previous build are gone"
+    );
+    assert!(out.join("index.html").is_file());
+}
