@@ -15,6 +15,7 @@ const TOP_KEYS: &[&str] = &[
     "company",
     "base_url",
     "current_period",
+    "theme",
     "periods",
     "checks",
 ];

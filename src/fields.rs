@@ -75,7 +75,7 @@ impl Reader {
             }
             let help = match did_you_mean(name, known.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => format!("the keys of a {what} are: {}", known.join(", ")),
+                None => format!("the keys allowed here are: {}", known.join(", ")),
             };
             self.report(
                 key.span(),

@@ -172,10 +172,10 @@ fn has_safe_scheme(url: &str) -> bool {
     // Browsers ignore leading spaces and control characters.
     let url = url.trim_start_matches(|c: char| c <= ' ');
     let folded = url.chars().map(fold_fullwidth);
-    let mut scheme = folded
+    let scheme_len = folded
         .clone()
-        .take_while(|c| !matches!(c, ':' | '/' | '?' | '#'));
-    let scheme_len = scheme.by_ref().count();
+        .take_while(|c| !matches!(c, ':' | '/' | '?' | '#'))
+        .count();
     if folded.clone().nth(scheme_len) != Some(':') {
         return true; // relative URL: no scheme at all
     }

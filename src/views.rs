@@ -238,6 +238,8 @@ pub struct TeamScore {
     pub url: String,
     pub score: Option<String>,
     pub bar: String,
+    /// The team's score in every period of the site.
+    pub sparkline: String,
     pub objectives: usize,
 }
 
@@ -287,6 +289,8 @@ pub struct TeamPeriod<'a> {
     pub period: Link,
     pub score: Option<String>,
     pub bar: String,
+    /// The team's objectives by status.
+    pub distribution: String,
     pub objectives: Vec<&'a ObjectiveCard<'a>>,
     /// People's objectives aligned to the team's.
     pub aligned: Vec<&'a ObjectiveCard<'a>>,
@@ -716,18 +720,13 @@ impl<'a> SiteData<'a> {
                     url: self.urls.team(&team.id.value),
                     score: score.map(number),
                     bar: score_bar(score, None, expected, team.display_name()),
+                    sparkline: self.team_sparkline(t),
                     objectives: own.len(),
                 }
             })
             .filter(|t| t.objectives > 0)
             .collect();
-        let statuses = self.status_counts(&objectives);
-        let counts: Vec<(&str, usize)> = statuses.iter().map(|c| (c.status.key, c.count)).collect();
-        let label = statuses
-            .iter()
-            .map(|c| format!("{} {}", c.count, c.status.label.to_lowercase()))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let (statuses, distribution) = self.distribution(&objectives, "Objectives");
         OverviewPage {
             period,
             company_score: company_score.map(number),
@@ -735,10 +734,7 @@ impl<'a> SiteData<'a> {
             company_objectives: company.iter().map(|&i| &self.cards[i]).collect(),
             tree: self.tree(&company),
             teams,
-            distribution: charts::status_distribution(
-                &counts,
-                &format!("Objectives by status: {label}"),
-            ),
+            distribution,
             statuses,
             objectives: objectives.len(),
             stale: objectives.iter().map(|&i| self.cards[i].stale).sum(),
@@ -837,16 +833,6 @@ impl<'a> SiteData<'a> {
         let scores = &self.checked.scores;
         let team = &org.teams[index];
         let mut periods = Vec::new();
-        let mut sparkline = Vec::new();
-        for period in &self.periods {
-            let own: Vec<usize> = self
-                .in_period(&period.name)
-                .filter(|&i| org.objectives[i].owner == Owner::Team(index))
-                .collect();
-            sparkline.push(score::mean(
-                own.iter().filter_map(|&i| scores.objectives[i].score),
-            ));
-        }
         for period in self.periods_newest_first() {
             let own: Vec<usize> = self
                 .in_period(&period.name)
@@ -870,6 +856,7 @@ impl<'a> SiteData<'a> {
                     None,
                     &format!("{} in {}", team.display_name(), period.name),
                 ),
+                distribution: self.distribution(&own, "Objectives").1,
                 objectives: own.iter().map(|&i| &self.cards[i]).collect(),
                 aligned: aligned.into_iter().map(|i| &self.cards[i]).collect(),
             });
@@ -902,16 +889,43 @@ impl<'a> SiteData<'a> {
                 .filter(|(_, t)| t.parent.as_ref().is_some_and(|p| p.value == team.id.value))
                 .map(|(i, _)| self.team_link(i))
                 .collect(),
-            sparkline: charts::sparkline(
-                &sparkline,
-                &format!(
-                    "{} score by period: {}",
-                    team.display_name(),
-                    self.sparkline_label(&sparkline)
-                ),
-            ),
+            sparkline: self.team_sparkline(index),
             periods,
         }
+    }
+
+    /// A team's score in each of the site's periods, oldest first, drawn as a sparkline.
+    fn team_sparkline(&self, index: usize) -> String {
+        let org = self.org();
+        let points: Vec<Option<f64>> = self
+            .periods
+            .iter()
+            .map(|period| {
+                score::mean(
+                    self.in_period(&period.name)
+                        .filter(|&i| org.objectives[i].owner == Owner::Team(index))
+                        .filter_map(|i| self.checked.scores.objectives[i].score),
+                )
+            })
+            .collect();
+        let name = org.teams[index].display_name();
+        charts::sparkline(
+            &points,
+            &format!("{name} score by period: {}", self.sparkline_label(&points)),
+        )
+    }
+
+    /// A stacked bar of how many of `objectives` have each status.
+    fn distribution(&self, objectives: &[usize], what: &str) -> (Vec<StatusCount>, String) {
+        let statuses = self.status_counts(objectives);
+        let counts: Vec<(&str, usize)> = statuses.iter().map(|c| (c.status.key, c.count)).collect();
+        let label = statuses
+            .iter()
+            .map(|c| format!("{} {}", c.count, c.status.label.to_lowercase()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let svg = charts::status_distribution(&counts, &format!("{what} by status: {label}"));
+        (statuses, svg)
     }
 
     fn sparkline_label(&self, points: &[Option<f64>]) -> String {

@@ -289,3 +289,70 @@ fn a_rebuild_replaces_the_previous_site() {
     );
     assert!(out.join("index.html").is_file());
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_template_error_names_the_template_and_the_variable_and_writes_nothing() {
+    let repo = scratch("template-error").join("repo");
+    copy_dir(&fixture("basic"), &repo);
+    std::fs::create_dir_all(repo.join("templates")).expect("create");
+    std::fs::write(
+        repo.join("templates/team.html"),
+        "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ page.nmae }}</p>\n{% endblock %}\n",
+    )
+    .expect("write");
+    let out = repo.join("public");
+    let output = build(&repo, &out, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("team.html:3:"), "{stderr}");
+    assert!(stderr.contains("nmae"), "{stderr}");
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn a_theme_folder_replaces_the_built_in_theme() {
+    let repo = scratch("theme").join("repo");
+    copy_dir(&fixture("basic"), &repo);
+    let theme = repo.join("brand");
+    std::fs::create_dir_all(theme.join("templates")).expect("create");
+    std::fs::create_dir_all(theme.join("static")).expect("create");
+    std::fs::write(
+        theme.join("static/style.css"),
+        "body { color: rebeccapurple; }",
+    )
+    .expect("write");
+    std::fs::write(
+        theme.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}<p>Lost in {{ site.company }}</p>{% endblock %}",
+    )
+    .expect("write");
+    let config = read(&repo.join("okr.toml")) + "theme = \"brand\"\n";
+    std::fs::write(repo.join("okr.toml"), config).expect("write");
+    let out = repo.join("public");
+    let output = build(&repo, &out, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(read(&out.join("404.html")).contains("<p>Lost in Acme</p>"));
+    assert_eq!(
+        read(&out.join("assets/style.css")),
+        "body { color: rebeccapurple; }"
+    );
+    // Templates the theme does not have stay the built-in ones.
+    assert!(read(&out.join("index.html")).contains("Company objectives"));
+}
