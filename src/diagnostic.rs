@@ -141,9 +141,11 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Case is ignored: `2026-q1` means `2026-Q1`, not `2026-H1`.
+    let word = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .map(|c| (strsim::jaro_winkler(&word, &c.to_lowercase()), c))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
@@ -167,5 +169,9 @@ mod tests {
         assert_eq!(did_you_mean("taget", keys), Some("target"));
         assert_eq!(did_you_mean("titel", keys), Some("title"));
         assert_eq!(did_you_mean("budget", keys), None);
+        assert_eq!(
+            did_you_mean("2026-q1", ["2026-H1", "2026-Q1"]),
+            Some("2026-Q1")
+        );
     }
 }

@@ -18,7 +18,7 @@ const EXIT_CANNOT_RUN: u8 = 2;
 #[command(
     name = "okr",
     version,
-    about = "Check OKRs written as Markdown files with TOML front matter"
+    about = "Check OKRs written as Markdown files with TOML front matter, and publish them as a website"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -79,7 +79,21 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(), // --help, --version
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprint!("{}", e.render());
+            return ExitCode::from(EXIT_CANNOT_RUN);
+        }
+        Err(e) => {
+            // A one-line reason like every other exit 2, e.g. a bad `--as-of`.
+            let rendered = e.render().to_string();
+            let reason = rendered.lines().next().unwrap_or_default();
+            eprintln!("okr: {}", reason.strip_prefix("error: ").unwrap_or(reason));
+            return ExitCode::from(EXIT_CANNOT_RUN);
+        }
+    };
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Build(args) => run_build(args),

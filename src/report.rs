@@ -174,9 +174,10 @@ fn group<'a>(file: &'a SourceFile, d: &'a Diagnostic) -> Group<'a> {
             let last = file.text[end..]
                 .find('\n')
                 .map_or(file.text.len(), |i| end + i);
-            let excerpt = &file.text[first..last];
+            let (excerpt, span) =
+                without_carriage_returns(&file.text[first..last], start - first..end - first);
             let line = file.line_col(first).line;
-            let mut annotation = AnnotationKind::Primary.span(start - first..end - first);
+            let mut annotation = AnnotationKind::Primary.span(span);
             if let Some(label) = &d.label {
                 annotation = annotation.label(label.as_str());
             }
@@ -193,6 +194,26 @@ fn group<'a>(file: &'a SourceFile, d: &'a Diagnostic) -> Group<'a> {
         group = group.element(Level::HELP.message(help.as_str()));
     }
     group
+}
+
+/// The excerpt with the `\r` of CRLF line ends removed (they would be drawn
+/// as `␍`), and the span moved to match.
+fn without_carriage_returns(
+    excerpt: &str,
+    span: std::ops::Range<usize>,
+) -> (String, std::ops::Range<usize>) {
+    let mut text = String::with_capacity(excerpt.len());
+    let (mut start, mut end) = (span.start, span.end);
+    for (i, c) in excerpt.char_indices() {
+        let line_end = c == '\r' && matches!(excerpt[i + 1..].chars().next(), Some('\n') | None);
+        if line_end {
+            start -= usize::from(i < span.start);
+            end -= usize::from(i < span.end);
+        } else {
+            text.push(c);
+        }
+    }
+    (text, start..end)
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
@@ -214,6 +235,22 @@ fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn carriage_returns_are_dropped_from_excerpts() {
+        assert_eq!(
+            without_carriage_returns("a = 1\r", 4..5),
+            ("a = 1".to_string(), 4..5)
+        );
+        assert_eq!(
+            without_carriage_returns("a = [\r\n  1]\r", 4..12),
+            ("a = [\n  1]".to_string(), 4..10)
+        );
+        assert_eq!(
+            without_carriage_returns("a = \"x\ry\"", 4..10),
+            ("a = \"x\ry\"".to_string(), 4..10)
+        );
+    }
 
     #[test]
     fn github_escapes_workflow_command_syntax() {

@@ -371,7 +371,9 @@ fn resolve_reference(
         }),
     };
     let Some(target) = found else {
-        if broken.objectives.contains(id) {
+        // A child whose own period is unknown (already reported) cannot say where to look.
+        let lost = parsed.period.is_none() && org.period(&child.period.value).is_none();
+        if broken.objectives.contains(id) || lost {
             return Ok(None);
         }
         return Err(match parsed.period {

@@ -1,0 +1,464 @@
+//! Helpers shared by the integration tests: running the built `okr` binary on
+//! a fixture repository and reading its JSON report, checking its shape on the way.
+
+// Each test binary uses a different part of this module.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Every fixture is checked as of this day, so that results never depend on today.
+pub const AS_OF: &str = "2026-02-15";
+
+/// Every rule with its default severity: the names are a public contract.
+pub const RULES: &[(&str, &str)] = &[
+    ("invalid-front-matter", "error"),
+    ("invalid-id", "error"),
+    ("duplicate-id", "error"),
+    ("unknown-period", "error"),
+    ("unknown-owner", "error"),
+    ("unknown-reference", "error"),
+    ("unresolved-alignment", "error"),
+    ("alignment-cycle", "error"),
+    ("alignment-inversion", "error"),
+    ("period-mismatch", "error"),
+    ("missing-key-results", "error"),
+    ("missing-target", "error"),
+    ("empty-range", "error"),
+    ("invalid-value", "error"),
+    ("unaligned", "warning"),
+    ("unsupported-objective", "warning"),
+    ("binary-key-result", "warning"),
+    ("activity-key-result", "warning"),
+    ("too-many-objectives", "warning"),
+    ("key-result-count", "warning"),
+    ("due-outside-period", "warning"),
+    ("stale-key-result", "warning"),
+];
+
+pub fn default_severity(rule: &str) -> &'static str {
+    RULES
+        .iter()
+        .find(|(name, _)| *name == rule)
+        .map(|(_, severity)| *severity)
+        .unwrap_or_else(|| panic!("`{rule}` is not one of the pinned rule names"))
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A fixture repository by name, e.g. `clean` or `rules/unaligned`.
+pub fn fixture(name: &str) -> PathBuf {
+    let path = fixtures().join(name);
+    assert!(path.is_dir(), "no fixture {}", path.display());
+    path
+}
+
+/// The `okr` binary with an environment that cannot change the result:
+/// no `SOURCE_DATE_EPOCH` or `NO_COLOR` inherited from whoever runs the tests.
+pub fn okr() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_okr"));
+    command
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE");
+    command
+}
+
+/// What one run of the binary gave.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Self {
+        Run {
+            code: output
+                .status
+                .code()
+                .expect("okr was ended by a signal, not an exit code"),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        }
+    }
+}
+
+pub fn run(command: &mut Command) -> Run {
+    command.output().expect("the okr binary runs").into()
+}
+
+/// `okr check DIR --as-of 2026-02-15` with more arguments.
+pub fn check_dir(dir: &Path, args: &[&str]) -> Run {
+    run(okr()
+        .arg("check")
+        .arg(dir)
+        .args(["--as-of", AS_OF])
+        .args(args))
+}
+
+/// One finding of the JSON report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: String,
+    pub message: String,
+    pub file: String,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub help: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: u64,
+    pub warnings: u64,
+    pub files: u64,
+    pub objectives: u64,
+    pub key_results: u64,
+}
+
+/// A JSON report, checked against the pinned shape.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub code: i32,
+    pub diagnostics: Vec<Finding>,
+    pub summary: Summary,
+}
+
+/// `(rule, file, line)`, the way most tests name a finding.
+pub type Place = (String, String, Option<u64>);
+
+pub fn at(rule: &str, file: &str, line: u64) -> Place {
+    (rule.to_string(), file.to_string(), Some(line))
+}
+
+/// A finding with no place in the file (e.g. about its name).
+pub fn nowhere(rule: &str, file: &str) -> Place {
+    (rule.to_string(), file.to_string(), None)
+}
+
+impl Report {
+    /// `(rule, file, line)` of every finding, in report order.
+    pub fn places(&self) -> Vec<Place> {
+        self.diagnostics
+            .iter()
+            .map(|d| (d.rule.clone(), d.file.clone(), d.line))
+            .collect()
+    }
+
+    /// The one finding of `rule` in `file` at `line`.
+    pub fn find(&self, rule: &str, file: &str, line: u64) -> &Finding {
+        let found: Vec<&Finding> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == rule && d.file == file && d.line == Some(line))
+            .collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "expected one {rule} finding at {file}:{line}, got {:#?}",
+            self.diagnostics
+        );
+        found[0]
+    }
+}
+
+fn object_keys(value: &Value, what: &str) -> Vec<String> {
+    let object = value
+        .as_object()
+        .unwrap_or_else(|| panic!("{what} is not a JSON object: {value}"));
+    let mut keys: Vec<String> = object.keys().cloned().collect();
+    keys.sort();
+    keys
+}
+
+fn string(value: &Value, key: &str) -> String {
+    value[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("`{key}` is not a string in {value}"))
+        .to_string()
+}
+
+fn optional_string(value: &Value, key: &str) -> Option<String> {
+    match &value[key] {
+        Value::Null => None,
+        Value::String(s) => {
+            assert!(!s.is_empty(), "`{key}` is an empty string in {value}");
+            Some(s.clone())
+        }
+        other => panic!("`{key}` must be a string or null, not {other}"),
+    }
+}
+
+fn optional_position(value: &Value, key: &str) -> Option<u64> {
+    match &value[key] {
+        Value::Null => None,
+        Value::Number(n) => {
+            let n = n
+                .as_u64()
+                .unwrap_or_else(|| panic!("`{key}` is not a whole number in {value}"));
+            assert!(n >= 1, "`{key}` must count from 1 in {value}");
+            Some(n)
+        }
+        other => panic!("`{key}` must be a number or null, not {other}"),
+    }
+}
+
+/// Parses `okr check --format json` output and checks everything the contract
+/// pins about its shape: the keys, their types, the sort order and the summary counts.
+pub fn parse_report(code: i32, stdout: &str) -> Report {
+    let json: Value = serde_json::from_str(stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON value ({e}):\n{stdout}"));
+    assert_eq!(object_keys(&json, "the report"), ["diagnostics", "summary"]);
+
+    let items = json["diagnostics"]
+        .as_array()
+        .expect("`diagnostics` is an array");
+    let mut diagnostics = Vec::new();
+    for item in items {
+        assert_eq!(
+            object_keys(item, "a diagnostic"),
+            [
+                "column", "file", "help", "line", "message", "rule", "severity"
+            ],
+        );
+        let finding = Finding {
+            rule: string(item, "rule"),
+            severity: string(item, "severity"),
+            message: string(item, "message"),
+            file: string(item, "file"),
+            line: optional_position(item, "line"),
+            column: optional_position(item, "column"),
+            help: optional_string(item, "help"),
+        };
+        default_severity(&finding.rule); // a pinned rule name
+        assert!(
+            finding.severity == "error" || finding.severity == "warning",
+            "severity {:?}",
+            finding.severity
+        );
+        assert!(!finding.message.is_empty(), "empty message: {item}");
+        assert_eq!(
+            finding.line.is_none(),
+            finding.column.is_none(),
+            "line and column are null together: {item}"
+        );
+        let file = &finding.file;
+        assert!(
+            !file.is_empty()
+                && !file.starts_with('/')
+                && !file.starts_with("./")
+                && !file.contains('\\')
+                && !file.contains("//"),
+            "`file` must be relative to DIR with `/` separators: {file:?}"
+        );
+        diagnostics.push(finding);
+    }
+
+    // Sorted by file, line, column, rule (a finding without a place comes first in its file).
+    let key = |d: &Finding| (d.file.clone(), d.line, d.column, d.rule.clone());
+    for pair in diagnostics.windows(2) {
+        assert!(
+            key(&pair[0]) <= key(&pair[1]),
+            "diagnostics are not sorted by file, line, column, rule:\n{:#?}\nbefore\n{:#?}",
+            pair[0],
+            pair[1]
+        );
+    }
+
+    let summary = &json["summary"];
+    assert_eq!(
+        object_keys(summary, "the summary"),
+        ["errors", "files", "key_results", "objectives", "warnings"]
+    );
+    let count = |key: &str| {
+        summary[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("summary `{key}` is not a count: {summary}"))
+    };
+    let summary = Summary {
+        errors: count("errors"),
+        warnings: count("warnings"),
+        files: count("files"),
+        objectives: count("objectives"),
+        key_results: count("key_results"),
+    };
+    let of = |severity: &str| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count() as u64
+    };
+    assert_eq!(summary.errors, of("error"), "summary errors");
+    assert_eq!(summary.warnings, of("warning"), "summary warnings");
+
+    // The exit code follows from the findings (without --deny-warnings).
+    let expected_code = if summary.errors > 0 { 1 } else { 0 };
+    assert_eq!(code, expected_code, "exit code for {summary:?}");
+    Report {
+        code,
+        diagnostics,
+        summary,
+    }
+}
+
+/// Checks a directory with `--format json` and returns its report, shape checked.
+pub fn report_of(dir: &Path) -> Report {
+    let run = check_dir(dir, &["--format", "json"]);
+    assert!(
+        run.stderr.is_empty(),
+        "a check that runs prints nothing on stderr, got: {}",
+        run.stderr
+    );
+    let report = parse_report(run.code, &run.stdout);
+    for d in &report.diagnostics {
+        assert!(
+            dir.join(&d.file).is_file(),
+            "`file` {} does not name a file of {}",
+            d.file,
+            dir.display()
+        );
+    }
+    assert_eq!(
+        report.summary.files,
+        count_repository_files(dir),
+        "summary `files` counts okr.toml and every Markdown file read"
+    );
+    report
+}
+
+/// Checks a fixture with `--format json`; its findings keep their default severities.
+pub fn report(name: &str) -> Report {
+    let report = report_of(&fixture(name));
+    for d in &report.diagnostics {
+        assert_eq!(
+            d.severity,
+            default_severity(&d.rule),
+            "default severity of {}",
+            d.rule
+        );
+    }
+    report
+}
+
+/// `okr.toml` and the Markdown files the layout names: `teams/*.md`,
+/// `people/*.md`, `okrs/**/*.md` (hidden ones left out).
+pub fn count_repository_files(dir: &Path) -> u64 {
+    fn markdown(dir: &Path, recursive: bool) -> u64 {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return 0;
+        };
+        let mut n = 0;
+        for entry in entries {
+            let path = entry.expect("a directory entry").path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                if recursive {
+                    n += markdown(&path, true);
+                }
+            } else if name.ends_with(".md") {
+                n += 1;
+            }
+        }
+        n
+    }
+    u64::from(dir.join("okr.toml").is_file())
+        + markdown(&dir.join("teams"), false)
+        + markdown(&dir.join("people"), false)
+        + markdown(&dir.join("okrs"), true)
+}
+
+/// A directory of its own under the system's temporary folder, removed when dropped.
+pub struct TempDir {
+    pub path: PathBuf,
+}
+
+impl TempDir {
+    pub fn new(label: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let path = std::env::temp_dir().join(format!(
+            "okr-test-{label}-{}-{}-{nanos}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&path).expect("create a temporary directory");
+        TempDir { path }
+    }
+
+    /// A fresh copy of a fixture.
+    pub fn copy_of(name: &str) -> TempDir {
+        let dir = TempDir::new(&name.replace('/', "-"));
+        copy_tree(&fixture(name), &dir.path);
+        dir
+    }
+
+    pub fn write(&self, relative: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).expect("create parent folders");
+        std::fs::write(&path, bytes).expect("write a file");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        restore_permissions(&self.path);
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// Gives back read/write permissions a test took away, so that the folder can be removed.
+#[cfg(unix)]
+fn restore_permissions(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return;
+    };
+    if meta.file_type().is_symlink() {
+        return;
+    }
+    let mode = if meta.is_dir() { 0o755 } else { 0o644 };
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+    if meta.is_dir()
+        && let Ok(entries) = std::fs::read_dir(path)
+    {
+        for entry in entries.flatten() {
+            restore_permissions(&entry.path());
+        }
+    }
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a folder");
+    for entry in std::fs::read_dir(from).expect("read a fixture folder") {
+        let entry = entry.expect("a directory entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy a fixture file");
+        }
+    }
+}
+
+/// `n word` or `n words`, as the human summary line writes counts.
+pub fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
