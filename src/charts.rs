@@ -265,16 +265,44 @@ fn round2(v: f64) -> f64 {
 /// A number with at most 2 decimals and no trailing zeros, the same on every
 /// platform; non-finite values print as 0 so the SVG stays valid.
 fn num(v: f64) -> String {
-    let v = match finite(v) {
-        Some(v) => round2(v),
-        None => 0.0,
-    };
-    // Also turns -0 into 0.
-    if v == 0.0 {
-        return "0".to_string();
+    decimal(v, false)
+}
+
+/// `v` rounded to hundredths, without trailing zeros, thousands grouped with `,`
+/// when asked. Integer arithmetic: float formatting is slow, and the site
+/// prints hundreds of thousands of numbers. Non-finite values print as `0`.
+pub fn decimal(v: f64, thousands: bool) -> String {
+    let cents = finite(v).map_or(0.0, |v| (v * 100.0).round());
+    // Beyond what an i64 holds exactly, fall back to the formatter.
+    if cents.abs() >= 9e15 {
+        return format!("{:.0}", cents / 100.0);
     }
-    let s = format!("{v:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    let cents = cents as i64;
+    let (whole, frac) = ((cents / 100).unsigned_abs(), (cents % 100).unsigned_abs());
+    let mut out = String::with_capacity(16);
+    if cents < 0 {
+        out.push('-');
+    }
+    let digits = whole.to_string();
+    for (i, digit) in digits.chars().enumerate() {
+        if thousands && i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    match frac {
+        0 => {}
+        f if f % 10 == 0 => {
+            out.push('.');
+            out.push(char::from(b'0' + (f / 10) as u8));
+        }
+        f => {
+            out.push('.');
+            out.push(char::from(b'0' + (f / 10) as u8));
+            out.push(char::from(b'0' + (f % 10) as u8));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -288,6 +316,17 @@ mod tests {
             status: Some("on-track"),
             label: "label",
         }
+    }
+
+    #[test]
+    fn decimals_group_thousands_when_asked() {
+        assert_eq!(decimal(1_234_567.891, true), "1,234,567.89");
+        assert_eq!(decimal(1_234_567.891, false), "1234567.89");
+        assert_eq!(decimal(-1234.5, true), "-1,234.5");
+        assert_eq!(decimal(0.05, true), "0.05");
+        assert_eq!(decimal(-0.05, true), "-0.05");
+        assert_eq!(decimal(999.999, true), "1,000");
+        assert_eq!(decimal(1e300, false).len(), 301);
     }
 
     #[test]

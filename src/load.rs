@@ -5,6 +5,7 @@ use crate::config::{self, CONFIG_FILE};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::Config;
 use crate::source::{FileId, FileKind, SourceFile};
+use rayon::prelude::*;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -159,6 +160,13 @@ pub fn from_memory(files: &[(&str, &str)]) -> Result<Loaded, LoadError> {
     })
 }
 
+/// What reading one file gave.
+enum Read {
+    Text(String),
+    NotUtf8 { valid_up_to: usize, lossy: String },
+    Failed(String),
+}
+
 fn read_folder(loaded: &mut Loaded, dir: &Path, kind: FileKind, recursive: bool) {
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
@@ -167,9 +175,15 @@ fn read_folder(loaded: &mut Loaded, dir: &Path, kind: FileKind, recursive: bool)
         .into_iter()
         // Hidden files and folders (editor swap files, `.git`) are not OKRs.
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    let mut found = Vec::new();
     for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
+        match entry {
+            Ok(entry) => {
+                let is_markdown = entry.path().extension().is_some_and(|ext| ext == "md");
+                if entry.file_type().is_file() && is_markdown {
+                    found.push((entry.into_path(), None));
+                }
+            }
             Err(e) => {
                 let path = e
                     .path()
@@ -182,37 +196,46 @@ fn read_folder(loaded: &mut Loaded, dir: &Path, kind: FileKind, recursive: bool)
                             .map_or_else(|| e.to_string(), |io| io.to_string())
                     ),
                 };
-                push_unreadable(loaded, relative(&loaded.root, &path), kind, message);
-                continue;
+                found.push((path, Some(message)));
             }
-        };
-        let is_markdown = entry.path().extension().is_some_and(|ext| ext == "md");
-        if !entry.file_type().is_file() || !is_markdown {
-            continue;
         }
-        let path = relative(&loaded.root, entry.path());
-        match std::fs::read(entry.path()) {
-            Ok(bytes) => match decode(&bytes) {
-                Ok(text) => loaded.files.push(SourceFile::new(path, kind, text)),
-                Err((valid_up_to, lossy)) => {
-                    loaded.files.push(SourceFile::new(path, kind, lossy));
-                    let id = FileId(loaded.files.len() - 1);
-                    // Lossy decoding keeps the valid prefix, so the offset points at the
-                    // replacement character standing for the bad byte.
-                    let at = valid_up_to..valid_up_to + char::REPLACEMENT_CHARACTER.len_utf8();
-                    loaded.unreadable.push(id);
-                    loaded.diagnostics.push(
-                        Diagnostic::new(
-                            Rule::InvalidFrontMatter,
-                            id,
-                            Some(at),
-                            "the file is not valid UTF-8",
-                        )
-                        .with_help("save the file as UTF-8"),
-                    );
-                }
+    }
+    // Reading is most of loading: do it on all cores, keeping the walk's order.
+    let read: Vec<Read> = found
+        .par_iter()
+        .map(|(path, walk_error)| match walk_error {
+            Some(message) => Read::Failed(message.clone()),
+            None => match std::fs::read(path) {
+                Ok(bytes) => match decode(&bytes) {
+                    Ok(text) => Read::Text(text),
+                    Err((valid_up_to, lossy)) => Read::NotUtf8 { valid_up_to, lossy },
+                },
+                Err(e) => Read::Failed(format!("cannot read: {e}")),
             },
-            Err(e) => push_unreadable(loaded, path, kind, format!("cannot read: {e}")),
+        })
+        .collect();
+    for ((path, _), read) in found.into_iter().zip(read) {
+        let path = relative(&loaded.root, &path);
+        match read {
+            Read::Text(text) => loaded.files.push(SourceFile::new(path, kind, text)),
+            Read::NotUtf8 { valid_up_to, lossy } => {
+                loaded.files.push(SourceFile::new(path, kind, lossy));
+                let id = FileId(loaded.files.len() - 1);
+                // Lossy decoding keeps the valid prefix, so the offset points at the
+                // replacement character standing for the bad byte.
+                let at = valid_up_to..valid_up_to + char::REPLACEMENT_CHARACTER.len_utf8();
+                loaded.unreadable.push(id);
+                loaded.diagnostics.push(
+                    Diagnostic::new(
+                        Rule::InvalidFrontMatter,
+                        id,
+                        Some(at),
+                        "the file is not valid UTF-8",
+                    )
+                    .with_help("save the file as UTF-8"),
+                );
+            }
+            Read::Failed(message) => push_unreadable(loaded, path, kind, message),
         }
     }
 }

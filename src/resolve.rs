@@ -6,6 +6,7 @@ use crate::load::Loaded;
 use crate::model::{Link, Objective, Org, Owner, Person, Spanned, Team};
 use crate::parse;
 use crate::source::{FileId, FileKind};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Ids of files whose front matter is broken: references to them are not
@@ -17,38 +18,55 @@ struct Broken {
     objectives: BTreeSet<String>,
 }
 
+/// One file's parse, before it joins the organisation.
+enum ParsedFile {
+    Config,
+    Unreadable,
+    Team(parse::Parsed<Team>),
+    Person(parse::Parsed<Person>),
+    Objective(Box<parse::Parsed<Objective>>),
+}
+
 /// Parses the loaded files into an organisation and resolves its references.
 pub fn build(loaded: Loaded) -> (Org, Vec<Diagnostic>) {
     let mut diagnostics = loaded.diagnostics;
     let mut broken = Broken::default();
     let (mut teams, mut people, mut objectives) = (Vec::new(), Vec::new(), Vec::new());
-    for (index, file) in loaded.files.iter().enumerate() {
-        let id = FileId(index);
-        if loaded.unreadable.contains(&id) {
-            let set = match file.kind {
-                FileKind::Team => &mut broken.teams,
-                FileKind::Person => &mut broken.people,
-                _ => &mut broken.objectives,
-            };
-            set.insert(file.stem().to_string());
-            continue;
-        }
-        match file.kind {
-            FileKind::Config => {}
-            FileKind::Team => collect(
-                parse::parse_team(file, id),
-                &mut teams,
-                &mut broken.teams,
-                &mut diagnostics,
-            ),
-            FileKind::Person => collect(
-                parse::parse_person(file, id),
-                &mut people,
-                &mut broken.people,
-                &mut diagnostics,
-            ),
-            FileKind::Objective => collect(
-                parse::parse_objective(file, id),
+    // Parsing is independent per file: do it on all cores, then gather in file order.
+    let parsed: Vec<ParsedFile> = loaded
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(index, file)| {
+            let id = FileId(index);
+            if loaded.unreadable.contains(&id) {
+                return ParsedFile::Unreadable;
+            }
+            match file.kind {
+                FileKind::Config => ParsedFile::Config,
+                FileKind::Team => ParsedFile::Team(parse::parse_team(file, id)),
+                FileKind::Person => ParsedFile::Person(parse::parse_person(file, id)),
+                FileKind::Objective => {
+                    ParsedFile::Objective(Box::new(parse::parse_objective(file, id)))
+                }
+            }
+        })
+        .collect();
+    for (file, parsed) in loaded.files.iter().zip(parsed) {
+        match parsed {
+            ParsedFile::Config => {}
+            ParsedFile::Unreadable => {
+                let set = match file.kind {
+                    FileKind::Team => &mut broken.teams,
+                    FileKind::Person => &mut broken.people,
+                    _ => &mut broken.objectives,
+                };
+                set.insert(file.stem().to_string());
+            }
+            ParsedFile::Team(p) => collect(p, &mut teams, &mut broken.teams, &mut diagnostics),
+            ParsedFile::Person(p) => collect(p, &mut people, &mut broken.people, &mut diagnostics),
+            ParsedFile::Objective(p) => collect(
+                *p,
                 &mut objectives,
                 &mut broken.objectives,
                 &mut diagnostics,

@@ -1,39 +1,14 @@
-//! `okr build`: renders every page of the site in memory, then writes the
-//! output folder in one go, so a failed build leaves the previous site as it was.
+//! `okr build`: renders every page into a fresh folder beside the output, on
+//! all cores, then swaps it in, so readers never see half a site and a failed
+//! build leaves the previous one whole.
 
 use crate::check::Checked;
 use crate::render::{self, RenderError, Theme};
 use crate::views::SiteData;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::fmt;
 use std::path::{Path, PathBuf};
-
-/// One file of the site: its path relative to the output folder, with `/`.
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-impl OutputFile {
-    fn page(dir: &str, html: String) -> OutputFile {
-        let path = if dir.is_empty() {
-            "index.html".to_string()
-        } else {
-            format!("{dir}/index.html")
-        };
-        OutputFile {
-            path,
-            bytes: html.into_bytes(),
-        }
-    }
-}
-
-/// The rendered site.
-pub struct Site {
-    pub files: Vec<OutputFile>,
-    /// HTML pages among `files`.
-    pub pages: usize,
-}
 
 #[derive(Debug)]
 pub enum BuildError {
@@ -58,128 +33,185 @@ impl From<RenderError> for BuildError {
     }
 }
 
-/// Renders every page of a checked organisation. `base_url` overrides `okr.toml`'s.
-pub fn render(
+/// What a build wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Built {
+    /// HTML pages, the 404 page included.
+    pub pages: usize,
+}
+
+/// One HTML page of the site.
+#[derive(Clone, Copy, Debug)]
+enum Page {
+    /// The overview of `periods[i]`; `root` for the copy at `index.html`.
+    Overview {
+        period: usize,
+        root: bool,
+    },
+    Objective(usize),
+    Team(usize),
+    Person(usize),
+    Health,
+    NotFound,
+}
+
+/// Every page of the site, in a fixed order.
+fn pages(data: &SiteData) -> Vec<Page> {
+    let org = data.org();
+    let mut pages = Vec::new();
+    let current = data
+        .periods
+        .iter()
+        .position(|p| p.current)
+        .or(data.periods.len().checked_sub(1));
+    if let Some(period) = current {
+        pages.push(Page::Overview { period, root: true });
+    }
+    pages.extend((0..data.periods.len()).map(|period| Page::Overview {
+        period,
+        root: false,
+    }));
+    pages.extend((0..org.objectives.len()).map(Page::Objective));
+    pages.extend((0..org.teams.len()).map(Page::Team));
+    pages.extend((0..org.people.len()).map(Page::Person));
+    pages.extend([Page::Health, Page::NotFound]);
+    pages
+}
+
+impl Page {
+    /// Where the page goes, relative to the output folder.
+    fn path(self, data: &SiteData) -> String {
+        let org = data.org();
+        match self {
+            Page::Overview { root: true, .. } => "index.html".into(),
+            Page::Overview { period, .. } => {
+                format!("periods/{}/index.html", data.periods[period].name)
+            }
+            Page::Objective(i) => {
+                let o = &org.objectives[i];
+                format!("objectives/{}/{}/index.html", o.period.value, o.id.value)
+            }
+            Page::Team(i) => format!("teams/{}/index.html", org.teams[i].id.value),
+            Page::Person(i) => format!("people/{}/index.html", org.people[i].id.value),
+            Page::Health => "health/index.html".into(),
+            Page::NotFound => "404.html".into(),
+        }
+    }
+
+    fn render(self, theme: &Theme, data: &SiteData) -> Result<String, RenderError> {
+        match self {
+            Page::Overview { period, .. } => {
+                let period = &data.periods[period];
+                theme.render("index.html", &data.overview(period), &period.name)
+            }
+            Page::Objective(i) => {
+                let period = &data.org().objectives[i].period.value;
+                theme.render("objective.html", &data.objective(i), period)
+            }
+            Page::Team(i) => theme.render("team.html", &data.team(i), ""),
+            Page::Person(i) => theme.render("person.html", &data.person(i), ""),
+            Page::Health => theme.render("health.html", &data.health(), ""),
+            Page::NotFound => theme.render("404.html", &(), ""),
+        }
+    }
+}
+
+fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
+    let path = root.join(rel);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| BuildError::Write(dir.to_path_buf(), e))?;
+    }
+    std::fs::write(&path, bytes).map_err(|e| BuildError::Write(path, e))
+}
+
+/// Renders and writes every page and asset into `dir`.
+fn write_site(
     checked: &Checked,
     base_url: Option<&str>,
     as_of: NaiveDate,
-) -> Result<Site, BuildError> {
+    dir: &Path,
+) -> Result<Built, BuildError> {
     let org = &checked.org;
     let theme_dir = org.config.theme.as_ref().map(|t| org.root.join(t));
     let mut theme = Theme::load(theme_dir.as_deref(), &org.root.join("templates"))?;
     let data = SiteData::new(checked, base_url.unwrap_or(&org.config.base_url), as_of);
     theme.set_global("site", &data.site);
 
-    let mut files = Vec::new();
-    let current = data
-        .periods
-        .iter()
-        .find(|p| p.current)
-        .or(data.periods.last());
-    if let Some(period) = current {
-        files.push(OutputFile::page(
-            "",
-            theme.render("index.html", &data.overview(period), &period.name)?,
-        ));
-    }
-    for period in &data.periods {
-        let dir = format!("periods/{}", period.name);
-        files.push(OutputFile::page(
-            &dir,
-            theme.render("index.html", &data.overview(period), &period.name)?,
-        ));
-    }
-    for (i, o) in org.objectives.iter().enumerate() {
-        let dir = format!("objectives/{}/{}", o.period.value, o.id.value);
-        files.push(OutputFile::page(
-            &dir,
-            theme.render("objective.html", &data.objective(i), &o.period.value)?,
-        ));
-    }
-    for (i, team) in org.teams.iter().enumerate() {
-        let dir = format!("teams/{}", team.id.value);
-        files.push(OutputFile::page(
-            &dir,
-            theme.render("team.html", &data.team(i), "")?,
-        ));
-    }
-    for (i, person) in org.people.iter().enumerate() {
-        let dir = format!("people/{}", person.id.value);
-        files.push(OutputFile::page(
-            &dir,
-            theme.render("person.html", &data.person(i), "")?,
-        ));
-    }
-    files.push(OutputFile::page(
-        "health",
-        theme.render("health.html", &data.health(), "")?,
-    ));
-    files.push(OutputFile {
-        path: "404.html".into(),
-        bytes: theme.render("404.html", &(), "")?.into_bytes(),
-    });
-    let pages = files.len();
+    let pages = pages(&data);
+    // Each page is rendered and written by whichever core is free; the first
+    // failure in page order is reported, so the message does not depend on timing.
+    let results: Vec<Result<(), BuildError>> = pages
+        .par_iter()
+        .map(|&page| {
+            let html = page.render(&theme, &data)?;
+            write_file(dir, &page.path(&data), html.as_bytes())
+        })
+        .collect();
+    results.into_iter().collect::<Result<(), BuildError>>()?;
 
     // GitHub Pages would otherwise run Jekyll, which hides folders starting with `_`.
-    files.push(OutputFile {
-        path: ".nojekyll".into(),
-        bytes: Vec::new(),
-    });
+    write_file(dir, ".nojekyll", b"")?;
     for (name, bytes) in &theme.assets {
-        files.push(OutputFile {
-            path: format!("assets/{name}"),
-            bytes: bytes.clone(),
-        });
+        write_file(dir, &format!("assets/{name}"), bytes)?;
     }
     for (name, bytes) in render::read_tree(&org.root.join("static"))? {
-        files.push(OutputFile { path: name, bytes });
+        write_file(dir, &name, &bytes)?;
     }
-    Ok(Site { files, pages })
+    Ok(Built { pages: pages.len() })
 }
 
-/// Writes the site into a fresh folder beside `out`, then swaps it in, so
-/// readers never see half a site and a failure leaves the old one whole.
-pub fn write(site: &Site, out: &Path) -> Result<(), BuildError> {
-    let err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |e| BuildError::Write(path, e)
-    };
+/// Removes a folder tree, its top-level entries in parallel: an old site has
+/// thousands of files.
+fn remove_tree(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.par_iter().for_each(|path| {
+            let _ = if path.is_dir() {
+                std::fs::remove_dir_all(path)
+            } else {
+                std::fs::remove_file(path)
+            };
+        });
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Builds the site of a checked organisation into `out`. `base_url` overrides `okr.toml`'s.
+pub fn build(
+    checked: &Checked,
+    base_url: Option<&str>,
+    as_of: NaiveDate,
+    out: &Path,
+) -> Result<Built, BuildError> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).map_err(err(&parent))?;
+    std::fs::create_dir_all(&parent).map_err(|e| BuildError::Write(parent.clone(), e))?;
     let name = out
         .file_name()
         .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
     let staging = parent.join(format!(".{name}.okr-new-{}", std::process::id()));
     let retired = parent.join(format!(".{name}.okr-old-{}", std::process::id()));
-    let result = (|| {
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(err(&staging))?;
-        }
-        for file in &site.files {
-            let path = staging.join(&file.path);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(err(dir))?;
-            }
-            std::fs::write(&path, &file.bytes).map_err(err(&path))?;
-        }
+    if staging.exists() {
+        remove_tree(&staging);
+    }
+    let result = write_site(checked, base_url, as_of, &staging).and_then(|built| {
         if out.exists() {
-            std::fs::rename(out, &retired).map_err(err(out))?;
+            std::fs::rename(out, &retired).map_err(|e| BuildError::Write(out.to_path_buf(), e))?;
         }
         if let Err(e) = std::fs::rename(&staging, out) {
             // Put the old site back rather than leave nothing.
             let _ = std::fs::rename(&retired, out);
             return Err(BuildError::Write(out.to_path_buf(), e));
         }
-        Ok(())
-    })();
+        Ok(built)
+    });
     if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+        remove_tree(&staging);
     }
     if retired.exists() {
-        let _ = std::fs::remove_dir_all(&retired);
+        remove_tree(&retired);
     }
     result
 }

@@ -8,11 +8,12 @@ use crate::charts::{self, Bar};
 use crate::check::Checked;
 use crate::diagnostic::{Rule, Severity};
 use crate::markdown;
-use crate::model::{Level, Measure, Objective, Org, Owner};
+use crate::model::{KeyResult, Level, Measure, Objective, Org, Owner};
 use crate::period::Period;
 use crate::report;
 use crate::score::{self, Status};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -68,29 +69,17 @@ impl Urls {
 
 /// Formats a number for reading: thousands grouped, at most two decimals.
 pub fn number(value: f64) -> String {
-    let rounded = (value * 100.0).round() / 100.0;
-    let negative = rounded < 0.0;
-    let text = format!("{:.2}", rounded.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let mut grouped = String::new();
-    for (i, digit) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    let frac = frac.trim_end_matches('0');
-    let sign = if negative && rounded != 0.0 { "-" } else { "" };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac}")
-    }
+    charts::decimal(value, true)
 }
 
 /// A fraction as a whole percentage, e.g. `0.425` → `43%`.
 pub fn percent(fraction: f64) -> String {
-    format!("{:.0}%", fraction * 100.0)
+    let whole = (fraction * 100.0).round();
+    if whole.is_finite() && whole.abs() < 1e15 {
+        format!("{}%", whole as i64)
+    } else {
+        "—".to_string()
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -159,8 +148,6 @@ pub struct KeyResultView<'a> {
     pub due: Option<String>,
     pub stale: bool,
     pub bar: String,
-    /// Newest first.
-    pub checkins: Vec<CheckinView<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -189,11 +176,31 @@ pub struct ObjectiveCard<'a> {
     pub stale: usize,
 }
 
+/// An objective in one line (title, owner, status, score), for trees and lists
+/// that may hold thousands: it serialises only those fields of the card.
+#[derive(Clone, Copy, Debug)]
+pub struct Line<'a>(pub &'a ObjectiveCard<'a>);
+
+impl Serialize for Line<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let card = self.0;
+        let mut line = serializer.serialize_struct("Line", 6)?;
+        line.serialize_field("title", card.title)?;
+        line.serialize_field("url", &card.url)?;
+        line.serialize_field("period", card.period)?;
+        line.serialize_field("owner", &card.owner)?;
+        line.serialize_field("score", &card.score)?;
+        line.serialize_field("status", &card.status)?;
+        line.end()
+    }
+}
+
 /// The `<details>` alignment tree, flattened so templates need no recursion
 /// (chains can be deep): after each item, close `closes` levels.
 #[derive(Debug, Serialize)]
 pub struct TreeItem<'a> {
-    pub card: &'a ObjectiveCard<'a>,
+    pub card: Line<'a>,
     pub depth: usize,
     pub has_children: bool,
     pub closes: usize,
@@ -267,7 +274,7 @@ pub struct InitiativeView<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct ParentView<'a> {
-    pub card: &'a ObjectiveCard<'a>,
+    pub card: Line<'a>,
     /// The title of the key result aligned to, for `objective#kr` references.
     pub key_result: Option<&'a str>,
 }
@@ -275,12 +282,14 @@ pub struct ParentView<'a> {
 #[derive(Debug, Serialize)]
 pub struct ObjectivePage<'a> {
     pub objective: &'a ObjectiveCard<'a>,
+    /// Check-ins of each key result, in the order of `objective.key_results`.
+    pub checkins: Vec<Vec<CheckinView<'a>>>,
     /// From the top of the alignment chain down to the parent.
     pub breadcrumbs: Vec<Link>,
     pub body: String,
     pub initiatives: Vec<InitiativeView<'a>>,
     pub parents: Vec<ParentView<'a>>,
-    pub children: Vec<&'a ObjectiveCard<'a>>,
+    pub children: Vec<Line<'a>>,
     pub contributors: Vec<Link>,
 }
 
@@ -293,7 +302,7 @@ pub struct TeamPeriod<'a> {
     pub distribution: String,
     pub objectives: Vec<&'a ObjectiveCard<'a>>,
     /// People's objectives aligned to the team's.
-    pub aligned: Vec<&'a ObjectiveCard<'a>>,
+    pub aligned: Vec<Line<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -314,7 +323,7 @@ pub struct PersonPeriod<'a> {
     pub period: Link,
     pub score: Option<String>,
     pub owned: Vec<&'a ObjectiveCard<'a>>,
-    pub contributing: Vec<&'a ObjectiveCard<'a>>,
+    pub contributing: Vec<Line<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -375,7 +384,7 @@ pub struct HealthPage<'a> {
     pub alignment: Coverage,
     /// Key results with a numeric target.
     pub measurability: Coverage,
-    pub stale: Vec<&'a ObjectiveCard<'a>>,
+    pub stale: Vec<Line<'a>>,
 }
 
 /// Everything the pages are made of, computed once.
@@ -386,6 +395,67 @@ pub struct SiteData<'a> {
     checked: &'a Checked,
     urls: Urls,
     as_of: NaiveDate,
+    index: Index,
+}
+
+/// Who owns and contributes to what, so that a page finds its objectives
+/// without scanning the organisation (pages are many: that would be quadratic).
+/// Every list is in file order.
+#[derive(Default)]
+struct Index {
+    by_period: BTreeMap<String, Vec<usize>>,
+    by_team: Vec<Vec<usize>>,
+    by_person: Vec<Vec<usize>>,
+    contributions: Vec<Vec<usize>>,
+    teams_of_person: Vec<Vec<usize>>,
+    child_teams: Vec<Vec<usize>>,
+}
+
+impl Index {
+    fn new(org: &Org) -> Index {
+        let mut index = Index {
+            by_team: vec![Vec::new(); org.teams.len()],
+            by_person: vec![Vec::new(); org.people.len()],
+            contributions: vec![Vec::new(); org.people.len()],
+            teams_of_person: vec![Vec::new(); org.people.len()],
+            child_teams: vec![Vec::new(); org.teams.len()],
+            ..Index::default()
+        };
+        for (i, o) in org.objectives.iter().enumerate() {
+            index
+                .by_period
+                .entry(o.period.value.clone())
+                .or_default()
+                .push(i);
+            match o.owner {
+                Owner::Team(t) => index.by_team[t].push(i),
+                Owner::Person(p) => index.by_person[p].push(i),
+                Owner::Company | Owner::Unknown => {}
+            }
+            for p in o
+                .contributors
+                .iter()
+                .filter_map(|c| org.person_index(&c.value))
+            {
+                index.contributions[p].push(i);
+            }
+        }
+        for (t, team) in org.teams.iter().enumerate() {
+            let people: BTreeSet<usize> = team
+                .members
+                .iter()
+                .chain(&team.lead)
+                .filter_map(|m| org.person_index(&m.value))
+                .collect();
+            for p in people {
+                index.teams_of_person[p].push(t);
+            }
+            if let Some(parent) = team.parent.as_ref().and_then(|p| org.team_index(&p.value)) {
+                index.child_teams[parent].push(t);
+            }
+        }
+        index
+    }
 }
 
 fn owner_view(org: &Org, urls: &Urls, owner: Owner) -> OwnerView {
@@ -502,17 +572,6 @@ fn key_result_view<'a>(
         status: status.map(|s| s.key),
         label: &label,
     });
-    let mut checkins: Vec<CheckinView> = kr
-        .checkins
-        .iter()
-        .map(|c| CheckinView {
-            date: c.date.value.to_string(),
-            value: number(c.value.value),
-            confidence: c.confidence.as_ref().map(|c| percent(c.value)),
-            note: c.note.as_deref(),
-        })
-        .collect();
-    checkins.sort_by(|a, b| b.date.cmp(&a.date));
     KeyResultView {
         id: &kr.id.value,
         title: &kr.title.value,
@@ -542,8 +601,23 @@ fn key_result_view<'a>(
         due: kr.due.as_ref().map(|d| d.value.to_string()),
         stale,
         bar,
-        checkins,
     }
+}
+
+/// A key result's check-ins, newest first: only its objective's page shows them.
+fn checkin_views(kr: &KeyResult) -> Vec<CheckinView<'_>> {
+    let mut checkins: Vec<CheckinView> = kr
+        .checkins
+        .iter()
+        .map(|c| CheckinView {
+            date: c.date.value.to_string(),
+            value: number(c.value.value),
+            confidence: c.confidence.as_ref().map(|c| percent(c.value)),
+            note: c.note.as_deref(),
+        })
+        .collect();
+    checkins.sort_by(|a, b| b.date.cmp(&a.date));
+    checkins
 }
 
 impl<'a> SiteData<'a> {
@@ -559,9 +633,9 @@ impl<'a> SiteData<'a> {
             .filter(|d| d.rule == Rule::StaleKeyResult)
             .filter_map(|d| Some((d.file.0, d.span.as_ref()?.start)))
             .collect();
-        let cards = org
+        let cards: Vec<ObjectiveCard> = org
             .objectives
-            .iter()
+            .par_iter()
             .zip(&checked.scores.objectives)
             .map(|(o, s)| {
                 let period = org.period(&o.period.value);
@@ -615,6 +689,7 @@ impl<'a> SiteData<'a> {
             checked,
             urls,
             as_of,
+            index: Index::new(org),
         }
     }
 
@@ -622,19 +697,23 @@ impl<'a> SiteData<'a> {
         &self.urls
     }
 
-    fn org(&self) -> &'a Org {
+    pub fn org(&self) -> &'a Org {
         &self.checked.org
     }
 
     /// Indices of a period's objectives, in file order.
-    fn in_period(&self, period: &str) -> impl Iterator<Item = usize> + '_ {
-        let period = period.to_string();
-        self.org()
-            .objectives
+    fn in_period(&self, period: &str) -> &[usize] {
+        self.index.by_period.get(period).map_or(&[], Vec::as_slice)
+    }
+
+    /// Those of `objectives` that belong to `period`.
+    fn of_period(&self, objectives: &[usize], period: &str) -> Vec<usize> {
+        let org = self.org();
+        objectives
             .iter()
-            .enumerate()
-            .filter(move |(_, o)| o.period.value == period)
-            .map(|(i, _)| i)
+            .copied()
+            .filter(|&i| org.objectives[i].period.value == period)
+            .collect()
     }
 
     fn status_counts(&self, objectives: &[usize]) -> Vec<StatusCount> {
@@ -673,7 +752,7 @@ impl<'a> SiteData<'a> {
                     + usize::from(last.has_children && last.depth >= depth);
             }
             items.push(TreeItem {
-                card: &self.cards[i],
+                card: Line(&self.cards[i]),
                 depth,
                 has_children: !children.is_empty(),
                 closes: 0,
@@ -689,7 +768,7 @@ impl<'a> SiteData<'a> {
     pub fn overview(&'a self, period: &'a PeriodView) -> OverviewPage<'a> {
         let org = self.org();
         let scores = &self.checked.scores;
-        let objectives: Vec<usize> = self.in_period(&period.name).collect();
+        let objectives: Vec<usize> = self.in_period(&period.name).to_vec();
         let company: Vec<usize> = objectives
             .iter()
             .copied()
@@ -709,11 +788,7 @@ impl<'a> SiteData<'a> {
             .iter()
             .enumerate()
             .map(|(t, team)| {
-                let own: Vec<usize> = objectives
-                    .iter()
-                    .copied()
-                    .filter(|&i| org.objectives[i].owner == Owner::Team(t))
-                    .collect();
+                let own = self.of_period(&self.index.by_team[t], &period.name);
                 let score = score::mean(own.iter().filter_map(|&i| scores.objectives[i].score));
                 TeamScore {
                     name: team.display_name().to_string(),
@@ -761,6 +836,7 @@ impl<'a> SiteData<'a> {
         breadcrumbs.reverse();
         ObjectivePage {
             objective: &self.cards[index],
+            checkins: o.key_results.iter().map(checkin_views).collect(),
             breadcrumbs,
             body: markdown::to_html(&o.body),
             initiatives: o
@@ -781,7 +857,7 @@ impl<'a> SiteData<'a> {
                 .parents
                 .iter()
                 .map(|l| ParentView {
-                    card: &self.cards[l.objective],
+                    card: Line(&self.cards[l.objective]),
                     key_result: l.key_result.map(|k| {
                         org.objectives[l.objective].key_results[k]
                             .title
@@ -790,7 +866,7 @@ impl<'a> SiteData<'a> {
                     }),
                 })
                 .collect(),
-            children: o.children.iter().map(|&c| &self.cards[c]).collect(),
+            children: o.children.iter().map(|&c| Line(&self.cards[c])).collect(),
             contributors: o
                 .contributors
                 .iter()
@@ -834,10 +910,7 @@ impl<'a> SiteData<'a> {
         let team = &org.teams[index];
         let mut periods = Vec::new();
         for period in self.periods_newest_first() {
-            let own: Vec<usize> = self
-                .in_period(&period.name)
-                .filter(|&i| org.objectives[i].owner == Owner::Team(index))
-                .collect();
+            let own = self.of_period(&self.index.by_team[index], &period.name);
             let aligned: BTreeSet<usize> = own
                 .iter()
                 .flat_map(|&i| org.objectives[i].children.iter().copied())
@@ -858,7 +931,7 @@ impl<'a> SiteData<'a> {
                 ),
                 distribution: self.distribution(&own, "Objectives").1,
                 objectives: own.iter().map(|&i| &self.cards[i]).collect(),
-                aligned: aligned.into_iter().map(|i| &self.cards[i]).collect(),
+                aligned: aligned.into_iter().map(|i| Line(&self.cards[i])).collect(),
             });
         }
         let members: Vec<Link> = team
@@ -882,12 +955,9 @@ impl<'a> SiteData<'a> {
                 .as_ref()
                 .and_then(|p| org.team_index(&p.value))
                 .map(|t| self.team_link(t)),
-            children: org
-                .teams
+            children: self.index.child_teams[index]
                 .iter()
-                .enumerate()
-                .filter(|(_, t)| t.parent.as_ref().is_some_and(|p| p.value == team.id.value))
-                .map(|(i, _)| self.team_link(i))
+                .map(|&t| self.team_link(t))
                 .collect(),
             sparkline: self.team_sparkline(index),
             periods,
@@ -901,10 +971,10 @@ impl<'a> SiteData<'a> {
             .periods
             .iter()
             .map(|period| {
+                let own = self.of_period(&self.index.by_team[index], &period.name);
                 score::mean(
-                    self.in_period(&period.name)
-                        .filter(|&i| org.objectives[i].owner == Owner::Team(index))
-                        .filter_map(|i| self.checked.scores.objectives[i].score),
+                    own.iter()
+                        .filter_map(|&i| self.checked.scores.objectives[i].score),
                 )
             })
             .collect();
@@ -944,19 +1014,8 @@ impl<'a> SiteData<'a> {
         let periods = self
             .periods_newest_first()
             .filter_map(|period| {
-                let owned: Vec<usize> = self
-                    .in_period(&period.name)
-                    .filter(|&i| org.objectives[i].owner == Owner::Person(index))
-                    .collect();
-                let contributing: Vec<usize> = self
-                    .in_period(&period.name)
-                    .filter(|&i| {
-                        org.objectives[i]
-                            .contributors
-                            .iter()
-                            .any(|c| c.value == person.id.value)
-                    })
-                    .collect();
+                let owned = self.of_period(&self.index.by_person[index], &period.name);
+                let contributing = self.of_period(&self.index.contributions[index], &period.name);
                 if owned.is_empty() && contributing.is_empty() {
                     return None;
                 }
@@ -965,7 +1024,7 @@ impl<'a> SiteData<'a> {
                     score: score::mean(owned.iter().filter_map(|&i| scores.objectives[i].score))
                         .map(number),
                     owned: owned.iter().map(|&i| &self.cards[i]).collect(),
-                    contributing: contributing.iter().map(|&i| &self.cards[i]).collect(),
+                    contributing: contributing.iter().map(|&i| Line(&self.cards[i])).collect(),
                 })
             })
             .collect();
@@ -974,15 +1033,9 @@ impl<'a> SiteData<'a> {
             name: person.display_name(),
             role: person.role.as_ref().map(|r| r.value.as_str()),
             about: markdown::to_html(&person.body),
-            teams: org
-                .teams
+            teams: self.index.teams_of_person[index]
                 .iter()
-                .enumerate()
-                .filter(|(_, t)| {
-                    t.members.iter().any(|m| m.value == person.id.value)
-                        || t.lead.as_ref().is_some_and(|l| l.value == person.id.value)
-                })
-                .map(|(i, _)| self.team_link(i))
+                .map(|&t| self.team_link(t))
                 .collect(),
             periods,
         }
@@ -1087,7 +1140,12 @@ impl<'a> SiteData<'a> {
                     .count(),
                 key_results.len(),
             ),
-            stale: self.cards.iter().filter(|c| c.stale > 0).collect(),
+            stale: self
+                .cards
+                .iter()
+                .filter(|c| c.stale > 0)
+                .map(Line)
+                .collect(),
         }
     }
 }
@@ -1104,7 +1162,8 @@ mod tests {
         assert_eq!(number(-1234.5), "-1,234.5");
         assert_eq!(number(-0.001), "0");
         assert_eq!(number(0.0), "0");
-        assert_eq!(percent(0.425), "42%");
+        assert_eq!(percent(0.425), "43%");
+        assert_eq!(percent(0.424), "42%");
         assert_eq!(percent(1.5), "150%");
     }
 
