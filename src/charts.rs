@@ -56,10 +56,11 @@ pub fn progress_bar(bar: &Bar) -> String {
     }
     if let Some(expected) = bar.expected.and_then(finite) {
         let x = num(fill_width(expected, BAR_WIDTH));
-        // Non-scaling stroke keeps the marker thin however far the bar stretches.
+        // Its stroke comes from the stylesheet, which keeps it thin however far
+        // the bar stretches (`vector-effect: non-scaling-stroke`).
         let _ = write!(
             out,
-            r#"<line class="chart-expected" x1="{x}" x2="{x}" y2="{}" stroke="currentColor" vector-effect="non-scaling-stroke"/>"#,
+            r#"<line class="chart-expected" x1="{x}" x2="{x}" y2="{}"/>"#,
             num(BAR_HEIGHT)
         );
     }
@@ -232,7 +233,7 @@ fn finite(v: f64) -> Option<f64> {
 fn open_bar(class: &str, label: &str) -> String {
     let label = escape(label);
     format!(
-        r#"<svg class="chart {class}" viewBox="0 0 {w} {h}" width="100%" height="{h}" preserveAspectRatio="none" role="img" aria-label="{label}"><title>{label}</title>"#,
+        r#"<svg class="chart {class}" viewBox="0 0 {w} {h}" preserveAspectRatio="none" role="img" aria-label="{label}"><title>{label}</title>"#,
         w = num(BAR_WIDTH),
         h = num(BAR_HEIGHT)
     )

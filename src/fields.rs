@@ -167,7 +167,15 @@ impl Reader {
             DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
                 .ok()
                 .map(|n| n as f64),
-            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            DeValue::Float(f) => {
+                // Underscores are rare: avoid an allocation unless there are some.
+                let text = f.as_str();
+                if text.contains('_') {
+                    text.replace('_', "").parse::<f64>().ok()
+                } else {
+                    text.parse::<f64>().ok()
+                }
+            }
             _ => {
                 self.wrong_type(key, value, "a number");
                 return None;

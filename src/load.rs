@@ -88,7 +88,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     }
     let bytes =
         std::fs::read(&config_path).map_err(|e| LoadError::Unreadable(config_path.clone(), e))?;
-    let config_file = match decode(&bytes) {
+    let config_file = match decode(bytes) {
         Ok(text) => SourceFile::new(CONFIG_FILE, FileKind::Config, text),
         Err(_) => {
             return Err(LoadError::Unreadable(
@@ -206,7 +206,7 @@ fn read_folder(loaded: &mut Loaded, dir: &Path, kind: FileKind, recursive: bool)
         .map(|(path, walk_error)| match walk_error {
             Some(message) => Read::Failed(message.clone()),
             None => match std::fs::read(path) {
-                Ok(bytes) => match decode(&bytes) {
+                Ok(bytes) => match decode(bytes) {
                     Ok(text) => Read::Text(text),
                     Err((valid_up_to, lossy)) => Read::NotUtf8 { valid_up_to, lossy },
                 },
@@ -253,12 +253,18 @@ fn push_unreadable(loaded: &mut Loaded, path: String, kind: FileKind, message: S
 
 /// The text of a file without a UTF-8 byte order mark; if it is not UTF-8,
 /// where it breaks and the text with bad bytes replaced, for showing it.
-fn decode(bytes: &[u8]) -> Result<String, (usize, String)> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_string()),
-        Err(e) => Err((e.valid_up_to(), String::from_utf8_lossy(bytes).into_owned())),
+/// Takes the bytes by value so a valid file becomes its text without a copy.
+fn decode(mut bytes: Vec<u8>) -> Result<String, (usize, String)> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
     }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid_up_to = e.utf8_error().valid_up_to();
+        (
+            valid_up_to,
+            String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        )
+    })
 }
 
 /// `path` relative to `root`, with `/` separators, for output that is the same everywhere.
@@ -276,8 +282,11 @@ mod tests {
 
     #[test]
     fn decode_strips_bom_and_finds_bad_bytes() {
-        assert_eq!(decode(b"\xEF\xBB\xBF+++").unwrap(), "+++");
-        assert_eq!(decode(b"ab\xFFcd"), Err((2, "ab\u{FFFD}cd".to_string())));
+        assert_eq!(decode(b"\xEF\xBB\xBF+++".to_vec()).unwrap(), "+++");
+        assert_eq!(
+            decode(b"ab\xFFcd".to_vec()),
+            Err((2, "ab\u{FFFD}cd".to_string()))
+        );
     }
 
     #[test]

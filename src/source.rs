@@ -26,8 +26,9 @@ pub struct SourceFile {
     pub path: String,
     pub kind: FileKind,
     pub text: String,
-    /// Byte offset at which each line starts.
-    line_starts: Vec<usize>,
+    /// Byte offset at which each line starts; computed when first needed, as
+    /// most files are never reported on.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// A 1-based line and column (counted in characters, as editors do).
@@ -39,15 +40,20 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, kind: FileKind, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceFile {
             path: path.into(),
             kind,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// The file name without its extension, e.g. `visibility` for `okrs/q1/visibility.md`.
@@ -59,8 +65,9 @@ impl SourceFile {
     /// Line and column of a byte offset; offsets past the end map to the end.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.line_starts[line];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = line_starts[line];
         let column = self
             .text
             .get(start..offset)

@@ -521,21 +521,20 @@ pub fn current_period(org: &Org, as_of: NaiveDate) -> String {
         .unwrap_or_else(|| as_of.format("%Y").to_string())
 }
 
-fn score_bar(
-    score: Option<f64>,
-    status: Option<Status>,
-    expected: Option<f64>,
-    what: &str,
-) -> String {
-    let label = match (score, status) {
-        (Some(s), Some(st)) => format!(
-            "{what}: score {}, {}",
-            number(s),
-            StatusView::of(st).label.to_lowercase()
-        ),
-        (Some(s), None) => format!("{what}: score {}", number(s)),
-        _ => format!("{what}: no score"),
+/// A score as a bar. Its text alternative leaves out whose score it is: the
+/// bar always stands next to that name, and pages repeat bars by the thousand.
+fn score_bar(score: Option<f64>, status: Option<Status>, expected: Option<f64>) -> String {
+    let mut label = match score {
+        Some(s) => format!("Score {}", number(s)),
+        None => "No score".to_string(),
     };
+    if let Some(status) = status {
+        label.push_str(", ");
+        label.push_str(&StatusView::of(status).label.to_lowercase());
+    }
+    if let Some(e) = expected {
+        label.push_str(&format!(" (expected {})", number(e)));
+    }
     charts::progress_bar(&Bar {
         progress: score,
         expected,
@@ -559,10 +558,10 @@ fn key_result_view<'a>(
     };
     let status = scores.status.map(StatusView::of);
     let progress = scores.progress.map(percent);
+    // As for score bars, the key result's title stands next to the bar.
     let label = format!(
-        "{}: {} of target{}{}",
-        kr.title.value,
-        progress.as_deref().unwrap_or("no progress"),
+        "{} of target{}{}",
+        progress.as_deref().unwrap_or("No progress"),
         status.map_or(String::new(), |s| format!(", {}", s.label.to_lowercase())),
         expected.map_or(String::new(), |e| format!(" (expected {})", percent(e)))
     );
@@ -661,7 +660,7 @@ impl<'a> SiteData<'a> {
                     owner: owner_view(org, &urls, o.owner),
                     score: s.score.map(number),
                     status: s.status.map(StatusView::of),
-                    bar: score_bar(s.score, s.status, expected, &o.title.value),
+                    bar: score_bar(s.score, s.status, expected),
                     aligned_progress: s.aligned_progress.map(number),
                     stale: key_results.iter().filter(|k| k.stale).count(),
                     key_results,
@@ -794,7 +793,7 @@ impl<'a> SiteData<'a> {
                     name: team.display_name().to_string(),
                     url: self.urls.team(&team.id.value),
                     score: score.map(number),
-                    bar: score_bar(score, None, expected, team.display_name()),
+                    bar: score_bar(score, None, expected),
                     sparkline: self.team_sparkline(t),
                     objectives: own.len(),
                 }
@@ -805,7 +804,7 @@ impl<'a> SiteData<'a> {
         OverviewPage {
             period,
             company_score: company_score.map(number),
-            company_bar: score_bar(company_score, company_status, expected, &org.config.company),
+            company_bar: score_bar(company_score, company_status, expected),
             company_objectives: company.iter().map(|&i| &self.cards[i]).collect(),
             tree: self.tree(&company),
             teams,
@@ -923,12 +922,7 @@ impl<'a> SiteData<'a> {
             periods.push(TeamPeriod {
                 period: self.period_link(period),
                 score: score.map(number),
-                bar: score_bar(
-                    score,
-                    None,
-                    None,
-                    &format!("{} in {}", team.display_name(), period.name),
-                ),
+                bar: score_bar(score, None, None),
                 distribution: self.distribution(&own, "Objectives").1,
                 objectives: own.iter().map(|&i| &self.cards[i]).collect(),
                 aligned: aligned.into_iter().map(|i| Line(&self.cards[i])).collect(),
