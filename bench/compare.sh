@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Compares `okr build` with Hugo on the same synthetic organisation, in one run
+# on one machine, and prints the table the README's Performance section shows.
+#
+#   bench/compare.sh [--teams N] [--runs N] [--no-scaling]
+#
+# Generates ~8,000 objectives (500 teams of 4 people), writes the same
+# objective files as a Hugo site with a minimal template, builds both several
+# times alternately from a clean output folder, and prints median wall time
+# and peak memory (GNU time) with the ratios okr/Hugo; then `okr check` alone,
+# and okr at 1x, 2x and 4x the organisation to show linear growth.
+#
+# Everything is written under $BENCH_DIR (default: a folder on /dev/shm, a RAM
+# disk, so that disk noise does not decide the comparison).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+teams=500
+runs=5
+scaling=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --teams) teams=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --no-scaling) scaling=0; shift ;;
+    *) echo "usage: bench/compare.sh [--teams N] [--runs N] [--no-scaling]" >&2; exit 2 ;;
+  esac
+done
+
+need() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; }
+if ! need hugo || ! need /usr/bin/time; then
+  echo "installing hugo and time (Debian packages)..." >&2
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo time >/dev/null
+fi
+
+cargo build --release --locked --quiet --bin okr --example gen-org
+okr=$PWD/target/release/okr
+gen=$PWD/target/release/examples/gen-org
+
+if [ -z "${BENCH_DIR:-}" ]; then
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then base=/dev/shm; else base=${TMPDIR:-/tmp}; fi
+  BENCH_DIR=$(mktemp -d "$base/okr-bench.XXXXXX")
+  trap 'rm -rf "$BENCH_DIR"' EXIT
+fi
+mkdir -p "$BENCH_DIR"
+as_of=2026-02-15
+
+# time_run OUT_DIR CMD...: runs CMD from a clean OUT_DIR; prints "seconds kilobytes".
+time_run() {
+  local out=$1; shift
+  rm -rf "$out"
+  /usr/bin/time -f "%e %M" -o "$BENCH_DIR/time.txt" "$@" >/dev/null 2>"$BENCH_DIR/stderr.txt" || {
+    cat "$BENCH_DIR/stderr.txt" >&2; echo "failed: $*" >&2; exit 1; }
+  cat "$BENCH_DIR/time.txt"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+org=$BENCH_DIR/org
+"$gen" "$org" --teams "$teams" --people-per-team 4 >/dev/null
+objectives=$(find "$org/okrs" -name '*.md' | wc -l)
+
+# Correctness first: the organisation is clean.
+"$okr" check "$org" --as-of "$as_of" --format json >"$BENCH_DIR/check.json" || {
+  echo "the benchmark organisation does not pass okr check" >&2; exit 1; }
+
+# The same objective files as a Hugo site: front matter kept as page params,
+# one minimal template printing the title, the key results and the content.
+hugo_site=$BENCH_DIR/hugo
+mkdir -p "$hugo_site/layouts/_default"
+cp -r "$org/okrs" "$hugo_site/content"
+cat >"$hugo_site/hugo.toml" <<'TOML'
+baseURL = "http://localhost/"
+title = "OKRs"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]
+TOML
+cat >"$hugo_site/layouts/_default/single.html" <<'HTML'
+<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>
+<ul>{{ range .Params.key_results }}<li>{{ .title }}: {{ .start }} → {{ .target }} {{ .unit }}</li>{{ end }}</ul>
+{{ .Content }}</body></html>
+HTML
+cat >"$hugo_site/layouts/_default/list.html" <<'HTML'
+<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1></body></html>
+HTML
+
+: >"$BENCH_DIR/okr.txt"; : >"$BENCH_DIR/hugo.txt"; : >"$BENCH_DIR/check.txt"
+for _ in $(seq "$runs"); do
+  time_run "$BENCH_DIR/out-hugo" hugo --quiet -s "$hugo_site" -d "$BENCH_DIR/out-hugo" >>"$BENCH_DIR/hugo.txt"
+  time_run "$BENCH_DIR/out-okr" "$okr" build "$org" --as-of "$as_of" --out "$BENCH_DIR/out-okr" >>"$BENCH_DIR/okr.txt"
+  time_run "$BENCH_DIR/none" "$okr" check "$org" --as-of "$as_of" >>"$BENCH_DIR/check.txt"
+done
+pages=$(find "$BENCH_DIR/out-okr" -name '*.html' | wc -l)
+
+col() { awk -v c="$1" '{ print $c }' "$2" | median; }
+okr_s=$(col 1 "$BENCH_DIR/okr.txt"); okr_kb=$(col 2 "$BENCH_DIR/okr.txt")
+hugo_s=$(col 1 "$BENCH_DIR/hugo.txt"); hugo_kb=$(col 2 "$BENCH_DIR/hugo.txt")
+check_s=$(col 1 "$BENCH_DIR/check.txt"); check_kb=$(col 2 "$BENCH_DIR/check.txt")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
+
+echo
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); $(hugo version | cut -d' ' -f1-2); okr $("$okr" --version | cut -d' ' -f2)"
+echo "Organisation: $objectives objectives, $teams teams, $((teams * 4)) people; okr wrote $pages pages. Median of $runs runs each, alternating, from a clean output folder."
+echo
+echo "| | wall time | peak memory | okr / Hugo (time) | okr / Hugo (memory) |"
+echo "|---|---:|---:|---:|---:|"
+echo "| Hugo (minimal template) | ${hugo_s} s | $(mb "$hugo_kb") | | |"
+echo "| \`okr build\` (all pages and charts) | ${okr_s} s | $(mb "$okr_kb") | $(ratio "$okr_s" "$hugo_s") | $(ratio "$okr_kb" "$hugo_kb") |"
+echo "| \`okr check\` | ${check_s} s | $(mb "$check_kb") | $(ratio "$check_s" "$hugo_s") | |"
+
+if [ "$scaling" = 1 ]; then
+  echo
+  echo "| organisation | objectives | \`okr build\` | per objective | vs 1x |"
+  echo "|---|---:|---:|---:|---:|"
+  base_s=""
+  for factor in 1 2 4; do
+    dir=$BENCH_DIR/org-$factor
+    [ "$factor" = 1 ] && dir=$org || "$gen" "$dir" --teams $((teams * factor)) --people-per-team 4 >/dev/null
+    n=$(find "$dir/okrs" -name '*.md' | wc -l)
+    : >"$BENCH_DIR/scale.txt"
+    for _ in $(seq 3); do
+      time_run "$BENCH_DIR/out-scale" "$okr" build "$dir" --as-of "$as_of" --out "$BENCH_DIR/out-scale" >>"$BENCH_DIR/scale.txt"
+    done
+    s=$(col 1 "$BENCH_DIR/scale.txt")
+    [ -z "$base_s" ] && base_s=$s
+    per=$(awk -v s="$s" -v n="$n" 'BEGIN { printf "%.0f µs", s / n * 1e6 }')
+    echo "| ${factor}x | $n | ${s} s | $per | $(ratio "$s" "$base_s")x |"
+    [ "$factor" = 1 ] || rm -rf "$dir"
+  done
+fi
