@@ -15,6 +15,7 @@ use crate::model::{Org, Spanned};
 use crate::resolve;
 use crate::score::{self, Scores};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::path::Path;
 
 /// What a rule sees.
@@ -86,9 +87,16 @@ pub fn check_loaded(loaded: Loaded, as_of: NaiveDate) -> Checked {
         as_of,
         scores: &scores,
     };
-    for rule in RULES {
-        rule(&context, &mut diagnostics);
-    }
+    // Rules are independent; `finish` sorts what they find.
+    let found: Vec<Vec<Diagnostic>> = RULES
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            rule(&context, &mut out);
+            out
+        })
+        .collect();
+    diagnostics.extend(found.into_iter().flatten());
     let diagnostics = finish(&org, diagnostics);
     Checked {
         org,
