@@ -8,6 +8,8 @@
 //! of 6 check-ins and a Markdown body of about 1.5 KB; every team and person
 //! objective is aligned, and the organisation is clean under `okr check
 //! --as-of 2026-02-15`. The output depends only on the arguments.
+//!
+//! `benches/stages.rs` includes this file to generate its organisation too.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -124,8 +126,9 @@ fn key_results(rng: &mut Rng, out: &mut String) {
     }
 }
 
-struct Org {
-    files: Vec<(PathBuf, String)>,
+/// The files of a generated organisation, by path relative to its root.
+pub struct Org {
+    pub files: Vec<(PathBuf, String)>,
 }
 
 impl Org {
@@ -149,7 +152,7 @@ fn objective(rng: &mut Rng, id: &str, owner: &str, aligns_to: Option<&str>) -> S
     text
 }
 
-fn generate(teams: usize, people_per_team: usize, seed: u64) -> Org {
+pub fn generate(teams: usize, people_per_team: usize, seed: u64) -> Org {
     let mut rng = Rng(seed);
     let mut org = Org { files: Vec::new() };
     org.add(
@@ -214,7 +217,7 @@ fn generate(teams: usize, people_per_team: usize, seed: u64) -> Org {
     org
 }
 
-fn write(out: &Path, org: &Org) -> std::io::Result<()> {
+pub fn write(out: &Path, org: &Org) -> std::io::Result<()> {
     for (path, text) in &org.files {
         let path = out.join(path);
         if let Some(dir) = path.parent() {

@@ -125,18 +125,43 @@ fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
 }
 
 /// Renders and writes every page and asset into `dir`.
+/// The theme loaded and the page views computed: everything pages are rendered from.
+fn prepare<'a>(
+    checked: &'a Checked,
+    base_url: Option<&str>,
+    as_of: NaiveDate,
+) -> Result<(Theme, SiteData<'a>), BuildError> {
+    let org = &checked.org;
+    let theme_dir = org.config.theme.as_ref().map(|t| org.root.join(t));
+    let mut theme = Theme::load(theme_dir.as_deref(), &org.root.join("templates"))?;
+    let data = SiteData::new(checked, base_url.unwrap_or(&org.config.base_url), as_of);
+    theme.set_global("site", &data.site);
+    Ok((theme, data))
+}
+
+/// Renders every page into memory, as `(path, html)` in a fixed order; [`build`]
+/// writes them to disk as they are rendered instead.
+pub fn render(
+    checked: &Checked,
+    base_url: Option<&str>,
+    as_of: NaiveDate,
+) -> Result<Vec<(String, String)>, BuildError> {
+    let (theme, data) = prepare(checked, base_url, as_of)?;
+    let rendered: Vec<Result<(String, String), BuildError>> = pages(&data)
+        .par_iter()
+        .map(|&page| Ok((page.path(&data), page.render(&theme, &data)?)))
+        .collect();
+    rendered.into_iter().collect()
+}
+
+/// Renders and writes every page and asset into `dir`.
 fn write_site(
     checked: &Checked,
     base_url: Option<&str>,
     as_of: NaiveDate,
     dir: &Path,
 ) -> Result<Built, BuildError> {
-    let org = &checked.org;
-    let theme_dir = org.config.theme.as_ref().map(|t| org.root.join(t));
-    let mut theme = Theme::load(theme_dir.as_deref(), &org.root.join("templates"))?;
-    let data = SiteData::new(checked, base_url.unwrap_or(&org.config.base_url), as_of);
-    theme.set_global("site", &data.site);
-
+    let (theme, data) = prepare(checked, base_url, as_of)?;
     let pages = pages(&data);
     // Each page is rendered and written by whichever core is free; the first
     // failure in page order is reported, so the message does not depend on timing.
@@ -154,7 +179,8 @@ fn write_site(
     for (name, bytes) in &theme.assets {
         write_file(dir, &format!("assets/{name}"), bytes)?;
     }
-    for (name, bytes) in render::read_tree(&org.root.join("static"))? {
+    let root = &checked.org.root;
+    for (name, bytes) in render::read_tree(&root.join("static"))? {
         write_file(dir, &name, &bytes)?;
     }
     Ok(Built { pages: pages.len() })

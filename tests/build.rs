@@ -356,3 +356,42 @@ fn a_theme_folder_replaces_the_built_in_theme() {
     // Templates the theme does not have stay the built-in ones.
     assert!(read(&out.join("index.html")).contains("Company objectives"));
 }
+
+/// Every file of a site built with `threads` worker threads, with its bytes.
+fn site_with_threads(repo: &Path, name: &str, threads: &str) -> Vec<(String, Vec<u8>)> {
+    let out = scratch(name).join("public");
+    let output = Command::new(env!("CARGO_BIN_EXE_okr"))
+        .arg("build")
+        .arg(repo)
+        .arg("--out")
+        .arg(&out)
+        .args(["--as-of", "2026-11-23"])
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .expect("run okr");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    files(&out)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(out.join(&f)).expect("read");
+            (f, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn a_parallel_build_is_byte_identical_to_a_single_threaded_one() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-okrs");
+    let one = site_with_threads(&example, "threads-1", "1");
+    let many = site_with_threads(&example, "threads-8", "8");
+    assert!(one.len() > 40, "only {} files", one.len());
+    assert_eq!(one.len(), many.len());
+    for ((a, bytes_a), (b, bytes_b)) in one.iter().zip(&many) {
+        assert_eq!(a, b);
+        assert!(bytes_a == bytes_b, "{a} differs between 1 and 8 threads");
+    }
+}
