@@ -43,11 +43,8 @@ pub struct Built {
 /// One HTML page of the site.
 #[derive(Clone, Copy, Debug)]
 enum Page {
-    /// The overview of `periods[i]`; `root` for the copy at `index.html`.
-    Overview {
-        period: usize,
-        root: bool,
-    },
+    /// The overview of `periods[i]`; the current period's is also `index.html`.
+    Overview(usize),
     Objective(usize),
     Team(usize),
     Person(usize),
@@ -58,19 +55,7 @@ enum Page {
 /// Every page of the site, in a fixed order.
 fn pages(data: &SiteData) -> Vec<Page> {
     let org = data.org();
-    let mut pages = Vec::new();
-    let current = data
-        .periods
-        .iter()
-        .position(|p| p.current)
-        .or(data.periods.len().checked_sub(1));
-    if let Some(period) = current {
-        pages.push(Page::Overview { period, root: true });
-    }
-    pages.extend((0..data.periods.len()).map(|period| Page::Overview {
-        period,
-        root: false,
-    }));
+    let mut pages: Vec<Page> = (0..data.periods.len()).map(Page::Overview).collect();
     pages.extend((0..org.objectives.len()).map(Page::Objective));
     pages.extend((0..org.teams.len()).map(Page::Team));
     pages.extend((0..org.people.len()).map(Page::Person));
@@ -79,14 +64,21 @@ fn pages(data: &SiteData) -> Vec<Page> {
 }
 
 impl Page {
-    /// Where the page goes, relative to the output folder.
+    /// Where the page goes, relative to the output folder: the current
+    /// period's overview goes to two places, rendered once.
+    fn paths(self, data: &SiteData) -> Vec<String> {
+        if let Page::Overview(period) = self
+            && data.is_front_period(period)
+        {
+            return vec!["index.html".into(), self.path(data)];
+        }
+        vec![self.path(data)]
+    }
+
     fn path(self, data: &SiteData) -> String {
         let org = data.org();
         match self {
-            Page::Overview { root: true, .. } => "index.html".into(),
-            Page::Overview { period, .. } => {
-                format!("periods/{}/index.html", data.periods[period].name)
-            }
+            Page::Overview(period) => format!("periods/{}/index.html", data.periods[period].name),
             Page::Objective(i) => {
                 let o = &org.objectives[i];
                 format!("objectives/{}/{}/index.html", o.period.value, o.id.value)
@@ -100,7 +92,7 @@ impl Page {
 
     fn render(self, theme: &Theme, data: &SiteData) -> Result<String, RenderError> {
         match self {
-            Page::Overview { period, .. } => {
+            Page::Overview(period) => {
                 let period = &data.periods[period];
                 theme.render("index.html", &data.overview(period), &period.name)
             }
@@ -147,11 +139,19 @@ pub fn render(
     as_of: NaiveDate,
 ) -> Result<Vec<(String, String)>, BuildError> {
     let (theme, data) = prepare(checked, base_url, as_of)?;
-    let rendered: Vec<Result<(String, String), BuildError>> = pages(&data)
+    let rendered = pages(&data)
         .par_iter()
-        .map(|&page| Ok((page.path(&data), page.render(&theme, &data)?)))
-        .collect();
-    rendered.into_iter().collect()
+        .map(|&page| {
+            let html = page.render(&theme, &data)?;
+            Ok(page
+                .paths(&data)
+                .into_iter()
+                .map(|path| (path, html.clone()))
+                .collect::<Vec<_>>())
+        })
+        .collect::<Vec<Result<Vec<(String, String)>, BuildError>>>();
+    let rendered: Vec<Vec<(String, String)>> = rendered.into_iter().collect::<Result<_, _>>()?;
+    Ok(rendered.into_iter().flatten().collect())
 }
 
 /// Renders and writes every page and asset into `dir`.
@@ -165,14 +165,20 @@ fn write_site(
     let pages = pages(&data);
     // Each page is rendered and written by whichever core is free; the first
     // failure in page order is reported, so the message does not depend on timing.
-    let results: Vec<Result<(), BuildError>> = pages
+    let results: Vec<Result<usize, BuildError>> = pages
         .par_iter()
         .map(|&page| {
             let html = page.render(&theme, &data)?;
-            write_file(dir, &page.path(&data), html.as_bytes())
+            let paths = page.paths(&data);
+            for path in &paths {
+                write_file(dir, path, html.as_bytes())?;
+            }
+            Ok(paths.len())
         })
         .collect();
-    results.into_iter().collect::<Result<(), BuildError>>()?;
+    let written = results
+        .into_iter()
+        .collect::<Result<Vec<usize>, BuildError>>()?;
 
     // GitHub Pages would otherwise run Jekyll, which hides folders starting with `_`.
     write_file(dir, ".nojekyll", b"")?;
@@ -183,7 +189,9 @@ fn write_site(
     for (name, bytes) in render::read_tree(&root.join("static"))? {
         write_file(dir, &name, &bytes)?;
     }
-    Ok(Built { pages: pages.len() })
+    Ok(Built {
+        pages: written.iter().sum(),
+    })
 }
 
 /// Removes a folder tree, its top-level entries in parallel: an old site has

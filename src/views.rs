@@ -692,6 +692,17 @@ impl<'a> SiteData<'a> {
         }
     }
 
+    /// Whether `periods[index]` is the one the site opens on: the current
+    /// period, or the latest when the current one has no page.
+    pub fn is_front_period(&self, index: usize) -> bool {
+        let front = self
+            .periods
+            .iter()
+            .position(|p| p.current)
+            .or(self.periods.len().checked_sub(1));
+        front == Some(index)
+    }
+
     pub fn urls(&self) -> &Urls {
         &self.urls
     }
