@@ -164,11 +164,25 @@ impl Theme {
         page: &impl Serialize,
         active_period: &str,
     ) -> Result<String, RenderError> {
+        let mut html = Vec::new();
+        self.render_to(template, page, active_period, &mut html)?;
+        String::from_utf8(html)
+            .map_err(|_| RenderError::Template(format!("{template} produced invalid UTF-8")))
+    }
+
+    /// Like [`Theme::render`], appending to a buffer the caller can reuse from page to page.
+    pub fn render_to(
+        &self,
+        template: &str,
+        page: &impl Serialize,
+        active_period: &str,
+        out: &mut Vec<u8>,
+    ) -> Result<(), RenderError> {
         let mut context = tera::Context::new();
         context.insert("page", page);
         context.insert("active_period", active_period);
         self.tera
-            .render(template, &context)
+            .render_to(template, &context, out)
             .map_err(|e| RenderError::Template(e.to_string()))
     }
 }

@@ -90,20 +90,21 @@ impl Page {
         }
     }
 
-    fn render(self, theme: &Theme, data: &SiteData) -> Result<String, RenderError> {
+    /// Renders the page, appending its HTML to `out`.
+    fn render(self, theme: &Theme, data: &SiteData, out: &mut Vec<u8>) -> Result<(), RenderError> {
         match self {
             Page::Overview(period) => {
                 let period = &data.periods[period];
-                theme.render("index.html", &data.overview(period), &period.name)
+                theme.render_to("index.html", &data.overview(period), &period.name, out)
             }
             Page::Objective(i) => {
                 let period = &data.org().objectives[i].period.value;
-                theme.render("objective.html", &data.objective(i), period)
+                theme.render_to("objective.html", &data.objective(i), period, out)
             }
-            Page::Team(i) => theme.render("team.html", &data.team(i), ""),
-            Page::Person(i) => theme.render("person.html", &data.person(i), ""),
-            Page::Health => theme.render("health.html", &data.health(), ""),
-            Page::NotFound => theme.render("404.html", &(), ""),
+            Page::Team(i) => theme.render_to("team.html", &data.team(i), "", out),
+            Page::Person(i) => theme.render_to("person.html", &data.person(i), "", out),
+            Page::Health => theme.render_to("health.html", &data.health(), "", out),
+            Page::NotFound => theme.render_to("404.html", &(), "", out),
         }
     }
 }
@@ -142,7 +143,10 @@ pub fn render(
     let rendered = pages(&data)
         .par_iter()
         .map(|&page| {
-            let html = page.render(&theme, &data)?;
+            let mut bytes = Vec::new();
+            page.render(&theme, &data, &mut bytes)?;
+            // Templates write only UTF-8: strings in, strings out.
+            let html = String::from_utf8_lossy(&bytes).into_owned();
             Ok(page
                 .paths(&data)
                 .into_iter()
@@ -167,14 +171,19 @@ fn write_site(
     // failure in page order is reported, so the message does not depend on timing.
     let results: Vec<Result<usize, BuildError>> = pages
         .par_iter()
-        .map(|&page| {
-            let html = page.render(&theme, &data)?;
-            let paths = page.paths(&data);
-            for path in &paths {
-                write_file(dir, path, html.as_bytes())?;
-            }
-            Ok(paths.len())
-        })
+        // One output buffer per worker, reused from page to page.
+        .map_init(
+            || Vec::with_capacity(64 * 1024),
+            |html, &page| {
+                html.clear();
+                page.render(&theme, &data, html)?;
+                let paths = page.paths(&data);
+                for path in &paths {
+                    write_file(dir, path, html)?;
+                }
+                Ok(paths.len())
+            },
+        )
         .collect();
     let written = results
         .into_iter()
