@@ -13,6 +13,7 @@ pub mod frontmatter;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod output;
 pub mod parse;
 pub mod period;
 pub mod render;

@@ -56,6 +56,9 @@ struct BuildArgs {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     deny_warnings: bool,
+    /// Replace the output folder even if it is not empty and no okr build made it
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(clap::Args)]
@@ -140,6 +143,8 @@ fn color_for(stream: &impl IsTerminal) -> bool {
 fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
     let started = Instant::now();
     let as_of = as_of(args.as_of)?;
+    let out = args.out.clone().unwrap_or_else(|| args.dir.join("public"));
+    okr::output::check(&args.dir, &out, args.force).map_err(|e| e.to_string())?;
     let checked = check::check(&args.dir, as_of).map_err(|e| e.to_string())?;
     // Findings go to stderr: stdout is left for the closing line.
     if !checked.diagnostics.is_empty() {
@@ -152,7 +157,6 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
         );
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
-    let out = args.out.unwrap_or_else(|| args.dir.join("public"));
     let built =
         site::build(&checked, args.base_url.as_deref(), as_of, &out).map_err(|e| e.to_string())?;
     println!(

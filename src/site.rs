@@ -191,6 +191,8 @@ fn write_site(
 
     // GitHub Pages would otherwise run Jekyll, which hides folders starting with `_`.
     write_file(dir, ".nojekyll", b"")?;
+    // Tells the next build this folder is a site it may replace.
+    write_file(dir, crate::output::MARKER, b"")?;
     for (name, bytes) in &theme.assets {
         write_file(dir, &format!("assets/{name}"), bytes)?;
     }

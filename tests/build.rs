@@ -118,6 +118,7 @@ fn every_page_of_the_layout_exists() {
         "health/index.html",
         "404.html",
         ".nojekyll",
+        ".okr-site",
         "assets/style.css",
     ] {
         assert!(
@@ -238,11 +239,15 @@ fn an_error_leaves_the_output_folder_as_it_was() {
     let out = scratch("broken").join("public");
     std::fs::create_dir_all(&out).expect("create output");
     std::fs::write(out.join("index.html"), "previous site").expect("write");
+    std::fs::write(out.join(".okr-site"), "").expect("write");
     let output = build(&fixture("broken"), &out, &[]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("unresolved-alignment"), "{stderr}");
-    assert_eq!(files(&out), BTreeSet::from(["index.html".to_string()]));
+    assert_eq!(
+        files(&out),
+        BTreeSet::from(["index.html".to_string(), ".okr-site".to_string()])
+    );
     assert_eq!(read(&out.join("index.html")), "previous site");
 }
 
@@ -394,4 +399,45 @@ fn a_parallel_build_is_byte_identical_to_a_single_threaded_one() {
         assert_eq!(a, b);
         assert!(bytes_a == bytes_b, "{a} differs between 1 and 8 threads");
     }
+}
+
+#[test]
+fn refuses_to_replace_what_it_did_not_build() {
+    let dir = scratch("refuse");
+    let repo = dir.join("repo");
+    copy_dir(&fixture("basic"), &repo);
+    let before = files(&repo);
+    for (out, why) in [
+        (repo.clone(), "it is the OKR repository itself"),
+        (dir.clone(), "it contains the OKR repository"),
+        (
+            repo.join("okrs/site"),
+            "inside a folder of the repository's sources",
+        ),
+        (PathBuf::from("/"), "the root of the file system"),
+    ] {
+        let output = build(&repo, &out, &["--force"]);
+        assert_eq!(output.status.code(), Some(2), "{}", out.display());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.starts_with("okr: refusing to build into") && stderr.contains(why),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    assert_eq!(files(&repo), before, "the repository is untouched");
+
+    // Someone's folder: kept unless --force; a folder okr built is replaced.
+    let notes = dir.join("notes");
+    std::fs::create_dir_all(&notes).expect("create");
+    std::fs::write(notes.join("todo.txt"), "keep me").expect("write");
+    let output = build(&repo, &notes, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no okr build made it"));
+    assert_eq!(read(&notes.join("todo.txt")), "keep me");
+    let output = build(&repo, &notes, &["--force"]);
+    assert!(output.status.success());
+    assert!(notes.join("index.html").is_file() && !notes.join("todo.txt").exists());
+    let output = build(&repo, &notes, &[]);
+    assert!(output.status.success(), "the marker makes it ours");
 }
