@@ -145,7 +145,7 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
     let as_of = as_of(args.as_of)?;
     let out = args.out.clone().unwrap_or_else(|| args.dir.join("public"));
     okr::output::check(&args.dir, &out, args.force).map_err(|e| e.to_string())?;
-    let checked = check::check(&args.dir, as_of).map_err(|e| e.to_string())?;
+    let mut checked = check::check(&args.dir, as_of).map_err(|e| e.to_string())?;
     // Findings go to stderr: stdout is left for the closing line.
     if !checked.diagnostics.is_empty() {
         eprint!("{}", report::human(&checked, color_for(&std::io::stderr())));
@@ -157,6 +157,7 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
         );
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
+    checked.release_unreported_sources();
     let built =
         site::build(&checked, args.base_url.as_deref(), as_of, &out).map_err(|e| e.to_string())?;
     println!(

@@ -62,6 +62,19 @@ impl Checked {
         self.count(crate::diagnostic::Severity::Error)
     }
 
+    /// Drops the text of every file no finding points into. Only findings need
+    /// the text (to be placed on a line and shown); releasing the rest early
+    /// lets later stages reuse the memory instead of asking the system for more.
+    pub fn release_unreported_sources(&mut self) {
+        let reported: std::collections::BTreeSet<usize> =
+            self.diagnostics.iter().map(|d| d.file.0).collect();
+        for (i, file) in self.org.files.iter_mut().enumerate() {
+            if !reported.contains(&i) {
+                file.text = String::new();
+            }
+        }
+    }
+
     pub fn warnings(&self) -> usize {
         self.count(crate::diagnostic::Severity::Warning)
     }
