@@ -161,12 +161,12 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
     let built =
         site::build(&checked, args.base_url.as_deref(), as_of, &out).map_err(|e| e.to_string())?;
     println!(
-        "wrote {} pages to {} ({} objectives, {} errors, {} warnings) in {} ms",
-        built.pages,
+        "wrote {} to {} ({}, {}, {}) in {} ms",
+        report::plural(built.pages, "page"),
         out.display(),
-        checked.org.objectives.len(),
-        checked.errors(),
-        checked.warnings(),
+        report::plural(checked.org.objectives.len(), "objective"),
+        report::plural(checked.errors(), "error"),
+        report::plural(checked.warnings(), "warning"),
         started.elapsed().as_millis()
     );
     // The process ends here: freeing millions of small allocations one by one

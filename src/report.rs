@@ -29,7 +29,8 @@ impl Summary {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `1 error`, `2 errors`.
+pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {

@@ -262,7 +262,7 @@ fn warnings_fail_the_build_only_when_denied() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.starts_with("wrote 13 pages to ")
-            && stdout.contains("(4 objectives, 0 errors, 1 warnings)"),
+            && stdout.contains("(4 objectives, 0 errors, 1 warning)"),
         "{stdout}"
     );
 }
