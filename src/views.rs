@@ -284,8 +284,11 @@ pub struct ObjectivePage<'a> {
     pub objective: &'a ObjectiveCard<'a>,
     /// Check-ins of each key result, in the order of `objective.key_results`.
     pub checkins: Vec<Vec<CheckinView<'a>>>,
-    /// From the top of the alignment chain down to the parent.
+    /// From the top of the alignment chain down to the parent; long chains
+    /// keep their top and the nearest steps.
     pub breadcrumbs: Vec<Link>,
+    /// Steps left out after the first breadcrumb.
+    pub breadcrumbs_gap: bool,
     pub body: String,
     pub initiatives: Vec<InitiativeView<'a>>,
     pub parents: Vec<ParentView<'a>>,
@@ -396,6 +399,49 @@ pub struct SiteData<'a> {
     urls: Urls,
     as_of: NaiveDate,
     index: Index,
+    /// The top of each objective's chain of first parents (`None` in a cycle).
+    chain_tops: Vec<Option<usize>>,
+}
+
+/// Breadcrumbs shown below the top of a chain.
+const BREADCRUMBS_NEAR: usize = 3;
+
+/// The top of each objective's chain of first parents, in one pass over all
+/// chains (walking each chain from each objective would be quadratic).
+fn chain_tops(org: &Org) -> Vec<Option<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Top {
+        Unknown,
+        Walking,
+        Known(Option<usize>),
+    }
+    let mut tops = vec![Top::Unknown; org.objectives.len()];
+    for start in 0..org.objectives.len() {
+        let mut path = Vec::new();
+        let mut at = start;
+        let top = loop {
+            match tops[at] {
+                Top::Known(top) => break top,
+                Top::Walking => break None, // a cycle
+                Top::Unknown => {}
+            }
+            tops[at] = Top::Walking;
+            path.push(at);
+            match org.objectives[at].parents.first() {
+                Some(link) => at = link.objective,
+                None => break Some(at),
+            }
+        };
+        for i in path {
+            tops[i] = Top::Known(top);
+        }
+    }
+    tops.into_iter()
+        .map(|t| match t {
+            Top::Known(top) => top,
+            _ => None,
+        })
+        .collect()
 }
 
 /// Who owns and contributes to what, so that a page finds its objectives
@@ -689,6 +735,7 @@ impl<'a> SiteData<'a> {
             urls,
             as_of,
             index: Index::new(org),
+            chain_tops: chain_tops(org),
         }
     }
 
@@ -829,22 +876,34 @@ impl<'a> SiteData<'a> {
     pub fn objective(&'a self, index: usize) -> ObjectivePage<'a> {
         let org = self.org();
         let o = &org.objectives[index];
-        // Up the first parent of each objective, stopping at a cycle.
-        let mut breadcrumbs = Vec::new();
-        let mut seen = BTreeSet::from([index]);
-        let mut at = o;
-        while let Some(link) = at.parents.first() {
-            if !seen.insert(link.objective) {
-                break;
+        // The nearest few steps up the first parents, and the top of the chain:
+        // chains can be thousands deep, and every page of one would repeat it.
+        let crumb = |i: usize| Link {
+            name: org.objectives[i].title.value.clone(),
+            url: self.cards[i].url.clone(),
+        };
+        let mut near = Vec::new();
+        let mut at = index;
+        while near.len() < BREADCRUMBS_NEAR {
+            match org.objectives[at].parents.first() {
+                Some(link) if link.objective != index && !near.contains(&link.objective) => {
+                    at = link.objective;
+                    near.push(at);
+                }
+                _ => break,
             }
-            at = &org.objectives[link.objective];
-            breadcrumbs.push(Link {
-                name: at.title.value.clone(),
-                url: self.cards[link.objective].url.clone(),
-            });
         }
-        breadcrumbs.reverse();
+        let top = self.chain_tops[index].filter(|top| *top != index && !near.contains(top));
+        let breadcrumbs_gap = top.is_some_and(|top| {
+            org.objectives[at]
+                .parents
+                .first()
+                .is_some_and(|l| l.objective != top)
+        });
+        let mut breadcrumbs: Vec<Link> = top.into_iter().map(crumb).collect();
+        breadcrumbs.extend(near.iter().rev().map(|&i| crumb(i)));
         ObjectivePage {
+            breadcrumbs_gap,
             objective: &self.cards[index],
             checkins: o.key_results.iter().map(checkin_views).collect(),
             breadcrumbs,
@@ -1170,6 +1229,36 @@ mod tests {
         assert_eq!(percent(0.425), "43%");
         assert_eq!(percent(0.424), "42%");
         assert_eq!(percent(1.5), "150%");
+    }
+
+    #[test]
+    fn chain_tops_follow_first_parents_and_stop_in_cycles() {
+        use crate::check::testing::*;
+        let owned = [
+            company("grow"),
+            team_objective("a", "grow", ""),
+            team_objective("b", "a", ""),
+            team_objective("x", "y", ""),
+            team_objective("y", "x", ""),
+        ];
+        let checked = run(&files(&owned));
+        let org = &checked.org;
+        let id = |i: Option<usize>| i.map(|i| org.objectives[i].id.value.as_str());
+        let tops: Vec<(&str, Option<&str>)> = chain_tops(org)
+            .into_iter()
+            .enumerate()
+            .map(|(i, top)| (org.objectives[i].id.value.as_str(), id(top)))
+            .collect();
+        assert_eq!(
+            tops,
+            [
+                ("grow", Some("grow")),
+                ("a", Some("grow")),
+                ("b", Some("grow")),
+                ("x", None),
+                ("y", None)
+            ]
+        );
     }
 
     #[test]

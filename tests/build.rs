@@ -441,3 +441,46 @@ fn refuses_to_replace_what_it_did_not_build() {
     let output = build(&repo, &notes, &[]);
     assert!(output.status.success(), "the marker makes it ours");
 }
+
+#[test]
+fn a_deep_alignment_chain_builds_and_pages_stay_small() {
+    // 2,000 objectives each aligned to the previous one: breadcrumbs must not
+    // repeat the whole chain on every page (that output grows quadratically).
+    let repo = scratch("deep").join("repo");
+    std::fs::create_dir_all(repo.join("okrs")).expect("create");
+    std::fs::create_dir_all(repo.join("teams")).expect("create");
+    std::fs::write(repo.join("okr.toml"), "title = \"Deep\"\n").expect("write");
+    std::fs::write(repo.join("teams/core.md"), "+++\nname = \"Core\"\n+++\n").expect("write");
+    for i in 0..2000 {
+        let parent = if i == 0 {
+            String::new()
+        } else {
+            format!("team = \"core\"\naligns_to = \"o{}\"\n", i - 1)
+        };
+        let text = format!(
+            "+++\ntitle = \"Objective {i}\"\nperiod = \"2026-Q1\"\n{parent}\
+             [[key_results]]\ntitle = \"Signups from 0 to 10\"\ntarget = 10\n\
+             [[key_results]]\ntitle = \"Churn from 5 to 2\"\nstart = 5\ntarget = 2\n+++\n"
+        );
+        std::fs::write(repo.join(format!("okrs/o{i}.md")), text).expect("write");
+    }
+    let out = repo.join("public");
+    let output = build(&repo, &out, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let page = read(&out.join("objectives/2026-Q1/o1500/index.html"));
+    let crumbs = page
+        .split("<nav class=\"breadcrumbs\"")
+        .nth(1)
+        .and_then(|n| n.split("</nav>").next())
+        .unwrap_or_default();
+    assert_eq!(crumbs.matches("<li").count(), 7, "{crumbs}");
+    assert!(
+        crumbs.contains("Objective 0") && crumbs.contains("…") && crumbs.contains("Objective 1499"),
+        "{crumbs}"
+    );
+    assert!(page.len() < 20_000, "page of {} bytes", page.len());
+}
