@@ -484,3 +484,154 @@ fn a_deep_alignment_chain_builds_and_pages_stay_small() {
     );
     assert!(page.len() < 20_000, "page of {} bytes", page.len());
 }
+
+/// The real tags of a page with their attributes (name, value), read the way a
+/// browser tokenises them: text and escaped payloads are not tags.
+fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start + 1..];
+        if rest.starts_with('/') || rest.starts_with('!') {
+            continue;
+        }
+        let name_end = rest
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .unwrap_or(rest.len());
+        let tag = rest[..name_end].to_lowercase();
+        let mut attributes = Vec::new();
+        let mut at = &rest[name_end..];
+        loop {
+            at = at.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
+            if at.is_empty() || at.starts_with('>') {
+                break;
+            }
+            let name_len = at
+                .find(|c: char| c.is_whitespace() || c == '=' || c == '>')
+                .unwrap_or(at.len());
+            let name = at[..name_len].to_lowercase();
+            at = &at[name_len..];
+            let mut value = String::new();
+            if let Some(after) = at.strip_prefix('=') {
+                let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'');
+                let (v, next) = match quote {
+                    Some(q) => {
+                        let body = &after[1..];
+                        let end = body.find(q).unwrap_or(body.len());
+                        (&body[..end], &body[(end + 1).min(body.len())..])
+                    }
+                    None => {
+                        let end = after
+                            .find(|c: char| c.is_whitespace() || c == '>')
+                            .unwrap_or(after.len());
+                        (&after[..end], &after[end..])
+                    }
+                };
+                value = v.replace("&amp;", "&");
+                at = next;
+            }
+            attributes.push((name, value));
+        }
+        out.push((tag, attributes));
+        rest = at;
+    }
+    out
+}
+
+/// Strings that would run script if any reached a page unescaped.
+const XSS: &[&str] = &[
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "' onmouseover='alert(1)",
+    "<svg onload=alert(1)>",
+    "javascript:alert(1)",
+    "&#106;avascript:alert(1)",
+    "</title><script>alert(1)</script>",
+    "\u{FF1C}script\u{FF1E}alert(1)",
+    "<iframe src=javascript:alert(1)>",
+];
+
+#[test]
+fn no_string_an_author_writes_can_run_script() {
+    let repo = scratch("xss").join("repo");
+    std::fs::create_dir_all(repo.join("okrs/2026-Q1")).expect("create");
+    std::fs::create_dir_all(repo.join("teams")).expect("create");
+    std::fs::create_dir_all(repo.join("people")).expect("create");
+    // TOML basic strings: escape the backslash and quote characters payloads contain.
+    let toml = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let all = XSS.join(" ");
+    std::fs::write(
+        repo.join("okr.toml"),
+        format!("title = {}\ncompany = {}\n", toml(&all), toml(XSS[1])),
+    )
+    .expect("write");
+    std::fs::write(
+        repo.join("teams/web.md"),
+        format!(
+            "+++\nname = {}\nlead = \"eve\"\nmembers = [\"eve\"]\n+++\n{all}\n",
+            toml(XSS[0])
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        repo.join("people/eve.md"),
+        format!(
+            "+++\nname = {}\nrole = {}\n+++\n{}\n",
+            toml(XSS[2]),
+            toml(XSS[3]),
+            XSS.join("\n\n")
+        ),
+    )
+    .expect("write");
+    for (i, payload) in XSS.iter().enumerate() {
+        let p = toml(payload);
+        let owner = if i == 0 {
+            String::new()
+        } else {
+            "team = \"web\"\naligns_to = \"o0\"\ncontributors = [\"eve\"]\n".to_string()
+        };
+        let text = format!(
+            "+++\ntitle = {p}\nperiod = \"2026-Q1\"\n{owner}tags = [{p}]\n\
+             [[key_results]]\nid = \"k\"\ntitle = \"Signups {i} from 0 to 10\"\ntarget = 10\nunit = {p}\n\
+             [[key_results.checkins]]\ndate = 2026-02-10\nvalue = 5\nnote = {p}\n\
+             [[key_results]]\ntitle = \"Churn from 5 to 2\"\nstart = 5\ntarget = 2\n\
+             [[key_results.checkins]]\ndate = 2026-02-10\nvalue = 4\n\
+             [[initiatives]]\ntitle = {p}\nkey_result = \"k\"\nstatus = \"planned\"\n+++\n\
+             {payload}\n\n[link]({payload})\n\n![image]({payload})\n"
+        );
+        std::fs::write(repo.join(format!("okrs/2026-Q1/o{i}.md")), text).expect("write");
+    }
+    let out = repo.join("public");
+    let output = build(&repo, &out, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut pages = 0;
+    for file in files(&out).iter().filter(|f| f.ends_with(".html")) {
+        pages += 1;
+        for (tag, attributes) in tags(&read(&out.join(file))) {
+            assert!(
+                !["script", "iframe", "object", "embed"].contains(&tag.as_str()),
+                "{file}: <{tag}>"
+            );
+            for (name, value) in attributes {
+                assert!(!name.starts_with("on"), "{file}: <{tag} {name}=…>");
+                let value = value.trim().to_lowercase();
+                if name == "href" || name == "src" {
+                    assert!(
+                        !value.starts_with("javascript:") && !value.starts_with("data:"),
+                        "{file}: {name}={value}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(pages >= 15, "{pages} pages");
+    // The payloads are shown as text, not dropped.
+    assert!(
+        read(&out.join("objectives/2026-Q1/o0/index.html"))
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
+}
