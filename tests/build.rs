@@ -46,6 +46,18 @@ fn built(repo: &str, name: &str, extra: &[&str]) -> PathBuf {
     out
 }
 
+/// Builds `repo` into `repo/public`, which must succeed.
+fn built_at(repo: &Path) -> PathBuf {
+    let out = repo.join("public");
+    let output = build(repo, &out, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out
+}
+
 /// Every file below `dir`, relative, with `/`.
 fn files(dir: &Path) -> BTreeSet<String> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
@@ -346,13 +358,7 @@ fn a_theme_folder_replaces_the_built_in_theme() {
     .expect("write");
     let config = read(&repo.join("okr.toml")) + "theme = \"brand\"\n";
     std::fs::write(repo.join("okr.toml"), config).expect("write");
-    let out = repo.join("public");
-    let output = build(&repo, &out, &[]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let out = built_at(&repo);
     assert!(read(&out.join("404.html")).contains("<p>Lost in Acme</p>"));
     assert_eq!(
         read(&out.join("assets/style.css")),
@@ -464,13 +470,7 @@ fn a_deep_alignment_chain_builds_and_pages_stay_small() {
         );
         std::fs::write(repo.join(format!("okrs/o{i}.md")), text).expect("write");
     }
-    let out = repo.join("public");
-    let output = build(&repo, &out, &[]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let out = built_at(&repo);
     let page = read(&out.join("objectives/2026-Q1/o1500/index.html"));
     let crumbs = page
         .split("<nav class=\"breadcrumbs\"")
@@ -601,13 +601,7 @@ fn no_string_an_author_writes_can_run_script() {
         );
         std::fs::write(repo.join(format!("okrs/2026-Q1/o{i}.md")), text).expect("write");
     }
-    let out = repo.join("public");
-    let output = build(&repo, &out, &[]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let out = built_at(&repo);
     let mut pages = 0;
     for file in files(&out).iter().filter(|f| f.ends_with(".html")) {
         pages += 1;
