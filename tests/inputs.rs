@@ -172,16 +172,21 @@ fn byte_order_marks_are_ignored() {
     assert_eq!(report.summary, report_of(&fixture("clean")).summary);
 }
 
+/// Each finding as (rule, line, severity).
+fn rule_line_severity(report: &Report) -> Vec<(&str, Option<u64>, &str)> {
+    report
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule.as_str(), d.line, d.severity.as_str()))
+        .collect()
+}
+
 #[test]
 fn configured_severities_apply() {
     // okr.toml: unaligned = "error", stale-key-result = "off", missing-target = "warning".
     let report = report_of(&fixture("severity-config"));
     let file = "okrs/2026-Q1/workshop/same-day-repairs.md";
-    let found: Vec<(&str, Option<u64>, &str)> = report
-        .diagnostics
-        .iter()
-        .map(|d| (d.rule.as_str(), d.line, d.severity.as_str()))
-        .collect();
+    let found = rule_line_severity(&report);
     assert_eq!(
         found,
         [
@@ -202,11 +207,7 @@ fn configured_severities_apply() {
         "title = \"Northwind Bikes OKRs\"\ncompany = \"Northwind Bikes\"\n",
     );
     let defaults = report_of(&dir.path);
-    let found: Vec<(&str, Option<u64>, &str)> = defaults
-        .diagnostics
-        .iter()
-        .map(|d| (d.rule.as_str(), d.line, d.severity.as_str()))
-        .collect();
+    let found = rule_line_severity(&defaults);
     assert_eq!(
         found,
         [
