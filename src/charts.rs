@@ -5,6 +5,8 @@
 //! `status-*`) that the stylesheet maps to CSS variables; every chart carries
 //! a text alternative, so nothing is said by colour alone.
 
+pub mod timeline;
+
 use std::fmt::Write;
 
 /// ViewBox size of bars; with `preserveAspectRatio="none"` they stretch to
@@ -273,23 +275,41 @@ fn num(v: f64) -> String {
 /// when asked. Integer arithmetic: float formatting is slow, and the site
 /// prints hundreds of thousands of numbers. Non-finite values print as `0`.
 pub fn decimal(v: f64, thousands: bool) -> String {
+    let mut out = String::with_capacity(16);
+    write_decimal(&mut out, v, thousands);
+    out
+}
+
+/// [`decimal`], appended to `out` without allocating.
+pub fn write_decimal(out: &mut String, v: f64, thousands: bool) {
     let cents = finite(v).map_or(0.0, |v| (v * 100.0).round());
     // Beyond what an i64 holds exactly, fall back to the formatter.
     if cents.abs() >= 9e15 {
-        return format!("{:.0}", cents / 100.0);
+        let _ = write!(out, "{:.0}", cents / 100.0);
+        return;
     }
     let cents = cents as i64;
     let (whole, frac) = ((cents / 100).unsigned_abs(), (cents % 100).unsigned_abs());
-    let mut out = String::with_capacity(16);
     if cents < 0 {
         out.push('-');
     }
-    let digits = whole.to_string();
-    for (i, digit) in digits.chars().enumerate() {
-        if thousands && i > 0 && (digits.len() - i) % 3 == 0 {
+    // Digits of `whole`, most significant first, without a temporary string.
+    let mut digits = [0u8; 20];
+    let mut n = 0;
+    let mut rest = whole;
+    loop {
+        digits[n] = b'0' + (rest % 10) as u8;
+        n += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for i in (0..n).rev() {
+        out.push(char::from(digits[i]));
+        if thousands && i > 0 && i % 3 == 0 {
             out.push(',');
         }
-        out.push(digit);
     }
     match frac {
         0 => {}
@@ -303,7 +323,6 @@ pub fn decimal(v: f64, thousands: bool) -> String {
             out.push(char::from(b'0' + (f % 10) as u8));
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -224,6 +224,22 @@ impl Reader {
         }
     }
 
+    /// A table such as `[retrospective]`, with its span.
+    pub fn table<'t, 'i>(
+        &mut self,
+        table: &'t DeTable<'i>,
+        key: &str,
+    ) -> Option<(&'t DeTable<'i>, Span)> {
+        let value = Self::value(table, key)?;
+        match value.get_ref() {
+            DeValue::Table(t) => Some((t, self.span(value.span()))),
+            _ => {
+                self.wrong_type(key, value, &format!("a table (`[{key}]`)"));
+                None
+            }
+        }
+    }
+
     /// An array of tables such as `[[key_results]]`, with each table's span.
     pub fn tables<'t, 'i>(
         &mut self,

@@ -213,6 +213,10 @@ pub struct Objective {
     pub tags: Vec<String>,
     pub key_results: Vec<KeyResult>,
     pub initiatives: Vec<Initiative>,
+    /// `carried_from = "PERIOD/id"`: the objective of an earlier period this one continues.
+    pub carried_from: Option<Spanned<String>>,
+    /// `[retrospective]`: the end-of-period grade's override and notes.
+    pub retrospective: Option<Retrospective>,
     /// Why the objective matters, in Markdown.
     pub body: String,
     /// Where the front matter's TOML starts, for diagnostics about the whole objective.
@@ -222,6 +226,19 @@ pub struct Objective {
     pub parents: Vec<Link>,
     /// Indices of objectives aligned to this one, in file order.
     pub children: Vec<usize>,
+    /// The objective `carried_from` names, when it exists.
+    pub predecessor: Option<usize>,
+}
+
+/// The `[retrospective]` table, written when the period ends.
+#[derive(Clone, Debug)]
+pub struct Retrospective {
+    /// A score that replaces the computed one (0..=1), e.g. when a metric was
+    /// measured wrongly; parsing guarantees a `reason` comes with it.
+    pub score: Option<Spanned<f64>>,
+    pub reason: Option<Spanned<String>>,
+    /// What the owners learned, in Markdown.
+    pub notes: Option<String>,
 }
 
 impl Objective {
@@ -282,22 +299,30 @@ impl KeyResult {
         self.weight.as_ref().map_or(1.0, |w| w.value)
     }
 
-    /// The check-in with the latest date (the last written among equals).
-    pub fn latest_checkin(&self) -> Option<&Checkin> {
+    /// The check-in with the latest date up to `as_of` (the last written
+    /// among equals): later ones are not known yet on that day.
+    pub fn latest_checkin(&self, as_of: NaiveDate) -> Option<&Checkin> {
         self.checkins
             .iter()
             .enumerate()
+            .filter(|(_, c)| c.date.value <= as_of)
             .max_by_key(|(i, c)| (c.date.value, *i))
             .map(|(_, c)| c)
     }
 
-    /// `current` if written, else the latest check-in's value, else `start`.
-    pub fn current(&self) -> f64 {
-        match (&self.current, self.latest_checkin()) {
+    /// The value on `as_of`: `current` if written (it states the value now),
+    /// else the latest check-in's value up to that day, else `start`.
+    pub fn current(&self, as_of: NaiveDate) -> f64 {
+        match (&self.current, self.latest_checkin(as_of)) {
             (Some(current), _) => current.value,
             (None, Some(checkin)) => checkin.value.value,
             (None, None) => self.start(),
         }
+    }
+
+    /// Whether this key result is a done/not-done milestone.
+    pub fn is_milestone(&self) -> bool {
+        matches!(self.measure, Measure::Milestone { .. })
     }
 }
 

@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Rule};
 use crate::fields::Reader;
 use crate::frontmatter;
 use crate::model::{
-    Checkin, Initiative, KeyResult, Measure, Objective, Owner, Person, Spanned, Team,
+    Checkin, Initiative, KeyResult, Measure, Objective, Owner, Person, Retrospective, Spanned, Team,
 };
 use crate::source::{FileId, SourceFile, Span};
 use toml::de::DeTable;
@@ -36,6 +36,8 @@ const OBJECTIVE_KEYS: &[&str] = &[
     "tags",
     "key_results",
     "initiatives",
+    "carried_from",
+    "retrospective",
 ];
 const KEY_RESULT_KEYS: &[&str] = &[
     "id",
@@ -52,6 +54,7 @@ const KEY_RESULT_KEYS: &[&str] = &[
 ];
 const CHECKIN_KEYS: &[&str] = &["date", "value", "confidence", "note"];
 const INITIATIVE_KEYS: &[&str] = &["title", "key_result", "status"];
+const RETROSPECTIVE_KEYS: &[&str] = &["score", "reason", "notes"];
 
 pub fn parse_team(file: &SourceFile, id: FileId) -> Parsed<Team> {
     parse_file(file, id, |r, root, body| {
@@ -113,11 +116,16 @@ pub fn parse_objective(file: &SourceFile, id: FileId) -> Parsed<Objective> {
                 .collect(),
             key_results,
             initiatives,
+            carried_from: r.string(root, "carried_from"),
+            retrospective: r
+                .table(root, "retrospective")
+                .map(|(table, span)| retrospective(r, table, span)),
             body: body.to_string(),
             header,
             owner: Owner::Unknown,
             parents: Vec::new(),
             children: Vec::new(),
+            predecessor: None,
         }
     })
 }
@@ -256,6 +264,44 @@ fn checkin(r: &mut Reader, table: &DeTable<'_>, span: Span) -> Option<Checkin> {
     })
 }
 
+fn retrospective(r: &mut Reader, table: &DeTable<'_>, span: Span) -> Retrospective {
+    r.check_keys(table, RETROSPECTIVE_KEYS, "retrospective");
+    let score = r.number(table, "score");
+    if let Some(score) = &score
+        && !(0.0..=1.0).contains(&score.value)
+    {
+        r.report_at(
+            score.span.clone(),
+            format!(
+                "the retrospective's `score` must be between 0 and 1, not {}",
+                score.value
+            ),
+            Some("scores run from 0.0 to 1.0; 0.7 is a good result for a stretch goal".into()),
+        );
+    }
+    let reason = r.string(table, "reason");
+    match &reason {
+        Some(reason) if reason.value.trim().is_empty() => r.report_at(
+            reason.span.clone(),
+            "the retrospective's `reason` is empty".into(),
+            Some("say why the computed score does not tell the whole story".into()),
+        ),
+        None if score.is_some() && !table.contains_key("reason") => r.report_at(
+            span,
+            "the retrospective overrides the score but gives no `reason`".into(),
+            Some(
+                "add `reason = \"…\"`: why the computed score does not tell the whole story".into(),
+            ),
+        ),
+        _ => {}
+    }
+    Retrospective {
+        score,
+        reason,
+        notes: r.string(table, "notes").map(|n| n.value),
+    }
+}
+
 fn initiative(r: &mut Reader, table: &DeTable<'_>, span: Span) -> Initiative {
     r.check_keys(table, INITIATIVE_KEYS, "initiative");
     Initiative {
@@ -326,7 +372,7 @@ Body *here*.
         let kr = &o.key_results[0];
         assert_eq!(kr.id.value, "kr1");
         assert_eq!(kr.start(), 5.0);
-        assert_eq!(kr.current(), 4.0);
+        assert_eq!(kr.current("2026-02-01".parse().unwrap()), 4.0);
         assert!(matches!(kr.measure, Measure::Metric { ref target, .. } if target.value == 2.5));
         assert_eq!(o.key_results[1].id.value, "launch");
         assert!(matches!(
@@ -409,6 +455,78 @@ Body *here*.
             "+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"k\"\ntarget = nan\n+++\n",
         );
         assert_eq!(messages(&parsed), ["`target` must be a finite number"]);
+    }
+
+    const RETRO: &str = "+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\ncarried_from = \"2025-Q4/x\"\n[[key_results]]\ntitle = \"k\"\ntarget = 1\n\n[retrospective]\n";
+
+    #[test]
+    fn parses_a_retrospective_and_where_an_objective_came_from() {
+        let text = format!(
+            "{RETRO}score = 0.6\nreason = \"Counted only Android\"\nnotes = \"We *learned*.\"\n+++\n"
+        );
+        let (_, parsed) = objective(&text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let o = parsed.entity.unwrap();
+        assert_eq!(o.carried_from.unwrap().value, "2025-Q4/x");
+        let retro = o.retrospective.unwrap();
+        assert_eq!(retro.score.unwrap().value, 0.6);
+        assert_eq!(retro.reason.unwrap().value, "Counted only Android");
+        assert_eq!(retro.notes.as_deref(), Some("We *learned*."));
+        // Notes alone need no reason.
+        let (_, parsed) = objective(&format!("{RETRO}notes = \"Fine.\"\n+++\n"));
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    }
+
+    #[test]
+    fn a_retrospective_score_needs_a_reason_and_a_range() {
+        let found = |tail: &str| {
+            let (file, parsed) = objective(&format!("{RETRO}{tail}+++\n"));
+            assert!(parsed.entity.is_none());
+            parsed
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    assert_eq!(d.rule, Rule::InvalidFrontMatter);
+                    let span = d.span.clone().unwrap();
+                    (
+                        file.line_col(span.start).line,
+                        d.message.clone(),
+                        d.help.clone().unwrap_or_default(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let missing = found("score = 0.5\n");
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].0, 9, "at the [retrospective] table");
+        assert_eq!(
+            missing[0].1,
+            "the retrospective overrides the score but gives no `reason`"
+        );
+        let out_of_range = found("score = 1.2\nreason = \"x\"\n");
+        assert_eq!(
+            out_of_range,
+            [(
+                10,
+                "the retrospective's `score` must be between 0 and 1, not 1.2".to_string(),
+                "scores run from 0.0 to 1.0; 0.7 is a good result for a stretch goal".to_string()
+            )]
+        );
+        let typo = found("score = 0.5\nreasn = \"x\"\n");
+        assert!(
+            typo.iter().any(|(line, m, h)| *line == 11
+                && m == "unknown key `reasn` in retrospective"
+                && h == "did you mean `reason`?"),
+            "{typo:?}"
+        );
+        let empty = found("score = 0.5\nreason = \" \"\n");
+        assert_eq!(empty[0].1, "the retrospective's `reason` is empty");
+        let (_, parsed) =
+            objective("+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\nretrospective = 0.5\n+++\n");
+        assert_eq!(
+            messages(&parsed),
+            ["`retrospective` must be a table (`[retrospective]`), not a number"]
+        );
     }
 
     #[test]

@@ -89,6 +89,7 @@ pub fn build(loaded: Loaded) -> (Org, Vec<Diagnostic>) {
     resolve_owners(&mut org, &broken, &mut diagnostics);
     resolve_contributors(&org, &broken, &mut diagnostics);
     resolve_alignments(&mut org, &broken, &mut diagnostics);
+    resolve_carried_from(&mut org, &broken, &mut diagnostics);
     (org, diagnostics)
 }
 
@@ -354,6 +355,51 @@ fn resolve_alignments(org: &mut Org, broken: &Broken, out: &mut Vec<Diagnostic>)
         if !org.objectives[parent].children.contains(&child) {
             org.objectives[parent].children.push(child);
         }
+    }
+}
+
+/// Links each objective to the one its `carried_from = "PERIOD/id"` names.
+fn resolve_carried_from(org: &mut Org, broken: &Broken, out: &mut Vec<Diagnostic>) {
+    let index = ObjectiveIndex::new(org);
+    let mut found = Vec::new();
+    for (i, objective) in org.objectives.iter().enumerate() {
+        let Some(reference) = &objective.carried_from else {
+            continue;
+        };
+        let parsed = Reference::parse(&reference.value);
+        let error = |message: String| {
+            Diagnostic::new(
+                Rule::UnknownReference,
+                objective.file,
+                Some(reference.span.clone()),
+                message,
+            )
+        };
+        let (Some(period), None) = (parsed.period, parsed.key_result) else {
+            out.push(
+                error(format!(
+                    "`carried_from` names an objective as `PERIOD/id`, not `{}`",
+                    reference.value
+                ))
+                .with_help("e.g. `carried_from = \"2026-Q3/faster-onboarding\"`"),
+            );
+            continue;
+        };
+        match index.find(period, parsed.objective) {
+            Some(from) if from != i => found.push((i, from)),
+            Some(_) => out.push(error("an objective cannot be carried from itself".into())),
+            None if broken.objectives.contains(parsed.objective) => {}
+            None => out.push(
+                error(format!(
+                    "`carried_from` names no objective `{}` in period {period}",
+                    parsed.objective
+                ))
+                .with_suggestion(did_you_mean(parsed.objective, index.ids_in(period))),
+            ),
+        }
+    }
+    for (i, from) in found {
+        org.objectives[i].predecessor = Some(from);
     }
 }
 

@@ -1,6 +1,6 @@
 //! Scoring: pure functions from numbers and dates to progress, scores and statuses.
 
-use crate::model::{KeyResult, Measure, Org, Owner, Thresholds};
+use crate::model::{KeyResult, Measure, Objective, Org, Owner, Thresholds};
 use crate::period::Period;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -45,11 +45,21 @@ pub fn clamp(raw: f64) -> f64 {
     raw.clamp(0.0, 1.0)
 }
 
-/// A key result's raw progress; milestones are 1 when done, else 0.
-pub fn key_result_progress(kr: &KeyResult) -> Option<f64> {
+/// A key result's raw progress on `as_of`. A milestone is 1 when `done`,
+/// else what its latest check-in says (1 done, 0 not done).
+pub fn key_result_progress(kr: &KeyResult, as_of: NaiveDate) -> Option<f64> {
     match &kr.measure {
-        Measure::Metric { start, target } => progress(start.value, target.value, kr.current()),
-        Measure::Milestone { done } => Some(if done.value { 1.0 } else { 0.0 }),
+        Measure::Milestone { done } if done.value => Some(1.0),
+        _ => value_progress(kr, kr.current(as_of)),
+    }
+}
+
+/// The raw progress a value of this key result stands for; a milestone's
+/// value is 1 for done and 0 for not done.
+pub fn value_progress(kr: &KeyResult, value: f64) -> Option<f64> {
+    match &kr.measure {
+        Measure::Metric { start, target } => progress(start.value, target.value, value),
+        Measure::Milestone { .. } => Some(clamp(value)),
         Measure::Missing { .. } => None,
     }
 }
@@ -77,16 +87,21 @@ pub fn elapsed_fraction(period: &Period, as_of: NaiveDate) -> f64 {
     (elapsed as f64 / span as f64).clamp(0.0, 1.0)
 }
 
+/// The final grade of a score: achieved, partial or missed.
+pub fn grade(score: f64, t: &Thresholds) -> Status {
+    if score >= t.achieved {
+        Status::Achieved
+    } else if score >= t.partial {
+        Status::Partial
+    } else {
+        Status::Missed
+    }
+}
+
 /// Status of a (clamped) progress or score in a period at `as_of`.
 pub fn status(progress: f64, period: &Period, as_of: NaiveDate, t: &Thresholds) -> Status {
     if as_of > period.end {
-        return if progress >= t.achieved {
-            Status::Achieved
-        } else if progress >= t.partial {
-            Status::Partial
-        } else {
-            Status::Missed
-        };
+        return grade(progress, t);
     }
     let expected = elapsed_fraction(period, as_of);
     if progress >= expected - t.on_track_tolerance {
@@ -109,8 +124,13 @@ pub struct KeyResultScore {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ObjectiveScore {
-    /// Weighted mean of its key results' clamped progress.
+    /// The score that counts: the retrospective's override if there is one,
+    /// else the computed score. Statuses and owner scores use it.
     pub score: Option<f64>,
+    /// Weighted mean of its key results' clamped progress.
+    pub computed: Option<f64>,
+    /// `[retrospective] score`, shown beside the computed one, never instead.
+    pub overridden: Option<f64>,
     pub status: Option<Status>,
     pub key_results: Vec<KeyResultScore>,
     /// Mean score of the objectives aligned to it, kept beside its own score.
@@ -148,7 +168,7 @@ pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
                 .key_results
                 .iter()
                 .map(|kr| {
-                    let progress = key_result_progress(kr);
+                    let progress = key_result_progress(kr, as_of);
                     let score = progress.map(clamp);
                     KeyResultScore {
                         progress,
@@ -157,15 +177,23 @@ pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
                     }
                 })
                 .collect();
-            let score = weighted_mean(
+            let computed = weighted_mean(
                 objective
                     .key_results
                     .iter()
                     .zip(&key_results)
                     .filter_map(|(kr, s)| Some((s.score?, kr.weight()))),
             );
+            let overridden = objective
+                .retrospective
+                .as_ref()
+                .and_then(|r| r.score.as_ref())
+                .map(|s| clamp(s.value));
+            let score = overridden.or(computed);
             ObjectiveScore {
                 score,
+                computed,
+                overridden,
                 status: stand(score),
                 key_results,
                 aligned_progress: None,
@@ -200,6 +228,146 @@ pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
         .filter_map(|(key, scores)| Some((key, mean(scores)?)))
         .collect();
     Scores { objectives, owners }
+}
+
+/// A dated series of numbers, oldest first.
+pub type Series = Vec<(NaiveDate, f64)>;
+
+/// The days a series is drawn over: the period, up to `as_of` while it runs.
+/// `None` before the period starts: there is nothing to draw yet.
+pub fn drawn_until(period: &Period, as_of: NaiveDate) -> Option<NaiveDate> {
+    (as_of >= period.start).then(|| as_of.min(period.end))
+}
+
+/// A key result's values over its period: its `start` on the first day
+/// (unless a check-in is dated then), each check-in up to `as_of` (those
+/// before the period count from its first day), and a written `current` on
+/// the last day drawn. A milestone's values are 1 (done) and 0.
+pub fn key_result_history(kr: &KeyResult, period: &Period, as_of: NaiveDate) -> Series {
+    let Some(until) = drawn_until(period, as_of) else {
+        return Vec::new();
+    };
+    let mut checkins: Vec<(NaiveDate, usize, f64)> = kr
+        .checkins
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.date.value <= until)
+        .map(|(i, c)| (c.date.value.max(period.start), i, c.value.value))
+        .collect();
+    checkins.sort_by_key(|&(date, i, _)| (date, i));
+    let mut series: Series = Vec::with_capacity(checkins.len() + 2);
+    if checkins
+        .first()
+        .is_none_or(|&(date, _, _)| date > period.start)
+    {
+        series.push((period.start, kr.start()));
+    }
+    for (date, _, value) in checkins {
+        // One point a day: the last written of a day wins, as for scores.
+        match series.last_mut() {
+            Some(last) if last.0 == date => last.1 = value,
+            _ => series.push((date, value)),
+        }
+    }
+    let now = match &kr.measure {
+        Measure::Milestone { done } if done.value => Some(1.0),
+        _ => kr.current.as_ref().map(|c| c.value),
+    };
+    if let Some(now) = now
+        && series.last().is_none_or(|&(_, v)| v != now)
+    {
+        match series.last_mut() {
+            Some(last) if last.0 == until => last.1 = now,
+            _ => series.push((until, now)),
+        }
+    }
+    series
+}
+
+/// An objective's computed score over its period: on its first day, on each
+/// day one of its key results was checked in, and on the last day drawn,
+/// where it equals the computed score on `as_of`.
+pub fn objective_history(objective: &Objective, period: &Period, as_of: NaiveDate) -> Series {
+    let Some(until) = drawn_until(period, as_of) else {
+        return Vec::new();
+    };
+    let key_results = &objective.key_results;
+    // Every check-in that moves a value, as (day, key result, written order, value).
+    let mut moves: Vec<(NaiveDate, usize, usize, f64)> = key_results
+        .iter()
+        .enumerate()
+        .flat_map(|(k, kr)| {
+            kr.checkins
+                .iter()
+                .enumerate()
+                .filter(move |(_, c)| c.date.value <= until)
+                .map(move |(i, c)| (c.date.value.max(period.start), k, i, c.value.value))
+        })
+        .collect();
+    moves.sort_by_key(|&(date, k, i, _)| (date, k, i));
+    let mut progress: Vec<Option<f64>> = key_results
+        .iter()
+        .map(|kr| value_progress(kr, kr.start()))
+        .collect();
+    let score = |progress: &[Option<f64>]| {
+        weighted_mean(
+            key_results
+                .iter()
+                .zip(progress)
+                .filter_map(|(kr, p)| Some((clamp((*p)?), kr.weight()))),
+        )
+    };
+    let mut series: Series = Vec::new();
+    let mut at = 0;
+    let mut day = period.start;
+    loop {
+        while let Some(&(_, k, _, value)) = moves.get(at).filter(|m| m.0 == day) {
+            progress[k] = value_progress(&key_results[k], value);
+            at += 1;
+        }
+        if let Some(s) = score(&progress) {
+            series.push((day, s));
+        }
+        match moves.get(at) {
+            Some(&(next, ..)) => day = next,
+            None => break,
+        }
+    }
+    // The last day drawn holds the score as computed on `as_of` (a written
+    // `current`, a milestone marked done).
+    let now = weighted_mean(
+        key_results
+            .iter()
+            .filter_map(|kr| Some((clamp(key_result_progress(kr, as_of)?), kr.weight()))),
+    );
+    if let Some(now) = now {
+        match series.last_mut() {
+            Some(last) if last.0 == until => last.1 = now,
+            Some(&mut (_, v)) if v == now => {}
+            _ => series.push((until, now)),
+        }
+    }
+    series
+}
+
+/// The mean of several series over the union of their days: each counts
+/// with its latest value on or before a day, from its first day on.
+pub fn mean_history(series: &[&[(NaiveDate, f64)]]) -> Series {
+    let mut days: Vec<NaiveDate> = series.iter().flat_map(|s| s.iter().map(|p| p.0)).collect();
+    days.sort_unstable();
+    days.dedup();
+    let mut cursors = vec![0usize; series.len()];
+    days.into_iter()
+        .filter_map(|day| {
+            let values = series.iter().zip(&mut cursors).filter_map(|(s, at)| {
+                while s.get(*at).is_some_and(|p| p.0 <= day) {
+                    *at += 1;
+                }
+                s.get(at.checked_sub(1)?).map(|p| p.1)
+            });
+            Some((day, mean(values)?))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -264,5 +432,192 @@ mod tests {
         assert_eq!(status(0.7, &quarter(), after, &t), Status::Achieved);
         assert_eq!(status(0.4, &quarter(), after, &t), Status::Partial);
         assert_eq!(status(0.39, &quarter(), after, &t), Status::Missed);
+    }
+
+    /// An organisation of one objective in 2026-Q1 with these key results.
+    fn org_of(krs: &str, extra: &str) -> crate::check::Checked {
+        use crate::check::testing::{CONFIG, run};
+        run(&[
+            CONFIG,
+            (
+                "okrs/2026-Q1/grow.md",
+                &format!("+++\ntitle = \"Grow\"\nperiod = \"2026-Q1\"\n{krs}{extra}+++\n"),
+            ),
+        ])
+    }
+
+    const SIGNUPS: &str = "[[key_results]]\ntitle = \"Signups from 0 to 100\"\ntarget = 100\n\
+        [[key_results.checkins]]\ndate = 2026-01-15\nvalue = 10\n\
+        [[key_results.checkins]]\ndate = 2026-02-15\nvalue = 30\n\
+        [[key_results.checkins]]\ndate = 2026-03-15\nvalue = 80\n";
+    const CHURN: &str = "[[key_results]]\ntitle = \"Churn from 5 % to 3 %\"\nstart = 5\ntarget = 3\n\
+        [[key_results.checkins]]\ndate = 2026-02-01\nvalue = 4.5\n\
+        [[key_results.checkins]]\ndate = 2026-03-01\nvalue = 3.5\n";
+    const LAUNCH: &str = "[[key_results]]\ntitle = \"Shop live\"\ndone = false\n\
+        [[key_results.checkins]]\ndate = 2026-03-10\nvalue = 1\n";
+
+    #[test]
+    fn status_follows_the_check_ins_known_on_each_as_of_date() {
+        let checked = org_of(SIGNUPS, "");
+        let objective = &checked.org.objectives[0];
+        let q = quarter();
+        let t = Thresholds::default();
+        let at = |day: &str| {
+            let day = date(day);
+            let kr = &objective.key_results[0];
+            let p = clamp(key_result_progress(kr, day).unwrap());
+            (p, status(p, &q, day, &t))
+        };
+        // Later check-ins are not known yet on an earlier day.
+        assert_eq!(at("2026-01-05"), (0.0, Status::OnTrack));
+        assert_eq!(at("2026-01-20"), (0.1, Status::AtRisk));
+        assert_eq!(at("2026-02-14"), (0.1, Status::OffTrack));
+        assert_eq!(at("2026-02-15"), (0.3, Status::AtRisk));
+        assert_eq!(at("2026-03-14"), (0.3, Status::OffTrack));
+        assert_eq!(at("2026-03-20"), (0.8, Status::OnTrack));
+        assert_eq!(at("2026-04-02"), (0.8, Status::Achieved));
+        for (day, expected) in [
+            ("2026-02-15", Status::AtRisk),
+            ("2026-02-25", Status::OffTrack),
+            ("2026-03-20", Status::OnTrack),
+            ("2026-04-02", Status::Achieved),
+        ] {
+            let scored = score_org(&checked.org, date(day));
+            assert_eq!(scored.objectives[0].status, Some(expected), "{day}");
+        }
+    }
+
+    #[test]
+    fn milestones_count_when_done_or_checked_in_as_done() {
+        let checked = org_of(LAUNCH, "");
+        let kr = &checked.org.objectives[0].key_results[0];
+        assert_eq!(key_result_progress(kr, date("2026-03-01")), Some(0.0));
+        assert_eq!(key_result_progress(kr, date("2026-03-10")), Some(1.0));
+        let done = org_of("[[key_results]]\ntitle = \"Shop live\"\ndone = true\n", "");
+        let kr = &done.org.objectives[0].key_results[0];
+        assert_eq!(key_result_progress(kr, date("2026-01-01")), Some(1.0));
+    }
+
+    #[test]
+    fn a_retrospective_override_counts_and_the_computed_score_stays() {
+        let checked = org_of(
+            SIGNUPS,
+            "[retrospective]\nscore = 0.9\nreason = \"Signups were undercounted\"\n",
+        );
+        let scored = score_org(&checked.org, date("2026-04-02"));
+        let o = &scored.objectives[0];
+        assert_eq!(o.computed, Some(0.8));
+        assert_eq!(o.overridden, Some(0.9));
+        assert_eq!(o.score, Some(0.9));
+        assert_eq!(o.status, Some(Status::Achieved));
+        assert_eq!(
+            scored
+                .owners
+                .get(&(OwnerKey::Company, "2026-Q1".to_string())),
+            Some(&0.9)
+        );
+    }
+
+    #[test]
+    fn key_result_history_starts_at_start_and_follows_check_ins() {
+        let checked = org_of(&format!("{SIGNUPS}{CHURN}{LAUNCH}"), "");
+        let krs = &checked.org.objectives[0].key_results;
+        let q = quarter();
+        let series = |k: usize, day: &str| -> Vec<(String, f64)> {
+            key_result_history(&krs[k], &q, date(day))
+                .into_iter()
+                .map(|(d, v)| (d.to_string(), v))
+                .collect()
+        };
+        let s = |d: &str, v: f64| (d.to_string(), v);
+        assert_eq!(
+            series(0, "2026-02-20"),
+            [
+                s("2026-01-01", 0.0),
+                s("2026-01-15", 10.0),
+                s("2026-02-15", 30.0)
+            ]
+        );
+        // A decreasing metric keeps its values; the chart turns them around.
+        assert_eq!(
+            series(1, "2026-06-01"),
+            [
+                s("2026-01-01", 5.0),
+                s("2026-02-01", 4.5),
+                s("2026-03-01", 3.5)
+            ]
+        );
+        assert_eq!(
+            series(2, "2026-03-31"),
+            [s("2026-01-01", 0.0), s("2026-03-10", 1.0)]
+        );
+        assert_eq!(series(0, "2025-12-31"), []);
+    }
+
+    #[test]
+    fn a_written_current_and_a_done_milestone_end_the_history() {
+        let checked = org_of(
+            "[[key_results]]\ntitle = \"A\"\ntarget = 10\ncurrent = 7\n\
+             [[key_results.checkins]]\ndate = 2026-01-10\nvalue = 2\n\
+             [[key_results]]\ntitle = \"B\"\ndone = true\n",
+            "",
+        );
+        let krs = &checked.org.objectives[0].key_results;
+        let q = quarter();
+        let as_of = date("2026-02-01");
+        assert_eq!(
+            key_result_history(&krs[0], &q, as_of),
+            [(q.start, 0.0), (date("2026-01-10"), 2.0), (as_of, 7.0)]
+        );
+        assert_eq!(
+            key_result_history(&krs[1], &q, as_of),
+            [(q.start, 0.0), (as_of, 1.0)]
+        );
+    }
+
+    #[test]
+    fn objective_history_is_the_weighted_score_on_each_check_in_day() {
+        let checked = org_of(&format!("{SIGNUPS}{CHURN}"), "");
+        let objective = &checked.org.objectives[0];
+        let q = quarter();
+        let history = objective_history(objective, &q, date("2026-03-31"));
+        let rounded: Vec<(String, f64)> = history
+            .iter()
+            .map(|(d, v)| (d.to_string(), (v * 1000.0).round() / 1000.0))
+            .collect();
+        let s = |d: &str, v: f64| (d.to_string(), v);
+        assert_eq!(
+            rounded,
+            [
+                s("2026-01-01", 0.0),
+                s("2026-01-15", 0.05),  // (0.1 + 0) / 2
+                s("2026-02-01", 0.175), // (0.1 + 0.25) / 2
+                s("2026-02-15", 0.275),
+                s("2026-03-01", 0.525),
+                s("2026-03-15", 0.775)
+            ]
+        );
+        // Its last point is the score the objective has on that day.
+        let scored = score_org(&checked.org, date("2026-03-31"));
+        assert_eq!(history.last().map(|p| p.1), scored.objectives[0].computed);
+        // Cut at the as-of date while the period runs.
+        let early = objective_history(objective, &q, date("2026-02-10"));
+        assert_eq!(early.last().map(|p| p.0), Some(date("2026-02-01")));
+    }
+
+    #[test]
+    fn mean_history_carries_each_series_forward() {
+        let a = [(date("2026-01-01"), 0.0), (date("2026-01-10"), 0.4)];
+        let b = [(date("2026-01-05"), 0.2), (date("2026-01-20"), 0.6)];
+        assert_eq!(
+            mean_history(&[&a, &b]),
+            [
+                (date("2026-01-01"), 0.0),
+                (date("2026-01-05"), 0.1),
+                (date("2026-01-10"), 0.30000000000000004),
+                (date("2026-01-20"), 0.5)
+            ]
+        );
+        assert_eq!(mean_history(&[]), []);
     }
 }

@@ -4,6 +4,7 @@
 //! Views borrow from the model where they can. Each objective's card (with its
 //! key results and charts) is built once and shared by every page that lists it.
 
+use crate::charts::timeline::{self, Burnup, Goal, ScoreTrend, Size};
 use crate::charts::{self, Bar};
 use crate::check::Checked;
 use crate::diagnostic::{Rule, Severity};
@@ -11,7 +12,7 @@ use crate::markdown;
 use crate::model::{KeyResult, Level, Measure, Objective, Org, Owner};
 use crate::period::Period;
 use crate::report;
-use crate::score::{self, Status};
+use crate::score::{self, Series, Status};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -166,18 +167,29 @@ pub struct ObjectiveCard<'a> {
     pub url: String,
     pub period: &'a str,
     pub owner: OwnerView,
+    /// The score that counts: the retrospective's override, else the computed one.
     pub score: Option<String>,
+    /// The computed score, given when an override replaces it.
+    pub computed: Option<String>,
+    /// Whether `score` is a retrospective's override.
+    pub overridden: bool,
     pub status: Option<StatusView>,
     pub bar: String,
+    /// The score over the period so far, as a small line.
+    pub trend: String,
     pub aligned_progress: Option<String>,
     pub key_results: Vec<KeyResultView<'a>>,
     pub tags: &'a [String],
     /// How many key results have a stale finding.
     pub stale: usize,
+    /// The computed score by day, for the charts of the pages that show it.
+    #[serde(skip)]
+    pub history: Series,
 }
 
-/// An objective in one line (title, owner, status, score), for trees and lists
-/// that may hold thousands: it serialises only those fields of the card.
+/// An objective in one line (title, owner, status, score, trend, stale key
+/// results), for lists that may hold hundreds: it serialises only those
+/// fields of the card.
 #[derive(Clone, Copy, Debug)]
 pub struct Line<'a>(pub &'a ObjectiveCard<'a>);
 
@@ -185,22 +197,45 @@ impl Serialize for Line<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let card = self.0;
-        let mut line = serializer.serialize_struct("Line", 6)?;
-        line.serialize_field("title", card.title)?;
-        line.serialize_field("url", &card.url)?;
-        line.serialize_field("period", card.period)?;
-        line.serialize_field("owner", &card.owner)?;
-        line.serialize_field("score", &card.score)?;
-        line.serialize_field("status", &card.status)?;
+        let mut line = serializer.serialize_struct("Line", 8)?;
+        serialize_brief(&mut line, card)?;
+        line.serialize_field("trend", &card.trend)?;
+        line.serialize_field("stale", &card.stale)?;
         line.end()
     }
+}
+
+/// An objective in the alignment tree, which holds every objective of a
+/// period: title, owner, status and score only.
+#[derive(Clone, Copy, Debug)]
+pub struct TreeLine<'a>(pub &'a ObjectiveCard<'a>);
+
+impl Serialize for TreeLine<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut line = serializer.serialize_struct("TreeLine", 6)?;
+        serialize_brief(&mut line, self.0)?;
+        line.end()
+    }
+}
+
+fn serialize_brief<S: serde::ser::SerializeStruct>(
+    line: &mut S,
+    card: &ObjectiveCard,
+) -> Result<(), S::Error> {
+    line.serialize_field("title", card.title)?;
+    line.serialize_field("url", &card.url)?;
+    line.serialize_field("period", card.period)?;
+    line.serialize_field("owner", &card.owner)?;
+    line.serialize_field("score", &card.score)?;
+    line.serialize_field("status", &card.status)
 }
 
 /// The `<details>` alignment tree, flattened so templates need no recursion
 /// (chains can be deep): after each item, close `closes` levels.
 #[derive(Debug, Serialize)]
 pub struct TreeItem<'a> {
-    pub card: Line<'a>,
+    pub card: TreeLine<'a>,
     pub depth: usize,
     pub has_children: bool,
     pub closes: usize,
@@ -250,12 +285,62 @@ pub struct TeamScore {
     pub objectives: usize,
 }
 
+/// A check-in in a list of the latest ones.
+#[derive(Debug, Serialize)]
+pub struct RecentCheckin<'a> {
+    pub date: String,
+    pub objective: Line<'a>,
+    pub key_result: &'a str,
+    /// The key result on its objective's page.
+    pub url: String,
+    pub value: String,
+    pub unit: Option<&'a str>,
+    pub confidence: Option<String>,
+    pub note: Option<&'a str>,
+}
+
+/// One objective's score over time in a small multiple: every chart of a
+/// group has the same scales, so they compare at a glance.
+#[derive(Debug, Serialize)]
+pub struct Multiple<'a> {
+    pub card: Line<'a>,
+    pub chart: String,
+}
+
+/// What an objective's `[retrospective]` says, with the grade it led to.
+#[derive(Debug, Serialize)]
+pub struct RetrospectiveView<'a> {
+    /// The final grade, once the period has ended.
+    pub grade: Option<StatusView>,
+    pub computed: Option<String>,
+    pub overridden: Option<String>,
+    pub reason: Option<&'a str>,
+    /// The notes as HTML.
+    pub notes: Option<String>,
+}
+
+/// An objective's retrospective as its period's overview lists it.
+#[derive(Debug, Serialize)]
+pub struct PeriodRetrospective<'a> {
+    pub card: Line<'a>,
+    pub retrospective: RetrospectiveView<'a>,
+}
+
 /// The company overview of one period (`index.html` and `periods/<p>/index.html`).
 #[derive(Debug, Serialize)]
 pub struct OverviewPage<'a> {
     pub period: &'a PeriodView,
     pub company_score: Option<String>,
+    /// The company score computed from key results alone, given when
+    /// retrospective overrides make the score above differ from it.
+    pub company_computed: Option<String>,
     pub company_bar: String,
+    /// The company score over the period so far.
+    pub company_chart: String,
+    /// The latest check-ins of the period, newest first.
+    pub recent: Vec<RecentCheckin<'a>>,
+    /// Objectives of the period with a `[retrospective]`.
+    pub retrospectives: Vec<PeriodRetrospective<'a>>,
     pub company_objectives: Vec<&'a ObjectiveCard<'a>>,
     pub tree: Vec<TreeItem<'a>>,
     pub teams: Vec<TeamScore>,
@@ -284,6 +369,15 @@ pub struct ObjectivePage<'a> {
     pub objective: &'a ObjectiveCard<'a>,
     /// Check-ins of each key result, in the order of `objective.key_results`.
     pub checkins: Vec<Vec<CheckinView<'a>>>,
+    /// Each key result's burn-up, in the same order; none without a target.
+    pub burnups: Vec<Option<String>>,
+    /// The score over the period so far.
+    pub score_chart: String,
+    pub retrospective: Option<RetrospectiveView<'a>>,
+    /// The objective of an earlier period this one continues.
+    pub carried_from: Option<Link>,
+    /// Objectives of later periods that continue this one.
+    pub carried_into: Vec<Link>,
     /// From the top of the alignment chain down to the parent; long chains
     /// keep their top and the nearest steps.
     pub breadcrumbs: Vec<Link>,
@@ -303,6 +397,8 @@ pub struct TeamPeriod<'a> {
     pub bar: String,
     /// The team's objectives by status.
     pub distribution: String,
+    /// Each objective's score over the period, on the same scales.
+    pub trends: Vec<Multiple<'a>>,
     pub objectives: Vec<&'a ObjectiveCard<'a>>,
     /// People's objectives aligned to the team's.
     pub aligned: Vec<Line<'a>>,
@@ -318,6 +414,8 @@ pub struct TeamPage<'a> {
     pub parent: Option<Link>,
     pub children: Vec<Link>,
     pub sparkline: String,
+    /// The latest check-ins on the team's objectives, newest first.
+    pub recent: Vec<RecentCheckin<'a>>,
     pub periods: Vec<TeamPeriod<'a>>,
 }
 
@@ -325,6 +423,8 @@ pub struct TeamPage<'a> {
 pub struct PersonPeriod<'a> {
     pub period: Link,
     pub score: Option<String>,
+    /// Each owned objective's score over the period, on the same scales.
+    pub trends: Vec<Multiple<'a>>,
     pub owned: Vec<&'a ObjectiveCard<'a>>,
     pub contributing: Vec<Line<'a>>,
 }
@@ -405,6 +505,9 @@ pub struct SiteData<'a> {
 
 /// Breadcrumbs shown below the top of a chain.
 const BREADCRUMBS_NEAR: usize = 3;
+/// How many of the latest check-ins the overview and a team page list.
+const RECENT_ON_OVERVIEW: usize = 12;
+const RECENT_ON_TEAM: usize = 8;
 
 /// The top of each objective's chain of first parents, in one pass over all
 /// chains (walking each chain from each objective would be quadratic).
@@ -455,6 +558,8 @@ struct Index {
     contributions: Vec<Vec<usize>>,
     teams_of_person: Vec<Vec<usize>>,
     child_teams: Vec<Vec<usize>>,
+    /// Objectives whose `carried_from` names each objective.
+    successors: Vec<Vec<usize>>,
 }
 
 impl Index {
@@ -465,6 +570,7 @@ impl Index {
             contributions: vec![Vec::new(); org.people.len()],
             teams_of_person: vec![Vec::new(); org.people.len()],
             child_teams: vec![Vec::new(); org.teams.len()],
+            successors: vec![Vec::new(); org.objectives.len()],
             ..Index::default()
         };
         for (i, o) in org.objectives.iter().enumerate() {
@@ -484,6 +590,9 @@ impl Index {
                 .filter_map(|c| org.person_index(&c.value))
             {
                 index.contributions[p].push(i);
+            }
+            if let Some(from) = o.predecessor {
+                index.successors[from].push(i);
             }
         }
         for (t, team) in org.teams.iter().enumerate() {
@@ -595,11 +704,13 @@ fn key_result_view<'a>(
     scores: &score::KeyResultScore,
     expected: Option<f64>,
     stale: bool,
+    as_of: NaiveDate,
 ) -> KeyResultView<'a> {
     let kr = &objective.key_results[index];
     let (milestone, done, target) = match &kr.measure {
         Measure::Metric { target, .. } => (false, false, number(target.value)),
-        Measure::Milestone { done } => (true, done.value, "done".to_string()),
+        // Done when written so, or when a check-in says so.
+        Measure::Milestone { .. } => (true, scores.progress == Some(1.0), "done".to_string()),
         Measure::Missing { .. } => (false, false, "—".to_string()),
     };
     let status = scores.status.map(StatusView::of);
@@ -628,7 +739,7 @@ fn key_result_view<'a>(
         current: if milestone {
             if done { "done" } else { "not done" }.to_string()
         } else {
-            number(kr.current())
+            number(kr.current(as_of))
         },
         progress,
         status,
@@ -637,7 +748,7 @@ fn key_result_view<'a>(
             .as_ref()
             .map(|c| c.value)
             .or_else(|| {
-                kr.latest_checkin()
+                kr.latest_checkin(as_of)
                     .and_then(|c| c.confidence.as_ref())
                     .map(|c| c.value)
             })
@@ -663,6 +774,128 @@ fn checkin_views(kr: &KeyResult) -> Vec<CheckinView<'_>> {
         .collect();
     checkins.sort_by(|a, b| b.date.cmp(&a.date));
     checkins
+}
+
+/// A short date for text beside charts, e.g. `Nov 23`.
+fn short_date(day: NaiveDate) -> String {
+    day.format("%b %-d").to_string()
+}
+
+/// A score's history over a period, with its override, to draw.
+struct ScoreChart<'h> {
+    /// Whose score, for the text alternative: "Score", "Company score".
+    what: &'h str,
+    history: &'h [(NaiveDate, f64)],
+    overridden: Option<f64>,
+}
+
+impl ScoreChart<'_> {
+    fn draw(&self, period: &Period, as_of: NaiveDate, size: Size) -> String {
+        timeline::score_chart(
+            &ScoreTrend {
+                first: period.start,
+                last: period.end,
+                as_of,
+                scores: self.history,
+                overridden: self.overridden,
+                label: &self.label(),
+            },
+            size,
+        )
+    }
+
+    /// The text alternative: where the score went, from when.
+    fn label(&self) -> String {
+        let what = self.what;
+        let mut label = match (self.history.first(), self.history.last()) {
+            (Some(&(d0, v0)), Some(&(d1, v1))) if d0 != d1 => format!(
+                "{what} over time: {} on {}, {} on {}",
+                number(v0),
+                short_date(d0),
+                number(v1),
+                short_date(d1)
+            ),
+            (Some(&(d, v)), _) => format!("{what} over time: {} on {}", number(v), short_date(d)),
+            _ => format!("{what} over time: nothing to show before the period starts"),
+        };
+        if let Some(o) = self.overridden {
+            label.push_str(&format!("; set to {} in the retrospective", number(o)));
+        }
+        label
+    }
+}
+
+/// A value with its unit, e.g. `2.4 %`.
+fn with_unit(value: f64, unit: Option<&str>) -> String {
+    match unit {
+        Some(unit) => format!("{} {unit}", number(value)),
+        None => number(value),
+    }
+}
+
+/// A key result's burn-up over `period`; none for one without a target.
+fn burnup_chart(kr: &KeyResult, period: &Period, as_of: NaiveDate) -> Option<String> {
+    let goal = match &kr.measure {
+        Measure::Metric { start, target } => Goal::Metric {
+            start: start.value,
+            target: target.value,
+        },
+        Measure::Milestone { .. } => Goal::Milestone,
+        Measure::Missing { .. } => return None,
+    };
+    let values = score::key_result_history(kr, period, as_of);
+    let mut confidence: Vec<(NaiveDate, f64)> = kr
+        .checkins
+        .iter()
+        .filter(|c| c.date.value <= as_of)
+        .filter_map(|c| Some((c.date.value, c.confidence.as_ref()?.value)))
+        .collect();
+    confidence.sort_by_key(|c| c.0);
+    let unit = kr.unit.as_deref();
+    let mut label = String::from("Burn-up: ");
+    match (goal, values.first(), values.last()) {
+        (Goal::Milestone, _, Some(&(day, v))) if v >= 1.0 => {
+            label.push_str(&format!("done on {}", short_date(day)));
+        }
+        (Goal::Milestone, _, _) => label.push_str("not done yet"),
+        (Goal::Metric { .. }, Some(&(d0, v0)), Some(&(d1, v1))) => {
+            label.push_str(&format!(
+                "{} on {}, {} on {}",
+                with_unit(v0, unit),
+                short_date(d0),
+                with_unit(v1, unit),
+                short_date(d1)
+            ));
+        }
+        (Goal::Metric { .. }, _, _) => label.push_str("no values before the period starts"),
+    }
+    if let Goal::Metric { start, target } = goal {
+        if period.contains_date(as_of) {
+            let pace = start + (target - start) * score::elapsed_fraction(period, as_of);
+            label.push_str(&format!(
+                "; expected {} by {}",
+                with_unit(pace, unit),
+                short_date(as_of)
+            ));
+        }
+        label.push_str(&format!(
+            "; target {} on {}",
+            with_unit(target, unit),
+            short_date(period.end)
+        ));
+    }
+    if let Some(&(_, c)) = confidence.last() {
+        label.push_str(&format!("; confidence {}", percent(c)));
+    }
+    Some(timeline::burnup(&Burnup {
+        first: period.start,
+        last: period.end,
+        as_of,
+        goal,
+        values: &values,
+        confidence: &confidence,
+        label: &label,
+    }))
 }
 
 impl<'a> SiteData<'a> {
@@ -693,11 +926,22 @@ impl<'a> SiteData<'a> {
                         let kr = &o.key_results[i];
                         let is_stale = stale.contains(&(o.file.0, kr.title.span.start))
                             || kr
-                                .latest_checkin()
+                                .latest_checkin(as_of)
                                 .is_some_and(|c| stale.contains(&(o.file.0, c.date.span.start)));
-                        key_result_view(o, i, &s.key_results[i], expected, is_stale)
+                        key_result_view(o, i, &s.key_results[i], expected, is_stale, as_of)
                     })
                     .collect();
+                let history = period
+                    .as_ref()
+                    .map_or_else(Vec::new, |p| score::objective_history(o, p, as_of));
+                let chart = ScoreChart {
+                    what: "Score",
+                    history: &history,
+                    overridden: s.overridden,
+                };
+                let trend = period
+                    .as_ref()
+                    .map_or_else(String::new, |p| chart.draw(p, as_of, Size::Spark));
                 ObjectiveCard {
                     id: &o.id.value,
                     title: &o.title.value,
@@ -705,12 +949,16 @@ impl<'a> SiteData<'a> {
                     period: &o.period.value,
                     owner: owner_view(org, &urls, o.owner),
                     score: s.score.map(number),
+                    computed: s.overridden.and(s.computed).map(number),
+                    overridden: s.overridden.is_some(),
                     status: s.status.map(StatusView::of),
                     bar: score_bar(s.score, s.status, expected),
+                    trend,
                     aligned_progress: s.aligned_progress.map(number),
                     stale: key_results.iter().filter(|k| k.stale).count(),
                     key_results,
                     tags: &o.tags,
+                    history,
                 }
             })
             .collect();
@@ -809,7 +1057,7 @@ impl<'a> SiteData<'a> {
                     + usize::from(last.has_children && last.depth >= depth);
             }
             items.push(TreeItem {
-                card: Line(&self.cards[i]),
+                card: TreeLine(&self.cards[i]),
                 depth,
                 has_children: !children.is_empty(),
                 closes: 0,
@@ -832,6 +1080,16 @@ impl<'a> SiteData<'a> {
             .filter(|&i| org.objectives[i].level() == Level::Company)
             .collect();
         let company_score = score::mean(company.iter().filter_map(|&i| scores.objectives[i].score));
+        let company_computed = score::mean(
+            company
+                .iter()
+                .filter_map(|&i| scores.objectives[i].computed),
+        );
+        let histories: Vec<&[(NaiveDate, f64)]> = company
+            .iter()
+            .map(|&i| self.cards[i].history.as_slice())
+            .collect();
+        let company_history = score::mean_history(&histories);
         let expected = org
             .period(&period.name)
             .filter(|p| p.contains_date(self.as_of))
@@ -859,10 +1117,39 @@ impl<'a> SiteData<'a> {
             .filter(|t| t.objectives > 0)
             .collect();
         let (statuses, distribution) = self.distribution(&objectives, "Objectives");
+        let company_chart = org.period(&period.name).map_or_else(String::new, |p| {
+            let chart = ScoreChart {
+                what: "Company score",
+                history: &company_history,
+                overridden: None,
+            };
+            chart.draw(&p, self.as_of, Size::Full)
+        });
+        let mut retrospectives: Vec<usize> = objectives
+            .iter()
+            .copied()
+            .filter(|&i| org.objectives[i].retrospective.is_some())
+            .collect();
+        // Company objectives first, then teams', then people's; files in order within.
+        retrospectives.sort_by_key(|&i| std::cmp::Reverse(org.objectives[i].level()));
         OverviewPage {
             period,
             company_score: company_score.map(number),
+            company_computed: company_computed
+                .filter(|c| Some(*c) != company_score)
+                .map(number),
             company_bar: score_bar(company_score, company_status, expected),
+            company_chart,
+            recent: self.recent(&objectives, RECENT_ON_OVERVIEW),
+            retrospectives: retrospectives
+                .into_iter()
+                .filter_map(|i| {
+                    Some(PeriodRetrospective {
+                        card: Line(&self.cards[i]),
+                        retrospective: self.retrospective(i)?,
+                    })
+                })
+                .collect(),
             company_objectives: company.iter().map(|&i| &self.cards[i]).collect(),
             tree: self.tree(&company),
             teams,
@@ -902,10 +1189,34 @@ impl<'a> SiteData<'a> {
         });
         let mut breadcrumbs: Vec<Link> = top.into_iter().map(crumb).collect();
         breadcrumbs.extend(near.iter().rev().map(|&i| crumb(i)));
+        let period = org.period(&o.period.value);
+        let card = &self.cards[index];
+        // Another period's objective: its period is part of the name.
+        let across = |i: usize| Link {
+            name: format!(
+                "{} ({})",
+                org.objectives[i].title.value, org.objectives[i].period.value
+            ),
+            url: self.cards[i].url.clone(),
+        };
         ObjectivePage {
             breadcrumbs_gap,
-            objective: &self.cards[index],
+            objective: card,
             checkins: o.key_results.iter().map(checkin_views).collect(),
+            burnups: o
+                .key_results
+                .iter()
+                .map(|kr| burnup_chart(kr, period.as_ref()?, self.as_of))
+                .collect(),
+            score_chart: period
+                .as_ref()
+                .map_or_else(String::new, |p| self.objective_chart(index, p, Size::Full)),
+            retrospective: self.retrospective(index),
+            carried_from: o.predecessor.map(across),
+            carried_into: self.index.successors[index]
+                .iter()
+                .map(|&i| across(i))
+                .collect(),
             breadcrumbs,
             body: markdown::to_html(&o.body),
             initiatives: o
@@ -943,6 +1254,107 @@ impl<'a> SiteData<'a> {
                 .map(|p| self.person_link(p))
                 .collect(),
         }
+    }
+
+    /// The grade and `[retrospective]` of an objective: once its period has
+    /// ended, or as soon as it has a retrospective.
+    fn retrospective(&self, index: usize) -> Option<RetrospectiveView<'a>> {
+        let org = self.org();
+        let o = &org.objectives[index];
+        let s = &self.checked.scores.objectives[index];
+        let ended = org
+            .period(&o.period.value)
+            .is_some_and(|p| self.as_of > p.end);
+        let retro = o.retrospective.as_ref();
+        if !ended && retro.is_none() {
+            return None;
+        }
+        Some(RetrospectiveView {
+            grade: s.status.filter(|_| ended).map(StatusView::of),
+            computed: s.computed.map(number),
+            overridden: s.overridden.map(number),
+            reason: retro
+                .and_then(|r| r.reason.as_ref())
+                .map(|r| r.value.as_str()),
+            notes: retro
+                .and_then(|r| r.notes.as_deref())
+                .map(markdown::to_html),
+        })
+    }
+
+    /// The newest `limit` check-ins up to the as-of date on these objectives,
+    /// newest first; a day's check-ins in file order.
+    fn recent(&'a self, objectives: &[usize], limit: usize) -> Vec<RecentCheckin<'a>> {
+        let org = self.org();
+        // (day, objective, key result, check-in), to pick and sort before building views.
+        let mut found: Vec<(NaiveDate, usize, usize, usize)> = Vec::new();
+        for &i in objectives {
+            for (k, kr) in org.objectives[i].key_results.iter().enumerate() {
+                for (c, checkin) in kr.checkins.iter().enumerate() {
+                    if checkin.date.value <= self.as_of {
+                        found.push((checkin.date.value, i, k, c));
+                    }
+                }
+            }
+        }
+        let order = |a: &(NaiveDate, usize, usize, usize), b: &(NaiveDate, usize, usize, usize)| {
+            b.0.cmp(&a.0)
+                .then(a.1.cmp(&b.1))
+                .then(a.2.cmp(&b.2))
+                .then(b.3.cmp(&a.3))
+        };
+        if found.len() > limit {
+            found.select_nth_unstable_by(limit, order);
+            found.truncate(limit);
+        }
+        found.sort_by(order);
+        found
+            .into_iter()
+            .map(|(day, i, k, c)| {
+                let kr = &org.objectives[i].key_results[k];
+                let checkin = &kr.checkins[c];
+                RecentCheckin {
+                    date: day.to_string(),
+                    objective: Line(&self.cards[i]),
+                    key_result: &kr.title.value,
+                    url: format!("{}#kr-{}", self.cards[i].url, kr.id.value),
+                    value: match kr.measure {
+                        Measure::Milestone { .. } if checkin.value.value >= 1.0 => {
+                            "done".to_string()
+                        }
+                        Measure::Milestone { .. } => "not done".to_string(),
+                        _ => number(checkin.value.value),
+                    },
+                    unit: kr.unit.as_deref().filter(|_| !kr.is_milestone()),
+                    confidence: checkin.confidence.as_ref().map(|c| percent(c.value)),
+                    note: checkin.note.as_deref(),
+                }
+            })
+            .collect()
+    }
+
+    /// An objective's score over its period.
+    fn objective_chart(&self, index: usize, period: &Period, size: Size) -> String {
+        let chart = ScoreChart {
+            what: "Score",
+            history: &self.cards[index].history,
+            overridden: self.checked.scores.objectives[index].overridden,
+        };
+        chart.draw(period, self.as_of, size)
+    }
+
+    /// A small multiple of these objectives' scores over `period`.
+    fn multiples(&'a self, objectives: &[usize], period: &PeriodView) -> Vec<Multiple<'a>> {
+        let Some(p) = self.org().period(&period.name) else {
+            return Vec::new();
+        };
+        objectives
+            .iter()
+            .map(|&i| Multiple {
+                card: Line(&self.cards[i]),
+                chart: self.objective_chart(i, &p, Size::Small),
+            })
+            .collect()
     }
 
     fn person_link(&self, index: usize) -> Link {
@@ -994,6 +1406,7 @@ impl<'a> SiteData<'a> {
                 score: score.map(number),
                 bar: score_bar(score, None, None),
                 distribution: self.distribution(&own, "Objectives").1,
+                trends: self.multiples(&own, period),
                 objectives: own.iter().map(|&i| &self.cards[i]).collect(),
                 aligned: aligned.into_iter().map(|i| Line(&self.cards[i])).collect(),
             });
@@ -1024,6 +1437,7 @@ impl<'a> SiteData<'a> {
                 .map(|&t| self.team_link(t))
                 .collect(),
             sparkline: self.team_sparkline(index),
+            recent: self.recent(&self.index.by_team[index], RECENT_ON_TEAM),
             periods,
         }
     }
@@ -1087,6 +1501,7 @@ impl<'a> SiteData<'a> {
                     period: self.period_link(period),
                     score: score::mean(owned.iter().filter_map(|&i| scores.objectives[i].score))
                         .map(number),
+                    trends: self.multiples(&owned, period),
                     owned: owned.iter().map(|&i| &self.cards[i]).collect(),
                     contributing: contributing.iter().map(|&i| Line(&self.cards[i])).collect(),
                 })

@@ -468,11 +468,14 @@ fn bad_arguments_cannot_run() {
 const JAN_25_NOON: &str = "1769342400"; // 2026-01-25T12:00:00Z
 const FEB_15_MORNING: &str = "1771144200"; // 2026-02-15T08:30:00Z
 
+/// Lines of the stale findings in the workshop's objective (the other files'
+/// first check-ins come later, so early dates find those stale too).
 fn stale_lines(run: &Run) -> Vec<Option<u64>> {
     parse_report(run.code, &run.stdout)
         .diagnostics
         .iter()
         .filter(|d| d.rule == "stale-key-result")
+        .filter(|d| d.file == "okrs/2026-Q1/workshop/same-day-repairs.md")
         .map(|d| d.line)
         .collect()
 }

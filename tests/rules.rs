@@ -179,6 +179,11 @@ fn unknown_reference() {
         [
             at(
                 "unknown-reference",
+                "okrs/2026-Q1/online/easier-checkout.md",
+                6
+            ),
+            at(
+                "unknown-reference",
                 "okrs/2026-Q1/workshop/same-day-repairs.md",
                 6
             ),
@@ -201,6 +206,17 @@ fn unknown_reference() {
     assert!(d.message.contains("`stores`"), "{}", d.message);
     let d = report.find("unknown-reference", "teams/workshop.md", 4);
     assert!(help(d).contains("`carla`"), "{}", help(d));
+    // `carried_from` names an objective of an earlier period.
+    let d = report.find(
+        "unknown-reference",
+        "okrs/2026-Q1/online/easier-checkout.md",
+        6,
+    );
+    assert_eq!(
+        d.message,
+        "`carried_from` names no objective `comuter-first` in period 2026-Q1"
+    );
+    assert_eq!(help(d), "did you mean `commuter-first`?");
 }
 
 #[test]

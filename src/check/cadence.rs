@@ -90,7 +90,7 @@ pub fn stale_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
             if finished {
                 continue;
             }
-            let (since, span, what) = match kr.latest_checkin() {
+            let (since, span, what) = match kr.latest_checkin(cx.as_of) {
                 Some(c) => (c.date.value, c.date.span.clone(), "the last check-in was"),
                 None => (
                     period.start,

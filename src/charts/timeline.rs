@@ -1,0 +1,840 @@
+//! Charts over the days of a period: a key result's burn-up, an objective's or
+//! the company's score over time, and its small versions for lists (trend
+//! sparklines) and small multiples.
+//!
+//! Geometry is pure, dates and values in, coordinates out
+//! ([`burnup_geometry`], [`score_geometry`]), and tested on known series. The
+//! SVG text is written from it in one pass into one `String`, numbers appended
+//! without allocating: a large organisation has tens of thousands of these.
+//! As everywhere in [`crate::charts`], colours come from classes only and every
+//! chart has a `<title>` and an `aria-label`.
+
+use super::{escape, write_decimal};
+use chrono::NaiveDate;
+use std::fmt::Write;
+
+/// A point in viewBox units, y growing downwards.
+pub type Point = (f64, f64);
+
+/// The rectangle of the viewBox that data is drawn in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Area {
+    pub left: f64,
+    pub top: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Area {
+    pub fn right(&self) -> f64 {
+        self.left + self.width
+    }
+
+    pub fn bottom(&self) -> f64 {
+        self.top + self.height
+    }
+}
+
+/// Maps days and values into an [`Area`]: the period's first day at the left
+/// edge and its last at the right, `low` at the bottom and `high` at the top.
+/// Whatever falls outside is pinned to the edge, so nothing is drawn outside.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scale {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    pub low: f64,
+    pub high: f64,
+    pub area: Area,
+}
+
+impl Scale {
+    pub fn x(&self, day: NaiveDate) -> f64 {
+        let span = (self.last - self.first).num_days();
+        let f = if span > 0 {
+            ((day - self.first).num_days() as f64 / span as f64).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        self.area.left + f * self.area.width
+    }
+
+    pub fn y(&self, value: f64) -> f64 {
+        let range = self.high - self.low;
+        let f = if range > 0.0 && value.is_finite() {
+            ((value - self.low) / range).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        self.area.top + (1.0 - f) * self.area.height
+    }
+
+    pub fn point(&self, (day, value): (NaiveDate, f64)) -> Point {
+        (self.x(day), self.y(value))
+    }
+
+    /// Where the as-of day is, while the period runs.
+    fn as_of_x(&self, as_of: NaiveDate) -> Option<f64> {
+        (self.first <= as_of && as_of <= self.last).then(|| self.x(as_of))
+    }
+}
+
+/// What a key result moves towards.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Goal {
+    /// A number from `start` to `target`, up or down.
+    Metric { start: f64, target: f64 },
+    /// Done (1) or not (0).
+    Milestone,
+}
+
+/// A key result's burn-up: its values over the period against the straight
+/// line from start on the first day to target on the last.
+#[derive(Clone, Copy, Debug)]
+pub struct Burnup<'a> {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    pub as_of: NaiveDate,
+    pub goal: Goal,
+    /// Values by day, oldest first (see [`crate::score::key_result_history`]).
+    pub values: &'a [(NaiveDate, f64)],
+    /// Confidence (0..=1) at each check-in that gives one, oldest first.
+    pub confidence: &'a [(NaiveDate, f64)],
+    /// Text alternative; written escaped.
+    pub label: &'a str,
+}
+
+const BURNUP_WIDTH: f64 = 480.0;
+const BURNUP_PLOT: Area = Area {
+    left: 66.0,
+    top: 10.0,
+    width: 402.0,
+    height: 104.0,
+};
+const CONFIDENCE_STRIP: Area = Area {
+    left: 66.0,
+    top: 144.0,
+    width: 402.0,
+    height: 22.0,
+};
+/// Height of the axis labels' line below a plot.
+const AXIS_LINE: f64 = 16.0;
+
+/// Where everything of a burn-up goes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BurnupGeometry {
+    pub width: f64,
+    pub height: f64,
+    pub scale: Scale,
+    /// The values, one point per day.
+    pub actual: Vec<Point>,
+    /// Milestones move in steps (not done, done) rather than lines.
+    pub steps: bool,
+    /// From start on the first day to target on the last; none for milestones.
+    pub expected: Option<(Point, Point)>,
+    pub start_y: f64,
+    pub target_y: f64,
+    pub as_of_x: Option<f64>,
+    /// The strip below the plot confidence is drawn in (0 at its bottom,
+    /// 1 at its top); none when no check-in gives a confidence.
+    pub confidence_area: Option<Area>,
+    pub confidence: Vec<Point>,
+}
+
+pub fn burnup_geometry(b: &Burnup) -> BurnupGeometry {
+    let (start, target) = match b.goal {
+        Goal::Metric { start, target } => (start, target),
+        Goal::Milestone => (0.0, 1.0),
+    };
+    let (mut low, mut high) = (start.min(target), start.max(target));
+    for &(_, v) in b.values.iter().filter(|(_, v)| v.is_finite()) {
+        low = low.min(v);
+        high = high.max(v);
+    }
+    if high <= low {
+        // Start equals target (reported elsewhere): still draw a level line.
+        low -= 1.0;
+        high += 1.0;
+    }
+    // Room above and below so lines at the extremes stay visible.
+    let pad = (high - low) * 0.06;
+    let scale = Scale {
+        first: b.first,
+        last: b.last,
+        low: low - pad,
+        high: high + pad,
+        area: BURNUP_PLOT,
+    };
+    let expected = match b.goal {
+        Goal::Metric { start, target } => {
+            Some((scale.point((b.first, start)), scale.point((b.last, target))))
+        }
+        Goal::Milestone => None,
+    };
+    let confidence_area = (!b.confidence.is_empty()).then_some(CONFIDENCE_STRIP);
+    let confidence = confidence_area.map_or_else(Vec::new, |area| {
+        let strip = Scale {
+            low: 0.0,
+            high: 1.0,
+            area,
+            ..scale
+        };
+        b.confidence.iter().map(|&p| strip.point(p)).collect()
+    });
+    let height = match confidence_area {
+        Some(area) => area.bottom() + 4.0,
+        None => BURNUP_PLOT.bottom() + AXIS_LINE + 6.0,
+    };
+    BurnupGeometry {
+        width: BURNUP_WIDTH,
+        height,
+        actual: b.values.iter().map(|&p| scale.point(p)).collect(),
+        steps: b.goal == Goal::Milestone,
+        expected,
+        start_y: scale.y(start),
+        target_y: scale.y(target),
+        as_of_x: scale.as_of_x(b.as_of),
+        confidence_area,
+        confidence,
+        scale,
+    }
+}
+
+/// A key result's burn-up as inline SVG.
+pub fn burnup(b: &Burnup) -> String {
+    let g = burnup_geometry(b);
+    let mut out = String::with_capacity(1400);
+    open(&mut out, "chart-burnup", g.width, g.height, b.label);
+    let plot = g.scale.area;
+    // The start and target levels, labelled on the left.
+    let (start_text, target_text) = match b.goal {
+        Goal::Metric { start, target } => (Label::Number(start), Label::Number(target)),
+        Goal::Milestone => (Label::Text("not done"), Label::Text("done")),
+    };
+    hline(&mut out, "chart-grid", plot, g.start_y);
+    hline(&mut out, "chart-target", plot, g.target_y);
+    y_label(&mut out, plot.left - 6.0, g.start_y, start_text);
+    y_label(&mut out, plot.left - 6.0, g.target_y, target_text);
+    if let Some((from, to)) = g.expected {
+        out.push_str(r#"<path class="chart-pace" fill="none" d="M"#);
+        pair(&mut out, from);
+        out.push('L');
+        pair(&mut out, to);
+        out.push_str(r#""/>"#);
+    }
+    let bottom = g.confidence_area.map_or(plot.bottom(), |a| a.bottom());
+    if let Some(x) = g.as_of_x {
+        vline(&mut out, "chart-asof", x, plot.top, bottom);
+    }
+    x_labels(&mut out, &g.scale, b.as_of, g.as_of_x);
+    line(&mut out, "chart-actual", &g.actual, g.steps);
+    dots(&mut out, "chart-points", &g.actual);
+    if let Some(area) = g.confidence_area {
+        out.push_str(r#"<rect class="chart-band" x=""#);
+        coord(&mut out, area.left);
+        out.push_str(r#"" y=""#);
+        coord(&mut out, area.top);
+        out.push_str(r#"" width=""#);
+        coord(&mut out, area.width);
+        out.push_str(r#"" height=""#);
+        coord(&mut out, area.height);
+        out.push_str(r#""/>"#);
+        y_label(
+            &mut out,
+            area.left - 6.0,
+            area.top + area.height / 2.0,
+            Label::Text("confidence"),
+        );
+        line(&mut out, "chart-confidence", &g.confidence, false);
+        dots(&mut out, "chart-confidence-points", &g.confidence);
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// An objective's (or an owner's) score over the period.
+#[derive(Clone, Copy, Debug)]
+pub struct ScoreTrend<'a> {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    pub as_of: NaiveDate,
+    /// Scores (0..=1) by day, oldest first.
+    pub scores: &'a [(NaiveDate, f64)],
+    /// A retrospective's override, marked at the period's end.
+    pub overridden: Option<f64>,
+    /// Text alternative; written escaped.
+    pub label: &'a str,
+}
+
+/// How large a score chart is drawn, and with how much around it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Size {
+    /// With axis labels, the 0.7 line and the as-of day: an objective's page, the overview.
+    Full,
+    /// One of a small multiple: same scales, no labels.
+    Small,
+    /// A trend line for lists.
+    Spark,
+}
+
+impl Size {
+    fn frame(self) -> (f64, f64, Area) {
+        match self {
+            Size::Full => (
+                480.0,
+                150.0,
+                Area {
+                    left: 34.0,
+                    top: 10.0,
+                    width: 434.0,
+                    height: 110.0,
+                },
+            ),
+            Size::Small => (
+                200.0,
+                64.0,
+                Area {
+                    left: 3.0,
+                    top: 4.0,
+                    width: 194.0,
+                    height: 56.0,
+                },
+            ),
+            Size::Spark => (
+                100.0,
+                24.0,
+                Area {
+                    left: 2.0,
+                    top: 2.0,
+                    width: 96.0,
+                    height: 20.0,
+                },
+            ),
+        }
+    }
+
+    fn class(self) -> &'static str {
+        match self {
+            Size::Full => "chart-score",
+            Size::Small => "chart-score chart-small",
+            Size::Spark => "chart-trend",
+        }
+    }
+}
+
+/// The score a stretch goal is a success at; drawn as a guide.
+pub const STRETCH: f64 = 0.7;
+
+/// Where everything of a score chart goes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoreGeometry {
+    pub width: f64,
+    pub height: f64,
+    pub scale: Scale,
+    pub line: Vec<Point>,
+    /// The pace: 0 on the first day, 1 on the last.
+    pub expected: (Point, Point),
+    pub stretch_y: f64,
+    pub as_of_x: Option<f64>,
+    /// The latest score, dotted.
+    pub last: Option<Point>,
+    /// The override, at the period's last day.
+    pub overridden: Option<Point>,
+}
+
+pub fn score_geometry(t: &ScoreTrend, size: Size) -> ScoreGeometry {
+    let (width, height, area) = size.frame();
+    let scale = Scale {
+        first: t.first,
+        last: t.last,
+        low: 0.0,
+        high: 1.0,
+        area,
+    };
+    let line: Vec<Point> = t.scores.iter().map(|&p| scale.point(p)).collect();
+    ScoreGeometry {
+        width,
+        height,
+        expected: (scale.point((t.first, 0.0)), scale.point((t.last, 1.0))),
+        stretch_y: scale.y(STRETCH),
+        as_of_x: scale.as_of_x(t.as_of),
+        last: line.last().copied(),
+        overridden: t.overridden.map(|v| scale.point((t.last, v))),
+        line,
+        scale,
+    }
+}
+
+/// A score over time as inline SVG, in one of three sizes.
+pub fn score_chart(t: &ScoreTrend, size: Size) -> String {
+    let g = score_geometry(t, size);
+    let mut out = String::with_capacity(match size {
+        Size::Full => 1200,
+        Size::Small => 600,
+        Size::Spark => 400,
+    });
+    open(&mut out, size.class(), g.width, g.height, t.label);
+    let plot = g.scale.area;
+    if size != Size::Spark {
+        hline(&mut out, "chart-grid", plot, plot.bottom());
+        hline(&mut out, "chart-stretch", plot, g.stretch_y);
+    }
+    if size == Size::Full {
+        hline(&mut out, "chart-grid", plot, plot.top);
+        for (y, value) in [
+            (plot.bottom(), 0.0),
+            (g.stretch_y, STRETCH),
+            (plot.top, 1.0),
+        ] {
+            y_label(&mut out, plot.left - 6.0, y, Label::Number(value));
+        }
+    }
+    out.push_str(r#"<path class="chart-pace" fill="none" d="M"#);
+    pair(&mut out, g.expected.0);
+    out.push('L');
+    pair(&mut out, g.expected.1);
+    out.push_str(r#""/>"#);
+    if size != Size::Spark
+        && let Some(x) = g.as_of_x
+    {
+        vline(&mut out, "chart-asof", x, plot.top, plot.bottom());
+    }
+    if size == Size::Full {
+        x_labels(&mut out, &g.scale, t.as_of, g.as_of_x);
+    }
+    line(&mut out, "chart-actual", &g.line, false);
+    if let Some(last) = g.last {
+        dots(&mut out, "chart-points", &[last]);
+    }
+    if let Some((x, y)) = g.overridden {
+        // A diamond: the override is a judgement, not a measurement.
+        let r = if size == Size::Spark { 3.0 } else { 5.0 };
+        out.push_str(r#"<path class="chart-override" d="M"#);
+        pair(&mut out, (x, y - r));
+        out.push('L');
+        pair(&mut out, (x + r, y));
+        out.push('L');
+        pair(&mut out, (x, y + r));
+        out.push('L');
+        pair(&mut out, (x - r, y));
+        out.push_str(r#"Z"/>"#);
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// The opening tag, sized by its viewBox, with the title first.
+fn open(out: &mut String, class: &str, width: f64, height: f64, label: &str) {
+    let label = escape(label);
+    let _ = write!(
+        out,
+        r#"<svg class="chart {class}" viewBox="0 0 {} {}" role="img" aria-label="{label}"><title>{label}</title>"#,
+        width, height
+    );
+}
+
+fn hline(out: &mut String, class: &str, area: Area, y: f64) {
+    let _ = write!(out, r#"<path class="{class}" d="M"#);
+    pair(out, (area.left, y));
+    out.push('H');
+    coord(out, area.right());
+    out.push_str(r#""/>"#);
+}
+
+fn vline(out: &mut String, class: &str, x: f64, top: f64, bottom: f64) {
+    let _ = write!(out, r#"<path class="{class}" d="M"#);
+    pair(out, (x, top));
+    out.push('V');
+    coord(out, bottom);
+    out.push_str(r#""/>"#);
+}
+
+/// A polyline through the points, or steps (across, then up or down).
+fn line(out: &mut String, class: &str, points: &[Point], steps: bool) {
+    if points.len() < 2 {
+        return;
+    }
+    let _ = write!(
+        out,
+        r#"<path class="{class}" fill="none" stroke="currentColor" d="M"#
+    );
+    pair(out, points[0]);
+    for window in points.windows(2) {
+        let (from, to) = (window[0], window[1]);
+        if steps {
+            out.push('H');
+            coord(out, to.0);
+            if to.1 != from.1 {
+                out.push('V');
+                coord(out, to.1);
+            }
+        } else {
+            out.push('L');
+            pair(out, to);
+        }
+    }
+    out.push_str(r#""/>"#);
+}
+
+/// A dot on each point: zero-length segments that round caps draw as dots,
+/// all in one path.
+fn dots(out: &mut String, class: &str, points: &[Point]) {
+    if points.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        r#"<path class="{class}" stroke="currentColor" stroke-linecap="round" d=""#
+    );
+    for &p in points {
+        out.push('M');
+        pair(out, p);
+        out.push_str("h0");
+    }
+    out.push_str(r#""/>"#);
+}
+
+enum Label {
+    Number(f64),
+    Text(&'static str),
+}
+
+/// A label right-aligned at `x`, centred on `y`.
+fn y_label(out: &mut String, x: f64, y: f64, label: Label) {
+    out.push_str(r#"<text class="chart-text" text-anchor="end" x=""#);
+    coord(out, x);
+    out.push_str(r#"" y=""#);
+    // Centred on the line: a third of the font size below it.
+    coord(out, y + 4.0);
+    out.push_str(r#"">"#);
+    match label {
+        Label::Number(v) => write_decimal(out, v, true),
+        Label::Text(t) => out.push_str(t),
+    }
+    out.push_str("</text>");
+}
+
+/// The period's first and last days under the plot, and the as-of day where
+/// it does not crowd them.
+fn x_labels(out: &mut String, scale: &Scale, as_of: NaiveDate, as_of_x: Option<f64>) {
+    let area = scale.area;
+    let y = area.bottom() + AXIS_LINE;
+    let mut label = |x: f64, anchor: &str, day: NaiveDate| {
+        let _ = write!(
+            out,
+            r#"<text class="chart-text" text-anchor="{anchor}" x=""#
+        );
+        coord(out, x);
+        out.push_str(r#"" y=""#);
+        coord(out, y);
+        let _ = write!(out, r#"">{}</text>"#, day.format("%b %-d"));
+    };
+    label(area.left, "start", scale.first);
+    label(area.right(), "end", scale.last);
+    // About the width of a date at this size.
+    const ROOM: f64 = 60.0;
+    if let Some(x) = as_of_x
+        && x - area.left > ROOM
+        && area.right() - x > ROOM
+    {
+        label(x, "middle", as_of);
+    }
+}
+
+fn pair(out: &mut String, (x, y): Point) {
+    coord(out, x);
+    out.push(',');
+    coord(out, y);
+}
+
+/// A coordinate to a tenth of a unit, without allocating; non-finite as 0.
+fn coord(out: &mut String, v: f64) {
+    let tenths = if v.is_finite() {
+        (v * 10.0).round() as i64
+    } else {
+        0
+    };
+    if tenths < 0 {
+        out.push('-');
+    }
+    let tenths = tenths.unsigned_abs();
+    let _ = write!(out, "{}", tenths / 10);
+    if tenths % 10 != 0 {
+        out.push('.');
+        out.push(char::from(b'0' + (tenths % 10) as u8));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// A quarter of 90 days, so that ten days are a ninth of the width.
+    const FIRST: &str = "2026-10-01";
+    const LAST: &str = "2026-12-30";
+
+    fn burnup_of<'a>(
+        goal: Goal,
+        values: &'a [(NaiveDate, f64)],
+        confidence: &'a [(NaiveDate, f64)],
+        as_of: &str,
+    ) -> Burnup<'a> {
+        Burnup {
+            first: day(FIRST),
+            last: day(LAST),
+            as_of: day(as_of),
+            goal,
+            values,
+            confidence,
+            label: "burn-up",
+        }
+    }
+
+    fn round(p: Point) -> Point {
+        ((p.0 * 10.0).round() / 10.0, (p.1 * 10.0).round() / 10.0)
+    }
+
+    #[test]
+    fn scales_map_days_and_values_into_the_area() {
+        let area = Area {
+            left: 10.0,
+            top: 20.0,
+            width: 90.0,
+            height: 100.0,
+        };
+        let scale = Scale {
+            first: day(FIRST),
+            last: day(LAST),
+            low: 0.0,
+            high: 50.0,
+            area,
+        };
+        assert_eq!(scale.x(day(FIRST)), 10.0);
+        assert_eq!(scale.x(day("2026-10-31")), 40.0);
+        assert_eq!(scale.x(day(LAST)), 100.0);
+        // Outside the period: pinned to the edges.
+        assert_eq!(scale.x(day("2026-09-01")), 10.0);
+        assert_eq!(scale.x(day("2027-02-01")), 100.0);
+        assert_eq!(scale.y(0.0), 120.0);
+        assert_eq!(scale.y(50.0), 20.0);
+        assert_eq!(scale.y(10.0), 100.0);
+        assert_eq!(scale.y(80.0), 20.0);
+        assert_eq!(scale.y(f64::NAN), 120.0);
+    }
+
+    #[test]
+    fn an_increasing_burn_up_puts_each_check_in_at_its_day_and_value() {
+        // 0 → 100 over the quarter; the value range is padded by 6% each side.
+        let values = [
+            (day(FIRST), 0.0),
+            (day("2026-10-31"), 20.0),
+            (day("2026-11-30"), 50.0),
+        ];
+        let g = burnup_geometry(&burnup_of(
+            Goal::Metric {
+                start: 0.0,
+                target: 100.0,
+            },
+            &values,
+            &[],
+            "2026-12-05",
+        ));
+        let (left, top, width, height) = (66.0, 10.0, 402.0, 104.0);
+        let y = |v: f64| top + height * (1.0 - (v + 6.0) / 112.0);
+        let expected: Vec<Point> = [(0.0, 0.0), (30.0, 20.0), (60.0, 50.0)]
+            .iter()
+            .map(|&(d, v)| round((left + width * d / 90.0, y(v))))
+            .collect();
+        let actual: Vec<Point> = g.actual.iter().copied().map(round).collect();
+        assert_eq!(actual, expected);
+        assert_eq!(
+            g.expected.map(|(a, b)| (round(a), round(b))),
+            Some((round((left, y(0.0))), round((left + width, y(100.0)))))
+        );
+        assert!(g.target_y < g.start_y, "the target is above the start");
+        assert_eq!(
+            g.as_of_x.map(|x| (x * 10.0).round() / 10.0),
+            Some(((left + width * 65.0 / 90.0) * 10.0).round() / 10.0)
+        );
+        assert!(!g.steps);
+        assert_eq!(g.confidence_area, None);
+    }
+
+    #[test]
+    fn a_decreasing_burn_up_runs_down_towards_its_target() {
+        // Churn from 5 % to 3 %: the target line is below the start line, the
+        // expected line falls, and a value above the start widens the range.
+        let values = [
+            (day(FIRST), 5.0),
+            (day("2026-11-15"), 5.5),
+            (day(LAST), 3.5),
+        ];
+        let g = burnup_geometry(&burnup_of(
+            Goal::Metric {
+                start: 5.0,
+                target: 3.0,
+            },
+            &values,
+            &[],
+            "2027-01-10",
+        ));
+        assert!(g.target_y > g.start_y, "the target is below the start");
+        let (from, to) = g.expected.unwrap();
+        assert!(to.1 > from.1, "the expected line falls");
+        assert!((g.scale.low - 2.85).abs() < 1e-9 && (g.scale.high - 5.65).abs() < 1e-9);
+        assert_eq!(g.actual[0], (66.0, g.scale.y(5.0)));
+        assert_eq!(g.actual[1], (66.0 + 402.0 * 0.5, g.scale.y(5.5)));
+        assert_eq!(g.actual[2].0, 468.0);
+        // After the period, no as-of marker.
+        assert_eq!(g.as_of_x, None);
+    }
+
+    #[test]
+    fn a_milestone_burn_up_steps_from_not_done_to_done() {
+        let values = [(day(FIRST), 0.0), (day("2026-11-20"), 1.0)];
+        let confidence = [(day("2026-10-10"), 0.5), (day("2026-11-20"), 1.0)];
+        let g = burnup_geometry(&burnup_of(
+            Goal::Milestone,
+            &values,
+            &confidence,
+            "2026-11-25",
+        ));
+        assert!(g.steps);
+        assert_eq!(g.expected, None);
+        assert_eq!(g.actual[0].1, g.start_y);
+        assert_eq!(g.actual[1].1, g.target_y);
+        let strip = g.confidence_area.unwrap();
+        assert_eq!(
+            g.confidence.iter().map(|p| p.1).collect::<Vec<_>>(),
+            [strip.top + strip.height / 2.0, strip.top]
+        );
+        let svg = burnup(&burnup_of(
+            Goal::Milestone,
+            &values,
+            &confidence,
+            "2026-11-25",
+        ));
+        assert!(svg.contains(">not done</text>") && svg.contains(">done</text>"));
+        // Across to the day it was done, then up.
+        let x = (g.actual[1].0 * 10.0).round() / 10.0;
+        assert!(svg.contains(&format!("H{x}V")), "{svg}");
+    }
+
+    #[test]
+    fn burn_up_svg_has_its_parts_and_a_text_alternative() {
+        let values = [(day(FIRST), 2.4), (day("2026-11-19"), 2.0)];
+        let confidence = [(day("2026-11-19"), 0.4)];
+        let svg = burnup(&Burnup {
+            label: r#"Churn <b>"x"</b> & co"#,
+            ..burnup_of(
+                Goal::Metric {
+                    start: 2.4,
+                    target: 1.5,
+                },
+                &values,
+                &confidence,
+                "2026-11-23",
+            )
+        });
+        assert!(svg.starts_with(r#"<svg class="chart chart-burnup" viewBox="0 0 480 170" role="img" aria-label="Churn &lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; co"><title>Churn &lt;b&gt;"#));
+        for part in [
+            "chart-target",
+            "chart-pace",
+            "chart-asof",
+            "chart-actual",
+            "chart-points",
+            "chart-confidence",
+            ">2.4</text>",
+            ">1.5</text>",
+            ">Oct 1</text>",
+            ">Dec 30</text>",
+            ">Nov 23</text>",
+        ] {
+            assert!(svg.contains(part), "{part} in {svg}");
+        }
+        assert!(!svg.contains("NaN") && !svg.contains('#'), "{svg}");
+        assert!(svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn a_single_value_is_a_dot_without_a_line() {
+        let values = [(day(FIRST), 0.0)];
+        let svg = burnup(&burnup_of(
+            Goal::Metric {
+                start: 0.0,
+                target: 10.0,
+            },
+            &values,
+            &[],
+            "2026-10-02",
+        ));
+        assert!(!svg.contains("chart-actual"));
+        assert!(svg.contains(r#"class="chart-points""#));
+    }
+
+    #[test]
+    fn score_geometry_follows_the_pace_diagonal() {
+        let scores = [(day(FIRST), 0.0), (day("2026-11-15"), 0.25)];
+        let trend = ScoreTrend {
+            first: day(FIRST),
+            last: day(LAST),
+            as_of: day("2026-11-15"),
+            scores: &scores,
+            overridden: None,
+            label: "score",
+        };
+        let g = score_geometry(&trend, Size::Small);
+        // 200 × 64 with the plot at (3, 4) sized 194 × 56.
+        assert_eq!(g.expected, ((3.0, 60.0), (197.0, 4.0)));
+        assert_eq!(g.line[0], (3.0, 60.0));
+        assert_eq!(g.line[1], (3.0 + 194.0 * 0.5, 60.0 - 56.0 * 0.25));
+        assert_eq!(g.last, Some(g.line[1]));
+        assert!((g.stretch_y - (60.0 - 56.0 * STRETCH)).abs() < 1e-9);
+        assert_eq!(g.as_of_x, Some(100.0));
+        let full = score_chart(&trend, Size::Full);
+        assert!(full.contains(">0.7</text>") && full.contains(">Nov 15</text>"));
+        let spark = score_chart(&trend, Size::Spark);
+        assert!(spark.starts_with(r#"<svg class="chart chart-trend" viewBox="0 0 100 24""#));
+        assert!(!spark.contains("<text") && !spark.contains("chart-asof"));
+    }
+
+    #[test]
+    fn an_override_is_marked_at_the_end_of_the_period() {
+        let scores = [(day(FIRST), 0.0), (day(LAST), 0.5)];
+        let trend = ScoreTrend {
+            first: day(FIRST),
+            last: day(LAST),
+            as_of: day("2027-01-05"),
+            scores: &scores,
+            overridden: Some(0.75),
+            label: "score",
+        };
+        let g = score_geometry(&trend, Size::Small);
+        assert_eq!(g.overridden, Some((197.0, 60.0 - 56.0 * 0.75)));
+        assert_eq!(g.as_of_x, None);
+        assert!(score_chart(&trend, Size::Small).contains("chart-override"));
+        let empty = score_chart(
+            &ScoreTrend {
+                scores: &[],
+                overridden: None,
+                ..trend
+            },
+            Size::Spark,
+        );
+        assert!(!empty.contains("chart-actual") && !empty.contains("chart-points"));
+        assert!(empty.contains("<title>score</title>"));
+    }
+
+    #[test]
+    fn coordinates_are_written_to_a_tenth() {
+        let mut out = String::new();
+        for v in [0.0, 12.34, -0.46, 100.06, f64::NAN, -3.0] {
+            coord(&mut out, v);
+            out.push(' ');
+        }
+        assert_eq!(out, "0 12.3 -0.5 100.1 0 -3 ");
+    }
+}
