@@ -2,12 +2,15 @@
 //!
 //! The pipeline runs one way: [`load`] reads the files, [`parse`] and
 //! [`resolve`] build the [`model`], [`score`] and [`check`] judge it, and
-//! [`report`] prints the findings.
+//! [`report`] prints the findings. [`checkin`] and [`rollover`] change the
+//! files themselves, through [`edit`].
 
 pub mod charts;
 pub mod check;
+pub mod checkin;
 pub mod config;
 pub mod diagnostic;
+pub mod edit;
 pub mod fields;
 pub mod frontmatter;
 pub mod load;
@@ -19,6 +22,7 @@ pub mod period;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod rollover;
 pub mod score;
 pub mod site;
 pub mod source;

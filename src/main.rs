@@ -37,6 +37,48 @@ enum Command {
     Check(CheckArgs),
     /// Check, then render the OKR website into an output folder.
     Build(BuildArgs),
+    /// Append a check-in to a key result's file, changing nothing else in it.
+    Checkin(CheckinArgs),
+    /// Start period TO with a copy of each objective of FROM that was not achieved.
+    Rollover(RolloverArgs),
+}
+
+#[derive(clap::Args)]
+struct CheckinArgs {
+    /// The key result: OBJECTIVE#KEY-RESULT, or PERIOD/OBJECTIVE#KEY-RESULT
+    reference: String,
+    /// Its value now: a number, or `done` / `not-done` for a milestone
+    #[arg(allow_hyphen_values = true)]
+    value: String,
+    /// The day of the check-in [default: today, or SOURCE_DATE_EPOCH]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<NaiveDate>,
+    /// How sure the team is to reach the target, 0 to 1 (0.7 = 70%)
+    #[arg(long, value_name = "X")]
+    confidence: Option<f64>,
+    /// What changed, in a sentence
+    #[arg(long, value_name = "TEXT")]
+    note: Option<String>,
+    /// The repository root, holding okr.toml
+    #[arg(long, default_value = ".")]
+    dir: PathBuf,
+    /// Add it even if it is dated before the latest check-in
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(clap::Args)]
+struct RolloverArgs {
+    /// The period that ends, e.g. 2026-Q3
+    from: String,
+    /// The period that starts, e.g. 2026-Q4
+    to: String,
+    /// The repository root, holding okr.toml
+    #[arg(long, default_value = ".")]
+    dir: PathBuf,
+    /// The day to judge the objectives at [default: today, or SOURCE_DATE_EPOCH]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
 }
 
 #[derive(clap::Args)]
@@ -106,6 +148,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Build(args) => run_build(args),
+        Command::Checkin(args) => run_checkin(args),
+        Command::Rollover(args) => run_rollover(args),
     };
     match result {
         Ok(code) => code,
@@ -172,6 +216,28 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
     // The process ends here: freeing millions of small allocations one by one
     // would only make everyone wait longer.
     std::mem::forget(checked);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_checkin(args: CheckinArgs) -> Result<ExitCode, String> {
+    let request = okr::checkin::Request {
+        reference: &args.reference,
+        value: &args.value,
+        date: as_of(args.date)?,
+        confidence: args.confidence,
+        note: args.note.as_deref(),
+        force: args.force,
+    };
+    let added = okr::checkin::add(&args.dir, &request).map_err(|e| e.to_string())?;
+    println!("{added}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_rollover(args: RolloverArgs) -> Result<ExitCode, String> {
+    let day = as_of(args.as_of)?;
+    let report =
+        okr::rollover::rollover(&args.dir, &args.from, &args.to, day).map_err(|e| e.to_string())?;
+    print!("{report}");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,0 +1,293 @@
+//! `okr checkin` on a copy of `tests/fixtures/progress/`: the file gains
+//! exactly the new entry, byte for byte, and every refusal leaves every file
+//! as it was.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const LOYAL: &str = "okrs/2026-Q4/company/loyal-customers.md";
+
+/// Every file of a repository with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("read a folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).expect("inside").to_string_lossy();
+                out.insert(rel.replace('\\', "/"), std::fs::read(&path).expect("read"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn checkin(dir: &Path, args: &[&str]) -> Run {
+    run(okr().arg("checkin").args(args).arg("--dir").arg(dir))
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).expect("read")
+}
+
+/// Asserts that `new` is `old` with exactly `entry` inserted at the start of
+/// a line, and nothing else changed, byte for byte; returns where.
+fn assert_inserted(old: &str, new: &str, entry: &str) -> usize {
+    let found = new.match_indices(entry).map(|(at, _)| at).find(|&at| {
+        new[..at] == old[..at.min(old.len())]
+            && new[at + entry.len()..] == old[at.min(old.len())..]
+            && (at == 0 || new[..at].ends_with('\n'))
+    });
+    found.unwrap_or_else(|| panic!("not `old` with {entry:?} inserted:\n{new}"))
+}
+
+#[test]
+fn a_check_in_is_appended_and_nothing_else_changes() {
+    let repo = TempDir::copy_of("progress");
+    let before = snapshot(&repo.path);
+    let old = read(&repo.path, LOYAL);
+    let run = checkin(
+        &repo.path,
+        &[
+            "loyal-customers#churn",
+            "2.6",
+            "--date",
+            "2026-11-16",
+            "--confidence",
+            "0.6",
+            "--note",
+            "Annual plans \"help\"",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        format!("added a check-in to {LOYAL}: 2026-Q4/loyal-customers#churn = 2.6 on 2026-11-16\n")
+    );
+    let new = read(&repo.path, LOYAL);
+    let at = assert_inserted(
+        &old,
+        &new,
+        "\n[[key_results.checkins]]\ndate = 2026-11-16\nvalue = 2.6\nconfidence = 0.6\nnote = 'Annual plans \"help\"'\n",
+    );
+    // Right after the key result's last check-in, before the next key result.
+    assert!(at > new.find("Exit interviews started.").unwrap());
+    assert!(at < new.find("id = \"program\"").unwrap());
+    // Every other file is as it was.
+    let mut after = snapshot(&repo.path);
+    after.remove(LOYAL);
+    let mut unchanged = before;
+    unchanged.remove(LOYAL);
+    assert_eq!(after, unchanged);
+    // And the repository still checks clean.
+    let check = run_check(&repo.path);
+    assert_eq!(check.summary.errors, 0, "{:#?}", check.diagnostics);
+}
+
+fn run_check(dir: &Path) -> Report {
+    let run = run(okr()
+        .arg("check")
+        .arg(dir)
+        .args(["--as-of", "2026-11-20", "--format", "json"]));
+    parse_report(run.code, &run.stdout)
+}
+
+#[test]
+fn milestones_first_check_ins_and_whole_numbers() {
+    let repo = TempDir::copy_of("progress");
+    let old = read(&repo.path, LOYAL);
+    // A milestone: `done` is written as 1, in a key result without check-ins yet.
+    let run = checkin(
+        &repo.path,
+        &["loyal-customers#program", "done", "--date", "2026-11-20"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.ends_with("#program = done on 2026-11-20\n"),
+        "{}",
+        run.stdout
+    );
+    let new = read(&repo.path, LOYAL);
+    assert_inserted(
+        &old,
+        &new,
+        "\n[[key_results.checkins]]\ndate = 2026-11-20\nvalue = 1\n",
+    );
+    // A positional id (`kr3`), and a value with `_`.
+    let run = checkin(
+        &repo.path,
+        &["loyal-customers#kr3", "3_2", "--date", "2026-11-20"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let newer = read(&repo.path, LOYAL);
+    assert_inserted(
+        &new,
+        &newer,
+        "\n[[key_results.checkins]]\ndate = 2026-11-20\nvalue = 32\n",
+    );
+    assert_eq!(run_check(&repo.path).summary.errors, 0);
+}
+
+#[test]
+fn windows_line_breaks_stay_windows_line_breaks() {
+    let repo = TempDir::copy_of("progress");
+    let crlf = read(&repo.path, LOYAL).replace('\n', "\r\n");
+    repo.write(LOYAL, &crlf);
+    let run = checkin(
+        &repo.path,
+        &["loyal-customers#churn", "2.5", "--date", "2026-11-20"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let new = read(&repo.path, LOYAL);
+    assert_inserted(
+        &crlf,
+        &new,
+        "\r\n[[key_results.checkins]]\r\ndate = 2026-11-20\r\nvalue = 2.5\r\n",
+    );
+}
+
+#[test]
+fn the_date_defaults_to_today_or_source_date_epoch() {
+    let repo = TempDir::copy_of("progress");
+    let run = run(okr()
+        .args(["checkin", "loyal-customers#churn", "2.5", "--dir"])
+        .arg(&repo.path)
+        .env("SOURCE_DATE_EPOCH", "1795608000")); // 2026-11-25T12:00:00Z
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(read(&repo.path, LOYAL).contains("date = 2026-11-25\nvalue = 2.5\n"));
+}
+
+#[test]
+fn a_period_in_front_picks_between_periods() {
+    let repo = TempDir::copy_of("progress");
+    // `happy-customers` is in 2026-Q3 and 2026-Q4: the date decides ...
+    let run = checkin(
+        &repo.path,
+        &["happy-customers#nps", "45", "--date", "2026-11-20"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("okrs/2026-Q4/company/happy-customers.md")
+    );
+    // ... or the period written in front.
+    let run = checkin(
+        &repo.path,
+        &["2026-Q3/happy-customers#csat", "89", "--date", "2026-09-30"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("okrs/2026-Q3/company/happy-customers.md")
+    );
+}
+
+/// Each refusal: exit 2, one line naming the problem, and no file changed.
+#[test]
+fn refusals_change_no_file() {
+    let repo = TempDir::copy_of("progress");
+    let before = snapshot(&repo.path);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["loyal-customer#churn", "2.6", "--date", "2026-11-20"],
+            "no objective `loyal-customer`; did you mean `loyal-customers`?",
+        ),
+        (
+            &["loyal-customers#chrun", "2.6", "--date", "2026-11-20"],
+            "objective `loyal-customers` has no key result `chrun`; did you mean `churn`?",
+        ),
+        (
+            &["loyal-customers", "2.6", "--date", "2026-11-20"],
+            "name the key result after `#`, e.g. `loyal-customers#churn`; its key results are: churn, program, kr3",
+        ),
+        (
+            &["loyal-customers#churn", "2,6", "--date", "2026-11-20"],
+            "`2,6` is not a number; key result `churn` is measured in numbers",
+        ),
+        (
+            &["loyal-customers#program", "almost", "--date", "2026-11-20"],
+            "key result `program` is a milestone: give `done` or `not-done`, not `almost`",
+        ),
+        (
+            &["loyal-customers#churn", "2.6", "--date", "2027-01-04"],
+            "2027-01-04 is outside the objective's period 2026-Q4 (2026-10-01 to 2026-12-31)",
+        ),
+        (
+            &["loyal-customers#churn", "2.6", "--date", "2026-10-20"],
+            "2026-10-20 is before the key result's latest check-in (2026-11-02); give a later --date, or --force",
+        ),
+        (
+            &[
+                "loyal-customers#churn",
+                "2.6",
+                "--date",
+                "2026-11-20",
+                "--confidence",
+                "70",
+            ],
+            "confidence must be between 0 and 1, not 70",
+        ),
+        (
+            &["happy-customers#nps", "45", "--date", "2027-01-04"],
+            "`happy-customers` is an objective of several periods: write `2026-Q3/happy-customers#nps` or `2026-Q4/happy-customers#nps`",
+        ),
+        (
+            &[
+                "2026-Q2/loyal-customers#churn",
+                "2.6",
+                "--date",
+                "2026-11-20",
+            ],
+            "no objective `loyal-customers` in period `2026-Q2`",
+        ),
+    ];
+    for (args, message) in cases {
+        let run = checkin(&repo.path, args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stdout);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        assert!(
+            run.stderr.starts_with(&format!("okr: {message}")),
+            "{args:?}:\n{}",
+            run.stderr
+        );
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(snapshot(&repo.path) == before, "{args:?} changed a file");
+    }
+    // `--force` allows an earlier date.
+    let run = checkin(
+        &repo.path,
+        &[
+            "loyal-customers#churn",
+            "2.8",
+            "--date",
+            "2026-10-20",
+            "--force",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn a_broken_file_is_not_edited() {
+    let repo = TempDir::copy_of("progress");
+    let broken = read(&repo.path, LOYAL).replace("target = 2\n", "target = \"two\"\n");
+    repo.write(LOYAL, &broken);
+    let run = checkin(
+        &repo.path,
+        &["loyal-customers#churn", "2.6", "--date", "2026-11-20"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains(&format!("{LOYAL} has errors in its front matter")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(read(&repo.path, LOYAL), broken);
+}
