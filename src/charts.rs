@@ -150,19 +150,30 @@ pub fn sparkline(points: &[Option<f64>], label: &str) -> String {
 /// escape makes them valid.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
+    write_escaped(&mut out, text);
     out
+}
+
+/// [`escape`], appended to `out`.
+pub fn write_escaped(out: &mut String, text: &str) {
+    // Runs of ordinary characters are copied whole.
+    let mut plain = 0;
+    for (i, c) in text.char_indices() {
+        let replacement = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            '\t' | '\n' | '\r' => continue,
+            c if c.is_control() => "",
+            _ => continue,
+        };
+        out.push_str(&text[plain..i]);
+        out.push_str(replacement);
+        plain = i + c.len_utf8();
+    }
+    out.push_str(&text[plain..]);
 }
 
 /// Width of a bar's fill: `progress` of `width`, clamped to 0..=width, so
@@ -280,6 +291,32 @@ pub fn decimal(v: f64, thousands: bool) -> String {
     out
 }
 
+/// The digits of `n`, thousands grouped with `,` when asked, appended
+/// without a temporary string (`write!` goes through the formatter, which
+/// is slow at this volume).
+pub fn write_digits(out: &mut String, n: u64, thousands: bool) {
+    // Filled from the right: 20 digits and 6 separators at most.
+    let mut buf = [0u8; 26];
+    let mut at = buf.len();
+    let mut rest = n;
+    let mut count = 0;
+    loop {
+        if thousands && count > 0 && count % 3 == 0 {
+            at -= 1;
+            buf[at] = b',';
+        }
+        at -= 1;
+        buf[at] = b'0' + (rest % 10) as u8;
+        count += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits and commas were written.
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+}
+
 /// [`decimal`], appended to `out` without allocating.
 pub fn write_decimal(out: &mut String, v: f64, thousands: bool) {
     let cents = finite(v).map_or(0.0, |v| (v * 100.0).round());
@@ -293,24 +330,7 @@ pub fn write_decimal(out: &mut String, v: f64, thousands: bool) {
     if cents < 0 {
         out.push('-');
     }
-    // Digits of `whole`, most significant first, without a temporary string.
-    let mut digits = [0u8; 20];
-    let mut n = 0;
-    let mut rest = whole;
-    loop {
-        digits[n] = b'0' + (rest % 10) as u8;
-        n += 1;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    for i in (0..n).rev() {
-        out.push(char::from(digits[i]));
-        if thousands && i > 0 && i % 3 == 0 {
-            out.push(',');
-        }
-    }
+    write_digits(out, whole, thousands);
     match frac {
         0 => {}
         f if f % 10 == 0 => {

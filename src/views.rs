@@ -68,6 +68,16 @@ impl Urls {
     }
 }
 
+/// HTML that okr built itself (charts, Markdown rendered and sanitised),
+/// handed to templates as a safe string: it is not escaped, and passes into
+/// each page's context without being copied again.
+pub type Html = tera::Value;
+
+/// `text` as [`Html`].
+pub fn html(text: &str) -> Html {
+    tera::Value::safe_string(text)
+}
+
 /// Formats a number for reading: thousands grouped, at most two decimals.
 pub fn number(value: f64) -> String {
     charts::decimal(value, true)
@@ -148,7 +158,7 @@ pub struct KeyResultView<'a> {
     pub weight: Option<String>,
     pub due: Option<String>,
     pub stale: bool,
-    pub bar: String,
+    pub bar: Html,
 }
 
 #[derive(Debug, Serialize)]
@@ -174,9 +184,9 @@ pub struct ObjectiveCard<'a> {
     /// Whether `score` is a retrospective's override.
     pub overridden: bool,
     pub status: Option<StatusView>,
-    pub bar: String,
+    pub bar: Html,
     /// The score over the period so far, as a small line.
-    pub trend: String,
+    pub trend: Html,
     pub aligned_progress: Option<String>,
     pub key_results: Vec<KeyResultView<'a>>,
     pub tags: &'a [String],
@@ -279,9 +289,9 @@ pub struct TeamScore {
     pub name: String,
     pub url: String,
     pub score: Option<String>,
-    pub bar: String,
+    pub bar: Html,
     /// The team's score in every period of the site.
-    pub sparkline: String,
+    pub sparkline: Html,
     pub objectives: usize,
 }
 
@@ -304,7 +314,7 @@ pub struct RecentCheckin<'a> {
 #[derive(Debug, Serialize)]
 pub struct Multiple<'a> {
     pub card: Line<'a>,
-    pub chart: String,
+    pub chart: Html,
 }
 
 /// What an objective's `[retrospective]` says, with the grade it led to.
@@ -316,7 +326,7 @@ pub struct RetrospectiveView<'a> {
     pub overridden: Option<String>,
     pub reason: Option<&'a str>,
     /// The notes as HTML.
-    pub notes: Option<String>,
+    pub notes: Option<Html>,
 }
 
 /// An objective's retrospective as its period's overview lists it.
@@ -334,9 +344,9 @@ pub struct OverviewPage<'a> {
     /// The company score computed from key results alone, given when
     /// retrospective overrides make the score above differ from it.
     pub company_computed: Option<String>,
-    pub company_bar: String,
+    pub company_bar: Html,
     /// The company score over the period so far.
-    pub company_chart: String,
+    pub company_chart: Html,
     /// The latest check-ins of the period, newest first.
     pub recent: Vec<RecentCheckin<'a>>,
     /// Objectives of the period with a `[retrospective]`.
@@ -345,7 +355,7 @@ pub struct OverviewPage<'a> {
     pub tree: Vec<TreeItem<'a>>,
     pub teams: Vec<TeamScore>,
     pub statuses: Vec<StatusCount>,
-    pub distribution: String,
+    pub distribution: Html,
     pub objectives: usize,
     pub stale: usize,
 }
@@ -370,9 +380,9 @@ pub struct ObjectivePage<'a> {
     /// Check-ins of each key result, in the order of `objective.key_results`.
     pub checkins: Vec<Vec<CheckinView<'a>>>,
     /// Each key result's burn-up, in the same order; none without a target.
-    pub burnups: Vec<Option<String>>,
+    pub burnups: Vec<Option<Html>>,
     /// The score over the period so far.
-    pub score_chart: String,
+    pub score_chart: Html,
     pub retrospective: Option<RetrospectiveView<'a>>,
     /// The objective of an earlier period this one continues.
     pub carried_from: Option<Link>,
@@ -383,7 +393,7 @@ pub struct ObjectivePage<'a> {
     pub breadcrumbs: Vec<Link>,
     /// Steps left out after the first breadcrumb.
     pub breadcrumbs_gap: bool,
-    pub body: String,
+    pub body: Html,
     pub initiatives: Vec<InitiativeView<'a>>,
     pub parents: Vec<ParentView<'a>>,
     pub children: Vec<Line<'a>>,
@@ -394,9 +404,9 @@ pub struct ObjectivePage<'a> {
 pub struct TeamPeriod<'a> {
     pub period: Link,
     pub score: Option<String>,
-    pub bar: String,
+    pub bar: Html,
     /// The team's objectives by status.
-    pub distribution: String,
+    pub distribution: Html,
     /// Each objective's score over the period, on the same scales.
     pub trends: Vec<Multiple<'a>>,
     pub objectives: Vec<&'a ObjectiveCard<'a>>,
@@ -408,12 +418,12 @@ pub struct TeamPeriod<'a> {
 pub struct TeamPage<'a> {
     pub id: &'a str,
     pub name: &'a str,
-    pub mission: String,
+    pub mission: Html,
     pub lead: Option<Link>,
     pub members: Vec<Link>,
     pub parent: Option<Link>,
     pub children: Vec<Link>,
-    pub sparkline: String,
+    pub sparkline: Html,
     /// The latest check-ins on the team's objectives, newest first.
     pub recent: Vec<RecentCheckin<'a>>,
     pub periods: Vec<TeamPeriod<'a>>,
@@ -434,7 +444,7 @@ pub struct PersonPage<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub role: Option<&'a str>,
-    pub about: String,
+    pub about: Html,
     pub teams: Vec<Link>,
     pub periods: Vec<PersonPeriod<'a>>,
 }
@@ -678,7 +688,7 @@ pub fn current_period(org: &Org, as_of: NaiveDate) -> String {
 
 /// A score as a bar. Its text alternative leaves out whose score it is: the
 /// bar always stands next to that name, and pages repeat bars by the thousand.
-fn score_bar(score: Option<f64>, status: Option<Status>, expected: Option<f64>) -> String {
+fn score_bar(score: Option<f64>, status: Option<Status>, expected: Option<f64>) -> Html {
     let mut label = match score {
         Some(s) => format!("Score {}", number(s)),
         None => "No score".to_string(),
@@ -690,12 +700,12 @@ fn score_bar(score: Option<f64>, status: Option<Status>, expected: Option<f64>) 
     if let Some(e) = expected {
         label.push_str(&format!(" (expected {})", number(e)));
     }
-    charts::progress_bar(&Bar {
+    html(&charts::progress_bar(&Bar {
         progress: score,
         expected,
         status: status.map(|s| s.name()),
         label: &label,
-    })
+    }))
 }
 
 fn key_result_view<'a>(
@@ -722,12 +732,12 @@ fn key_result_view<'a>(
         status.map_or(String::new(), |s| format!(", {}", s.label.to_lowercase())),
         expected.map_or(String::new(), |e| format!(" (expected {})", percent(e)))
     );
-    let bar = charts::progress_bar(&Bar {
+    let bar = html(&charts::progress_bar(&Bar {
         progress: scores.progress,
         expected,
         status: status.map(|s| s.key),
         label: &label,
-    });
+    }));
     KeyResultView {
         id: &kr.id.value,
         title: &kr.title.value,
@@ -776,11 +786,6 @@ fn checkin_views(kr: &KeyResult) -> Vec<CheckinView<'_>> {
     checkins
 }
 
-/// A short date for text beside charts, e.g. `Nov 23`.
-fn short_date(day: NaiveDate) -> String {
-    day.format("%b %-d").to_string()
-}
-
 /// A score's history over a period, with its override, to draw.
 struct ScoreChart<'h> {
     /// Whose score, for the text alternative: "Score", "Company score".
@@ -790,8 +795,8 @@ struct ScoreChart<'h> {
 }
 
 impl ScoreChart<'_> {
-    fn draw(&self, period: &Period, as_of: NaiveDate, size: Size) -> String {
-        timeline::score_chart(
+    fn draw(&self, period: &Period, as_of: NaiveDate, size: Size) -> Html {
+        html(&timeline::score_chart(
             &ScoreTrend {
                 first: period.start,
                 last: period.end,
@@ -801,40 +806,69 @@ impl ScoreChart<'_> {
                 label: &self.label(),
             },
             size,
-        )
+        ))
     }
 
     /// The text alternative: where the score went, from when.
     fn label(&self) -> String {
-        let what = self.what;
-        let mut label = match (self.history.first(), self.history.last()) {
-            (Some(&(d0, v0)), Some(&(d1, v1))) if d0 != d1 => format!(
-                "{what} over time: {} on {}, {} on {}",
-                number(v0),
-                short_date(d0),
-                number(v1),
-                short_date(d1)
-            ),
-            (Some(&(d, v)), _) => format!("{what} over time: {} on {}", number(v), short_date(d)),
-            _ => format!("{what} over time: nothing to show before the period starts"),
-        };
-        if let Some(o) = self.overridden {
-            label.push_str(&format!("; set to {} in the retrospective", number(o)));
+        let mut label = Label::new(self.what);
+        label.text(" over time: ");
+        match (self.history.first(), self.history.last()) {
+            (Some(&(d0, v0)), Some(&(d1, v1))) if d0 != d1 => {
+                label.value_on(v0, None, d0);
+                label.text(", ");
+                label.value_on(v1, None, d1);
+            }
+            (Some(&(d, v)), _) => label.value_on(v, None, d),
+            _ => label.text("nothing to show before the period starts"),
         }
-        label
+        if let Some(o) = self.overridden {
+            label.text("; set to ");
+            label.value(o, None);
+            label.text(" in the retrospective");
+        }
+        label.0
     }
 }
 
-/// A value with its unit, e.g. `2.4 %`.
-fn with_unit(value: f64, unit: Option<&str>) -> String {
-    match unit {
-        Some(unit) => format!("{} {unit}", number(value)),
-        None => number(value),
+/// A chart's text alternative, written into one string: there is one per
+/// chart, and charts are many.
+struct Label(String);
+
+impl Label {
+    fn new(start: &str) -> Label {
+        let mut text = String::with_capacity(120);
+        text.push_str(start);
+        Label(text)
+    }
+
+    fn text(&mut self, text: &str) {
+        self.0.push_str(text);
+    }
+
+    /// A number with its unit, e.g. `2.4 %`.
+    fn value(&mut self, value: f64, unit: Option<&str>) {
+        charts::write_decimal(&mut self.0, value, true);
+        if let Some(unit) = unit {
+            self.0.push(' ');
+            self.0.push_str(unit);
+        }
+    }
+
+    fn day(&mut self, day: NaiveDate) {
+        timeline::write_short_date(&mut self.0, day);
+    }
+
+    /// `2.4 % on Nov 23`.
+    fn value_on(&mut self, value: f64, unit: Option<&str>, day: NaiveDate) {
+        self.value(value, unit);
+        self.text(" on ");
+        self.day(day);
     }
 }
 
 /// A key result's burn-up over `period`; none for one without a target.
-fn burnup_chart(kr: &KeyResult, period: &Period, as_of: NaiveDate) -> Option<String> {
+fn burnup_chart(kr: &KeyResult, period: &Period, as_of: NaiveDate) -> Option<Html> {
     let goal = match &kr.measure {
         Measure::Metric { start, target } => Goal::Metric {
             start: start.value,
@@ -852,50 +886,44 @@ fn burnup_chart(kr: &KeyResult, period: &Period, as_of: NaiveDate) -> Option<Str
         .collect();
     confidence.sort_by_key(|c| c.0);
     let unit = kr.unit.as_deref();
-    let mut label = String::from("Burn-up: ");
+    let mut label = Label::new("Burn-up: ");
     match (goal, values.first(), values.last()) {
         (Goal::Milestone, _, Some(&(day, v))) if v >= 1.0 => {
-            label.push_str(&format!("done on {}", short_date(day)));
+            label.text("done on ");
+            label.day(day);
         }
-        (Goal::Milestone, _, _) => label.push_str("not done yet"),
+        (Goal::Milestone, _, _) => label.text("not done yet"),
         (Goal::Metric { .. }, Some(&(d0, v0)), Some(&(d1, v1))) => {
-            label.push_str(&format!(
-                "{} on {}, {} on {}",
-                with_unit(v0, unit),
-                short_date(d0),
-                with_unit(v1, unit),
-                short_date(d1)
-            ));
+            label.value_on(v0, unit, d0);
+            label.text(", ");
+            label.value_on(v1, unit, d1);
         }
-        (Goal::Metric { .. }, _, _) => label.push_str("no values before the period starts"),
+        (Goal::Metric { .. }, _, _) => label.text("no values before the period starts"),
     }
     if let Goal::Metric { start, target } = goal {
         if period.contains_date(as_of) {
             let pace = start + (target - start) * score::elapsed_fraction(period, as_of);
-            label.push_str(&format!(
-                "; expected {} by {}",
-                with_unit(pace, unit),
-                short_date(as_of)
-            ));
+            label.text("; expected ");
+            label.value(pace, unit);
+            label.text(" by ");
+            label.day(as_of);
         }
-        label.push_str(&format!(
-            "; target {} on {}",
-            with_unit(target, unit),
-            short_date(period.end)
-        ));
+        label.text("; target ");
+        label.value_on(target, unit, period.end);
     }
     if let Some(&(_, c)) = confidence.last() {
-        label.push_str(&format!("; confidence {}", percent(c)));
+        label.text("; confidence ");
+        label.text(&percent(c));
     }
-    Some(timeline::burnup(&Burnup {
+    Some(html(&timeline::burnup(&Burnup {
         first: period.start,
         last: period.end,
         as_of,
         goal,
         values: &values,
         confidence: &confidence,
-        label: &label,
-    }))
+        label: &label.0,
+    })))
 }
 
 impl<'a> SiteData<'a> {
@@ -941,7 +969,7 @@ impl<'a> SiteData<'a> {
                 };
                 let trend = period
                     .as_ref()
-                    .map_or_else(String::new, |p| chart.draw(p, as_of, Size::Spark));
+                    .map_or_else(|| html(""), |p| chart.draw(p, as_of, Size::Spark));
                 ObjectiveCard {
                     id: &o.id.value,
                     title: &o.title.value,
@@ -1117,14 +1145,17 @@ impl<'a> SiteData<'a> {
             .filter(|t| t.objectives > 0)
             .collect();
         let (statuses, distribution) = self.distribution(&objectives, "Objectives");
-        let company_chart = org.period(&period.name).map_or_else(String::new, |p| {
-            let chart = ScoreChart {
-                what: "Company score",
-                history: &company_history,
-                overridden: None,
-            };
-            chart.draw(&p, self.as_of, Size::Full)
-        });
+        let company_chart = org.period(&period.name).map_or_else(
+            || html(""),
+            |p| {
+                let chart = ScoreChart {
+                    what: "Company score",
+                    history: &company_history,
+                    overridden: None,
+                };
+                chart.draw(&p, self.as_of, Size::Full)
+            },
+        );
         let mut retrospectives: Vec<usize> = objectives
             .iter()
             .copied()
@@ -1210,7 +1241,7 @@ impl<'a> SiteData<'a> {
                 .collect(),
             score_chart: period
                 .as_ref()
-                .map_or_else(String::new, |p| self.objective_chart(index, p, Size::Full)),
+                .map_or_else(|| html(""), |p| self.objective_chart(index, p, Size::Full)),
             retrospective: self.retrospective(index),
             carried_from: o.predecessor.map(across),
             carried_into: self.index.successors[index]
@@ -1218,7 +1249,7 @@ impl<'a> SiteData<'a> {
                 .map(|&i| across(i))
                 .collect(),
             breadcrumbs,
-            body: markdown::to_html(&o.body),
+            body: html(&markdown::to_html(&o.body)),
             initiatives: o
                 .initiatives
                 .iter()
@@ -1256,8 +1287,7 @@ impl<'a> SiteData<'a> {
         }
     }
 
-    /// The grade and `[retrospective]` of an objective: once its period has
-    /// ended, or as soon as it has a retrospective.
+    /// An objective's `[retrospective]`, with its final grade once the period has ended.
     fn retrospective(&self, index: usize) -> Option<RetrospectiveView<'a>> {
         let org = self.org();
         let o = &org.objectives[index];
@@ -1265,10 +1295,7 @@ impl<'a> SiteData<'a> {
         let ended = org
             .period(&o.period.value)
             .is_some_and(|p| self.as_of > p.end);
-        let retro = o.retrospective.as_ref();
-        if !ended && retro.is_none() {
-            return None;
-        }
+        let retro = Some(o.retrospective.as_ref()?);
         Some(RetrospectiveView {
             grade: s.status.filter(|_| ended).map(StatusView::of),
             computed: s.computed.map(number),
@@ -1278,7 +1305,7 @@ impl<'a> SiteData<'a> {
                 .map(|r| r.value.as_str()),
             notes: retro
                 .and_then(|r| r.notes.as_deref())
-                .map(markdown::to_html),
+                .map(|notes| html(&markdown::to_html(notes))),
         })
     }
 
@@ -1334,7 +1361,7 @@ impl<'a> SiteData<'a> {
     }
 
     /// An objective's score over its period.
-    fn objective_chart(&self, index: usize, period: &Period, size: Size) -> String {
+    fn objective_chart(&self, index: usize, period: &Period, size: Size) -> Html {
         let chart = ScoreChart {
             what: "Score",
             history: &self.cards[index].history,
@@ -1420,7 +1447,7 @@ impl<'a> SiteData<'a> {
         TeamPage {
             id: &team.id.value,
             name: team.display_name(),
-            mission: markdown::to_html(&team.body),
+            mission: html(&markdown::to_html(&team.body)),
             lead: team
                 .lead
                 .as_ref()
@@ -1443,7 +1470,7 @@ impl<'a> SiteData<'a> {
     }
 
     /// A team's score in each of the site's periods, oldest first, drawn as a sparkline.
-    fn team_sparkline(&self, index: usize) -> String {
+    fn team_sparkline(&self, index: usize) -> Html {
         let org = self.org();
         let points: Vec<Option<f64>> = self
             .periods
@@ -1457,14 +1484,14 @@ impl<'a> SiteData<'a> {
             })
             .collect();
         let name = org.teams[index].display_name();
-        charts::sparkline(
+        html(&charts::sparkline(
             &points,
             &format!("{name} score by period: {}", self.sparkline_label(&points)),
-        )
+        ))
     }
 
     /// A stacked bar of how many of `objectives` have each status.
-    fn distribution(&self, objectives: &[usize], what: &str) -> (Vec<StatusCount>, String) {
+    fn distribution(&self, objectives: &[usize], what: &str) -> (Vec<StatusCount>, Html) {
         let statuses = self.status_counts(objectives);
         let counts: Vec<(&str, usize)> = statuses.iter().map(|c| (c.status.key, c.count)).collect();
         let label = statuses
@@ -1473,7 +1500,7 @@ impl<'a> SiteData<'a> {
             .collect::<Vec<_>>()
             .join(", ");
         let svg = charts::status_distribution(&counts, &format!("{what} by status: {label}"));
-        (statuses, svg)
+        (statuses, html(&svg))
     }
 
     fn sparkline_label(&self, points: &[Option<f64>]) -> String {
@@ -1511,7 +1538,7 @@ impl<'a> SiteData<'a> {
             id: &person.id.value,
             name: person.display_name(),
             role: person.role.as_ref().map(|r| r.value.as_str()),
-            about: markdown::to_html(&person.body),
+            about: html(&markdown::to_html(&person.body)),
             teams: self.index.teams_of_person[index]
                 .iter()
                 .map(|&t| self.team_link(t))

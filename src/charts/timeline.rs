@@ -9,9 +9,8 @@
 //! As everywhere in [`crate::charts`], colours come from classes only and every
 //! chart has a `<title>` and an `aria-label`.
 
-use super::{escape, write_decimal};
-use chrono::NaiveDate;
-use std::fmt::Write;
+use super::{write_decimal, write_digits, write_escaped};
+use chrono::{Datelike, NaiveDate};
 
 /// A point in viewBox units, y growing downwards.
 pub type Point = (f64, f64);
@@ -202,20 +201,13 @@ pub fn burnup_geometry(b: &Burnup) -> BurnupGeometry {
 /// A key result's burn-up as inline SVG.
 pub fn burnup(b: &Burnup) -> String {
     let g = burnup_geometry(b);
-    let mut out = String::with_capacity(1400);
+    let mut out = String::with_capacity(1024);
     open(&mut out, "chart-burnup", g.width, g.height, b.label);
     let plot = g.scale.area;
-    // The start and target levels, labelled on the left.
-    let (start_text, target_text) = match b.goal {
-        Goal::Metric { start, target } => (Label::Number(start), Label::Number(target)),
-        Goal::Milestone => (Label::Text("not done"), Label::Text("done")),
-    };
     hline(&mut out, "chart-grid", plot, g.start_y);
     hline(&mut out, "chart-target", plot, g.target_y);
-    y_label(&mut out, plot.left - 6.0, g.start_y, start_text);
-    y_label(&mut out, plot.left - 6.0, g.target_y, target_text);
     if let Some((from, to)) = g.expected {
-        out.push_str(r#"<path class="chart-pace" fill="none" d="M"#);
+        out.push_str(r#"<path class="chart-pace" d="M"#);
         pair(&mut out, from);
         out.push('L');
         pair(&mut out, to);
@@ -225,9 +217,23 @@ pub fn burnup(b: &Burnup) -> String {
     if let Some(x) = g.as_of_x {
         vline(&mut out, "chart-asof", x, plot.top, bottom);
     }
+    // The start and target levels, labelled on the left.
+    let mut labels = YLabels::open(&mut out, plot.left);
+    match b.goal {
+        Goal::Metric { start, target } => {
+            labels.number(g.start_y, start);
+            labels.number(g.target_y, target);
+        }
+        Goal::Milestone => {
+            labels.text(g.start_y, "not done");
+            labels.text(g.target_y, "done");
+        }
+    }
+    if let Some(area) = g.confidence_area {
+        labels.text(area.top + area.height / 2.0, "confidence");
+    }
+    labels.close();
     x_labels(&mut out, &g.scale, b.as_of, g.as_of_x);
-    line(&mut out, "chart-actual", &g.actual, g.steps);
-    dots(&mut out, "chart-points", &g.actual);
     if let Some(area) = g.confidence_area {
         out.push_str(r#"<rect class="chart-band" x=""#);
         coord(&mut out, area.left);
@@ -238,15 +244,14 @@ pub fn burnup(b: &Burnup) -> String {
         out.push_str(r#"" height=""#);
         coord(&mut out, area.height);
         out.push_str(r#""/>"#);
-        y_label(
-            &mut out,
-            area.left - 6.0,
-            area.top + area.height / 2.0,
-            Label::Text("confidence"),
-        );
-        line(&mut out, "chart-confidence", &g.confidence, false);
-        dots(&mut out, "chart-confidence-points", &g.confidence);
+        // A line shows the trend; a lone value needs a dot to be seen.
+        match g.confidence.len() {
+            1 => dots(&mut out, "chart-confidence-points", &g.confidence),
+            _ => line(&mut out, "chart-confidence", &g.confidence, false),
+        }
     }
+    line(&mut out, "chart-actual", &g.actual, g.steps);
+    dots(&mut out, "chart-points", &g.actual);
     out.push_str("</svg>");
     out
 }
@@ -380,15 +385,17 @@ pub fn score_chart(t: &ScoreTrend, size: Size) -> String {
     }
     if size == Size::Full {
         hline(&mut out, "chart-grid", plot, plot.top);
+        let mut labels = YLabels::open(&mut out, plot.left);
         for (y, value) in [
             (plot.bottom(), 0.0),
             (g.stretch_y, STRETCH),
             (plot.top, 1.0),
         ] {
-            y_label(&mut out, plot.left - 6.0, y, Label::Number(value));
+            labels.number(y, value);
         }
+        labels.close();
     }
-    out.push_str(r#"<path class="chart-pace" fill="none" d="M"#);
+    out.push_str(r#"<path class="chart-pace" d="M"#);
     pair(&mut out, g.expected.0);
     out.push('L');
     pair(&mut out, g.expected.1);
@@ -424,16 +431,29 @@ pub fn score_chart(t: &ScoreTrend, size: Size) -> String {
 
 /// The opening tag, sized by its viewBox, with the title first.
 fn open(out: &mut String, class: &str, width: f64, height: f64, label: &str) {
-    let label = escape(label);
-    let _ = write!(
-        out,
-        r#"<svg class="chart {class}" viewBox="0 0 {} {}" role="img" aria-label="{label}"><title>{label}</title>"#,
-        width, height
-    );
+    out.push_str(r#"<svg class="chart "#);
+    out.push_str(class);
+    out.push_str(r#"" viewBox="0 0 "#);
+    coord(out, width);
+    out.push(' ');
+    coord(out, height);
+    out.push_str(r#"" role="img" aria-label=""#);
+    write_escaped(out, label);
+    out.push_str(r#""><title>"#);
+    write_escaped(out, label);
+    out.push_str("</title>");
+}
+
+/// `<path class="CLASS" d="` — the rest of the path is written by the caller.
+fn open_path(out: &mut String, class: &str) {
+    out.push_str(r#"<path class=""#);
+    out.push_str(class);
+    out.push_str(r#"" d=""#);
 }
 
 fn hline(out: &mut String, class: &str, area: Area, y: f64) {
-    let _ = write!(out, r#"<path class="{class}" d="M"#);
+    open_path(out, class);
+    out.push('M');
     pair(out, (area.left, y));
     out.push('H');
     coord(out, area.right());
@@ -441,7 +461,8 @@ fn hline(out: &mut String, class: &str, area: Area, y: f64) {
 }
 
 fn vline(out: &mut String, class: &str, x: f64, top: f64, bottom: f64) {
-    let _ = write!(out, r#"<path class="{class}" d="M"#);
+    open_path(out, class);
+    out.push('M');
     pair(out, (x, top));
     out.push('V');
     coord(out, bottom);
@@ -453,10 +474,8 @@ fn line(out: &mut String, class: &str, points: &[Point], steps: bool) {
     if points.len() < 2 {
         return;
     }
-    let _ = write!(
-        out,
-        r#"<path class="{class}" fill="none" stroke="currentColor" d="M"#
-    );
+    open_path(out, class);
+    out.push('M');
     pair(out, points[0]);
     for window in points.windows(2) {
         let (from, to) = (window[0], window[1]);
@@ -475,16 +494,13 @@ fn line(out: &mut String, class: &str, points: &[Point], steps: bool) {
     out.push_str(r#""/>"#);
 }
 
-/// A dot on each point: zero-length segments that round caps draw as dots,
-/// all in one path.
+/// A dot on each point: zero-length segments that round caps (from the
+/// stylesheet) draw as dots, all in one path.
 fn dots(out: &mut String, class: &str, points: &[Point]) {
     if points.is_empty() {
         return;
     }
-    let _ = write!(
-        out,
-        r#"<path class="{class}" stroke="currentColor" stroke-linecap="round" d=""#
-    );
+    open_path(out, class);
     for &p in points {
         out.push('M');
         pair(out, p);
@@ -493,24 +509,46 @@ fn dots(out: &mut String, class: &str, points: &[Point]) {
     out.push_str(r#""/>"#);
 }
 
-enum Label {
-    Number(f64),
-    Text(&'static str),
+/// Labels right-aligned left of the plot, each centred on a line; grouped so
+/// that their class and alignment are written once.
+struct YLabels<'o> {
+    out: &'o mut String,
+    x: f64,
 }
 
-/// A label right-aligned at `x`, centred on `y`.
-fn y_label(out: &mut String, x: f64, y: f64, label: Label) {
-    out.push_str(r#"<text class="chart-text" text-anchor="end" x=""#);
-    coord(out, x);
-    out.push_str(r#"" y=""#);
-    // Centred on the line: a third of the font size below it.
-    coord(out, y + 4.0);
-    out.push_str(r#"">"#);
-    match label {
-        Label::Number(v) => write_decimal(out, v, true),
-        Label::Text(t) => out.push_str(t),
+impl<'o> YLabels<'o> {
+    fn open(out: &'o mut String, plot_left: f64) -> YLabels<'o> {
+        out.push_str(r#"<g class="chart-text" text-anchor="end">"#);
+        YLabels {
+            out,
+            x: plot_left - 6.0,
+        }
     }
-    out.push_str("</text>");
+
+    fn start(&mut self, y: f64) {
+        self.out.push_str(r#"<text x=""#);
+        coord(self.out, self.x);
+        self.out.push_str(r#"" y=""#);
+        // A third of the font size below the line centres the text on it.
+        coord(self.out, y + 4.0);
+        self.out.push_str(r#"">"#);
+    }
+
+    fn number(&mut self, y: f64, value: f64) {
+        self.start(y);
+        write_decimal(self.out, value, true);
+        self.out.push_str("</text>");
+    }
+
+    fn text(&mut self, y: f64, text: &str) {
+        self.start(y);
+        self.out.push_str(text);
+        self.out.push_str("</text>");
+    }
+
+    fn close(self) {
+        self.out.push_str("</g>");
+    }
 }
 
 /// The period's first and last days under the plot, and the as-of day where
@@ -518,15 +556,17 @@ fn y_label(out: &mut String, x: f64, y: f64, label: Label) {
 fn x_labels(out: &mut String, scale: &Scale, as_of: NaiveDate, as_of_x: Option<f64>) {
     let area = scale.area;
     let y = area.bottom() + AXIS_LINE;
+    out.push_str(r#"<g class="chart-text">"#);
     let mut label = |x: f64, anchor: &str, day: NaiveDate| {
-        let _ = write!(
-            out,
-            r#"<text class="chart-text" text-anchor="{anchor}" x=""#
-        );
+        out.push_str(r#"<text x=""#);
         coord(out, x);
         out.push_str(r#"" y=""#);
         coord(out, y);
-        let _ = write!(out, r#"">{}</text>"#, day.format("%b %-d"));
+        out.push_str(r#"" text-anchor=""#);
+        out.push_str(anchor);
+        out.push_str(r#"">"#);
+        write_short_date(out, day);
+        out.push_str("</text>");
     };
     label(area.left, "start", scale.first);
     label(area.right(), "end", scale.last);
@@ -538,6 +578,7 @@ fn x_labels(out: &mut String, scale: &Scale, as_of: NaiveDate, as_of_x: Option<f
     {
         label(x, "middle", as_of);
     }
+    out.push_str("</g>");
 }
 
 fn pair(out: &mut String, (x, y): Point) {
@@ -546,22 +587,27 @@ fn pair(out: &mut String, (x, y): Point) {
     coord(out, y);
 }
 
-/// A coordinate to a tenth of a unit, without allocating; non-finite as 0.
+/// A coordinate in whole units, without allocating; non-finite as 0. A
+/// unit is about a pixel or two on screen, so more precision would only make
+/// pages larger.
 fn coord(out: &mut String, v: f64) {
-    let tenths = if v.is_finite() {
-        (v * 10.0).round() as i64
-    } else {
-        0
-    };
-    if tenths < 0 {
+    let whole = if v.is_finite() { v.round() as i64 } else { 0 };
+    if whole < 0 {
         out.push('-');
     }
-    let tenths = tenths.unsigned_abs();
-    let _ = write!(out, "{}", tenths / 10);
-    if tenths % 10 != 0 {
-        out.push('.');
-        out.push(char::from(b'0' + (tenths % 10) as u8));
-    }
+    write_digits(out, whole.unsigned_abs(), false);
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A day as `Nov 23`, without going through chrono's format parser: charts
+/// print tens of thousands of them.
+pub fn write_short_date(out: &mut String, day: NaiveDate) {
+    out.push_str(MONTHS[day.month0() as usize]);
+    out.push(' ');
+    write_digits(out, u64::from(day.day()), false);
 }
 
 #[cfg(test)]
@@ -719,7 +765,7 @@ mod tests {
         ));
         assert!(svg.contains(">not done</text>") && svg.contains(">done</text>"));
         // Across to the day it was done, then up.
-        let x = (g.actual[1].0 * 10.0).round() / 10.0;
+        let x = g.actual[1].0.round();
         assert!(svg.contains(&format!("H{x}V")), "{svg}");
     }
 
@@ -829,12 +875,21 @@ mod tests {
     }
 
     #[test]
-    fn coordinates_are_written_to_a_tenth() {
+    fn short_dates_read_like_chrono_s() {
+        for text in ["2026-01-01", "2026-11-23", "2026-12-31", "2027-05-09"] {
+            let mut out = String::new();
+            write_short_date(&mut out, day(text));
+            assert_eq!(out, day(text).format("%b %-d").to_string());
+        }
+    }
+
+    #[test]
+    fn coordinates_are_written_in_whole_units() {
         let mut out = String::new();
-        for v in [0.0, 12.34, -0.46, 100.06, f64::NAN, -3.0] {
+        for v in [0.0, 12.34, -0.46, -0.6, 100.5, f64::NAN, -3.0] {
             coord(&mut out, v);
             out.push(' ');
         }
-        assert_eq!(out, "0 12.3 -0.5 100.1 0 -3 ");
+        assert_eq!(out, "0 12 0 -1 101 0 -3 ");
     }
 }
