@@ -770,6 +770,15 @@ fn key_result_view<'a>(
     }
 }
 
+/// A milestone's check-in value as words, a metric's as a number.
+fn checkin_value(kr: &KeyResult, value: f64) -> String {
+    match kr.measure {
+        Measure::Milestone { .. } if value >= 1.0 => "done".to_string(),
+        Measure::Milestone { .. } => "not done".to_string(),
+        _ => number(value),
+    }
+}
+
 /// A key result's check-ins, newest first: only its objective's page shows them.
 fn checkin_views(kr: &KeyResult) -> Vec<CheckinView<'_>> {
     let mut checkins: Vec<CheckinView> = kr
@@ -777,7 +786,7 @@ fn checkin_views(kr: &KeyResult) -> Vec<CheckinView<'_>> {
         .iter()
         .map(|c| CheckinView {
             date: c.date.value.to_string(),
-            value: number(c.value.value),
+            value: checkin_value(kr, c.value.value),
             confidence: c.confidence.as_ref().map(|c| percent(c.value)),
             note: c.note.as_deref(),
         })
@@ -920,6 +929,7 @@ fn burnup_chart(kr: &KeyResult, period: &Period, as_of: NaiveDate) -> Option<Htm
         last: period.end,
         as_of,
         goal,
+        from_start: kr.checkins.iter().all(|c| c.date.value > period.start),
         values: &values,
         confidence: &confidence,
         label: &label.0,
@@ -1345,13 +1355,7 @@ impl<'a> SiteData<'a> {
                     objective: Line(&self.cards[i]),
                     key_result: &kr.title.value,
                     url: format!("{}#kr-{}", self.cards[i].url, kr.id.value),
-                    value: match kr.measure {
-                        Measure::Milestone { .. } if checkin.value.value >= 1.0 => {
-                            "done".to_string()
-                        }
-                        Measure::Milestone { .. } => "not done".to_string(),
-                        _ => number(checkin.value.value),
-                    },
+                    value: checkin_value(kr, checkin.value.value),
                     unit: kr.unit.as_deref().filter(|_| !kr.is_milestone()),
                     confidence: checkin.confidence.as_ref().map(|c| percent(c.value)),
                     note: checkin.note.as_deref(),

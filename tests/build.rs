@@ -629,3 +629,70 @@ fn no_string_an_author_writes_can_run_script() {
             .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
     );
 }
+
+/// The example, built as of the day its check-ins stop, shows progress over
+/// time: burn-ups, scores over the period, small multiples, the latest
+/// check-ins, stale badges, final grades and retrospectives.
+#[test]
+fn progress_over_time_is_on_the_pages() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-okrs");
+    let out = scratch("progress").join("public");
+    let output = Command::new(env!("CARGO_BIN_EXE_okr"))
+        .arg("build")
+        .arg(&example)
+        .arg("--out")
+        .arg(&out)
+        .args(["--as-of", "2026-11-23"])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run okr");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let page = |path: &str| read(&out.join(path));
+    let count = |html: &str, needle: &str| html.matches(needle).count();
+
+    // An objective: its score over time and one burn-up per key result.
+    let churn = page("objectives/2026-Q4/cut-churn/index.html");
+    assert_eq!(count(&churn, r#"<svg class="chart chart-score""#), 1);
+    assert_eq!(count(&churn, r#"<svg class="chart chart-burnup""#), 3);
+    assert!(churn.contains("aria-label=\"Burn-up: 2.4 % on Oct 1, 2 % on Nov 19; expected"));
+    assert!(churn.contains("Continues <a href=\"/objectives/2026-Q3/account-health/\">"));
+    // The milestone steps from not done to done.
+    let enterprise = page("objectives/2026-Q4/enterprise-ready/index.html");
+    assert!(enterprise.contains("aria-label=\"Burn-up: done on Nov 12;"));
+    assert!(enterprise.contains(">not done</text>"));
+
+    // The overview: the company score over the period and the latest check-ins, newest first.
+    let index = page("index.html");
+    assert_eq!(count(&index, r#"<svg class="chart chart-score""#), 1);
+    let recent = &index[index
+        .find("<h2>Recent check-ins</h2>")
+        .expect("recent check-ins")..];
+    let dates: Vec<&str> = recent
+        .split("<time datetime=\"")
+        .skip(1)
+        .map(|s| &s[..10])
+        .collect();
+    assert_eq!(dates.len(), 12);
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    assert!(dates.iter().all(|d| *d <= "2026-11-23"));
+
+    // Team and person pages: small multiples and the stale badge.
+    let team = page("teams/customer-success/index.html");
+    assert!(count(&team, r#"<svg class="chart chart-score chart-small""#) >= 3);
+    assert!(team.contains("<h2>Recent check-ins</h2>"));
+    let diego = page("people/diego/index.html");
+    assert!(diego.contains(r#"<span class="badge badge-stale">Stale</span>"#));
+
+    // The ended quarter: final grades, and a score set in a retrospective beside the computed one.
+    let q3 = page("periods/2026-Q3/index.html");
+    assert!(q3.contains("<h2>Retrospectives</h2>"));
+    let app = page("objectives/2026-Q3/technician-app/index.html");
+    assert!(app.contains("Final grade <span class=\"badge status-partial\">Partial</span>"));
+    assert!(app.contains("0.52 computed from the key results"));
+    assert!(app.contains("<strong>0.6</strong> set in the retrospective"));
+    assert!(app.contains("class=\"chart-override\""));
+}

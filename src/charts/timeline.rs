@@ -96,6 +96,9 @@ pub struct Burnup<'a> {
     pub goal: Goal,
     /// Values by day, oldest first (see [`crate::score::key_result_history`]).
     pub values: &'a [(NaiveDate, f64)],
+    /// Whether the first value is the start on the period's first day rather
+    /// than a check-in: the line begins there, but no dot marks it.
+    pub from_start: bool,
     /// Confidence (0..=1) at each check-in that gives one, oldest first.
     pub confidence: &'a [(NaiveDate, f64)],
     /// Text alternative; written escaped.
@@ -251,7 +254,8 @@ pub fn burnup(b: &Burnup) -> String {
         }
     }
     line(&mut out, "chart-actual", &g.actual, g.steps);
-    dots(&mut out, "chart-points", &g.actual);
+    let checked_in = &g.actual[usize::from(b.from_start).min(g.actual.len())..];
+    dots(&mut out, "chart-points", checked_in);
     out.push_str("</svg>");
     out
 }
@@ -634,6 +638,7 @@ mod tests {
             as_of: day(as_of),
             goal,
             values,
+            from_start: false,
             confidence,
             label: "burn-up",
         }
@@ -803,6 +808,29 @@ mod tests {
         }
         assert!(!svg.contains("NaN") && !svg.contains('#'), "{svg}");
         assert!(svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn the_start_of_the_line_is_not_dotted_as_a_check_in() {
+        let values = [(day(FIRST), 0.0), (day("2026-10-31"), 4.0)];
+        let b = Burnup {
+            from_start: true,
+            ..burnup_of(
+                Goal::Metric {
+                    start: 0.0,
+                    target: 10.0,
+                },
+                &values,
+                &[],
+                "2026-11-02",
+            )
+        };
+        let g = burnup_geometry(&b);
+        let svg = burnup(&b);
+        let dots = svg.split(r#"class="chart-points" d=""#).nth(1).unwrap();
+        let dot = |p: Point| format!("M{},{}h0", p.0.round(), p.1.round());
+        assert!(dots.starts_with(&dot(g.actual[1])), "{svg}");
+        assert!(!dots.contains(&dot(g.actual[0])), "{svg}");
     }
 
     #[test]
