@@ -368,16 +368,17 @@ fn a_theme_folder_replaces_the_built_in_theme() {
     assert!(read(&out.join("index.html")).contains("Company objectives"));
 }
 
-/// Every file of a site built with `threads` worker threads, with its bytes.
-fn site_with_threads(repo: &Path, name: &str, threads: &str) -> Vec<(String, Vec<u8>)> {
-    let out = scratch(name).join("public");
+/// Builds `repo` into `out` as of 2026-11-23 (the day the example's
+/// check-ins stop) with `threads` worker threads; it must succeed.
+fn build_late_2026(repo: &Path, out: &Path, threads: &str) {
     let output = Command::new(env!("CARGO_BIN_EXE_okr"))
         .arg("build")
         .arg(repo)
         .arg("--out")
-        .arg(&out)
+        .arg(out)
         .args(["--as-of", "2026-11-23"])
         .env("RAYON_NUM_THREADS", threads)
+        .env_remove("SOURCE_DATE_EPOCH")
         .output()
         .expect("run okr");
     assert!(
@@ -385,6 +386,12 @@ fn site_with_threads(repo: &Path, name: &str, threads: &str) -> Vec<(String, Vec
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Every file of a site built with `threads` worker threads, with its bytes.
+fn site_with_threads(repo: &Path, name: &str, threads: &str) -> Vec<(String, Vec<u8>)> {
+    let out = scratch(name).join("public");
+    build_late_2026(repo, &out, threads);
     files(&out)
         .into_iter()
         .map(|f| {
@@ -637,20 +644,7 @@ fn no_string_an_author_writes_can_run_script() {
 fn progress_over_time_is_on_the_pages() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-okrs");
     let out = scratch("progress").join("public");
-    let output = Command::new(env!("CARGO_BIN_EXE_okr"))
-        .arg("build")
-        .arg(&example)
-        .arg("--out")
-        .arg(&out)
-        .args(["--as-of", "2026-11-23"])
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run okr");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    build_late_2026(&example, &out, "2");
     let page = |path: &str| read(&out.join(path));
     let count = |html: &str, needle: &str| html.matches(needle).count();
 
