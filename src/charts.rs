@@ -56,11 +56,12 @@ pub fn progress_bar(bar: &Bar) -> String {
     }
     if let Some(expected) = bar.expected.and_then(finite) {
         let x = num(fill_width(expected, BAR_WIDTH));
-        // Its stroke comes from the stylesheet, which keeps it thin however far
-        // the bar stretches (`vector-effect: non-scaling-stroke`).
+        // Its colour and width come from the stylesheet; `vector-effect` keeps it
+        // thin however far the bar stretches. It is an attribute, not CSS,
+        // because CSS validators do not know the property.
         let _ = write!(
             out,
-            r#"<line class="chart-expected" x1="{x}" x2="{x}" y2="{}"/>"#,
+            r#"<line class="chart-expected" x1="{x}" x2="{x}" y2="{}" vector-effect="non-scaling-stroke"/>"#,
             num(BAR_HEIGHT)
         );
     }
@@ -383,6 +384,8 @@ mod tests {
         });
         assert!(svg.contains(r#"<rect class="chart-fill" width="42""#));
         assert!(svg.contains(r#"class="chart-expected" x1="50" x2="50""#));
+        // However far the bar stretches, the marker stays a thin line.
+        assert!(svg.contains(r#"vector-effect="non-scaling-stroke""#));
         let none = progress_bar(&Bar {
             expected: Some(f64::NAN),
             ..bar(Some(0.1))
