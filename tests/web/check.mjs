@@ -96,7 +96,8 @@ async function validate(site) {
   );
   let messages;
   try {
-    messages = JSON.parse(stderr).messages;
+    // The JVM may print a line of its own (e.g. "Picked up JAVA_TOOL_OPTIONS") before the report.
+    messages = JSON.parse(stderr.slice(stderr.search(/^\{/m))).messages;
   } catch {
     throw new Error(`the Nu HTML Checker did not report (exit ${code}): ${stderr.slice(0, 2000)}`);
   }
@@ -156,13 +157,21 @@ async function browse(site) {
       });
 
       // The pages to open, each found by following the previous page's links,
-      // so the links themselves are checked under the sub-path.
+      // so the links themselves are checked under the sub-path. The person is
+      // reached through an objective of theirs that supports the team, so
+      // their page has objectives to show; `via` is that page in between.
+      const base = options.base;
       const tour = [
-        { name: 'overview', from: null, link: null, path: options.base },
-        { name: 'objective', from: 'overview', link: `.card-title a[href^="${options.base}objectives/"]` },
-        { name: 'team', from: 'overview', link: `.teams-table a[href^="${options.base}teams/"]` },
-        { name: 'person', from: 'team', link: `.facts a[href^="${options.base}people/"]` },
-        { name: 'health', from: 'overview', link: `.health-link[href^="${options.base}health/"]` },
+        { name: 'overview', from: null, link: null, path: base },
+        { name: 'objective', from: 'overview', link: `.card-title a[href^="${base}objectives/"]` },
+        { name: 'team', from: 'overview', link: `.teams-table a[href^="${base}teams/"]` },
+        {
+          name: 'person',
+          from: 'team',
+          link: `.objective-lines a[href^="${base}objectives/"]`,
+          via: `.page-head a.owner[href^="${base}people/"]`,
+        },
+        { name: 'health', from: 'overview', link: `.health-link[href^="${base}health/"]` },
       ];
       const visited = new Map();
       for (const stop of tour) {
@@ -175,6 +184,19 @@ async function browse(site) {
             ]);
             continue;
           }
+        }
+        if (stop.via) {
+          const between = await context.newPage();
+          await between.goto(origin + target);
+          const href = await between.locator(stop.via).first().getAttribute('href', { timeout: 2000 }).catch(() => null);
+          await between.close();
+          if (!href) {
+            record(`${stop.name} (${colorScheme}): reached through ${target}`, [
+              `no link matching ${stop.via} on ${target}`,
+            ]);
+            continue;
+          }
+          target = href;
         }
         const offsiteBefore = offsite.length;
         const page = await context.newPage();
@@ -232,7 +254,7 @@ async function visit(page, origin, target, stop, tour, axeSource) {
   }
   const links = new Map();
   for (const next of tour.filter((t) => t.from === stop.name)) {
-    const href = await page.locator(next.link).first().getAttribute('href').catch(() => null);
+    const href = await page.locator(next.link).first().getAttribute('href', { timeout: 2000 }).catch(() => null);
     if (href) links.set(next.link, href);
   }
 
