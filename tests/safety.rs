@@ -98,11 +98,11 @@ fn small_repo(dir: &Path) -> PathBuf {
     repo
 }
 
-/// A generated organisation big enough that building it takes a while:
-/// 30 teams, about 500 objectives and 640 pages (12 MB).
-fn big_repo(dir: &Path) -> PathBuf {
+/// A generated organisation of `teams` teams of 4: per team about 16
+/// objectives and 21 pages (400 KB of site).
+fn big_repo(dir: &Path, teams: usize) -> PathBuf {
     let repo = dir.join("big");
-    gen_org::write(&repo, &gen_org::generate(30, 4, 1)).expect("write the organisation");
+    gen_org::write(&repo, &gen_org::generate(teams, 4, 1)).expect("write the organisation");
     repo
 }
 
@@ -115,7 +115,8 @@ fn count(dir: &Path) -> usize {
 fn a_killed_build_leaves_the_previous_site_whole_and_the_next_build_cleans_up() {
     use std::os::unix::process::ExitStatusExt;
     let dir = TempDir::new("killed");
-    let (small, big) = (small_repo(&dir.path), big_repo(&dir.path));
+    // Big enough that writing takes a while: 640 pages, 12 MB.
+    let (small, big) = (small_repo(&dir.path), big_repo(&dir.path, 30));
     let out = dir.path.join("site");
     assert_built(&build(&small, &out));
     let before = snapshot(&out);
@@ -235,8 +236,9 @@ fn size_limited_build(repo: &Path, out: &Path) -> Command {
 #[test]
 fn a_full_disk_leaves_the_previous_site_whole() {
     let dir = TempDir::new("disk-full");
-    let (small, big) = (small_repo(&dir.path), big_repo(&dir.path));
+    let (small, big) = (small_repo(&dir.path), big_repo(&dir.path, 8));
     let disk = dir.path.join("disk");
+    // 1 MB holds the small site, not the big one (3 MB).
     // Declared after `dir`, so dropped (unmounted) before it is removed.
     let tmpfs = Tmpfs::mount(&disk, "1m");
     let out = disk.join("site");
@@ -262,7 +264,7 @@ fn assert_a_write_cut_short_keeps_the_site(small: &Path, big: &Path, out: &Path)
 #[test]
 fn a_write_cut_short_leaves_the_previous_site_whole() {
     let dir = TempDir::new("file-size");
-    let (small, big) = (small_repo(&dir.path), big_repo(&dir.path));
+    let (small, big) = (small_repo(&dir.path), big_repo(&dir.path, 8));
     assert_a_write_cut_short_keeps_the_site(&small, &big, &dir.path.join("site"));
 }
 
