@@ -651,7 +651,11 @@ fn links_in_the_okr_folders_are_not_read_outside_the_repository() {
     .expect("write");
     std::fs::create_dir_all(outside.join("folder")).expect("create");
     std::fs::write(outside.join("folder/x.md"), "PRIVATE-FOLDER").expect("write");
-    sandbox.link("okrs/environment.md", "/proc/self/environ");
+    // Where there is one: the environment of the process reading the link.
+    let environ = Path::new("/proc/self/environ").exists();
+    if environ {
+        sandbox.link("okrs/environment.md", "/proc/self/environ");
+    }
     sandbox.link(
         "okrs/2026-Q1/private.md",
         &outside.join("private.md").display().to_string(),
@@ -681,14 +685,11 @@ fn links_in_the_okr_folders_are_not_read_outside_the_repository() {
         .filter(|d| d.message.contains("outside the repository"))
         .map(|d| d.file.as_str())
         .collect();
-    assert_eq!(
-        refused,
-        [
-            "okrs/2026-Q1/folder",
-            "okrs/2026-Q1/private.md",
-            "okrs/environment.md"
-        ]
-    );
+    let mut expected = vec!["okrs/2026-Q1/folder", "okrs/2026-Q1/private.md"];
+    if environ {
+        expected.push("okrs/environment.md");
+    }
+    assert_eq!(refused, expected);
     assert_eq!(
         report.summary.objectives, 5,
         "the linked one inside is read"
