@@ -471,6 +471,55 @@ mod tests {
         }
     }
 
+    /// The text between the first `open` and the `close` after it.
+    fn between<'s>(svg: &'s str, open: &str, close: &str) -> &'s str {
+        let start = svg.find(open).unwrap_or_default() + open.len();
+        let end = svg[start..].find(close).map_or(svg.len(), |e| start + e);
+        &svg[start..end]
+    }
+
+    #[test]
+    fn labels_from_user_strings_stay_text_inside_the_svg() {
+        // A team name or title as an author might write it: markup, an
+        // ampersand, a quote that would end the attribute, a CDATA end.
+        let label = r#"R&D <b>"growth"</b> ]]> <![CDATA[x]]>"#;
+        let escaped = "R&amp;D &lt;b&gt;&quot;growth&quot;&lt;/b&gt; ]]&gt; &lt;![CDATA[x]]&gt;";
+        for svg in [
+            progress_bar(&Bar {
+                label,
+                ..bar(Some(0.5))
+            }),
+            status_distribution(&[("on-track", 1), ("off-track", 2)], label),
+            sparkline(&[Some(0.1), Some(0.9)], label),
+        ] {
+            assert_eq!(between(&svg, "aria-label=\"", "\""), escaped, "{svg}");
+            assert_eq!(between(&svg, "<title>", "</title>"), escaped, "{svg}");
+            assert_eq!(svg.matches("aria-label=").count(), 1, "{svg}");
+            assert!(!svg.contains("]]>") && !svg.contains("<b>"), "{svg}");
+            // Every `<` left opens one of the chart's own elements, and every
+            // `&` starts one of the entities `escape` writes.
+            for (i, _) in svg.match_indices('<') {
+                let tag = &svg[i + 1..];
+                assert!(
+                    [
+                        "svg", "/svg", "title", "/title", "rect", "/rect", "line", "path", "circle"
+                    ]
+                    .iter()
+                    .any(|t| tag.starts_with(t)),
+                    "{svg}"
+                );
+            }
+            for (i, _) in svg.match_indices('&') {
+                assert!(
+                    ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"]
+                        .iter()
+                        .any(|e| svg[i..].starts_with(e)),
+                    "{svg}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn distributions_stack_in_order_and_skip_zeros() {
         let svg = status_distribution(
