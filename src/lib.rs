@@ -26,4 +26,5 @@ pub mod rollover;
 pub mod score;
 pub mod site;
 pub mod source;
+pub mod toml_doc;
 pub mod views;

@@ -857,7 +857,7 @@ impl Label {
 
     /// A number with its unit, e.g. `2.4 %`.
     fn value(&mut self, value: f64, unit: Option<&str>) {
-        charts::write_decimal(&mut self.0, value, true);
+        charts::push_decimal(&mut self.0, value, true);
         if let Some(unit) = unit {
             self.0.push(' ');
             self.0.push_str(unit);

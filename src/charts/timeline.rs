@@ -9,7 +9,7 @@
 //! As everywhere in [`crate::charts`], colours come from classes only and every
 //! chart has a `<title>` and an `aria-label`.
 
-use super::{write_decimal, write_digits, write_escaped};
+use super::{push_decimal, push_digits, push_escaped};
 use chrono::{Datelike, NaiveDate};
 
 /// A point in viewBox units, y growing downwards.
@@ -442,9 +442,9 @@ fn open(out: &mut String, class: &str, width: f64, height: f64, label: &str) {
     out.push(' ');
     coord(out, height);
     out.push_str(r#"" role="img" aria-label=""#);
-    write_escaped(out, label);
+    push_escaped(out, label);
     out.push_str(r#""><title>"#);
-    write_escaped(out, label);
+    push_escaped(out, label);
     out.push_str("</title>");
 }
 
@@ -540,7 +540,7 @@ impl<'o> YLabels<'o> {
 
     fn number(&mut self, y: f64, value: f64) {
         self.start(y);
-        write_decimal(self.out, value, true);
+        push_decimal(self.out, value, true);
         self.out.push_str("</text>");
     }
 
@@ -599,7 +599,7 @@ fn coord(out: &mut String, v: f64) {
     if whole < 0 {
         out.push('-');
     }
-    write_digits(out, whole.unsigned_abs(), false);
+    push_digits(out, whole.unsigned_abs(), false);
 }
 
 const MONTHS: [&str; 12] = [
@@ -611,7 +611,7 @@ const MONTHS: [&str; 12] = [
 pub fn write_short_date(out: &mut String, day: NaiveDate) {
     out.push_str(MONTHS[day.month0() as usize]);
     out.push(' ');
-    write_digits(out, u64::from(day.day()), false);
+    push_digits(out, u64::from(day.day()), false);
 }
 
 #[cfg(test)]
