@@ -31,7 +31,7 @@ if [ ! -f "$here/node_modules/.package-lock.json" ] ||
 fi
 
 # A fixed as-of date, so the pages and screenshots are the same on every run.
-# Its two intended warnings are not repeated here; on failure everything is shown.
+# Its intended warnings are not repeated here; on failure everything is shown.
 if ! build_log=$(cd "$root" && cargo run --locked --quiet -- build example-okrs \
   --out "$out/site" --base-url /acme-okrs/ --as-of 2026-11-23 2>&1); then
   printf '%s\nweb check: okr build of example-okrs failed\n' "$build_log" >&2
