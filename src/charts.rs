@@ -315,6 +315,18 @@ pub fn decimal(v: f64, thousands: bool) -> String {
 /// without a temporary string (`write!` goes through the formatter, which
 /// is slow at this volume).
 pub fn push_digits(out: &mut String, n: u64, thousands: bool) {
+    // Most numbers on a page are chart coordinates of one to three digits.
+    if n < 1000 {
+        let digit = |d: u64| char::from(b'0' + d as u8);
+        if n >= 100 {
+            out.push(digit(n / 100));
+        }
+        if n >= 10 {
+            out.push(digit(n / 10 % 10));
+        }
+        out.push(digit(n % 10));
+        return;
+    }
     // Filled from the right: 20 digits and 6 separators at most.
     let mut buf = [0u8; 26];
     let mut at = buf.len();
@@ -387,6 +399,18 @@ mod tests {
         assert_eq!(decimal(-0.05, true), "-0.05");
         assert_eq!(decimal(999.999, true), "1,000");
         assert_eq!(decimal(1e300, false).len(), 301);
+    }
+
+    #[test]
+    fn digits_are_written_like_the_formatter_s() {
+        for n in [0, 7, 10, 99, 100, 999, 1000, 12_345, u64::MAX] {
+            let mut plain = String::new();
+            push_digits(&mut plain, n, false);
+            assert_eq!(plain, n.to_string());
+        }
+        let mut grouped = String::new();
+        push_digits(&mut grouped, 1_234_567, true);
+        assert_eq!(grouped, "1,234,567");
     }
 
     #[test]

@@ -895,30 +895,34 @@ fn burnup_chart(kr: &KeyResult, period: &Period, as_of: NaiveDate) -> Option<Htm
         .collect();
     confidence.sort_by_key(|c| c.0);
     let unit = kr.unit.as_deref();
-    let mut label = Label::new("Burn-up: ");
+    // The value now first, then where it started, where it should be by now
+    // and where it should end; the unit once, with the value now.
+    let mut label = Label::new("");
     match (goal, values.first(), values.last()) {
         (Goal::Milestone, _, Some(&(day, v))) if v >= 1.0 => {
-            label.text("done on ");
+            label.text("Done on ");
             label.day(day);
         }
-        (Goal::Milestone, _, _) => label.text("not done yet"),
+        (Goal::Milestone, _, _) => label.text("Not done yet"),
         (Goal::Metric { .. }, Some(&(d0, v0)), Some(&(d1, v1))) => {
-            label.value_on(v0, unit, d0);
-            label.text(", ");
             label.value_on(v1, unit, d1);
+            if d0 != d1 {
+                label.text(", from ");
+                label.value_on(v0, None, d0);
+            }
         }
-        (Goal::Metric { .. }, _, _) => label.text("no values before the period starts"),
+        (Goal::Metric { .. }, _, _) => label.text("No values before the period starts"),
     }
     if let Goal::Metric { start, target } = goal {
         if period.contains_date(as_of) {
             let pace = start + (target - start) * score::elapsed_fraction(period, as_of);
             label.text("; expected ");
-            label.value(pace, unit);
+            label.value(pace, None);
             label.text(" by ");
             label.day(as_of);
         }
         label.text("; target ");
-        label.value_on(target, unit, period.end);
+        label.value_on(target, None, period.end);
     }
     if let Some(&(_, c)) = confidence.last() {
         label.text("; confidence ");
@@ -1305,16 +1309,15 @@ impl<'a> SiteData<'a> {
         let ended = org
             .period(&o.period.value)
             .is_some_and(|p| self.as_of > p.end);
-        let retro = Some(o.retrospective.as_ref()?);
+        let retro = o.retrospective.as_ref()?;
         Some(RetrospectiveView {
             grade: s.status.filter(|_| ended).map(StatusView::of),
             computed: s.computed.map(number),
             overridden: s.overridden.map(number),
-            reason: retro
-                .and_then(|r| r.reason.as_ref())
-                .map(|r| r.value.as_str()),
+            reason: retro.reason.as_ref().map(|r| r.value.as_str()),
             notes: retro
-                .and_then(|r| r.notes.as_deref())
+                .notes
+                .as_deref()
                 .map(|notes| html(&markdown::to_html(notes))),
         })
     }

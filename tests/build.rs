@@ -652,11 +652,11 @@ fn progress_over_time_is_on_the_pages() {
     let churn = page("objectives/2026-Q4/cut-churn/index.html");
     assert_eq!(count(&churn, r#"<svg class="chart chart-score""#), 1);
     assert_eq!(count(&churn, r#"<svg class="chart chart-burnup""#), 3);
-    assert!(churn.contains("aria-label=\"Burn-up: 2.4 % on Oct 1, 2 % on Nov 19; expected"));
+    assert!(churn.contains("aria-label=\"2 % on Nov 19, from 2.4 on Oct 1; expected 1.88 by Nov 23; target 1.5 on Dec 31;"));
     assert!(churn.contains("Continues <a href=\"/objectives/2026-Q3/account-health/\">"));
     // The milestone steps from not done to done.
     let enterprise = page("objectives/2026-Q4/enterprise-ready/index.html");
-    assert!(enterprise.contains("aria-label=\"Burn-up: done on Nov 12;"));
+    assert!(enterprise.contains("aria-label=\"Done on Nov 12;"));
     assert!(enterprise.contains(">not done</text>"));
 
     // The overview: the company score over the period and the latest check-ins, newest first.

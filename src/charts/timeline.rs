@@ -442,9 +442,11 @@ fn open(out: &mut String, class: &str, width: f64, height: f64, label: &str) {
     out.push(' ');
     coord(out, height);
     out.push_str(r#"" role="img" aria-label=""#);
+    let start = out.len();
     push_escaped(out, label);
+    let end = out.len();
     out.push_str(r#""><title>"#);
-    push_escaped(out, label);
+    out.extend_from_within(start..end);
     out.push_str("</title>");
 }
 
