@@ -126,7 +126,10 @@ pub fn match_line_breaks(old: &str, piece: &str) -> String {
 
 /// Replaces `path` with `bytes` by writing a file beside it and renaming it
 /// over, so a crash leaves the old file or the new one, never half of one.
+/// A link is followed: the file it leads to is replaced, the link stays.
 pub fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let resolved = std::fs::canonicalize(path)?;
+    let path = resolved.as_path();
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),

@@ -291,3 +291,31 @@ fn a_broken_file_is_not_edited() {
     );
     assert_eq!(read(&repo.path, LOYAL), broken);
 }
+
+/// A file reached through a link is changed where the link leads; the link stays.
+#[cfg(unix)]
+#[test]
+fn a_linked_file_is_changed_where_the_link_leads() {
+    let repo = TempDir::copy_of("progress");
+    let target = repo.path.join("shared/loyal-customers.md");
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    std::fs::rename(repo.path.join(LOYAL), &target).unwrap();
+    std::os::unix::fs::symlink("../../../shared/loyal-customers.md", repo.path.join(LOYAL))
+        .unwrap();
+    let run = checkin(
+        &repo.path,
+        &["loyal-customers#churn", "2.5", "--date", "2026-11-20"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        std::fs::symlink_metadata(repo.path.join(LOYAL))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("date = 2026-11-20\nvalue = 2.5\n")
+    );
+}
