@@ -163,22 +163,36 @@ pub fn escape(text: &str) -> String {
 
 /// Appends `text` escaped as by [`escape`].
 pub fn push_escaped(out: &mut String, text: &str) {
-    // Runs of ordinary characters are copied whole.
+    // Byte by byte: what needs escaping or dropping is ASCII, or a C1 control
+    // (U+0080..U+009F, written 0xC2 0x80..0x9F); runs of anything else are
+    // copied whole.
+    let bytes = text.as_bytes();
     let mut plain = 0;
-    for (i, c) in text.char_indices() {
-        let replacement = match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\'' => "&#39;",
-            '\t' | '\n' | '\r' => continue,
-            c if c.is_control() => "",
-            _ => continue,
+    let mut i = 0;
+    while i < bytes.len() {
+        let (replacement, len) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            0..=0x1f | 0x7f => ("", 1),
+            0xc2 if bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)) => ("", 2),
+            _ => {
+                i += 1;
+                continue;
+            }
         };
+        // `i` is at an ASCII byte or the start of a two-byte character, so
+        // both slices end between characters.
         out.push_str(&text[plain..i]);
         out.push_str(replacement);
-        plain = i + c.len_utf8();
+        i += len;
+        plain = i;
     }
     out.push_str(&text[plain..]);
 }
@@ -500,6 +514,11 @@ mod tests {
         let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;";
         assert_eq!(escape(label), escaped);
         assert_eq!(escape("a\u{0}b\nc"), "ab\nc");
+        assert_eq!(escape("x\u{85}y\u{7f}z é\u{a0}"), "xyz é\u{a0}");
+        for text in ["", "plain", "ünïcödé ✓", "\u{9f}\u{80}", "a\u{1b}[31m"] {
+            let expected: String = text.chars().filter(|c| !c.is_control()).collect();
+            assert_eq!(escape(text), expected, "{text:?}");
+        }
         for svg in [
             progress_bar(&Bar {
                 status: Some(r#"x" onload="y"#),

@@ -785,7 +785,7 @@ fn checkin_views(kr: &KeyResult) -> Vec<CheckinView<'_>> {
         .checkins
         .iter()
         .map(|c| CheckinView {
-            date: c.date.value.to_string(),
+            date: timeline::iso_date(c.date.value),
             value: checkin_value(kr, c.value.value),
             confidence: c.confidence.as_ref().map(|c| percent(c.value)),
             note: c.note.as_deref(),
@@ -1354,7 +1354,7 @@ impl<'a> SiteData<'a> {
                 let kr = &org.objectives[i].key_results[k];
                 let checkin = &kr.checkins[c];
                 RecentCheckin {
-                    date: day.to_string(),
+                    date: timeline::iso_date(day),
                     objective: Line(&self.cards[i]),
                     key_result: &kr.title.value,
                     url: format!("{}#kr-{}", self.cards[i].url, kr.id.value),

@@ -597,7 +597,13 @@ fn pair(out: &mut String, (x, y): Point) {
 /// unit is about a pixel or two on screen, so more precision would only make
 /// pages larger.
 fn coord(out: &mut String, v: f64) {
-    let whole = if v.is_finite() { v.round() as i64 } else { 0 };
+    // Rounded half away from zero, as `f64::round`, without its library call;
+    // `as` saturates, so huge values cannot overflow.
+    let whole = match v {
+        v if !v.is_finite() => 0,
+        v if v >= 0.0 => (v + 0.5) as i64,
+        v => (v - 0.5) as i64,
+    };
     if whole < 0 {
         out.push('-');
     }
@@ -614,6 +620,27 @@ pub fn write_short_date(out: &mut String, day: NaiveDate) {
     out.push_str(MONTHS[day.month0() as usize]);
     out.push(' ');
     push_digits(out, u64::from(day.day()), false);
+}
+
+/// A day as `2026-11-23`, as chrono writes it, without the formatter.
+pub fn iso_date(day: NaiveDate) -> String {
+    let mut out = String::with_capacity(10);
+    let year = day.year();
+    if !(0..=9999).contains(&year) {
+        return day.to_string();
+    }
+    let two = |out: &mut String, n: u32| {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    };
+    let year = year as u32;
+    two(&mut out, year / 100);
+    two(&mut out, year % 100);
+    out.push('-');
+    two(&mut out, day.month());
+    out.push('-');
+    two(&mut out, day.day());
+    out
 }
 
 #[cfg(test)]
@@ -914,6 +941,15 @@ mod tests {
     }
 
     #[test]
+    fn iso_dates_read_like_chrono_s() {
+        for text in ["2026-01-01", "2026-11-23", "0999-12-31"] {
+            assert_eq!(iso_date(day(text)), day(text).to_string());
+        }
+        let far = NaiveDate::from_ymd_opt(12_345, 1, 2).unwrap();
+        assert_eq!(iso_date(far), far.to_string());
+    }
+
+    #[test]
     fn coordinates_are_written_in_whole_units() {
         let mut out = String::new();
         for v in [0.0, 12.34, -0.46, -0.6, 100.5, f64::NAN, -3.0] {
@@ -921,5 +957,8 @@ mod tests {
             out.push(' ');
         }
         assert_eq!(out, "0 12 0 -1 101 0 -3 ");
+        let mut huge = String::new();
+        coord(&mut huge, 1e300);
+        assert_eq!(huge, i64::MAX.to_string());
     }
 }
