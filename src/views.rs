@@ -269,7 +269,8 @@ pub struct OverviewPage<'a> {
 pub struct InitiativeView<'a> {
     pub title: &'a str,
     pub key_result: Option<&'a str>,
-    pub status: Option<&'a str>,
+    /// As written; `planned` when not given.
+    pub status: &'a str,
 }
 
 #[derive(Debug, Serialize)]
@@ -919,7 +920,8 @@ impl<'a> SiteData<'a> {
                             .find(|kr| kr.id.value == k.value)
                             .map(|kr| kr.title.value.as_str())
                     }),
-                    status: i.status.as_ref().map(|s| s.value.as_str()),
+                    // Templates get a name to show and style, never nothing.
+                    status: i.status.as_ref().map_or("planned", |s| s.value.as_str()),
                 })
                 .collect(),
             parents: o
@@ -1259,6 +1261,27 @@ mod tests {
                 ("y", None)
             ]
         );
+    }
+
+    #[test]
+    fn an_initiative_without_a_status_is_shown_as_planned() {
+        use crate::check::testing::*;
+        let initiative = "[[initiatives]]\ntitle = \"Weekly posts\"\n";
+        let owned = [company("grow"), team_objective("sell", "grow", initiative)];
+        let checked = run(&files(&owned));
+        assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
+        let as_of = AS_OF.parse().expect("a date");
+        let data = SiteData::new(&checked, "/", as_of);
+        let sell = (checked.org.objectives.iter())
+            .position(|o| o.id.value == "sell")
+            .expect("the objective");
+        assert_eq!(data.objective(sell).initiatives[0].status, "planned");
+        // The built-in theme used to stop on it with a template error.
+        let pages = crate::site::render(&checked, None, as_of).expect("the site renders");
+        let (_, html) = (pages.iter())
+            .find(|(path, _)| path == "objectives/2026-Q1/sell/index.html")
+            .expect("the objective's page");
+        assert!(html.contains("initiative-planned"), "{html}");
     }
 
     #[test]
