@@ -180,8 +180,18 @@ fn read_folder(loaded: &mut Loaded, dir: &Path, kind: FileKind, recursive: bool)
         match entry {
             Ok(entry) => {
                 let is_markdown = entry.path().extension().is_some_and(|ext| ext == "md");
-                if entry.file_type().is_file() && is_markdown {
-                    found.push((entry.into_path(), None));
+                let kind = entry.file_type();
+                // Something named like an objective that is not a file would
+                // otherwise vanish without a word; a named pipe would never end.
+                let not_a_file = if kind.is_file() {
+                    None
+                } else if kind.is_dir() {
+                    Some("a folder named like a Markdown file: rename it, or make it a file")
+                } else {
+                    Some("not a regular file (a named pipe, socket or device), so it is not read")
+                };
+                if is_markdown && entry.depth() > 0 {
+                    found.push((entry.into_path(), not_a_file.map(String::from)));
                 }
             }
             Err(e) => {

@@ -145,12 +145,17 @@ fn parse_file<T>(
     let (root, errors) = DeTable::parse_recoverable(split.toml);
     if !errors.is_empty() {
         for error in errors {
-            let span = error.span().unwrap_or(0..0);
-            reader.report(
-                span,
-                format!("invalid TOML: {}", error.message().trim_end()),
-                None,
-            );
+            let message = format!("invalid TOML: {}", error.message().trim_end());
+            match error.span() {
+                Some(span) => reader.report(span, message, None),
+                // The parser gives no place for a dotted key nested too deeply; the
+                // first TOML line would be a wrong place, the opening fence is honest.
+                None => reader.report_at(
+                    reader.header(),
+                    message,
+                    Some("look for keys, tables or arrays nested very deeply".into()),
+                ),
+            }
         }
         let broken_id = root
             .get_ref()
@@ -392,6 +397,18 @@ Body *here*.
         let d = &parsed.diagnostics[0];
         assert!(d.message.starts_with("invalid TOML"), "{}", d.message);
         assert_eq!(file.line_col(d.span.clone().unwrap().start).line, 3);
+    }
+
+    #[test]
+    fn toml_errors_without_a_place_point_at_the_opening_fence() {
+        let deep = format!("a{} = 1", ".a".repeat(100));
+        let (file, parsed) = objective(&format!(
+            "+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\n{deep}\n+++\n"
+        ));
+        let d = &parsed.diagnostics[0];
+        assert_eq!(d.message, "invalid TOML: recursion limit");
+        assert_eq!(file.line_col(d.span.clone().unwrap().start).line, 1);
+        assert!(d.help.is_some());
     }
 
     #[test]
