@@ -8,7 +8,7 @@
 
 use chrono::NaiveDate;
 use okr::source::{FileId, FileKind, SourceFile};
-use okr::{check, frontmatter, load, parse, report, site};
+use okr::{check, frontmatter, load, parse, report, site, toml_doc};
 
 /// Separates the files of a repository in a pipeline input: never part of UTF-8 text.
 pub const FILE_SEPARATOR: u8 = 0xFF;
@@ -26,6 +26,15 @@ pub fn front_matter(data: &[u8]) {
         let toml_end = split.toml_offset + split.toml.len();
         assert_eq!(&text[split.toml_offset..toml_end], split.toml);
         assert!(text.ends_with(split.body) && toml_end + split.body.len() <= text.len());
+        // okr's own fast reader must refuse whatever `toml` refuses.
+        let ours = toml_doc::parse(split.toml).is_ok();
+        let (_, errors) = toml::de::DeTable::parse_recoverable(split.toml);
+        assert_eq!(
+            ours,
+            errors.is_empty(),
+            "okr and toml disagree on {:?}",
+            split.toml
+        );
     }
     for (path, kind) in [
         ("teams/team.md", FileKind::Team),
