@@ -18,8 +18,10 @@ struct Broken {
     objectives: BTreeSet<String>,
 }
 
-/// One file's parse, before it joins the organisation.
-enum ParsedFile {
+/// One file's parse, before it joins the organisation. `okr serve` keeps
+/// these, so that a change to one file re-parses only that file.
+#[derive(Clone)]
+pub enum ParsedFile {
     Config,
     Unreadable,
     Team(parse::Parsed<Team>),
@@ -29,29 +31,40 @@ enum ParsedFile {
 
 /// Parses the loaded files into an organisation and resolves its references.
 pub fn build(loaded: Loaded) -> (Org, Vec<Diagnostic>) {
-    let mut diagnostics = loaded.diagnostics;
-    let mut broken = Broken::default();
-    let (mut teams, mut people, mut objectives) = (Vec::new(), Vec::new(), Vec::new());
-    // Parsing is independent per file: do it on all cores, then gather in file order.
-    let parsed: Vec<ParsedFile> = loaded
+    let parsed = parse_all(&loaded);
+    link(loaded, parsed)
+}
+
+/// Parses every loaded file; independent per file, so on all cores, in file order.
+pub fn parse_all(loaded: &Loaded) -> Vec<ParsedFile> {
+    loaded
         .files
         .par_iter()
         .enumerate()
-        .map(|(index, file)| {
-            let id = FileId(index);
-            if loaded.unreadable.contains(&id) {
-                return ParsedFile::Unreadable;
-            }
-            match file.kind {
-                FileKind::Config => ParsedFile::Config,
-                FileKind::Team => ParsedFile::Team(parse::parse_team(file, id)),
-                FileKind::Person => ParsedFile::Person(parse::parse_person(file, id)),
-                FileKind::Objective => {
-                    ParsedFile::Objective(Box::new(parse::parse_objective(file, id)))
-                }
-            }
-        })
-        .collect();
+        .map(|(index, _)| parse_one(loaded, FileId(index)))
+        .collect()
+}
+
+/// Parses one loaded file.
+pub fn parse_one(loaded: &Loaded, id: FileId) -> ParsedFile {
+    if loaded.unreadable.contains(&id) {
+        return ParsedFile::Unreadable;
+    }
+    let file = &loaded.files[id.0];
+    match file.kind {
+        FileKind::Config => ParsedFile::Config,
+        FileKind::Team => ParsedFile::Team(parse::parse_team(file, id)),
+        FileKind::Person => ParsedFile::Person(parse::parse_person(file, id)),
+        FileKind::Objective => ParsedFile::Objective(Box::new(parse::parse_objective(file, id))),
+    }
+}
+
+/// Builds the organisation from the loaded files and their parses (one per
+/// file, in file order) and resolves its references.
+pub fn link(loaded: Loaded, parsed: Vec<ParsedFile>) -> (Org, Vec<Diagnostic>) {
+    let mut diagnostics = loaded.diagnostics;
+    let mut broken = Broken::default();
+    let (mut teams, mut people, mut objectives) = (Vec::new(), Vec::new(), Vec::new());
     for (file, parsed) in loaded.files.iter().zip(parsed) {
         match parsed {
             ParsedFile::Config => {}

@@ -3,12 +3,17 @@
 //! build leaves the previous one whole.
 
 use crate::check::Checked;
+use crate::export::Export;
 use crate::render::{self, RenderError, Theme};
 use crate::views::SiteData;
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// The export every site carries at its root (see [`crate::export`]).
+pub const EXPORT_FILE: &str = "okrs.json";
 
 #[derive(Debug)]
 pub enum BuildError {
@@ -125,11 +130,43 @@ fn prepare<'a>(
     as_of: NaiveDate,
 ) -> Result<(Theme, SiteData<'a>), BuildError> {
     let org = &checked.org;
-    let theme_dir = org.config.theme.as_ref().map(|t| org.root.join(t));
-    let mut theme = Theme::load(theme_dir.as_deref(), &org.root.join("templates"))?;
+    let mut theme = load_theme(org)?;
     let data = SiteData::new(checked, base_url.unwrap_or(&org.config.base_url), as_of);
     theme.set_global("site", &data.site);
     Ok((theme, data))
+}
+
+/// The theme `okr.toml` names (else the built-in one) with the repository's
+/// `templates/` overriding single templates.
+pub fn load_theme(org: &crate::model::Org) -> Result<Theme, RenderError> {
+    let theme_dir = org.config.theme.as_ref().map(|t| org.root.join(t));
+    Theme::load(theme_dir.as_deref(), &org.root.join("templates"))
+}
+
+/// One page of the site, for rendering pages one at a time on request (`okr serve`).
+#[derive(Clone, Copy, Debug)]
+pub struct PageRef(Page);
+
+/// Every page by its path in the site, e.g. `teams/sales/index.html`.
+pub fn page_index(data: &SiteData) -> HashMap<String, PageRef> {
+    let mut index = HashMap::new();
+    for page in pages(data) {
+        for path in page.paths(data) {
+            index.insert(path, PageRef(page));
+        }
+    }
+    index
+}
+
+/// Renders one page, appending its HTML to `out`; `theme` must have the
+/// global `site` of `data` set.
+pub fn render_page(
+    page: PageRef,
+    theme: &Theme,
+    data: &SiteData,
+    out: &mut Vec<u8>,
+) -> Result<(), RenderError> {
+    page.0.render(theme, data, out)
 }
 
 /// Renders every page into memory, as `(path, html)` in a fixed order; [`build`]
@@ -140,6 +177,7 @@ pub fn render(
     as_of: NaiveDate,
 ) -> Result<Vec<(String, String)>, BuildError> {
     let (theme, data) = prepare(checked, base_url, as_of)?;
+    let json = Export::new(checked, base_url, as_of).json();
     let rendered = pages(&data)
         .par_iter()
         .map(|&page| {
@@ -155,7 +193,12 @@ pub fn render(
         })
         .collect::<Vec<Result<Vec<(String, String)>, BuildError>>>();
     let rendered: Vec<Vec<(String, String)>> = rendered.into_iter().collect::<Result<_, _>>()?;
-    Ok(rendered.into_iter().flatten().collect())
+    let mut files: Vec<(String, String)> = rendered.into_iter().flatten().collect();
+    files.push((
+        EXPORT_FILE.into(),
+        String::from_utf8_lossy(&json).into_owned(),
+    ));
+    Ok(files)
 }
 
 /// Renders and writes every page and asset into `dir`.
@@ -167,27 +210,15 @@ fn write_site(
 ) -> Result<Built, BuildError> {
     let (theme, data) = prepare(checked, base_url, as_of)?;
     let pages = pages(&data);
-    // Each page is rendered and written by whichever core is free; the first
-    // failure in page order is reported, so the message does not depend on timing.
-    let results: Vec<Result<usize, BuildError>> = pages
-        .par_iter()
-        // One output buffer per worker, reused from page to page.
-        .map_init(
-            || Vec::with_capacity(64 * 1024),
-            |html, &page| {
-                html.clear();
-                page.render(&theme, &data, html)?;
-                let paths = page.paths(&data);
-                for path in &paths {
-                    write_file(dir, path, html)?;
-                }
-                Ok(paths.len())
-            },
-        )
-        .collect();
+    // The export is serialised while pages render; it is written afterwards.
+    let (json, results) = rayon::join(
+        || Export::new(checked, base_url, as_of).json(),
+        || render_and_write(&pages, &theme, &data, dir),
+    );
     let written = results
         .into_iter()
         .collect::<Result<Vec<usize>, BuildError>>()?;
+    write_file(dir, EXPORT_FILE, &json)?;
 
     // GitHub Pages would otherwise run Jekyll, which hides folders starting with `_`.
     write_file(dir, ".nojekyll", b"")?;
@@ -203,6 +234,33 @@ fn write_site(
     Ok(Built {
         pages: written.iter().sum(),
     })
+}
+
+/// Renders each page and writes it into `dir`; one result per page, in page order.
+fn render_and_write(
+    pages: &[Page],
+    theme: &Theme,
+    data: &SiteData,
+    dir: &Path,
+) -> Vec<Result<usize, BuildError>> {
+    // Each page is rendered and written by whichever core is free; the first
+    // failure in page order is reported, so the message does not depend on timing.
+    pages
+        .par_iter()
+        // One output buffer per worker, reused from page to page.
+        .map_init(
+            || Vec::with_capacity(64 * 1024),
+            |html, &page| {
+                html.clear();
+                page.render(theme, data, html)?;
+                let paths = page.paths(data);
+                for path in &paths {
+                    write_file(dir, path, html)?;
+                }
+                Ok(paths.len())
+            },
+        )
+        .collect()
 }
 
 /// Removes a folder tree, its top-level entries in parallel: an old site has
