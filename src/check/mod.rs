@@ -135,7 +135,7 @@ fn finish(org: &Org, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             d.severity = settings.severity(d.rule)?;
             let file = org.file(d.file);
             let at = d.span.as_ref().map(|s| file.line_col(s.start));
-            Some(((file.path.clone(), at, d.rule, d.message.clone()), d))
+            Some(((file.path.clone(), at, d.rule.name(), d.message.clone()), d))
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
