@@ -347,7 +347,7 @@ enum NewCommand {
         /// The id of the team it belongs to
         #[arg(long)]
         parent: Option<String>,
-        /// The id of the person leading it (also listed as a member)
+        /// The id of the person leading it
         #[arg(long)]
         lead: Option<String>,
     },

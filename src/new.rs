@@ -213,16 +213,12 @@ pub fn team_text(spec: &TeamSpec) -> String {
         }
     }
     match &spec.lead {
-        Some(lead) => text.push_str(&format!(
-            "lead = {}\nmembers = [{}]                       # ids of the team's people\n",
-            quoted(lead),
-            quoted(lead)
-        )),
-        None => text.push_str(
-            "# lead = \"person-id\"               # the person leading the team\n\
-             members = []                       # ids of the team's people\n",
-        ),
+        Some(lead) => text.push_str(&format!("lead = {}\n", quoted(lead))),
+        None => {
+            text.push_str("# lead = \"person-id\"               # the person leading the team\n")
+        }
     }
+    text.push_str("members = []                        # ids of the team's people\n");
     text.push_str("+++\nWhat this team is for, in a sentence or two of Markdown.\n");
     text
 }
@@ -253,7 +249,11 @@ fn check_with(
     let id = load::insert(&mut loaded, SourceFile::new(path, kind, text.to_string()));
     let checked: Checked = check::check_loaded(loaded, as_of);
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
-    for d in checked.diagnostics.iter().filter(|d| d.file == id) {
+    // The new file's findings, and those it causes elsewhere (a duplicate id
+    // is reported on whichever file sorts later).
+    let concerns_new =
+        |d: &&crate::diagnostic::Diagnostic| d.file == id || d.message.contains(path);
+    for d in checked.diagnostics.iter().filter(concerns_new) {
         let placed = report::place(&checked, d);
         let mut line = format!("{}: {}", placed.rule, placed.message);
         if let Some(help) = placed.help {

@@ -397,14 +397,26 @@ impl Server {
 
     /// Links, checks and builds the views of freshly loaded files.
     fn finish(&mut self, live: &mut Live, loaded: Loaded) {
+        let started = Instant::now();
         self.parsed.unreadable = loaded.unreadable.clone();
         self.parsed.load_diagnostics = loaded.diagnostics.clone();
         let (org, diagnostics) = resolve::link(loaded, self.parsed.files.clone());
+        let linked = started.elapsed();
         let checked = check::check_resolved(org, diagnostics, self.as_of);
+        let checked_at = started.elapsed();
         if live.theme.is_err() {
             self.load_theme(live, &checked.org);
         }
         live.content = self.content(checked);
+        log(self.verbosity, Verbosity::Verbose, || {
+            let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+            format!(
+                "okr: linked in {:.1} ms, scored and checked in {:.1} ms, page views in {:.1} ms",
+                ms(linked),
+                ms(checked_at - linked),
+                ms(started.elapsed() - checked_at)
+            )
+        });
         if let (Content::Site { model, .. }, Ok(theme)) = (&live.content, &mut live.theme) {
             theme.set_global("site", &model.borrow_dependent().site);
         }
