@@ -57,6 +57,9 @@ enum Command {
     )]
     Init(InitArgs),
     /// Write a new objective, team or person file, checked against the repository.
+    #[command(
+        after_help = "Examples:\n  okr new objective --period 2026-Q1 --team sales --aligns-to expand-germany \"Grow revenue in Germany\"\n  okr new team marketing --name Marketing --lead anna\n  okr new person anna --name \"Anna Schmidt\""
+    )]
     New(NewArgs),
     /// Serve the site on 127.0.0.1, rebuilt and reloaded in the browser on every change.
     #[command(after_help = "Examples:\n  okr serve --open\n  okr serve path/to/okrs --port 8080")]
