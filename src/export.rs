@@ -55,7 +55,7 @@ struct OwnerRef<'a> {
 
 #[derive(Serialize)]
 struct CheckinOut<'a> {
-    date: String,
+    date: Day,
     value: f64,
     confidence: Option<f64>,
     note: Option<&'a str>,
@@ -90,9 +90,40 @@ struct ObjectiveOut<'a> {
 
 #[derive(Serialize)]
 struct Head<'a> {
-    generated_at: &'a str,
-    as_of: &'a str,
+    generated_at: Day,
+    as_of: Day,
     current_period: &'a str,
+}
+
+/// A date written as `YYYY-MM-DD` without going through a formatter: the
+/// export writes hundreds of thousands of them.
+#[derive(Clone, Copy)]
+struct Day(NaiveDate);
+
+impl Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use chrono::Datelike;
+        let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
+        if !(0..=9999).contains(&y) {
+            return serializer.serialize_str(&self.0.to_string());
+        }
+        let y = y as u32;
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let text = [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ];
+        // Only ASCII digits and dashes.
+        serializer.serialize_str(std::str::from_utf8(&text).unwrap_or_default())
+    }
 }
 
 #[derive(Serialize)]
@@ -189,55 +220,72 @@ impl<'a> Export<'a> {
         self.checked.scores.owners.get(&key).copied()
     }
 
-    /// The whole export as JSON, objectives serialised on all cores: on a large
-    /// organisation this is megabytes, and `okr build` writes it every time.
+    /// The whole export as JSON.
     pub fn json(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        // Writing to memory cannot fail.
+        let _ = self.write_json(&mut out);
+        out
+    }
+
+    /// Writes the export as JSON to `out`: objectives are serialised on all
+    /// cores a batch at a time and written in order, so a large organisation
+    /// (megabytes of check-ins, at every `okr build`) is never held whole.
+    pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        const BATCH: usize = 512;
         let org = &self.checked.org;
-        let as_of = self.as_of.to_string();
+        let as_of = Day(self.as_of);
         let head = Head {
-            generated_at: &as_of,
-            as_of: &as_of,
+            generated_at: as_of,
+            as_of,
             current_period: &self.current_period,
         };
-        let objectives: Vec<Vec<u8>> = (0..org.objectives.len())
-            .into_par_iter()
-            .map(|i| serde_json::to_vec(&self.objective(i)).unwrap_or_default())
-            .collect();
-        let teams: Vec<OwnerOut> = org
-            .teams
-            .iter()
-            .map(|t| OwnerOut {
-                id: &t.id.value,
-                name: t.display_name(),
-                score: self.owner_score(OwnerKey::Team(t.id.value.clone())),
-            })
-            .collect();
-        let people: Vec<OwnerOut> = org
-            .people
-            .iter()
-            .map(|p| OwnerOut {
-                id: &p.id.value,
-                name: p.display_name(),
-                score: self.owner_score(OwnerKey::Person(p.id.value.clone())),
-            })
-            .collect();
-        let mut out = Vec::with_capacity(objectives.iter().map(Vec::len).sum::<usize>() + 4096);
-        // `head` is an object: drop its closing brace and continue it.
-        let head = serde_json::to_string(&head).unwrap_or_default();
-        out.extend_from_slice(&head.as_bytes()[..head.len() - 1]);
-        out.extend_from_slice(b",\"objectives\":[");
-        for (i, o) in objectives.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
+        let head = serde_json::to_vec(&head)?;
+        // `head` is an object: leave out its closing brace and continue it.
+        out.write_all(&head[..head.len() - 1])?;
+        out.write_all(b",\"objectives\":[")?;
+        let count = org.objectives.len();
+        for start in (0..count).step_by(BATCH) {
+            let chunks: Vec<Vec<u8>> = (start..count.min(start + BATCH))
+                .into_par_iter()
+                .map(|i| {
+                    let mut chunk = Vec::with_capacity(4096);
+                    if i > 0 {
+                        chunk.push(b',');
+                    }
+                    // Serialising plain data into memory cannot fail.
+                    let _ = serde_json::to_writer(&mut chunk, &self.objective(i));
+                    chunk
+                })
+                .collect();
+            for chunk in chunks {
+                out.write_all(&chunk)?;
             }
-            out.extend_from_slice(o);
         }
-        out.extend_from_slice(b"],\"teams\":");
-        out.extend(serde_json::to_vec(&teams).unwrap_or_default());
-        out.extend_from_slice(b",\"people\":");
-        out.extend(serde_json::to_vec(&people).unwrap_or_default());
-        out.extend_from_slice(b"}\n");
-        out
+        let owners = |scores: Vec<OwnerOut>| serde_json::to_vec(&scores);
+        out.write_all(b"],\"teams\":")?;
+        out.write_all(&owners(
+            org.teams
+                .iter()
+                .map(|t| OwnerOut {
+                    id: &t.id.value,
+                    name: t.display_name(),
+                    score: self.owner_score(OwnerKey::Team(t.id.value.clone())),
+                })
+                .collect(),
+        )?)?;
+        out.write_all(b",\"people\":")?;
+        out.write_all(&owners(
+            org.people
+                .iter()
+                .map(|p| OwnerOut {
+                    id: &p.id.value,
+                    name: p.display_name(),
+                    score: self.owner_score(OwnerKey::Person(p.id.value.clone())),
+                })
+                .collect(),
+        )?)?;
+        out.write_all(b"}\n")
     }
 
     /// One row per key result with its objective's columns ([`CSV_COLUMNS`]),
@@ -280,7 +328,7 @@ impl<'a> Export<'a> {
                     kr.checkins.len().to_string(),
                     kr.checkins
                         .last()
-                        .map(|c| c.date.clone())
+                        .map(|c| c.date.0.to_string())
                         .unwrap_or_default(),
                 ]);
                 rows.push(row);
@@ -312,14 +360,14 @@ fn key_result<'a>(kr: &'a KeyResult, s: &KeyResultScore) -> KeyResultOut<'a> {
         .checkins
         .iter()
         .map(|c| CheckinOut {
-            date: c.date.value.to_string(),
+            date: Day(c.date.value),
             value: c.value.value,
             confidence: c.confidence.as_ref().map(|c| c.value),
             note: c.note.as_deref(),
         })
         .collect();
     // Oldest first; the sort is stable, so same-day check-ins keep file order.
-    checkins.sort_by(|a, b| a.date.cmp(&b.date));
+    checkins.sort_by_key(|c| c.date.0);
     KeyResultOut {
         id: &kr.id.value,
         title: &kr.title.value,

@@ -24,7 +24,7 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 /// Where pages listen for rebuilds.
@@ -64,7 +64,8 @@ self_cell::self_cell!(
     /// A checked organisation with the page views built from it.
     struct Model {
         owner: Checked,
-        #[covariant]
+        // Cards are built lazily behind a `OnceLock`, which makes the views invariant.
+        #[not_covariant]
         dependent: SiteData,
     }
 );
@@ -73,7 +74,8 @@ self_cell::self_cell!(
 enum Content {
     Site {
         model: Box<Model>,
-        pages: HashMap<String, PageRef>,
+        /// Every page by its path, made on the first request after a change.
+        pages: OnceLock<HashMap<String, PageRef>>,
     },
     /// The organisation has errors: every page shows them.
     Broken {
@@ -96,11 +98,12 @@ struct Live {
     cache: Mutex<HashMap<String, Arc<Vec<u8>>>>,
 }
 
-/// What a rebuild reuses from the previous one.
+/// What a rebuild reuses from the previous one, beside the organisation.
 #[derive(Default)]
 struct Parsed {
-    /// One per file of the organisation, in file order.
-    files: Vec<ParsedFile>,
+    /// Per file, in file order: the parse of a file that gave no entity (the
+    /// others' entities are in the organisation, see [`resolve::unlink`]).
+    files: Vec<Option<ParsedFile>>,
     unreadable: Vec<FileId>,
     load_diagnostics: Vec<crate::diagnostic::Diagnostic>,
 }
@@ -326,24 +329,38 @@ impl Server {
         };
         let what = match (&change, old) {
             (Change::Files(changed), Some(old)) => {
-                let org = old.org;
+                let unlinked = resolve::unlink(old.org);
                 let mut loaded = Loaded {
-                    root: org.root,
-                    config: org.config,
-                    files: org.files,
+                    root: unlinked.root,
+                    config: unlinked.config,
+                    files: unlinked.files,
                     unreadable: std::mem::take(&mut self.parsed.unreadable),
                     diagnostics: std::mem::take(&mut self.parsed.load_diagnostics),
                 };
                 for &i in changed {
                     load::reread(&mut loaded, FileId(i));
-                    self.parsed.files[i] = resolve::parse_one(&loaded, FileId(i));
                 }
+                let kept = std::mem::take(&mut self.parsed.files);
+                let parses: Vec<ParsedFile> = unlinked
+                    .entities
+                    .into_iter()
+                    .zip(kept.into_iter().chain(std::iter::repeat_with(|| None)))
+                    .enumerate()
+                    .map(|(i, (entity, other))| {
+                        if changed.contains(&i) {
+                            return resolve::parse_one(&loaded, FileId(i));
+                        }
+                        entity
+                            .or(other)
+                            .unwrap_or_else(|| resolve::parse_one(&loaded, FileId(i)))
+                    })
+                    .collect();
                 let names: Vec<&str> = changed
                     .iter()
                     .map(|&i| loaded.files[i].path.as_str())
                     .collect();
                 let what = names.join(", ");
-                self.finish(&mut live, loaded);
+                self.finish(&mut live, loaded, parses);
                 what
             }
             (Change::Theme, Some(old)) => {
@@ -353,8 +370,8 @@ impl Server {
             }
             _ => match load::load(&self.root) {
                 Ok(loaded) => {
-                    self.parsed.files = resolve::parse_all(&loaded);
-                    self.finish(&mut live, loaded);
+                    let parses = resolve::parse_all(&loaded);
+                    self.finish(&mut live, loaded, parses);
                     "every file".to_string()
                 }
                 Err(e) => {
@@ -395,12 +412,17 @@ impl Server {
         });
     }
 
-    /// Links, checks and builds the views of freshly loaded files.
-    fn finish(&mut self, live: &mut Live, loaded: Loaded) {
+    /// Links, checks and builds the views of loaded files and their parses.
+    fn finish(&mut self, live: &mut Live, loaded: Loaded, parses: Vec<ParsedFile>) {
         let started = Instant::now();
         self.parsed.unreadable = loaded.unreadable.clone();
         self.parsed.load_diagnostics = loaded.diagnostics.clone();
-        let (org, diagnostics) = resolve::link(loaded, self.parsed.files.clone());
+        // Only files without an entity are kept here: few, and small.
+        self.parsed.files = parses
+            .iter()
+            .map(|p| (!p.has_entity()).then(|| p.clone()))
+            .collect();
+        let (org, diagnostics) = resolve::link(loaded, parses);
         let linked = started.elapsed();
         let checked = check::check_resolved(org, diagnostics, self.as_of);
         let checked_at = started.elapsed();
@@ -418,7 +440,7 @@ impl Server {
             )
         });
         if let (Content::Site { model, .. }, Ok(theme)) = (&live.content, &mut live.theme) {
-            theme.set_global("site", &model.borrow_dependent().site);
+            model.with_dependent(|_, data| theme.set_global("site", &data.site));
         }
     }
 
@@ -439,7 +461,7 @@ impl Server {
         }
         live.assets = assets;
         if let (Content::Site { model, .. }, Ok(theme)) = (&live.content, &mut live.theme) {
-            theme.set_global("site", &model.borrow_dependent().site);
+            model.with_dependent(|_, data| theme.set_global("site", &data.site));
         }
     }
 
@@ -459,10 +481,9 @@ impl Server {
             eprint!("{}", report::human(&checked, false));
         }
         let model = Model::new(checked, |checked| SiteData::new(checked, "/", self.as_of));
-        let pages = site::page_index(model.borrow_dependent());
         Content::Site {
             model: Box::new(model),
-            pages,
+            pages: OnceLock::new(),
         }
     }
 }
@@ -586,7 +607,10 @@ fn answer(live: &Live, path: &str) -> Answer {
             .cloned()
     };
     let (model, pages) = match &live.content {
-        Content::Site { model, pages } => (model, pages),
+        Content::Site { model, pages } => (
+            model,
+            pages.get_or_init(|| model.with_dependent(|_, data| site::page_index(data))),
+        ),
         Content::Broken { report, .. } => return (500, html, Arc::new(error_page(report))),
         Content::NoRepository(message) => return (500, html, Arc::new(error_page(message))),
     };
@@ -616,7 +640,9 @@ fn answer(live: &Live, path: &str) -> Answer {
         None => Export::new(model.borrow_owner(), Some("/"), live.as_of).json(),
         Some(page) => {
             let mut out = Vec::new();
-            if let Err(e) = site::render_page(page, theme, model.borrow_dependent(), &mut out) {
+            if let Err(e) =
+                model.with_dependent(|_, data| site::render_page(page, theme, data, &mut out))
+            {
                 eprintln!("okr: {e}");
                 return (500, html, Arc::new(error_page(&e.to_string())));
             }
@@ -696,7 +722,7 @@ fn respond(
                 if status == 404 && !url.ends_with('/') {
                     let dir = format!("{path}/index.html");
                     if let Content::Site { pages, .. } = &live.content
-                        && pages.contains_key(&dir)
+                        && pages.get().is_some_and(|pages| pages.contains_key(&dir))
                     {
                         let location = format!("{}/", url.split('?').next().unwrap_or(&url));
                         let response = with_headers(

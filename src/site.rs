@@ -177,6 +177,7 @@ pub fn render(
     as_of: NaiveDate,
 ) -> Result<Vec<(String, String)>, BuildError> {
     let (theme, data) = prepare(checked, base_url, as_of)?;
+    data.build_all_cards();
     let json = Export::new(checked, base_url, as_of).json();
     let rendered = pages(&data)
         .par_iter()
@@ -209,16 +210,21 @@ fn write_site(
     dir: &Path,
 ) -> Result<Built, BuildError> {
     let (theme, data) = prepare(checked, base_url, as_of)?;
+    data.build_all_cards();
     let pages = pages(&data);
-    // The export is serialised while pages render; it is written afterwards.
-    let (json, results) = rayon::join(
-        || Export::new(checked, base_url, as_of).json(),
-        || render_and_write(&pages, &theme, &data, dir),
-    );
+    let results = render_and_write(&pages, &theme, &data, dir);
     let written = results
         .into_iter()
         .collect::<Result<Vec<usize>, BuildError>>()?;
-    write_file(dir, EXPORT_FILE, &json)?;
+    // The page views are done with: their memory serves the export.
+    drop(data);
+    let path = dir.join(EXPORT_FILE);
+    let file = std::fs::File::create(&path).map_err(|e| BuildError::Write(path.clone(), e))?;
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
+    Export::new(checked, base_url, as_of)
+        .write_json(&mut out)
+        .and_then(|()| std::io::Write::flush(&mut out))
+        .map_err(|e| BuildError::Write(path, e))?;
 
     // GitHub Pages would otherwise run Jekyll, which hides folders starting with `_`.
     write_file(dir, ".nojekyll", b"")?;

@@ -66,9 +66,10 @@ fn quiet_leaves_only_findings() {
         .args(["--as-of", AS_OF, "-q"]));
     assert_eq!(build.code, 0, "{}", build.stderr);
     assert_eq!(build.stdout, "");
-    let verbose = run(okr()
-        .arg("check")
-        .arg(fixture("clean"))
-        .args(["--as-of", AS_OF, "--verbose"]));
+    let verbose =
+        run(okr()
+            .arg("check")
+            .arg(fixture("clean"))
+            .args(["--as-of", AS_OF, "--verbose"]));
     assert!(verbose.stderr.contains("checked in"), "{}", verbose.stderr);
 }
