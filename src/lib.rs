@@ -27,4 +27,5 @@ pub mod score;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod toml_doc;
 pub mod views;

@@ -212,8 +212,15 @@ fn run_build(args: BuildArgs, verbosity: Verbosity) -> Result<ExitCode, String> 
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
     checked.release_unreported_sources();
-    let built =
-        site::build(&checked, args.base_url.as_deref(), as_of, &out).map_err(|e| e.to_string())?;
+    let built = site::build(&checked, args.base_url.as_deref(), as_of, &out).map_err(|e| {
+        // A failed build removes what it wrote; say so, since the reason names a path.
+        let kept = if out.exists() {
+            format!("{} was left as it was", out.display())
+        } else {
+            format!("nothing was written to {}", out.display())
+        };
+        format!("{e}\n{kept}")
+    })?;
     if verbosity == Verbosity::Verbose {
         eprintln!(
             "okr: loaded and checked in {} ms, rendered and wrote the site in {} ms",

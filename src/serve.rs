@@ -452,7 +452,7 @@ impl Server {
                 assets.insert(format!("assets/{name}"), bytes.clone());
             }
         }
-        match render::read_tree(&org.root.join("static")) {
+        match render::read_tree(&org.root.join("static"), &org.root) {
             Ok(files) => assets.extend(files),
             Err(e) => eprintln!("okr: {e}"),
         }
