@@ -15,7 +15,7 @@ use crate::load::{self, LoadError, Loaded};
 use crate::render::{self, Theme};
 use crate::report;
 use crate::resolve::{self, ParsedFile};
-use crate::site::{self, EXPORT_FILE, PageRef};
+use crate::site::{self, EXPORT_FILE};
 use crate::source::FileId;
 use crate::views::SiteData;
 use chrono::NaiveDate;
@@ -24,7 +24,7 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// Where pages listen for rebuilds.
@@ -35,7 +35,7 @@ const RELOAD_SCRIPT: &str =
     "<script>new EventSource(\"/__okr/events\").onmessage=function(){location.reload()};</script>";
 
 /// Quiet time after a file event before rebuilding: editors save in bursts.
-const DEBOUNCE: Duration = Duration::from_millis(15);
+const DEBOUNCE: Duration = Duration::from_millis(5);
 
 /// Why the server could not start (`okr` exits 2).
 #[derive(Debug)]
@@ -74,8 +74,6 @@ self_cell::self_cell!(
 enum Content {
     Site {
         model: Box<Model>,
-        /// Every page by its path, made on the first request after a change.
-        pages: OnceLock<HashMap<String, PageRef>>,
     },
     /// The organisation has errors: every page shows them.
     Broken {
@@ -242,12 +240,12 @@ impl Server {
     fn classify(&self, paths: &[PathBuf]) -> Option<Change> {
         let live = self.live.read().unwrap_or_else(|e| e.into_inner());
         let files = match &live.content {
-            Content::Site { model, .. } => &model.borrow_owner().org.files,
+            Content::Site { model } => &model.borrow_owner().org.files,
             Content::Broken { checked, .. } => &checked.org.files,
             Content::NoRepository(_) => return Some(Change::Everything),
         };
         let theme_dir = match &live.content {
-            Content::Site { model, .. } => model.borrow_owner().org.config.theme.clone(),
+            Content::Site { model } => model.borrow_owner().org.config.theme.clone(),
             Content::Broken { checked, .. } => checked.org.config.theme.clone(),
             Content::NoRepository(_) => None,
         };
@@ -323,7 +321,7 @@ impl Server {
         let mut live = lock.write().unwrap_or_else(|e| e.into_inner());
         let previous = std::mem::replace(&mut live.content, Content::NoRepository(String::new()));
         let old = match previous {
-            Content::Site { model, .. } => Some(model.into_owner()),
+            Content::Site { model } => Some(model.into_owner()),
             Content::Broken { checked, .. } => Some(*checked),
             Content::NoRepository(_) => None,
         };
@@ -386,7 +384,7 @@ impl Server {
         live.cache = Mutex::default();
         let elapsed = started.elapsed();
         let summary = match &live.content {
-            Content::Site { model, .. } => {
+            Content::Site { model } => {
                 let checked = model.borrow_owner();
                 format!(
                     "{}, {}",
@@ -439,7 +437,7 @@ impl Server {
                 ms(started.elapsed() - checked_at)
             )
         });
-        if let (Content::Site { model, .. }, Ok(theme)) = (&live.content, &mut live.theme) {
+        if let (Content::Site { model }, Ok(theme)) = (&live.content, &mut live.theme) {
             model.with_dependent(|_, data| theme.set_global("site", &data.site));
         }
     }
@@ -460,7 +458,7 @@ impl Server {
             eprintln!("okr: {e}");
         }
         live.assets = assets;
-        if let (Content::Site { model, .. }, Ok(theme)) = (&live.content, &mut live.theme) {
+        if let (Content::Site { model }, Ok(theme)) = (&live.content, &mut live.theme) {
             model.with_dependent(|_, data| theme.set_global("site", &data.site));
         }
     }
@@ -483,7 +481,6 @@ impl Server {
         let model = Model::new(checked, |checked| SiteData::new(checked, "/", self.as_of));
         Content::Site {
             model: Box::new(model),
-            pages: OnceLock::new(),
         }
     }
 }
@@ -606,11 +603,8 @@ fn answer(live: &Live, path: &str) -> Answer {
             .get(path)
             .cloned()
     };
-    let (model, pages) = match &live.content {
-        Content::Site { model, pages } => (
-            model,
-            pages.get_or_init(|| model.with_dependent(|_, data| site::page_index(data))),
-        ),
+    let model = match &live.content {
+        Content::Site { model } => model,
         Content::Broken { report, .. } => return (500, html, Arc::new(error_page(report))),
         Content::NoRepository(message) => return (500, html, Arc::new(error_page(message))),
     };
@@ -621,15 +615,16 @@ fn answer(live: &Live, path: &str) -> Answer {
         Ok(theme) => theme,
         Err(e) => return (500, html, Arc::new(error_page(e))),
     };
+    let find = |path: &str| model.with_dependent(|_, data| site::find_page(data, path));
     let found = if path == EXPORT_FILE {
         Some(None)
     } else {
-        pages.get(path).map(|&p| Some(p))
+        find(path).map(Some)
     };
     let (status, key, page) = match found {
         Some(page) => (200, path, page),
-        None => match pages.get("404.html") {
-            Some(&p) => (404, "404.html", Some(p)),
+        None => match find("404.html") {
+            Some(p) => (404, "404.html", Some(p)),
             None => return (404, html, Arc::new(b"not found".to_vec())),
         },
     };
@@ -691,6 +686,7 @@ fn respond(
     verbosity: Verbosity,
 ) {
     let started = Instant::now();
+    let mut waited = Duration::ZERO;
     let url = request.url().to_string();
     if url.split('?').next() == Some(EVENTS_PATH) {
         let (tx, rx) = mpsc::channel();
@@ -717,12 +713,14 @@ fn respond(
             ),
             Some(path) => {
                 let live = live.read().unwrap_or_else(|e| e.into_inner());
+                // A request that came during a rebuild waited for it: say how long.
+                waited = started.elapsed();
                 let (status, kind, body) = answer(&live, &path);
                 // `/teams/x` is `/teams/x/`: relative links need the slash.
                 if status == 404 && !url.ends_with('/') {
                     let dir = format!("{path}/index.html");
-                    if let Content::Site { pages, .. } = &live.content
-                        && pages.get().is_some_and(|pages| pages.contains_key(&dir))
+                    if let Content::Site { model } = &live.content
+                        && model.with_dependent(|_, data| site::find_page(data, &dir).is_some())
                     {
                         let location = format!("{}/", url.split('?').next().unwrap_or(&url));
                         let response = with_headers(
@@ -738,9 +736,11 @@ fn respond(
         }
     };
     log(verbosity, Verbosity::Verbose, || {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         format!(
-            "okr: {status} {url} ({:.1} ms)",
-            started.elapsed().as_secs_f64() * 1000.0
+            "okr: {status} {url} ({:.1} ms, {:.1} ms of them waiting for a rebuild)",
+            ms(started.elapsed()),
+            ms(waited)
         )
     });
     let response = with_headers(

@@ -11,7 +11,6 @@ use crate::source::FileId;
 use crate::views::SiteData;
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
@@ -223,15 +222,28 @@ pub fn load_theme(org: &Org) -> Result<Theme, RenderError> {
 #[derive(Clone, Copy, Debug)]
 pub struct PageRef(Page);
 
-/// Every page by its path in the site, e.g. `teams/sales/index.html`.
-pub fn page_index(data: &SiteData) -> HashMap<String, PageRef> {
-    let mut index = HashMap::new();
-    for page in pages(data) {
-        for path in page.paths(data) {
-            index.insert(path, PageRef(page));
+/// The page at `path` in the site (e.g. `teams/sales/index.html`), found
+/// from the path itself rather than by listing every page.
+pub fn find_page(data: &SiteData, path: &str) -> Option<PageRef> {
+    let org = data.org();
+    let period = |name: &str| data.periods.iter().position(|p| p.name == name);
+    let page = match path.split('/').collect::<Vec<&str>>().as_slice() {
+        ["index.html"] => {
+            Page::Overview((0..data.periods.len()).find(|&i| data.is_front_period(i))?)
         }
-    }
-    index
+        ["periods", name, "index.html"] => Page::Overview(period(name)?),
+        ["objectives", name, id, "index.html"] => Page::Objective(
+            org.objectives
+                .iter()
+                .position(|o| o.period.value == *name && o.id.value == *id)?,
+        ),
+        ["teams", id, "index.html"] => Page::Team(org.team_index(id)?),
+        ["people", id, "index.html"] => Page::Person(org.person_index(id)?),
+        ["health", "index.html"] => Page::Health,
+        ["404.html"] => Page::NotFound,
+        _ => return None,
+    };
+    Some(PageRef(page))
 }
 
 /// Renders one page, appending its HTML to `out`; `theme` must have the
@@ -385,6 +397,34 @@ mod tests {
         names.sort();
         assert_eq!(names, ["site"]);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn every_page_is_found_at_its_paths() {
+        use crate::check::testing::*;
+        let owned = [company("grow"), team_objective("sell", "grow", "")];
+        let checked = run(&files(&owned));
+        let (_, data) = prepare(&checked, None, AS_OF.parse().unwrap()).unwrap();
+        let all = pages(&data);
+        assert_eq!(
+            all.len(),
+            1 + 2 + 1 + 1 + 2,
+            "overview, objectives, team, person, health and 404"
+        );
+        for page in all {
+            for path in page.paths(&data) {
+                let found = find_page(&data, &path).unwrap_or_else(|| panic!("{path}"));
+                assert_eq!(found.0.paths(&data), page.paths(&data), "{path}");
+            }
+        }
+        for missing in [
+            "objectives/2026-Q1/nope/index.html",
+            "teams/x/index.html",
+            "x",
+            "",
+        ] {
+            assert!(find_page(&data, missing).is_none(), "{missing}");
+        }
     }
 
     #[test]
