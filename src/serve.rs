@@ -106,8 +106,8 @@ struct Parsed {
     load_diagnostics: Vec<crate::diagnostic::Diagnostic>,
 }
 
-/// What changed on disk, from most to least work.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// What changed on disk.
+#[derive(Debug, PartialEq, Eq)]
 enum Change {
     /// Files appeared or went away, or `okr.toml` changed: load everything.
     Everything,
@@ -364,6 +364,7 @@ impl Server {
             (Change::Theme, Some(old)) => {
                 self.load_theme(&mut live, &old.org);
                 live.content = self.content(old);
+                set_site_global(&mut live);
                 "templates and static files".to_string()
             }
             _ => match load::load(&self.root) {
@@ -437,9 +438,7 @@ impl Server {
                 ms(started.elapsed() - checked_at)
             )
         });
-        if let (Content::Site { model }, Ok(theme)) = (&live.content, &mut live.theme) {
-            model.with_dependent(|_, data| theme.set_global("site", &data.site));
-        }
+        set_site_global(live);
     }
 
     fn load_theme(&self, live: &mut Live, org: &crate::model::Org) {
@@ -458,9 +457,7 @@ impl Server {
             eprintln!("okr: {e}");
         }
         live.assets = assets;
-        if let (Content::Site { model }, Ok(theme)) = (&live.content, &mut live.theme) {
-            model.with_dependent(|_, data| theme.set_global("site", &data.site));
-        }
+        set_site_global(live);
     }
 
     /// The site of a checked organisation, or its errors when it has any.
@@ -482,6 +479,13 @@ impl Server {
         Content::Site {
             model: Box::new(model),
         }
+    }
+}
+
+/// Hands the templates what every page shows of the site (title, periods, counts).
+fn set_site_global(live: &mut Live) {
+    if let (Content::Site { model }, Ok(theme)) = (&live.content, &mut live.theme) {
+        model.with_dependent(|_, data| theme.set_global("site", &data.site));
     }
 }
 

@@ -189,6 +189,16 @@ fn serves_rebuilds_and_recovers_from_a_broken_file() {
 
     // Nothing was written into the repository.
     assert_eq!(snapshot(&repo.path), before);
+
+    // Templates and static files are picked up too.
+    repo.write("static/hello.txt", "hello");
+    server.wait_for("/hello.txt", 200, "hello");
+    repo.write(
+        "templates/404.html",
+        "<!DOCTYPE html><html><body><p>Nothing here, {{ site.company }}</p></body></html>",
+    );
+    server.wait_for("/nope/", 404, "Nothing here, Acme");
+    server.wait_for(PAGE, 200, "Make the first week with our product effortless");
 }
 
 #[test]
