@@ -111,6 +111,10 @@ jobs:
   build:
     if: github.event_name != 'pull_request' && github.ref_name == github.event.repository.default_branch
     runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      # configure-pages reads the repository's Pages settings.
+      pages: read
     steps:
       - uses: actions/checkout@v4
         with:

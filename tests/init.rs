@@ -136,6 +136,7 @@ fn the_workflow_checks_pull_requests_and_deploys_to_pages() {
     );
 
     let build = steps("build");
+    assert_eq!(jobs["build"]["permissions"]["pages"], Value::from("read"));
     assert!(
         jobs["build"]["if"]
             .as_str()
