@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 /// Addresses of the site's pages, all starting with the base URL so they work under a sub-path.
 #[derive(Clone, Debug)]
@@ -364,7 +365,8 @@ pub struct OverviewPage<'a> {
 pub struct InitiativeView<'a> {
     pub title: &'a str,
     pub key_result: Option<&'a str>,
-    pub status: Option<&'a str>,
+    /// As written; `planned` when not given.
+    pub status: &'a str,
 }
 
 #[derive(Debug, Serialize)]
@@ -503,9 +505,12 @@ pub struct HealthPage<'a> {
 /// Everything the pages are made of, computed once.
 pub struct SiteData<'a> {
     pub site: SiteView,
-    pub cards: Vec<ObjectiveCard<'a>>,
+    /// Each objective's card, built when first needed (see [`SiteData::card`]).
+    cards: Vec<OnceLock<ObjectiveCard<'a>>>,
     pub periods: Vec<PeriodView>,
     checked: &'a Checked,
+    /// Key results with a stale finding, by (file, key result title span start).
+    stale: BTreeSet<(usize, usize)>,
     urls: Urls,
     as_of: NaiveDate,
     index: Index,
@@ -946,63 +951,11 @@ impl<'a> SiteData<'a> {
         let urls = Urls::new(base_url);
         let current = current_period(org, as_of);
         let periods = site_periods(org, &current, &urls, as_of);
-        // Key results with a stale finding, by (file, key result title span start).
         let stale: BTreeSet<(usize, usize)> = checked
             .diagnostics
             .iter()
             .filter(|d| d.rule == Rule::StaleKeyResult)
             .filter_map(|d| Some((d.file.0, d.span.as_ref()?.start)))
-            .collect();
-        let cards: Vec<ObjectiveCard> = org
-            .objectives
-            .par_iter()
-            .zip(&checked.scores.objectives)
-            .map(|(o, s)| {
-                let period = org.period(&o.period.value);
-                let expected = period
-                    .as_ref()
-                    .filter(|p| p.contains_date(as_of))
-                    .map(|p| score::elapsed_fraction(p, as_of));
-                let key_results: Vec<KeyResultView> = (0..o.key_results.len())
-                    .map(|i| {
-                        let kr = &o.key_results[i];
-                        let is_stale = stale.contains(&(o.file.0, kr.title.span.start))
-                            || kr
-                                .latest_checkin(as_of)
-                                .is_some_and(|c| stale.contains(&(o.file.0, c.date.span.start)));
-                        key_result_view(o, i, &s.key_results[i], expected, is_stale, as_of)
-                    })
-                    .collect();
-                let history = period
-                    .as_ref()
-                    .map_or_else(Vec::new, |p| score::objective_history(o, p, as_of));
-                let chart = ScoreChart {
-                    what: "Score",
-                    history: &history,
-                    overridden: s.overridden,
-                };
-                let trend = period
-                    .as_ref()
-                    .map_or_else(|| html(""), |p| chart.draw(p, as_of, Size::Spark));
-                ObjectiveCard {
-                    id: &o.id.value,
-                    title: &o.title.value,
-                    url: urls.objective(&o.period.value, &o.id.value),
-                    period: &o.period.value,
-                    owner: owner_view(org, &urls, o.owner),
-                    score: s.score.map(number),
-                    computed: s.overridden.and(s.computed).map(number),
-                    overridden: s.overridden.is_some(),
-                    status: s.status.map(StatusView::of),
-                    bar: score_bar(s.score, s.status, expected),
-                    trend,
-                    aligned_progress: s.aligned_progress.map(number),
-                    stale: key_results.iter().filter(|k| k.stale).count(),
-                    key_results,
-                    tags: &o.tags,
-                    history,
-                }
-            })
             .collect();
         let site = SiteView {
             title: org.config.title.clone(),
@@ -1019,9 +972,10 @@ impl<'a> SiteData<'a> {
         };
         SiteData {
             site,
-            cards,
+            cards: (0..org.objectives.len()).map(|_| OnceLock::new()).collect(),
             periods,
             checked,
+            stale,
             urls,
             as_of,
             index: Index::new(org),
@@ -1038,6 +992,71 @@ impl<'a> SiteData<'a> {
             .position(|p| p.current)
             .or(self.periods.len().checked_sub(1));
         front == Some(index)
+    }
+
+    /// Objective `index`'s card, built on first use: `okr serve` renders a
+    /// page on request and needs only the cards that page shows.
+    pub fn card(&self, index: usize) -> &ObjectiveCard<'a> {
+        self.cards[index].get_or_init(|| self.build_card(index))
+    }
+
+    /// Builds every card on all cores, for a build that renders every page.
+    pub fn build_all_cards(&self) {
+        (0..self.cards.len()).into_par_iter().for_each(|i| {
+            self.card(i);
+        });
+    }
+
+    fn build_card(&self, index: usize) -> ObjectiveCard<'a> {
+        let org: &'a Org = &self.checked.org;
+        let o = &org.objectives[index];
+        let s = &self.checked.scores.objectives[index];
+        let urls = &self.urls;
+        let as_of = self.as_of;
+        let period = org.period(&o.period.value);
+        let expected = period
+            .as_ref()
+            .filter(|p| p.contains_date(as_of))
+            .map(|p| score::elapsed_fraction(p, as_of));
+        let key_results: Vec<KeyResultView> = (0..o.key_results.len())
+            .map(|i| {
+                let kr = &o.key_results[i];
+                let is_stale = self.stale.contains(&(o.file.0, kr.title.span.start))
+                    || kr
+                        .latest_checkin(as_of)
+                        .is_some_and(|c| self.stale.contains(&(o.file.0, c.date.span.start)));
+                key_result_view(o, i, &s.key_results[i], expected, is_stale, as_of)
+            })
+            .collect();
+        let history = period
+            .as_ref()
+            .map_or_else(Vec::new, |p| score::objective_history(o, p, as_of));
+        let chart = ScoreChart {
+            what: "Score",
+            history: &history,
+            overridden: s.overridden,
+        };
+        let trend = period
+            .as_ref()
+            .map_or_else(|| html(""), |p| chart.draw(p, as_of, Size::Spark));
+        ObjectiveCard {
+            id: &o.id.value,
+            title: &o.title.value,
+            url: urls.objective(&o.period.value, &o.id.value),
+            period: &o.period.value,
+            owner: owner_view(org, urls, o.owner),
+            score: s.score.map(number),
+            computed: s.overridden.and(s.computed).map(number),
+            overridden: s.overridden.is_some(),
+            status: s.status.map(StatusView::of),
+            bar: score_bar(s.score, s.status, expected),
+            trend,
+            aligned_progress: s.aligned_progress.map(number),
+            stale: key_results.iter().filter(|k| k.stale).count(),
+            key_results,
+            tags: &o.tags,
+            history,
+        }
     }
 
     pub fn urls(&self) -> &Urls {
@@ -1078,7 +1097,7 @@ impl<'a> SiteData<'a> {
     }
 
     /// The alignment tree of a period: company objectives, then what aligns to them, depth first.
-    fn tree(&'a self, roots: &[usize]) -> Vec<TreeItem<'a>> {
+    fn tree<'s>(&'s self, roots: &[usize]) -> Vec<TreeItem<'s>> {
         let org = self.org();
         let mut items: Vec<TreeItem> = Vec::new();
         let mut visited = vec![false; org.objectives.len()];
@@ -1099,7 +1118,7 @@ impl<'a> SiteData<'a> {
                     + usize::from(last.has_children && last.depth >= depth);
             }
             items.push(TreeItem {
-                card: TreeLine(&self.cards[i]),
+                card: TreeLine(self.card(i)),
                 depth,
                 has_children: !children.is_empty(),
                 closes: 0,
@@ -1112,7 +1131,7 @@ impl<'a> SiteData<'a> {
         items
     }
 
-    pub fn overview(&'a self, period: &'a PeriodView) -> OverviewPage<'a> {
+    pub fn overview<'s>(&'s self, period: &'s PeriodView) -> OverviewPage<'s> {
         let org = self.org();
         let scores = &self.checked.scores;
         let objectives: Vec<usize> = self.in_period(&period.name).to_vec();
@@ -1129,7 +1148,7 @@ impl<'a> SiteData<'a> {
         );
         let histories: Vec<&[(NaiveDate, f64)]> = company
             .iter()
-            .map(|&i| self.cards[i].history.as_slice())
+            .map(|&i| self.card(i).history.as_slice())
             .collect();
         let company_history = score::mean_history(&histories);
         let expected = org
@@ -1190,29 +1209,29 @@ impl<'a> SiteData<'a> {
                 .into_iter()
                 .filter_map(|i| {
                     Some(PeriodRetrospective {
-                        card: Line(&self.cards[i]),
+                        card: Line(self.card(i)),
                         retrospective: self.retrospective(i)?,
                     })
                 })
                 .collect(),
-            company_objectives: company.iter().map(|&i| &self.cards[i]).collect(),
+            company_objectives: company.iter().map(|&i| self.card(i)).collect(),
             tree: self.tree(&company),
             teams,
             distribution,
             statuses,
             objectives: objectives.len(),
-            stale: objectives.iter().map(|&i| self.cards[i].stale).sum(),
+            stale: objectives.iter().map(|&i| self.card(i).stale).sum(),
         }
     }
 
-    pub fn objective(&'a self, index: usize) -> ObjectivePage<'a> {
+    pub fn objective(&self, index: usize) -> ObjectivePage<'_> {
         let org = self.org();
         let o = &org.objectives[index];
         // The nearest few steps up the first parents, and the top of the chain:
         // chains can be thousands deep, and every page of one would repeat it.
         let crumb = |i: usize| Link {
             name: org.objectives[i].title.value.clone(),
-            url: self.cards[i].url.clone(),
+            url: self.card(i).url.clone(),
         };
         let mut near = Vec::new();
         let mut at = index;
@@ -1235,14 +1254,14 @@ impl<'a> SiteData<'a> {
         let mut breadcrumbs: Vec<Link> = top.into_iter().map(crumb).collect();
         breadcrumbs.extend(near.iter().rev().map(|&i| crumb(i)));
         let period = org.period(&o.period.value);
-        let card = &self.cards[index];
+        let card = self.card(index);
         // Another period's objective: its period is part of the name.
         let across = |i: usize| Link {
             name: format!(
                 "{} ({})",
                 org.objectives[i].title.value, org.objectives[i].period.value
             ),
-            url: self.cards[i].url.clone(),
+            url: self.card(i).url.clone(),
         };
         ObjectivePage {
             breadcrumbs_gap,
@@ -1275,14 +1294,15 @@ impl<'a> SiteData<'a> {
                             .find(|kr| kr.id.value == k.value)
                             .map(|kr| kr.title.value.as_str())
                     }),
-                    status: i.status.as_ref().map(|s| s.value.as_str()),
+                    // Templates get a name to show and style, never nothing.
+                    status: i.status.as_ref().map_or("planned", |s| s.value.as_str()),
                 })
                 .collect(),
             parents: o
                 .parents
                 .iter()
                 .map(|l| ParentView {
-                    card: Line(&self.cards[l.objective]),
+                    card: Line(self.card(l.objective)),
                     key_result: l.key_result.map(|k| {
                         org.objectives[l.objective].key_results[k]
                             .title
@@ -1291,7 +1311,7 @@ impl<'a> SiteData<'a> {
                     }),
                 })
                 .collect(),
-            children: o.children.iter().map(|&c| Line(&self.cards[c])).collect(),
+            children: o.children.iter().map(|&c| Line(self.card(c))).collect(),
             contributors: o
                 .contributors
                 .iter()
@@ -1324,7 +1344,7 @@ impl<'a> SiteData<'a> {
 
     /// The newest `limit` check-ins up to the as-of date on these objectives,
     /// newest first; a day's check-ins in file order.
-    fn recent(&'a self, objectives: &[usize], limit: usize) -> Vec<RecentCheckin<'a>> {
+    fn recent(&self, objectives: &[usize], limit: usize) -> Vec<RecentCheckin<'_>> {
         let org = self.org();
         // (day, objective, key result, check-in), to pick and sort before building views.
         let mut found: Vec<(NaiveDate, usize, usize, usize)> = Vec::new();
@@ -1355,9 +1375,9 @@ impl<'a> SiteData<'a> {
                 let checkin = &kr.checkins[c];
                 RecentCheckin {
                     date: timeline::iso_date(day),
-                    objective: Line(&self.cards[i]),
+                    objective: Line(self.card(i)),
                     key_result: &kr.title.value,
-                    url: format!("{}#kr-{}", self.cards[i].url, kr.id.value),
+                    url: format!("{}#kr-{}", self.card(i).url, kr.id.value),
                     value: checkin_value(kr, checkin.value.value),
                     unit: kr.unit.as_deref().filter(|_| !kr.is_milestone()),
                     confidence: checkin.confidence.as_ref().map(|c| percent(c.value)),
@@ -1371,21 +1391,21 @@ impl<'a> SiteData<'a> {
     fn objective_chart(&self, index: usize, period: &Period, size: Size) -> Html {
         let chart = ScoreChart {
             what: "Score",
-            history: &self.cards[index].history,
+            history: &self.card(index).history,
             overridden: self.checked.scores.objectives[index].overridden,
         };
         chart.draw(period, self.as_of, size)
     }
 
     /// A small multiple of these objectives' scores over `period`.
-    fn multiples(&'a self, objectives: &[usize], period: &PeriodView) -> Vec<Multiple<'a>> {
+    fn multiples(&self, objectives: &[usize], period: &PeriodView) -> Vec<Multiple<'_>> {
         let Some(p) = self.org().period(&period.name) else {
             return Vec::new();
         };
         objectives
             .iter()
             .map(|&i| Multiple {
-                card: Line(&self.cards[i]),
+                card: Line(self.card(i)),
                 chart: self.objective_chart(i, &p, Size::Small),
             })
             .collect()
@@ -1419,7 +1439,7 @@ impl<'a> SiteData<'a> {
         self.periods.iter().rev()
     }
 
-    pub fn team(&'a self, index: usize) -> TeamPage<'a> {
+    pub fn team(&self, index: usize) -> TeamPage<'_> {
         let org = self.org();
         let scores = &self.checked.scores;
         let team = &org.teams[index];
@@ -1441,8 +1461,8 @@ impl<'a> SiteData<'a> {
                 bar: score_bar(score, None, None),
                 distribution: self.distribution(&own, "Objectives").1,
                 trends: self.multiples(&own, period),
-                objectives: own.iter().map(|&i| &self.cards[i]).collect(),
-                aligned: aligned.into_iter().map(|i| Line(&self.cards[i])).collect(),
+                objectives: own.iter().map(|&i| self.card(i)).collect(),
+                aligned: aligned.into_iter().map(|i| Line(self.card(i))).collect(),
             });
         }
         let members: Vec<Link> = team
@@ -1519,7 +1539,7 @@ impl<'a> SiteData<'a> {
             .join(", ")
     }
 
-    pub fn person(&'a self, index: usize) -> PersonPage<'a> {
+    pub fn person(&self, index: usize) -> PersonPage<'_> {
         let org = self.org();
         let scores = &self.checked.scores;
         let person = &org.people[index];
@@ -1536,8 +1556,8 @@ impl<'a> SiteData<'a> {
                     score: score::mean(owned.iter().filter_map(|&i| scores.objectives[i].score))
                         .map(number),
                     trends: self.multiples(&owned, period),
-                    owned: owned.iter().map(|&i| &self.cards[i]).collect(),
-                    contributing: contributing.iter().map(|&i| Line(&self.cards[i])).collect(),
+                    owned: owned.iter().map(|&i| self.card(i)).collect(),
+                    contributing: contributing.iter().map(|&i| Line(self.card(i))).collect(),
                 })
             })
             .collect();
@@ -1554,7 +1574,7 @@ impl<'a> SiteData<'a> {
         }
     }
 
-    pub fn health(&'a self) -> HealthPage<'a> {
+    pub fn health(&self) -> HealthPage<'_> {
         let org = self.org();
         let checked = self.checked;
         // Which objective each file holds, to link findings to pages and owners.
@@ -1580,7 +1600,7 @@ impl<'a> SiteData<'a> {
                 column: placed.column,
                 objective: objective.map(|i| Link {
                     name: org.objectives[i].title.value.clone(),
-                    url: self.cards[i].url.clone(),
+                    url: self.card(i).url.clone(),
                 }),
             };
             // Errors first, then warnings.
@@ -1588,7 +1608,7 @@ impl<'a> SiteData<'a> {
                 .entry((std::cmp::Reverse(d.severity).0, d.rule))
                 .or_default()
                 .push(view());
-            let (rank, name, url) = match objective.map(|i| &self.cards[i].owner) {
+            let (rank, name, url) = match objective.map(|i| &self.card(i).owner) {
                 Some(owner) => (
                     match owner.level {
                         "company" => 0,
@@ -1653,9 +1673,8 @@ impl<'a> SiteData<'a> {
                     .count(),
                 key_results.len(),
             ),
-            stale: self
-                .cards
-                .iter()
+            stale: (0..self.cards.len())
+                .map(|i| self.card(i))
                 .filter(|c| c.stale > 0)
                 .map(Line)
                 .collect(),
@@ -1708,6 +1727,27 @@ mod tests {
                 ("y", None)
             ]
         );
+    }
+
+    #[test]
+    fn an_initiative_without_a_status_is_shown_as_planned() {
+        use crate::check::testing::*;
+        let initiative = "[[initiatives]]\ntitle = \"Weekly posts\"\n";
+        let owned = [company("grow"), team_objective("sell", "grow", initiative)];
+        let checked = run(&files(&owned));
+        assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
+        let as_of = AS_OF.parse().expect("a date");
+        let data = SiteData::new(&checked, "/", as_of);
+        let sell = (checked.org.objectives.iter())
+            .position(|o| o.id.value == "sell")
+            .expect("the objective");
+        assert_eq!(data.objective(sell).initiatives[0].status, "planned");
+        // The built-in theme used to stop on it with a template error.
+        let pages = crate::site::render(&checked, None, as_of).expect("the site renders");
+        let (_, html) = (pages.iter())
+            .find(|(path, _)| path == "objectives/2026-Q1/sell/index.html")
+            .expect("the objective's page");
+        assert!(html.contains("initiative-planned"), "{html}");
     }
 
     #[test]
