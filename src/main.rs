@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use okr::check;
+use okr::history::{self, History};
 use okr::report;
 use okr::site;
 use std::io::{IsTerminal, Write};
@@ -37,6 +38,31 @@ enum Command {
     Check(CheckArgs),
     /// Check, then render the OKR website into an output folder.
     Build(BuildArgs),
+    /// Show what changed in the OKRs between two revisions, e.g. for a pull-request comment.
+    Diff(DiffArgs),
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// Compare REV with REV2 [default: the working tree] in the repository at DIR [default: .]
+    #[arg(required = true, num_args = 1..=3, value_name = "REV [REV2] [DIR]")]
+    args: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    format: DiffFormat,
+    /// The day to judge findings such as staleness at [default: today, or SOURCE_DATE_EPOCH]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    /// For a terminal
+    Human,
+    /// For a pull-request comment
+    Markdown,
+    /// One JSON object (see the README)
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -59,6 +85,9 @@ struct BuildArgs {
     /// Replace the output folder even if it is not empty and no okr build made it
     #[arg(long)]
     force: bool,
+    /// Do not read the change history from git
+    #[arg(long)]
+    no_history: bool,
 }
 
 #[derive(clap::Args)]
@@ -106,6 +135,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Build(args) => run_build(args),
+        Command::Diff(args) => run_diff(args),
     };
     match result {
         Ok(code) => code,
@@ -145,7 +175,17 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
     let as_of = as_of(args.as_of)?;
     let out = args.out.clone().unwrap_or_else(|| args.dir.join("public"));
     okr::output::check(&args.dir, &out, args.force).map_err(|e| e.to_string())?;
-    let mut checked = check::check(&args.dir, as_of).map_err(|e| e.to_string())?;
+    // Reading the history does not depend on the check: both run at once.
+    let (checked, history) = rayon::join(
+        || check::check(&args.dir, as_of),
+        || match args.no_history {
+            true => History::disabled(),
+            false => {
+                history::read(&args.dir).unwrap_or_else(|e| History::unavailable(e.to_string()))
+            }
+        },
+    );
+    let mut checked = checked.map_err(|e| e.to_string())?;
     // Findings go to stderr: stdout is left for the closing line.
     if !checked.diagnostics.is_empty() {
         eprint!("{}", report::human(&checked, color_for(&std::io::stderr())));
@@ -157,9 +197,12 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
         );
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
+    if let Some(note) = history.note() {
+        eprintln!("okr: {note}");
+    }
     checked.release_unreported_sources();
-    let built =
-        site::build(&checked, args.base_url.as_deref(), as_of, &out).map_err(|e| e.to_string())?;
+    let built = site::build(&checked, &history, args.base_url.as_deref(), as_of, &out)
+        .map_err(|e| e.to_string())?;
     println!(
         "wrote {} to {} ({}, {}, {}) in {} ms",
         report::plural(built.pages, "page"),
@@ -171,8 +214,28 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
     );
     // The process ends here: freeing millions of small allocations one by one
     // would only make everyone wait longer.
-    std::mem::forget(checked);
+    std::mem::forget((checked, history));
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_diff(args: DiffArgs) -> Result<ExitCode, String> {
+    let as_of = as_of(args.as_of)?;
+    let sides = okr::diff::Sides::from_args(&args.args)?;
+    let diff = okr::diff::diff(&sides, as_of).map_err(|e| e.to_string())?;
+    print(&match args.format {
+        DiffFormat::Human => diff.human(color_for(&std::io::stdout())),
+        DiffFormat::Markdown => diff.markdown(),
+        DiffFormat::Json => diff.json(),
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a command's output; a closed pipe (e.g. `okr check | head`) is not a failure.
+fn print(output: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(output.as_bytes())
+        .and_then(|()| stdout.flush());
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
@@ -183,11 +246,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         Format::Json => report::json(&checked),
         Format::Github => report::github(&checked),
     };
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (e.g. `okr check | head`) is not a failure of the check.
-    let _ = stdout
-        .write_all(output.as_bytes())
-        .and_then(|()| stdout.flush());
+    print(&output);
     let failed = checked.errors() > 0 || (args.deny_warnings && checked.warnings() > 0);
     // As in `run_build`: no point freeing the model at the very end.
     std::mem::forget(checked);

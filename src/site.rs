@@ -3,6 +3,7 @@
 //! build leaves the previous one whole.
 
 use crate::check::Checked;
+use crate::history::History;
 use crate::render::{self, RenderError, Theme};
 use crate::views::SiteData;
 use chrono::NaiveDate;
@@ -49,6 +50,7 @@ enum Page {
     Team(usize),
     Person(usize),
     Health,
+    Changes,
     NotFound,
 }
 
@@ -59,7 +61,7 @@ fn pages(data: &SiteData) -> Vec<Page> {
     pages.extend((0..org.objectives.len()).map(Page::Objective));
     pages.extend((0..org.teams.len()).map(Page::Team));
     pages.extend((0..org.people.len()).map(Page::Person));
-    pages.extend([Page::Health, Page::NotFound]);
+    pages.extend([Page::Health, Page::Changes, Page::NotFound]);
     pages
 }
 
@@ -86,6 +88,7 @@ impl Page {
             Page::Team(i) => format!("teams/{}/index.html", org.teams[i].id.value),
             Page::Person(i) => format!("people/{}/index.html", org.people[i].id.value),
             Page::Health => "health/index.html".into(),
+            Page::Changes => "changes/index.html".into(),
             Page::NotFound => "404.html".into(),
         }
     }
@@ -104,6 +107,7 @@ impl Page {
             Page::Team(i) => theme.render_to("team.html", &data.team(i), "", out),
             Page::Person(i) => theme.render_to("person.html", &data.person(i), "", out),
             Page::Health => theme.render_to("health.html", &data.health(), "", out),
+            Page::Changes => theme.render_to("changes.html", &data.changes(), "", out),
             Page::NotFound => theme.render_to("404.html", &(), "", out),
         }
     }
@@ -121,13 +125,15 @@ fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
 /// The theme loaded and the page views computed: everything pages are rendered from.
 fn prepare<'a>(
     checked: &'a Checked,
+    history: &'a History,
     base_url: Option<&str>,
     as_of: NaiveDate,
 ) -> Result<(Theme, SiteData<'a>), BuildError> {
     let org = &checked.org;
     let theme_dir = org.config.theme.as_ref().map(|t| org.root.join(t));
     let mut theme = Theme::load(theme_dir.as_deref(), &org.root.join("templates"))?;
-    let data = SiteData::new(checked, base_url.unwrap_or(&org.config.base_url), as_of);
+    let data = SiteData::new(checked, base_url.unwrap_or(&org.config.base_url), as_of)
+        .with_history(history);
     theme.set_global("site", &data.site);
     Ok((theme, data))
 }
@@ -136,10 +142,11 @@ fn prepare<'a>(
 /// writes them to disk as they are rendered instead.
 pub fn render(
     checked: &Checked,
+    history: &History,
     base_url: Option<&str>,
     as_of: NaiveDate,
 ) -> Result<Vec<(String, String)>, BuildError> {
-    let (theme, data) = prepare(checked, base_url, as_of)?;
+    let (theme, data) = prepare(checked, history, base_url, as_of)?;
     let rendered = pages(&data)
         .par_iter()
         .map(|&page| {
@@ -161,11 +168,12 @@ pub fn render(
 /// Renders and writes every page and asset into `dir`.
 fn write_site(
     checked: &Checked,
+    history: &History,
     base_url: Option<&str>,
     as_of: NaiveDate,
     dir: &Path,
 ) -> Result<Built, BuildError> {
-    let (theme, data) = prepare(checked, base_url, as_of)?;
+    let (theme, data) = prepare(checked, history, base_url, as_of)?;
     let pages = pages(&data);
     // Each page is rendered and written by whichever core is free; the first
     // failure in page order is reported, so the message does not depend on timing.
@@ -221,9 +229,11 @@ fn remove_tree(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// Builds the site of a checked organisation into `out`. `base_url` overrides `okr.toml`'s.
+/// Builds the site of a checked organisation, with its history, into `out`.
+/// `base_url` overrides `okr.toml`'s.
 pub fn build(
     checked: &Checked,
+    history: &History,
     base_url: Option<&str>,
     as_of: NaiveDate,
     out: &Path,
@@ -241,7 +251,7 @@ pub fn build(
     if staging.exists() {
         remove_tree(&staging);
     }
-    let result = write_site(checked, base_url, as_of, &staging).and_then(|built| {
+    let result = write_site(checked, history, base_url, as_of, &staging).and_then(|built| {
         if out.exists() {
             std::fs::rename(out, &retired).map_err(|e| BuildError::Write(out.to_path_buf(), e))?;
         }
