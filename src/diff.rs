@@ -186,7 +186,7 @@ fn broken_files(checked: &Checked) -> BTreeSet<&str> {
 
 /// What a finding is about, independent of lines that moved: its rule, its
 /// message and its objective (or file).
-fn finding_keys<'a>(checked: &'a Checked) -> Vec<(&'static str, &'a str, String)> {
+fn finding_keys(checked: &Checked) -> Vec<(&'static str, &str, String)> {
     let by_file: BTreeMap<usize, String> = checked
         .org
         .objectives
@@ -340,7 +340,7 @@ impl Diff {
     pub fn markdown(&self) -> String {
         let mut out = format!(
             "### {}\n\n{}.\n",
-            escape_markdown(&self.title()),
+            escape_markdown(&self.title(), ""),
             capitalise(&self.summary())
         );
         for (heading, list) in [
@@ -356,13 +356,17 @@ impl Diff {
                 let _ = writeln!(
                     out,
                     "- **{}** · {} · `{}/{}`",
-                    escape_markdown(&o.title),
-                    escape_markdown(&o.owner),
+                    escape_markdown(&o.title, ""),
+                    escape_markdown(&o.owner, ""),
                     o.period,
                     o.id
                 );
                 for change in &o.changes {
-                    let _ = writeln!(out, "  - {}", escape_markdown(&history::describe(change)));
+                    let _ = writeln!(
+                        out,
+                        "  - {}",
+                        escape_markdown(&history::describe(change), "")
+                    );
                 }
             }
         }
@@ -375,15 +379,16 @@ impl Diff {
                     (Some(line), Some(column)) => format!("{}:{line}:{column}", p.file),
                     _ => p.file.to_string(),
                 };
+                // Findings quote names in backticks: those stay code spans.
                 let _ = write!(
                     out,
                     "- **{}** `{}` in `{at}`: {}",
                     p.severity.as_str(),
                     p.rule,
-                    escape_markdown(p.message)
+                    escape_markdown(p.message, "`")
                 );
                 if let Some(help) = p.help {
-                    let _ = write!(out, " (help: {})", escape_markdown(help));
+                    let _ = write!(out, " (help: {})", escape_markdown(help, "`"));
                 }
                 out.push('\n');
             }
@@ -441,14 +446,16 @@ fn capitalise(s: &str) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
-/// Text that Markdown shows as written: characters with a meaning are escaped.
-fn escape_markdown(text: &str) -> String {
+/// Text that Markdown shows as written: characters with a meaning are
+/// escaped, except those in `keep`.
+fn escape_markdown(text: &str, keep: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(
             c,
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '&'
-        ) {
+        ) && !keep.contains(c)
+        {
             out.push('\\');
         }
         out.push(c);
@@ -482,8 +489,9 @@ mod tests {
     #[test]
     fn markdown_is_escaped() {
         assert_eq!(
-            escape_markdown("a*b_c `x` <y>"),
+            escape_markdown("a*b_c `x` <y>", ""),
             "a\\*b\\_c \\`x\\` \\<y\\>"
         );
+        assert_eq!(escape_markdown("no `x`", "`"), "no `x`");
     }
 }

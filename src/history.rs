@@ -492,7 +492,8 @@ fn pair_key_results(
     let mut old_free = vec![true; old.len()];
     let mut new_free = vec![true; new.len()];
     let mut pairs = Vec::new();
-    let passes: [&dyn Fn(&KeyResultSnapshot, &KeyResultSnapshot) -> bool; 3] = [
+    type Same = dyn Fn(&KeyResultSnapshot, &KeyResultSnapshot) -> bool;
+    let passes: [&Same; 3] = [
         &|a, b| a.id_explicit && b.id_explicit && a.id == b.id,
         &|a, b| !a.id_explicit && !b.id_explicit && a.title == b.title,
         &|a, b| a.id == b.id,
@@ -823,6 +824,10 @@ fn git(e: impl fmt::Display) -> HistoryError {
     HistoryError::Git(e.to_string())
 }
 
+/// A file that differs between two trees: its path below them, the old blob
+/// and the new one (`None`: not there).
+type BlobChange = (String, Option<gix::ObjectId>, Option<gix::ObjectId>);
+
 /// A git repository and where the OKR repository sits in it.
 pub struct Repo {
     repo: gix::Repository,
@@ -894,7 +899,7 @@ impl Repo {
         old: Option<gix::ObjectId>,
         new: Option<gix::ObjectId>,
         state: &mut gix_diff::tree::State,
-    ) -> Result<Vec<(String, Option<gix::ObjectId>, Option<gix::ObjectId>)>, HistoryError> {
+    ) -> Result<Vec<BlobChange>, HistoryError> {
         use gix_diff::tree::recorder::Change as Recorded;
         let kind = self.repo.object_hash();
         let data = |id: Option<gix::ObjectId>| -> Result<Vec<u8>, HistoryError> {
@@ -1049,10 +1054,7 @@ pub fn read(dir: &Path) -> Result<History, HistoryError> {
     // shallow clone's oldest commit is where the history starts: its files
     // are the base, not changes.
     let mut state = gix_diff::tree::State::default();
-    let mut steps: Vec<(
-        usize,
-        Vec<(String, Option<gix::ObjectId>, Option<gix::ObjectId>)>,
-    )> = Vec::new();
+    let mut steps: Vec<(usize, Vec<BlobChange>)> = Vec::new();
     for i in 0..chain.len() {
         let before = if i == 0 { None } else { trees[i - 1] };
         if i > 0 && before == trees[i] {
