@@ -8,7 +8,7 @@
 
 use crate::check::{self, Checked};
 use crate::diagnostic::Diagnostic;
-use crate::history::{self, Change, HistoryError, Key, Repo, Snapshot};
+use crate::history::{self, Change, HistoryError, Repo, Snapshot};
 use crate::load::{self, LoadError};
 use crate::report::{self, Placed};
 use chrono::NaiveDate;
@@ -242,35 +242,35 @@ fn compare_objectives(old: &Checked, new: &Checked) -> (Objectives, Objectives, 
     let new_snaps = snapshots(new);
     let old_refs: Vec<(&str, &Snapshot)> = old_snaps.iter().map(|(p, s)| (*p, s)).collect();
     let new_refs: Vec<(&str, &Snapshot)> = new_snaps.iter().map(|(p, s)| (*p, s)).collect();
-    let find = |side: &[(&str, &Snapshot)], key: &Key| -> Option<(String, String, String)> {
-        side.iter()
-            .find(|(p, s)| s.period == key.0 && s.id_at(p) == key.1)
-            .map(|(p, s)| (p.to_string(), s.title.clone(), s.owner.to_string()))
-    };
     let broken = broken_files(new);
     let (mut added, mut removed, mut changed) = (Vec::new(), Vec::new(), Vec::new());
-    for (key, changes) in history::compare_sets(&old_refs, &new_refs) {
-        let (list, side) = match changes.first() {
-            Some(Change::Created) => (&mut added, &new_refs),
-            Some(Change::Removed) => (&mut removed, &old_refs),
-            _ => (&mut changed, &new_refs),
+    for c in history::compare_sets(&old_refs, &new_refs) {
+        let list = match (c.old, c.new) {
+            (None, _) => &mut added,
+            (_, None) => &mut removed,
+            _ => &mut changed,
         };
-        let Some((file, title, owner)) = find(side, &key) else {
+        let Some((file, snapshot)) = c
+            .new
+            .map(|n| new_refs[n])
+            .or_else(|| c.old.map(|o| old_refs[o]))
+        else {
             continue;
         };
-        if matches!(changes.first(), Some(Change::Removed)) && broken.contains(file.as_str()) {
+        if c.new.is_none() && broken.contains(file) {
             continue; // broken, not removed: its finding says so
         }
-        let changes = changes
+        let changes = c
+            .changes
             .into_iter()
             .filter(|c| !matches!(c, Change::Created | Change::Removed))
             .collect();
         list.push(ObjectiveDiff {
-            period: key.0,
-            id: key.1,
-            title,
-            owner,
-            file,
+            period: c.key.0,
+            id: c.key.1,
+            title: snapshot.title.clone(),
+            owner: snapshot.owner.to_string(),
+            file: file.to_string(),
             changes,
         });
     }

@@ -3,7 +3,8 @@
 //!
 //! The history is the mainline's: the first-parent chain of `HEAD`, each
 //! commit compared with its first parent, so every entry is a change that
-//! landed (a merge commit's entry is what the merge brought in). Only commits
+//! landed. What a merge commit brought in is credited to the commit on the
+//! merged branch that last changed that file, not to the merge. Only commits
 //! that touched `okrs/` are looked at. Each version of a changed objective
 //! file is parsed with the same parser as the working tree, once per blob id,
 //! and the parsed models are compared, not the text: reformatting a file, or
@@ -11,7 +12,7 @@
 //! period and id, so a moved file keeps its history. Dates come from the
 //! commits (the author's date), never from the clock.
 
-use crate::model::{Measure, Objective};
+use crate::model::{Measure, Objective, Org};
 use crate::parse;
 use crate::source::{FileId, FileKind, SourceFile};
 use chrono::NaiveDate;
@@ -647,59 +648,75 @@ fn compare_initiatives(
 /// An objective's identity across versions: its period and id.
 pub type Key = (String, String);
 
+/// One objective's changes between two sets of versions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compared {
+    /// The newer key, or the older one for a removal.
+    pub key: Key,
+    /// Indices into the older and the newer set: `None` for the side it is missing from.
+    pub old: Option<usize>,
+    pub new: Option<usize>,
+    pub changes: Vec<Change>,
+}
+
 /// The changes between two sets of objectives, each `(path, snapshot)`:
 /// objectives are paired by period and id (a moved file is the same
 /// objective); an id whose period changed in the same file is the same
-/// objective too. Returns `(key, changes)` sorted by key, where the key is
-/// the new one, or the old one for a removal.
-pub fn compare_sets(
-    old: &[(&str, &Snapshot)],
-    new: &[(&str, &Snapshot)],
-) -> Vec<(Key, Vec<Change>)> {
+/// objective too. Unchanged objectives are left out; the rest are sorted by key.
+pub fn compare_sets(old: &[(&str, &Snapshot)], new: &[(&str, &Snapshot)]) -> Vec<Compared> {
     let key = |(path, s): &(&str, &Snapshot)| (s.period.clone(), s.id_at(path).to_string());
-    let mut old_by_key: BTreeMap<Key, (&str, &Snapshot)> = BTreeMap::new();
-    for entry in old {
-        old_by_key.entry(key(entry)).or_insert(*entry);
-    }
-    let mut new_by_key: BTreeMap<Key, (&str, &Snapshot)> = BTreeMap::new();
-    for entry in new {
-        new_by_key.entry(key(entry)).or_insert(*entry);
-    }
-    let mut out = Vec::new();
+    let index = |set: &[(&str, &Snapshot)]| {
+        let mut by_key: BTreeMap<Key, usize> = BTreeMap::new();
+        for (i, entry) in set.iter().enumerate() {
+            by_key.entry(key(entry)).or_insert(i);
+        }
+        by_key
+    };
+    let (old_by_key, new_by_key) = (index(old), index(new));
     // The same file and id under another period: a period edit, not a new objective.
-    let mut renamed: BTreeMap<Key, Key> = BTreeMap::new();
-    for (new_key, (new_path, _)) in &new_by_key {
-        if old_by_key.contains_key(new_key) {
-            continue;
-        }
-        if let Some((old_key, _)) = old_by_key
-            .iter()
-            .find(|(k, (p, _))| k.1 == new_key.1 && p == new_path && !new_by_key.contains_key(*k))
+    let gone: BTreeMap<(&str, &str), &Key> = old_by_key
+        .iter()
+        .filter(|(k, _)| !new_by_key.contains_key(*k))
+        .map(|(k, &i)| ((k.1.as_str(), old[i].0), k))
+        .collect();
+    let mut renamed: BTreeMap<&Key, &Key> = BTreeMap::new();
+    for (new_key, &i) in &new_by_key {
+        if !old_by_key.contains_key(new_key)
+            && let Some(old_key) = gone.get(&(new_key.1.as_str(), new[i].0))
         {
-            renamed.insert(new_key.clone(), old_key.clone());
+            renamed.insert(new_key, old_key);
         }
     }
-    let renamed_from: BTreeSet<&Key> = renamed.values().collect();
-    for k in old_by_key.keys() {
+    let renamed_from: BTreeSet<&Key> = renamed.values().copied().collect();
+    let mut out = Vec::new();
+    for (k, &i) in &old_by_key {
         if !new_by_key.contains_key(k) && !renamed_from.contains(k) {
-            out.push((k.clone(), vec![Change::Removed]));
+            out.push(Compared {
+                key: k.clone(),
+                old: Some(i),
+                new: None,
+                changes: vec![Change::Removed],
+            });
         }
     }
-    for (k, (_, s)) in &new_by_key {
+    for (k, &n) in &new_by_key {
         let before = old_by_key
             .get(k)
-            .or_else(|| renamed.get(k).and_then(|o| old_by_key.get(o)));
-        match before {
-            Some((_, was)) => {
-                let changes = compare(was, s);
-                if !changes.is_empty() {
-                    out.push((k.clone(), changes));
-                }
-            }
-            None => out.push((k.clone(), vec![Change::Created])),
+            .or_else(|| renamed.get(k).and_then(|o| old_by_key.get(*o)));
+        let changes = match before {
+            Some(&o) => compare(old[o].1, new[n].1),
+            None => vec![Change::Created],
+        };
+        if !changes.is_empty() {
+            out.push(Compared {
+                key: k.clone(),
+                old: before.copied(),
+                new: Some(n),
+                changes,
+            });
         }
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.sort_by(|a, b| a.key.cmp(&b.key));
     out
 }
 
@@ -828,6 +845,10 @@ fn git(e: impl fmt::Display) -> HistoryError {
 /// and the new one (`None`: not there).
 type BlobChange = (String, Option<gix::ObjectId>, Option<gix::ObjectId>);
 
+/// Bytes of decoded objects each handle keeps: a commit's new `okrs/` trees
+/// are the next commit's old ones.
+const OBJECT_CACHE: usize = 4 * 1024 * 1024;
+
 /// A git repository and where the OKR repository sits in it.
 pub struct Repo {
     repo: gix::Repository,
@@ -854,9 +875,18 @@ impl Repo {
             prefix.push_str(&part.as_os_str().to_string_lossy());
             prefix.push('/');
         }
-        // Trees are read again and again while walking; keep recent ones decoded.
-        repo.object_cache_size_if_unset(64 * 1024 * 1024);
+        repo.object_cache_size_if_unset(OBJECT_CACHE);
         Ok(Repo { repo, prefix })
+    }
+
+    /// A handle of this thread on a repository opened by another.
+    fn local(shared: &gix::ThreadSafeRepository, prefix: &str) -> Repo {
+        let mut repo = shared.to_thread_local();
+        repo.object_cache_size_if_unset(OBJECT_CACHE);
+        Repo {
+            repo,
+            prefix: prefix.to_string(),
+        }
     }
 
     /// The commit a revision (branch, tag, `HEAD~2`, commit id) names.
@@ -984,6 +1014,20 @@ impl Repo {
         Ok(files)
     }
 
+    /// The blob at `path` (relative to the OKR root) in a commit.
+    fn blob_at(
+        &self,
+        commit: gix::ObjectId,
+        path: &str,
+    ) -> Result<Option<gix::ObjectId>, HistoryError> {
+        let commit = self.repo.find_commit(commit).map_err(git)?;
+        let tree = commit.tree().map_err(git)?;
+        let entry = tree
+            .lookup_entry_by_path(format!("{}{path}", self.prefix))
+            .map_err(git)?;
+        Ok(entry.map(|e| e.object_id()))
+    }
+
     fn blob(&self, id: gix::ObjectId) -> Result<Vec<u8>, HistoryError> {
         Ok(self.repo.find_blob(id).map_err(git)?.detach().data)
     }
@@ -1038,8 +1082,82 @@ fn mainline(repo: &Repo) -> Result<(Vec<gix::ObjectId>, bool), HistoryError> {
     Ok((chain, cut))
 }
 
+/// Runs `work` over `items` on all cores, in chunks: each chunk with its own
+/// handle on the repository (opening one is not free) and tree-diff state.
+fn in_parallel<T: Sync, R: Send>(
+    shared: &gix::ThreadSafeRepository,
+    prefix: &str,
+    items: &[T],
+    work: impl Fn(&Repo, &mut gix_diff::tree::State, &T) -> R + Sync,
+) -> Vec<R> {
+    let chunk = items.len().div_ceil(rayon::current_num_threads()).max(1);
+    items
+        .par_chunks(chunk)
+        .flat_map_iter(|chunk| {
+            let local = Repo::local(shared, prefix);
+            let mut state = gix_diff::tree::State::default();
+            chunk
+                .iter()
+                .map(|item| work(&local, &mut state, item))
+                .collect::<Vec<R>>()
+        })
+        .collect()
+}
+
+/// For a merge commit, the commit on the merged side that last changed each
+/// of `paths` (relative to the OKR root), so that a change is credited to who
+/// made it rather than who merged it. Empty for other commits, and where the
+/// side cannot be read (a shallow clone): the merge is credited then.
+fn side_authors(
+    repo: &Repo,
+    merge: gix::ObjectId,
+    paths: &[&str],
+) -> BTreeMap<String, gix::ObjectId> {
+    let walk = || -> Result<BTreeMap<String, gix::ObjectId>, HistoryError> {
+        let commit = repo.repo.find_commit(merge).map_err(git)?;
+        let parents: Vec<gix::ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
+        let mut latest: BTreeMap<String, (i64, gix::ObjectId)> = BTreeMap::new();
+        let Some((first, merged)) = parents.split_first() else {
+            return Ok(BTreeMap::new());
+        };
+        if merged.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let side = repo
+            .repo
+            .rev_walk(merged.iter().copied())
+            .with_hidden([*first])
+            .all()
+            .map_err(git)?;
+        for info in side {
+            let id = info.map_err(git)?.id;
+            let commit = repo.repo.find_commit(id).map_err(git)?;
+            let mut parents = commit.parent_ids();
+            let (Some(parent), None) = (parents.next(), parents.next()) else {
+                continue; // a merge within the branch: its sides are walked too
+            };
+            let time = commit.time().map_err(git)?.seconds;
+            for path in paths {
+                let changed = repo.blob_at(id, path)? != repo.blob_at(parent.detach(), path)?;
+                if changed && latest.get(*path).is_none_or(|(t, _)| time > *t) {
+                    latest.insert(path.to_string(), (time, id));
+                }
+            }
+        }
+        Ok(latest.into_iter().map(|(p, (_, id))| (p, id)).collect())
+    };
+    walk().unwrap_or_default()
+}
+
 /// Reads the history of the objectives of the OKR repository at `dir`.
 pub fn read(dir: &Path) -> Result<History, HistoryError> {
+    read_with(dir, None)
+}
+
+/// Like [`read`], reusing the objectives of the working tree, already parsed:
+/// versions in the history with the same content (most objectives of a large
+/// organisation never change again once added) are not parsed a second time.
+pub fn read_with(dir: &Path, parsed: Option<&Org>) -> Result<History, HistoryError> {
     let repo = Repo::open(dir)?;
     if repo.repo.head_id().is_err() {
         return Ok(History::unavailable("the repository has no commits yet"));
@@ -1052,46 +1170,55 @@ pub fn read(dir: &Path) -> Result<History, HistoryError> {
 
     // The file changes of each commit that touched okrs/, oldest first. A
     // shallow clone's oldest commit is where the history starts: its files
-    // are the base, not changes.
-    let mut state = gix_diff::tree::State::default();
-    let mut steps: Vec<(usize, Vec<BlobChange>)> = Vec::new();
-    for i in 0..chain.len() {
+    // are the base, not changes. Steps are independent: on all cores.
+    let touched: Vec<usize> = (0..chain.len())
+        .filter(|&i| i == 0 || trees[i - 1] != trees[i])
+        .collect();
+    let shared = repo.repo.clone().into_sync();
+    let diffs = in_parallel(&shared, &repo.prefix, &touched, |local, state, &i| {
         let before = if i == 0 { None } else { trees[i - 1] };
-        if i > 0 && before == trees[i] {
-            continue;
-        }
-        let changed = repo.changed_blobs(before, trees[i], &mut state)?;
+        local.changed_blobs(before, trees[i], state)
+    });
+    let mut steps: Vec<(usize, Vec<BlobChange>)> = Vec::new();
+    for (&i, changed) in touched.iter().zip(diffs) {
+        let changed = changed?;
         if !changed.is_empty() {
             steps.push((i, changed));
         }
     }
 
     // Parse every version once, on all cores, keyed by blob id.
-    let mut wanted: BTreeMap<gix::ObjectId, &str> = BTreeMap::new();
-    for (_, changed) in &steps {
-        for (path, _, new) in changed {
-            if let Some(id) = new {
-                wanted.entry(*id).or_insert(path);
-            }
-        }
-    }
-    let wanted: Vec<(gix::ObjectId, &str)> = wanted.into_iter().collect();
-    let shared = repo.repo.clone().into_sync();
-    let parsed: Vec<Option<Arc<Snapshot>>> = wanted
-        .par_iter()
-        .map_init(
-            || shared.to_thread_local(),
-            |local, (id, path)| {
-                let blob = local.find_blob(*id).ok()?;
-                Snapshot::parse(&format!("okrs/{path}"), &blob.data).map(Arc::new)
-            },
-        )
-        .collect();
-    let cache: HashMap<gix::ObjectId, Arc<Snapshot>> = wanted
+    let kind = repo.repo.object_hash();
+    let known: Vec<(gix::ObjectId, Arc<Snapshot>)> = parsed.map_or_else(Vec::new, |org| {
+        org.objectives
+            .par_iter()
+            .filter_map(|o| {
+                // A blob's id is the hash of its content: equal ids, equal text.
+                let text = &org.file(o.file).text;
+                let id =
+                    gix::objs::compute_hash(kind, gix::objs::Kind::Blob, text.as_bytes()).ok()?;
+                Some((id, Arc::new(Snapshot::of(o))))
+            })
+            .collect()
+    });
+    let mut cache: HashMap<gix::ObjectId, Arc<Snapshot>> = known.into_iter().collect();
+    let mut seen: BTreeSet<gix::ObjectId> = BTreeSet::new();
+    let wanted: Vec<(gix::ObjectId, &str)> = steps
         .iter()
-        .zip(parsed)
-        .filter_map(|((id, _), s)| Some((*id, s?)))
+        .flat_map(|(_, changed)| changed.iter())
+        .filter_map(|(path, _, new)| Some(((*new)?, path.as_str())))
+        .filter(|(id, _)| !cache.contains_key(id) && seen.insert(*id))
         .collect();
+    let versions = in_parallel(&shared, &repo.prefix, &wanted, |local, _, (id, path)| {
+        let blob = local.repo.find_blob(*id).ok()?;
+        Snapshot::parse(&format!("okrs/{path}"), &blob.data).map(Arc::new)
+    });
+    cache.extend(
+        wanted
+            .iter()
+            .zip(versions)
+            .filter_map(|((id, _), s)| Some((*id, s?))),
+    );
 
     // Replay the changes in order. Each path keeps its last version that
     // parsed, so a broken commit in between does not read as a removal and a
@@ -1120,16 +1247,35 @@ pub fn read(dir: &Path) -> Result<History, HistoryError> {
             continue; // the shallow base: known, not changed
         }
         let old: Vec<(&str, &Snapshot)> = old.iter().map(|(p, s)| (p.as_str(), &**s)).collect();
-        let new_refs: Vec<(&str, &Snapshot)> =
-            new.iter().map(|(p, s)| (p.as_str(), &**s)).collect();
-        let changes = compare_sets(&old, &new_refs);
-        if changes.is_empty() {
+        let new: Vec<(&str, &Snapshot)> = new.iter().map(|(p, s)| (p.as_str(), &**s)).collect();
+        let compared = compare_sets(&old, &new);
+        if compared.is_empty() {
             continue;
         }
-        let commit = history.commits.len();
-        history.commits.push(repo.commit_info(chain[i])?);
-        for (key, changes) in changes {
-            history.add(key, commit, changes, &old, &new_refs);
+        // Where each objective's file is, the newer side first.
+        let path = |c: &Compared| {
+            c.new
+                .map_or_else(|| c.old.map(|o| old[o].0), |n| Some(new[n].0))
+        };
+        let paths: Vec<&str> = compared.iter().filter_map(path).collect();
+        let authors = side_authors(&repo, chain[i], &paths);
+        // Commits of this step by id, each added to the history once.
+        let mut indices: BTreeMap<gix::ObjectId, usize> = BTreeMap::new();
+        for c in compared {
+            let by = path(&c)
+                .and_then(|p| authors.get(p))
+                .copied()
+                .unwrap_or(chain[i]);
+            let commit = match indices.get(&by) {
+                Some(&index) => index,
+                None => {
+                    history.commits.push(repo.commit_info(by)?);
+                    indices.insert(by, history.commits.len() - 1);
+                    history.commits.len() - 1
+                }
+            };
+            let latest = c.new.map(|n| new[n].1).or_else(|| c.old.map(|o| old[o].1));
+            history.add(c.key, commit, c.changes, latest);
         }
     }
     if shallow {
@@ -1141,19 +1287,7 @@ pub fn read(dir: &Path) -> Result<History, HistoryError> {
 
 impl History {
     /// Adds one commit's changes to an objective, moving its record when its period changed.
-    fn add(
-        &mut self,
-        key: Key,
-        commit: usize,
-        changes: Vec<Change>,
-        old: &[(&str, &Snapshot)],
-        new: &[(&str, &Snapshot)],
-    ) {
-        let latest = new
-            .iter()
-            .chain(old)
-            .find(|(path, s)| s.period == key.0 && s.id_at(path) == key.1)
-            .map(|(_, s)| *s);
+    fn add(&mut self, key: Key, commit: usize, changes: Vec<Change>, latest: Option<&Snapshot>) {
         for change in &changes {
             if let Change::Changed {
                 field: "period",
@@ -1301,13 +1435,22 @@ mod tests {
             compare_sets(&[("okrs/a/grow.md", &a)], &[("okrs/b/grow.md", &a)]),
             []
         );
+        let keyed = |compared: Vec<Compared>| -> Vec<(Key, Vec<Change>)> {
+            compared.into_iter().map(|c| (c.key, c.changes)).collect()
+        };
         // Period edited in place: one objective, its period changed.
-        let changes = compare_sets(&[("okrs/grow.md", &a)], &[("okrs/grow.md", &q2)]);
+        let changes = keyed(compare_sets(
+            &[("okrs/grow.md", &a)],
+            &[("okrs/grow.md", &q2)],
+        ));
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].0, ("2026-Q2".to_string(), "grow".to_string()));
         assert_eq!(describe(&changes[0].1[0]), "period: 2026-Q1 → 2026-Q2");
         // Another id: one removed, one created.
-        let changes = compare_sets(&[("okrs/grow.md", &a)], &[("okrs/other.md", &a)]);
+        let changes = keyed(compare_sets(
+            &[("okrs/grow.md", &a)],
+            &[("okrs/other.md", &a)],
+        ));
         assert_eq!(
             changes,
             [

@@ -760,7 +760,11 @@ fn history_note(history: &History) -> Option<String> {
         Extent::Shallow { since } => Some(format!(
             "Changes before {since} are not shown: the site was built from a shallow clone of the repository."
         )),
-        Extent::Unavailable(reason) => Some(format!("No change history: {reason}.")),
+        // The reason names folders of the machine that built the site: not for the page.
+        Extent::Unavailable(_) => Some(
+            "No change history: the site was built from files without a git history to read."
+                .to_string(),
+        ),
     }
 }
 

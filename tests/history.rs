@@ -443,7 +443,9 @@ fn outside_git_the_build_succeeds_and_says_once_why_there_is_no_history() {
             &out.join("objectives/2026-Q1/pipeline/index.html"),
             "history"
         )
-        .contains("is not in a git repository.")
+        .contains(
+            "No change history: the site was built from files without a git history to read."
+        )
     );
     assert!(
         section(&out.join("health/index.html"), "lowered-targets").contains("No change history:")
@@ -484,4 +486,46 @@ fn a_subfolder_of_the_repository_has_its_own_history() {
     );
     // The inner TempDir is part of the outer one: remove it only once.
     std::mem::forget(inner);
+}
+
+#[test]
+fn a_merged_change_is_credited_to_its_author_not_the_merge() {
+    let repo = GitRepo::new("history-merge");
+    org::write_base(&repo);
+    let first = repo.commit("Anna Schmidt", "2026-01-05", "Set the Q1 OKRs");
+    git(repo.path(), &["checkout", "-q", "-b", "lower"]);
+    repo.write(
+        org::PIPELINE_PATH,
+        &edit(org::PIPELINE, "target = 100", "target = 70"),
+    );
+    let lowered = repo.commit("Bob Meyer", "2026-01-12", "Lower the target");
+    git(repo.path(), &["checkout", "-q", "main"]);
+    repo.write(
+        "okrs/2026-Q1/company/retain.md",
+        &edit(org::RETAIN, "target = 45", "target = 50"),
+    );
+    let raised = repo.commit("Anna Schmidt", "2026-01-13", "Raise the NPS target");
+    git(
+        repo.path(),
+        &["merge", "-q", "--no-ff", "--no-commit", "lower"],
+    );
+    repo.commit("Carla Diaz", "2026-01-14", "Merge branch 'lower'");
+    assert_created_then_target(
+        repo.path(),
+        &first,
+        ("2026-01-12", "Bob Meyer", &lowered),
+        "100 → 70",
+    );
+    assert_eq!(
+        entries(repo.path(), "2026-Q1", "retain"),
+        [
+            entry(
+                "2026-01-13",
+                "Anna Schmidt",
+                &raised,
+                &["target of “Net promoter score”: 45 → 50"]
+            ),
+            entry("2026-01-05", "Anna Schmidt", &first, &["created"]),
+        ]
+    );
 }
