@@ -1158,9 +1158,32 @@ pub fn read(dir: &Path) -> Result<History, HistoryError> {
 /// versions in the history with the same content (most objectives of a large
 /// organisation never change again once added) are not parsed a second time.
 pub fn read_with(dir: &Path, parsed: Option<&Org>) -> Result<History, HistoryError> {
+    walk(dir)?.finish(parsed)
+}
+
+/// The first half of reading the history, which needs no parsed objectives
+/// (so `okr build` runs it while it checks): which files each commit changed.
+pub struct Walk {
+    repo: Repo,
+    chain: Vec<gix::ObjectId>,
+    shallow: bool,
+    /// `(index into chain, files changed)` of each commit that changed any.
+    steps: Vec<(usize, Vec<BlobChange>)>,
+    /// Why there is no history to read, e.g. no commits yet.
+    empty: Option<&'static str>,
+}
+
+/// Walks the mainline of the repository holding `dir` and diffs its trees.
+pub fn walk(dir: &Path) -> Result<Walk, HistoryError> {
     let repo = Repo::open(dir)?;
     if repo.repo.head_id().is_err() {
-        return Ok(History::unavailable("the repository has no commits yet"));
+        return Ok(Walk {
+            repo,
+            chain: Vec::new(),
+            shallow: false,
+            steps: Vec::new(),
+            empty: Some("the repository has no commits yet"),
+        });
     }
     let (chain, shallow) = mainline(&repo)?;
     let trees: Vec<Option<gix::ObjectId>> = chain
@@ -1186,7 +1209,40 @@ pub fn read_with(dir: &Path, parsed: Option<&Org>) -> Result<History, HistoryErr
             steps.push((i, changed));
         }
     }
+    Ok(Walk {
+        repo,
+        chain,
+        shallow,
+        steps,
+        empty: None,
+    })
+}
 
+impl Walk {
+    /// Parses the versions the walk found and compares them, commit by commit.
+    pub fn finish(self, parsed: Option<&Org>) -> Result<History, HistoryError> {
+        let Walk {
+            repo,
+            chain,
+            shallow,
+            steps,
+            empty,
+        } = self;
+        if let Some(reason) = empty {
+            return Ok(History::unavailable(reason));
+        }
+        replay(&repo, &chain, shallow, steps, parsed)
+    }
+}
+
+fn replay(
+    repo: &Repo,
+    chain: &[gix::ObjectId],
+    shallow: bool,
+    steps: Vec<(usize, Vec<BlobChange>)>,
+    parsed: Option<&Org>,
+) -> Result<History, HistoryError> {
+    let shared = repo.repo.clone().into_sync();
     // Parse every version once, on all cores, keyed by blob id.
     let kind = repo.repo.object_hash();
     let known: Vec<(gix::ObjectId, Arc<Snapshot>)> = parsed.map_or_else(Vec::new, |org| {
@@ -1258,7 +1314,7 @@ pub fn read_with(dir: &Path, parsed: Option<&Org>) -> Result<History, HistoryErr
                 .map_or_else(|| c.old.map(|o| old[o].0), |n| Some(new[n].0))
         };
         let paths: Vec<&str> = compared.iter().filter_map(path).collect();
-        let authors = side_authors(&repo, chain[i], &paths);
+        let authors = side_authors(repo, chain[i], &paths);
         // Commits of this step by id, each added to the history once.
         let mut indices: BTreeMap<gix::ObjectId, usize> = BTreeMap::new();
         for c in compared {

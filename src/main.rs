@@ -175,7 +175,12 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
     let as_of = as_of(args.as_of)?;
     let out = args.out.clone().unwrap_or_else(|| args.dir.join("public"));
     okr::output::check(&args.dir, &out, args.force).map_err(|e| e.to_string())?;
-    let mut checked = check::check(&args.dir, as_of).map_err(|e| e.to_string())?;
+    // Which files each commit changed needs no parsing: found while checking.
+    let (checked, walk) = rayon::join(
+        || check::check(&args.dir, as_of),
+        || (!args.no_history).then(|| history::walk(&args.dir)),
+    );
+    let mut checked = checked.map_err(|e| e.to_string())?;
     // Findings go to stderr: stdout is left for the closing line.
     if !checked.diagnostics.is_empty() {
         eprint!("{}", report::human(&checked, color_for(&std::io::stderr())));
@@ -188,9 +193,10 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
     // The history reuses the working tree's objectives, parsed by the check.
-    let history = match args.no_history {
-        true => History::disabled(),
-        false => history::read_with(&args.dir, Some(&checked.org))
+    let history = match walk {
+        None => History::disabled(),
+        Some(walk) => walk
+            .and_then(|w| w.finish(Some(&checked.org)))
             .unwrap_or_else(|e| History::unavailable(e.to_string())),
     };
     if let Some(note) = history.note() {
