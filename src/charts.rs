@@ -33,36 +33,43 @@ pub struct Bar<'a> {
 /// The bar's track, its fill (class `chart-over` when over-achieved) and the
 /// expected-pace marker.
 pub fn progress_bar(bar: &Bar) -> String {
+    // Written piece by piece rather than with `write!`: every key result has
+    // a bar, and formatting machinery was most of their cost.
     let mut out = open_bar("chart-bar", bar.label);
-    let _ = write!(
-        out,
-        r#"<rect class="chart-track" width="{}" height="{}"/>"#,
-        num(BAR_WIDTH),
-        num(BAR_HEIGHT)
-    );
+    let (track, height) = (BAR_WIDTH, BAR_HEIGHT);
+    out.push_str(r#"<rect class="chart-track" width=""#);
+    push_num(&mut out, track);
+    out.push_str(r#"" height=""#);
+    push_num(&mut out, height);
+    out.push_str(r#""/>"#);
     if let Some(progress) = bar.progress.and_then(finite) {
         let width = fill_width(progress, BAR_WIDTH);
         // A zero-width rect draws nothing; leave it out to keep pages small.
         if width > 0.0 {
-            let over = if progress > 1.0 { " chart-over" } else { "" };
-            let _ = write!(
-                out,
-                r#"<rect class="chart-fill{over}{}" width="{}" height="{}"/>"#,
-                status_class(bar.status),
-                num(width),
-                num(BAR_HEIGHT)
-            );
+            out.push_str(r#"<rect class="chart-fill"#);
+            if progress > 1.0 {
+                out.push_str(" chart-over");
+            }
+            out.push_str(&status_class(bar.status));
+            out.push_str(r#"" width=""#);
+            push_num(&mut out, width);
+            out.push_str(r#"" height=""#);
+            push_num(&mut out, height);
+            out.push_str(r#""/>"#);
         }
     }
     if let Some(expected) = bar.expected.and_then(finite) {
-        let x = num(fill_width(expected, BAR_WIDTH));
-        // Its stroke comes from the stylesheet, which keeps it thin however far
-        // the bar stretches (`vector-effect: non-scaling-stroke`).
-        let _ = write!(
-            out,
-            r#"<line class="chart-expected" x1="{x}" x2="{x}" y2="{}"/>"#,
-            num(BAR_HEIGHT)
-        );
+        let x = fill_width(expected, BAR_WIDTH);
+        // Its colour and width come from the stylesheet; `vector-effect` keeps it
+        // thin however far the bar stretches. It is an attribute, not CSS,
+        // because CSS validators do not know the property.
+        out.push_str(r#"<line class="chart-expected" x1=""#);
+        push_num(&mut out, x);
+        out.push_str(r#"" x2=""#);
+        push_num(&mut out, x);
+        out.push_str(r#"" y2=""#);
+        push_num(&mut out, height);
+        out.push_str(r#"" vector-effect="non-scaling-stroke"/>"#);
     }
     out.push_str("</svg>");
     out
@@ -148,6 +155,12 @@ pub fn sparkline(points: &[Option<f64>], label: &str) -> String {
 /// escape makes them valid.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text);
+    out
+}
+
+/// Appends `text` escaped as by [`escape`].
+pub fn push_escaped(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -160,7 +173,6 @@ pub fn escape(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Width of a bar's fill: `progress` of `width`, clamped to 0..=width, so
@@ -231,12 +243,21 @@ fn finite(v: f64) -> Option<f64> {
 
 /// The opening of a horizontal bar chart up to and including its `<title>`.
 fn open_bar(class: &str, label: &str) -> String {
-    let label = escape(label);
-    format!(
-        r#"<svg class="chart {class}" viewBox="0 0 {w} {h}" preserveAspectRatio="none" role="img" aria-label="{label}"><title>{label}</title>"#,
-        w = num(BAR_WIDTH),
-        h = num(BAR_HEIGHT)
-    )
+    let mut out = String::with_capacity(256 + 2 * label.len());
+    out.push_str(r#"<svg class="chart "#);
+    out.push_str(class);
+    out.push_str(r#"" viewBox="0 0 "#);
+    push_num(&mut out, BAR_WIDTH);
+    out.push(' ');
+    push_num(&mut out, BAR_HEIGHT);
+    out.push_str(r#"" preserveAspectRatio="none" role="img" aria-label=""#);
+    let label_start = out.len();
+    push_escaped(&mut out, label);
+    let label_end = out.len();
+    out.push_str(r#""><title>"#);
+    out.extend_from_within(label_start..label_end);
+    out.push_str("</title>");
+    out
 }
 
 /// ` status-<name>`, keeping only characters that are safe in a class name so
@@ -269,27 +290,49 @@ fn num(v: f64) -> String {
     decimal(v, false)
 }
 
+fn push_num(out: &mut String, v: f64) {
+    push_decimal(out, v, false);
+}
+
 /// `v` rounded to hundredths, without trailing zeros, thousands grouped with `,`
 /// when asked. Integer arithmetic: float formatting is slow, and the site
 /// prints hundreds of thousands of numbers. Non-finite values print as `0`.
 pub fn decimal(v: f64, thousands: bool) -> String {
+    let mut out = String::with_capacity(16);
+    push_decimal(&mut out, v, thousands);
+    out
+}
+
+/// Appends `v` formatted as by [`decimal`].
+pub fn push_decimal(out: &mut String, v: f64, thousands: bool) {
     let cents = finite(v).map_or(0.0, |v| (v * 100.0).round());
     // Beyond what an i64 holds exactly, fall back to the formatter.
     if cents.abs() >= 9e15 {
-        return format!("{:.0}", cents / 100.0);
+        let _ = write!(out, "{:.0}", cents / 100.0);
+        return;
     }
     let cents = cents as i64;
     let (whole, frac) = ((cents / 100).unsigned_abs(), (cents % 100).unsigned_abs());
-    let mut out = String::with_capacity(16);
     if cents < 0 {
         out.push('-');
     }
-    let digits = whole.to_string();
-    for (i, digit) in digits.chars().enumerate() {
-        if thousands && i > 0 && (digits.len() - i) % 3 == 0 {
+    // The whole part's digits, most significant first, without allocating.
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut rest = whole;
+    loop {
+        digits[len] = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for i in (0..len).rev() {
+        out.push(char::from(digits[i]));
+        if thousands && i > 0 && i % 3 == 0 {
             out.push(',');
         }
-        out.push(digit);
     }
     match frac {
         0 => {}
@@ -303,7 +346,6 @@ pub fn decimal(v: f64, thousands: bool) -> String {
             out.push(char::from(b'0' + (f % 10) as u8));
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -383,6 +425,8 @@ mod tests {
         });
         assert!(svg.contains(r#"<rect class="chart-fill" width="42""#));
         assert!(svg.contains(r#"class="chart-expected" x1="50" x2="50""#));
+        // However far the bar stretches, the marker stays a thin line.
+        assert!(svg.contains(r#"vector-effect="non-scaling-stroke""#));
         let none = progress_bar(&Bar {
             expected: Some(f64::NAN),
             ..bar(Some(0.1))
@@ -427,6 +471,55 @@ mod tests {
             assert!(!svg.contains("<script"), "{svg}");
             assert!(!svg.contains("onload=\""), "{svg}");
             assert!(svg.contains(escaped));
+        }
+    }
+
+    /// The text between the first `open` and the `close` after it.
+    fn between<'s>(svg: &'s str, open: &str, close: &str) -> &'s str {
+        let start = svg.find(open).unwrap_or_default() + open.len();
+        let end = svg[start..].find(close).map_or(svg.len(), |e| start + e);
+        &svg[start..end]
+    }
+
+    #[test]
+    fn labels_from_user_strings_stay_text_inside_the_svg() {
+        // A team name or title as an author might write it: markup, an
+        // ampersand, a quote that would end the attribute, a CDATA end.
+        let label = r#"R&D <b>"growth"</b> ]]> <![CDATA[x]]>"#;
+        let escaped = "R&amp;D &lt;b&gt;&quot;growth&quot;&lt;/b&gt; ]]&gt; &lt;![CDATA[x]]&gt;";
+        for svg in [
+            progress_bar(&Bar {
+                label,
+                ..bar(Some(0.5))
+            }),
+            status_distribution(&[("on-track", 1), ("off-track", 2)], label),
+            sparkline(&[Some(0.1), Some(0.9)], label),
+        ] {
+            assert_eq!(between(&svg, "aria-label=\"", "\""), escaped, "{svg}");
+            assert_eq!(between(&svg, "<title>", "</title>"), escaped, "{svg}");
+            assert_eq!(svg.matches("aria-label=").count(), 1, "{svg}");
+            assert!(!svg.contains("]]>") && !svg.contains("<b>"), "{svg}");
+            // Every `<` left opens one of the chart's own elements, and every
+            // `&` starts one of the entities `escape` writes.
+            for (i, _) in svg.match_indices('<') {
+                let tag = &svg[i + 1..];
+                assert!(
+                    [
+                        "svg", "/svg", "title", "/title", "rect", "/rect", "line", "path", "circle"
+                    ]
+                    .iter()
+                    .any(|t| tag.starts_with(t)),
+                    "{svg}"
+                );
+            }
+            for (i, _) in svg.match_indices('&') {
+                assert!(
+                    ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"]
+                        .iter()
+                        .any(|e| svg[i..].starts_with(e)),
+                    "{svg}"
+                );
+            }
         }
     }
 

@@ -5,8 +5,8 @@ use crate::fields::Reader;
 use crate::model::{CheckSettings, Config, Thresholds};
 use crate::period::{Period, Periods};
 use crate::source::{FileId, SourceFile};
+use crate::toml_doc::{self, Table};
 use std::collections::BTreeMap;
-use toml::de::DeTable;
 
 pub const CONFIG_FILE: &str = "okr.toml";
 
@@ -40,14 +40,12 @@ pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
         offset: 0,
         diagnostics: Vec::new(),
     };
-    let root = match DeTable::parse(&file.text) {
-        Ok(root) => root.into_inner(),
-        Err(e) => {
-            r.report(
-                e.span().unwrap_or(0..0),
-                format!("invalid TOML: {}", e.message().trim_end()),
-                None,
-            );
+    let root = match toml_doc::parse(&file.text) {
+        Ok(root) => root,
+        Err((errors, _)) => {
+            for e in errors {
+                r.report(e.span, format!("invalid TOML: {}", e.message), None);
+            }
             return Err(r.diagnostics);
         }
     };
@@ -121,9 +119,9 @@ fn normalise_base_url(url: &str) -> Option<String> {
     })
 }
 
-fn table<'t, 'i>(r: &mut Reader, root: &'t DeTable<'i>, key: &str) -> Option<&'t DeTable<'i>> {
+fn table<'t, 'i>(r: &mut Reader, root: &'t Table<'i>, key: &str) -> Option<&'t Table<'i>> {
     let value = root.get(key)?;
-    match value.get_ref().as_table() {
+    match value.as_table() {
         Some(t) => Some(t),
         None => {
             r.wrong_type(key, value, "a table");
@@ -132,23 +130,24 @@ fn table<'t, 'i>(r: &mut Reader, root: &'t DeTable<'i>, key: &str) -> Option<&'t
     }
 }
 
-fn custom_periods(r: &mut Reader, root: &DeTable<'_>) -> Vec<Period> {
+fn custom_periods(r: &mut Reader, root: &Table<'_>) -> Vec<Period> {
     let Some(periods) = table(r, root, "periods") else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (name, value) in periods.iter() {
-        if !is_period_name(name.get_ref()) {
+    for entry in periods.iter() {
+        let (name, value) = (&*entry.key, &entry.item);
+        if !is_period_name(name) {
             r.report(
-                name.span(),
-                format!("`{}` cannot name a period", name.get_ref()),
+                entry.key_span.clone(),
+                format!("`{}` cannot name a period", name),
                 Some("period names are used in page addresses: letters, digits, `.`, `-` and `_`, starting with a letter or digit".into()),
             );
             continue;
         }
-        let Some(spec) = value.get_ref().as_table() else {
+        let Some(spec) = value.as_table() else {
             r.wrong_type(
-                name.get_ref(),
+                name,
                 value,
                 "a table like `{ start = 2026-07-01, end = 2026-09-30 }`",
             );
@@ -158,21 +157,18 @@ fn custom_periods(r: &mut Reader, root: &DeTable<'_>) -> Vec<Period> {
         let (start, end) = (r.date(spec, "start"), r.date(spec, "end"));
         match (start, end) {
             (Some(start), Some(end)) if start.value <= end.value => out.push(Period {
-                name: name.get_ref().to_string(),
+                name: name.to_string(),
                 start: start.value,
                 end: end.value,
             }),
             (Some(_), Some(end)) => r.report_at(
                 end.span,
-                format!("period `{}` ends before it starts", name.get_ref()),
+                format!("period `{}` ends before it starts", name),
                 None,
             ),
             _ => r.report(
-                value.span(),
-                format!(
-                    "period `{}` needs both `start` and `end` dates",
-                    name.get_ref()
-                ),
+                value.span.clone(),
+                format!("period `{}` needs both `start` and `end` dates", name),
                 None,
             ),
         }
@@ -190,7 +186,7 @@ fn is_period_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
-fn check_settings(r: &mut Reader, t: &DeTable<'_>) -> CheckSettings {
+fn check_settings(r: &mut Reader, t: &Table<'_>) -> CheckSettings {
     r.check_keys(t, CHECK_KEYS, "[checks]");
     let defaults = CheckSettings::default();
     let count = |r: &mut Reader, key: &str, default: usize| match r.number(t, key) {
@@ -242,29 +238,30 @@ fn check_settings(r: &mut Reader, t: &DeTable<'_>) -> CheckSettings {
     }
 }
 
-fn rule_severities(r: &mut Reader, checks: &DeTable<'_>) -> BTreeMap<Rule, Option<Severity>> {
+fn rule_severities(r: &mut Reader, checks: &Table<'_>) -> BTreeMap<Rule, Option<Severity>> {
     let mut out = BTreeMap::new();
     let Some(rules) = table(r, checks, "rules") else {
         return out;
     };
-    for (name, value) in rules.iter() {
-        let Some(rule) = Rule::from_name(name.get_ref()) else {
-            let help = did_you_mean(name.get_ref(), Rule::ALL.iter().map(|r| r.name()))
+    for entry in rules.iter() {
+        let (name, value) = (&*entry.key, &entry.item);
+        let Some(rule) = Rule::from_name(name) else {
+            let help = did_you_mean(name, Rule::ALL.iter().map(|r| r.name()))
                 .map(|s| format!("did you mean `{s}`?"));
             r.report(
-                name.span(),
-                format!("unknown rule `{}`", name.get_ref()),
+                entry.key_span.clone(),
+                format!("unknown rule `{}`", name),
                 help,
             );
             continue;
         };
-        let severity = match value.get_ref().as_str() {
+        let severity = match value.as_str() {
             Some("error") => Some(Severity::Error),
             Some("warning") => Some(Severity::Warning),
             Some("off") => None,
             _ => {
                 r.report(
-                    value.span(),
+                    value.span.clone(),
                     format!(
                         "the severity of `{}` must be \"error\", \"warning\" or \"off\"",
                         rule.name()
@@ -276,7 +273,7 @@ fn rule_severities(r: &mut Reader, checks: &DeTable<'_>) -> BTreeMap<Rule, Optio
         };
         if !rule.is_configurable() {
             r.report(
-                value.span(),
+                value.span.clone(),
                 format!(
                     "`{}` cannot be configured: broken files are always errors",
                     rule.name()
@@ -369,8 +366,8 @@ stale-key-result = "off"
                 "unknown key `titel` in okr.toml",
                 "`current_period` names an unknown period `2026-Q9`",
                 "`max_objectives` must be a whole number ≥ 0",
-                "`invalid-front-matter` cannot be configured: broken files are always errors",
                 "unknown rule `unalgned`",
+                "`invalid-front-matter` cannot be configured: broken files are always errors",
             ]
         );
     }

@@ -4,10 +4,8 @@
 use crate::diagnostic::{Diagnostic, Rule, did_you_mean};
 use crate::model::Spanned;
 use crate::source::{FileId, SourceFile, Span};
+use crate::toml_doc::{Item, Table, Value};
 use chrono::NaiveDate;
-use toml::de::{DeTable, DeValue};
-
-type TomlSpanned<T> = toml::Spanned<T>;
 
 /// Reads typed fields out of TOML tables, reporting what does not fit.
 pub struct Reader {
@@ -18,15 +16,15 @@ pub struct Reader {
 }
 
 /// A TOML value's type, as a user would name it.
-pub fn type_name(value: &DeValue<'_>) -> &'static str {
+pub fn type_name(value: &Value<'_>) -> &'static str {
     match value {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a number",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
+        Value::String(_) => "a string",
+        Value::Integer(..) => "an integer",
+        Value::Float(_) => "a number",
+        Value::Boolean(_) => "a boolean",
+        Value::Datetime(_) => "a date",
+        Value::Array(_) => "an array",
+        Value::Table(_) => "a table",
     }
 }
 
@@ -51,25 +49,25 @@ impl Reader {
         self.diagnostics.push(d);
     }
 
-    pub fn wrong_type(&mut self, key: &str, value: &TomlSpanned<DeValue<'_>>, expected: &str) {
-        let found = type_name(value.get_ref());
-        let help = match (expected, value.get_ref()) {
-            ("a number", DeValue::String(s)) if s.replace('_', "").parse::<f64>().is_ok() => {
+    pub fn wrong_type(&mut self, key: &str, value: &Item<'_>, expected: &str) {
+        let found = type_name(&value.value);
+        let help = match (expected, &value.value) {
+            ("a number", Value::String(s)) if s.replace('_', "").parse::<f64>().is_ok() => {
                 Some(format!("write the number without quotes: `{key} = {s}`"))
             }
             ("a date", _) => Some(format!("write a date like `{key} = 2026-01-15`")),
             _ => None,
         };
         self.report(
-            value.span(),
+            value.span.clone(),
             format!("`{key}` must be {expected}, not {found}"),
             help,
         );
     }
 
-    pub fn check_keys(&mut self, table: &DeTable<'_>, known: &[&str], what: &str) {
-        for (key, _) in table.iter() {
-            let name = key.get_ref().as_ref();
+    pub fn check_keys(&mut self, table: &Table<'_>, known: &[&str], what: &str) {
+        for entry in table.iter() {
+            let name: &str = &entry.key;
             if known.contains(&name) {
                 continue;
             }
@@ -78,21 +76,21 @@ impl Reader {
                 None => format!("the keys allowed here are: {}", known.join(", ")),
             };
             self.report(
-                key.span(),
+                entry.key_span.clone(),
                 format!("unknown key `{name}` in {what}"),
                 Some(help),
             );
         }
     }
 
-    fn value<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t TomlSpanned<DeValue<'i>>> {
+    fn value<'t, 'i>(table: &'t Table<'i>, key: &str) -> Option<&'t Item<'i>> {
         table.get(key)
     }
 
-    pub fn string(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<String>> {
+    pub fn string(&mut self, table: &Table<'_>, key: &str) -> Option<Spanned<String>> {
         let value = Self::value(table, key)?;
-        match value.get_ref() {
-            DeValue::String(s) => Some(Spanned::new(s.to_string(), self.span(value.span()))),
+        match &value.value {
+            Value::String(s) => Some(Spanned::new(s.to_string(), self.span(value.span.clone()))),
             _ => {
                 self.wrong_type(key, value, "a string");
                 None
@@ -102,7 +100,7 @@ impl Reader {
 
     pub fn required_string(
         &mut self,
-        table: &DeTable<'_>,
+        table: &Table<'_>,
         key: &str,
         missing_at: Span,
         what: &str,
@@ -123,26 +121,26 @@ impl Reader {
     /// A string, or an array of strings where `single_allowed`.
     pub fn strings(
         &mut self,
-        table: &DeTable<'_>,
+        table: &Table<'_>,
         key: &str,
         single_allowed: bool,
     ) -> Vec<Spanned<String>> {
         let Some(value) = Self::value(table, key) else {
             return Vec::new();
         };
-        match value.get_ref() {
-            DeValue::String(s) if single_allowed => {
-                vec![Spanned::new(s.to_string(), self.span(value.span()))]
+        match &value.value {
+            Value::String(s) if single_allowed => {
+                vec![Spanned::new(s.to_string(), self.span(value.span.clone()))]
             }
-            DeValue::Array(items) => {
+            Value::Array(items) => {
                 let mut out = Vec::new();
                 for item in items.iter() {
-                    match item.get_ref() {
-                        DeValue::String(s) => {
-                            out.push(Spanned::new(s.to_string(), self.span(item.span())))
+                    match &item.value {
+                        Value::String(s) => {
+                            out.push(Spanned::new(s.to_string(), self.span(item.span.clone())))
                         }
                         other => self.report(
-                            item.span(),
+                            item.span.clone(),
                             format!("`{key}` must list strings, not {}", type_name(other)),
                             None,
                         ),
@@ -161,15 +159,14 @@ impl Reader {
         }
     }
 
-    pub fn number(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<f64>> {
+    pub fn number(&mut self, table: &Table<'_>, key: &str) -> Option<Spanned<f64>> {
         let value = Self::value(table, key)?;
-        let number = match value.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                .ok()
-                .map(|n| n as f64),
-            DeValue::Float(f) => {
+        let number = match &value.value {
+            Value::Integer(digits, radix) => {
+                i64::from_str_radix(digits, *radix).ok().map(|n| n as f64)
+            }
+            Value::Float(text) => {
                 // Underscores are rare: avoid an allocation unless there are some.
-                let text = f.as_str();
                 if text.contains('_') {
                     text.replace('_', "").parse::<f64>().ok()
                 } else {
@@ -182,10 +179,10 @@ impl Reader {
             }
         };
         match number {
-            Some(n) if n.is_finite() => Some(Spanned::new(n, self.span(value.span()))),
+            Some(n) if n.is_finite() => Some(Spanned::new(n, self.span(value.span.clone()))),
             _ => {
                 self.report(
-                    value.span(),
+                    value.span.clone(),
                     format!("`{key}` must be a finite number"),
                     None,
                 );
@@ -194,10 +191,10 @@ impl Reader {
         }
     }
 
-    pub fn boolean(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<bool>> {
+    pub fn boolean(&mut self, table: &Table<'_>, key: &str) -> Option<Spanned<bool>> {
         let value = Self::value(table, key)?;
-        match value.get_ref() {
-            DeValue::Boolean(b) => Some(Spanned::new(*b, self.span(value.span()))),
+        match &value.value {
+            Value::Boolean(b) => Some(Spanned::new(*b, self.span(value.span.clone()))),
             _ => {
                 self.wrong_type(key, value, "true or false");
                 None
@@ -206,17 +203,17 @@ impl Reader {
     }
 
     /// A bare TOML date; a quoted `"2026-01-15"` is accepted too.
-    pub fn date(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<NaiveDate>> {
+    pub fn date(&mut self, table: &Table<'_>, key: &str) -> Option<Spanned<NaiveDate>> {
         let value = Self::value(table, key)?;
-        let date = match value.get_ref() {
-            DeValue::Datetime(dt) if dt.time.is_none() => dt
+        let date = match &value.value {
+            Value::Datetime(dt) if dt.time.is_none() => dt
                 .date
                 .and_then(|d| NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())),
-            DeValue::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+            Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
             _ => None,
         };
         match date {
-            Some(date) => Some(Spanned::new(date, self.span(value.span()))),
+            Some(date) => Some(Spanned::new(date, self.span(value.span.clone()))),
             None => {
                 self.wrong_type(key, value, "a date");
                 None
@@ -227,22 +224,22 @@ impl Reader {
     /// An array of tables such as `[[key_results]]`, with each table's span.
     pub fn tables<'t, 'i>(
         &mut self,
-        table: &'t DeTable<'i>,
+        table: &'t Table<'i>,
         key: &str,
-    ) -> Vec<(&'t DeTable<'i>, Span)> {
+    ) -> Vec<(&'t Table<'i>, Span)> {
         let Some(value) = Self::value(table, key) else {
             return Vec::new();
         };
-        let DeValue::Array(items) = value.get_ref() else {
+        let Value::Array(items) = &value.value else {
             self.wrong_type(key, value, &format!("an array of tables (`[[{key}]]`)"));
             return Vec::new();
         };
         let mut out = Vec::new();
         for item in items.iter() {
-            match item.get_ref() {
-                DeValue::Table(t) => out.push((t, self.span(item.span()))),
+            match &item.value {
+                Value::Table(t) => out.push((t, self.span(item.span.clone()))),
                 other => self.report(
-                    item.span(),
+                    item.span.clone(),
                     format!(
                         "`{key}` must hold tables (`[[{key}]]`), not {}",
                         type_name(other)
@@ -255,7 +252,7 @@ impl Reader {
     }
 
     /// The explicit `id`, else the file stem (with an empty span: it has no place in the text).
-    pub fn id(&mut self, table: &DeTable<'_>, file: &SourceFile) -> Spanned<String> {
+    pub fn id(&mut self, table: &Table<'_>, file: &SourceFile) -> Spanned<String> {
         self.string(table, "id")
             .unwrap_or_else(|| Spanned::new(file.stem().to_string(), 0..0))
     }

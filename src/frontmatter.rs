@@ -43,8 +43,18 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         });
     }
     let toml_offset = (first_end + 1).min(text.len());
-    let mut line_start = toml_offset;
-    while line_start < text.len() {
+    // Jump from one line starting with `+++` to the next (a substring search
+    // is much faster than walking every line of a long front matter).
+    let mut from = toml_offset;
+    loop {
+        let line_start = if text[from..].starts_with(FENCE) {
+            from
+        } else {
+            match text[from..].find("\n+++") {
+                Some(i) => from + i + 1,
+                None => break,
+            }
+        };
         let line_end = text[line_start..]
             .find('\n')
             .map_or(text.len(), |i| line_start + i);
@@ -55,7 +65,10 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
                 body: &text[(line_end + 1).min(text.len())..],
             });
         }
-        line_start = line_end + 1;
+        if line_end >= text.len() {
+            break;
+        }
+        from = line_end + 1;
     }
     Err(SplitError {
         message: "the front matter is not closed",
@@ -107,5 +120,14 @@ mod tests {
         );
         // A fence must be the whole line.
         assert!(split("+++\na = 1\n++++\n").is_err());
+        assert!(split("+++\na = 1\n +++\n").is_err());
+    }
+
+    #[test]
+    fn finds_the_first_fence_after_false_starts() {
+        let split = split("+++\n+++x = 1\n++++\n+++ \nBody\n+++\n").unwrap();
+        assert_eq!(split.toml, "+++x = 1\n++++\n");
+        assert_eq!(split.body, "Body\n+++\n");
+        assert_eq!(super::split("+++\r\n+++\r\n").unwrap().toml, "");
     }
 }

@@ -24,4 +24,5 @@ pub mod resolve;
 pub mod score;
 pub mod site;
 pub mod source;
+pub mod toml_doc;
 pub mod views;

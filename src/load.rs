@@ -200,8 +200,20 @@ enum Read {
     Failed(String),
 }
 
+/// The finding for a link that leads out of the repository.
+const LINK_OUTSIDE: &str =
+    "a symbolic link to a place outside the repository: okr reads only files inside it";
+
 fn read_folder(loaded: &mut Loaded, dir: &Path, kind: FileKind, recursive: bool) {
-    let walker = walkdir::WalkDir::new(dir)
+    // Links are followed only where they stay inside the repository: one
+    // leading out could make a report show any file of the machine, such as a
+    // CI runner's environment in /proc/self/environ.
+    let root = std::fs::canonicalize(&loaded.root).ok();
+    let outside = |path: &Path| match (&root, std::fs::canonicalize(path)) {
+        (Some(root), Ok(real)) => !real.starts_with(root),
+        _ => false,
+    };
+    let mut walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .max_depth(if recursive { usize::MAX } else { 1 })
         .sort_by_file_name()
@@ -209,10 +221,21 @@ fn read_folder(loaded: &mut Loaded, dir: &Path, kind: FileKind, recursive: bool)
         // Hidden files and folders (editor swap files, `.git`) are not OKRs.
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     let mut found = Vec::new();
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         match entry {
             Ok(entry) => {
                 let is_markdown = entry.path().extension().is_some_and(|ext| ext == "md");
+                let is_dir = entry.file_type().is_dir();
+                if (entry.depth() == 0 || entry.path_is_symlink())
+                    && (is_dir || is_markdown)
+                    && outside(entry.path())
+                {
+                    if is_dir {
+                        walker.skip_current_dir();
+                    }
+                    found.push((entry.into_path(), Some(LINK_OUTSIDE.to_string())));
+                    continue;
+                }
                 if entry.file_type().is_file() && is_markdown {
                     found.push((entry.into_path(), None));
                 }

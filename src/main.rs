@@ -203,8 +203,16 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
         eprintln!("okr: {note}");
     }
     checked.release_unreported_sources();
-    let built = site::build(&checked, &history, args.base_url.as_deref(), as_of, &out)
-        .map_err(|e| e.to_string())?;
+    let built =
+        site::build(&checked, &history, args.base_url.as_deref(), as_of, &out).map_err(|e| {
+            // A failed build removes what it wrote; say so, since the reason names a path.
+            let kept = if out.exists() {
+                format!("{} was left as it was", out.display())
+            } else {
+                format!("nothing was written to {}", out.display())
+            };
+            format!("{e}\n{kept}")
+        })?;
     println!(
         "wrote {} to {} ({}, {}, {}) in {} ms",
         report::plural(built.pages, "page"),

@@ -54,6 +54,7 @@ pub fn to_html(markdown: &str) -> String {
     // several times cheaper to render.
     // NUL is not allowed in HTML; html5ever drops it.
     let mut needs_sanitizer = markdown.contains('\0');
+    let mut outline = Outline::default();
     let events = Parser::new_ext(markdown, options).map(|event| match event {
         Event::Start(Tag::Heading {
             level,
@@ -61,12 +62,12 @@ pub fn to_html(markdown: &str) -> String {
             classes,
             attrs,
         }) => Event::Start(Tag::Heading {
-            level: demote(level),
+            level: outline.open(level),
             id,
             classes,
             attrs,
         }),
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+        Event::End(TagEnd::Heading(_)) => Event::End(TagEnd::Heading(outline.current)),
         Event::FootnoteReference(label) => Event::InlineHtml(footnotes.reference(&label)),
         Event::Start(Tag::FootnoteDefinition(label)) => Event::Html(footnotes.definition(&label)),
         Event::End(TagEnd::FootnoteDefinition) => Event::Html(CowStr::Borrowed("</div>\n")),
@@ -129,14 +130,47 @@ fn link_open(url: &str, title: &str) -> CowStr<'static> {
     tag.into()
 }
 
-/// One level down, since the page already has an `<h1>`; `<h6>` is as deep as HTML goes.
-fn demote(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H2,
-        HeadingLevel::H2 => HeadingLevel::H3,
-        HeadingLevel::H3 => HeadingLevel::H4,
-        HeadingLevel::H4 => HeadingLevel::H5,
-        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
+/// Places a body's headings under the page's `<h1>` without skipping a level.
+///
+/// The page title is the only `<h1>`, so a body's top headings become `<h2>`,
+/// whether the author wrote `#` or `##`; below them each heading is one level
+/// deeper than the heading it sits under (`##` then `####` gives `<h2>`,
+/// `<h3>`). Skipped levels break the outline screen readers navigate by, and
+/// validators reject them. `<h6>` is as deep as HTML goes.
+struct Outline {
+    /// The open sections: the level written in the Markdown and the level given.
+    sections: Vec<(HeadingLevel, HeadingLevel)>,
+    /// The level given to the heading being written, for its end tag.
+    current: HeadingLevel,
+}
+
+impl Default for Outline {
+    fn default() -> Self {
+        Self {
+            sections: Vec::new(),
+            current: HeadingLevel::H2,
+        }
+    }
+}
+
+impl Outline {
+    fn open(&mut self, written: HeadingLevel) -> HeadingLevel {
+        while self
+            .sections
+            .last()
+            .is_some_and(|&(outer, _)| outer >= written)
+        {
+            self.sections.pop();
+        }
+        self.current = match self.sections.last() {
+            None => HeadingLevel::H2,
+            Some((_, HeadingLevel::H2)) => HeadingLevel::H3,
+            Some((_, HeadingLevel::H3)) => HeadingLevel::H4,
+            Some((_, HeadingLevel::H4)) => HeadingLevel::H5,
+            Some(_) => HeadingLevel::H6,
+        };
+        self.sections.push((written, self.current));
+        self.current
     }
 }
 
@@ -292,13 +326,28 @@ mod tests {
     }
 
     #[test]
-    fn headings_shift_down_one_level() {
-        let html = to_html("# One\n\n## Two\n\n##### Five\n\n###### Six");
+    fn headings_sit_under_the_page_title_without_skipping_a_level() {
+        let html = to_html("# One\n\n## Two\n\n##### Five\n\n###### Six\n\n# Back");
         assert!(html.contains("<h2>One</h2>"), "{html}");
         assert!(html.contains("<h3>Two</h3>"), "{html}");
-        assert!(html.contains("<h6>Five</h6>"), "{html}");
-        assert!(html.contains("<h6>Six</h6>"), "{html}");
+        assert!(html.contains("<h4>Five</h4>"), "{html}");
+        assert!(html.contains("<h5>Six</h5>"), "{html}");
+        assert!(html.contains("<h2>Back</h2>"), "{html}");
         assert!(!html.contains("<h1"), "{html}");
+
+        // Authors who start at `##` get top-level sections too.
+        let html = to_html("## Why\n\n#### Detail\n\n### More\n\n## Retrospective");
+        assert!(html.contains("<h2>Why</h2>"), "{html}");
+        assert!(html.contains("<h3>Detail</h3>"), "{html}");
+        assert!(html.contains("<h3>More</h3>"), "{html}");
+        assert!(html.contains("<h2>Retrospective</h2>"), "{html}");
+
+        let deep: String = (1..=6)
+            .map(|n| format!("{} H{n}\n\n", "#".repeat(n)))
+            .collect();
+        let html = to_html(&format!("{deep}{deep}"));
+        assert_eq!(html.matches("<h6>").count(), 2 * 2, "{html}");
+        assert_eq!(html.matches("</h6>").count(), 2 * 2, "{html}");
     }
 
     #[test]

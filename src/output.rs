@@ -1,8 +1,13 @@
 //! Where `okr build` may write: never over the repository, a folder of its
 //! sources, the file system root or a home folder, and over an existing
 //! folder only when an earlier build left its marker there (or with `--force`).
+//! And how it writes there: into a [`Staging`] folder beside the output,
+//! swapped in whole when the site is complete.
 
+use rayon::prelude::*;
 use std::fmt;
+use std::fs::File;
+use std::io;
 use std::path::{Component, Path, PathBuf};
 
 /// The file every built site carries, so a later build knows the folder is its own.
@@ -48,7 +53,7 @@ impl std::error::Error for OutputError {}
 
 /// `path` made absolute and free of `.`, `..` and symbolic links, as far as it
 /// exists; the rest is appended as written (it cannot hold links yet).
-fn resolve(path: &Path) -> PathBuf {
+pub fn resolve(path: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -108,10 +113,11 @@ pub fn check(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
     if root.starts_with(&target) {
         return forbidden("it contains the OKR repository");
     }
-    if SOURCE_FOLDERS
-        .iter()
-        .any(|folder| target.starts_with(root.join(folder)))
-    {
+    // A source folder may itself be a link: compare where it leads too.
+    if SOURCE_FOLDERS.iter().any(|folder| {
+        let folder = root.join(folder);
+        target.starts_with(&folder) || target.starts_with(resolve(&folder))
+    }) {
         return forbidden("it is inside a folder of the repository's sources");
     }
     if target.is_file() {
@@ -124,6 +130,238 @@ pub fn check(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
         return Err(OutputError::NotASite(out.to_path_buf()));
     }
     Ok(())
+}
+
+/// A folder beside the output that a build writes the new site into, then
+/// swaps in for the output in one step. Dropped without [`Staging::swap_in`]
+/// (a failed build), it is removed and the output stays as it was.
+///
+/// It is named `.<output>.okr-new-<pid>` and locked while the build runs, so a
+/// later build can tell a live build's folder from one a killed build left,
+/// and removes the latter.
+#[derive(Debug)]
+pub struct Staging {
+    /// The output folder, resolved (a link to a folder is replaced where it leads).
+    out: PathBuf,
+    dir: PathBuf,
+    /// Holds the lock on `dir` for as long as the build runs.
+    _lock: Option<File>,
+}
+
+/// Name parts of the folders a build keeps beside the output while it runs.
+const STAGING: &str = ".okr-new-";
+const RETIRED: &str = ".okr-old-";
+
+/// A write that failed, with the path it was for.
+#[derive(Debug)]
+pub struct WriteError {
+    pub path: PathBuf,
+    pub error: io::Error,
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot write {}: {}", self.path.display(), self.error)
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |error| WriteError {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+/// Like [`at`] for the output folder itself, which can be busy for a reason
+/// worth naming: a folder something is mounted on cannot be renamed.
+fn at_output(out: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |error| {
+        let error = if error.kind() == io::ErrorKind::ResourceBusy {
+            io::Error::new(
+                error.kind(),
+                format!("{error}; a mount point cannot be replaced, build into a folder inside it"),
+            )
+        } else {
+            error
+        };
+        at(out)(error)
+    }
+}
+
+/// An exclusive lock on `dir`, if it can be had now; `None` while another
+/// process holds it (or the file system has no locks).
+#[cfg(unix)]
+fn try_lock(dir: &Path) -> Option<File> {
+    let file = File::open(dir).ok()?;
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive).ok()?;
+    Some(file)
+}
+
+#[cfg(not(unix))]
+fn try_lock(dir: &Path) -> Option<File> {
+    File::open(dir).ok()
+}
+
+/// Swaps two paths in one step where the system can; `Ok(false)` where it cannot.
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        // An old kernel, or a file system without the exchange (some network ones).
+        Err(e)
+            if e == rustix::io::Errno::INVAL
+                || e == rustix::io::Errno::NOSYS
+                || e == rustix::io::Errno::NOTSUP =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+impl Staging {
+    /// Creates a fresh staging folder beside `out`, after removing what
+    /// killed builds left there.
+    pub fn create(out: &Path) -> Result<Staging, WriteError> {
+        let out = resolve(out);
+        let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+            return Err(WriteError {
+                path: out.clone(),
+                error: io::ErrorKind::InvalidInput.into(),
+            });
+        };
+        let name = name.to_string_lossy().into_owned();
+        std::fs::create_dir_all(parent).map_err(at(parent))?;
+        remove_leftovers(parent, &name, &out);
+        let dir = parent.join(format!(".{name}{STAGING}{}", std::process::id()));
+        std::fs::create_dir(&dir).map_err(at(&dir))?;
+        let lock = try_lock(&dir);
+        Ok(Staging {
+            out,
+            dir,
+            _lock: lock,
+        })
+    }
+
+    /// The folder to write the new site into.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Puts the new site in place of the output folder. Where the system can
+    /// swap two folders in one step (Linux, macOS), readers and a kill at any
+    /// moment see either the whole old site or the whole new one. Elsewhere it
+    /// takes two renames, between which the output folder is missing; a build
+    /// killed there leaves the old site beside it, and the next build puts it back.
+    pub fn swap_in(self) -> Result<(), WriteError> {
+        let out = &self.out;
+        if std::fs::symlink_metadata(out).is_err() {
+            return std::fs::rename(&self.dir, out).map_err(at(out));
+        }
+        if exchange(&self.dir, out).map_err(at_output(out))? {
+            // `dir` now holds the previous site; dropping `self` removes it.
+            return Ok(());
+        }
+        swap_by_renames(&self.dir, out, &self.sibling(RETIRED))
+    }
+
+    fn sibling(&self, kind: &str) -> PathBuf {
+        let name = self.out.file_name().unwrap_or_default().to_string_lossy();
+        self.dir
+            .with_file_name(format!(".{name}{kind}{}", std::process::id()))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        remove_tree(&self.dir);
+    }
+}
+
+/// Moves `out` aside to `retired`, `new` into its place, and removes the old
+/// site; on failure the old site is put back.
+fn swap_by_renames(new: &Path, out: &Path, retired: &Path) -> Result<(), WriteError> {
+    std::fs::rename(out, retired).map_err(at_output(out))?;
+    if let Err(error) = std::fs::rename(new, out) {
+        let _ = std::fs::rename(retired, out);
+        return Err(at(out)(error));
+    }
+    remove_tree(retired);
+    Ok(())
+}
+
+/// Removes the staging and retired folders of builds that were killed: those
+/// no live build holds locked. If a build was killed between the two renames
+/// of a swap, the previous site is put back first.
+fn remove_leftovers(parent: &Path, name: &str, out: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let mut leftovers: Vec<(PathBuf, bool)> = entries
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let file_name = entry.file_name();
+            let rest = file_name.to_str()?.strip_prefix('.')?.strip_prefix(name)?;
+            let (retired, pid) = match rest.strip_prefix(STAGING) {
+                Some(pid) => (false, pid),
+                None => (true, rest.strip_prefix(RETIRED)?),
+            };
+            (!pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| (entry.path(), retired))
+        })
+        .collect();
+    leftovers.sort();
+    for (path, retired) in leftovers {
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(_) => continue,
+        };
+        if !meta.is_dir() {
+            // Not made by a build: a link is removed, never followed.
+            let _ = std::fs::remove_file(&path);
+            continue;
+        }
+        let Some(_lock) = try_lock(&path) else {
+            continue; // a build is writing there right now
+        };
+        if retired && std::fs::symlink_metadata(out).is_err() && std::fs::rename(&path, out).is_ok()
+        {
+            continue;
+        }
+        remove_tree(&path);
+    }
+}
+
+/// Removes a folder tree, its top-level entries in parallel (an old site has
+/// thousands of files). Links are removed, never followed.
+pub fn remove_tree(path: &Path) {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => {
+            let _ = std::fs::remove_file(path);
+            return;
+        }
+        Err(_) => return,
+    }
+    if let Ok(entries) = std::fs::read_dir(path) {
+        let paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.par_iter().for_each(|path| {
+            let _ = match std::fs::symlink_metadata(path) {
+                // `remove_dir_all` does not follow links either.
+                Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
+                _ => std::fs::remove_file(path),
+            };
+        });
+    }
+    let _ = std::fs::remove_dir_all(path);
 }
 
 #[cfg(test)]
@@ -180,6 +418,99 @@ mod tests {
             reason(check(&repo, &dir.join("sneaky"), true)),
             "it is inside a folder of the repository's sources"
         );
+    }
+
+    #[test]
+    fn refuses_where_a_linked_source_folder_leads() {
+        let dir = scratch("linked-source");
+        let repo = dir.join("repo");
+        std::fs::create_dir_all(dir.join("shared")).unwrap();
+        std::os::unix::fs::symlink(dir.join("shared"), repo.join("templates")).unwrap();
+        assert_eq!(
+            reason(check(&repo, &dir.join("shared/site"), true)),
+            "it is inside a folder of the repository's sources"
+        );
+    }
+
+    /// Every name in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn site(dir: &Path, page: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("index.html"), page).unwrap();
+    }
+
+    fn page(dir: &Path) -> String {
+        std::fs::read_to_string(dir.join("index.html")).unwrap()
+    }
+
+    #[test]
+    fn a_staging_folder_is_swapped_in_whole_or_removed() {
+        let dir = scratch("swap");
+        let out = dir.join("site");
+        site(&out, "old");
+        let staging = Staging::create(&out).unwrap();
+        site(staging.path(), "half");
+        drop(staging); // a failed build
+        assert_eq!(page(&out), "old");
+        assert_eq!(names(&dir), ["repo", "site"]);
+
+        let staging = Staging::create(&out).unwrap();
+        site(staging.path(), "new");
+        staging.swap_in().unwrap();
+        assert_eq!(page(&out), "new");
+        assert_eq!(names(&dir), ["repo", "site"]);
+
+        // Where the system cannot exchange two folders: two renames.
+        let new = dir.join("new");
+        site(&new, "newer");
+        swap_by_renames(&new, &out, &dir.join("retired")).unwrap();
+        assert_eq!(page(&out), "newer");
+        assert_eq!(names(&dir), ["repo", "site"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn leftovers_of_killed_builds_are_removed_but_not_those_of_live_ones() {
+        let dir = scratch("leftovers");
+        let out = dir.join("site");
+        site(&out, "old");
+        site(&dir.join(".site.okr-new-1"), "killed");
+        site(&dir.join(".site.okr-old-2"), "killed");
+        site(&dir.join(".site.okr-new-3"), "live");
+        site(&dir.join(".site.okr-new-x"), "not a build's");
+        let live = try_lock(&dir.join(".site.okr-new-3")).unwrap();
+        let staging = Staging::create(&out).unwrap();
+        let mine = staging.path().file_name().unwrap().to_string_lossy();
+        let mut expected = vec![".site.okr-new-3", ".site.okr-new-x", &mine, "repo", "site"];
+        expected.sort();
+        assert_eq!(names(&dir), expected);
+        assert!(
+            try_lock(staging.path()).is_none(),
+            "the build holds its folder"
+        );
+        drop((live, staging));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_site_moved_aside_by_a_killed_swap_is_put_back() {
+        let dir = scratch("put-back");
+        let out = dir.join("site");
+        site(&dir.join(".site.okr-old-9"), "old");
+        site(&dir.join(".site.okr-new-9"), "new, complete");
+        let staging = Staging::create(&out).unwrap();
+        assert_eq!(page(&out), "old");
+        drop(staging);
+        assert_eq!(names(&dir), ["repo", "site"]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::model::{
     Checkin, Initiative, KeyResult, Measure, Objective, Owner, Person, Spanned, Team,
 };
 use crate::source::{FileId, SourceFile, Span};
-use toml::de::DeTable;
+use crate::toml_doc::{self, Item, Table};
 
 /// What parsing one file gave: the entity, unless its front matter is broken.
 pub struct Parsed<T> {
@@ -127,7 +127,7 @@ pub fn parse_objective(file: &SourceFile, id: FileId) -> Parsed<Objective> {
 fn parse_file<T>(
     file: &SourceFile,
     id: FileId,
-    build: impl FnOnce(&mut Reader, &DeTable<'_>, &str) -> T,
+    build: impl FnOnce(&mut Reader, &Table<'_>, &str) -> T,
 ) -> Parsed<T> {
     let split = match frontmatter::split(&file.text) {
         Ok(split) => split,
@@ -142,24 +142,16 @@ fn parse_file<T>(
         offset: split.toml_offset,
         diagnostics: Vec::new(),
     };
-    let (root, errors) = DeTable::parse_recoverable(split.toml);
-    if !errors.is_empty() {
-        for error in errors {
-            let span = error.span().unwrap_or(0..0);
-            reader.report(
-                span,
-                format!("invalid TOML: {}", error.message().trim_end()),
-                None,
-            );
+    let root = match toml_doc::parse(split.toml) {
+        Ok(root) => root,
+        Err((errors, root)) => {
+            for error in errors {
+                reader.report(error.span, format!("invalid TOML: {}", error.message), None);
+            }
+            let broken_id = root.get("id").and_then(Item::as_str).map(String::from);
+            return broken(file, broken_id, reader.diagnostics);
         }
-        let broken_id = root
-            .get_ref()
-            .get("id")
-            .and_then(|v| v.get_ref().as_str())
-            .map(String::from);
-        return broken(file, broken_id, reader.diagnostics);
-    }
-    let root = root.into_inner();
+    };
     let entity = build(&mut reader, &root, split.body);
     if reader.diagnostics.is_empty() {
         Parsed {
@@ -168,10 +160,7 @@ fn parse_file<T>(
             diagnostics: Vec::new(),
         }
     } else {
-        let explicit = root
-            .get("id")
-            .and_then(|v| v.get_ref().as_str())
-            .map(String::from);
+        let explicit = root.get("id").and_then(Item::as_str).map(String::from);
         broken(file, explicit, reader.diagnostics)
     }
 }
@@ -188,7 +177,7 @@ fn broken<T>(
     }
 }
 
-fn key_result(r: &mut Reader, table: &DeTable<'_>, span: Span, index: usize) -> KeyResult {
+fn key_result(r: &mut Reader, table: &Table<'_>, span: Span, index: usize) -> KeyResult {
     r.check_keys(table, KEY_RESULT_KEYS, "key result");
     let title = r.required_string(table, "title", span.clone(), "key result");
     let explicit_id = r.string(table, "id");
@@ -235,7 +224,7 @@ fn key_result(r: &mut Reader, table: &DeTable<'_>, span: Span, index: usize) -> 
     }
 }
 
-fn checkin(r: &mut Reader, table: &DeTable<'_>, span: Span) -> Option<Checkin> {
+fn checkin(r: &mut Reader, table: &Table<'_>, span: Span) -> Option<Checkin> {
     r.check_keys(table, CHECKIN_KEYS, "check-in");
     let date = r.date(table, "date");
     let value = r.number(table, "value");
@@ -256,7 +245,7 @@ fn checkin(r: &mut Reader, table: &DeTable<'_>, span: Span) -> Option<Checkin> {
     })
 }
 
-fn initiative(r: &mut Reader, table: &DeTable<'_>, span: Span) -> Initiative {
+fn initiative(r: &mut Reader, table: &Table<'_>, span: Span) -> Initiative {
     r.check_keys(table, INITIATIVE_KEYS, "initiative");
     Initiative {
         title: r.required_string(table, "title", span, "initiative"),

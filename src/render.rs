@@ -57,6 +57,9 @@ pub enum RenderError {
     Io(PathBuf, std::io::Error),
     /// Tera's report names the template, the line and the variable.
     Template(String),
+    /// A theme folder, template or static file that is, or links to, a place
+    /// outside the repository: what a site shows comes from the repository only.
+    Outside(PathBuf),
 }
 
 impl fmt::Display for RenderError {
@@ -64,6 +67,12 @@ impl fmt::Display for RenderError {
         match self {
             RenderError::Io(path, e) => write!(f, "cannot read {}: {e}", path.display()),
             RenderError::Template(report) => write!(f, "template error: {report}"),
+            RenderError::Outside(path) => write!(
+                f,
+                "{} leads outside the repository: okr reads its theme, templates and static \
+                 files only from inside it; copy what you need into the repository",
+                path.display()
+            ),
         }
     }
 }
@@ -77,17 +86,44 @@ pub struct Theme {
     pub assets: BTreeMap<String, Vec<u8>>,
 }
 
-/// Reads every file below `dir` (if it exists), keyed by its `/`-separated path relative to `dir`.
-pub fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, RenderError> {
+/// Fails unless `path`, links followed, is inside the folder `root` (canonical).
+fn inside(path: &Path, root: &Path) -> Result<(), RenderError> {
+    let real = std::fs::canonicalize(path).map_err(|e| RenderError::Io(path.to_path_buf(), e))?;
+    if real.starts_with(root) {
+        Ok(())
+    } else {
+        Err(RenderError::Outside(path.to_path_buf()))
+    }
+}
+
+/// The repository root with every link resolved, to compare real paths with.
+fn real_root(root: &Path) -> Result<PathBuf, RenderError> {
+    std::fs::canonicalize(root).map_err(|e| RenderError::Io(root.to_path_buf(), e))
+}
+
+/// Reads every file below `dir` (if it exists), keyed by its `/`-separated
+/// path relative to `dir`. Links are followed only where they lead to a place
+/// inside the repository at `root`; one leading out is an error. Their content
+/// is read, so what is written from it is a plain file.
+pub fn read_tree(dir: &Path, root: &Path) -> Result<BTreeMap<String, Vec<u8>>, RenderError> {
     let mut files = BTreeMap::new();
     if !dir.is_dir() {
         return Ok(files);
     }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    let root = real_root(root)?;
+    inside(dir, &root)?;
+    // Following links, walkdir reports a loop as an error rather than going round.
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
             RenderError::Io(path, e.into())
         })?;
+        if entry.path_is_symlink() {
+            inside(entry.path(), &root)?;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -113,9 +149,11 @@ fn text(path: &Path, bytes: Vec<u8>) -> Result<String, RenderError> {
 }
 
 impl Theme {
-    /// The built-in theme, replaced by `theme_dir` where given, with the
-    /// repository's `templates/` overriding single templates.
-    pub fn load(theme_dir: Option<&Path>, overrides: &Path) -> Result<Theme, RenderError> {
+    /// The built-in theme, replaced by the folder `theme` (relative to the
+    /// repository at `root`) where given, with the repository's `templates/`
+    /// overriding single templates. Everything is read from inside the repository.
+    pub fn load(root: &Path, theme: Option<&str>) -> Result<Theme, RenderError> {
+        let overrides = root.join("templates");
         let mut templates: BTreeMap<String, String> = DEFAULT_TEMPLATES
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -124,20 +162,19 @@ impl Theme {
             .iter()
             .map(|(n, b)| (n.to_string(), b.to_vec()))
             .collect();
-        if let Some(dir) = theme_dir {
+        if let Some(theme) = theme {
+            let dir = root.join(theme);
             if !dir.is_dir() {
-                return Err(RenderError::Io(
-                    dir.to_path_buf(),
-                    std::io::ErrorKind::NotFound.into(),
-                ));
+                return Err(RenderError::Io(dir, std::io::ErrorKind::NotFound.into()));
             }
-            for (name, bytes) in read_tree(&dir.join("templates"))? {
+            inside(&dir, &real_root(root)?)?;
+            for (name, bytes) in read_tree(&dir.join("templates"), root)? {
                 let path = dir.join("templates").join(&name);
                 templates.insert(name, text(&path, bytes)?);
             }
-            assets.extend(read_tree(&dir.join("static"))?);
+            assets.extend(read_tree(&dir.join("static"), root)?);
         }
-        for (name, bytes) in read_tree(overrides)? {
+        for (name, bytes) in read_tree(&overrides, root)? {
             let path = overrides.join(&name);
             templates.insert(name, text(&path, bytes)?);
         }

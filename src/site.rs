@@ -4,29 +4,50 @@
 
 use crate::check::Checked;
 use crate::history::History;
+use crate::model::Org;
+use crate::output::{Staging, WriteError};
 use crate::render::{self, RenderError, Theme};
+use crate::source::FileId;
 use crate::views::SiteData;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Debug)]
 pub enum BuildError {
     Render(RenderError),
-    Write(PathBuf, std::io::Error),
+    Write(WriteError),
+    /// A name that would become a folder of the site but could lead outside
+    /// it or onto another page (`..`, `/`, empty): `what` says whose, `file` where.
+    UnsafeName {
+        what: &'static str,
+        name: String,
+        file: String,
+    },
 }
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BuildError::Render(e) => e.fmt(f),
-            BuildError::Write(path, e) => write!(f, "cannot write {}: {e}", path.display()),
+            BuildError::Write(e) => e.fmt(f),
+            BuildError::UnsafeName { what, name, file } => write!(
+                f,
+                "{file}: the {what} `{name}` cannot be a folder name in the site (it would lead \
+                 outside the output folder or onto another page); rename it"
+            ),
         }
     }
 }
 
 impl std::error::Error for BuildError {}
+
+impl From<WriteError> for BuildError {
+    fn from(e: WriteError) -> Self {
+        BuildError::Write(e)
+    }
+}
 
 impl From<RenderError> for BuildError {
     fn from(e: RenderError) -> Self {
@@ -113,12 +134,68 @@ impl Page {
     }
 }
 
+/// Whether `name` can be one folder or file name of the site as it is.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
+}
+
+/// Refuses, before anything is written, a name that becomes part of a page's
+/// path and could lead elsewhere: with `invalid-id` turned off, an id may be anything.
+fn check_names(org: &Org) -> Result<(), BuildError> {
+    let unsafe_name = |what, name: &str, file: Option<FileId>| {
+        (!is_plain_name(name)).then(|| BuildError::UnsafeName {
+            what,
+            name: name.to_string(),
+            file: file.map_or_else(String::new, |f| org.file(f).path.clone()),
+        })
+    };
+    let objectives = org.objectives.iter().flat_map(|o| {
+        [
+            unsafe_name("objective id", &o.id.value, Some(o.file)),
+            unsafe_name("period", &o.period.value, Some(o.file)),
+        ]
+    });
+    let teams = org
+        .teams
+        .iter()
+        .map(|t| unsafe_name("team id", &t.id.value, Some(t.file)));
+    let people = org.people.iter().map(|p| {
+        // Someone known only from a team's `members` is named in that team's file.
+        let file = p.file.or_else(|| {
+            let named = |t: &&crate::model::Team| t.members.iter().any(|m| m.value == p.id.value);
+            org.teams.iter().find(named).map(|t| t.file)
+        });
+        unsafe_name("person id", &p.id.value, file)
+    });
+    match objectives.chain(teams).chain(people).flatten().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Writes `bytes` to `rel` below `root`. `rel` is made of plain names only (no
+/// `..`, no leading `/`), and `root` is a fresh folder holding only what this
+/// build made (no links), so the write cannot land outside it.
 fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
+    if !rel.split('/').all(is_plain_name) {
+        return Err(WriteError {
+            path: root.join(rel),
+            error: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "a name in the path is empty, `.` or `..`, or holds a backslash: \
+                 it could lead outside the output folder",
+            ),
+        }
+        .into());
+    }
     let path = root.join(rel);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| BuildError::Write(dir.to_path_buf(), e))?;
+        std::fs::create_dir_all(dir).map_err(|error| WriteError {
+            path: dir.to_path_buf(),
+            error,
+        })?;
     }
-    std::fs::write(&path, bytes).map_err(|e| BuildError::Write(path, e))
+    std::fs::write(&path, bytes).map_err(|error| WriteError { path, error }.into())
 }
 
 /// Renders and writes every page and asset into `dir`.
@@ -130,8 +207,7 @@ fn prepare<'a>(
     as_of: NaiveDate,
 ) -> Result<(Theme, SiteData<'a>), BuildError> {
     let org = &checked.org;
-    let theme_dir = org.config.theme.as_ref().map(|t| org.root.join(t));
-    let mut theme = Theme::load(theme_dir.as_deref(), &org.root.join("templates"))?;
+    let mut theme = Theme::load(&org.root, org.config.theme.as_deref())?;
     let data = SiteData::new(checked, base_url.unwrap_or(&org.config.base_url), as_of)
         .with_history(history);
     theme.set_global("site", &data.site);
@@ -205,28 +281,12 @@ fn write_site(
         write_file(dir, &format!("assets/{name}"), bytes)?;
     }
     let root = &checked.org.root;
-    for (name, bytes) in render::read_tree(&root.join("static"))? {
+    for (name, bytes) in render::read_tree(&root.join("static"), root)? {
         write_file(dir, &name, &bytes)?;
     }
     Ok(Built {
         pages: written.iter().sum(),
     })
-}
-
-/// Removes a folder tree, its top-level entries in parallel: an old site has
-/// thousands of files.
-fn remove_tree(dir: &Path) {
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        let paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.par_iter().for_each(|path| {
-            let _ = if path.is_dir() {
-                std::fs::remove_dir_all(path)
-            } else {
-                std::fs::remove_file(path)
-            };
-        });
-    }
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Builds the site of a checked organisation, with its history, into `out`.
@@ -238,35 +298,47 @@ pub fn build(
     as_of: NaiveDate,
     out: &Path,
 ) -> Result<Built, BuildError> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| BuildError::Write(parent.clone(), e))?;
-    let name = out
-        .file_name()
-        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.okr-new-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.okr-old-{}", std::process::id()));
-    if staging.exists() {
-        remove_tree(&staging);
-    }
-    let result = write_site(checked, history, base_url, as_of, &staging).and_then(|built| {
-        if out.exists() {
-            std::fs::rename(out, &retired).map_err(|e| BuildError::Write(out.to_path_buf(), e))?;
+    check_names(&checked.org)?;
+    let staging = Staging::create(out)?;
+    let built = write_site(checked, history, base_url, as_of, staging.path())?;
+    staging.swap_in()?;
+    Ok(built)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_stay_below_their_folder() {
+        let dir = std::env::temp_dir().join(format!("okr-site-write-{}", std::process::id()));
+        let root = dir.join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        for rel in ["../x", "a/../../x", "/tmp/x", "a//b", "./x", "a\\..\\x", ""] {
+            let result = write_file(&root, rel, b"x");
+            assert!(
+                matches!(&result, Err(BuildError::Write(e)) if e.error.kind() == std::io::ErrorKind::InvalidInput),
+                "{rel}: {result:?}"
+            );
         }
-        if let Err(e) = std::fs::rename(&staging, out) {
-            // Put the old site back rather than leave nothing.
-            let _ = std::fs::rename(&retired, out);
-            return Err(BuildError::Write(out.to_path_buf(), e));
+        write_file(&root, "a/b/index.html", b"page").unwrap();
+        assert_eq!(std::fs::read(root.join("a/b/index.html")).unwrap(), b"page");
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["site"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn plain_names_are_single_path_components() {
+        for ok in ["a", "2026-Q1", "FY27.Q1", "..a", "a..", "a b"] {
+            assert!(is_plain_name(ok), "{ok}");
         }
-        Ok(built)
-    });
-    if result.is_err() {
-        remove_tree(&staging);
+        for bad in ["", ".", "..", "a/b", "/", "a\\b", "a\0"] {
+            assert!(!is_plain_name(bad), "{bad:?}");
+        }
     }
-    if retired.exists() {
-        remove_tree(&retired);
-    }
-    result
 }
