@@ -880,9 +880,9 @@ impl Repo {
     }
 
     /// A handle of this thread on a repository opened by another.
-    fn local(shared: &gix::ThreadSafeRepository, prefix: &str) -> Repo {
+    fn local(shared: &gix::ThreadSafeRepository, prefix: &str, object_cache: usize) -> Repo {
         let mut repo = shared.to_thread_local();
-        repo.object_cache_size_if_unset(OBJECT_CACHE);
+        repo.object_cache_size(object_cache);
         Repo {
             repo,
             prefix: prefix.to_string(),
@@ -1087,6 +1087,7 @@ fn mainline(repo: &Repo) -> Result<(Vec<gix::ObjectId>, bool), HistoryError> {
 fn in_parallel<T: Sync, R: Send>(
     shared: &gix::ThreadSafeRepository,
     prefix: &str,
+    object_cache: usize,
     items: &[T],
     work: impl Fn(&Repo, &mut gix_diff::tree::State, &T) -> R + Sync,
 ) -> Vec<R> {
@@ -1094,7 +1095,7 @@ fn in_parallel<T: Sync, R: Send>(
     items
         .par_chunks(chunk)
         .flat_map_iter(|chunk| {
-            let local = Repo::local(shared, prefix);
+            let local = Repo::local(shared, prefix, object_cache);
             let mut state = gix_diff::tree::State::default();
             chunk
                 .iter()
@@ -1198,10 +1199,16 @@ pub fn walk(dir: &Path) -> Result<Walk, HistoryError> {
         .filter(|&i| i == 0 || trees[i - 1] != trees[i])
         .collect();
     let shared = repo.repo.clone().into_sync();
-    let diffs = in_parallel(&shared, &repo.prefix, &touched, |local, state, &i| {
-        let before = if i == 0 { None } else { trees[i - 1] };
-        local.changed_blobs(before, trees[i], state)
-    });
+    let diffs = in_parallel(
+        &shared,
+        &repo.prefix,
+        OBJECT_CACHE,
+        &touched,
+        |local, state, &i| {
+            let before = if i == 0 { None } else { trees[i - 1] };
+            local.changed_blobs(before, trees[i], state)
+        },
+    );
     let mut steps: Vec<(usize, Vec<BlobChange>)> = Vec::new();
     for (&i, changed) in touched.iter().zip(diffs) {
         let changed = changed?;
@@ -1265,7 +1272,8 @@ fn replay(
         .filter_map(|(path, _, new)| Some(((*new)?, path.as_str())))
         .filter(|(id, _)| !cache.contains_key(id) && seen.insert(*id))
         .collect();
-    let versions = in_parallel(&shared, &repo.prefix, &wanted, |local, _, (id, path)| {
+    // Each blob is read once: caching decoded objects would only cost copies.
+    let versions = in_parallel(&shared, &repo.prefix, 0, &wanted, |local, _, (id, path)| {
         let blob = local.repo.find_blob(*id).ok()?;
         Snapshot::parse(&format!("okrs/{path}"), &blob.data).map(Arc::new)
     });
