@@ -1170,8 +1170,25 @@ pub struct Walk {
     shallow: bool,
     /// `(index into chain, files changed)` of each commit that changed any.
     steps: Vec<(usize, Vec<BlobChange>)>,
+    /// Versions parsed already: those `HEAD` no longer has (the working
+    /// tree's are the check's to parse). `None`: broken.
+    parsed: Versions,
     /// Why there is no history to read, e.g. no commits yet.
     empty: Option<&'static str>,
+}
+
+/// Parsed versions of objective files by blob id; `None` for a broken one.
+type Versions = HashMap<gix::ObjectId, Option<Arc<Snapshot>>>;
+
+/// Parses the blobs `wanted` (`(id, path below okrs/)`), on all cores.
+fn parse_versions(repo: &Repo, wanted: &[(gix::ObjectId, &str)]) -> Versions {
+    let shared = repo.repo.clone().into_sync();
+    // Each blob is read once: caching decoded objects would only cost copies.
+    let versions = in_parallel(&shared, &repo.prefix, 0, wanted, |local, _, (id, path)| {
+        let blob = local.repo.find_blob(*id).ok()?;
+        Snapshot::parse(&format!("okrs/{path}"), &blob.data).map(Arc::new)
+    });
+    wanted.iter().map(|(id, _)| *id).zip(versions).collect()
 }
 
 /// Walks the mainline of the repository holding `dir` and diffs its trees.
@@ -1183,6 +1200,7 @@ pub fn walk(dir: &Path) -> Result<Walk, HistoryError> {
             chain: Vec::new(),
             shallow: false,
             steps: Vec::new(),
+            parsed: Versions::new(),
             empty: Some("the repository has no commits yet"),
         });
     }
@@ -1216,11 +1234,32 @@ pub fn walk(dir: &Path) -> Result<Walk, HistoryError> {
             steps.push((i, changed));
         }
     }
+    // Versions the last commit no longer has are parsed now, while the check
+    // parses the working tree (which holds the last commit's, mostly).
+    let mut last: HashMap<&str, gix::ObjectId> = HashMap::new();
+    for (_, changed) in &steps {
+        for (path, _, new) in changed {
+            match new {
+                Some(id) => last.insert(path.as_str(), *id),
+                None => last.remove(path.as_str()),
+            };
+        }
+    }
+    let kept: BTreeSet<gix::ObjectId> = last.into_values().collect();
+    let mut seen: BTreeSet<gix::ObjectId> = BTreeSet::new();
+    let gone: Vec<(gix::ObjectId, &str)> = steps
+        .iter()
+        .flat_map(|(_, changed)| changed.iter())
+        .filter_map(|(path, _, new)| Some(((*new)?, path.as_str())))
+        .filter(|(id, _)| !kept.contains(id) && seen.insert(*id))
+        .collect();
+    let parsed = parse_versions(&repo, &gone);
     Ok(Walk {
         repo,
         chain,
         shallow,
         steps,
+        parsed,
         empty: None,
     })
 }
@@ -1233,12 +1272,13 @@ impl Walk {
             chain,
             shallow,
             steps,
+            parsed: early,
             empty,
         } = self;
         if let Some(reason) = empty {
             return Ok(History::unavailable(reason));
         }
-        replay(&repo, &chain, shallow, steps, parsed)
+        replay(&repo, &chain, shallow, steps, early, parsed)
     }
 }
 
@@ -1247,9 +1287,9 @@ fn replay(
     chain: &[gix::ObjectId],
     shallow: bool,
     steps: Vec<(usize, Vec<BlobChange>)>,
+    early: Versions,
     parsed: Option<&Org>,
 ) -> Result<History, HistoryError> {
-    let shared = repo.repo.clone().into_sync();
     // Parse every version once, on all cores, keyed by blob id.
     let kind = repo.repo.object_hash();
     let known: Vec<(gix::ObjectId, Arc<Snapshot>)> = parsed.map_or_else(Vec::new, |org| {
@@ -1264,7 +1304,8 @@ fn replay(
             })
             .collect()
     });
-    let mut cache: HashMap<gix::ObjectId, Arc<Snapshot>> = known.into_iter().collect();
+    let mut cache: Versions = known.into_iter().map(|(id, s)| (id, Some(s))).collect();
+    cache.extend(early);
     let mut seen: BTreeSet<gix::ObjectId> = BTreeSet::new();
     let wanted: Vec<(gix::ObjectId, &str)> = steps
         .iter()
@@ -1272,17 +1313,8 @@ fn replay(
         .filter_map(|(path, _, new)| Some(((*new)?, path.as_str())))
         .filter(|(id, _)| !cache.contains_key(id) && seen.insert(*id))
         .collect();
-    // Each blob is read once: caching decoded objects would only cost copies.
-    let versions = in_parallel(&shared, &repo.prefix, 0, &wanted, |local, _, (id, path)| {
-        let blob = local.repo.find_blob(*id).ok()?;
-        Snapshot::parse(&format!("okrs/{path}"), &blob.data).map(Arc::new)
-    });
-    cache.extend(
-        wanted
-            .iter()
-            .zip(versions)
-            .filter_map(|((id, _), s)| Some((*id, s?))),
-    );
+    let versions = parse_versions(repo, &wanted);
+    cache.extend(versions);
 
     // Replay the changes in order. Each path keeps its last version that
     // parsed, so a broken commit in between does not read as a removal and a
@@ -1295,7 +1327,7 @@ fn replay(
         let mut new: Vec<(String, Arc<Snapshot>)> = Vec::new();
         for (path, _, blob) in changed {
             let path = format!("okrs/{path}");
-            let parsed = blob.and_then(|id| cache.get(&id).cloned());
+            let parsed = blob.and_then(|id| cache.get(&id).cloned().flatten());
             if blob.is_some() && parsed.is_none() {
                 continue; // broken in this commit: keep the last good version
             }
