@@ -78,11 +78,14 @@ enum Page {
 /// Every page of the site, in a fixed order.
 fn pages(data: &SiteData) -> Vec<Page> {
     let org = data.org();
-    let mut pages: Vec<Page> = (0..data.periods.len()).map(Page::Overview).collect();
+    // The largest single pages first, so that no core is left rendering one
+    // of them alone at the end while the others have nothing to do.
+    let mut pages = vec![Page::Changes, Page::Health];
+    pages.extend((0..data.periods.len()).map(Page::Overview));
     pages.extend((0..org.objectives.len()).map(Page::Objective));
     pages.extend((0..org.teams.len()).map(Page::Team));
     pages.extend((0..org.people.len()).map(Page::Person));
-    pages.extend([Page::Health, Page::Changes, Page::NotFound]);
+    pages.push(Page::NotFound);
     pages
 }
 
