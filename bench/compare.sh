@@ -8,9 +8,10 @@
 # objective files as a Hugo site with a minimal template, builds both several
 # times alternately from a clean output folder, and prints median wall time
 # and peak memory (GNU time) with the ratios okr/Hugo; then `okr check` alone,
-# and okr at 1x, 2x and 4x the organisation to show linear growth. A separate
-# block times what reading the change history from git adds to `okr build`:
-# the same organisation as a git repository with 1,000 commits touching it.
+# okr serve showing one changed objective against a full build, and okr at
+# 1x, 2x and 4x the organisation to show linear growth. A separate block times
+# what reading the change history from git adds to `okr build`: the same
+# organisation as a git repository with 1,000 commits touching it.
 #
 # Everything is written under $BENCH_DIR (default: a folder on /dev/shm, a RAM
 # disk, so that disk noise does not decide the comparison).
@@ -38,9 +39,10 @@ if ! need hugo || ! need /usr/bin/time || ! need git; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo time git >/dev/null
 fi
 
-cargo build --release --locked --quiet --bin okr --example gen-org
+cargo build --release --locked --quiet --bin okr --example gen-org --example serve-latency
 okr=$PWD/target/release/okr
 gen=$PWD/target/release/examples/gen-org
+latency=$PWD/target/release/examples/serve-latency
 
 if [ -z "${BENCH_DIR:-}" ]; then
   if [ -d /dev/shm ] && [ -w /dev/shm ]; then base=/dev/shm; else base=${TMPDIR:-/tmp}; fi
@@ -112,6 +114,27 @@ echo "|---|---:|---:|---:|---:|"
 echo "| Hugo (minimal template) | ${hugo_s} s | $(mb "$hugo_kb") | | |"
 echo "| \`okr build\` (all pages and charts) | ${okr_s} s | $(mb "$okr_kb") | $(ratio "$okr_s" "$hugo_s") | $(ratio "$okr_kb" "$hugo_kb") |"
 echo "| \`okr check\` | ${check_s} s | $(mb "$check_kb") | $(ratio "$check_s" "$hugo_s") | |"
+
+# ---- okr serve: one objective file changed, against a full build ----
+# The server keeps the organisation in memory; serve-latency rewrites one
+# objective's title and asks for its page until the new title shows, timing
+# from the write to the answer (noticing, rebuilding, rendering). A team's
+# objective is the usual edit; a company objective's page also lists the
+# hundreds of objectives aligned to it.
+"$okr" serve "$org" --port 0 --as-of "$as_of" >"$BENCH_DIR/serve-url.txt" 2>"$BENCH_DIR/serve.log" &
+serve_pid=$!
+for _ in $(seq 600); do [ -s "$BENCH_DIR/serve-url.txt" ] && break; sleep 0.1; done
+serve_url=$(head -1 "$BENCH_DIR/serve-url.txt")
+[ -n "$serve_url" ] || { kill "$serve_pid"; cat "$BENCH_DIR/serve.log" >&2; echo "okr serve did not start" >&2; exit 1; }
+team_file=okrs/2026-Q1/team-0000/team-0000-o1.md
+company_file=okrs/2026-Q1/company/company-1.md
+rebuild_s=$(RUNS="$runs" "$latency" "$serve_url" "$org" "$team_file") || { kill "$serve_pid"; exit 1; }
+company_s=$(RUNS="$runs" "$latency" "$serve_url" "$org" "$company_file") || { kill "$serve_pid"; exit 1; }
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
+echo
+echo "serve: full build ${okr_s} s, one-file rebuild ${rebuild_s} s ($(ratio "$rebuild_s" "$okr_s") of a full build; a team objective, median of $runs edits)"
+echo "serve: a company objective with its aligned objectives listed: ${company_s} s ($(ratio "$company_s" "$okr_s") of a full build)"
+# ---- end of okr serve ----
 
 if [ "$scaling" = 1 ]; then
   echo

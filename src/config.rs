@@ -4,34 +4,12 @@ use crate::diagnostic::{Diagnostic, Rule, Severity, did_you_mean};
 use crate::fields::Reader;
 use crate::model::{CheckSettings, Config, Thresholds};
 use crate::period::{Period, Periods};
+use crate::schema;
 use crate::source::{FileId, SourceFile};
 use crate::toml_doc::{self, Table};
 use std::collections::BTreeMap;
 
 pub const CONFIG_FILE: &str = "okr.toml";
-
-const TOP_KEYS: &[&str] = &[
-    "title",
-    "company",
-    "base_url",
-    "current_period",
-    "theme",
-    "periods",
-    "checks",
-];
-const CHECK_KEYS: &[&str] = &[
-    "max_objectives",
-    "min_key_results",
-    "max_key_results",
-    "stale_after_days",
-    "activity_verbs",
-    "on_track_tolerance",
-    "at_risk_tolerance",
-    "achieved",
-    "partial",
-    "rules",
-];
-const PERIOD_KEYS: &[&str] = &["start", "end"];
 
 /// Parses `okr.toml`; the file's problems come back as diagnostics, all of them.
 pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
@@ -44,12 +22,14 @@ pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
         Ok(root) => root,
         Err((errors, _)) => {
             for e in errors {
-                r.report(e.span, format!("invalid TOML: {}", e.message), None);
+                // Without a place, the start of the file.
+                let span = e.span.unwrap_or(0..0);
+                r.report(span, format!("invalid TOML: {}", e.message), None);
             }
             return Err(r.diagnostics);
         }
     };
-    r.check_keys(&root, TOP_KEYS, "okr.toml");
+    r.check_keys(&root, schema::CONFIG, "okr.toml");
     let title = r
         .string(&root, "title")
         .map_or_else(|| "OKRs".to_string(), |s| s.value);
@@ -153,7 +133,7 @@ fn custom_periods(r: &mut Reader, root: &Table<'_>) -> Vec<Period> {
             );
             continue;
         };
-        r.check_keys(spec, PERIOD_KEYS, "period");
+        r.check_keys(spec, schema::PERIOD, "period");
         let (start, end) = (r.date(spec, "start"), r.date(spec, "end"));
         match (start, end) {
             (Some(start), Some(end)) if start.value <= end.value => out.push(Period {
@@ -187,7 +167,7 @@ fn is_period_name(name: &str) -> bool {
 }
 
 fn check_settings(r: &mut Reader, t: &Table<'_>) -> CheckSettings {
-    r.check_keys(t, CHECK_KEYS, "[checks]");
+    r.check_keys(t, schema::CHECKS, "[checks]");
     let defaults = CheckSettings::default();
     let count = |r: &mut Reader, key: &str, default: usize| match r.number(t, key) {
         Some(n) if n.value >= 0.0 && n.value.fract() == 0.0 && n.value <= u32::MAX as f64 => {

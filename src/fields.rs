@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, Rule, did_you_mean};
 use crate::model::Spanned;
+use crate::schema::Field;
 use crate::source::{FileId, SourceFile, Span};
 use crate::toml_doc::{Item, Table, Value};
 use chrono::NaiveDate;
@@ -65,15 +66,19 @@ impl Reader {
         );
     }
 
-    pub fn check_keys(&mut self, table: &Table<'_>, known: &[&str], what: &str) {
+    /// Reports every key of `table` that is not one of the declared `known` fields.
+    pub fn check_keys(&mut self, table: &Table<'_>, known: &[Field], what: &str) {
         for entry in table.iter() {
             let name: &str = &entry.key;
-            if known.contains(&name) {
+            if known.iter().any(|f| f.name == name) {
                 continue;
             }
-            let help = match did_you_mean(name, known.iter().copied()) {
+            let help = match did_you_mean(name, known.iter().map(|f| f.name)) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => format!("the keys allowed here are: {}", known.join(", ")),
+                None => {
+                    let names: Vec<&str> = known.iter().map(|f| f.name).collect();
+                    format!("the keys allowed here are: {}", names.join(", "))
+                }
             };
             self.report(
                 entry.key_span.clone(),

@@ -236,8 +236,18 @@ fn read_folder(loaded: &mut Loaded, dir: &Path, kind: FileKind, recursive: bool)
                     found.push((entry.into_path(), Some(LINK_OUTSIDE.to_string())));
                     continue;
                 }
-                if entry.file_type().is_file() && is_markdown {
-                    found.push((entry.into_path(), None));
+                let kind = entry.file_type();
+                // Something named like an objective that is not a file would
+                // otherwise vanish without a word; a named pipe would never end.
+                let not_a_file = if kind.is_file() {
+                    None
+                } else if kind.is_dir() {
+                    Some("a folder named like a Markdown file: rename it, or make it a file")
+                } else {
+                    Some("not a regular file (a named pipe, socket or device), so it is not read")
+                };
+                if is_markdown && entry.depth() > 0 {
+                    found.push((entry.into_path(), not_a_file.map(String::from)));
                 }
             }
             Err(e) => {
@@ -284,22 +294,78 @@ impl Loaded {
             Read::NotUtf8 { valid_up_to, lossy } => {
                 self.files.push(SourceFile::new(path, kind, lossy));
                 let id = FileId(self.files.len() - 1);
-                // Lossy decoding keeps the valid prefix, so the offset points at the
-                // replacement character standing for the bad byte.
-                let at = valid_up_to..valid_up_to + char::REPLACEMENT_CHARACTER.len_utf8();
                 self.unreadable.push(id);
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        Rule::InvalidFrontMatter,
-                        id,
-                        Some(at),
-                        "the file is not valid UTF-8",
-                    )
-                    .with_help("save the file as UTF-8"),
-                );
+                self.diagnostics.push(not_utf8(id, valid_up_to));
             }
             Read::Failed(message) => push_unreadable(self, path, kind, message),
         }
+    }
+}
+
+/// Adds a file that is not on disk (yet) to `loaded`, where loading would have
+/// put it: among its kind, in path order. Ids of the files after it move up by
+/// one, in `unreadable` and in findings too. Returns the new file's id.
+pub fn insert(loaded: &mut Loaded, file: SourceFile) -> FileId {
+    let at = loaded
+        .files
+        .iter()
+        .position(|f| f.kind > file.kind || (f.kind == file.kind && f.path > file.path))
+        .unwrap_or(loaded.files.len());
+    loaded.files.insert(at, file);
+    let shift = |id: &mut FileId| {
+        if id.0 >= at {
+            id.0 += 1;
+        }
+    };
+    loaded.unreadable.iter_mut().for_each(shift);
+    loaded
+        .diagnostics
+        .iter_mut()
+        .for_each(|d| shift(&mut d.file));
+    FileId(at)
+}
+
+/// The finding for a file that is not UTF-8 where it stops being so.
+fn not_utf8(id: FileId, valid_up_to: usize) -> Diagnostic {
+    // Lossy decoding keeps the valid prefix, so the offset points at the
+    // replacement character standing for the bad byte.
+    let at = valid_up_to..valid_up_to + char::REPLACEMENT_CHARACTER.len_utf8();
+    Diagnostic::new(
+        Rule::InvalidFrontMatter,
+        id,
+        Some(at),
+        "the file is not valid UTF-8",
+    )
+    .with_help("save the file as UTF-8")
+}
+
+/// Reads file `id` of `loaded` again from disk, after it changed: its text,
+/// and whether it is readable, are replaced; other files are left alone.
+pub fn reread(loaded: &mut Loaded, id: FileId) {
+    let index = id.0;
+    let path = loaded.root.join(&loaded.files[index].path);
+    loaded.unreadable.retain(|&u| u != id);
+    loaded.diagnostics.retain(|d| d.file != id);
+    let (text, problem) = match std::fs::read(&path) {
+        Ok(bytes) => match decode(bytes) {
+            Ok(text) => (text, None),
+            Err((valid_up_to, lossy)) => (lossy, Some(not_utf8(id, valid_up_to))),
+        },
+        Err(e) => {
+            let d = Diagnostic::new(
+                Rule::InvalidFrontMatter,
+                id,
+                None,
+                format!("cannot read: {e}"),
+            );
+            (String::new(), Some(d))
+        }
+    };
+    let old = &loaded.files[index];
+    loaded.files[index] = SourceFile::new(old.path.clone(), old.kind, text);
+    if let Some(d) = problem {
+        loaded.unreadable.push(id);
+        loaded.diagnostics.push(d);
     }
 }
 

@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use okr::check;
 use okr::history::{self, History};
 use okr::report;
+use okr::serve::Verbosity;
 use okr::site;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -25,9 +26,16 @@ const EXIT_CANNOT_RUN: u8 = 2;
 #[command(
     name = "okr",
     version,
-    about = "Check OKRs written as Markdown files with TOML front matter, and publish them as a website"
+    about = "Check OKRs written as Markdown files with TOML front matter, and publish them as a website",
+    after_help = "Examples:\n  okr init my-okrs && cd my-okrs\n  okr new objective --period 2026-Q1 --team sales \"Grow revenue in Germany\"\n  okr serve --open\n  okr check\n  okr build --base-url /acme-okrs/"
 )]
 struct Cli {
+    /// Print only findings and errors: no summary or progress lines
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more: how long each stage took; every request okr serve answers
+    #[arg(long, short, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -35,9 +43,43 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check every objective: alignment, measurability, ids, dates. Exit 1 on errors.
+    #[command(
+        after_help = "Examples:\n  okr check\n  okr check path/to/okrs --format github --deny-warnings\n  okr check --format json --as-of 2026-03-31"
+    )]
     Check(CheckArgs),
-    /// Check, then render the OKR website into an output folder.
+    /// Check, then render the OKR website (and okrs.json) into an output folder.
+    #[command(
+        after_help = "Examples:\n  okr build\n  okr build path/to/okrs --out site --base-url /acme-okrs/"
+    )]
     Build(BuildArgs),
+    /// Start a new OKR repository: settings, a team, a person, two objectives, a GitHub workflow.
+    #[command(
+        after_help = "Examples:\n  okr init acme-okrs --company Acme\n  okr init . --force    # beside a README and LICENSE already there"
+    )]
+    Init(InitArgs),
+    /// Write a new objective, team or person file, checked against the repository.
+    #[command(
+        after_help = "Examples:\n  okr new objective --period 2026-Q1 --team sales --aligns-to expand-germany \"Grow revenue in Germany\"\n  okr new team marketing --name Marketing --lead anna\n  okr new person anna --name \"Anna Schmidt\""
+    )]
+    New(NewArgs),
+    /// Serve the site on 127.0.0.1, rebuilt and reloaded in the browser on every change.
+    #[command(after_help = "Examples:\n  okr serve --open\n  okr serve path/to/okrs --port 8080")]
+    Serve(ServeArgs),
+    /// Print every objective and key result with scores, as JSON or CSV.
+    #[command(
+        after_help = "Examples:\n  okr export > okrs.json\n  okr export --format csv > okrs.csv"
+    )]
+    Export(ExportArgs),
+    /// Print the JSON Schema of objective front matter (or of okr.toml), for editors.
+    #[command(
+        after_help = "Examples:\n  okr schema > .okr/objective.schema.json\n  okr schema --config > .okr/okr.schema.json   # then `#:schema .okr/okr.schema.json` atop okr.toml"
+    )]
+    Schema(SchemaArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  okr completions bash > ~/.local/share/bash-completion/completions/okr\n  okr completions zsh > ~/.zfunc/_okr\n  okr completions fish > ~/.config/fish/completions/okr.fish"
+    )]
+    Completions(CompletionsArgs),
     /// Show what changed in the OKRs between two revisions, e.g. for a pull-request comment.
     Diff(DiffArgs),
 }
@@ -132,9 +174,20 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_CANNOT_RUN);
         }
     };
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
     let result = match cli.command {
-        Command::Check(args) => run_check(args),
-        Command::Build(args) => run_build(args),
+        Command::Check(args) => run_check(args, verbosity),
+        Command::Build(args) => run_build(args, verbosity),
+        Command::Init(args) => run_init(args, verbosity),
+        Command::New(args) => run_new(args, verbosity),
+        Command::Serve(args) => run_serve(args, verbosity),
+        Command::Export(args) => run_export(args),
+        Command::Schema(args) => run_schema(args),
+        Command::Completions(args) => run_completions(args),
         Command::Diff(args) => run_diff(args),
     };
     match result {
@@ -170,7 +223,7 @@ fn color_for(stream: &impl IsTerminal) -> bool {
     stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
+fn run_build(args: BuildArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
     let started = Instant::now();
     let as_of = as_of(args.as_of)?;
     let out = args.out.clone().unwrap_or_else(|| args.dir.join("public"));
@@ -181,6 +234,7 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
         || (!args.no_history).then(|| history::walk(&args.dir)),
     );
     let mut checked = checked.map_err(|e| e.to_string())?;
+    let checked_at = started.elapsed();
     // Findings go to stderr: stdout is left for the closing line.
     if !checked.diagnostics.is_empty() {
         eprint!("{}", report::human(&checked, color_for(&std::io::stderr())));
@@ -213,15 +267,24 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, String> {
             };
             format!("{e}\n{kept}")
         })?;
-    println!(
-        "wrote {} to {} ({}, {}, {}) in {} ms",
-        report::plural(built.pages, "page"),
-        out.display(),
-        report::plural(checked.org.objectives.len(), "objective"),
-        report::plural(checked.errors(), "error"),
-        report::plural(checked.warnings(), "warning"),
-        started.elapsed().as_millis()
-    );
+    if verbosity == Verbosity::Verbose {
+        eprintln!(
+            "okr: loaded and checked in {} ms, rendered and wrote the site in {} ms",
+            checked_at.as_millis(),
+            (started.elapsed() - checked_at).as_millis()
+        );
+    }
+    if verbosity > Verbosity::Quiet {
+        println!(
+            "wrote {} to {} ({}, {}, {}) in {} ms",
+            report::plural(built.pages, "page"),
+            out.display(),
+            report::plural(checked.org.objectives.len(), "objective"),
+            report::plural(checked.errors(), "error"),
+            report::plural(checked.warnings(), "warning"),
+            started.elapsed().as_millis()
+        );
+    }
     // The process ends here: freeing millions of small allocations one by one
     // would only make everyone wait longer.
     std::mem::forget((checked, history));
@@ -232,31 +295,39 @@ fn run_diff(args: DiffArgs) -> Result<ExitCode, String> {
     let as_of = as_of(args.as_of)?;
     let sides = okr::diff::Sides::from_args(&args.args)?;
     let diff = okr::diff::diff(&sides, as_of).map_err(|e| e.to_string())?;
-    print(&match args.format {
+    let output = match args.format {
         DiffFormat::Human => diff.human(color_for(&std::io::stdout())),
         DiffFormat::Markdown => diff.markdown(),
         DiffFormat::Json => diff.json(),
-    });
+    };
+    print_stdout(output.as_bytes());
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes a command's output; a closed pipe (e.g. `okr check | head`) is not a failure.
-fn print(output: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout
-        .write_all(output.as_bytes())
-        .and_then(|()| stdout.flush());
-}
-
-fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
+fn run_check(args: CheckArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
+    let started = Instant::now();
     let as_of = as_of(args.as_of)?;
     let checked = check::check(&args.dir, as_of).map_err(|e| e.to_string())?;
+    if verbosity == Verbosity::Verbose {
+        eprintln!(
+            "okr: loaded and checked in {} ms",
+            started.elapsed().as_millis()
+        );
+    }
     let output = match args.format {
+        // Quiet: the findings without the closing summary line.
+        Format::Human if verbosity == Verbosity::Quiet => {
+            let all = report::human(&checked, color_for(&std::io::stdout()));
+            let trimmed = all.trim_end_matches('\n');
+            trimmed
+                .rsplit_once('\n')
+                .map_or(String::new(), |(findings, _)| format!("{findings}\n"))
+        }
         Format::Human => report::human(&checked, color_for(&std::io::stdout())),
         Format::Json => report::json(&checked),
         Format::Github => report::github(&checked),
     };
-    print(&output);
+    print_stdout(output.as_bytes());
     let failed = checked.errors() > 0 || (args.deny_warnings && checked.warnings() > 0);
     // As in `run_build`: no point freeing the model at the very end.
     std::mem::forget(checked);
@@ -265,4 +336,289 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+// ---- Authoring commands: init, new, serve, export, schema, completions ----
+
+#[derive(clap::Args)]
+struct InitArgs {
+    /// The folder to create the repository in; created if missing
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// The company's display name
+    #[arg(long, default_value = "Acme")]
+    company: String,
+    /// Add the files to a folder that is not empty (existing files are never overwritten)
+    #[arg(long)]
+    force: bool,
+    /// The day the first check-ins are dated; their period is its quarter [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+}
+
+#[derive(clap::Args)]
+struct NewArgs {
+    #[command(subcommand)]
+    what: NewCommand,
+    /// The repository root, holding okr.toml
+    #[arg(
+        long,
+        short = 'C',
+        global = true,
+        default_value = ".",
+        value_name = "DIR"
+    )]
+    dir: PathBuf,
+    /// The day the first check-in is dated [default: today]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// okrs/PERIOD/OWNER/ID.md, with two key result stubs and every field explained
+    #[command(
+        after_help = "Examples:\n  okr new objective --period 2026-Q1 \"Become the easiest tool to start with\"\n  okr new objective --period 2026-Q1 --team sales --aligns-to expand-germany \"Grow revenue in Germany\"\n  okr new objective --period 2026-Q1 --person anna --aligns-to grow-revenue-in-germany#pipeline \"Build my partner network\""
+    )]
+    Objective {
+        /// The objective's title; its id is made from it unless --id is given
+        title: String,
+        /// The period, e.g. 2026-Q1, 2026-H2, 2026 or one from okr.toml's [periods]
+        #[arg(long)]
+        period: String,
+        /// The owning team's id [default: none, a company objective]
+        #[arg(long, conflicts_with = "person")]
+        team: Option<String>,
+        /// The owning person's id
+        #[arg(long)]
+        person: Option<String>,
+        /// What it supports: objective-id, objective-id#kr-id or PERIOD/objective-id; repeatable
+        #[arg(long, value_name = "REF")]
+        aligns_to: Vec<String>,
+        /// The id, instead of one made from the title
+        #[arg(long)]
+        id: Option<String>,
+    },
+    /// teams/ID.md
+    #[command(
+        after_help = "Examples:\n  okr new team marketing --name Marketing --lead anna\n  okr new team field-marketing --parent marketing"
+    )]
+    Team {
+        /// The team's id: lowercase letters, digits, - and _
+        id: String,
+        /// Display name [default: the id]
+        #[arg(long)]
+        name: Option<String>,
+        /// The id of the team it belongs to
+        #[arg(long)]
+        parent: Option<String>,
+        /// The id of the person leading it
+        #[arg(long)]
+        lead: Option<String>,
+    },
+    /// people/ID.md
+    #[command(
+        after_help = "Examples:\n  okr new person anna --name \"Anna Schmidt\" --role \"Marketing lead\""
+    )]
+    Person {
+        /// The person's id: lowercase letters, digits, - and _
+        id: String,
+        /// Display name [default: the id]
+        #[arg(long)]
+        name: Option<String>,
+        /// e.g. "Engineering manager"
+        #[arg(long)]
+        role: Option<String>,
+    },
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// The repository root, holding okr.toml
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// The port on 127.0.0.1; 0 picks a free one
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// Open the site in the default browser
+    #[arg(long)]
+    open: bool,
+    /// The day to judge progress and staleness at [default: today, or SOURCE_DATE_EPOCH]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// The shape of okrs.json: objectives with key results and check-ins, teams, people
+    Json,
+    /// One row per key result with its objective's columns, for spreadsheets
+    Csv,
+}
+
+#[derive(clap::Args)]
+struct ExportArgs {
+    /// The repository root, holding okr.toml
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    format: ExportFormat,
+    /// Path prefix of the site the `url` fields point into [default: base_url in okr.toml]
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// The day to judge progress at [default: today, or SOURCE_DATE_EPOCH]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+}
+
+#[derive(clap::Args)]
+#[group(multiple = false)]
+struct SchemaArgs {
+    /// The schema of okr.toml instead
+    #[arg(long)]
+    config: bool,
+    /// The schema of team files (teams/*.md) instead
+    #[arg(long)]
+    team: bool,
+    /// The schema of person files (people/*.md) instead
+    #[arg(long)]
+    person: bool,
+}
+
+#[derive(clap::Args)]
+struct CompletionsArgs {
+    shell: clap_complete::Shell,
+}
+
+fn print_stdout(bytes: &[u8]) {
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (e.g. `okr export | head`) is not a failure.
+    let _ = stdout.write_all(bytes).and_then(|()| stdout.flush());
+}
+
+fn run_init(args: InitArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
+    let options = okr::init::Options::new(&args.company, as_of(args.as_of)?);
+    let written = okr::init::init(&args.dir, &options, args.force).map_err(|e| e.to_string())?;
+    if verbosity > Verbosity::Quiet {
+        for path in &written {
+            println!("{}", args.dir.join(path).display());
+        }
+        eprintln!(
+            "okr: next, `okr serve {}` to see the site; the README explains the GitHub workflow",
+            args.dir.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_new(args: NewArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
+    use okr::new;
+    let today = as_of(args.as_of)?;
+    let written = match args.what {
+        NewCommand::Objective {
+            title,
+            period,
+            team,
+            person,
+            aligns_to,
+            id,
+        } => {
+            let spec = new::ObjectiveSpec {
+                title,
+                period,
+                team,
+                person,
+                aligns_to,
+                id,
+            };
+            new::objective(&args.dir, &spec, today)
+        }
+        NewCommand::Team {
+            id,
+            name,
+            parent,
+            lead,
+        } => new::team(
+            &args.dir,
+            &new::TeamSpec {
+                id,
+                name,
+                parent,
+                lead,
+            },
+            today,
+        ),
+        NewCommand::Person { id, name, role } => {
+            new::person(&args.dir, &new::PersonSpec { id, name, role }, today)
+        }
+    }
+    .map_err(|e| e.to_string())?;
+    println!("{}", args.dir.join(&written.path).display());
+    if verbosity > Verbosity::Quiet {
+        for warning in &written.warnings {
+            eprintln!("okr: note: {warning}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_serve(args: ServeArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
+    let as_of = as_of(args.as_of)?;
+    let server = okr::serve::Server::new(&args.dir, args.port, as_of, verbosity)
+        .map_err(|e| e.to_string())?;
+    let url = server.url();
+    // The address on stdout, first and alone, for scripts; the rest on stderr.
+    println!("{url}");
+    if verbosity > Verbosity::Quiet {
+        eprintln!(
+            "okr: serving {} on {url} (Ctrl-C stops)",
+            args.dir.display()
+        );
+    }
+    if args.open
+        && let Err(e) = okr::serve::open_browser(&url)
+    {
+        eprintln!("okr: cannot open a browser ({e}): open {url} yourself");
+    }
+    server.run().map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_export(args: ExportArgs) -> Result<ExitCode, String> {
+    let as_of = as_of(args.as_of)?;
+    let checked = check::check(&args.dir, as_of).map_err(|e| e.to_string())?;
+    if checked.errors() > 0 {
+        eprint!("{}", report::human(&checked, color_for(&std::io::stderr())));
+        eprintln!("okr: not exporting: fix the findings above");
+        return Ok(ExitCode::from(EXIT_FINDINGS));
+    }
+    let export = okr::export::Export::new(&checked, args.base_url.as_deref(), as_of);
+    print_stdout(&match args.format {
+        ExportFormat::Json => export.json(),
+        ExportFormat::Csv => export.csv(),
+    });
+    std::mem::forget(checked);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_schema(args: SchemaArgs) -> Result<ExitCode, String> {
+    use okr::schema::Document;
+    let document = match (args.config, args.team, args.person) {
+        (true, _, _) => Document::Config,
+        (_, true, _) => Document::Team,
+        (_, _, true) => Document::Person,
+        _ => Document::Objective,
+    };
+    let schema = okr::schema::schema(document);
+    let text = serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?;
+    print_stdout(format!("{text}\n").as_bytes());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_completions(args: CompletionsArgs) -> Result<ExitCode, String> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "okr", &mut out);
+    print_stdout(&out);
+    Ok(ExitCode::SUCCESS)
 }

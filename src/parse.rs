@@ -11,10 +11,12 @@ use crate::frontmatter;
 use crate::model::{
     Checkin, Initiative, KeyResult, Measure, Objective, Owner, Person, Spanned, Team,
 };
+use crate::schema;
 use crate::source::{FileId, SourceFile, Span};
 use crate::toml_doc::{self, Item, Table};
 
 /// What parsing one file gave: the entity, unless its front matter is broken.
+#[derive(Clone)]
 pub struct Parsed<T> {
     pub entity: Option<T>,
     /// The id of a broken file, as far as it could be told, so that references
@@ -23,39 +25,9 @@ pub struct Parsed<T> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-const TEAM_KEYS: &[&str] = &["id", "name", "parent", "lead", "members"];
-const PERSON_KEYS: &[&str] = &["id", "name", "role"];
-const OBJECTIVE_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "period",
-    "team",
-    "person",
-    "aligns_to",
-    "contributors",
-    "tags",
-    "key_results",
-    "initiatives",
-];
-const KEY_RESULT_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "start",
-    "target",
-    "done",
-    "current",
-    "unit",
-    "due",
-    "weight",
-    "confidence",
-    "checkins",
-];
-const CHECKIN_KEYS: &[&str] = &["date", "value", "confidence", "note"];
-const INITIATIVE_KEYS: &[&str] = &["title", "key_result", "status"];
-
 pub fn parse_team(file: &SourceFile, id: FileId) -> Parsed<Team> {
     parse_file(file, id, |r, root, body| {
-        r.check_keys(root, TEAM_KEYS, "team");
+        r.check_keys(root, schema::TEAM, "team");
         Team {
             file: id,
             id: r.id(root, file),
@@ -70,7 +42,7 @@ pub fn parse_team(file: &SourceFile, id: FileId) -> Parsed<Team> {
 
 pub fn parse_person(file: &SourceFile, id: FileId) -> Parsed<Person> {
     parse_file(file, id, |r, root, body| {
-        r.check_keys(root, PERSON_KEYS, "person");
+        r.check_keys(root, schema::PERSON, "person");
         Person {
             file: Some(id),
             id: r.id(root, file),
@@ -83,7 +55,7 @@ pub fn parse_person(file: &SourceFile, id: FileId) -> Parsed<Person> {
 
 pub fn parse_objective(file: &SourceFile, id: FileId) -> Parsed<Objective> {
     parse_file(file, id, |r, root, body| {
-        r.check_keys(root, OBJECTIVE_KEYS, "objective");
+        r.check_keys(root, schema::OBJECTIVE, "objective");
         let header = r.header();
         let key_results = r
             .tables(root, "key_results")
@@ -146,7 +118,17 @@ fn parse_file<T>(
         Ok(root) => root,
         Err((errors, root)) => {
             for error in errors {
-                reader.report(error.span, format!("invalid TOML: {}", error.message), None);
+                let message = format!("invalid TOML: {}", error.message);
+                match error.span {
+                    Some(span) => reader.report(span, message, None),
+                    // The first TOML line would be a wrong place; the opening
+                    // fence stands for the whole front matter, as elsewhere.
+                    None => reader.report_at(
+                        reader.header(),
+                        message,
+                        Some("look for keys, tables or arrays nested very deeply".into()),
+                    ),
+                }
             }
             let broken_id = root.get("id").and_then(Item::as_str).map(String::from);
             return broken(file, broken_id, reader.diagnostics);
@@ -178,7 +160,7 @@ fn broken<T>(
 }
 
 fn key_result(r: &mut Reader, table: &Table<'_>, span: Span, index: usize) -> KeyResult {
-    r.check_keys(table, KEY_RESULT_KEYS, "key result");
+    r.check_keys(table, schema::KEY_RESULT, "key result");
     let title = r.required_string(table, "title", span.clone(), "key result");
     let explicit_id = r.string(table, "id");
     let id_explicit = explicit_id.is_some();
@@ -225,7 +207,7 @@ fn key_result(r: &mut Reader, table: &Table<'_>, span: Span, index: usize) -> Ke
 }
 
 fn checkin(r: &mut Reader, table: &Table<'_>, span: Span) -> Option<Checkin> {
-    r.check_keys(table, CHECKIN_KEYS, "check-in");
+    r.check_keys(table, schema::CHECKIN, "check-in");
     let date = r.date(table, "date");
     let value = r.number(table, "value");
     for (key, present) in [("date", date.is_some()), ("value", value.is_some())] {
@@ -246,7 +228,7 @@ fn checkin(r: &mut Reader, table: &Table<'_>, span: Span) -> Option<Checkin> {
 }
 
 fn initiative(r: &mut Reader, table: &Table<'_>, span: Span) -> Initiative {
-    r.check_keys(table, INITIATIVE_KEYS, "initiative");
+    r.check_keys(table, schema::INITIATIVE, "initiative");
     Initiative {
         title: r.required_string(table, "title", span, "initiative"),
         key_result: r.string(table, "key_result"),
@@ -381,6 +363,18 @@ Body *here*.
         let d = &parsed.diagnostics[0];
         assert!(d.message.starts_with("invalid TOML"), "{}", d.message);
         assert_eq!(file.line_col(d.span.clone().unwrap().start).line, 3);
+    }
+
+    #[test]
+    fn toml_errors_without_a_place_point_at_the_opening_fence() {
+        let deep = format!("a{} = 1", ".a".repeat(100));
+        let (file, parsed) = objective(&format!(
+            "+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\n{deep}\n+++\n"
+        ));
+        let d = &parsed.diagnostics[0];
+        assert_eq!(d.message, "invalid TOML: recursion limit");
+        assert_eq!(file.line_col(d.span.clone().unwrap().start).line, 1);
+        assert!(d.help.is_some());
     }
 
     #[test]

@@ -18,8 +18,10 @@ struct Broken {
     objectives: BTreeSet<String>,
 }
 
-/// One file's parse, before it joins the organisation.
-enum ParsedFile {
+/// One file's parse, before it joins the organisation. `okr serve` keeps
+/// these, so that a change to one file re-parses only that file.
+#[derive(Clone)]
+pub enum ParsedFile {
     Config,
     Unreadable,
     Team(parse::Parsed<Team>),
@@ -27,31 +29,102 @@ enum ParsedFile {
     Objective(Box<parse::Parsed<Objective>>),
 }
 
+impl ParsedFile {
+    /// Whether the file gave a team, person or objective (and so no findings).
+    pub fn has_entity(&self) -> bool {
+        match self {
+            ParsedFile::Config | ParsedFile::Unreadable => false,
+            ParsedFile::Team(p) => p.entity.is_some(),
+            ParsedFile::Person(p) => p.entity.is_some(),
+            ParsedFile::Objective(p) => p.entity.is_some(),
+        }
+    }
+}
+
+/// An organisation taken apart again by [`unlink`].
+pub struct Unlinked {
+    pub root: std::path::PathBuf,
+    pub config: crate::model::Config,
+    pub files: Vec<crate::source::SourceFile>,
+    /// Per file, the entity it gave, links undone; `None` for files that gave none.
+    pub entities: Vec<Option<ParsedFile>>,
+}
+
+/// Takes a linked organisation apart into its files and the entity each gave,
+/// as parsing left them, so that `okr serve` can link again after a change
+/// without parsing or copying the files that did not change.
+pub fn unlink(org: Org) -> Unlinked {
+    let mut entities: Vec<Option<ParsedFile>> = (0..org.files.len()).map(|_| None).collect();
+    for team in org.teams {
+        let file = team.file.0;
+        entities[file] = Some(ParsedFile::Team(whole(team)));
+    }
+    // People known only from a team's `members` have no file: linking adds them again.
+    for person in org.people {
+        if let Some(file) = person.file {
+            entities[file.0] = Some(ParsedFile::Person(whole(person)));
+        }
+    }
+    for mut objective in org.objectives {
+        objective.owner = Owner::Unknown;
+        objective.parents.clear();
+        objective.children.clear();
+        let file = objective.file.0;
+        entities[file] = Some(ParsedFile::Objective(Box::new(whole(objective))));
+    }
+    Unlinked {
+        root: org.root,
+        config: org.config,
+        files: org.files,
+        entities,
+    }
+}
+
+/// The parse of a file that gave `entity` and no findings.
+fn whole<T>(entity: T) -> parse::Parsed<T> {
+    parse::Parsed {
+        entity: Some(entity),
+        broken_id: None,
+        diagnostics: Vec::new(),
+    }
+}
+
 /// Parses the loaded files into an organisation and resolves its references.
 pub fn build(loaded: Loaded) -> (Org, Vec<Diagnostic>) {
-    let mut diagnostics = loaded.diagnostics;
-    let mut broken = Broken::default();
-    let (mut teams, mut people, mut objectives) = (Vec::new(), Vec::new(), Vec::new());
-    // Parsing is independent per file: do it on all cores, then gather in file order.
-    let parsed: Vec<ParsedFile> = loaded
+    let parsed = parse_all(&loaded);
+    link(loaded, parsed)
+}
+
+/// Parses every loaded file; independent per file, so on all cores, in file order.
+pub fn parse_all(loaded: &Loaded) -> Vec<ParsedFile> {
+    loaded
         .files
         .par_iter()
         .enumerate()
-        .map(|(index, file)| {
-            let id = FileId(index);
-            if loaded.unreadable.contains(&id) {
-                return ParsedFile::Unreadable;
-            }
-            match file.kind {
-                FileKind::Config => ParsedFile::Config,
-                FileKind::Team => ParsedFile::Team(parse::parse_team(file, id)),
-                FileKind::Person => ParsedFile::Person(parse::parse_person(file, id)),
-                FileKind::Objective => {
-                    ParsedFile::Objective(Box::new(parse::parse_objective(file, id)))
-                }
-            }
-        })
-        .collect();
+        .map(|(index, _)| parse_one(loaded, FileId(index)))
+        .collect()
+}
+
+/// Parses one loaded file.
+pub fn parse_one(loaded: &Loaded, id: FileId) -> ParsedFile {
+    if loaded.unreadable.contains(&id) {
+        return ParsedFile::Unreadable;
+    }
+    let file = &loaded.files[id.0];
+    match file.kind {
+        FileKind::Config => ParsedFile::Config,
+        FileKind::Team => ParsedFile::Team(parse::parse_team(file, id)),
+        FileKind::Person => ParsedFile::Person(parse::parse_person(file, id)),
+        FileKind::Objective => ParsedFile::Objective(Box::new(parse::parse_objective(file, id))),
+    }
+}
+
+/// Builds the organisation from the loaded files and their parses (one per
+/// file, in file order) and resolves its references.
+pub fn link(loaded: Loaded, parsed: Vec<ParsedFile>) -> (Org, Vec<Diagnostic>) {
+    let mut diagnostics = loaded.diagnostics;
+    let mut broken = Broken::default();
+    let (mut teams, mut people, mut objectives) = (Vec::new(), Vec::new(), Vec::new());
     for (file, parsed) in loaded.files.iter().zip(parsed) {
         match parsed {
             ParsedFile::Config => {}
@@ -454,6 +527,41 @@ fn resolve_reference(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unlinking_and_linking_again_gives_the_same_organisation() {
+        use crate::check::testing::{company, files, team_objective};
+        let owned = [
+            company("grow"),
+            team_objective("a", "grow", ""),
+            team_objective("b", "missing", ""),
+            (
+                "okrs/2026-Q1/broken.md".to_string(),
+                "+++\ntitle = 1\n+++\n".to_string(),
+            ),
+        ];
+        let files = files(&owned);
+        let (org, diagnostics) = build(crate::load::from_memory(&files).unwrap());
+        let shown = |org: &Org| format!("{:?}\n{:?}\n{:?}", org.objectives, org.teams, org.people);
+        let before = shown(&org);
+        let unlinked = unlink(org);
+        let loaded = Loaded {
+            root: unlinked.root,
+            config: unlinked.config,
+            files: unlinked.files,
+            unreadable: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        let parses: Vec<ParsedFile> = unlinked
+            .entities
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| e.unwrap_or_else(|| parse_one(&loaded, FileId(i))))
+            .collect();
+        let (again, diagnostics_again) = link(loaded, parses);
+        assert_eq!(shown(&again), before);
+        assert_eq!(diagnostics_again, diagnostics);
+    }
 
     #[test]
     fn references_split_into_period_objective_and_key_result() {

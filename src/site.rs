@@ -3,6 +3,7 @@
 //! build leaves the previous one whole.
 
 use crate::check::Checked;
+use crate::export::Export;
 use crate::history::History;
 use crate::model::Org;
 use crate::output::{Staging, WriteError};
@@ -13,6 +14,9 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::fmt;
 use std::path::Path;
+
+/// The export every site carries at its root (see [`crate::export`]).
+pub const EXPORT_FILE: &str = "okrs.json";
 
 #[derive(Debug)]
 pub enum BuildError {
@@ -210,11 +214,57 @@ fn prepare<'a>(
     as_of: NaiveDate,
 ) -> Result<(Theme, SiteData<'a>), BuildError> {
     let org = &checked.org;
-    let mut theme = Theme::load(&org.root, org.config.theme.as_deref())?;
+    let mut theme = load_theme(org)?;
     let data = SiteData::new(checked, base_url.unwrap_or(&org.config.base_url), as_of)
         .with_history(history);
     theme.set_global("site", &data.site);
     Ok((theme, data))
+}
+
+/// The theme `okr.toml` names (else the built-in one) with the repository's
+/// `templates/` overriding single templates.
+pub fn load_theme(org: &Org) -> Result<Theme, RenderError> {
+    Theme::load(&org.root, org.config.theme.as_deref())
+}
+
+/// One page of the site, for rendering pages one at a time on request (`okr serve`).
+#[derive(Clone, Copy, Debug)]
+pub struct PageRef(Page);
+
+/// The page at `path` in the site (e.g. `teams/sales/index.html`), found
+/// from the path itself rather than by listing every page.
+pub fn find_page(data: &SiteData, path: &str) -> Option<PageRef> {
+    let org = data.org();
+    let period = |name: &str| data.periods.iter().position(|p| p.name == name);
+    let page = match path.split('/').collect::<Vec<&str>>().as_slice() {
+        ["index.html"] => {
+            Page::Overview((0..data.periods.len()).find(|&i| data.is_front_period(i))?)
+        }
+        ["periods", name, "index.html"] => Page::Overview(period(name)?),
+        ["objectives", name, id, "index.html"] => Page::Objective(
+            org.objectives
+                .iter()
+                .position(|o| o.period.value == *name && o.id.value == *id)?,
+        ),
+        ["teams", id, "index.html"] => Page::Team(org.team_index(id)?),
+        ["people", id, "index.html"] => Page::Person(org.person_index(id)?),
+        ["health", "index.html"] => Page::Health,
+        ["changes", "index.html"] => Page::Changes,
+        ["404.html"] => Page::NotFound,
+        _ => return None,
+    };
+    Some(PageRef(page))
+}
+
+/// Renders one page, appending its HTML to `out`; `theme` must have the
+/// global `site` of `data` set.
+pub fn render_page(
+    page: PageRef,
+    theme: &Theme,
+    data: &SiteData,
+    out: &mut Vec<u8>,
+) -> Result<(), RenderError> {
+    page.0.render(theme, data, out)
 }
 
 /// Renders every page into memory, as `(path, html)` in a fixed order; [`build`]
@@ -226,6 +276,8 @@ pub fn render(
     as_of: NaiveDate,
 ) -> Result<Vec<(String, String)>, BuildError> {
     let (theme, data) = prepare(checked, history, base_url, as_of)?;
+    data.build_all_cards();
+    let json = Export::new(checked, base_url, as_of).json();
     let rendered = pages(&data)
         .par_iter()
         .map(|&page| {
@@ -241,7 +293,12 @@ pub fn render(
         })
         .collect::<Vec<Result<Vec<(String, String)>, BuildError>>>();
     let rendered: Vec<Vec<(String, String)>> = rendered.into_iter().collect::<Result<_, _>>()?;
-    Ok(rendered.into_iter().flatten().collect())
+    let mut files: Vec<(String, String)> = rendered.into_iter().flatten().collect();
+    files.push((
+        EXPORT_FILE.into(),
+        String::from_utf8_lossy(&json).into_owned(),
+    ));
+    Ok(files)
 }
 
 /// Renders and writes every page and asset into `dir`.
@@ -253,28 +310,22 @@ fn write_site(
     dir: &Path,
 ) -> Result<Built, BuildError> {
     let (theme, data) = prepare(checked, history, base_url, as_of)?;
+    data.build_all_cards();
     let pages = pages(&data);
-    // Each page is rendered and written by whichever core is free; the first
-    // failure in page order is reported, so the message does not depend on timing.
-    let results: Vec<Result<usize, BuildError>> = pages
-        .par_iter()
-        // One output buffer per worker, reused from page to page.
-        .map_init(
-            || Vec::with_capacity(64 * 1024),
-            |html, &page| {
-                html.clear();
-                page.render(&theme, &data, html)?;
-                let paths = page.paths(&data);
-                for path in &paths {
-                    write_file(dir, path, html)?;
-                }
-                Ok(paths.len())
-            },
-        )
-        .collect();
+    let results = render_and_write(&pages, &theme, &data, dir);
     let written = results
         .into_iter()
         .collect::<Result<Vec<usize>, BuildError>>()?;
+    // The page views are done with: their memory serves the export.
+    drop(data);
+    let path = dir.join(EXPORT_FILE);
+    std::fs::File::create(&path)
+        .and_then(|file| {
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
+            Export::new(checked, base_url, as_of).write_json(&mut out)?;
+            std::io::Write::flush(&mut out)
+        })
+        .map_err(|error| WriteError { path, error })?;
 
     // GitHub Pages would otherwise run Jekyll, which hides folders starting with `_`.
     write_file(dir, ".nojekyll", b"")?;
@@ -290,6 +341,33 @@ fn write_site(
     Ok(Built {
         pages: written.iter().sum(),
     })
+}
+
+/// Renders each page and writes it into `dir`; one result per page, in page order.
+fn render_and_write(
+    pages: &[Page],
+    theme: &Theme,
+    data: &SiteData,
+    dir: &Path,
+) -> Vec<Result<usize, BuildError>> {
+    // Each page is rendered and written by whichever core is free; the first
+    // failure in page order is reported, so the message does not depend on timing.
+    pages
+        .par_iter()
+        // One output buffer per worker, reused from page to page.
+        .map_init(
+            || Vec::with_capacity(64 * 1024),
+            |html, &page| {
+                html.clear();
+                page.render(theme, data, html)?;
+                let paths = page.paths(data);
+                for path in &paths {
+                    write_file(dir, path, html)?;
+                }
+                Ok(paths.len())
+            },
+        )
+        .collect()
 }
 
 /// Builds the site of a checked organisation, with its history, into `out`.
@@ -333,6 +411,35 @@ mod tests {
         names.sort();
         assert_eq!(names, ["site"]);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn every_page_is_found_at_its_paths() {
+        use crate::check::testing::*;
+        let owned = [company("grow"), team_objective("sell", "grow", "")];
+        let checked = run(&files(&owned));
+        let history = History::disabled();
+        let (_, data) = prepare(&checked, &history, None, AS_OF.parse().unwrap()).unwrap();
+        let all = pages(&data);
+        assert_eq!(
+            all.len(),
+            1 + 2 + 1 + 1 + 3,
+            "overview, objectives, team, person, health, changes and 404"
+        );
+        for page in all {
+            for path in page.paths(&data) {
+                let found = find_page(&data, &path).unwrap_or_else(|| panic!("{path}"));
+                assert_eq!(found.0.paths(&data), page.paths(&data), "{path}");
+            }
+        }
+        for missing in [
+            "objectives/2026-Q1/nope/index.html",
+            "teams/x/index.html",
+            "x",
+            "",
+        ] {
+            assert!(find_page(&data, missing).is_none(), "{missing}");
+        }
     }
 
     #[test]

@@ -114,7 +114,8 @@ impl<'i> Item<'i> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     pub message: String,
-    pub span: Span,
+    /// `None` where `toml` gives no place (a dotted key nested too deeply).
+    pub span: Option<Span>,
 }
 
 /// Parses a document. On errors, also what could be read of it, to name a broken file by its id.
@@ -131,7 +132,7 @@ pub fn parse(text: &str) -> Result<Table<'_>, (Vec<Error>, Table<'_>)> {
         .into_iter()
         .map(|e| Error {
             message: e.message().trim_end().to_string(),
-            span: e.span().unwrap_or(0..0),
+            span: e.span(),
         })
         .collect();
     Err((errors, root))
@@ -539,6 +540,12 @@ impl Builder<'_> {
             self.failed = true;
             return;
         };
+        // A header nests a table per key: past `toml`'s depth, leave it to
+        // `toml` to refuse, rather than build a tree too deep to drop.
+        if self.keys.len() > MAX_DEPTH as usize {
+            self.failed = true;
+            return;
+        }
         match self.open_header(is_array, start..span.end()) {
             Some(path) => self.current = path,
             None => self.failed = true,
@@ -766,6 +773,21 @@ score = 0.5
             }
         }
         assert!(checked > 50, "only {checked} files checked");
+    }
+
+    /// A header nests a table per key; one longer than `toml` allows once built
+    /// a tree so deep that dropping it overflowed the stack.
+    #[test]
+    fn headers_deeper_than_toml_allows_are_left_to_it() {
+        for depth in [80, 50_000] {
+            let text = format!("[a{}]\nb = 1\n", ".a".repeat(depth));
+            assert!(fast(&text).is_none());
+            let (errors, _) = parse(&text).unwrap_err();
+            assert_eq!(errors[0].message, "recursion limit");
+            assert_eq!(errors[0].span, None);
+        }
+        // At the limit, both paths still agree.
+        same_as_toml(&format!("[a{}]\nb = 1\n", ".a".repeat(79)));
     }
 
     #[test]

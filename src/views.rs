@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 /// Addresses of the site's pages, all starting with the base URL so they work under a sub-path.
 #[derive(Clone, Debug)]
@@ -275,7 +276,8 @@ pub struct OverviewPage<'a> {
 pub struct InitiativeView<'a> {
     pub title: &'a str,
     pub key_result: Option<&'a str>,
-    pub status: Option<&'a str>,
+    /// As written; `planned` when not given.
+    pub status: &'a str,
 }
 
 #[derive(Debug, Serialize)]
@@ -476,9 +478,12 @@ pub struct HealthPage<'a> {
 /// Everything the pages are made of, computed once.
 pub struct SiteData<'a> {
     pub site: SiteView,
-    pub cards: Vec<ObjectiveCard<'a>>,
+    /// Each objective's card, built when first needed (see [`SiteData::card`]).
+    cards: Vec<OnceLock<ObjectiveCard<'a>>>,
     pub periods: Vec<PeriodView>,
     checked: &'a Checked,
+    /// Key results with a stale finding, by (file, key result title span start).
+    stale: BTreeSet<(usize, usize)>,
     urls: Urls,
     as_of: NaiveDate,
     index: Index,
@@ -790,48 +795,11 @@ impl<'a> SiteData<'a> {
         let urls = Urls::new(base_url);
         let current = current_period(org, as_of);
         let periods = site_periods(org, &current, &urls, as_of);
-        // Key results with a stale finding, by (file, key result title span start).
         let stale: BTreeSet<(usize, usize)> = checked
             .diagnostics
             .iter()
             .filter(|d| d.rule == Rule::StaleKeyResult)
             .filter_map(|d| Some((d.file.0, d.span.as_ref()?.start)))
-            .collect();
-        let cards: Vec<ObjectiveCard> = org
-            .objectives
-            .par_iter()
-            .zip(&checked.scores.objectives)
-            .map(|(o, s)| {
-                let period = org.period(&o.period.value);
-                let expected = period
-                    .as_ref()
-                    .filter(|p| p.contains_date(as_of))
-                    .map(|p| score::elapsed_fraction(p, as_of));
-                let key_results: Vec<KeyResultView> = (0..o.key_results.len())
-                    .map(|i| {
-                        let kr = &o.key_results[i];
-                        let is_stale = stale.contains(&(o.file.0, kr.title.span.start))
-                            || kr
-                                .latest_checkin()
-                                .is_some_and(|c| stale.contains(&(o.file.0, c.date.span.start)));
-                        key_result_view(o, i, &s.key_results[i], expected, is_stale)
-                    })
-                    .collect();
-                ObjectiveCard {
-                    id: &o.id.value,
-                    title: &o.title.value,
-                    url: urls.objective(&o.period.value, &o.id.value),
-                    period: &o.period.value,
-                    owner: owner_view(org, &urls, o.owner),
-                    score: s.score.map(number),
-                    status: s.status.map(StatusView::of),
-                    bar: score_bar(s.score, s.status, expected),
-                    aligned_progress: s.aligned_progress.map(number),
-                    stale: key_results.iter().filter(|k| k.stale).count(),
-                    key_results,
-                    tags: &o.tags,
-                }
-            })
             .collect();
         let site = SiteView {
             title: org.config.title.clone(),
@@ -849,9 +817,10 @@ impl<'a> SiteData<'a> {
         };
         SiteData {
             site,
-            cards,
+            cards: (0..org.objectives.len()).map(|_| OnceLock::new()).collect(),
             periods,
             checked,
+            stale,
             urls,
             as_of,
             index: Index::new(org),
@@ -875,6 +844,56 @@ impl<'a> SiteData<'a> {
             .position(|p| p.current)
             .or(self.periods.len().checked_sub(1));
         front == Some(index)
+    }
+
+    /// Objective `index`'s card, built on first use: `okr serve` renders a
+    /// page on request and needs only the cards that page shows.
+    pub fn card(&self, index: usize) -> &ObjectiveCard<'a> {
+        self.cards[index].get_or_init(|| self.build_card(index))
+    }
+
+    /// Builds every card on all cores, for a build that renders every page.
+    pub fn build_all_cards(&self) {
+        (0..self.cards.len()).into_par_iter().for_each(|i| {
+            self.card(i);
+        });
+    }
+
+    fn build_card(&self, index: usize) -> ObjectiveCard<'a> {
+        let org: &'a Org = &self.checked.org;
+        let o = &org.objectives[index];
+        let s = &self.checked.scores.objectives[index];
+        let urls = &self.urls;
+        let as_of = self.as_of;
+        let period = org.period(&o.period.value);
+        let expected = period
+            .as_ref()
+            .filter(|p| p.contains_date(as_of))
+            .map(|p| score::elapsed_fraction(p, as_of));
+        let key_results: Vec<KeyResultView> = (0..o.key_results.len())
+            .map(|i| {
+                let kr = &o.key_results[i];
+                let is_stale = self.stale.contains(&(o.file.0, kr.title.span.start))
+                    || kr
+                        .latest_checkin()
+                        .is_some_and(|c| self.stale.contains(&(o.file.0, c.date.span.start)));
+                key_result_view(o, i, &s.key_results[i], expected, is_stale)
+            })
+            .collect();
+        ObjectiveCard {
+            id: &o.id.value,
+            title: &o.title.value,
+            url: urls.objective(&o.period.value, &o.id.value),
+            period: &o.period.value,
+            owner: owner_view(org, urls, o.owner),
+            score: s.score.map(number),
+            status: s.status.map(StatusView::of),
+            bar: score_bar(s.score, s.status, expected),
+            aligned_progress: s.aligned_progress.map(number),
+            stale: key_results.iter().filter(|k| k.stale).count(),
+            key_results,
+            tags: &o.tags,
+        }
     }
 
     pub fn urls(&self) -> &Urls {
@@ -915,7 +934,7 @@ impl<'a> SiteData<'a> {
     }
 
     /// The alignment tree of a period: company objectives, then what aligns to them, depth first.
-    fn tree(&'a self, roots: &[usize]) -> Vec<TreeItem<'a>> {
+    fn tree<'s>(&'s self, roots: &[usize]) -> Vec<TreeItem<'s>> {
         let org = self.org();
         let mut items: Vec<TreeItem> = Vec::new();
         let mut visited = vec![false; org.objectives.len()];
@@ -936,7 +955,7 @@ impl<'a> SiteData<'a> {
                     + usize::from(last.has_children && last.depth >= depth);
             }
             items.push(TreeItem {
-                card: Line(&self.cards[i]),
+                card: Line(self.card(i)),
                 depth,
                 has_children: !children.is_empty(),
                 closes: 0,
@@ -949,7 +968,7 @@ impl<'a> SiteData<'a> {
         items
     }
 
-    pub fn overview(&'a self, period: &'a PeriodView) -> OverviewPage<'a> {
+    pub fn overview<'s>(&'s self, period: &'s PeriodView) -> OverviewPage<'s> {
         let org = self.org();
         let scores = &self.checked.scores;
         let objectives: Vec<usize> = self.in_period(&period.name).to_vec();
@@ -990,24 +1009,24 @@ impl<'a> SiteData<'a> {
             period,
             company_score: company_score.map(number),
             company_bar: score_bar(company_score, company_status, expected),
-            company_objectives: company.iter().map(|&i| &self.cards[i]).collect(),
+            company_objectives: company.iter().map(|&i| self.card(i)).collect(),
             tree: self.tree(&company),
             teams,
             distribution,
             statuses,
             objectives: objectives.len(),
-            stale: objectives.iter().map(|&i| self.cards[i].stale).sum(),
+            stale: objectives.iter().map(|&i| self.card(i).stale).sum(),
         }
     }
 
-    pub fn objective(&'a self, index: usize) -> ObjectivePage<'a> {
+    pub fn objective(&self, index: usize) -> ObjectivePage<'_> {
         let org = self.org();
         let o = &org.objectives[index];
         // The nearest few steps up the first parents, and the top of the chain:
         // chains can be thousands deep, and every page of one would repeat it.
         let crumb = |i: usize| Link {
             name: org.objectives[i].title.value.clone(),
-            url: self.cards[i].url.clone(),
+            url: self.card(i).url.clone(),
         };
         let mut near = Vec::new();
         let mut at = index;
@@ -1031,7 +1050,7 @@ impl<'a> SiteData<'a> {
         breadcrumbs.extend(near.iter().rev().map(|&i| crumb(i)));
         ObjectivePage {
             breadcrumbs_gap,
-            objective: &self.cards[index],
+            objective: self.card(index),
             checkins: o.key_results.iter().map(checkin_views).collect(),
             breadcrumbs,
             body: markdown::to_html(&o.body),
@@ -1046,14 +1065,15 @@ impl<'a> SiteData<'a> {
                             .find(|kr| kr.id.value == k.value)
                             .map(|kr| kr.title.value.as_str())
                     }),
-                    status: i.status.as_ref().map(|s| s.value.as_str()),
+                    // Templates get a name to show and style, never nothing.
+                    status: i.status.as_ref().map_or("planned", |s| s.value.as_str()),
                 })
                 .collect(),
             parents: o
                 .parents
                 .iter()
                 .map(|l| ParentView {
-                    card: Line(&self.cards[l.objective]),
+                    card: Line(self.card(l.objective)),
                     key_result: l.key_result.map(|k| {
                         org.objectives[l.objective].key_results[k]
                             .title
@@ -1062,7 +1082,7 @@ impl<'a> SiteData<'a> {
                     }),
                 })
                 .collect(),
-            children: o.children.iter().map(|&c| Line(&self.cards[c])).collect(),
+            children: o.children.iter().map(|&c| Line(self.card(c))).collect(),
             contributors: o
                 .contributors
                 .iter()
@@ -1153,7 +1173,7 @@ impl<'a> SiteData<'a> {
         }
     }
 
-    pub fn changes(&'a self) -> ChangesPage<'a> {
+    pub fn changes(&self) -> ChangesPage<'_> {
         let period = self
             .periods
             .iter()
@@ -1186,7 +1206,7 @@ impl<'a> SiteData<'a> {
                     org.objectives[i].title.value.as_str()
                 }),
                 period: &key.0,
-                url: index.map(|i| self.cards[i].url.clone()),
+                url: index.map(|i| self.card(i).url.clone()),
                 owner,
             });
         }
@@ -1220,7 +1240,7 @@ impl<'a> SiteData<'a> {
     }
 
     /// Targets moved towards their start by a commit dated within the current period.
-    fn lowered_targets(&'a self) -> Vec<LoweredTarget<'a>> {
+    fn lowered_targets(&self) -> Vec<LoweredTarget<'_>> {
         let Some(history) = self.history else {
             return Vec::new();
         };
@@ -1244,7 +1264,7 @@ impl<'a> SiteData<'a> {
                         objective: index.map_or(record.title.as_str(), |i| {
                             org.objectives[i].title.value.as_str()
                         }),
-                        url: index.map(|i| self.cards[i].url.clone()),
+                        url: index.map(|i| self.card(i).url.clone()),
                         key_result: title,
                         from: show(from),
                         to: show(to),
@@ -1283,7 +1303,7 @@ impl<'a> SiteData<'a> {
         self.periods.iter().rev()
     }
 
-    pub fn team(&'a self, index: usize) -> TeamPage<'a> {
+    pub fn team(&self, index: usize) -> TeamPage<'_> {
         let org = self.org();
         let scores = &self.checked.scores;
         let team = &org.teams[index];
@@ -1304,8 +1324,8 @@ impl<'a> SiteData<'a> {
                 score: score.map(number),
                 bar: score_bar(score, None, None),
                 distribution: self.distribution(&own, "Objectives").1,
-                objectives: own.iter().map(|&i| &self.cards[i]).collect(),
-                aligned: aligned.into_iter().map(|i| Line(&self.cards[i])).collect(),
+                objectives: own.iter().map(|&i| self.card(i)).collect(),
+                aligned: aligned.into_iter().map(|i| Line(self.card(i))).collect(),
             });
         }
         let members: Vec<Link> = team
@@ -1381,7 +1401,7 @@ impl<'a> SiteData<'a> {
             .join(", ")
     }
 
-    pub fn person(&'a self, index: usize) -> PersonPage<'a> {
+    pub fn person(&self, index: usize) -> PersonPage<'_> {
         let org = self.org();
         let scores = &self.checked.scores;
         let person = &org.people[index];
@@ -1397,8 +1417,8 @@ impl<'a> SiteData<'a> {
                     period: self.period_link(period),
                     score: score::mean(owned.iter().filter_map(|&i| scores.objectives[i].score))
                         .map(number),
-                    owned: owned.iter().map(|&i| &self.cards[i]).collect(),
-                    contributing: contributing.iter().map(|&i| Line(&self.cards[i])).collect(),
+                    owned: owned.iter().map(|&i| self.card(i)).collect(),
+                    contributing: contributing.iter().map(|&i| Line(self.card(i))).collect(),
                 })
             })
             .collect();
@@ -1415,7 +1435,7 @@ impl<'a> SiteData<'a> {
         }
     }
 
-    pub fn health(&'a self) -> HealthPage<'a> {
+    pub fn health(&self) -> HealthPage<'_> {
         let org = self.org();
         let checked = self.checked;
         // Which objective each file holds, to link findings to pages and owners.
@@ -1441,7 +1461,7 @@ impl<'a> SiteData<'a> {
                 column: placed.column,
                 objective: objective.map(|i| Link {
                     name: org.objectives[i].title.value.clone(),
-                    url: self.cards[i].url.clone(),
+                    url: self.card(i).url.clone(),
                 }),
             };
             // Errors first, then warnings.
@@ -1449,7 +1469,7 @@ impl<'a> SiteData<'a> {
                 .entry((std::cmp::Reverse(d.severity).0, d.rule))
                 .or_default()
                 .push(view());
-            let (rank, name, url) = match objective.map(|i| &self.cards[i].owner) {
+            let (rank, name, url) = match objective.map(|i| &self.card(i).owner) {
                 Some(owner) => (
                     match owner.level {
                         "company" => 0,
@@ -1514,9 +1534,8 @@ impl<'a> SiteData<'a> {
                     .count(),
                 key_results.len(),
             ),
-            stale: self
-                .cards
-                .iter()
+            stale: (0..self.cards.len())
+                .map(|i| self.card(i))
                 .filter(|c| c.stale > 0)
                 .map(Line)
                 .collect(),
@@ -1572,6 +1591,28 @@ mod tests {
                 ("y", None)
             ]
         );
+    }
+
+    #[test]
+    fn an_initiative_without_a_status_is_shown_as_planned() {
+        use crate::check::testing::*;
+        let initiative = "[[initiatives]]\ntitle = \"Weekly posts\"\n";
+        let owned = [company("grow"), team_objective("sell", "grow", initiative)];
+        let checked = run(&files(&owned));
+        assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
+        let as_of = AS_OF.parse().expect("a date");
+        let data = SiteData::new(&checked, "/", as_of);
+        let sell = (checked.org.objectives.iter())
+            .position(|o| o.id.value == "sell")
+            .expect("the objective");
+        assert_eq!(data.objective(sell).initiatives[0].status, "planned");
+        // The built-in theme used to stop on it with a template error.
+        let pages = crate::site::render(&checked, &History::disabled(), None, as_of)
+            .expect("the site renders");
+        let (_, html) = (pages.iter())
+            .find(|(path, _)| path == "objectives/2026-Q1/sell/index.html")
+            .expect("the objective's page");
+        assert!(html.contains("initiative-planned"), "{html}");
     }
 
     #[test]

@@ -1,209 +1,526 @@
-//! Bad input never panics: each repository below is written at run time into a
-//! temporary folder (some are large), checked with the `okr` binary, and must
-//! end with exit 1 or 2 and a finding that names the broken file.
+//! Bad input never panics. Every folder under `tests/fixtures/bad/` is a small
+//! repository with one kind of broken input. What git cannot hold or what is
+//! too big to commit (a symbolic link loop, a named pipe, an unreadable file,
+//! a 10 MB body, 100,000 key results, a 10,000-deep alignment chain) is made
+//! at run time from the folder's `recipe.toml`.
+//!
+//! Each case is checked with `okr check` and `okr build`, each run killed if it
+//! takes longer than [`LIMIT`]: the exit code is 1 or 2, the findings name the
+//! broken file (and line where there is one), and nothing panics or hangs.
 
+mod common;
+
+use common::*;
+use serde::Deserialize;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const CLEAN_KEY_RESULTS: &str = "[[key_results]]\ntitle = \"Signups from 0 to 10\"\ntarget = 10\n\
-                                 [[key_results]]\ntitle = \"Churn from 5 to 2\"\nstart = 5\ntarget = 2\n";
+/// Generous for a debug build on a busy machine; a hang runs into it.
+const LIMIT: Duration = Duration::from_secs(300);
 
-fn repo(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("okr-bad-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("okrs")).expect("create");
-    std::fs::write(dir.join("okr.toml"), "title = \"Bad input\"\n").expect("write");
-    dir
+/// What a case must give.
+struct Case {
+    name: &'static str,
+    expect: Expect,
 }
 
-fn write(repo: &Path, path: &str, bytes: impl AsRef<[u8]>) {
-    let path = repo.join(path);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("create");
-    std::fs::write(path, bytes).expect("write");
+enum Expect {
+    /// Exit 1 with exactly these findings (rule, file, line), in report
+    /// order, and this many objectives still read from the other files.
+    Findings(&'static [(&'static str, &'static str, Option<u64>)], u64),
+    /// Exit 2: the check cannot run, and the one-line reason names this file.
+    CannotRun(&'static str),
 }
 
-fn objective(title: &str, extra: &str) -> String {
-    format!("+++\ntitle = \"{title}\"\nperiod = \"2026-Q1\"\n{extra}{CLEAN_KEY_RESULTS}+++\nWhy.\n")
+use Expect::*;
+
+const IFM: &str = "invalid-front-matter";
+
+/// Every folder under `tests/fixtures/bad/`, with what it must give.
+const CASES: &[Case] = &[
+    Case {
+        name: "bom",
+        // A byte order mark before the fence and in okr.toml; `period = 2026` is on line 3.
+        expect: Findings(&[(IFM, "okrs/2026-Q1/bom.md", Some(3))], 1),
+    },
+    Case {
+        name: "config-not-utf8",
+        expect: CannotRun("okr.toml"),
+    },
+    Case {
+        name: "crlf",
+        // CRLF line endings: the `taget` typo is still on line 8.
+        expect: Findings(&[(IFM, "okrs/2026-Q1/crlf.md", Some(8))], 1),
+    },
+    Case {
+        name: "dangling-symlink",
+        expect: Findings(&[(IFM, "okrs/2026-Q1/gone.md", None)], 1),
+    },
+    Case {
+        name: "deep-alignment-chain",
+        // Only the objective closing the circle is reported, once.
+        expect: Findings(
+            &[("alignment-cycle", "okrs/2026-Q1/o0.md", Some(5))],
+            10_001,
+        ),
+    },
+    Case {
+        name: "deeply-nested",
+        expect: Findings(
+            &[
+                // Past 80 levels the TOML parser stops: at the bracket where it did,
+                // or for a table header (which it gives no place) at the fence.
+                (IFM, "okrs/2026-Q1/arrays.md", Some(4)),
+                (IFM, "okrs/2026-Q1/inline-tables.md", Some(4)),
+                (IFM, "okrs/2026-Q1/tables.md", Some(1)),
+            ],
+            1,
+        ),
+    },
+    Case {
+        name: "duplicate-ids",
+        expect: Findings(
+            &[
+                // The first in path order keeps the id; a file name has no line, an `id` key has.
+                ("duplicate-id", "okrs/2026-Q1/stores/grow.md", None),
+                ("duplicate-id", "okrs/2026-Q1/stores/more.md", Some(3)),
+            ],
+            4,
+        ),
+    },
+    Case {
+        name: "empty-file",
+        expect: Findings(&[(IFM, "okrs/2026-Q1/empty.md", Some(1))], 1),
+    },
+    Case {
+        name: "folder-named-md",
+        expect: Findings(
+            &[
+                (IFM, "okrs/2026-Q1/x.md", None),
+                (IFM, "teams/sales.md", None),
+            ],
+            1,
+        ),
+    },
+    Case {
+        name: "huge-body",
+        // The `taget` typo in the front matter of a 10 MB file.
+        expect: Findings(&[(IFM, "okrs/2026-Q1/long-body.md", Some(8))], 1),
+    },
+    Case {
+        name: "impossible-dates",
+        // 2026-02-30, 2026-04-31, 2026-13-01: each reported where it is written.
+        expect: Findings(
+            &[
+                (IFM, "okrs/2026-Q1/dates.md", Some(9)),
+                (IFM, "okrs/2026-Q1/dates.md", Some(12)),
+                (IFM, "okrs/2026-Q1/dates.md", Some(19)),
+            ],
+            1,
+        ),
+    },
+    Case {
+        name: "invalid-utf8",
+        expect: Findings(&[(IFM, "okrs/2026-Q1/latin1.md", Some(2))], 1),
+    },
+    Case {
+        name: "many-key-results",
+        expect: Findings(
+            &[
+                ("key-result-count", "okrs/2026-Q1/many.md", Some(2)),
+                // The last of 100,000 key results has no target and no check-in.
+                ("missing-target", "okrs/2026-Q1/many.md", Some(599_999)),
+                ("stale-key-result", "okrs/2026-Q1/many.md", Some(599_999)),
+            ],
+            2,
+        ),
+    },
+    Case {
+        name: "named-pipe",
+        expect: Findings(&[(IFM, "okrs/2026-Q1/pipe.md", None)], 1),
+    },
+    Case {
+        name: "nul-bytes",
+        // NUL is not allowed in a TOML string; in the body it is harmless.
+        expect: Findings(&[(IFM, "okrs/2026-Q1/nul.md", Some(2))], 1),
+    },
+    Case {
+        name: "only-fences",
+        expect: Findings(
+            &[
+                (IFM, "okrs/2026-Q1/one-fence.md", Some(1)),
+                // No title, no period: both at the opening fence.
+                (IFM, "okrs/2026-Q1/two-fences.md", Some(1)),
+                (IFM, "okrs/2026-Q1/two-fences.md", Some(1)),
+            ],
+            1,
+        ),
+    },
+    Case {
+        name: "symlink-loop",
+        expect: Findings(&[(IFM, "okrs/2026-Q1/loop", None)], 1),
+    },
+    Case {
+        name: "unreadable-file",
+        expect: Findings(&[(IFM, "okrs/2026-Q1/secret.md", None)], 1),
+    },
+    Case {
+        name: "unterminated",
+        expect: Findings(&[(IFM, "okrs/2026-Q1/open.md", Some(1))], 1),
+    },
+];
+
+/// `recipe.toml`: what a case adds at run time.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Recipe {
+    /// Text appended to a file, in order; `{i}` counts from 1 to `times`.
+    #[serde(default)]
+    append: Vec<Append>,
+    /// Files `path` for i = 1..=count; `{i}` and `{i-1}` in path and text.
+    #[serde(default)]
+    series: Vec<Series>,
+    #[serde(default)]
+    symlink: Vec<Symlink>,
+    #[serde(default)]
+    folders: Vec<String>,
+    /// Named pipes.
+    #[serde(default)]
+    fifos: Vec<String>,
+    /// Files whose read permission is taken away.
+    #[serde(default)]
+    unreadable: Vec<String>,
 }
 
-/// Runs `okr check --format json` and returns (exit code, findings as (rule, file, line)).
-fn check(repo: &Path) -> (i32, Vec<(String, String, Option<u64>)>) {
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Append {
+    path: String,
+    text: String,
+    #[serde(default = "once")]
+    times: usize,
+}
+
+fn once() -> usize {
+    1
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Series {
+    path: String,
+    text: String,
+    count: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Symlink {
+    path: String,
+    target: String,
+}
+
+/// A case as the binary will see it: a copy of its folder with the recipe applied.
+struct Prepared {
+    dir: TempDir,
+    /// The recipe took a read permission away, but this process can still
+    /// read the file (it runs as root): `okr` must run as another user.
+    as_other_user: bool,
+}
+
+fn prepare(name: &str) -> Prepared {
+    let dir = TempDir::copy_of(&format!("bad/{name}"));
+    let recipe_path = dir.path.join("recipe.toml");
+    let recipe: Recipe = match std::fs::read_to_string(&recipe_path) {
+        Ok(text) => toml::from_str(&text).unwrap_or_else(|e| panic!("{name}/recipe.toml: {e}")),
+        Err(_) => Recipe::default(),
+    };
+    let _ = std::fs::remove_file(&recipe_path);
+    let path = |rel: &str| dir.path.join(rel);
+    for append in &recipe.append {
+        let mut text = std::fs::read(path(&append.path)).unwrap_or_default();
+        for i in 1..=append.times {
+            text.extend_from_slice(append.text.replace("{i}", &i.to_string()).as_bytes());
+        }
+        std::fs::write(path(&append.path), text).expect("append to a file");
+    }
+    for series in &recipe.series {
+        for i in 1..=series.count {
+            let fill = |s: &str| {
+                s.replace("{i}", &i.to_string())
+                    .replace("{i-1}", &(i - 1).to_string())
+            };
+            dir.write(&fill(&series.path), fill(&series.text));
+        }
+    }
+    for folder in &recipe.folders {
+        std::fs::create_dir_all(path(folder)).expect("create a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for link in &recipe.symlink {
+            std::os::unix::fs::symlink(&link.target, path(&link.path)).expect("symlink");
+        }
+        for fifo in &recipe.fifos {
+            let made = Command::new("mkfifo").arg(path(fifo)).status();
+            assert!(made.is_ok_and(|s| s.success()), "mkfifo {fifo}");
+        }
+        for file in &recipe.unreadable {
+            std::fs::set_permissions(path(file), std::fs::Permissions::from_mode(0o000))
+                .expect("take the read permission");
+        }
+    }
+    let as_other_user = recipe
+        .unreadable
+        .iter()
+        .any(|file| std::fs::read(path(file)).is_ok());
+    Prepared { dir, as_other_user }
+}
+
+/// `okr` with `args`, as nobody when the case needs an unprivileged user
+/// (`setpriv` from util-linux); `None` if that is not possible here.
+fn okr_command(prepared: &Prepared, args: &[&std::ffi::OsStr]) -> Option<Command> {
+    let mut command = okr();
+    if prepared.as_other_user {
+        let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())?;
+        command = Command::new(setpriv);
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_okr"))
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("NO_COLOR");
+    }
+    command.args(args);
+    Some(command)
+}
+
+/// Runs `command` to its end, killing it after [`LIMIT`]; fails on a hang,
+/// a signal (a stack overflow aborts) or a panic.
+fn run_bounded(what: &str, mut command: Command) -> Run {
     let started = Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_okr"))
-        .args(["check", "--format", "json", "--as-of", "2026-02-15"])
-        .arg(repo)
-        .output()
-        .expect("run okr");
-    assert!(
-        started.elapsed() < Duration::from_secs(60),
-        "took {:?}",
-        started.elapsed()
-    );
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    let code = output.status.code().expect("exit code, not a signal");
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
-    let findings = json["diagnostics"]
-        .as_array()
-        .map(|d| {
-            d.iter()
-                .map(|f| {
-                    (
-                        f["rule"].as_str().unwrap_or_default().to_string(),
-                        f["file"].as_str().unwrap_or_default().to_string(),
-                        f["line"].as_u64(),
-                    )
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start okr");
+    // Read both pipes while waiting, so that a big report cannot block the child.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for okr") {
+            break status;
+        }
+        if started.elapsed() > LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {LIMIT:?}, killed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = String::from_utf8_lossy(&stdout.join().expect("stdout")).into_owned();
+    let stderr = String::from_utf8_lossy(&stderr.join().expect("stderr")).into_owned();
+    assert!(!stderr.contains("panicked"), "{what} panicked:\n{stderr}");
+    let Some(code) = status.code() else {
+        panic!("{what} was ended by a signal ({status}):\n{stderr}");
+    };
+    assert_ne!(code, 101, "{what} panicked:\n{stderr}");
+    Run {
+        code,
+        stdout,
+        stderr,
+    }
+}
+
+fn run_case(case: &Case) {
+    let name = case.name;
+    let prepared = prepare(name);
+    let dir = prepared.dir.path.as_os_str();
+    let check_args = [
+        "check".as_ref(),
+        dir,
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--as-of".as_ref(),
+        AS_OF.as_ref(),
+    ];
+    let Some(command) = okr_command(&prepared, &check_args) else {
+        eprintln!("{name}: not run: it needs `setpriv` to drop root's right to read any file");
+        return;
+    };
+    let check = run_bounded(&format!("{name}: okr check"), command);
+
+    // What `okr build` must name on stderr: `file:line:` or, without a line, the file.
+    let places: Vec<String> = match case.expect {
+        Findings(expected, objectives) => {
+            let report = parse_report(check.code, &check.stdout);
+            let expected: Vec<Place> = expected
+                .iter()
+                .map(|&(rule, file, line)| (rule.to_string(), file.to_string(), line))
+                .collect();
+            assert_eq!(report.places(), expected, "{name}: findings");
+            assert_eq!(check.code, 1, "{name}: exit code");
+            assert_eq!(report.summary.objectives, objectives, "{name}: objectives");
+            expected
+                .iter()
+                .map(|(_, file, line)| match line {
+                    Some(line) => format!("{file}:{line}:"),
+                    None => file.clone(),
                 })
                 .collect()
-        })
-        .unwrap_or_default();
-    (code, findings)
-}
+        }
+        CannotRun(file) => {
+            assert_eq!(
+                check.code, 2,
+                "{name}: exit code; stderr:\n{}",
+                check.stderr
+            );
+            assert!(check.stdout.is_empty(), "{name}: {}", check.stdout);
+            assert_eq!(check.stderr.lines().count(), 1, "{name}: {}", check.stderr);
+            assert!(check.stderr.contains(file), "{name}: {}", check.stderr);
+            vec![file.to_string()]
+        }
+    };
 
-/// The check fails (exit 1) with a `rule` finding on `file` (at `line`, if given).
-fn assert_reported(name: &str, repo: &Path, rule: &str, file: &str, line: Option<u64>) {
-    let (code, findings) = check(repo);
-    assert_eq!(code, 1, "{name}: {findings:?}");
-    assert!(
-        findings
-            .iter()
-            .any(|(r, f, l)| r == rule && f == file && (line.is_none() || *l == line)),
-        "{name}: no {rule} on {file}:{line:?} in {findings:?}"
-    );
-}
-
-#[test]
-fn small_broken_files_are_reported_with_their_place() {
-    let cases: &[(&str, &[u8], Option<u64>)] = &[
-        ("empty", b"", None),
-        ("only-fences-opened", b"+++", Some(1)),
-        ("unterminated", b"+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\n", Some(1)),
-        ("invalid-utf8", b"+++\ntitle = \"caf\xe9\"\nperiod = \"2026-Q1\"\n+++\n", Some(2)),
-        ("nul-byte", b"+++\ntitle = \"a\0b\"\nperiod = \"2026-Q1\"\n+++\n", Some(2)),
-        ("impossible-date", b"+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"k\"\ntarget = 1\ndue = 2026-02-30\n+++\n", Some(7)),
+    let out = prepared.dir.path.join("site");
+    let build_args = [
+        "build".as_ref(),
+        dir,
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--as-of".as_ref(),
+        AS_OF.as_ref(),
     ];
-    for (name, bytes, line) in cases {
-        let repo = repo(name);
-        write(&repo, "okrs/broken.md", bytes);
-        write(&repo, "okrs/fine.md", objective("Fine", ""));
-        assert_reported(name, &repo, "invalid-front-matter", "okrs/broken.md", *line);
-    }
-}
-
-#[test]
-fn a_bom_and_crlf_are_read_like_plain_files() {
-    let repo = repo("bom-crlf");
-    let text = objective("Grow", "").replace('\n', "\r\n");
-    write(
-        &repo,
-        "okrs/grow.md",
-        [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
-    );
-    // Only warnings (nothing aligns to it, no check-ins yet), on the lines they would have with LF.
-    let (code, findings) = check(&repo);
-    assert_eq!(code, 0, "{findings:?}");
-    let places: Vec<(&str, Option<u64>)> =
-        findings.iter().map(|(r, _, l)| (r.as_str(), *l)).collect();
-    assert_eq!(
-        places,
-        [
-            ("unsupported-objective", Some(2)),
-            ("stale-key-result", Some(5)),
-            ("stale-key-result", Some(8))
-        ]
-    );
-}
-
-#[test]
-fn duplicate_ids_across_folders_are_reported() {
-    let repo = repo("duplicates");
-    write(&repo, "okrs/a/grow.md", objective("Grow", ""));
-    write(&repo, "okrs/b/grow.md", objective("Grow again", ""));
-    assert_reported("duplicates", &repo, "duplicate-id", "okrs/b/grow.md", None);
-}
-
-#[test]
-fn a_folder_named_like_a_file_and_a_symlink_loop_are_handled() {
-    let repo = repo("folders");
-    std::fs::create_dir_all(repo.join("okrs/x.md")).expect("create");
-    write(&repo, "okrs/x.md/inner.md", objective("Inner", ""));
-    #[cfg(unix)]
-    std::os::unix::fs::symlink("..", repo.join("okrs/x.md/loop")).expect("symlink");
-    let (code, findings) = check(&repo);
-    assert_eq!(code, 1, "{findings:?}");
-    assert!(
-        findings
-            .iter()
-            .any(|(r, f, _)| r == "invalid-front-matter" && f == "okrs/x.md/loop"),
-        "{findings:?}"
-    );
-}
-
-#[test]
-fn huge_inputs_end_in_findings_not_crashes() {
-    let repo = repo("huge");
-    let body = "A long body paragraph about why this matters. ".repeat(220_000); // ~10 MB
-    write(
-        &repo,
-        "okrs/long-body.md",
-        objective("Long body", "") + &body,
-    );
-    let many: String = (0..100_000)
-        .map(|i| format!("[[key_results]]\ntitle = \"Metric {i} from 0 to 1\"\ntarget = 1\n"))
-        .collect();
-    write(
-        &repo,
-        "okrs/many.md",
-        format!("+++\ntitle = \"Many\"\nperiod = \"2026-Q1\"\n{many}+++\n"),
-    );
-    let nested = format!("x = {}{}\n", "[".repeat(50_000), "]".repeat(50_000));
-    write(
-        &repo,
-        "okrs/nested.md",
-        format!("+++\ntitle = \"Nested\"\nperiod = \"2026-Q1\"\n{nested}+++\n"),
-    );
-    let (code, findings) = check(&repo);
-    assert_eq!(code, 1);
-    assert!(
-        findings
-            .iter()
-            .any(|(r, f, _)| r == "invalid-front-matter" && f == "okrs/nested.md")
-    );
-    assert!(
-        findings
-            .iter()
-            .any(|(r, f, _)| r == "key-result-count" && f == "okrs/many.md")
-    );
-}
-
-#[test]
-fn a_ten_thousand_deep_alignment_chain_does_not_overflow_the_stack() {
-    let repo = repo("deep-chain");
-    write(&repo, "teams/core.md", "+++\nname = \"Core\"\n+++\n");
-    for i in 0..10_000 {
-        let extra = if i == 0 {
-            String::new()
-        } else {
-            format!("team = \"core\"\naligns_to = \"o{}\"\n", i - 1)
-        };
-        write(
-            &repo,
-            &format!("okrs/o{i}.md"),
-            objective(&format!("Objective {i}"), &extra),
+    let command = okr_command(&prepared, &build_args).expect("as for the check");
+    let build = run_bounded(&format!("{name}: okr build"), command);
+    assert_eq!(build.code, check.code, "{name}: build exit code");
+    for place in &places {
+        assert!(
+            build.stderr.contains(place.as_str()),
+            "{name}: okr build does not name {place}:\n{}",
+            build.stderr
         );
     }
-    // Close the chain into a circle at the end: the cycle is found, not followed forever.
-    write(
-        &repo,
-        "okrs/o0.md",
-        objective("Objective 0", "team = \"core\"\naligns_to = \"o9999\"\n"),
-    );
-    let (code, findings) = check(&repo);
-    assert_eq!(code, 1);
     assert!(
-        findings.iter().any(|(r, _, _)| r == "alignment-cycle"),
-        "{:?}",
-        &findings[..findings.len().min(5)]
+        !out.exists(),
+        "{name}: a failed build wrote {}",
+        out.display()
     );
+}
+
+fn bad_fixtures() -> PathBuf {
+    fixtures().join("bad")
+}
+
+#[test]
+fn every_bad_input_gets_a_finding_naming_the_file_never_a_panic_or_a_hang() {
+    let mut folders: Vec<String> = std::fs::read_dir(bad_fixtures())
+        .expect("tests/fixtures/bad")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    folders.sort();
+    let named: Vec<&str> = CASES.iter().map(|c| c.name).collect();
+    assert_eq!(
+        folders, named,
+        "each folder under tests/fixtures/bad has one case, in name order"
+    );
+
+    // Cases run side by side; each failure is collected so that all are shown.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    let failed: Vec<&str> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut failed = Vec::new();
+                    while let Some(case) =
+                        CASES.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        let run = std::panic::catch_unwind(|| run_case(case));
+                        if run.is_err() {
+                            failed.push(case.name);
+                        }
+                    }
+                    failed
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a worker"))
+            .collect()
+    });
+    assert!(
+        failed.is_empty(),
+        "failed cases (messages above): {failed:?}"
+    );
+}
+
+/// Builds a prepared case after `fix` made it clean, which must succeed; the
+/// site is in the returned folder's `site/`.
+fn build_fixed(name: &str, fix: impl FnOnce(&Path)) -> TempDir {
+    let prepared = prepare(name);
+    fix(&prepared.dir.path);
+    let mut command = okr();
+    command
+        .arg("build")
+        .arg(&prepared.dir.path)
+        .arg("--out")
+        .arg(prepared.dir.path.join("site"))
+        .args(["--as-of", AS_OF]);
+    let build = run_bounded(&format!("{name}, fixed: okr build"), command);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    prepared.dir
+}
+
+fn replace_in(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).expect("read");
+    assert!(text.contains(from), "{} holds no {from:?}", file.display());
+    std::fs::write(file, text.replacen(from, to, 1)).expect("write");
+}
+
+#[test]
+fn a_ten_megabyte_body_is_rendered() {
+    let dir = build_fixed("huge-body", |dir| {
+        replace_in(&dir.join("okrs/2026-Q1/long-body.md"), "taget", "target")
+    });
+    let page = dir
+        .path
+        .join("site/objectives/2026-Q1/long-body/index.html");
+    let html = std::fs::read_to_string(&page).expect("the objective's page");
+    assert!(html.len() > 10_000_000, "{} bytes", html.len());
+    assert!(html.contains("<p>Every repair gets a short report"));
+}
+
+#[test]
+fn a_ten_thousand_deep_alignment_chain_is_built() {
+    let dir = build_fixed("deep-alignment-chain", |dir| {
+        replace_in(
+            &dir.join("okrs/2026-Q1/o0.md"),
+            "aligns_to = \"o9999\"\n",
+            "",
+        )
+    });
+    let page = dir.path.join("site/objectives/2026-Q1/o9999/index.html");
+    let html = std::fs::read_to_string(&page).expect("the deepest objective's page");
+    // The breadcrumbs start at the top of the chain.
+    assert!(html.contains("Step 0"), "no link to the top of the chain");
 }

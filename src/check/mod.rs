@@ -7,6 +7,7 @@
 mod alignment;
 mod cadence;
 mod identity;
+pub use identity::{is_valid_id, slugify};
 mod measurability;
 
 use crate::diagnostic::Diagnostic;
@@ -93,7 +94,13 @@ pub fn check(root: &Path, as_of: NaiveDate) -> Result<Checked, LoadError> {
 }
 
 pub fn check_loaded(loaded: Loaded, as_of: NaiveDate) -> Checked {
-    let (org, mut diagnostics) = resolve::build(loaded);
+    let (org, diagnostics) = resolve::build(loaded);
+    check_resolved(org, diagnostics, as_of)
+}
+
+/// Scores and checks a resolved organisation; `diagnostics` are those found
+/// while loading, parsing and resolving it.
+pub fn check_resolved(org: Org, mut diagnostics: Vec<Diagnostic>, as_of: NaiveDate) -> Checked {
     let scores = score::score_org(&org, as_of);
     let context = Context {
         org: &org,
@@ -128,7 +135,7 @@ fn finish(org: &Org, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             d.severity = settings.severity(d.rule)?;
             let file = org.file(d.file);
             let at = d.span.as_ref().map(|s| file.line_col(s.start));
-            Some(((file.path.clone(), at, d.rule, d.message.clone()), d))
+            Some(((file.path.clone(), at, d.rule.name(), d.message.clone()), d))
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));

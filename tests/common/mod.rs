@@ -557,3 +557,29 @@ impl GitRepo {
         git(self.path(), &["rev-parse", "--short=7", "HEAD"])
     }
 }
+
+/// Every file below `dir`, sorted.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read a folder") {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            out.extend(files_below(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A new repository from `okr init`, as of [`AS_OF`] (its period is 2026-Q1).
+pub fn initialised(label: &str) -> TempDir {
+    let tmp = TempDir::new(label);
+    let init = run(okr()
+        .arg("init")
+        .arg(&tmp.path)
+        .args(["--as-of", AS_OF, "--quiet"]));
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    tmp
+}

@@ -1,0 +1,431 @@
+//! Exports (pinned shape): `okrs.json` at the site root and `okr export
+//! --format json|csv`, for scripts and spreadsheets.
+//!
+//! ```text
+//! {"generated_at","as_of","current_period",
+//!  "objectives":[{"id","period","title","owner":{"kind","id"},"aligns_to","score","status","url",
+//!    "key_results":[{"id","title","start","target","current","unit","progress","status","confidence",
+//!      "checkins":[{"date","value","confidence","note"}]}]}],
+//!  "teams":[{"id","name","score"}],"people":[{"id","name","score"}]}
+//! ```
+//!
+//! Fields are written in that order; dates are `YYYY-MM-DD`; scores and
+//! progress are numbers in 0..=1 (or `null` when there is nothing to measure).
+//! `generated_at` is the as-of date, so that a build is reproducible.
+
+use crate::check::Checked;
+use crate::model::{KeyResult, Measure, Objective, Owner};
+use crate::score::{KeyResultScore, ObjectiveScore, OwnerKey};
+use crate::views::{self, Urls};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// The columns of the CSV export, one row per key result.
+pub const CSV_COLUMNS: &[&str] = &[
+    "objective_id",
+    "period",
+    "objective_title",
+    "owner_kind",
+    "owner_id",
+    "aligns_to",
+    "objective_score",
+    "objective_status",
+    "url",
+    "key_result_id",
+    "key_result_title",
+    "start",
+    "target",
+    "current",
+    "unit",
+    "progress",
+    "key_result_status",
+    "confidence",
+    "checkins",
+    "last_checkin",
+];
+
+#[derive(Serialize)]
+struct OwnerRef<'a> {
+    /// `company`, `team` or `person`.
+    kind: &'static str,
+    /// The team's or person's id; `null` for the company.
+    id: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct CheckinOut<'a> {
+    date: Day,
+    value: f64,
+    confidence: Option<f64>,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct KeyResultOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    start: f64,
+    target: Option<f64>,
+    current: f64,
+    unit: Option<&'a str>,
+    progress: Option<f64>,
+    status: Option<&'static str>,
+    confidence: Option<f64>,
+    checkins: Vec<CheckinOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ObjectiveOut<'a> {
+    id: &'a str,
+    period: &'a str,
+    title: &'a str,
+    owner: OwnerRef<'a>,
+    aligns_to: Option<String>,
+    score: Option<f64>,
+    status: Option<&'static str>,
+    url: String,
+    key_results: Vec<KeyResultOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct Head<'a> {
+    generated_at: Day,
+    as_of: Day,
+    current_period: &'a str,
+}
+
+/// A date written as `YYYY-MM-DD` without going through a formatter: the
+/// export writes hundreds of thousands of them.
+#[derive(Clone, Copy)]
+struct Day(NaiveDate);
+
+impl Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use chrono::Datelike;
+        let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
+        if !(0..=9999).contains(&y) {
+            return serializer.serialize_str(&self.0.to_string());
+        }
+        let y = y as u32;
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let text = [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ];
+        // Only ASCII digits and dashes.
+        serializer.serialize_str(std::str::from_utf8(&text).unwrap_or_default())
+    }
+}
+
+#[derive(Serialize)]
+struct OwnerOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    score: Option<f64>,
+}
+
+/// What every export is made from: the checked organisation, where its pages
+/// live, and the day it is judged at.
+pub struct Export<'a> {
+    checked: &'a Checked,
+    urls: Urls,
+    as_of: NaiveDate,
+    current_period: String,
+}
+
+impl<'a> Export<'a> {
+    /// `base_url` overrides `okr.toml`'s, as with `okr build --base-url`.
+    pub fn new(checked: &'a Checked, base_url: Option<&str>, as_of: NaiveDate) -> Export<'a> {
+        let org = &checked.org;
+        Export {
+            checked,
+            urls: Urls::new(base_url.unwrap_or(&org.config.base_url)),
+            as_of,
+            current_period: views::current_period(org, as_of),
+        }
+    }
+
+    fn owner(&self, o: &'a Objective) -> OwnerRef<'a> {
+        let org = &self.checked.org;
+        match o.owner {
+            Owner::Team(i) => OwnerRef {
+                kind: "team",
+                id: Some(&org.teams[i].id.value),
+            },
+            Owner::Person(i) => OwnerRef {
+                kind: "person",
+                id: Some(&org.people[i].id.value),
+            },
+            // An unknown owner is an error, so it never reaches a build; the
+            // level written in the file is the best that can be said.
+            Owner::Unknown => OwnerRef {
+                kind: o.level().name(),
+                id: o
+                    .team
+                    .as_ref()
+                    .or(o.person.as_ref())
+                    .map(|s| s.value.as_str()),
+            },
+            Owner::Company => OwnerRef {
+                kind: "company",
+                id: None,
+            },
+        }
+    }
+
+    /// The first parent as an unambiguous reference, `PERIOD/id` or `PERIOD/id#kr`.
+    fn aligns_to(&self, o: &Objective) -> Option<String> {
+        let link = o.parents.first()?;
+        let parent = &self.checked.org.objectives[link.objective];
+        let mut reference = format!("{}/{}", parent.period.value, parent.id.value);
+        if let Some(k) = link.key_result {
+            reference.push('#');
+            reference.push_str(&parent.key_results[k].id.value);
+        }
+        Some(reference)
+    }
+
+    fn objective(&self, index: usize) -> ObjectiveOut<'a> {
+        let o = &self.checked.org.objectives[index];
+        let s: &ObjectiveScore = &self.checked.scores.objectives[index];
+        ObjectiveOut {
+            id: &o.id.value,
+            period: &o.period.value,
+            title: &o.title.value,
+            owner: self.owner(o),
+            aligns_to: self.aligns_to(o),
+            score: s.score,
+            status: s.status.map(|s| s.name()),
+            url: self.urls.objective(&o.period.value, &o.id.value),
+            key_results: o
+                .key_results
+                .iter()
+                .zip(&s.key_results)
+                .map(|(kr, s)| key_result(kr, s))
+                .collect(),
+        }
+    }
+
+    fn owner_score(&self, key: OwnerKey) -> Option<f64> {
+        let key = (key, self.current_period.clone());
+        self.checked.scores.owners.get(&key).copied()
+    }
+
+    /// The whole export as JSON.
+    pub fn json(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        // Writing to memory cannot fail.
+        let _ = self.write_json(&mut out);
+        out
+    }
+
+    /// Writes the export as JSON to `out`: objectives are serialised on all
+    /// cores a batch at a time and written in order, so a large organisation
+    /// (megabytes of check-ins, at every `okr build`) is never held whole.
+    pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        const BATCH: usize = 512;
+        let org = &self.checked.org;
+        let as_of = Day(self.as_of);
+        let head = Head {
+            generated_at: as_of,
+            as_of,
+            current_period: &self.current_period,
+        };
+        let head = serde_json::to_vec(&head)?;
+        // `head` is an object: leave out its closing brace and continue it.
+        out.write_all(&head[..head.len() - 1])?;
+        out.write_all(b",\"objectives\":[")?;
+        let count = org.objectives.len();
+        for start in (0..count).step_by(BATCH) {
+            let chunks: Vec<Vec<u8>> = (start..count.min(start + BATCH))
+                .into_par_iter()
+                .map(|i| {
+                    let mut chunk = Vec::with_capacity(4096);
+                    if i > 0 {
+                        chunk.push(b',');
+                    }
+                    // Serialising plain data into memory cannot fail.
+                    let _ = serde_json::to_writer(&mut chunk, &self.objective(i));
+                    chunk
+                })
+                .collect();
+            for chunk in chunks {
+                out.write_all(&chunk)?;
+            }
+        }
+        let owners = |scores: Vec<OwnerOut>| serde_json::to_vec(&scores);
+        out.write_all(b"],\"teams\":")?;
+        out.write_all(&owners(
+            org.teams
+                .iter()
+                .map(|t| OwnerOut {
+                    id: &t.id.value,
+                    name: t.display_name(),
+                    score: self.owner_score(OwnerKey::Team(t.id.value.clone())),
+                })
+                .collect(),
+        )?)?;
+        out.write_all(b",\"people\":")?;
+        out.write_all(&owners(
+            org.people
+                .iter()
+                .map(|p| OwnerOut {
+                    id: &p.id.value,
+                    name: p.display_name(),
+                    score: self.owner_score(OwnerKey::Person(p.id.value.clone())),
+                })
+                .collect(),
+        )?)?;
+        out.write_all(b"}\n")
+    }
+
+    /// One row per key result with its objective's columns ([`CSV_COLUMNS`]),
+    /// RFC 4180 quoting; an objective without key results still gets one row.
+    pub fn csv(&self) -> Vec<u8> {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for i in 0..self.checked.org.objectives.len() {
+            let o = self.objective(i);
+            let objective_columns = [
+                o.id.to_string(),
+                o.period.to_string(),
+                o.title.to_string(),
+                o.owner.kind.to_string(),
+                o.owner.id.unwrap_or_default().to_string(),
+                o.aligns_to.clone().unwrap_or_default(),
+                cell(o.score),
+                o.status.unwrap_or_default().to_string(),
+                o.url.clone(),
+            ];
+            if o.key_results.is_empty() {
+                let mut row = objective_columns.to_vec();
+                row.resize(CSV_COLUMNS.len(), String::new());
+                rows.push(row);
+            }
+            for kr in &o.key_results {
+                let mut row = objective_columns.to_vec();
+                row.extend([
+                    kr.id.to_string(),
+                    kr.title.to_string(),
+                    kr.start.to_string(),
+                    cell(kr.target),
+                    kr.current.to_string(),
+                    kr.unit.unwrap_or_default().to_string(),
+                    cell(kr.progress),
+                    kr.status.unwrap_or_default().to_string(),
+                    cell(kr.confidence),
+                    kr.checkins.len().to_string(),
+                    kr.checkins
+                        .last()
+                        .map(|c| c.date.0.to_string())
+                        .unwrap_or_default(),
+                ]);
+                rows.push(row);
+            }
+        }
+        // Writing to memory cannot fail; a failure would only lose rows, never panic.
+        let _ = writer.write_record(CSV_COLUMNS);
+        for row in rows {
+            let _ = writer.write_record(&row);
+        }
+        writer.into_inner().unwrap_or_default()
+    }
+}
+
+/// A number as Rust writes it (the shortest text that reads back as the same
+/// number), or an empty cell.
+fn cell(value: Option<f64>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn key_result<'a>(kr: &'a KeyResult, s: &KeyResultScore) -> KeyResultOut<'a> {
+    // A milestone is measured as 0 → 1, done or not.
+    let (start, target, current) = match &kr.measure {
+        Measure::Metric { start, target } => (start.value, Some(target.value), kr.current()),
+        Measure::Milestone { done } => (0.0, Some(1.0), if done.value { 1.0 } else { 0.0 }),
+        Measure::Missing { .. } => (kr.start(), None, kr.current()),
+    };
+    let mut checkins: Vec<CheckinOut> = kr
+        .checkins
+        .iter()
+        .map(|c| CheckinOut {
+            date: Day(c.date.value),
+            value: c.value.value,
+            confidence: c.confidence.as_ref().map(|c| c.value),
+            note: c.note.as_deref(),
+        })
+        .collect();
+    // Oldest first; the sort is stable, so same-day check-ins keep file order.
+    checkins.sort_by_key(|c| c.date.0);
+    KeyResultOut {
+        id: &kr.id.value,
+        title: &kr.title.value,
+        start,
+        target,
+        current,
+        unit: kr.unit.as_deref(),
+        progress: s.score,
+        status: s.status.map(|s| s.name()),
+        confidence: kr
+            .confidence
+            .as_ref()
+            .or_else(|| kr.latest_checkin().and_then(|c| c.confidence.as_ref()))
+            .map(|c| c.value),
+        checkins,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::*;
+
+    #[test]
+    fn json_keeps_the_pinned_field_order() {
+        let owned = [company("grow"), team_objective("sell", "grow#kr2", "")];
+        let checked = run(&files(&owned));
+        let json = Export::new(&checked, Some("/acme/"), AS_OF.parse().unwrap()).json();
+        let text = String::from_utf8(json).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(text.starts_with(
+            "{\"generated_at\":\"2026-02-15\",\"as_of\":\"2026-02-15\",\"current_period\":\"2026-Q1\",\"objectives\":[{\"id\":\"grow\",\"period\":\"2026-Q1\",\"title\":"
+        ));
+        let sell = &value["objectives"][1];
+        assert_eq!(
+            sell["owner"],
+            serde_json::json!({"kind": "team", "id": "sales"})
+        );
+        assert_eq!(sell["aligns_to"], "2026-Q1/grow#kr2");
+        assert_eq!(sell["url"], "/acme/objectives/2026-Q1/sell/");
+        assert_eq!(sell["key_results"][0]["progress"], 0.5);
+        assert_eq!(
+            value["objectives"][0]["owner"]["id"],
+            serde_json::Value::Null
+        );
+        assert_eq!(value["teams"][0]["id"], "sales");
+        assert_eq!(value["teams"][0]["score"], 0.5);
+    }
+
+    #[test]
+    fn csv_has_a_row_per_key_result() {
+        let owned = [company("grow")];
+        let checked = run(&files(&owned));
+        let csv = Export::new(&checked, None, AS_OF.parse().unwrap()).csv();
+        let text = String::from_utf8(csv).unwrap();
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(lines[0], CSV_COLUMNS.join(","));
+        assert_eq!(lines.len(), 4, "header, two key results, final line end");
+        assert!(lines[1].starts_with("grow,2026-Q1,Company grow,company,,,0.5,"));
+    }
+}

@@ -1,0 +1,330 @@
+//! The pinned exports: `okrs.json` written by `okr build` and printed by
+//! `okr export`, validated against `docs/okrs.schema.json` with its fields in
+//! the documented order; the CSV read back with a CSV reader, numbers intact.
+
+mod common;
+
+use common::*;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The example organisation is judged in its second quarter.
+const EXAMPLE_AS_OF: &str = "2026-11-23";
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("example-okrs")
+}
+
+fn export(dir: &Path, format: &str, as_of: &str) -> Run {
+    let r = run(okr()
+        .arg("export")
+        .arg(dir)
+        .args(["--format", format, "--as-of", as_of]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r
+}
+
+/// A JSON value that keeps the order its object keys were written in.
+#[derive(Debug)]
+enum Ordered {
+    Object(Vec<(String, Ordered)>),
+    Array(Vec<Ordered>),
+    Scalar,
+}
+
+impl<'de> Deserialize<'de> for Ordered {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Ordered>()? {
+                    out.push((k, v));
+                }
+                Ok(Ordered::Object(out))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Ordered, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = seq.next_element::<Ordered>()? {
+                    out.push(v);
+                }
+                Ok(Ordered::Array(out))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar)
+            }
+            fn visit_unit<E>(self) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Ordered {
+    fn keys(&self) -> Vec<&str> {
+        match self {
+            Ordered::Object(entries) => entries.iter().map(|(k, _)| k.as_str()).collect(),
+            _ => panic!("not an object: {self:?}"),
+        }
+    }
+
+    fn get(&self, key: &str) -> &Ordered {
+        match self {
+            Ordered::Object(entries) => &entries.iter().find(|(k, _)| k == key).unwrap().1,
+            _ => panic!("not an object"),
+        }
+    }
+
+    fn items(&self) -> &[Ordered] {
+        match self {
+            Ordered::Array(items) => items,
+            _ => panic!("not an array"),
+        }
+    }
+}
+
+/// `okrs.json` as the pinned contract describes it: every field in its place.
+fn assert_pinned_order(text: &str) {
+    let doc: Ordered = serde_json::from_str(text).unwrap();
+    assert_eq!(
+        doc.keys(),
+        [
+            "generated_at",
+            "as_of",
+            "current_period",
+            "objectives",
+            "teams",
+            "people"
+        ]
+    );
+    let mut checkins = 0;
+    for o in doc.get("objectives").items() {
+        assert_eq!(
+            o.keys(),
+            [
+                "id",
+                "period",
+                "title",
+                "owner",
+                "aligns_to",
+                "score",
+                "status",
+                "url",
+                "key_results"
+            ]
+        );
+        assert_eq!(o.get("owner").keys(), ["kind", "id"]);
+        for kr in o.get("key_results").items() {
+            assert_eq!(
+                kr.keys(),
+                [
+                    "id",
+                    "title",
+                    "start",
+                    "target",
+                    "current",
+                    "unit",
+                    "progress",
+                    "status",
+                    "confidence",
+                    "checkins"
+                ]
+            );
+            for c in kr.get("checkins").items() {
+                assert_eq!(c.keys(), ["date", "value", "confidence", "note"]);
+                checkins += 1;
+            }
+        }
+    }
+    assert!(checkins > 0, "the example has check-ins");
+    for list in ["teams", "people"] {
+        for owner in doc.get(list).items() {
+            assert_eq!(owner.keys(), ["id", "name", "score"]);
+        }
+    }
+}
+
+fn validate(json: &Value) {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/okrs.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft7::new(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(json)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "okrs.json does not match its schema:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn build_writes_okrs_json_in_the_documented_shape() {
+    let tmp = TempDir::new("export-build");
+    let out = tmp.path.join("public");
+    let build = run(okr()
+        .arg("build")
+        .arg(example())
+        .arg("--out")
+        .arg(&out)
+        .args(["--as-of", EXAMPLE_AS_OF, "--base-url", "/quillfield/"]));
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let text = std::fs::read_to_string(out.join("okrs.json")).unwrap();
+    let json: Value = serde_json::from_str(&text).unwrap();
+    validate(&json);
+    assert_pinned_order(&text);
+    assert_eq!(json["generated_at"], EXAMPLE_AS_OF);
+    assert_eq!(json["as_of"], EXAMPLE_AS_OF);
+    assert_eq!(json["current_period"], "2026-Q4");
+    let objectives = json["objectives"].as_array().unwrap();
+    let files = count_repository_files(&example());
+    let teams_and_people =
+        (json["teams"].as_array().unwrap().len() + json["people"].as_array().unwrap().len()) as u64;
+    // okr.toml, the team and person files, and one file per objective.
+    assert_eq!(objectives.len() as u64, files - 1 - teams_and_people);
+    // Every url is a page of the built site.
+    for o in objectives {
+        let url = o["url"].as_str().unwrap();
+        let rel = url
+            .strip_prefix("/quillfield/")
+            .expect("under the base URL");
+        assert!(out.join(rel).join("index.html").is_file(), "{url}");
+    }
+    let aligned = objectives
+        .iter()
+        .find(|o| o["id"] == "partner-channel")
+        .unwrap();
+    assert_eq!(aligned["aligns_to"], "2026-Q3/win-mid-market-accounts");
+    assert_eq!(aligned["owner"]["kind"], "team");
+    assert_eq!(aligned["owner"]["id"], "growth");
+    // The same as `okr export` with the same settings, byte for byte.
+    let printed = run(okr().arg("export").arg(example()).args([
+        "--as-of",
+        EXAMPLE_AS_OF,
+        "--base-url",
+        "/quillfield/",
+    ]));
+    assert_eq!(printed.stdout, text);
+    // And reproducible.
+    assert_eq!(
+        export(&example(), "json", EXAMPLE_AS_OF).stdout,
+        export(&example(), "json", EXAMPLE_AS_OF).stdout
+    );
+}
+
+#[test]
+fn csv_reads_back_with_every_number_intact() {
+    let json: Value =
+        serde_json::from_str(&export(&example(), "json", EXAMPLE_AS_OF).stdout).unwrap();
+    let csv_text = export(&example(), "csv", EXAMPLE_AS_OF).stdout;
+    assert!(csv_text.contains("\r\n"), "RFC 4180 lines end in CRLF");
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(headers, okr::export::CSV_COLUMNS);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let key_results: Vec<(&Value, &Value)> = json["objectives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| {
+            o["key_results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |k| (o, k))
+        })
+        .collect();
+    assert_eq!(rows.len(), key_results.len(), "one row per key result");
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let number = |cell: &str| -> Value {
+        if cell.is_empty() {
+            Value::Null
+        } else {
+            Value::from(
+                cell.parse::<f64>()
+                    .unwrap_or_else(|_| panic!("`{cell}` is a number")),
+            )
+        }
+    };
+    for (row, (o, kr)) in rows.iter().zip(key_results) {
+        assert_eq!(&row[column("objective_id")], o["id"].as_str().unwrap());
+        assert_eq!(
+            &row[column("objective_title")],
+            o["title"].as_str().unwrap()
+        );
+        assert_eq!(
+            &row[column("key_result_title")],
+            kr["title"].as_str().unwrap()
+        );
+        assert_eq!(number(&row[column("objective_score")]), o["score"]);
+        for key in ["start", "target", "current", "progress", "confidence"] {
+            assert_eq!(number(&row[column(key)]), kr[key], "{key} of {}", kr["id"]);
+        }
+        assert_eq!(
+            row[column("checkins")].parse::<usize>().unwrap(),
+            kr["checkins"].as_array().unwrap().len()
+        );
+    }
+}
+
+#[test]
+fn csv_quotes_what_needs_quoting() {
+    let tmp = TempDir::new("export-quote");
+    tmp.write("okr.toml", "title = \"Q\"\n");
+    let title = "Say \"hello\", world\nand more";
+    tmp.write(
+        "okrs/2026-Q1/quoted.md",
+        format!(
+            "+++\ntitle = {}\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"Revenue, in EUR\"\nstart = 0.1\ntarget = 0.3\ncurrent = 0.2\n[[key_results]]\ntitle = \"b\"\ntarget = 3\n+++\n",
+            serde_json::to_string(title).unwrap()
+        ),
+    );
+    let csv_text = export(&tmp.path, "csv", AS_OF).stdout;
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][2], title);
+    assert_eq!(&rows[0][10], "Revenue, in EUR");
+    // 0.2 − 0.1 over 0.3 − 0.1 is not exactly 0.5 in binary: the text keeps every digit.
+    let progress: f64 = rows[0][15].parse().unwrap();
+    assert_eq!(progress, (0.2 - 0.1) / (0.3 - 0.1));
+}
+
+#[test]
+fn export_refuses_a_repository_with_errors() {
+    let refused = run(okr()
+        .arg("export")
+        .arg(fixture("site/broken"))
+        .args(["--as-of", AS_OF]));
+    assert_eq!(refused.code, 1);
+    assert!(refused.stdout.is_empty());
+    assert!(
+        refused.stderr.contains("not exporting"),
+        "{}",
+        refused.stderr
+    );
+}

@@ -1,0 +1,230 @@
+//! `okr new objective|team|person`: files at the conventional path that check
+//! clean, references validated with did-you-mean, and no file overwritten.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+fn new(repo: &Path, args: &[&str]) -> Run {
+    run(okr()
+        .arg("new")
+        .args(args)
+        .arg("--dir")
+        .arg(repo)
+        .args(["--as-of", AS_OF]))
+}
+
+#[test]
+fn a_new_team_objective_is_written_and_checks_clean() {
+    let repo = initialised("new");
+    let written = new(
+        &repo.path,
+        &[
+            "objective",
+            "--period",
+            "2026-Q1",
+            "--team",
+            "product",
+            "--aligns-to",
+            "win-customer-loyalty#nps",
+            "Delight customers in their first month",
+        ],
+    );
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let rel = "okrs/2026-Q1/product/delight-customers-in-their-first-month.md";
+    assert_eq!(
+        written.stdout.trim(),
+        repo.path.join(rel).display().to_string()
+    );
+    let text = std::fs::read_to_string(repo.path.join(rel)).unwrap();
+    assert!(text.contains("title = \"Delight customers in their first month\""));
+    assert!(text.contains("aligns_to = \"win-customer-loyalty#nps\""));
+    assert_eq!(text.matches("[[key_results]]").count(), 2);
+    let report = report_of(&repo.path);
+    assert_eq!(report.diagnostics, [], "the new objective checks clean");
+    assert_eq!(report.summary.objectives, 3);
+}
+
+#[test]
+fn company_and_person_objectives_go_to_their_folders() {
+    let repo = initialised("new");
+    let company = new(
+        &repo.path,
+        &["objective", "--period", "2026-Q1", "Über-zufriedene Kunden"],
+    );
+    assert_eq!(company.code, 0, "{}", company.stderr);
+    assert!(
+        repo.path
+            .join("okrs/2026-Q1/company/ueber-zufriedene-kunden.md")
+            .is_file()
+    );
+    let person = new(
+        &repo.path,
+        &[
+            "objective",
+            "--period",
+            "2026-Q1",
+            "--person",
+            "alex",
+            "--aligns-to",
+            "effortless-first-week",
+            "--id",
+            "alex-learning",
+            "Learn how customers onboard",
+        ],
+    );
+    assert_eq!(person.code, 0, "{}", person.stderr);
+    assert!(
+        repo.path
+            .join("okrs/2026-Q1/alex/alex-learning.md")
+            .is_file()
+    );
+    // The company objective supports nothing yet: a warning, not an error.
+    let report = report_of(&repo.path);
+    assert_eq!(report.summary.errors, 0, "{:#?}", report.diagnostics);
+    assert_eq!(
+        report.places(),
+        [nowhere_or_at(&report, "unsupported-objective")]
+    );
+}
+
+fn nowhere_or_at(report: &Report, rule: &str) -> Place {
+    report
+        .places()
+        .into_iter()
+        .find(|p| p.0 == rule)
+        .unwrap_or_else(|| panic!("no {rule} finding"))
+}
+
+#[test]
+fn misspelt_references_are_refused_with_did_you_mean() {
+    let repo = initialised("new");
+    let before = files_below(&repo.path);
+    for (args, expected) in [
+        (
+            vec!["--team", "prodcut"],
+            "team `prodcut` is not defined in teams/ (did you mean `product`?)",
+        ),
+        (
+            vec!["--team", "product", "--aligns-to", "win-customer-loyality"],
+            "did you mean `win-customer-loyalty`?",
+        ),
+        (
+            vec![
+                "--team",
+                "product",
+                "--aligns-to",
+                "win-customer-loyalty#npss",
+            ],
+            "did you mean `nps`?",
+        ),
+        (vec!["--person", "alx"], "did you mean `alex`?"),
+    ] {
+        let mut all = vec!["objective", "--period", "2026-Q1"];
+        all.extend(args);
+        all.push("Grow");
+        let refused = new(&repo.path, &all);
+        assert_eq!(refused.code, 2, "{all:?}");
+        assert!(
+            refused.stderr.contains(expected),
+            "{all:?}: {}",
+            refused.stderr
+        );
+        assert!(refused.stderr.starts_with("okr: "), "{}", refused.stderr);
+    }
+    let period = new(&repo.path, &["objective", "--period", "2026-q1", "Grow"]);
+    assert_eq!(period.code, 2);
+    assert!(
+        period.stderr.contains("unknown-period"),
+        "{}",
+        period.stderr
+    );
+    assert_eq!(files_below(&repo.path), before, "nothing was written");
+}
+
+#[test]
+fn never_overwrites() {
+    let repo = initialised("new");
+    let args = [
+        "objective",
+        "--period",
+        "2026-Q1",
+        "Win the loyalty of our first customers",
+    ];
+    // The id made from this title differs from init's objective: no clash yet.
+    assert_eq!(new(&repo.path, &args).code, 0);
+    let again = new(&repo.path, &args);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("exists already"), "{}", again.stderr);
+    // Another folder, the same id in the same period: a duplicate, refused.
+    let duplicate = new(
+        &repo.path,
+        &[
+            "objective",
+            "--period",
+            "2026-Q1",
+            "--team",
+            "product",
+            "--aligns-to",
+            "win-customer-loyalty",
+            "--id",
+            "win-customer-loyalty",
+            "Another",
+        ],
+    );
+    assert_eq!(duplicate.code, 2);
+    assert!(
+        duplicate.stderr.contains("duplicate-id"),
+        "{}",
+        duplicate.stderr
+    );
+    assert_eq!(new(&repo.path, &["team", "product"]).code, 2);
+    assert_eq!(new(&repo.path, &["person", "alex"]).code, 2);
+}
+
+#[test]
+fn new_teams_and_people_check_clean() {
+    let repo = initialised("new");
+    let person = new(
+        &repo.path,
+        &[
+            "person",
+            "sam",
+            "--name",
+            "Sam Rivera",
+            "--role",
+            "Designer",
+        ],
+    );
+    assert_eq!(person.code, 0, "{}", person.stderr);
+    let team = new(
+        &repo.path,
+        &[
+            "team", "design", "--name", "Design", "--parent", "product", "--lead", "sam",
+        ],
+    );
+    assert_eq!(team.code, 0, "{}", team.stderr);
+    assert!(repo.path.join("teams/design.md").is_file());
+    assert!(repo.path.join("people/sam.md").is_file());
+    assert_eq!(report_of(&repo.path).diagnostics, []);
+
+    let unknown_lead = new(&repo.path, &["team", "ops", "--lead", "samm"]);
+    assert_eq!(unknown_lead.code, 2);
+    assert!(
+        unknown_lead.stderr.contains("did you mean `sam`?"),
+        "{}",
+        unknown_lead.stderr
+    );
+    let bad_id = new(&repo.path, &["person", "Sam Smith"]);
+    assert_eq!(bad_id.code, 2);
+    assert!(bad_id.stderr.contains("`sam-smith`"), "{}", bad_id.stderr);
+}
+
+#[test]
+fn outside_a_repository_it_says_where_to_run() {
+    let tmp = TempDir::new("new-norepo");
+    let refused = new(&tmp.path, &["team", "x"]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("no okr.toml"), "{}", refused.stderr);
+}

@@ -1,0 +1,257 @@
+//! `okr serve`: answers on a free port of 127.0.0.1, shows a change to a file
+//! within a bounded wait, shows errors in the browser and recovers, tells open
+//! pages to reload, refuses paths outside the site and writes nothing.
+
+mod common;
+
+use common::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long any one thing may take before the test fails: generous, since
+/// tests run in parallel on small machines.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A running `okr serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    address: String,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(repo: &Path) -> Server {
+        let mut child = okr()
+            .arg("serve")
+            .arg(repo)
+            .args(["--port", "0", "--as-of", AS_OF])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("okr serve starts");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&stderr);
+        let pipe = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push_str(&format!("{line}\n"));
+            }
+        });
+        let mut server = Server {
+            child,
+            address: String::new(),
+            stderr,
+        };
+        let url = rx
+            .recv_timeout(PATIENCE)
+            .expect("okr serve prints its address");
+        server.address = url
+            .trim()
+            .strip_prefix("http://")
+            .and_then(|a| a.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("not an address: {url:?}"))
+            .to_string();
+        assert!(server.address.starts_with("127.0.0.1:"), "{url}");
+        server
+    }
+
+    /// `(status, body)` of a GET of `path`, sent exactly as written.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.address).expect("connect");
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.address
+        )
+        .unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).expect("a response");
+        let text = String::from_utf8_lossy(&response).into_owned();
+        let status = text
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {text:?}"));
+        let body = text
+            .split_once("\r\n\r\n")
+            .map_or(String::new(), |(_, b)| b.to_string());
+        (status, body)
+    }
+
+    /// Waits until `path` answers with `status` and a body containing `text`.
+    fn wait_for(&self, path: &str, status: u16, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let (got, body) = self.get(path);
+            if got == status && body.contains(text) {
+                return body;
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "{path} did not answer {status} with {text:?}; last {got}:\n{body}\nstderr:\n{}",
+                self.stderr.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Every file below `dir` with its contents.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    files_below(dir)
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap();
+            (path, bytes)
+        })
+        .collect()
+}
+
+const OBJECTIVE: &str = "okrs/2026-Q1/product/effortless-first-week.md";
+const PAGE: &str = "/objectives/2026-Q1/effortless-first-week/";
+
+#[test]
+fn serves_rebuilds_and_recovers_from_a_broken_file() {
+    let repo = initialised("serve");
+    let server = Server::start(&repo.path);
+    let index = server.wait_for("/", 200, "Win the loyalty of our first customers");
+    assert!(
+        index.contains("EventSource(\"/__okr/events\")"),
+        "reload script"
+    );
+    server.wait_for("/assets/style.css", 200, "");
+    server.wait_for("/okrs.json", 200, "\"generated_at\":\"2026-02-15\"");
+    let before = snapshot(&repo.path);
+
+    // An edit shows up.
+    let path = repo.path.join(OBJECTIVE);
+    let original = std::fs::read_to_string(&path).unwrap();
+    let edited = original.replace(
+        "Make the first week with our product effortless",
+        "Make the first week with our product a joy",
+    );
+    std::fs::write(&path, &edited).unwrap();
+    server.wait_for(PAGE, 200, "Make the first week with our product a joy");
+    server.wait_for("/", 200, "Make the first week with our product a joy");
+
+    // A broken file: the error in the browser and on stderr, the server stays up.
+    std::fs::write(
+        &path,
+        edited.replace("period = \"2026-Q1\"", "period = 2026-Q1"),
+    )
+    .unwrap();
+    let error = server.wait_for(PAGE, 500, "The OKRs have errors");
+    assert!(error.contains(OBJECTIVE), "{error}");
+    assert!(error.contains("EventSource"), "the error page reloads too");
+    let started = Instant::now();
+    while !server.stderr.lock().unwrap().contains(OBJECTIVE) {
+        assert!(started.elapsed() < PATIENCE, "the error is not on stderr");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // Fixing it brings the site back.
+    std::fs::write(&path, &original).unwrap();
+    server.wait_for(PAGE, 200, "Make the first week with our product effortless");
+
+    // A new file appears, and goes again.
+    let extra = repo.path.join("okrs/2026-Q1/company/second.md");
+    std::fs::write(
+        &extra,
+        "+++\ntitle = \"A second company objective\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"a\"\ntarget = 2\n[[key_results]]\ntitle = \"b\"\ntarget = 2\n+++\n",
+    )
+    .unwrap();
+    server.wait_for(
+        "/objectives/2026-Q1/second/",
+        200,
+        "A second company objective",
+    );
+    std::fs::remove_file(&extra).unwrap();
+    server.wait_for("/objectives/2026-Q1/second/", 404, "");
+
+    // Nothing was written into the repository.
+    assert_eq!(snapshot(&repo.path), before);
+
+    // Templates and static files are picked up too.
+    repo.write("static/hello.txt", "hello");
+    server.wait_for("/hello.txt", 200, "hello");
+    repo.write(
+        "templates/404.html",
+        "<!DOCTYPE html><html><body><p>Nothing here, {{ site.company }}</p></body></html>",
+    );
+    server.wait_for("/nope/", 404, "Nothing here, Acme");
+    server.wait_for(PAGE, 200, "Make the first week with our product effortless");
+}
+
+#[test]
+fn refuses_paths_outside_the_site() {
+    let repo = initialised("serve");
+    let server = Server::start(&repo.path);
+    server.wait_for("/", 200, "");
+    for path in [
+        "/../okr.toml",
+        "/teams/../../okr.toml",
+        "/%2e%2e/okr.toml",
+        "/%2E%2E%2Fokr.toml",
+        "/..%2f..%2fetc%2fpasswd",
+        "/assets/..%5c..%5cokr.toml",
+        "/okr.toml",
+        "/teams/product.md",
+    ] {
+        let (status, body) = server.get(path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("title = "), "{path} leaked a file: {body}");
+    }
+    // A page without its slash is redirected to it.
+    let (status, _) = server.get("/teams/product");
+    assert_eq!(status, 301);
+}
+
+#[test]
+fn open_pages_are_told_to_reload() {
+    let repo = initialised("serve");
+    let server = Server::start(&repo.path);
+    server.wait_for("/", 200, "");
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        stream,
+        "GET /__okr/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.address
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut seen = String::new();
+    while !seen.contains(": connected") {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "stream closed");
+        seen.push_str(&line);
+    }
+    assert!(seen.contains("text/event-stream"), "{seen}");
+    let path = repo.path.join(OBJECTIVE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("effortless", "smooth")).unwrap();
+    let mut line = String::new();
+    while !line.starts_with("data: reload") {
+        line.clear();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "stream closed");
+    }
+}
