@@ -2,14 +2,16 @@
 # Compares `okr build` with Hugo on the same synthetic organisation, in one run
 # on one machine, and prints the table the README's Performance section shows.
 #
-#   bench/compare.sh [--teams N] [--runs N] [--no-scaling]
+#   bench/compare.sh [--teams N] [--runs N] [--no-scaling] [--no-history-block]
 #
 # Generates ~8,000 objectives (500 teams of 4 people), writes the same
 # objective files as a Hugo site with a minimal template, builds both several
 # times alternately from a clean output folder, and prints median wall time
 # and peak memory (GNU time) with the ratios okr/Hugo; then `okr check` alone,
 # okr serve showing one changed objective against a full build, and okr at
-# 1x, 2x and 4x the organisation to show linear growth.
+# 1x, 2x and 4x the organisation to show linear growth. A separate block times
+# what reading the change history from git adds to `okr build`: the same
+# organisation as a git repository with 1,000 commits touching it.
 #
 # Everything is written under $BENCH_DIR (default: a folder on /dev/shm, a RAM
 # disk, so that disk noise does not decide the comparison).
@@ -19,20 +21,22 @@ cd "$(dirname "$0")/.."
 teams=500
 runs=5
 scaling=1
+history=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --teams) teams=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --no-scaling) scaling=0; shift ;;
-    *) echo "usage: bench/compare.sh [--teams N] [--runs N] [--no-scaling]" >&2; exit 2 ;;
+    --no-history-block) history=0; shift ;;
+    *) echo "usage: bench/compare.sh [--teams N] [--runs N] [--no-scaling] [--no-history-block]" >&2; exit 2 ;;
   esac
 done
 
 need() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; }
-if ! need hugo || ! need /usr/bin/time; then
-  echo "installing hugo and time (Debian packages)..." >&2
+if ! need hugo || ! need /usr/bin/time || ! need git; then
+  echo "installing hugo, time and git (Debian packages)..." >&2
   apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo time >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo time git >/dev/null
 fi
 
 cargo build --release --locked --quiet --bin okr --example gen-org --example serve-latency
@@ -151,4 +155,32 @@ if [ "$scaling" = 1 ]; then
     echo "| ${factor}x | $n | ${s} s | $per | $(ratio "$s" "$base_s")x |"
     [ "$factor" = 1 ] || rm -rf "$dir"
   done
+fi
+
+# ---------------------------------------------------------------------------
+# Change history: what reading it from git adds to `okr build`.
+# ---------------------------------------------------------------------------
+if [ "$history" = 1 ]; then
+  commits=1000
+  repo=$BENCH_DIR/org-history
+  rm -rf "$repo"
+  "$gen" "$repo" --teams "$teams" --people-per-team 4 --history "$commits" >/dev/null
+  touched=$(git -C "$repo" rev-list --count HEAD -- okrs)
+  # `--out` outside the repository: the build reads git, it must not be part of it.
+  : >"$BENCH_DIR/with.txt"; : >"$BENCH_DIR/without.txt"
+  for _ in $(seq "$runs"); do
+    time_run "$BENCH_DIR/out-history" "$okr" build "$repo" --as-of "$as_of" --out "$BENCH_DIR/out-history" --no-history >>"$BENCH_DIR/without.txt"
+    time_run "$BENCH_DIR/out-history" "$okr" build "$repo" --as-of "$as_of" --out "$BENCH_DIR/out-history" >>"$BENCH_DIR/with.txt"
+  done
+  without_s=$(col 1 "$BENCH_DIR/without.txt"); without_kb=$(col 2 "$BENCH_DIR/without.txt")
+  with_s=$(col 1 "$BENCH_DIR/with.txt"); with_kb=$(col 2 "$BENCH_DIR/with.txt")
+  added=$(awk -v a="$with_s" -v b="$without_s" 'BEGIN { printf "%+.0f%%", (a / b - 1) * 100 }')
+  echo
+  echo "Change history: the same $objectives objectives as a git repository, $touched commits touching okrs/ (gen-org --history $commits). Median of $runs runs each, alternating."
+  echo
+  echo "| | wall time | peak memory |"
+  echo "|---|---:|---:|"
+  echo "| \`okr build --no-history\` | ${without_s} s | $(mb "$without_kb") |"
+  echo "| \`okr build\` (history read from git) | ${with_s} s | $(mb "$with_kb") |"
+  echo "| added by the history | $added | |"
 fi

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use divan::Bencher;
+use okr::history::History;
 use okr::{check, load, resolve, score, site};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -74,14 +75,18 @@ fn score_org(bencher: Bencher) {
 #[divan::bench]
 fn render_pages(bencher: Bencher) {
     let checked = checked();
-    bencher.bench(|| site::render(&checked, None, as_of()).map(|pages| pages.len()));
+    bencher.bench(|| {
+        site::render(&checked, &History::disabled(), None, as_of()).map(|pages| pages.len())
+    });
 }
 
 #[divan::bench(sample_count = 20)]
 fn render_and_write(bencher: Bencher) {
     let checked = checked();
     let out = root().join("public");
-    bencher.bench(|| site::build(&checked, None, as_of(), &out).map(|built| built.pages));
+    bencher.bench(|| {
+        site::build(&checked, &History::disabled(), None, as_of(), &out).map(|built| built.pages)
+    });
 }
 
 fn main() {

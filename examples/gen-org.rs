@@ -1,7 +1,7 @@
 //! Generates a synthetic organisation in okr's input format, for benchmarks.
 //!
 //! ```sh
-//! cargo run --release --example gen-org -- OUT --teams 500 --people-per-team 4
+//! cargo run --release --example gen-org -- OUT --teams 500 --people-per-team 4 [--history 1000]
 //! ```
 //!
 //! 5 company objectives, 4 per team, 3 per person, each with 2–5 key results
@@ -9,11 +9,18 @@
 //! objective is aligned, and the organisation is clean under `okr check
 //! --as-of 2026-02-15`. The output depends only on the arguments.
 //!
+//! With `--history N`, OUT is also a git repository: one commit adding the
+//! organisation, then N commits that each change one to three objectives
+//! (a check-in added to a key result, or a target moved by 5%), by people of
+//! the organisation at fixed dates through the quarter. The files in OUT are
+//! the last commit's. It needs the `git` command (`git fast-import`).
+//!
 //! `benches/stages.rs` includes this file to generate its organisation too.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode, Stdio};
 
 const PERIOD: &str = "2026-Q1";
 const CHECKIN_DATES: [&str; 6] = [
@@ -127,6 +134,7 @@ fn key_results(rng: &mut Rng, out: &mut String) {
 }
 
 /// The files of a generated organisation, by path relative to its root.
+#[derive(Clone)]
 pub struct Org {
     pub files: Vec<(PathBuf, String)>,
 }
@@ -228,10 +236,182 @@ pub fn write(out: &Path, org: &Org) -> std::io::Result<()> {
     Ok(())
 }
 
+/// One step of the scripted history: who changed which files when.
+struct Step {
+    author: String,
+    /// Seconds since the epoch.
+    time: i64,
+    message: String,
+    /// Indices into [`Org::files`] with their text after the step.
+    changed: Vec<(usize, String)>,
+}
+
+/// The `n`-th occurrence of `needle` in `text` (counting from 0), as a byte offset.
+fn nth(text: &str, needle: &str, n: usize) -> Option<usize> {
+    text.match_indices(needle).nth(n).map(|(i, _)| i)
+}
+
+/// Changes one objective's text: a check-in added to its last key result, or
+/// one key result's target moved by 5% (away from its start, so the range
+/// never closes). Returns what was done, for the commit message.
+fn change_objective(rng: &mut Rng, text: &mut String, step: usize) -> String {
+    let key_results = text.matches("\n[[key_results]]\n").count();
+    if rng.below(3) > 0 {
+        let Some(at) = text.find("\n[[initiatives]]") else {
+            return String::new();
+        };
+        let date = format!("2026-02-{:02}", 10 + step % 5);
+        let value = 10 + rng.below(1000);
+        text.insert_str(
+            at,
+            &format!(
+                "\n[[key_results.checkins]]\ndate = {date}\nvalue = {value}.0\nconfidence = 0.6\n"
+            ),
+        );
+        return "Weekly check-in".to_string();
+    }
+    let k = rng.below(key_results as u64) as usize;
+    let (Some(start_at), Some(target_at)) =
+        (nth(text, "\nstart = ", k), nth(text, "\ntarget = ", k))
+    else {
+        return String::new();
+    };
+    let number = |at: usize, key: &str| -> (usize, usize, f64) {
+        let from = at + key.len();
+        let end = text[from..].find('\n').map_or(text.len(), |e| from + e);
+        (from, end, text[from..end].parse().unwrap_or(0.0))
+    };
+    let (_, _, start) = number(start_at, "\nstart = ");
+    let (from, end, target) = number(target_at, "\ntarget = ");
+    let factor = if rng.below(2) == 0 { 0.95 } else { 1.05 };
+    // Moving away from the start keeps start and target apart.
+    let moved = start + (target - start) * factor;
+    let moved = (moved * 100.0).round() / 100.0;
+    text.replace_range(from..end, &format!("{moved:?}"));
+    if factor < 1.0 {
+        "Lower a target after the mid-quarter review".to_string()
+    } else {
+        "Raise a target".to_string()
+    }
+}
+
+/// Changes the organisation `commits` times, recording each step.
+fn scripted_history(org: &mut Org, commits: usize, seed: u64) -> Vec<Step> {
+    let mut rng = Rng(seed ^ 0x4849_5354);
+    let objectives: Vec<usize> = (0..org.files.len())
+        .filter(|&i| org.files[i].0.starts_with("okrs"))
+        .collect();
+    let people: Vec<String> = org
+        .files
+        .iter()
+        .filter(|(p, _)| p.starts_with("people"))
+        .filter_map(|(p, _)| p.file_stem())
+        .map(|s| s.to_string_lossy().into_owned())
+        .collect();
+    // 2026-01-05 09:00 UTC, then every 75 minutes: 1,000 commits end mid-February.
+    let first = 1_767_603_600;
+    (0..commits)
+        .map(|step| {
+            let mut changed: Vec<usize> = (0..1 + rng.below(3))
+                .map(|_| objectives[rng.below(objectives.len() as u64) as usize])
+                .collect();
+            changed.sort_unstable();
+            changed.dedup();
+            let mut messages: Vec<String> = changed
+                .iter()
+                .map(|&i| change_objective(&mut rng, &mut org.files[i].1, step))
+                .collect();
+            messages.dedup();
+            let message = messages.join("; ");
+            let changed = changed
+                .into_iter()
+                .map(|i| (i, org.files[i].1.clone()))
+                .collect();
+            Step {
+                author: people
+                    .get(rng.below(people.len() as u64) as usize)
+                    .cloned()
+                    .unwrap_or_else(|| "someone".into()),
+                time: first + step as i64 * 75 * 60,
+                message,
+                changed,
+            }
+        })
+        .collect()
+}
+
+/// Appends one commit to a `git fast-import` stream.
+fn fast_import_commit<'a>(
+    out: &mut Vec<u8>,
+    author: &str,
+    time: i64,
+    message: &str,
+    files: impl Iterator<Item = (&'a Path, &'a str)>,
+) {
+    let who = format!("{author} <{author}@example.com> {time} +0000");
+    let _ = write!(
+        out,
+        "commit refs/heads/main\nauthor {who}\ncommitter {who}\ndata {}\n{message}\n",
+        message.len()
+    );
+    for (path, text) in files {
+        let path = path.to_string_lossy().replace('\\', "/");
+        let _ = write!(out, "M 100644 inline {path}\ndata {}\n", text.len());
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'\n');
+    }
+    out.push(b'\n');
+}
+
+/// Makes `out` a git repository whose history adds `base` and then takes the steps.
+fn write_history(out: &Path, base: &Org, steps: &[Step]) -> std::io::Result<()> {
+    let git = |args: &[&str], input: Option<&[u8]>| -> std::io::Result<()> {
+        let mut child = Command::new("git")
+            .args(args)
+            .current_dir(out)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .stdin(if input.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::null())
+            .spawn()?;
+        if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+            stdin.write_all(input)?;
+        }
+        let status = child.wait()?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(std::io::Error::other(format!(
+                "git {} failed",
+                args.join(" ")
+            )))
+        }
+    };
+    git(&["init", "-q", "-b", "main"], None)?;
+    let mut stream = Vec::new();
+    let all = base.files.iter().map(|(p, t)| (p.as_path(), t.as_str()));
+    // 2026-01-02 09:00 UTC.
+    fast_import_commit(&mut stream, "admin", 1_767_344_400, "Set the Q1 OKRs", all);
+    for step in steps {
+        let files = step
+            .changed
+            .iter()
+            .map(|(i, text)| (base.files[*i].0.as_path(), text.as_str()));
+        fast_import_commit(&mut stream, &step.author, step.time, &step.message, files);
+    }
+    git(&["fast-import", "--quiet"], Some(&stream))?;
+    // The index as the last commit has it, so that `git status` is clean.
+    git(&["reset", "-q"], None)
+}
+
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let mut out = None;
-    let (mut teams, mut people, mut seed) = (500usize, 4usize, 1u64);
+    let (mut teams, mut people, mut seed, mut history) = (500usize, 4usize, 1u64, None);
     while let Some(arg) = args.next() {
         let mut number = |name: &str| -> Option<u64> {
             let value = args.next().and_then(|v| v.parse().ok());
@@ -253,15 +433,23 @@ fn main() -> ExitCode {
                 Some(n) => seed = n,
                 None => return ExitCode::from(2),
             },
+            "--history" => match number("--history") {
+                Some(n) => history = Some(n as usize),
+                None => return ExitCode::from(2),
+            },
             _ if out.is_none() && !arg.starts_with("--") => out = Some(PathBuf::from(arg)),
             _ => {
-                eprintln!("usage: gen-org OUT [--teams N] [--people-per-team N] [--seed N]");
+                eprintln!(
+                    "usage: gen-org OUT [--teams N] [--people-per-team N] [--seed N] [--history COMMITS]"
+                );
                 return ExitCode::from(2);
             }
         }
     }
     let Some(out) = out else {
-        eprintln!("usage: gen-org OUT [--teams N] [--people-per-team N] [--seed N]");
+        eprintln!(
+            "usage: gen-org OUT [--teams N] [--people-per-team N] [--seed N] [--history COMMITS]"
+        );
         return ExitCode::from(2);
     };
     if out.exists()
@@ -272,7 +460,20 @@ fn main() -> ExitCode {
         eprintln!("gen-org: {} exists and is not empty", out.display());
         return ExitCode::from(2);
     }
-    let org = generate(teams, people, seed);
+    let mut org = generate(teams, people, seed);
+    if let Some(commits) = history {
+        let base = org.clone();
+        let steps = scripted_history(&mut org, commits, seed);
+        if let Err(e) =
+            std::fs::create_dir_all(&out).and_then(|()| write_history(&out, &base, &steps))
+        {
+            eprintln!(
+                "gen-org: cannot make the git history in {}: {e}",
+                out.display()
+            );
+            return ExitCode::from(1);
+        }
+    }
     let objectives = org
         .files
         .iter()

@@ -123,41 +123,74 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
 /// Builds a repository from `(path, text)` pairs instead of the disk, for tests
 /// and fuzzing. Paths follow the same layout; others are ignored.
 pub fn from_memory(files: &[(&str, &str)]) -> Result<Loaded, LoadError> {
-    let config_text = files
+    let files = files
         .iter()
-        .find(|(p, _)| *p == CONFIG_FILE)
-        .map_or("", |(_, t)| *t);
-    let config_file = SourceFile::new(CONFIG_FILE, FileKind::Config, config_text.to_string());
+        .map(|(path, text)| (path.to_string(), Read::Text(text.to_string())))
+        .collect();
+    assemble(files)
+}
+
+/// Builds a repository from `(path, bytes)` pairs, e.g. the files of a git
+/// commit: decoded as files on disk are (BOM removed, invalid UTF-8 reported),
+/// laid out as [`from_memory`] does. A missing `okr.toml` counts as an empty one.
+pub fn from_bytes(files: Vec<(String, Vec<u8>)>) -> Result<Loaded, LoadError> {
+    let files = files
+        .into_iter()
+        .map(|(path, bytes)| {
+            let read = match decode(bytes) {
+                Ok(text) => Read::Text(text),
+                Err((valid_up_to, lossy)) => Read::NotUtf8 { valid_up_to, lossy },
+            };
+            (path, read)
+        })
+        .collect();
+    assemble(files)
+}
+
+fn assemble(mut files: Vec<(String, Read)>) -> Result<Loaded, LoadError> {
+    let config_text = match files.iter().position(|(p, _)| p == CONFIG_FILE) {
+        Some(i) => match files.swap_remove(i).1 {
+            Read::Text(text) => text,
+            _ => {
+                return Err(LoadError::Unreadable(
+                    PathBuf::from(CONFIG_FILE),
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8"),
+                ));
+            }
+        },
+        None => String::new(),
+    };
+    let config_file = SourceFile::new(CONFIG_FILE, FileKind::Config, config_text);
     let config = match config::parse(&config_file, FileId(0)) {
         Ok(config) => config,
         Err(diagnostics) => {
             return Err(LoadError::InvalidConfig(Box::new(config_file), diagnostics));
         }
     };
-    let mut sources = vec![config_file];
-    for &(folder, kind, recursive) in LAYOUT {
-        let mut found: Vec<&(&str, &str)> = files
-            .iter()
-            .filter(|(path, _)| {
-                path.strip_prefix(folder)
-                    .and_then(|rest| rest.strip_prefix('/'))
-                    .is_some_and(|rest| rest.ends_with(".md") && (recursive || !rest.contains('/')))
-            })
-            .collect();
-        found.sort();
-        sources.extend(
-            found
-                .into_iter()
-                .map(|(path, text)| SourceFile::new(*path, kind, text.to_string())),
-        );
-    }
-    Ok(Loaded {
+    let mut loaded = Loaded {
         root: PathBuf::new(),
         config,
-        files: sources,
+        files: vec![config_file],
         unreadable: Vec::new(),
         diagnostics: Vec::new(),
-    })
+    };
+    // Teams, then people, then objectives, each by path, as from disk.
+    let place = |path: &str| {
+        LAYOUT.iter().position(|&(folder, _, recursive)| {
+            path.strip_prefix(folder)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .is_some_and(|rest| rest.ends_with(".md") && (recursive || !rest.contains('/')))
+        })
+    };
+    let mut files: Vec<(usize, String, Read)> = files
+        .into_iter()
+        .filter_map(|(path, read)| Some((place(&path)?, path, read)))
+        .collect();
+    files.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    for (folder, path, read) in files {
+        loaded.push(path, LAYOUT[folder].1, read);
+    }
+    Ok(loaded)
 }
 
 /// What reading one file gave.
@@ -249,15 +282,22 @@ fn read_folder(loaded: &mut Loaded, dir: &Path, kind: FileKind, recursive: bool)
         .collect();
     for ((path, _), read) in found.into_iter().zip(read) {
         let path = relative(&loaded.root, &path);
+        loaded.push(path, kind, read);
+    }
+}
+
+impl Loaded {
+    /// Adds one file as read; one that is not text becomes a finding.
+    fn push(&mut self, path: String, kind: FileKind, read: Read) {
         match read {
-            Read::Text(text) => loaded.files.push(SourceFile::new(path, kind, text)),
+            Read::Text(text) => self.files.push(SourceFile::new(path, kind, text)),
             Read::NotUtf8 { valid_up_to, lossy } => {
-                loaded.files.push(SourceFile::new(path, kind, lossy));
-                let id = FileId(loaded.files.len() - 1);
-                loaded.unreadable.push(id);
-                loaded.diagnostics.push(not_utf8(id, valid_up_to));
+                self.files.push(SourceFile::new(path, kind, lossy));
+                let id = FileId(self.files.len() - 1);
+                self.unreadable.push(id);
+                self.diagnostics.push(not_utf8(id, valid_up_to));
             }
-            Read::Failed(message) => push_unreadable(loaded, path, kind, message),
+            Read::Failed(message) => push_unreadable(self, path, kind, message),
         }
     }
 }

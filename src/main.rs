@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use okr::check;
+use okr::history::{self, History};
 use okr::report;
 use okr::serve::Verbosity;
 use okr::site;
@@ -89,6 +90,31 @@ enum Command {
         after_help = "Examples:\n  okr rollover 2026-Q3 2026-Q4\n  okr rollover 2026-Q3 2026-Q4 --dir path/to/okrs"
     )]
     Rollover(RolloverArgs),
+    /// Show what changed in the OKRs between two revisions, e.g. for a pull-request comment.
+    Diff(DiffArgs),
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// Compare REV with REV2 [default: the working tree] in the repository at DIR [default: .]
+    #[arg(required = true, num_args = 1..=3, value_name = "REV [REV2] [DIR]")]
+    args: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    format: DiffFormat,
+    /// The day to judge findings such as staleness at [default: today, or SOURCE_DATE_EPOCH]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    /// For a terminal
+    Human,
+    /// For a pull-request comment
+    Markdown,
+    /// One JSON object (see the README)
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -149,6 +175,9 @@ struct BuildArgs {
     /// Replace the output folder even if it is not empty and no okr build made it
     #[arg(long)]
     force: bool,
+    /// Do not read the change history from git
+    #[arg(long)]
+    no_history: bool,
 }
 
 #[derive(clap::Args)]
@@ -209,6 +238,7 @@ fn main() -> ExitCode {
         Command::Completions(args) => run_completions(args),
         Command::Checkin(args) => run_checkin(args, verbosity),
         Command::Rollover(args) => run_rollover(args, verbosity),
+        Command::Diff(args) => run_diff(args),
     };
     match result {
         Ok(code) => code,
@@ -248,7 +278,12 @@ fn run_build(args: BuildArgs, verbosity: Verbosity) -> Result<ExitCode, String> 
     let as_of = as_of(args.as_of)?;
     let out = args.out.clone().unwrap_or_else(|| args.dir.join("public"));
     okr::output::check(&args.dir, &out, args.force).map_err(|e| e.to_string())?;
-    let mut checked = check::check(&args.dir, as_of).map_err(|e| e.to_string())?;
+    // Which files each commit changed needs no parsing: found while checking.
+    let (checked, walk) = rayon::join(
+        || check::check(&args.dir, as_of),
+        || (!args.no_history).then(|| history::walk(&args.dir)),
+    );
+    let mut checked = checked.map_err(|e| e.to_string())?;
     let checked_at = started.elapsed();
     // Findings go to stderr: stdout is left for the closing line.
     if !checked.diagnostics.is_empty() {
@@ -261,16 +296,27 @@ fn run_build(args: BuildArgs, verbosity: Verbosity) -> Result<ExitCode, String> 
         );
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
+    // The history reuses the working tree's objectives, parsed by the check.
+    let history = match walk {
+        None => History::disabled(),
+        Some(walk) => walk
+            .and_then(|w| w.finish(Some(&checked.org)))
+            .unwrap_or_else(|e| History::unavailable(e.to_string())),
+    };
+    if let Some(note) = history.note() {
+        eprintln!("okr: {note}");
+    }
     checked.release_unreported_sources();
-    let built = site::build(&checked, args.base_url.as_deref(), as_of, &out).map_err(|e| {
-        // A failed build removes what it wrote; say so, since the reason names a path.
-        let kept = if out.exists() {
-            format!("{} was left as it was", out.display())
-        } else {
-            format!("nothing was written to {}", out.display())
-        };
-        format!("{e}\n{kept}")
-    })?;
+    let built =
+        site::build(&checked, &history, args.base_url.as_deref(), as_of, &out).map_err(|e| {
+            // A failed build removes what it wrote; say so, since the reason names a path.
+            let kept = if out.exists() {
+                format!("{} was left as it was", out.display())
+            } else {
+                format!("nothing was written to {}", out.display())
+            };
+            format!("{e}\n{kept}")
+        })?;
     if verbosity == Verbosity::Verbose {
         eprintln!(
             "okr: loaded and checked in {} ms, rendered and wrote the site in {} ms",
@@ -291,7 +337,20 @@ fn run_build(args: BuildArgs, verbosity: Verbosity) -> Result<ExitCode, String> 
     }
     // The process ends here: freeing millions of small allocations one by one
     // would only make everyone wait longer.
-    std::mem::forget(checked);
+    std::mem::forget((checked, history));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_diff(args: DiffArgs) -> Result<ExitCode, String> {
+    let as_of = as_of(args.as_of)?;
+    let sides = okr::diff::Sides::from_args(&args.args)?;
+    let diff = okr::diff::diff(&sides, as_of).map_err(|e| e.to_string())?;
+    let output = match args.format {
+        DiffFormat::Human => diff.human(color_for(&std::io::stdout())),
+        DiffFormat::Markdown => diff.markdown(),
+        DiffFormat::Json => diff.json(),
+    };
+    print_stdout(output.as_bytes());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -349,11 +408,7 @@ fn run_check(args: CheckArgs, verbosity: Verbosity) -> Result<ExitCode, String> 
         Format::Json => report::json(&checked),
         Format::Github => report::github(&checked),
     };
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (e.g. `okr check | head`) is not a failure of the check.
-    let _ = stdout
-        .write_all(output.as_bytes())
-        .and_then(|()| stdout.flush());
+    print_stdout(output.as_bytes());
     let failed = checked.errors() > 0 || (args.deny_warnings && checked.warnings() > 0);
     // As in `run_build`: no point freeing the model at the very end.
     std::mem::forget(checked);

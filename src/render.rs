@@ -37,6 +37,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/health.html"),
     ),
     (
+        "changes.html",
+        include_str!("../themes/default/templates/changes.html"),
+    ),
+    (
         "404.html",
         include_str!("../themes/default/templates/404.html"),
     ),

@@ -126,16 +126,11 @@ pub fn github(checked: &Checked) -> String {
 /// Compiler-style findings with the source line and a caret under the value,
 /// then a summary line.
 pub fn human(checked: &Checked, color: bool) -> String {
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
-    let mut out = String::new();
-    for d in &checked.diagnostics {
-        let file = checked.org.file(d.file);
-        let _ = writeln!(out, "{}\n", renderer.render(&[group(file, d)]));
-    }
+    let mut out = human_findings(
+        checked,
+        &checked.diagnostics.iter().collect::<Vec<_>>(),
+        color,
+    );
     let summary = Summary::of(checked);
     let counts = format!(
         "{} in {} ({}, {})",
@@ -157,6 +152,21 @@ pub fn human(checked: &Checked, color: bool) -> String {
             counts
         }
     );
+    out
+}
+
+/// Some of a check's findings, compiler-style, without the summary line.
+pub fn human_findings(checked: &Checked, diagnostics: &[&Diagnostic], color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in diagnostics {
+        let file = checked.org.file(d.file);
+        let _ = writeln!(out, "{}\n", renderer.render(&[group(file, d)]));
+    }
     out
 }
 

@@ -4,6 +4,7 @@
 
 use crate::check::Checked;
 use crate::export::Export;
+use crate::history::History;
 use crate::model::Org;
 use crate::output::{Staging, WriteError};
 use crate::render::{self, RenderError, Theme};
@@ -74,17 +75,21 @@ enum Page {
     Team(usize),
     Person(usize),
     Health,
+    Changes,
     NotFound,
 }
 
 /// Every page of the site, in a fixed order.
 fn pages(data: &SiteData) -> Vec<Page> {
     let org = data.org();
-    let mut pages: Vec<Page> = (0..data.periods.len()).map(Page::Overview).collect();
+    // The largest single pages first, so that no core is left rendering one
+    // of them alone at the end while the others have nothing to do.
+    let mut pages = vec![Page::Changes, Page::Health];
+    pages.extend((0..data.periods.len()).map(Page::Overview));
     pages.extend((0..org.objectives.len()).map(Page::Objective));
     pages.extend((0..org.teams.len()).map(Page::Team));
     pages.extend((0..org.people.len()).map(Page::Person));
-    pages.extend([Page::Health, Page::NotFound]);
+    pages.push(Page::NotFound);
     pages
 }
 
@@ -111,6 +116,7 @@ impl Page {
             Page::Team(i) => format!("teams/{}/index.html", org.teams[i].id.value),
             Page::Person(i) => format!("people/{}/index.html", org.people[i].id.value),
             Page::Health => "health/index.html".into(),
+            Page::Changes => "changes/index.html".into(),
             Page::NotFound => "404.html".into(),
         }
     }
@@ -129,6 +135,7 @@ impl Page {
             Page::Team(i) => theme.render_to("team.html", &data.team(i), "", out),
             Page::Person(i) => theme.render_to("person.html", &data.person(i), "", out),
             Page::Health => theme.render_to("health.html", &data.health(), "", out),
+            Page::Changes => theme.render_to("changes.html", &data.changes(), "", out),
             Page::NotFound => theme.render_to("404.html", &(), "", out),
         }
     }
@@ -202,12 +209,14 @@ fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
 /// The theme loaded and the page views computed: everything pages are rendered from.
 fn prepare<'a>(
     checked: &'a Checked,
+    history: &'a History,
     base_url: Option<&str>,
     as_of: NaiveDate,
 ) -> Result<(Theme, SiteData<'a>), BuildError> {
     let org = &checked.org;
     let mut theme = load_theme(org)?;
-    let data = SiteData::new(checked, base_url.unwrap_or(&org.config.base_url), as_of);
+    let data = SiteData::new(checked, base_url.unwrap_or(&org.config.base_url), as_of)
+        .with_history(history);
     theme.set_global("site", &data.site);
     Ok((theme, data))
 }
@@ -240,6 +249,7 @@ pub fn find_page(data: &SiteData, path: &str) -> Option<PageRef> {
         ["teams", id, "index.html"] => Page::Team(org.team_index(id)?),
         ["people", id, "index.html"] => Page::Person(org.person_index(id)?),
         ["health", "index.html"] => Page::Health,
+        ["changes", "index.html"] => Page::Changes,
         ["404.html"] => Page::NotFound,
         _ => return None,
     };
@@ -261,10 +271,11 @@ pub fn render_page(
 /// writes them to disk as they are rendered instead.
 pub fn render(
     checked: &Checked,
+    history: &History,
     base_url: Option<&str>,
     as_of: NaiveDate,
 ) -> Result<Vec<(String, String)>, BuildError> {
-    let (theme, data) = prepare(checked, base_url, as_of)?;
+    let (theme, data) = prepare(checked, history, base_url, as_of)?;
     data.build_all_cards();
     let json = Export::new(checked, base_url, as_of).json();
     let rendered = pages(&data)
@@ -293,11 +304,12 @@ pub fn render(
 /// Renders and writes every page and asset into `dir`.
 fn write_site(
     checked: &Checked,
+    history: &History,
     base_url: Option<&str>,
     as_of: NaiveDate,
     dir: &Path,
 ) -> Result<Built, BuildError> {
-    let (theme, data) = prepare(checked, base_url, as_of)?;
+    let (theme, data) = prepare(checked, history, base_url, as_of)?;
     data.build_all_cards();
     let pages = pages(&data);
     let results = render_and_write(&pages, &theme, &data, dir);
@@ -358,16 +370,18 @@ fn render_and_write(
         .collect()
 }
 
-/// Builds the site of a checked organisation into `out`. `base_url` overrides `okr.toml`'s.
+/// Builds the site of a checked organisation, with its history, into `out`.
+/// `base_url` overrides `okr.toml`'s.
 pub fn build(
     checked: &Checked,
+    history: &History,
     base_url: Option<&str>,
     as_of: NaiveDate,
     out: &Path,
 ) -> Result<Built, BuildError> {
     check_names(&checked.org)?;
     let staging = Staging::create(out)?;
-    let built = write_site(checked, base_url, as_of, staging.path())?;
+    let built = write_site(checked, history, base_url, as_of, staging.path())?;
     staging.swap_in()?;
     Ok(built)
 }
@@ -404,12 +418,13 @@ mod tests {
         use crate::check::testing::*;
         let owned = [company("grow"), team_objective("sell", "grow", "")];
         let checked = run(&files(&owned));
-        let (_, data) = prepare(&checked, None, AS_OF.parse().unwrap()).unwrap();
+        let history = History::disabled();
+        let (_, data) = prepare(&checked, &history, None, AS_OF.parse().unwrap()).unwrap();
         let all = pages(&data);
         assert_eq!(
             all.len(),
-            1 + 2 + 1 + 1 + 2,
-            "overview, objectives, team, person, health and 404"
+            1 + 2 + 1 + 1 + 3,
+            "overview, objectives, team, person, health, changes and 404"
         );
         for page in all {
             for path in page.paths(&data) {

@@ -8,6 +8,7 @@ use crate::charts::timeline::{self, Burnup, Goal, ScoreTrend, Size};
 use crate::charts::{self, Bar};
 use crate::check::Checked;
 use crate::diagnostic::{Rule, Severity};
+use crate::history::{self, Extent, History, OwnerRef};
 use crate::markdown;
 use crate::model::{KeyResult, Level, Measure, Objective, Org, Owner};
 use crate::period::Period;
@@ -62,6 +63,10 @@ impl Urls {
 
     pub fn health(&self) -> String {
         format!("{}health/", self.base)
+    }
+
+    pub fn changes(&self) -> String {
+        format!("{}changes/", self.base)
     }
 
     pub fn asset(&self, path: &str) -> String {
@@ -277,6 +282,7 @@ pub struct SiteView {
     pub stylesheet: String,
     pub health_url: String,
     pub index_url: String,
+    pub changes_url: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -400,6 +406,79 @@ pub struct ObjectivePage<'a> {
     pub parents: Vec<ParentView<'a>>,
     pub children: Vec<Line<'a>>,
     pub contributors: Vec<Link>,
+    /// `None` when the build was told not to read the history.
+    pub history: Option<HistoryView<'a>>,
+}
+
+/// One change, as a sentence; `kind` is its stable name (see [`history::Change::kind`]).
+#[derive(Debug, Serialize)]
+pub struct ChangeView {
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// What one commit changed in one objective.
+#[derive(Debug, Serialize)]
+pub struct HistoryEntryView<'a> {
+    pub date: String,
+    pub author: &'a str,
+    /// The short commit id; `commit_id` is the full one.
+    pub commit: &'a str,
+    pub commit_id: &'a str,
+    pub summary: &'a str,
+    pub changes: Vec<ChangeView>,
+}
+
+/// An objective's history, newest first, and why it may be missing or partial.
+#[derive(Debug, Serialize)]
+pub struct HistoryView<'a> {
+    pub entries: Vec<HistoryEntryView<'a>>,
+    pub note: Option<String>,
+}
+
+/// One line of the Changes page: an entry and the objective it is about.
+#[derive(Debug, Serialize)]
+pub struct ChangeRow<'a> {
+    pub entry: HistoryEntryView<'a>,
+    pub title: &'a str,
+    pub period: &'a str,
+    /// `None` when the objective no longer exists.
+    pub url: Option<String>,
+    pub owner: String,
+}
+
+/// A part of the Changes page: all changes, the company's, or one team's
+/// (its objectives and its members'). `rows` index [`ChangesPage::rows`].
+#[derive(Debug, Serialize)]
+pub struct ChangeSection {
+    pub anchor: String,
+    pub name: String,
+    pub url: Option<String>,
+    pub rows: Vec<usize>,
+}
+
+/// Changes dated within the current period, newest first (`changes/index.html`).
+#[derive(Debug, Serialize)]
+pub struct ChangesPage<'a> {
+    pub period: Option<&'a PeriodView>,
+    pub enabled: bool,
+    pub note: Option<String>,
+    pub rows: Vec<ChangeRow<'a>>,
+    pub sections: Vec<ChangeSection>,
+}
+
+/// A key result target moved towards its start during the current period.
+#[derive(Debug, Serialize)]
+pub struct LoweredTarget<'a> {
+    pub date: String,
+    pub author: &'a str,
+    pub commit: &'a str,
+    pub summary: &'a str,
+    pub objective: &'a str,
+    pub url: Option<String>,
+    pub key_result: &'a str,
+    pub from: String,
+    pub to: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -500,6 +579,10 @@ pub struct HealthPage<'a> {
     /// Key results with a numeric target.
     pub measurability: Coverage,
     pub stale: Vec<Line<'a>>,
+    /// Targets lowered during the current period, newest first.
+    pub lowered_targets: Vec<LoweredTarget<'a>>,
+    pub history_enabled: bool,
+    pub history_note: Option<String>,
 }
 
 /// Everything the pages are made of, computed once.
@@ -516,6 +599,8 @@ pub struct SiteData<'a> {
     index: Index,
     /// The top of each objective's chain of first parents (`None` in a cycle).
     chain_tops: Vec<Option<usize>>,
+    /// `None` when the build does not show history.
+    history: Option<&'a History>,
 }
 
 /// Breadcrumbs shown below the top of a chain.
@@ -784,6 +869,40 @@ fn checkin_value(kr: &KeyResult, value: f64) -> String {
     }
 }
 
+fn entry_view<'h>(history: &'h History, entry: &'h history::Entry) -> HistoryEntryView<'h> {
+    let commit = &history.commits[entry.commit];
+    HistoryEntryView {
+        date: commit.date.to_string(),
+        author: &commit.author,
+        commit: &commit.short,
+        commit_id: &commit.id,
+        summary: &commit.summary,
+        changes: entry
+            .changes
+            .iter()
+            .map(|c| ChangeView {
+                kind: c.kind(),
+                text: history::describe(c),
+            })
+            .collect(),
+    }
+}
+
+/// Why a page's history is missing or partial, in the words of the site.
+fn history_note(history: &History) -> Option<String> {
+    match &history.extent {
+        Extent::Complete | Extent::Disabled => None,
+        Extent::Shallow { since } => Some(format!(
+            "Changes before {since} are not shown: the site was built from a shallow clone of the repository."
+        )),
+        // The reason names folders of the machine that built the site: not for the page.
+        Extent::Unavailable(_) => Some(
+            "No change history: the site was built from files without a git history to read."
+                .to_string(),
+        ),
+    }
+}
+
 /// A key result's check-ins, newest first: only its objective's page shows them.
 fn checkin_views(kr: &KeyResult) -> Vec<CheckinView<'_>> {
     let mut checkins: Vec<CheckinView> = kr
@@ -969,6 +1088,7 @@ impl<'a> SiteData<'a> {
             stylesheet: urls.asset("style.css"),
             health_url: urls.health(),
             index_url: urls.index(),
+            changes_url: urls.changes(),
         };
         SiteData {
             site,
@@ -980,7 +1100,14 @@ impl<'a> SiteData<'a> {
             as_of,
             index: Index::new(org),
             chain_tops: chain_tops(org),
+            history: None,
         }
+    }
+
+    /// Shows `history` on the objective, Changes and health pages.
+    pub fn with_history(mut self, history: &'a History) -> SiteData<'a> {
+        self.history = Some(history).filter(|h| h.extent != Extent::Disabled);
+        self
     }
 
     /// Whether `periods[index]` is the one the site opens on: the current
@@ -1318,6 +1445,14 @@ impl<'a> SiteData<'a> {
                 .filter_map(|c| org.person_index(&c.value))
                 .map(|p| self.person_link(p))
                 .collect(),
+            history: self.history.map(|h| HistoryView {
+                entries: h
+                    .record(&o.period.value, &o.id.value)
+                    .map_or_else(Vec::new, |r| {
+                        r.entries.iter().rev().map(|e| entry_view(h, e)).collect()
+                    }),
+                note: history_note(h),
+            }),
         }
     }
 
@@ -1409,6 +1544,181 @@ impl<'a> SiteData<'a> {
                 chart: self.objective_chart(i, &p, Size::Small),
             })
             .collect()
+    }
+
+    /// The current period's dates, which bound the Changes page and the lowered targets.
+    fn current_window(&self) -> Option<(NaiveDate, NaiveDate)> {
+        self.org()
+            .period(&self.site.current_period)
+            .map(|p| (p.start, p.end))
+    }
+
+    /// Entries dated within the current period, newest first, with the index
+    /// of their objective in the organisation where it still exists.
+    fn current_entries(
+        &self,
+    ) -> Vec<(
+        &'a history::Record,
+        &'a history::Entry,
+        Option<usize>,
+        &'a history::Key,
+    )> {
+        let Some(history) = self.history else {
+            return Vec::new();
+        };
+        let org = self.org();
+        let by_key: BTreeMap<(&str, &str), usize> = org
+            .objectives
+            .iter()
+            .enumerate()
+            .map(|(i, o)| ((o.period.value.as_str(), o.id.value.as_str()), i))
+            .collect();
+        let window = self.current_window();
+        history
+            .newest_first()
+            .into_iter()
+            .filter(|(_, _, e)| {
+                let date = history.commits[e.commit].date;
+                window.is_none_or(|(start, end)| start <= date && date <= end)
+            })
+            .map(|(key, record, entry)| {
+                let index = by_key.get(&(key.0.as_str(), key.1.as_str())).copied();
+                (record, entry, index, key)
+            })
+            .collect()
+    }
+
+    /// The owner's display name for a history record: the objective's current
+    /// owner while it exists, else the last one recorded.
+    fn history_owner(
+        &self,
+        record: &history::Record,
+        index: Option<usize>,
+    ) -> (String, Vec<usize>, bool) {
+        let org = self.org();
+        let owner = match index.map(|i| org.objectives[i].owner) {
+            Some(Owner::Team(t)) => OwnerRef::Team(org.teams[t].id.value.clone()),
+            Some(Owner::Person(p)) => OwnerRef::Person(org.people[p].id.value.clone()),
+            Some(Owner::Company) => OwnerRef::Company,
+            Some(Owner::Unknown) | None => record.owner.clone(),
+        };
+        match owner {
+            OwnerRef::Company => (org.config.company.clone(), Vec::new(), true),
+            OwnerRef::Team(id) => match org.team_index(&id) {
+                Some(t) => (org.teams[t].display_name().to_string(), vec![t], false),
+                None => (id, Vec::new(), false),
+            },
+            OwnerRef::Person(id) => match org.person_index(&id) {
+                Some(p) => (
+                    org.people[p].display_name().to_string(),
+                    self.index.teams_of_person[p].clone(),
+                    false,
+                ),
+                None => (id, Vec::new(), false),
+            },
+        }
+    }
+
+    pub fn changes(&self) -> ChangesPage<'_> {
+        let period = self
+            .periods
+            .iter()
+            .find(|p| p.name == self.site.current_period);
+        let Some(history) = self.history else {
+            return ChangesPage {
+                period,
+                enabled: false,
+                note: None,
+                rows: Vec::new(),
+                sections: Vec::new(),
+            };
+        };
+        let org = self.org();
+        let mut rows = Vec::new();
+        let mut company = Vec::new();
+        let mut by_team: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (record, entry, index, key) in self.current_entries() {
+            let (owner, teams, is_company) = self.history_owner(record, index);
+            let row = rows.len();
+            if is_company {
+                company.push(row);
+            }
+            for t in teams {
+                by_team.entry(t).or_default().push(row);
+            }
+            rows.push(ChangeRow {
+                entry: entry_view(history, entry),
+                title: index.map_or(record.title.as_str(), |i| {
+                    org.objectives[i].title.value.as_str()
+                }),
+                period: &key.0,
+                url: index.map(|i| self.card(i).url.clone()),
+                owner,
+            });
+        }
+        let mut sections = vec![ChangeSection {
+            anchor: "all".into(),
+            name: "All changes".into(),
+            url: None,
+            rows: (0..rows.len()).collect(),
+        }];
+        if !company.is_empty() {
+            sections.push(ChangeSection {
+                anchor: "company".into(),
+                name: org.config.company.clone(),
+                url: Some(self.urls.index()),
+                rows: company,
+            });
+        }
+        sections.extend(by_team.into_iter().map(|(t, rows)| ChangeSection {
+            anchor: format!("team-{}", org.teams[t].id.value),
+            name: org.teams[t].display_name().to_string(),
+            url: Some(self.urls.team(&org.teams[t].id.value)),
+            rows,
+        }));
+        ChangesPage {
+            period,
+            enabled: true,
+            note: history_note(history),
+            rows,
+            sections,
+        }
+    }
+
+    /// Targets moved towards their start by a commit dated within the current period.
+    fn lowered_targets(&self) -> Vec<LoweredTarget<'_>> {
+        let Some(history) = self.history else {
+            return Vec::new();
+        };
+        let org = self.org();
+        let mut out = Vec::new();
+        for (record, entry, index, _) in self.current_entries() {
+            let commit = &history.commits[entry.commit];
+            for change in entry.changes.iter().filter(|c| c.is_lowered_target()) {
+                if let history::Change::KeyResultChanged {
+                    title, from, to, ..
+                } = change
+                {
+                    let show = |v: &Option<history::Value>| {
+                        v.as_ref().map_or("none".to_string(), |v| v.to_string())
+                    };
+                    out.push(LoweredTarget {
+                        date: commit.date.to_string(),
+                        author: &commit.author,
+                        commit: &commit.short,
+                        summary: &commit.summary,
+                        objective: index.map_or(record.title.as_str(), |i| {
+                            org.objectives[i].title.value.as_str()
+                        }),
+                        url: index.map(|i| self.card(i).url.clone()),
+                        key_result: title,
+                        from: show(from),
+                        to: show(to),
+                    });
+                }
+            }
+        }
+        out
     }
 
     fn person_link(&self, index: usize) -> Link {
@@ -1678,6 +1988,9 @@ impl<'a> SiteData<'a> {
                 .filter(|c| c.stale > 0)
                 .map(Line)
                 .collect(),
+            lowered_targets: self.lowered_targets(),
+            history_enabled: self.history.is_some(),
+            history_note: self.history.and_then(history_note),
         }
     }
 }
@@ -1743,7 +2056,8 @@ mod tests {
             .expect("the objective");
         assert_eq!(data.objective(sell).initiatives[0].status, "planned");
         // The built-in theme used to stop on it with a template error.
-        let pages = crate::site::render(&checked, None, as_of).expect("the site renders");
+        let pages = crate::site::render(&checked, &History::disabled(), None, as_of)
+            .expect("the site renders");
         let (_, html) = (pages.iter())
             .find(|(path, _)| path == "objectives/2026-Q1/sell/index.html")
             .expect("the objective's page");

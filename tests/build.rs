@@ -128,6 +128,7 @@ fn every_page_of_the_layout_exists() {
         "people/anna/index.html",
         "people/ben/index.html",
         "health/index.html",
+        "changes/index.html",
         "404.html",
         ".nojekyll",
         ".okr-site",
@@ -273,7 +274,7 @@ fn warnings_fail_the_build_only_when_denied() {
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.starts_with("wrote 13 pages to ")
+        stdout.starts_with("wrote 14 pages to ")
             && stdout.contains("(4 objectives, 0 errors, 1 warning)"),
         "{stdout}"
     );

@@ -81,7 +81,7 @@ pub fn pipeline(data: &[u8]) {
         return; // `okr build` stops here too
     }
     checked.release_unreported_sources();
-    let pages = match site::render(&checked, None, as_of()) {
+    let pages = match site::render(&checked, &okr::history::History::disabled(), None, as_of()) {
         Ok(pages) => pages,
         Err(e) => panic!("the built-in theme failed on a checked repository: {e}"),
     };

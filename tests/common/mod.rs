@@ -4,6 +4,8 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod org;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -460,6 +462,99 @@ pub fn plural(n: u64, word: &str) -> String {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+/// A git repository made by scripted commits. Names and dates are fixed and
+/// no user or system git configuration is read, so commit ids are the same
+/// in every run.
+pub struct GitRepo {
+    pub dir: TempDir,
+}
+
+/// `git` in `dir`, isolated from whoever runs the tests.
+pub fn git_command(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        // Some commands want an identity even when they commit nothing.
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE");
+    command
+}
+
+/// Runs git and returns its trimmed stdout; a failing git fails the test.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = git_command(dir).args(args).output().expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("git prints UTF-8")
+        .trim()
+        .to_string()
+}
+
+impl GitRepo {
+    pub fn new(label: &str) -> GitRepo {
+        let dir = TempDir::new(label);
+        git(&dir.path, &["init", "-q", "-b", "main"]);
+        GitRepo { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir.path
+    }
+
+    pub fn write(&self, relative: &str, text: &str) {
+        self.dir.write(relative, text);
+    }
+
+    pub fn remove(&self, relative: &str) {
+        std::fs::remove_file(self.path().join(relative)).expect("remove a file");
+    }
+
+    /// Moves a file, creating the folders it goes into.
+    pub fn rename(&self, from: &str, to: &str) {
+        let target = self.path().join(to);
+        std::fs::create_dir_all(target.parent().unwrap()).expect("create folders");
+        std::fs::rename(self.path().join(from), target).expect("move a file");
+    }
+
+    /// Commits everything as `author` on `date` (`YYYY-MM-DD`, noon UTC);
+    /// returns the short commit id.
+    pub fn commit(&self, author: &str, date: &str, message: &str) -> String {
+        git(self.path(), &["add", "-A"]);
+        let email = format!(
+            "{}@example.com",
+            author.split(' ').next().unwrap().to_lowercase()
+        );
+        let when = format!("{date}T12:00:00+00:00");
+        let output = git_command(self.path())
+            .args(["commit", "-q", "--allow-empty", "-m", message])
+            .env("GIT_AUTHOR_NAME", author)
+            .env("GIT_AUTHOR_EMAIL", &email)
+            .env("GIT_AUTHOR_DATE", &when)
+            .env("GIT_COMMITTER_NAME", author)
+            .env("GIT_COMMITTER_EMAIL", &email)
+            .env("GIT_COMMITTER_DATE", &when)
+            .output()
+            .expect("git commit runs");
+        assert!(
+            output.status.success(),
+            "git commit failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        git(self.path(), &["rev-parse", "--short=7", "HEAD"])
     }
 }
 

@@ -1,0 +1,531 @@
+//! The change history read from temporary git repositories made by scripted
+//! commits: the exact entries of each objective, their pages, the Changes
+//! page and the lowered targets on the health page; shallow clones, folders
+//! outside git and `--no-history`.
+
+mod common;
+
+use common::org::{self, edit};
+use common::{GitRepo, TempDir, git, okr, run};
+use okr::history::{self, Extent};
+use std::path::{Path, PathBuf};
+
+/// `(date, author, short commit, changes described)` of an objective's entries, newest first.
+type Entries = Vec<(String, String, String, Vec<String>)>;
+
+fn entries(dir: &Path, period: &str, id: &str) -> Entries {
+    let history = history::read(dir).expect("the history is read");
+    let Some(record) = history.record(period, id) else {
+        return Vec::new();
+    };
+    record
+        .entries
+        .iter()
+        .rev()
+        .map(|e| {
+            let c = &history.commits[e.commit];
+            (
+                c.date.to_string(),
+                c.author.clone(),
+                c.short.clone(),
+                e.changes.iter().map(history::describe).collect(),
+            )
+        })
+        .collect()
+}
+
+fn entry(
+    date: &str,
+    author: &str,
+    commit: &str,
+    changes: &[&str],
+) -> (String, String, String, Vec<String>) {
+    (
+        date.to_string(),
+        author.to_string(),
+        commit.to_string(),
+        changes.iter().map(|c| c.to_string()).collect(),
+    )
+}
+
+/// Asserts the history of the pipeline objective: created by Anna on
+/// 2026-01-05 in `first`, then its target changed (`from → to`) in `then`.
+fn assert_created_then_target(dir: &Path, first: &str, then: (&str, &str, &str), target: &str) {
+    assert_eq!(
+        entries(dir, "2026-Q1", "pipeline"),
+        [
+            entry(
+                then.0,
+                then.1,
+                then.2,
+                &[&format!("target of “Qualified opportunities”: {target}")]
+            ),
+            entry("2026-01-05", "Anna Schmidt", first, &["created"]),
+        ]
+    );
+}
+
+/// The scripted history, with the short id of each commit.
+struct Scripted {
+    repo: GitRepo,
+    commits: Vec<String>,
+}
+
+fn scripted() -> Scripted {
+    let repo = GitRepo::new("history");
+    let mut commits = Vec::new();
+    org::write_base(&repo);
+    commits.push(repo.commit("Anna Schmidt", "2026-01-05", "Set the Q1 OKRs"));
+
+    let lowered = edit(org::PIPELINE, "target = 100", "target = 80");
+    repo.write(org::PIPELINE_PATH, &lowered);
+    commits.push(repo.commit("Bob Meyer", "2026-01-12", "Lower the opportunities target"));
+
+    let swapped = edit(
+        &org::pipeline_changed(),
+        "title = \"Fill the German pipeline\"",
+        "title = \"Fill the German sales pipeline\"",
+    );
+    repo.write(org::PIPELINE_PATH, &swapped);
+    commits.push(repo.commit(
+        "Carla Diaz",
+        "2026-01-19",
+        "Replace demos with first meetings",
+    ));
+
+    let moved = "okrs/2026-Q1/teams/sales/pipeline.md";
+    repo.rename(org::PIPELINE_PATH, moved);
+    commits.push(repo.commit(
+        "Anna Schmidt",
+        "2026-01-26",
+        "Keep team objectives under teams/",
+    ));
+
+    repo.write("okrs/2026-Q1/company/grow.md", org::GROW_REFORMATTED);
+    commits.push(repo.commit("Bob Meyer", "2026-02-02", "Reformat grow.md"));
+
+    let realigned = edit(&swapped, "aligns_to = \"grow\"", "aligns_to = \"retain\"");
+    repo.write(moved, &realigned);
+    commits.push(repo.commit(
+        "Carla Diaz",
+        "2026-02-09",
+        "Align the pipeline with retention",
+    ));
+
+    let checked_in = edit(
+        &realigned,
+        "target = 80\n",
+        "target = 80\n\n[[key_results.checkins]]\ndate = 2026-02-02\nvalue = 20\n\n[[key_results.checkins]]\ndate = 2026-02-09\nvalue = 31\n",
+    );
+    repo.write(moved, &checked_in);
+    commits.push(repo.commit("Anna Schmidt", "2026-02-10", "Weekly check-in"));
+    Scripted { repo, commits }
+}
+
+#[test]
+fn every_change_is_an_exact_entry_and_reformatting_or_moving_is_none() {
+    let s = scripted();
+    let c = &s.commits;
+    assert_eq!(
+        entries(s.repo.path(), "2026-Q1", "pipeline"),
+        [
+            entry(
+                "2026-02-10",
+                "Anna Schmidt",
+                &c[6],
+                &["2 check-ins added to “Qualified opportunities”"]
+            ),
+            entry(
+                "2026-02-09",
+                "Carla Diaz",
+                &c[5],
+                &["alignment: grow → retain"]
+            ),
+            entry(
+                "2026-01-19",
+                "Carla Diaz",
+                &c[2],
+                &[
+                    "title: “Fill the German pipeline” → “Fill the German sales pipeline”",
+                    "key result removed: “Demos held with German prospects”",
+                    "key result added: “First meetings with German buyers”",
+                ]
+            ),
+            entry(
+                "2026-01-12",
+                "Bob Meyer",
+                &c[1],
+                &["target of “Qualified opportunities”: 100 → 80"]
+            ),
+            entry("2026-01-05", "Anna Schmidt", &c[0], &["created"]),
+        ]
+    );
+    // Reformatted in c[4]: no entry.
+    assert_eq!(
+        entries(s.repo.path(), "2026-Q1", "grow"),
+        [entry("2026-01-05", "Anna Schmidt", &c[0], &["created"])]
+    );
+    let history = history::read(s.repo.path()).unwrap();
+    assert_eq!(history.extent, Extent::Complete);
+    assert_eq!(history.note(), None);
+    // Only commits that changed an objective are kept: not the move, not the reformat.
+    let kept: Vec<&str> = history.commits.iter().map(|c| c.short.as_str()).collect();
+    assert_eq!(kept, [&c[0], &c[1], &c[2], &c[5], &c[6]]);
+    // The lowered target is marked as such (what the health page lists).
+    let pipeline = history.record("2026-Q1", "pipeline").unwrap();
+    let lowered: Vec<bool> = pipeline.entries[1]
+        .changes
+        .iter()
+        .map(|c| c.is_lowered_target())
+        .collect();
+    assert_eq!(lowered, [true]);
+}
+
+#[test]
+fn a_broken_version_in_between_is_skipped() {
+    let repo = GitRepo::new("history-broken");
+    org::write_base(&repo);
+    let first = repo.commit("Anna Schmidt", "2026-01-05", "Set the Q1 OKRs");
+    repo.write(org::PIPELINE_PATH, "+++\ntitle = \"Fill\n+++\n");
+    repo.commit("Bob Meyer", "2026-01-06", "Oops");
+    repo.write(
+        org::PIPELINE_PATH,
+        &edit(org::PIPELINE, "target = 100", "target = 90"),
+    );
+    let fixed = repo.commit("Bob Meyer", "2026-01-07", "Fix the front matter");
+    assert_created_then_target(
+        repo.path(),
+        &first,
+        ("2026-01-07", "Bob Meyer", &fixed),
+        "100 → 90",
+    );
+}
+
+fn build(dir: &Path, extra: &[&str]) -> (PathBuf, common::Run) {
+    let out = dir.join("public");
+    let result = run(okr()
+        .arg("build")
+        .arg(dir)
+        .arg("--out")
+        .arg(&out)
+        .args(["--as-of", "2026-02-15"])
+        .args(extra));
+    assert_eq!(result.code, 0, "okr build failed: {}", result.stderr);
+    (out, result)
+}
+
+/// The text of an HTML fragment: tags dropped, whitespace collapsed.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(ch),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The `<section id="…">` of a page, as text.
+fn section(page: &Path, id: &str) -> String {
+    let html = std::fs::read_to_string(page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
+    let start = html
+        .find(&format!("<section id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no section {id} in {}", page.display()));
+    let end = start + html[start..].find("</section>").expect("the section ends");
+    text_of(&html[start..end])
+}
+
+#[test]
+fn the_site_shows_history_changes_and_lowered_targets() {
+    let s = scripted();
+    let c = &s.commits;
+    let (out, result) = build(s.repo.path(), &[]);
+    assert!(
+        !result.stderr.contains("history"),
+        "a complete history is not remarked on: {}",
+        result.stderr
+    );
+    assert_eq!(
+        section(
+            &out.join("objectives/2026-Q1/pipeline/index.html"),
+            "history"
+        ),
+        format!(
+            "History \
+             2026-02-10 · Anna Schmidt · {} 2 check-ins added to “Qualified opportunities” \
+             2026-02-09 · Carla Diaz · {} alignment: grow → retain \
+             2026-01-19 · Carla Diaz · {} title: “Fill the German pipeline” → “Fill the German sales pipeline” \
+             key result removed: “Demos held with German prospects” \
+             key result added: “First meetings with German buyers” \
+             2026-01-12 · Bob Meyer · {} target of “Qualified opportunities”: 100 → 80 \
+             2026-01-05 · Anna Schmidt · {} created",
+            c[6], c[5], c[2], c[1], c[0]
+        )
+    );
+
+    let changes = out.join("changes/index.html");
+    let pipeline = "Fill the German sales pipeline Sales · 2026-Q1";
+    let rows = |rows: &[(&str, &str, &str, &str)]| -> String {
+        rows.iter()
+            .map(|(date, objective, what, who_commit)| {
+                format!("{date} {objective} {what} {who_commit}")
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let header = "Date Objective What changed Who Commit";
+    let checkins = format!("Anna Schmidt {}", c[6]);
+    let realign = format!("Carla Diaz {}", c[5]);
+    let swap = format!("Carla Diaz {}", c[2]);
+    let lower = format!("Bob Meyer {}", c[1]);
+    let first = format!("Anna Schmidt {}", c[0]);
+    let sales_rows = [
+        (
+            "2026-02-10",
+            pipeline,
+            "2 check-ins added to “Qualified opportunities”",
+            checkins.as_str(),
+        ),
+        (
+            "2026-02-09",
+            pipeline,
+            "alignment: grow → retain",
+            realign.as_str(),
+        ),
+        (
+            "2026-01-19",
+            pipeline,
+            "title: “Fill the German pipeline” → “Fill the German sales pipeline” key result removed: “Demos held with German prospects” key result added: “First meetings with German buyers”",
+            swap.as_str(),
+        ),
+        (
+            "2026-01-12",
+            pipeline,
+            "target of “Qualified opportunities”: 100 → 80",
+            lower.as_str(),
+        ),
+    ];
+    let grow = (
+        "2026-01-05",
+        "Grow revenue in Germany Acme · 2026-Q1",
+        "created",
+        first.as_str(),
+    );
+    let events = (
+        "2026-01-05",
+        "Be seen at German trade fairs Sales · 2026-Q1",
+        "created",
+        first.as_str(),
+    );
+    let pipeline_created = ("2026-01-05", pipeline, "created", first.as_str());
+    let retain = (
+        "2026-01-05",
+        "Keep the customers we have Acme · 2026-Q1",
+        "created",
+        first.as_str(),
+    );
+    let mut all = sales_rows.to_vec();
+    all.extend([events, grow, pipeline_created, retain]);
+    let mut sales = sales_rows.to_vec();
+    sales.extend([events, pipeline_created]);
+    assert_eq!(
+        section(&changes, "all"),
+        format!("All changes {header} {}", rows(&all))
+    );
+    assert_eq!(
+        section(&changes, "company"),
+        format!("Acme {header} {}", rows(&[grow, retain]))
+    );
+    assert_eq!(
+        section(&changes, "team-sales"),
+        format!("Sales {header} {}", rows(&sales))
+    );
+    // The filter is links to the sections, with their counts.
+    let html = std::fs::read_to_string(&changes).unwrap();
+    assert!(html.contains("<a href=\"#team-sales\">Sales</a> <span class=\"count\">6</span>"));
+    assert!(
+        !html.contains("<script"),
+        "the Changes page needs no JavaScript"
+    );
+
+    assert_eq!(
+        section(&out.join("health/index.html"), "lowered-targets"),
+        format!(
+            "Targets lowered during 2026-Q1 Key result targets moved towards their start value by a commit in the current period. \
+             OKRs may be adjusted when reality changes; each change is listed so that everyone can see it, not to judge it. \
+             Date Objective Key result Target Who Commit \
+             2026-01-12 Fill the German sales pipeline Qualified opportunities 100 → 80 Bob Meyer {}",
+            c[1]
+        )
+    );
+}
+
+#[test]
+fn a_shallow_clone_builds_and_says_once_that_history_is_partial() {
+    let s = scripted();
+    let c = &s.commits;
+    let url = format!("file://{}", s.repo.path().display());
+    for (depth, since, expected) in [
+        ("1", "2026-02-10", Vec::new()),
+        (
+            "3",
+            "2026-02-02",
+            vec![
+                entry(
+                    "2026-02-10",
+                    "Anna Schmidt",
+                    &c[6],
+                    &["2 check-ins added to “Qualified opportunities”"],
+                ),
+                entry(
+                    "2026-02-09",
+                    "Carla Diaz",
+                    &c[5],
+                    &["alignment: grow → retain"],
+                ),
+            ],
+        ),
+    ] {
+        let clone = TempDir::new("shallow");
+        let dir = clone.path.join("repo");
+        git(
+            &clone.path,
+            &["clone", "-q", "--depth", depth, &url, "repo"],
+        );
+        let history = history::read(&dir).unwrap();
+        assert_eq!(
+            history.extent,
+            Extent::Shallow {
+                since: since.parse().unwrap()
+            }
+        );
+        assert_eq!(
+            entries(&dir, "2026-Q1", "pipeline"),
+            expected,
+            "depth {depth}"
+        );
+
+        let (out, result) = build(&dir, &[]);
+        let note = format!(
+            "okr: change history is partial: the clone is shallow, so it starts at {since} \
+             (fetch the whole history, e.g. `fetch-depth: 0` in actions/checkout)"
+        );
+        assert_eq!(result.stderr.matches(&note).count(), 1, "{}", result.stderr);
+        assert!(
+            section(&out.join("objectives/2026-Q1/pipeline/index.html"), "history").contains(
+                &format!("Changes before {since} are not shown: the site was built from a shallow clone of the repository.")
+            )
+        );
+    }
+}
+
+#[test]
+fn outside_git_the_build_succeeds_and_says_once_why_there_is_no_history() {
+    let dir = TempDir::new("no-git");
+    let repo = GitRepo { dir };
+    org::write_base(&repo);
+    let (out, result) = build(repo.path(), &[]);
+    let note = format!(
+        "okr: no change history: {} is not in a git repository",
+        repo.path().display()
+    );
+    assert_eq!(result.stderr.matches(&note).count(), 1, "{}", result.stderr);
+    assert_eq!(result.stderr.matches("change history").count(), 1);
+    assert!(
+        section(
+            &out.join("objectives/2026-Q1/pipeline/index.html"),
+            "history"
+        )
+        .contains(
+            "No change history: the site was built from files without a git history to read."
+        )
+    );
+    assert!(
+        section(&out.join("health/index.html"), "lowered-targets").contains("No change history:")
+    );
+}
+
+#[test]
+fn no_history_skips_reading_it() {
+    let s = scripted();
+    let (out, result) = build(s.repo.path(), &["--no-history"]);
+    assert!(!result.stderr.contains("history"), "{}", result.stderr);
+    let page = std::fs::read_to_string(out.join("objectives/2026-Q1/pipeline/index.html")).unwrap();
+    assert!(!page.contains("id=\"history\""));
+    let changes = std::fs::read_to_string(out.join("changes/index.html")).unwrap();
+    assert!(changes.contains("This site was built without its change history."));
+}
+
+#[test]
+fn a_subfolder_of_the_repository_has_its_own_history() {
+    let repo = GitRepo::new("history-subfolder");
+    let inner = GitRepo {
+        dir: TempDir {
+            path: repo.path().join("okr-data"),
+        },
+    };
+    org::write_base(&inner);
+    let first = repo.commit("Anna Schmidt", "2026-01-05", "Set the Q1 OKRs");
+    inner.write(
+        org::PIPELINE_PATH,
+        &edit(org::PIPELINE, "target = 100", "target = 120"),
+    );
+    let raised = repo.commit("Bob Meyer", "2026-01-12", "Raise the target");
+    assert_created_then_target(
+        inner.path(),
+        &first,
+        ("2026-01-12", "Bob Meyer", &raised),
+        "100 → 120",
+    );
+    // The inner TempDir is part of the outer one: remove it only once.
+    std::mem::forget(inner);
+}
+
+#[test]
+fn a_merged_change_is_credited_to_its_author_not_the_merge() {
+    let repo = GitRepo::new("history-merge");
+    org::write_base(&repo);
+    let first = repo.commit("Anna Schmidt", "2026-01-05", "Set the Q1 OKRs");
+    git(repo.path(), &["checkout", "-q", "-b", "lower"]);
+    repo.write(
+        org::PIPELINE_PATH,
+        &edit(org::PIPELINE, "target = 100", "target = 70"),
+    );
+    let lowered = repo.commit("Bob Meyer", "2026-01-12", "Lower the target");
+    git(repo.path(), &["checkout", "-q", "main"]);
+    repo.write(
+        "okrs/2026-Q1/company/retain.md",
+        &edit(org::RETAIN, "target = 45", "target = 50"),
+    );
+    let raised = repo.commit("Anna Schmidt", "2026-01-13", "Raise the NPS target");
+    git(
+        repo.path(),
+        &["merge", "-q", "--no-ff", "--no-commit", "lower"],
+    );
+    repo.commit("Carla Diaz", "2026-01-14", "Merge branch 'lower'");
+    assert_created_then_target(
+        repo.path(),
+        &first,
+        ("2026-01-12", "Bob Meyer", &lowered),
+        "100 → 70",
+    );
+    assert_eq!(
+        entries(repo.path(), "2026-Q1", "retain"),
+        [
+            entry(
+                "2026-01-13",
+                "Anna Schmidt",
+                &raised,
+                &["target of “Net promoter score”: 45 → 50"]
+            ),
+            entry("2026-01-05", "Anna Schmidt", &first, &["created"]),
+        ]
+    );
+}
