@@ -10,7 +10,7 @@ use crate::check::Checked;
 use crate::diagnostic::{Rule, Severity};
 use crate::history::{self, Extent, History, OwnerRef};
 use crate::markdown;
-use crate::model::{KeyResult, Level, Measure, Objective, Org, Owner};
+use crate::model::{Checkin, KeyResult, Level, Measure, Objective, Org, Owner};
 use crate::period::Period;
 use crate::report;
 use crate::score::{self, Series, Status};
@@ -91,11 +91,22 @@ pub fn number(value: f64) -> String {
 
 /// A fraction as a whole percentage, e.g. `0.425` → `43%`.
 pub fn percent(fraction: f64) -> String {
+    let mut out = String::with_capacity(4);
+    push_percent(&mut out, fraction);
+    out
+}
+
+/// Appends `fraction` formatted as by [`percent`].
+fn push_percent(out: &mut String, fraction: f64) {
     let whole = (fraction * 100.0).round();
     if whole.is_finite() && whole.abs() < 1e15 {
-        format!("{}%", whole as i64)
+        if whole < 0.0 {
+            out.push('-');
+        }
+        charts::push_digits(out, whole.abs() as u64, false);
+        out.push('%');
     } else {
-        "—".to_string()
+        out.push('—');
     }
 }
 
@@ -138,14 +149,6 @@ const STATUS_ORDER: [Status; 6] = [
     Status::Partial,
     Status::Missed,
 ];
-
-#[derive(Debug, Serialize)]
-pub struct CheckinView<'a> {
-    pub date: String,
-    pub value: String,
-    pub confidence: Option<String>,
-    pub note: Option<&'a str>,
-}
 
 #[derive(Debug, Serialize)]
 pub struct KeyResultView<'a> {
@@ -385,8 +388,9 @@ pub struct ParentView<'a> {
 #[derive(Debug, Serialize)]
 pub struct ObjectivePage<'a> {
     pub objective: &'a ObjectiveCard<'a>,
-    /// Check-ins of each key result, in the order of `objective.key_results`.
-    pub checkins: Vec<Vec<CheckinView<'a>>>,
+    /// Each key result's check-ins as a table, newest first, in the order
+    /// of `objective.key_results`; none without check-ins.
+    pub checkins: Vec<Option<Html>>,
     /// Each key result's burn-up, in the same order; none without a target.
     pub burnups: Vec<Option<Html>>,
     /// The score over the period so far.
@@ -904,19 +908,41 @@ fn history_note(history: &History) -> Option<String> {
 }
 
 /// A key result's check-ins, newest first: only its objective's page shows them.
-fn checkin_views(kr: &KeyResult) -> Vec<CheckinView<'_>> {
-    let mut checkins: Vec<CheckinView> = kr
-        .checkins
-        .iter()
-        .map(|c| CheckinView {
-            date: timeline::iso_date(c.date.value),
-            value: checkin_value(kr, c.value.value),
-            confidence: c.confidence.as_ref().map(|c| percent(c.value)),
-            note: c.note.as_deref(),
-        })
-        .collect();
-    checkins.sort_by(|a, b| b.date.cmp(&a.date));
-    checkins
+/// A key result's check-ins as a table, newest first; `None` without any.
+/// Written here, like the charts, rather than looped over in the template: an
+/// objective page lists every check-in of every key result, and interpreting
+/// that loop was a tenth of a build.
+fn checkin_table(kr: &KeyResult) -> Option<Html> {
+    if kr.checkins.is_empty() {
+        return None;
+    }
+    let mut rows: Vec<&Checkin> = kr.checkins.iter().collect();
+    rows.sort_by_key(|c| std::cmp::Reverse(c.date.value));
+    let mut out = String::with_capacity(300 + 100 * rows.len());
+    out.push_str(
+        "<table class=\"table checkins\">\n      \
+         <caption>Check-ins, newest first</caption>\n      \
+         <thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Value</th>\
+         <th scope=\"col\">Confidence</th><th scope=\"col\">Note</th></tr></thead>\n      \
+         <tbody>",
+    );
+    for c in rows {
+        out.push_str("\n        <tr><td>");
+        out.push_str(&timeline::iso_date(c.date.value));
+        out.push_str("</td><td>");
+        out.push_str(&checkin_value(kr, c.value.value));
+        out.push_str("</td><td>");
+        if let Some(confidence) = &c.confidence {
+            push_percent(&mut out, confidence.value);
+        }
+        out.push_str("</td><td>");
+        if let Some(note) = &c.note {
+            charts::push_escaped(&mut out, note);
+        }
+        out.push_str("</td></tr>");
+    }
+    out.push_str("\n      </tbody>\n    </table>");
+    Some(html(&out))
 }
 
 /// A score's history over a period, with its override, to draw.
@@ -1393,7 +1419,7 @@ impl<'a> SiteData<'a> {
         ObjectivePage {
             breadcrumbs_gap,
             objective: card,
-            checkins: o.key_results.iter().map(checkin_views).collect(),
+            checkins: o.key_results.iter().map(checkin_table).collect(),
             burnups: o
                 .key_results
                 .iter()
@@ -2010,6 +2036,36 @@ mod tests {
         assert_eq!(percent(0.425), "43%");
         assert_eq!(percent(0.424), "42%");
         assert_eq!(percent(1.5), "150%");
+    }
+
+    #[test]
+    fn checkin_tables_list_newest_first_and_escape_notes() {
+        use crate::check::testing::*;
+        let text = "+++\ntitle = \"Grow\"\nperiod = \"2026-Q1\"\n\
+            [[key_results]]\ntitle = \"Signups from 0 to 2000\"\ntarget = 2000\n\
+            [[key_results.checkins]]\ndate = 2026-01-10\nvalue = 1500\nconfidence = 0.425\n\
+            [[key_results.checkins]]\ndate = 2026-02-10\nvalue = 1750.5\nnote = \"<b>A & B</b>\"\n\
+            [[key_results]]\ntitle = \"Launch the shop\"\ndone = false\n\
+            [[key_results.checkins]]\ndate = 2026-02-01\nvalue = 1\n\
+            [[key_results]]\ntitle = \"Churn from 5 to 2\"\nstart = 5\ntarget = 2\n+++\n";
+        let checked = run(&[CONFIG, TEAM, ("okrs/2026-Q1/grow.md", text)]);
+        let krs = &checked.org.objectives[0].key_results;
+        let table = |i: usize| checkin_table(&krs[i]).map(|t| t.to_string());
+        let signups = table(0).unwrap_or_default();
+        let newer = signups.find(
+            "<td>2026-02-10</td><td>1,750.5</td><td></td><td>&lt;b&gt;A &amp; B&lt;/b&gt;</td>",
+        );
+        let older = signups.find("<td>2026-01-10</td><td>1,500</td><td>43%</td><td></td>");
+        assert!(
+            newer.is_some() && older.is_some() && newer < older,
+            "{signups}"
+        );
+        assert!(
+            table(1)
+                .unwrap_or_default()
+                .contains("<td>2026-02-01</td><td>done</td>")
+        );
+        assert_eq!(table(2), None, "no check-ins, no table");
     }
 
     #[test]
