@@ -22,7 +22,15 @@ fn as_of() -> NaiveDate {
 /// team, a person and an objective, each finding placed on a line.
 pub fn front_matter(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
+    // okr's own TOML reader takes nothing `toml` refuses and reads the rest
+    // into the same tree, spans included: the input as TOML, then its front matter.
+    if let Some(problem) = toml_doc::disagreement_with_toml(&text) {
+        panic!("{problem}");
+    }
     if let Ok(split) = frontmatter::split(&text) {
+        if let Some(problem) = toml_doc::disagreement_with_toml(split.toml) {
+            panic!("{problem}");
+        }
         let toml_end = split.toml_offset + split.toml.len();
         assert_eq!(&text[split.toml_offset..toml_end], split.toml);
         assert!(text.ends_with(split.body) && toml_end + split.body.len() <= text.len());
