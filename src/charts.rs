@@ -422,9 +422,18 @@ mod tests {
             push_digits(&mut plain, n, false);
             assert_eq!(plain, n.to_string());
         }
-        let mut grouped = String::new();
-        push_digits(&mut grouped, 1_234_567, true);
-        assert_eq!(grouped, "1,234,567");
+        for (n, text) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (100_000, "100,000"),
+            (1_234_567, "1,234,567"),
+            (u64::MAX, "18,446,744,073,709,551,615"),
+        ] {
+            let mut grouped = String::new();
+            push_digits(&mut grouped, n, true);
+            assert_eq!(grouped, text);
+        }
     }
 
     #[test]
