@@ -20,6 +20,8 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
+mod markup;
+
 /// Addresses of the site's pages, all starting with the base URL so they work under a sub-path.
 #[derive(Clone, Debug)]
 pub struct Urls {
@@ -224,6 +226,42 @@ impl Serialize for Line<'_> {
     }
 }
 
+/// An objective as an item of a list of lines (`<li class="objective-line">`):
+/// the fields of [`Line`], and the item's markup as `html`.
+#[derive(Debug, Serialize)]
+pub struct LineItem<'a> {
+    #[serde(flatten)]
+    pub line: Line<'a>,
+    pub html: Html,
+}
+
+impl<'a> LineItem<'a> {
+    pub fn new(card: &'a ObjectiveCard<'a>) -> LineItem<'a> {
+        LineItem {
+            line: Line(card),
+            html: markup::objective_line(card),
+        }
+    }
+}
+
+/// An objective in a list of cards (overview, team and person pages): the
+/// card's fields, and its key results as a list in `key_results_html`.
+#[derive(Debug, Serialize)]
+pub struct CardItem<'a> {
+    #[serde(flatten)]
+    pub card: &'a ObjectiveCard<'a>,
+    pub key_results_html: Html,
+}
+
+impl<'a> CardItem<'a> {
+    pub fn new(card: &'a ObjectiveCard<'a>) -> CardItem<'a> {
+        CardItem {
+            card,
+            key_results_html: markup::card_key_results(&card.key_results),
+        }
+    }
+}
+
 /// An objective in the alignment tree, which holds every objective of a
 /// period: title, owner, status and score only.
 #[derive(Clone, Copy, Debug)]
@@ -361,7 +399,7 @@ pub struct OverviewPage<'a> {
     pub recent: Vec<RecentCheckin<'a>>,
     /// Objectives of the period with a `[retrospective]`.
     pub retrospectives: Vec<PeriodRetrospective<'a>>,
-    pub company_objectives: Vec<&'a ObjectiveCard<'a>>,
+    pub company_objectives: Vec<CardItem<'a>>,
     pub tree: Vec<TreeItem<'a>>,
     pub teams: Vec<TeamScore>,
     pub statuses: Vec<StatusCount>,
@@ -380,7 +418,7 @@ pub struct InitiativeView<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct ParentView<'a> {
-    pub card: Line<'a>,
+    pub card: LineItem<'a>,
     /// The title of the key result aligned to, for `objective#kr` references.
     pub key_result: Option<&'a str>,
 }
@@ -393,6 +431,8 @@ pub struct ObjectivePage<'a> {
     pub checkins: Vec<Option<Html>>,
     /// Each key result's burn-up, in the same order; none without a target.
     pub burnups: Vec<Option<Html>>,
+    /// Each key result as an `<article>` with its burn-up and check-ins.
+    pub key_results_html: Html,
     /// The score over the period so far.
     pub score_chart: Html,
     pub retrospective: Option<RetrospectiveView<'a>>,
@@ -408,7 +448,7 @@ pub struct ObjectivePage<'a> {
     pub body: Html,
     pub initiatives: Vec<InitiativeView<'a>>,
     pub parents: Vec<ParentView<'a>>,
-    pub children: Vec<Line<'a>>,
+    pub children: Vec<LineItem<'a>>,
     pub contributors: Vec<Link>,
     /// `None` when the build was told not to read the history.
     pub history: Option<HistoryView<'a>>,
@@ -494,9 +534,9 @@ pub struct TeamPeriod<'a> {
     pub distribution: Html,
     /// Each objective's score over the period, on the same scales.
     pub trends: Vec<Multiple<'a>>,
-    pub objectives: Vec<&'a ObjectiveCard<'a>>,
+    pub objectives: Vec<CardItem<'a>>,
     /// People's objectives aligned to the team's.
-    pub aligned: Vec<Line<'a>>,
+    pub aligned: Vec<LineItem<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -520,8 +560,8 @@ pub struct PersonPeriod<'a> {
     pub score: Option<String>,
     /// Each owned objective's score over the period, on the same scales.
     pub trends: Vec<Multiple<'a>>,
-    pub owned: Vec<&'a ObjectiveCard<'a>>,
-    pub contributing: Vec<Line<'a>>,
+    pub owned: Vec<CardItem<'a>>,
+    pub contributing: Vec<LineItem<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -1367,7 +1407,10 @@ impl<'a> SiteData<'a> {
                     })
                 })
                 .collect(),
-            company_objectives: company.iter().map(|&i| self.card(i)).collect(),
+            company_objectives: company
+                .iter()
+                .map(|&i| CardItem::new(self.card(i)))
+                .collect(),
             tree: self.tree(&company),
             teams,
             distribution,
@@ -1416,15 +1459,18 @@ impl<'a> SiteData<'a> {
             ),
             url: self.card(i).url.clone(),
         };
+        let checkins: Vec<Option<Html>> = o.key_results.iter().map(checkin_table).collect();
+        let burnups: Vec<Option<Html>> = o
+            .key_results
+            .iter()
+            .map(|kr| burnup_chart(kr, period.as_ref()?, self.as_of))
+            .collect();
         ObjectivePage {
             breadcrumbs_gap,
             objective: card,
-            checkins: o.key_results.iter().map(checkin_table).collect(),
-            burnups: o
-                .key_results
-                .iter()
-                .map(|kr| burnup_chart(kr, period.as_ref()?, self.as_of))
-                .collect(),
+            key_results_html: markup::key_result_details(&card.key_results, &burnups, &checkins),
+            checkins,
+            burnups,
             score_chart: period
                 .as_ref()
                 .map_or_else(|| html(""), |p| self.objective_chart(index, p, Size::Full)),
@@ -1455,7 +1501,7 @@ impl<'a> SiteData<'a> {
                 .parents
                 .iter()
                 .map(|l| ParentView {
-                    card: Line(self.card(l.objective)),
+                    card: LineItem::new(self.card(l.objective)),
                     key_result: l.key_result.map(|k| {
                         org.objectives[l.objective].key_results[k]
                             .title
@@ -1464,7 +1510,11 @@ impl<'a> SiteData<'a> {
                     }),
                 })
                 .collect(),
-            children: o.children.iter().map(|&c| Line(self.card(c))).collect(),
+            children: o
+                .children
+                .iter()
+                .map(|&c| LineItem::new(self.card(c)))
+                .collect(),
             contributors: o
                 .contributors
                 .iter()
@@ -1797,8 +1847,11 @@ impl<'a> SiteData<'a> {
                 bar: score_bar(score, None, None),
                 distribution: self.distribution(&own, "Objectives").1,
                 trends: self.multiples(&own, period),
-                objectives: own.iter().map(|&i| self.card(i)).collect(),
-                aligned: aligned.into_iter().map(|i| Line(self.card(i))).collect(),
+                objectives: own.iter().map(|&i| CardItem::new(self.card(i))).collect(),
+                aligned: aligned
+                    .into_iter()
+                    .map(|i| LineItem::new(self.card(i)))
+                    .collect(),
             });
         }
         let members: Vec<Link> = team
@@ -1892,8 +1945,11 @@ impl<'a> SiteData<'a> {
                     score: score::mean(owned.iter().filter_map(|&i| scores.objectives[i].score))
                         .map(number),
                     trends: self.multiples(&owned, period),
-                    owned: owned.iter().map(|&i| self.card(i)).collect(),
-                    contributing: contributing.iter().map(|&i| Line(self.card(i))).collect(),
+                    owned: owned.iter().map(|&i| CardItem::new(self.card(i))).collect(),
+                    contributing: contributing
+                        .iter()
+                        .map(|&i| LineItem::new(self.card(i)))
+                        .collect(),
                 })
             })
             .collect();

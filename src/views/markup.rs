@@ -1,0 +1,303 @@
+//! HTML for the blocks that pages repeat by the thousand: key results on
+//! cards and on objective pages, and objective lines in lists. Written here,
+//! like the charts and check-in tables, rather than interpreted by Tera for
+//! each of them: together they were a third of rendering a site. The markup
+//! is what the default theme's templates wrote for them, byte for byte;
+//! templates print it unescaped and can still use every field beside it.
+
+use super::{Html, KeyResultView, ObjectiveCard, StatusView, html};
+
+/// Appends `text` escaped as templates escape what they print.
+fn push_text(out: &mut String, text: &str) {
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut *out, text);
+}
+
+/// A status as a badge, or "No score" without one.
+fn push_badge(out: &mut String, status: Option<StatusView>) {
+    match status {
+        Some(status) => {
+            out.push_str("<span class=\"badge status-");
+            out.push_str(status.key);
+            out.push_str("\">");
+            out.push_str(status.label);
+            out.push_str("</span>");
+        }
+        None => out.push_str("<span class=\"badge badge-none\">No score</span>"),
+    }
+}
+
+/// `start`, `now` and `target`, or the milestone's state; `indent` is the
+/// whitespace before each figure.
+fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
+    out.push_str(indent);
+    if kr.milestone {
+        out.push_str("<span>Milestone: ");
+        push_text(out, &kr.current);
+        out.push_str("</span>");
+        return;
+    }
+    out.push_str("<span><span class=\"label\">start</span> ");
+    push_text(out, &kr.start);
+    out.push_str("</span>");
+    out.push_str(indent);
+    out.push_str("<span><span class=\"label\">now</span> <strong>");
+    push_text(out, &kr.current);
+    out.push_str("</strong></span>");
+    out.push_str(indent);
+    out.push_str("<span><span class=\"label\">target</span> ");
+    push_text(out, &kr.target);
+    if let Some(unit) = kr.unit.filter(|u| !u.is_empty()) {
+        out.push(' ');
+        push_text(out, unit);
+    }
+    out.push_str("</span>");
+}
+
+/// A card's key results as a list (`<ul class="kr-list">`); empty without any.
+pub fn card_key_results(key_results: &[KeyResultView]) -> Html {
+    if key_results.is_empty() {
+        return html("");
+    }
+    let mut out = String::with_capacity(1200 * key_results.len());
+    out.push_str("\n  <ul class=\"kr-list\">");
+    for kr in key_results {
+        out.push_str("\n    <li class=\"kr");
+        if kr.stale {
+            out.push_str(" kr-stale");
+        }
+        out.push_str("\">\n      <div class=\"kr-head\">\n        <span class=\"kr-title\">");
+        push_text(&mut out, kr.title);
+        out.push_str("</span>\n        ");
+        push_badge(&mut out, kr.status);
+        if kr.stale {
+            out.push_str(" <span class=\"badge badge-stale\">Stale</span>");
+        }
+        out.push_str("\n      </div>\n      <div class=\"kr-bar\">");
+        out.push_str(kr.bar.as_str().unwrap_or_default());
+        out.push_str("</div>\n      <div class=\"kr-figures\">");
+        push_figures(&mut out, kr, "\n        ");
+        if let Some(progress) = &kr.progress {
+            out.push_str("<span class=\"progress-figure\">");
+            push_text(&mut out, progress);
+            out.push_str("</span>");
+        }
+        if let Some(confidence) = &kr.confidence {
+            out.push_str("<span><span class=\"label\">confidence</span> ");
+            push_text(&mut out, confidence);
+            out.push_str("</span>");
+        }
+        out.push_str("\n      </div>\n    </li>");
+    }
+    out.push_str("\n  </ul>");
+    html(&out)
+}
+
+/// Each key result of an objective's page as an `<article>`, with its
+/// burn-up and check-in table (in the order of `key_results`).
+pub fn key_result_details(
+    key_results: &[KeyResultView],
+    burnups: &[Option<Html>],
+    checkins: &[Option<Html>],
+) -> Html {
+    fn text(values: &[Option<Html>], i: usize) -> Option<&str> {
+        values
+            .get(i)
+            .and_then(Option::as_ref)
+            .and_then(Html::as_str)
+            .filter(|text| !text.is_empty())
+    }
+    let mut out = String::new();
+    for (i, kr) in key_results.iter().enumerate() {
+        let (burnup, table) = (text(burnups, i), text(checkins, i));
+        out.reserve(1200 + burnup.map_or(0, str::len) + table.map_or(0, str::len));
+        out.push_str("\n  <article class=\"kr-detail");
+        if kr.stale {
+            out.push_str(" kr-stale");
+        }
+        out.push_str("\" id=\"kr-");
+        push_text(&mut out, kr.id);
+        out.push_str("\">\n    <h3>");
+        push_text(&mut out, kr.title);
+        out.push_str("</h3>\n    <p class=\"card-meta\">\n      ");
+        push_badge(&mut out, kr.status);
+        if kr.stale {
+            out.push_str(" <span class=\"badge badge-stale\">Stale: no recent check-in</span>");
+        }
+        for (label, value) in [
+            ("due ", &kr.due),
+            ("weight ", &kr.weight),
+            ("confidence ", &kr.confidence),
+        ] {
+            if let Some(value) = value {
+                out.push_str(" <span>");
+                out.push_str(label);
+                push_text(&mut out, value);
+                out.push_str("</span>");
+            }
+        }
+        out.push_str("\n    </p>\n    <div class=\"kr-bar\">");
+        out.push_str(kr.bar.as_str().unwrap_or_default());
+        out.push_str("</div>\n    <p class=\"kr-figures\">");
+        push_figures(&mut out, kr, "\n      ");
+        if let Some(progress) = &kr.progress {
+            out.push_str("<span class=\"progress-figure\">");
+            push_text(&mut out, progress);
+            out.push_str(" of the way</span>");
+        }
+        out.push_str("\n    </p>");
+        if let Some(burnup) = burnup {
+            out.push_str("\n    <div class=\"chart-figure\">");
+            out.push_str(burnup);
+            out.push_str("</div>");
+        }
+        match table {
+            Some(table) => {
+                out.push_str("\n    ");
+                out.push_str(table);
+            }
+            None => out.push_str("\n    <p class=\"empty\">No check-ins yet.</p>"),
+        }
+        out.push_str("\n  </article>");
+    }
+    html(&out)
+}
+
+/// An objective as one `<li class="objective-line">`: title, owner, status,
+/// score, stale key results and trend.
+pub fn objective_line(card: &ObjectiveCard) -> Html {
+    let trend = card.trend.as_str().unwrap_or_default();
+    let mut out = String::with_capacity(400 + card.title.len() + trend.len());
+    out.push_str("\n<li class=\"objective-line\">\n  <a href=\"");
+    push_text(&mut out, &card.url);
+    out.push_str("\">");
+    push_text(&mut out, card.title);
+    out.push_str("</a>\n  <span class=\"owner owner-");
+    out.push_str(card.owner.level);
+    out.push_str("\">");
+    push_text(&mut out, &card.owner.name);
+    out.push_str("</span>\n  ");
+    push_badge(&mut out, card.status);
+    if let Some(score) = &card.score {
+        out.push_str(" <span class=\"score\">");
+        push_text(&mut out, score);
+        out.push_str("</span>");
+    }
+    if card.stale > 0 {
+        out.push_str(" <span class=\"badge badge-stale\">");
+        crate::charts::push_digits(&mut out, card.stale as u64, false);
+        out.push_str(" stale</span>");
+    }
+    if !trend.is_empty() {
+        out.push_str(" <span class=\"trend\">");
+        out.push_str(trend);
+        out.push_str("</span>");
+    }
+    out.push_str("\n</li>\n");
+    html(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::Status;
+
+    fn key_result<'a>(title: &'a str, milestone: bool) -> KeyResultView<'a> {
+        KeyResultView {
+            id: "signups",
+            title,
+            unit: Some("k"),
+            milestone,
+            done: false,
+            start: "0".into(),
+            target: "2,000".into(),
+            current: if milestone { "not done" } else { "1,500" }.into(),
+            progress: Some("75%".into()),
+            status: Some(StatusView::of(Status::OnTrack)),
+            confidence: None,
+            weight: Some("2".into()),
+            due: None,
+            stale: true,
+            bar: html("<svg/>"),
+        }
+    }
+
+    fn text(value: &Html) -> &str {
+        value.as_str().unwrap_or_default()
+    }
+
+    #[test]
+    fn card_key_results_escape_titles_and_show_figures() {
+        let krs = [key_result("Signups <b>&</b> \"more\"", false)];
+        let list = card_key_results(&krs);
+        let list = text(&list);
+        assert!(list.starts_with("\n  <ul class=\"kr-list\">"), "{list}");
+        assert!(list.contains("<li class=\"kr kr-stale\">"), "{list}");
+        assert!(
+            list.contains("Signups &lt;b&gt;&amp;&lt;/b&gt; &quot;more&quot;"),
+            "{list}"
+        );
+        assert!(list.contains("<span class=\"badge status-on-track\">On track</span> <span class=\"badge badge-stale\">Stale</span>"), "{list}");
+        assert!(list.contains("<strong>1,500</strong>"), "{list}");
+        assert!(list.contains("target</span> 2,000 k</span>"), "{list}");
+        assert!(
+            list.contains("<div class=\"kr-bar\"><svg/></div>"),
+            "{list}"
+        );
+        assert_eq!(text(&card_key_results(&[])), "", "no key results, no list");
+    }
+
+    #[test]
+    fn a_milestone_shows_its_state_instead_of_figures() {
+        let krs = [key_result("Launch", true)];
+        let list = card_key_results(&krs);
+        assert!(text(&list).contains("<span>Milestone: not done</span>"));
+        assert!(!text(&list).contains("start"));
+    }
+
+    #[test]
+    fn key_result_details_carry_charts_tables_and_the_empty_case() {
+        let mut second = key_result("Churn", false);
+        second.status = None;
+        second.stale = false;
+        let krs = [key_result("Signups", false), second];
+        let burnups = [Some(html("<svg id=\"b\"/>")), None];
+        let checkins = [Some(html("<table/>")), None];
+        let details = key_result_details(&krs, &burnups, &checkins);
+        let (first, second) = text(&details).split_once("</article>").unwrap_or_default();
+        assert!(first.contains("id=\"kr-signups\""), "{first}");
+        assert!(first.contains(" <span>weight 2</span>"), "{first}");
+        assert!(first.contains("75% of the way"), "{first}");
+        assert!(
+            first.contains("<div class=\"chart-figure\"><svg id=\"b\"/></div>\n    <table/>"),
+            "{first}"
+        );
+        assert!(
+            second.contains("<span class=\"badge badge-none\">No score</span>"),
+            "{second}"
+        );
+        assert!(
+            second.contains("<p class=\"empty\">No check-ins yet.</p>"),
+            "{second}"
+        );
+        assert!(!second.contains("chart-figure"), "{second}");
+    }
+
+    #[test]
+    fn objective_lines_escape_their_text() {
+        use crate::check::testing::*;
+        let (path, text_) = company("grow");
+        let text_ = text_.replace("Company grow", "Grow <fast> & far");
+        let checked = run(&files(&[(path, text_)]));
+        let as_of = AS_OF.parse().expect("a date");
+        let data = super::super::SiteData::new(&checked, "/", as_of);
+        let line = objective_line(data.card(0));
+        let line = text(&line);
+        assert!(line.starts_with("\n<li class=\"objective-line\">\n  <a href=\"/objectives/2026-Q1/grow/\">Grow &lt;fast&gt; &amp; far</a>"), "{line}");
+        assert!(
+            line.contains("<span class=\"owner owner-company\">"),
+            "{line}"
+        );
+        assert!(line.ends_with("</span>\n</li>\n"), "{line}");
+    }
+}
