@@ -124,7 +124,12 @@ pub fn parse_one(loaded: &Loaded, id: FileId) -> ParsedFile {
 pub fn link(loaded: Loaded, parsed: Vec<ParsedFile>) -> (Org, Vec<Diagnostic>) {
     let mut diagnostics = loaded.diagnostics;
     let mut broken = Broken::default();
-    let (mut teams, mut people, mut objectives) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut teams, mut people) = (Vec::new(), Vec::new());
+    // Objectives are the bulk: sized once rather than copied as the vector grows.
+    let count = (parsed.iter())
+        .filter(|p| matches!(p, ParsedFile::Objective(_)))
+        .count();
+    let mut objectives = Vec::with_capacity(count);
     for (file, parsed) in loaded.files.iter().zip(parsed) {
         match parsed {
             ParsedFile::Config => {}

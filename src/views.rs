@@ -199,6 +199,10 @@ pub struct ObjectiveCard<'a> {
     /// The score over the period so far, as a small line.
     pub trend: Html,
     pub aligned_progress: Option<String>,
+    /// Pages show them as okr writes them (`key_results_html` of a card in a
+    /// list, of an objective's page): not serialised, since every value a
+    /// template gets is copied into its context, and key results are many.
+    #[serde(skip)]
     pub key_results: Vec<KeyResultView<'a>>,
     pub tags: &'a [String],
     /// How many key results have a stale finding.
@@ -226,19 +230,17 @@ impl Serialize for Line<'_> {
     }
 }
 
-/// An objective as an item of a list of lines (`<li class="objective-line">`):
-/// the fields of [`Line`], and the item's markup as `html`.
+/// An objective as an item of a list of lines: its `<li class="objective-line">`
+/// (title, owner, status, score, stale key results, trend), written by okr as
+/// `html`. Lists of lines hold hundreds, so they carry no fields beside it.
 #[derive(Debug, Serialize)]
-pub struct LineItem<'a> {
-    #[serde(flatten)]
-    pub line: Line<'a>,
+pub struct LineItem {
     pub html: Html,
 }
 
-impl<'a> LineItem<'a> {
-    pub fn new(card: &'a ObjectiveCard<'a>) -> LineItem<'a> {
+impl LineItem {
+    pub fn new(card: &ObjectiveCard) -> LineItem {
         LineItem {
-            line: Line(card),
             html: markup::objective_line(card),
         }
     }
@@ -418,7 +420,7 @@ pub struct InitiativeView<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct ParentView<'a> {
-    pub card: LineItem<'a>,
+    pub card: LineItem,
     /// The title of the key result aligned to, for `objective#kr` references.
     pub key_result: Option<&'a str>,
 }
@@ -448,7 +450,7 @@ pub struct ObjectivePage<'a> {
     pub body: Html,
     pub initiatives: Vec<InitiativeView<'a>>,
     pub parents: Vec<ParentView<'a>>,
-    pub children: Vec<LineItem<'a>>,
+    pub children: Vec<LineItem>,
     pub contributors: Vec<Link>,
     /// `None` when the build was told not to read the history.
     pub history: Option<HistoryView<'a>>,
@@ -536,7 +538,7 @@ pub struct TeamPeriod<'a> {
     pub trends: Vec<Multiple<'a>>,
     pub objectives: Vec<CardItem<'a>>,
     /// People's objectives aligned to the team's.
-    pub aligned: Vec<LineItem<'a>>,
+    pub aligned: Vec<LineItem>,
 }
 
 #[derive(Debug, Serialize)]
@@ -561,7 +563,7 @@ pub struct PersonPeriod<'a> {
     /// Each owned objective's score over the period, on the same scales.
     pub trends: Vec<Multiple<'a>>,
     pub owned: Vec<CardItem<'a>>,
-    pub contributing: Vec<LineItem<'a>>,
+    pub contributing: Vec<LineItem>,
 }
 
 #[derive(Debug, Serialize)]
