@@ -17,6 +17,8 @@ pub enum InitError {
     /// Files `init` would write exist already; it never overwrites one.
     WouldOverwrite(Vec<PathBuf>),
     Write(PathBuf, std::io::Error),
+    /// `git init` failed.
+    Git(PathBuf, String),
 }
 
 impl fmt::Display for InitError {
@@ -37,6 +39,11 @@ impl fmt::Display for InitError {
                 )
             }
             InitError::Write(path, e) => write!(f, "cannot write {}: {e}", path.display()),
+            InitError::Git(dir, e) => write!(
+                f,
+                "cannot make {} a git repository ({e}): run `git init` there yourself, or pass --no-git",
+                dir.display()
+            ),
         }
     }
 }
@@ -48,21 +55,41 @@ impl std::error::Error for InitError {}
 pub struct Options {
     /// The company's display name.
     pub company: String,
-    /// The period of the first objectives.
+    /// The period of the first objectives, and `current_period`.
     pub period: String,
     /// The day the first check-ins are dated.
     pub today: NaiveDate,
+    /// A sample team, person and two objectives; without them only the
+    /// settings and the GitHub files.
+    pub sample: bool,
+    /// Make the folder a git repository when it is not inside one.
+    pub git: bool,
+    /// Add the files to a folder that holds others (never over one).
+    pub force: bool,
 }
 
 impl Options {
-    /// The current quarter of `today`, e.g. `2026-Q1`.
+    /// The current quarter of `today`, e.g. `2026-Q1`, with the sample
+    /// organisation, in a new git repository.
     pub fn new(company: &str, today: NaiveDate) -> Options {
         Options {
             company: company.to_string(),
             period: quarter_of(today),
             today,
+            sample: true,
+            git: true,
+            force: false,
         }
     }
+}
+
+/// What `init` did.
+#[derive(Debug)]
+pub struct Initialised {
+    /// The files written, relative to the folder.
+    pub written: Vec<String>,
+    /// Whether it ran `git init`.
+    pub git_created: bool,
 }
 
 pub fn quarter_of(day: NaiveDate) -> String {
@@ -72,11 +99,27 @@ pub fn quarter_of(day: NaiveDate) -> String {
 /// The GitHub Actions workflow `init` writes, relative to the repository.
 pub const WORKFLOW_PATH: &str = ".github/workflows/okrs.yml";
 
-/// The workflow: `okr check --format github` on pull requests (findings as
-/// annotations), and on the default branch a build under the repository's
-/// Pages path, deployed with GitHub's own Pages actions.
+/// Dependabot's settings, which keep the workflow's pinned actions current.
+pub const DEPENDABOT_PATH: &str = ".github/dependabot.yml";
+
+/// The branch the workflow publishes from when the folder's git repository
+/// names none (GitHub's default for new repositories).
+const DEFAULT_BRANCH: &str = "main";
+
+/// The workflow. Pull requests: findings as annotations, the site built into
+/// a scratch folder, and what the change does to the OKRs in the job summary.
+/// The default branch: check, build under the repository's Pages path,
+/// deploy with GitHub's Pages actions, on every push, every day (statuses,
+/// staleness and the "as of" date move with the calendar), and by hand.
+///
+/// `{PACKAGE}`, `{VERSION}` and `{BRANCH}` are filled in by [`workflow`].
+/// Actions are pinned to full commit ids (tags can be moved), with the
+/// version beside each for people and Dependabot; `run:` steps expand no
+/// `${{ }}` expression, so nothing from an event can become a command.
 const WORKFLOW: &str = r#"# Checks the OKRs on every pull request and publishes them with GitHub Pages
-# from the default branch. Written by `okr init`.
+# from the default branch: on every push, once a day (progress against the
+# expected pace and staleness change with the calendar), and when run by hand
+# from the Actions tab. Written by okr init ({PACKAGE} {VERSION}).
 #
 # Once per repository: Settings → Pages → Build and deployment → Source:
 # "GitHub Actions".
@@ -85,93 +128,156 @@ name: OKRs
 on:
   pull_request:
   push:
+    branches: [{BRANCH}]
+  schedule:
+    # Every day at 05:17 UTC; any minute off the hour starts more reliably.
+    - cron: "17 5 * * *"
   workflow_dispatch:
 
-permissions:
-  contents: read
+permissions: {}
+
+# Pull requests: a newer push cancels the run it makes obsolete. The default
+# branch: one run at a time, in order, so two deploys never race.
+concurrency:
+  group: okrs-${{ github.event.pull_request.number || 'pages' }}
+  cancel-in-progress: ${{ github.event_name == 'pull_request' }}
 
 jobs:
   check:
-    # Findings show up as annotations on the pull request's files.
+    name: Check the pull request
+    # Findings as annotations on the pull request's files; the site built into
+    # a scratch folder, so a broken template or link fails before merge; what
+    # the pull request changes in the OKRs in the job's summary.
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
+    permissions:
+      contents: read # to check out the repository
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
         with:
+          # The whole history: okr diff compares with the base branch, and the
+          # site shows each objective's history.
           fetch-depth: 0
-      - uses: actions/cache@v4
+          persist-credentials: false
+      - id: okr-cache
+        uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5
         with:
           path: ~/.cargo/bin/okr
-          key: okr-${{ runner.os }}-{VERSION}
-      # okr from crates.io, the version that wrote this file; to use a build
-      # of your own, replace this step, e.g. with `cargo install --locked --git <URL> okr`.
-      - run: command -v okr || cargo install okr --locked --version {VERSION}
+          key: {PACKAGE}-{VERSION}-${{ runner.os }}-${{ runner.arch }}
+      # The okr command, from the crates.io package {PACKAGE} at the version
+      # that wrote this file; change both here and in the key above to upgrade.
+      - if: steps.okr-cache.outputs.cache-hit != 'true'
+        run: cargo install {PACKAGE} --locked --version {VERSION}
       - run: okr check --format github
+      - run: okr build --out "$RUNNER_TEMP/site"
+      # HEAD is the pull request merged into its base; HEAD^1 is the base.
+      - if: ${{ !cancelled() }}
+        run: okr diff HEAD^1 HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"
 
   build:
-    if: github.event_name != 'pull_request' && github.ref_name == github.event.repository.default_branch
+    name: Build the site
+    # The default branch only (scheduled runs always start there).
+    if: github.event_name == 'schedule' || (github.event_name != 'pull_request' && github.ref_name == github.event.repository.default_branch)
     runs-on: ubuntu-latest
     permissions:
-      contents: read
-      # configure-pages reads the repository's Pages settings.
-      pages: read
+      contents: read # to check out the repository
+      pages: read # for configure-pages to read the Pages settings (the site's path)
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
         with:
           fetch-depth: 0
-      - uses: actions/cache@v4
+          persist-credentials: false
+      - id: okr-cache
+        uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5
         with:
           path: ~/.cargo/bin/okr
-          key: okr-${{ runner.os }}-{VERSION}
-      - run: command -v okr || cargo install okr --locked --version {VERSION}
+          key: {PACKAGE}-{VERSION}-${{ runner.os }}-${{ runner.arch }}
+      - if: steps.okr-cache.outputs.cache-hit != 'true'
+        run: cargo install {PACKAGE} --locked --version {VERSION}
+      - run: okr check --format github
       - id: pages
-        uses: actions/configure-pages@v5
+        uses: actions/configure-pages@983d7736d9b0ae728b81ab479565c72886d7745b # v5.0.0
       # The site is served under the repository's Pages path, e.g. /acme-okrs/.
-      - run: okr build --base-url "${{ steps.pages.outputs.base_path }}/"
-      - uses: actions/upload-pages-artifact@v3
+      - env:
+          BASE_PATH: ${{ steps.pages.outputs.base_path }}
+        run: okr build --base-url "$BASE_PATH/"
+      - uses: actions/upload-pages-artifact@fc324d3547104276b827a68afc52ff2a11cc49c9 # v5.0.0
         with:
           path: public
 
   deploy:
+    name: Publish on GitHub Pages
     needs: build
     runs-on: ubuntu-latest
     permissions:
-      pages: write
-      id-token: write
+      pages: write # to deploy the site built above
+      id-token: write # to prove to Pages that this workflow made it
     environment:
       name: github-pages
       url: ${{ steps.deployment.outputs.page_url }}
-    concurrency:
-      group: pages
-      cancel-in-progress: false
     steps:
       - id: deployment
-        uses: actions/deploy-pages@v4
+        uses: actions/deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128 # v5.0.0
 "#;
 
-/// The files of a new repository, `(relative path, text)`.
-pub fn files(options: &Options) -> Vec<(String, String)> {
+/// Dependabot proposes a pull request when a pinned action has a new
+/// release, a week after it appeared (a bad release is usually pulled by then).
+const DEPENDABOT: &str = r#"# Keeps the actions of .github/workflows/ current: Dependabot opens a pull
+# request with the new commit id and version. Written by okr init.
+version: 2
+updates:
+  - package-ecosystem: github-actions
+    directory: /
+    schedule:
+      interval: weekly
+    cooldown:
+      default-days: 7
+    groups:
+      actions:
+        patterns: ["*"]
+"#;
+
+/// The workflow for a repository whose default branch is `branch`.
+pub fn workflow(branch: &str) -> String {
+    WORKFLOW
+        .replace("{PACKAGE}", env!("CARGO_PKG_NAME"))
+        .replace("{VERSION}", env!("CARGO_PKG_VERSION"))
+        .replace("{BRANCH}", &yaml_plain(branch))
+}
+
+/// A branch name as a YAML flow scalar: plain when it is safely so, else quoted.
+fn yaml_plain(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric());
+    if plain {
+        name.to_string()
+    } else {
+        serde_json::Value::String(name.to_string()).to_string()
+    }
+}
+
+/// The files of a new repository, `(relative path, text)`, for a repository
+/// whose default branch is `branch`.
+pub fn files(options: &Options, branch: &str) -> Vec<(String, String)> {
     let Options {
         company,
         period,
         today,
+        sample,
+        ..
     } = options;
     let toml_string = |s: &str| toml::Value::String(s.to_string()).to_string();
-    // First check-ins on pace with the time already gone in the period, so the
-    // new site shows what "on track" looks like.
-    let elapsed = Period::builtin(period).map_or(0.0, |p| score::elapsed_fraction(&p, *today));
-    let key_result = |id: Option<&str>, title: &str, (start, target): (f64, f64), unit: &str| {
-        let value = (start + (target - start) * elapsed).round();
-        let id = id.map_or(String::new(), |id| format!("id = \"{id}\"\n"));
-        format!(
-            "\n[[key_results]]\n{id}title = \"{title}\"\nstart = {start}\ntarget = {target}\nunit = \"{unit}\"\n\
-             \n[[key_results.checkins]]\ndate = {today}\nvalue = {value}\nconfidence = 0.6\n"
-        )
-    };
     let config = format!(
         "# Settings of this OKR repository; every key is optional (see `okr schema --config`).\n\
          title = {}\n\
          company = {}\n\
+         # The period the home page shows. Change it when the next one starts\n\
+         # (`okr rollover {period} NEXT` copies what is unfinished); without it,\n\
+         # the home page shows the shortest period that contains the day.\n\
+         current_period = {}\n\
          # The GitHub workflow passes the Pages path with --base-url; set this\n\
          # only to build for another sub-path yourself.\n\
          # base_url = \"/\"\n\
@@ -180,7 +286,33 @@ pub fn files(options: &Options) -> Vec<(String, String)> {
          stale_after_days = 14\n",
         toml_string(&format!("{company} OKRs")),
         toml_string(company),
+        toml_string(period),
     );
+    let mut files = vec![(CONFIG_FILE.to_string(), config)];
+    if *sample {
+        files.extend(sample_files(period, *today));
+    }
+    files.extend([
+        (".gitignore".to_string(), "/public/\n".to_string()),
+        (WORKFLOW_PATH.to_string(), workflow(branch)),
+        (DEPENDABOT_PATH.to_string(), DEPENDABOT.to_string()),
+    ]);
+    files
+}
+
+/// A team, a person, a company objective and a team objective aligned to it.
+fn sample_files(period: &str, today: NaiveDate) -> Vec<(String, String)> {
+    // First check-ins on pace with the time already gone in the period, so the
+    // new site shows what "on track" looks like.
+    let elapsed = Period::builtin(period).map_or(0.0, |p| score::elapsed_fraction(&p, today));
+    let key_result = |id: Option<&str>, title: &str, (start, target): (f64, f64), unit: &str| {
+        let value = (start + (target - start) * elapsed).round();
+        let id = id.map_or(String::new(), |id| format!("id = \"{id}\"\n"));
+        format!(
+            "\n[[key_results]]\n{id}title = \"{title}\"\nstart = {start}\ntarget = {target}\nunit = \"{unit}\"\n\
+             \n[[key_results.checkins]]\ndate = {today}\nvalue = {value}\nconfidence = 0.6\n"
+        )
+    };
     let team = "+++\nname = \"Product\"\nlead = \"alex\"\nmembers = [\"alex\"]\n+++\n\
         We build what our customers use every day. This file is the team's page:\n\
         write its mission here, in Markdown.\n"
@@ -225,7 +357,6 @@ pub fn files(options: &Options) -> Vec<(String, String)> {
         ),
     );
     vec![
-        (CONFIG_FILE.to_string(), config),
         ("teams/product.md".to_string(), team),
         ("people/alex.md".to_string(), person),
         (
@@ -235,11 +366,6 @@ pub fn files(options: &Options) -> Vec<(String, String)> {
         (
             format!("okrs/{period}/product/effortless-first-week.md"),
             team_objective,
-        ),
-        (".gitignore".to_string(), "/public/\n".to_string()),
-        (
-            WORKFLOW_PATH.to_string(),
-            WORKFLOW.replace("{VERSION}", env!("CARGO_PKG_VERSION")),
         ),
     ]
 }
@@ -252,26 +378,54 @@ fn has_content(dir: &Path) -> Result<bool, InitError> {
         .any(|e| e.file_name() != ".git"))
 }
 
-/// Writes a new repository into `dir` (created if missing) and returns the
-/// paths written, relative to it. Writes nothing if it would overwrite a file.
-pub fn init(dir: &Path, options: &Options, force: bool) -> Result<Vec<String>, InitError> {
+/// The git repository `dir` is in, if any.
+fn enclosing_repository(dir: &Path) -> Option<gix::Repository> {
+    gix::discover(dir).ok()
+}
+
+/// The short name of the branch `HEAD` names (also before the first commit).
+fn branch_of(repo: &gix::Repository) -> Option<String> {
+    let name = repo.head_name().ok()??;
+    Some(name.shorten().to_string())
+}
+
+/// Writes a new repository into `dir` (created if missing), first making it a
+/// git repository when it is in none and `options.git` asks for it. Writes
+/// nothing if it would overwrite a file.
+pub fn init(dir: &Path, options: &Options) -> Result<Initialised, InitError> {
     if dir.exists() {
         if !dir.is_dir() {
             return Err(InitError::NotAFolder(dir.to_path_buf()));
         }
-        if !force && has_content(dir)? {
+        if !options.force && has_content(dir)? {
             return Err(InitError::NotEmpty(dir.to_path_buf()));
         }
     }
-    let files = files(options);
-    let existing: Vec<PathBuf> = files
+    // The paths do not depend on the branch: check them before touching anything.
+    let existing: Vec<PathBuf> = files(options, DEFAULT_BRANCH)
         .iter()
         .map(|(rel, _)| dir.join(rel))
-        .filter(|p| p.exists())
+        .filter(|p| p.symlink_metadata().is_ok())
         .collect();
     if !existing.is_empty() {
         return Err(InitError::WouldOverwrite(existing));
     }
+    std::fs::create_dir_all(dir).map_err(|e| InitError::Write(dir.to_path_buf(), e))?;
+    let (repo, git_created) = match enclosing_repository(dir) {
+        Some(repo) => (Some(repo), false),
+        // A `.git` that gix cannot open is still git's: leave it to git.
+        None if options.git && dir.join(".git").symlink_metadata().is_err() => {
+            let repo =
+                gix::init(dir).map_err(|e| InitError::Git(dir.to_path_buf(), e.to_string()))?;
+            (Some(repo), true)
+        }
+        None => (None, false),
+    };
+    let branch = repo
+        .as_ref()
+        .and_then(branch_of)
+        .unwrap_or_else(|| DEFAULT_BRANCH.to_string());
+    let files = files(options, &branch);
     for (rel, text) in &files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
@@ -286,7 +440,10 @@ pub fn init(dir: &Path, options: &Options, force: bool) -> Result<Vec<String>, I
         std::io::Write::write_all(&mut file, text.as_bytes())
             .map_err(|e| InitError::Write(path.clone(), e))?;
     }
-    Ok(files.into_iter().map(|(rel, _)| rel).collect())
+    Ok(Initialised {
+        written: files.into_iter().map(|(rel, _)| rel).collect(),
+        git_created,
+    })
 }
 
 #[cfg(test)]
@@ -306,7 +463,7 @@ mod tests {
     #[test]
     fn the_new_repository_is_clean() {
         let today: NaiveDate = "2026-05-20".parse().unwrap();
-        let files = files(&Options::new("Acme \"Tools\"", today));
+        let files = files(&Options::new("Acme \"Tools\"", today), "main");
         let borrowed: Vec<(&str, &str)> = files
             .iter()
             .map(|(p, t)| (p.as_str(), t.as_str()))

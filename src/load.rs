@@ -15,6 +15,8 @@ pub enum LoadError {
     NotFound(PathBuf),
     NotADirectory(PathBuf),
     NoConfig(PathBuf),
+    /// Neither the folder nor any folder above it holds `okr.toml`.
+    NoRepository(PathBuf),
     Unreadable(PathBuf, std::io::Error),
     /// `okr.toml` has mistakes; the file is kept to show them.
     InvalidConfig(Box<SourceFile>, Vec<Diagnostic>),
@@ -28,6 +30,11 @@ impl fmt::Display for LoadError {
             LoadError::NoConfig(dir) => write!(
                 f,
                 "no {CONFIG_FILE} in {}: run okr in the root of an OKR repository, or pass its folder",
+                dir.display()
+            ),
+            LoadError::NoRepository(dir) => write!(
+                f,
+                "no {CONFIG_FILE} in {} or any folder above it: run okr inside an OKR repository, name its folder with -C DIR, or start one with okr init",
                 dir.display()
             ),
             LoadError::Unreadable(path, e) => write!(f, "cannot read {}: {e}", path.display()),
@@ -74,14 +81,40 @@ const LAYOUT: &[(&str, FileKind, bool)] = &[
     ("okrs", FileKind::Objective, true),
 ];
 
-pub fn load(root: &Path) -> Result<Loaded, LoadError> {
-    if !root.is_dir() {
-        return Err(if root.exists() {
-            LoadError::NotADirectory(root.to_path_buf())
-        } else {
-            LoadError::NotFound(root.to_path_buf())
-        });
+/// The repository around `start`: the nearest folder, `start` itself or one
+/// above it, that holds `okr.toml`. Found from `.`, it is given as `..`,
+/// `../..`, … so that paths printed from it stay relative to where the user is.
+pub fn find_root(start: &Path) -> Result<PathBuf, LoadError> {
+    require_folder(start)?;
+    let holds_config = |dir: &Path| dir.join(CONFIG_FILE).symlink_metadata().is_ok();
+    if holds_config(start) {
+        return Ok(start.to_path_buf());
     }
+    let absolute =
+        std::fs::canonicalize(start).map_err(|e| LoadError::Unreadable(start.to_path_buf(), e))?;
+    let (up, root) = absolute
+        .ancestors()
+        .enumerate()
+        .skip(1)
+        .find(|(_, dir)| holds_config(dir))
+        .ok_or_else(|| LoadError::NoRepository(start.to_path_buf()))?;
+    Ok(if start == Path::new(".") {
+        std::iter::repeat_n("..", up).collect()
+    } else {
+        root.to_path_buf()
+    })
+}
+
+fn require_folder(path: &Path) -> Result<(), LoadError> {
+    match path.is_dir() {
+        true => Ok(()),
+        false if path.exists() => Err(LoadError::NotADirectory(path.to_path_buf())),
+        false => Err(LoadError::NotFound(path.to_path_buf())),
+    }
+}
+
+pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    require_folder(root)?;
     let config_path = root.join(CONFIG_FILE);
     if !config_path.is_file() {
         return Err(LoadError::NoConfig(root.to_path_buf()));

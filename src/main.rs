@@ -8,7 +8,7 @@ use okr::report;
 use okr::serve::Verbosity;
 use okr::site;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -37,6 +37,15 @@ struct Cli {
     /// Print more: how long each stage took; every request okr serve answers
     #[arg(long, short, global = true)]
     verbose: bool,
+    /// Run as if okr was started in DIR (okr.toml is looked for there and in the folders above it)
+    #[arg(
+        short = 'C',
+        long = "dir",
+        global = true,
+        value_name = "DIR",
+        value_hint = clap::ValueHint::DirPath
+    )]
+    dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -88,7 +97,7 @@ enum Command {
     Checkin(CheckinArgs),
     /// Start period TO with a copy of each objective of FROM that was not achieved.
     #[command(
-        after_help = "Examples:\n  okr rollover 2026-Q3 2026-Q4\n  okr rollover 2026-Q3 2026-Q4 --dir path/to/okrs"
+        after_help = "Examples:\n  okr rollover 2026-Q3 2026-Q4\n  okr rollover 2026-Q3 2026-Q4 -C path/to/okrs"
     )]
     Rollover(RolloverArgs),
     /// Show what changed in the OKRs between two revisions, e.g. for a pull-request comment.
@@ -97,7 +106,7 @@ enum Command {
 
 #[derive(clap::Args)]
 struct DiffArgs {
-    /// Compare REV with REV2 [default: the working tree] in the repository at DIR [default: .]
+    /// Compare REV with REV2 [default: the working tree] in the repository at DIR [default: the one around the current folder]
     #[arg(required = true, num_args = 1..=3, value_name = "REV [REV2] [DIR]")]
     args: Vec<String>,
     /// Output format
@@ -134,9 +143,6 @@ struct CheckinArgs {
     /// What changed, in a sentence
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
-    /// The repository root, holding okr.toml
-    #[arg(long, default_value = ".")]
-    dir: PathBuf,
     /// Add it even if it is dated before the latest check-in
     #[arg(long)]
     force: bool,
@@ -148,9 +154,6 @@ struct RolloverArgs {
     from: String,
     /// The period that starts, e.g. 2026-Q4
     to: String,
-    /// The repository root, holding okr.toml
-    #[arg(long, default_value = ".")]
-    dir: PathBuf,
     /// The day to judge the objectives at [default: today, or SOURCE_DATE_EPOCH]
     #[arg(long, value_name = "YYYY-MM-DD")]
     as_of: Option<NaiveDate>,
@@ -158,10 +161,10 @@ struct RolloverArgs {
 
 #[derive(clap::Args)]
 struct BuildArgs {
-    /// The repository root, holding okr.toml
-    #[arg(default_value = ".")]
-    dir: PathBuf,
-    /// Output folder [default: DIR/public]
+    /// The repository, or a folder inside it [default: the current folder]
+    #[arg(value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    path: Option<PathBuf>,
+    /// Output folder [default: public/ in the repository]
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
     /// Path prefix the site is served under, e.g. /acme-okrs/ [default: base_url in okr.toml]
@@ -183,9 +186,9 @@ struct BuildArgs {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// The repository root, holding okr.toml
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    /// The repository, or a folder inside it [default: the current folder]
+    #[arg(value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    path: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -211,35 +214,33 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => e.exit(), // --help, --version
-        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            eprint!("{}", e.render());
-            return ExitCode::from(EXIT_CANNOT_RUN);
-        }
         Err(e) => {
-            // A one-line reason like every other exit 2, e.g. a bad `--as-of`.
-            let rendered = e.render().to_string();
-            let reason = rendered.lines().next().unwrap_or_default();
-            eprintln!("okr: {}", reason.strip_prefix("error: ").unwrap_or(reason));
+            // Whole, as clap writes it: what is wrong, the usage line, and a
+            // similar subcommand or flag when there is one.
+            let _ = e.print();
             return ExitCode::from(EXIT_CANNOT_RUN);
         }
     };
-    let verbosity = match (cli.quiet, cli.verbose) {
-        (true, _) => Verbosity::Quiet,
-        (_, true) => Verbosity::Verbose,
-        _ => Verbosity::Normal,
+    let global = Global {
+        verbosity: match (cli.quiet, cli.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        },
+        dir: cli.dir,
     };
     let result = match cli.command {
-        Command::Check(args) => run_check(args, verbosity),
-        Command::Build(args) => run_build(args, verbosity),
-        Command::Init(args) => run_init(args, verbosity),
-        Command::New(args) => run_new(args, verbosity),
-        Command::Serve(args) => run_serve(args, verbosity),
-        Command::Export(args) => run_export(args),
+        Command::Check(args) => run_check(args, &global),
+        Command::Build(args) => run_build(args, &global),
+        Command::Init(args) => run_init(args, &global),
+        Command::New(args) => run_new(args, &global),
+        Command::Serve(args) => run_serve(args, &global),
+        Command::Export(args) => run_export(args, &global),
         Command::Schema(args) => run_schema(args),
         Command::Completions(args) => run_completions(args),
-        Command::Checkin(args) => run_checkin(args, verbosity),
-        Command::Rollover(args) => run_rollover(args, verbosity),
-        Command::Diff(args) => run_diff(args),
+        Command::Checkin(args) => run_checkin(args, &global),
+        Command::Rollover(args) => run_rollover(args, &global),
+        Command::Diff(args) => run_diff(args, &global),
     };
     match result {
         Ok(code) => code,
@@ -250,6 +251,32 @@ fn main() -> ExitCode {
             }
             ExitCode::from(EXIT_CANNOT_RUN)
         }
+    }
+}
+
+/// The options every command shares.
+struct Global {
+    verbosity: Verbosity,
+    /// `-C DIR`: where okr runs as if started there.
+    dir: Option<PathBuf>,
+}
+
+impl Global {
+    /// The folder a command starts from: `-C DIR`, joined with the command's
+    /// own DIR argument when it has one (as `git -C A status B` does).
+    fn start(&self, given: Option<&Path>) -> PathBuf {
+        let base = self.dir.as_deref().unwrap_or(Path::new("."));
+        match given {
+            Some(path) if base == Path::new(".") => path.to_path_buf(),
+            Some(path) => base.join(path),
+            None => base.to_path_buf(),
+        }
+    }
+
+    /// The repository's root: the nearest folder holding `okr.toml`, from the
+    /// starting folder upwards, as git and cargo find theirs.
+    fn repository(&self, given: Option<&Path>) -> Result<PathBuf, String> {
+        okr::load::find_root(&self.start(given)).map_err(|e| e.to_string())
     }
 }
 
@@ -274,15 +301,20 @@ fn color_for(stream: &impl IsTerminal) -> bool {
     stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn run_build(args: BuildArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
+fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
+    let verbosity = global.verbosity;
     let started = Instant::now();
     let as_of = as_of(args.as_of)?;
-    let out = args.out.clone().unwrap_or_else(|| args.dir.join("public"));
-    okr::output::check(&args.dir, &out, args.force).map_err(|e| e.to_string())?;
+    let root = global.repository(args.path.as_deref())?;
+    let out = match &args.out {
+        Some(out) => global.start(Some(out)),
+        None => root.join("public"),
+    };
+    okr::output::check(&root, &out, args.force).map_err(|e| e.to_string())?;
     // Which files each commit changed needs no parsing: found while checking.
     let (checked, walk) = rayon::join(
-        || check::check(&args.dir, as_of),
-        || (!args.no_history).then(|| history::walk(&args.dir)),
+        || check::check(&root, as_of),
+        || (!args.no_history).then(|| history::walk(&root)),
     );
     let mut checked = checked.map_err(|e| e.to_string())?;
     let checked_at = started.elapsed();
@@ -304,7 +336,9 @@ fn run_build(args: BuildArgs, verbosity: Verbosity) -> Result<ExitCode, String> 
             .and_then(|w| w.finish(Some(&checked.org)))
             .unwrap_or_else(|e| History::unavailable(e.to_string())),
     };
-    if let Some(note) = history.note() {
+    if let Some(note) = history.note()
+        && verbosity > Verbosity::Quiet
+    {
         eprintln!("okr: {note}");
     }
     checked.release_unreported_sources();
@@ -342,9 +376,13 @@ fn run_build(args: BuildArgs, verbosity: Verbosity) -> Result<ExitCode, String> 
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_diff(args: DiffArgs) -> Result<ExitCode, String> {
+fn run_diff(args: DiffArgs, global: &Global) -> Result<ExitCode, String> {
     let as_of = as_of(args.as_of)?;
-    let sides = okr::diff::Sides::from_args(&args.args)?;
+    let mut sides = okr::diff::Sides::from_args(&args.args)?;
+    // Two revisions need no okr.toml in the working tree: without one, the
+    // folder itself, and git says whether it is a repository.
+    let start = global.start(Some(&sides.dir));
+    sides.dir = okr::load::find_root(&start).unwrap_or(start);
     let diff = okr::diff::diff(&sides, as_of).map_err(|e| e.to_string())?;
     let output = match args.format {
         DiffFormat::Human => diff.human(color_for(&std::io::stdout())),
@@ -355,7 +393,7 @@ fn run_diff(args: DiffArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_checkin(args: CheckinArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
+fn run_checkin(args: CheckinArgs, global: &Global) -> Result<ExitCode, String> {
     let request = okr::checkin::Request {
         reference: &args.reference,
         value: &args.value,
@@ -364,19 +402,21 @@ fn run_checkin(args: CheckinArgs, verbosity: Verbosity) -> Result<ExitCode, Stri
         note: args.note.as_deref(),
         force: args.force,
     };
-    let added = okr::checkin::add(&args.dir, &request).map_err(|e| e.to_string())?;
-    if verbosity > Verbosity::Quiet {
+    let root = global.repository(None)?;
+    let added = okr::checkin::add(&root, &request).map_err(|e| e.to_string())?;
+    if global.verbosity > Verbosity::Quiet {
         println!("{added}");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_rollover(args: RolloverArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
+fn run_rollover(args: RolloverArgs, global: &Global) -> Result<ExitCode, String> {
     let day = as_of(args.as_of)?;
+    let root = global.repository(None)?;
     let report =
-        okr::rollover::rollover(&args.dir, &args.from, &args.to, day).map_err(|e| e.to_string())?;
+        okr::rollover::rollover(&root, &args.from, &args.to, day).map_err(|e| e.to_string())?;
     // Quiet: only what was created, one path a line.
-    if verbosity > Verbosity::Quiet {
+    if global.verbosity > Verbosity::Quiet {
         print!("{report}");
     } else {
         for created in &report.created {
@@ -386,10 +426,12 @@ fn run_rollover(args: RolloverArgs, verbosity: Verbosity) -> Result<ExitCode, St
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_check(args: CheckArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
+fn run_check(args: CheckArgs, global: &Global) -> Result<ExitCode, String> {
+    let verbosity = global.verbosity;
     let started = Instant::now();
     let as_of = as_of(args.as_of)?;
-    let checked = check::check(&args.dir, as_of).map_err(|e| e.to_string())?;
+    let root = global.repository(args.path.as_deref())?;
+    let checked = check::check(&root, as_of).map_err(|e| e.to_string())?;
     if verbosity == Verbosity::Verbose {
         eprintln!(
             "okr: loaded and checked in {} ms",
@@ -425,14 +467,20 @@ fn run_check(args: CheckArgs, verbosity: Verbosity) -> Result<ExitCode, String> 
 #[derive(clap::Args)]
 struct InitArgs {
     /// The folder to create the repository in; created if missing
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    #[arg(default_value = ".", value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    path: PathBuf,
     /// The company's display name
     #[arg(long, default_value = "Acme")]
     company: String,
     /// Add the files to a folder that is not empty (existing files are never overwritten)
     #[arg(long)]
     force: bool,
+    /// Write the settings and the GitHub files only, no sample team, person or objectives
+    #[arg(long)]
+    empty: bool,
+    /// Do not make the folder a git repository when it is not inside one
+    #[arg(long)]
+    no_git: bool,
     /// The day the first check-ins are dated; their period is its quarter [default: today]
     #[arg(long, value_name = "YYYY-MM-DD")]
     as_of: Option<NaiveDate>,
@@ -442,15 +490,6 @@ struct InitArgs {
 struct NewArgs {
     #[command(subcommand)]
     what: NewCommand,
-    /// The repository root, holding okr.toml
-    #[arg(
-        long,
-        short = 'C',
-        global = true,
-        default_value = ".",
-        value_name = "DIR"
-    )]
-    dir: PathBuf,
     /// The day the first check-in is dated [default: today]
     #[arg(long, global = true, value_name = "YYYY-MM-DD")]
     as_of: Option<NaiveDate>,
@@ -516,9 +555,9 @@ enum NewCommand {
 
 #[derive(clap::Args)]
 struct ServeArgs {
-    /// The repository root, holding okr.toml
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    /// The repository, or a folder inside it [default: the current folder]
+    #[arg(value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    path: Option<PathBuf>,
     /// The port on 127.0.0.1; 0 picks a free one
     #[arg(long, default_value_t = 8000)]
     port: u16,
@@ -540,9 +579,9 @@ enum ExportFormat {
 
 #[derive(clap::Args)]
 struct ExportArgs {
-    /// The repository root, holding okr.toml
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    /// The repository, or a folder inside it [default: the current folder]
+    #[arg(value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    path: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     format: ExportFormat,
     /// Path prefix of the site the `url` fields point into [default: base_url in okr.toml]
@@ -578,24 +617,42 @@ fn print_stdout(bytes: &[u8]) {
     let _ = stdout.write_all(bytes).and_then(|()| stdout.flush());
 }
 
-fn run_init(args: InitArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
-    let options = okr::init::Options::new(&args.company, as_of(args.as_of)?);
-    let written = okr::init::init(&args.dir, &options, args.force).map_err(|e| e.to_string())?;
-    if verbosity > Verbosity::Quiet {
-        for path in &written {
-            println!("{}", args.dir.join(path).display());
+fn run_init(args: InitArgs, global: &Global) -> Result<ExitCode, String> {
+    let dir = global.start(Some(&args.path));
+    let options = okr::init::Options {
+        sample: !args.empty,
+        git: !args.no_git,
+        force: args.force,
+        ..okr::init::Options::new(&args.company, as_of(args.as_of)?)
+    };
+    let done = okr::init::init(&dir, &options).map_err(|e| e.to_string())?;
+    if global.verbosity > Verbosity::Quiet {
+        for path in &done.written {
+            println!("{}", dir.join(path).display());
         }
+        if done.git_created {
+            eprintln!("okr: made {} a git repository", dir.display());
+        }
+        let next = if options.sample {
+            format!("`okr serve {}` to see the site", dir.display())
+        } else {
+            format!(
+                "`okr new objective -C {} --period {} \"…\"` to write the first objective",
+                dir.display(),
+                options.period
+            )
+        };
         eprintln!(
-            "okr: next, `okr serve {}` to see the site; the README explains the GitHub workflow",
-            args.dir.display()
+            "okr: next, {next}; the README's \"Publish on GitHub Pages\" says how to put it online"
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_new(args: NewArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
+fn run_new(args: NewArgs, global: &Global) -> Result<ExitCode, String> {
     use okr::new;
     let today = as_of(args.as_of)?;
+    let root = global.repository(None)?;
     let written = match args.what {
         NewCommand::Objective {
             title,
@@ -613,7 +670,7 @@ fn run_new(args: NewArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
                 aligns_to,
                 id,
             };
-            new::objective(&args.dir, &spec, today)
+            new::objective(&root, &spec, today)
         }
         NewCommand::Team {
             id,
@@ -621,7 +678,7 @@ fn run_new(args: NewArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
             parent,
             lead,
         } => new::team(
-            &args.dir,
+            &root,
             &new::TeamSpec {
                 id,
                 name,
@@ -631,12 +688,12 @@ fn run_new(args: NewArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
             today,
         ),
         NewCommand::Person { id, name, role } => {
-            new::person(&args.dir, &new::PersonSpec { id, name, role }, today)
+            new::person(&root, &new::PersonSpec { id, name, role }, today)
         }
     }
     .map_err(|e| e.to_string())?;
-    println!("{}", args.dir.join(&written.path).display());
-    if verbosity > Verbosity::Quiet {
+    println!("{}", root.join(&written.path).display());
+    if global.verbosity > Verbosity::Quiet {
         for warning in &written.warnings {
             eprintln!("okr: note: {warning}");
         }
@@ -644,18 +701,17 @@ fn run_new(args: NewArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_serve(args: ServeArgs, verbosity: Verbosity) -> Result<ExitCode, String> {
+fn run_serve(args: ServeArgs, global: &Global) -> Result<ExitCode, String> {
+    let verbosity = global.verbosity;
     let as_of = as_of(args.as_of)?;
-    let server = okr::serve::Server::new(&args.dir, args.port, as_of, verbosity)
-        .map_err(|e| e.to_string())?;
+    let root = global.repository(args.path.as_deref())?;
+    let server =
+        okr::serve::Server::new(&root, args.port, as_of, verbosity).map_err(|e| e.to_string())?;
     let url = server.url();
     // The address on stdout, first and alone, for scripts; the rest on stderr.
     println!("{url}");
     if verbosity > Verbosity::Quiet {
-        eprintln!(
-            "okr: serving {} on {url} (Ctrl-C stops)",
-            args.dir.display()
-        );
+        eprintln!("okr: serving {} on {url} (Ctrl-C stops)", root.display());
     }
     if args.open
         && let Err(e) = okr::serve::open_browser(&url)
@@ -666,9 +722,10 @@ fn run_serve(args: ServeArgs, verbosity: Verbosity) -> Result<ExitCode, String> 
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_export(args: ExportArgs) -> Result<ExitCode, String> {
+fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode, String> {
     let as_of = as_of(args.as_of)?;
-    let checked = check::check(&args.dir, as_of).map_err(|e| e.to_string())?;
+    let root = global.repository(args.path.as_deref())?;
+    let checked = check::check(&root, as_of).map_err(|e| e.to_string())?;
     if checked.errors() > 0 {
         eprint!("{}", report::human(&checked, color_for(&std::io::stderr())));
         eprintln!("okr: not exporting: fix the findings above");

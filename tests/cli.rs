@@ -77,3 +77,136 @@ fn quiet_leaves_only_findings() {
             .args(["--as-of", AS_OF, "--verbose"]));
     assert!(verbose.stderr.contains("checked in"), "{}", verbose.stderr);
 }
+
+#[test]
+fn argument_errors_are_printed_whole() {
+    let missing = run(okr().args(["new", "objective", "X"]));
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("--period <PERIOD>"),
+        "{}",
+        missing.stderr
+    );
+    assert!(
+        missing.stderr.contains("Usage: okr new objective"),
+        "{}",
+        missing.stderr
+    );
+    let typo = run(okr().arg("bild"));
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr.contains("a similar subcommand exists: 'build'"),
+        "{}",
+        typo.stderr
+    );
+    assert_eq!(typo.stdout, "");
+}
+
+/// `okr check --format json` of a run, with the timing-free parts only.
+fn findings(run: &Run) -> String {
+    assert!(run.code == 0 || run.code == 1, "{run:#?}");
+    let report = parse_report(run.code, &run.stdout);
+    format!("{:?} {:?}", report.places(), report.summary.objectives)
+}
+
+#[test]
+fn every_command_finds_the_repository_upward_or_with_c() {
+    let repo = TempDir::copy_of("progress");
+    let inside = repo.path.join("okrs/2026-Q4/company");
+    let at_root = run(okr()
+        .args(["check", "--format", "json", "--as-of", "2026-11-20"])
+        .current_dir(&repo.path));
+    let expected = findings(&at_root);
+    // From a folder inside the repository, as git and cargo do.
+    let below = run(okr()
+        .args(["check", "--format", "json", "--as-of", "2026-11-20"])
+        .current_dir(&inside));
+    assert_eq!(findings(&below), expected);
+    // `-C DIR`, before or after the command, and its long name `--dir`.
+    for args in [
+        &["-C", "okrs/2026-Q4", "check"][..],
+        &["check", "-C", "okrs/2026-Q4"],
+        &["check", "--dir", "okrs"],
+    ] {
+        let with_c = run(okr()
+            .args(args)
+            .args(["--format", "json", "--as-of", "2026-11-20"])
+            .current_dir(&repo.path));
+        assert_eq!(findings(&with_c), expected, "{args:?}");
+    }
+    // A DIR argument is relative to -C.
+    let joined = run(okr()
+        .args(["-C", "okrs", "check", "2026-Q4"])
+        .args(["--format", "json", "--as-of", "2026-11-20"])
+        .current_dir(&repo.path));
+    assert_eq!(findings(&joined), expected);
+
+    let export = run(okr()
+        .args(["export", "--as-of", "2026-11-20"])
+        .current_dir(&inside));
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert!(export.stdout.contains("loyal-customers"));
+
+    let build = run(okr()
+        .args(["build", "--as-of", "2026-11-20", "--no-history", "-q"])
+        .current_dir(&inside));
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(
+        repo.path.join("public/index.html").is_file(),
+        "the site goes to public/ at the root"
+    );
+
+    let checkin = run(okr()
+        .args([
+            "checkin",
+            "loyal-customers#churn",
+            "2.4",
+            "--date",
+            "2026-11-20",
+        ])
+        .current_dir(&inside));
+    assert_eq!(checkin.code, 0, "{}", checkin.stderr);
+    let rollover = run(okr()
+        .args([
+            "-C",
+            "okrs",
+            "rollover",
+            "2026-Q3",
+            "2026-Q4",
+            "--as-of",
+            "2026-10-05",
+        ])
+        .current_dir(&repo.path));
+    assert_eq!(rollover.code, 0, "{}", rollover.stderr);
+    let new = run(okr()
+        .args([
+            "new",
+            "person",
+            "zoe",
+            "--name",
+            "Zoe",
+            "--as-of",
+            "2026-11-20",
+        ])
+        .current_dir(&inside));
+    assert_eq!(new.code, 0, "{}", new.stderr);
+    assert!(repo.path.join("people/zoe.md").is_file());
+    assert_eq!(new.stdout.trim(), "../../../people/zoe.md");
+}
+
+#[test]
+fn no_repository_above_says_how_to_name_one() {
+    let tmp = TempDir::new("cli-no-repo");
+    let inside = tmp.path.join("a/b");
+    std::fs::create_dir_all(&inside).unwrap();
+    let run = run(okr().arg("check").current_dir(&inside));
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("no okr.toml in . or any folder above it")
+            && run.stderr.contains("-C DIR"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+}

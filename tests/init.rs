@@ -96,6 +96,15 @@ fn step_uses<'a>(steps: &'a [Value], action: &str) -> Option<&'a Value> {
     })
 }
 
+/// The step whose `run:` starts with `prefix`.
+fn step_running<'a>(steps: &'a [Value], prefix: &str) -> Option<&'a Value> {
+    steps.iter().find(|s| {
+        s.get("run")
+            .and_then(Value::as_str)
+            .is_some_and(|r| r.starts_with(prefix))
+    })
+}
+
 fn runs(steps: &[Value]) -> Vec<&str> {
     steps
         .iter()
@@ -103,14 +112,80 @@ fn runs(steps: &[Value]) -> Vec<&str> {
         .collect()
 }
 
+/// The package's name and version, as `Cargo.toml` gives them.
+fn package() -> (String, String) {
+    let manifest: toml::Table =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+    let package = &manifest["package"];
+    (
+        package["name"].as_str().unwrap().to_string(),
+        package["version"].as_str().unwrap().to_string(),
+    )
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// The steps that install okr and cache it: exactly this package at exactly
+/// this version, under a key that names both, installed only on a cache miss.
+fn assert_installs_this_package(steps: &[Value]) {
+    let (name, version) = package();
+    assert_ne!(
+        name, "okr",
+        "the crate `okr` on crates.io is another project"
+    );
+    let cache = step_uses(steps, "actions/cache").expect("okr is cached");
+    assert_eq!(cache["with"]["path"], Value::from("~/.cargo/bin/okr"));
+    let key = cache["with"]["key"].as_str().unwrap();
+    assert!(key.starts_with(&format!("{name}-{version}-")), "{key}");
+    let install = step_running(steps, "cargo install").expect("an install step");
+    assert_eq!(
+        install["run"],
+        Value::from(format!("cargo install {name} --locked --version {version}"))
+    );
+    let cache_id = cache["id"].as_str().expect("the cache step has an id");
+    assert_eq!(
+        install["if"],
+        Value::from(format!("steps.{cache_id}.outputs.cache-hit != 'true'"))
+    );
+}
+
 #[test]
 fn the_workflow_checks_pull_requests_and_deploys_to_pages() {
     let tmp = TempDir::new("init-workflow");
+    // A repository whose branch is not GitHub's default name: the workflow
+    // publishes from the branch the repository has.
+    git(&tmp.path, &["init", "--quiet", "--initial-branch", "trunk"]);
     assert_eq!(init(&tmp.path, &[]).code, 0);
     let text = std::fs::read_to_string(tmp.path.join(".github/workflows/okrs.yml")).unwrap();
     let workflow: Value = serde_yaml_ng::from_str(&text).expect("the workflow is valid YAML");
+
     let on = &workflow["on"];
-    assert!(on.get("pull_request").is_some() && on.get("push").is_some());
+    assert!(on.get("pull_request").is_some());
+    assert!(on.get("workflow_dispatch").is_some());
+    assert_eq!(
+        on["push"]["branches"],
+        serde_yaml_ng::from_str::<Value>("[trunk]").unwrap()
+    );
+    let cron = on["schedule"][0]["cron"].as_str().expect("a daily rebuild");
+    assert!(cron.ends_with("* * *"), "every day: {cron}");
+    assert_eq!(
+        workflow["permissions"],
+        serde_yaml_ng::from_str::<Value>("{}").unwrap()
+    );
+    assert!(workflow["concurrency"]["group"].as_str().is_some());
+
     let jobs = &workflow["jobs"];
     let steps = |job: &str| -> Vec<Value> {
         jobs[job]["steps"]
@@ -118,42 +193,74 @@ fn the_workflow_checks_pull_requests_and_deploys_to_pages() {
             .unwrap_or_else(|| panic!("job {job} has steps"))
             .clone()
     };
+    for (_, job) in jobs.as_mapping().unwrap() {
+        assert!(
+            job.get("permissions").is_some(),
+            "least permissions per job"
+        );
+        for step in job["steps"].as_sequence().unwrap() {
+            if let Some(uses) = step.get("uses").and_then(Value::as_str) {
+                let (_, commit) = uses.split_once('@').unwrap();
+                assert!(
+                    commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit()),
+                    "{uses} is pinned to a full commit id"
+                );
+                assert!(
+                    text.lines().any(|l| l.contains(uses) && l.contains("# v")),
+                    "{uses} says its version beside it"
+                );
+            }
+            if uses_action(step, "actions/checkout") {
+                assert_eq!(step["with"]["fetch-depth"], Value::from(0));
+                assert_eq!(step["with"]["persist-credentials"], Value::from(false));
+            }
+            if let Some(run) = step.get("run").and_then(Value::as_str) {
+                assert!(!run.contains("${{"), "no expression inside run: {run}");
+            }
+        }
+    }
 
     let check = steps("check");
-    assert!(
-        jobs["check"]["if"]
-            .as_str()
-            .unwrap()
-            .contains("pull_request")
+    assert_eq!(
+        jobs["check"]["if"],
+        Value::from("github.event_name == 'pull_request'")
     );
-    let checkout = step_uses(&check, "actions/checkout").expect("check checks out");
-    assert_eq!(checkout["with"]["fetch-depth"], Value::from(0));
-    assert!(runs(&check).contains(&"okr check --format github"));
+    assert_installs_this_package(&check);
+    let check_runs = runs(&check);
+    assert!(check_runs.contains(&"okr check --format github"));
     assert!(
-        runs(&check)
+        check_runs
             .iter()
-            .any(|r| r.contains("cargo install okr --locked"))
+            .any(|r| r.starts_with("okr build --out \"$RUNNER_TEMP/")),
+        "pull requests build the site into a scratch folder: {check_runs:?}"
+    );
+    assert!(
+        check_runs.iter().any(|r| r.starts_with("okr diff ")
+            && r.contains("--format markdown")
+            && r.ends_with(">> \"$GITHUB_STEP_SUMMARY\"")),
+        "{check_runs:?}"
     );
 
     let build = steps("build");
-    assert_eq!(jobs["build"]["permissions"]["pages"], Value::from("read"));
+    let condition = jobs["build"]["if"].as_str().unwrap();
     assert!(
-        jobs["build"]["if"]
-            .as_str()
-            .unwrap()
-            .contains("github.event.repository.default_branch")
+        condition.contains("github.event.repository.default_branch"),
+        "{condition}"
     );
-    let checkout = step_uses(&build, "actions/checkout").expect("build checks out");
-    assert_eq!(checkout["with"]["fetch-depth"], Value::from(0));
+    assert!(condition.contains("schedule"), "{condition}");
+    assert_eq!(jobs["build"]["permissions"]["pages"], Value::from("read"));
+    assert_installs_this_package(&build);
+    assert!(runs(&build).contains(&"okr check --format github"));
     let pages = step_uses(&build, "actions/configure-pages").expect("configure-pages");
     let id = pages["id"].as_str().expect("configure-pages has an id");
-    assert!(
-        runs(&build).iter().any(|r| r.starts_with("okr build")
-            && r.contains(&format!(
-                "--base-url \"${{{{ steps.{id}.outputs.base_path }}}}/\""
-            ))),
-        "{:?}",
-        runs(&build)
+    let base_url = step_running(&build, "okr build").expect("the build job builds");
+    assert_eq!(
+        base_url["run"],
+        Value::from("okr build --base-url \"$BASE_PATH/\"")
+    );
+    assert_eq!(
+        base_url["env"]["BASE_PATH"],
+        Value::from(format!("${{{{ steps.{id}.outputs.base_path }}}}"))
     );
     let upload = step_uses(&build, "actions/upload-pages-artifact").expect("upload");
     assert_eq!(upload["with"]["path"], Value::from("public"));
@@ -164,4 +271,80 @@ fn the_workflow_checks_pull_requests_and_deploys_to_pages() {
     assert_eq!(deploy["permissions"]["id-token"], Value::from("write"));
     assert_eq!(deploy["environment"]["name"], Value::from("github-pages"));
     assert!(step_uses(&steps("deploy"), "actions/deploy-pages").is_some());
+
+    let dependabot: Value = serde_yaml_ng::from_str(
+        &std::fs::read_to_string(tmp.path.join(".github/dependabot.yml")).unwrap(),
+    )
+    .expect("Dependabot's settings are valid YAML");
+    assert_eq!(
+        dependabot["updates"][0]["package-ecosystem"],
+        Value::from("github-actions")
+    );
+}
+
+fn uses_action(step: &Value, action: &str) -> bool {
+    step.get("uses")
+        .and_then(Value::as_str)
+        .is_some_and(|u| u.starts_with(&format!("{action}@")))
+}
+
+#[test]
+fn empty_writes_settings_and_workflow_in_a_new_git_repository() {
+    let tmp = TempDir::new("init-empty");
+    let repo = tmp.path.join("okrs");
+    let made = init(&repo, &["--empty"]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    for file in [
+        "okr.toml",
+        ".gitignore",
+        ".github/workflows/okrs.yml",
+        ".github/dependabot.yml",
+    ] {
+        assert!(repo.join(file).is_file(), "{file} was not written");
+    }
+    assert!(!repo.join("okrs").exists() && !repo.join("teams").exists());
+    assert!(repo.join(".git").is_dir(), "a git repository was made");
+    let branch = git(&repo, &["symbolic-ref", "--short", "HEAD"]);
+    let workflow = std::fs::read_to_string(repo.join(".github/workflows/okrs.yml")).unwrap();
+    assert!(
+        workflow.contains(&format!("branches: [{branch}]")),
+        "{workflow}"
+    );
+    let config = std::fs::read_to_string(repo.join("okr.toml")).unwrap();
+    assert!(
+        config.lines().any(|l| l == "current_period = \"2026-Q1\""),
+        "{config}"
+    );
+
+    let check = run(okr()
+        .arg("check")
+        .args(["--as-of", AS_OF])
+        .current_dir(&repo));
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    let build = run(okr()
+        .arg("build")
+        .args(["--as-of", AS_OF])
+        .current_dir(&repo));
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(repo.join("public/index.html").is_file());
+}
+
+#[test]
+fn no_git_and_an_enclosing_repository_make_no_repository() {
+    let tmp = TempDir::new("init-git");
+    let plain = tmp.path.join("plain");
+    assert_eq!(init(&plain, &["--no-git"]).code, 0);
+    assert!(!plain.join(".git").exists());
+
+    let outer = tmp.path.join("outer");
+    std::fs::create_dir_all(&outer).unwrap();
+    git(&outer, &["init", "--quiet"]);
+    let inner = outer.join("okrs");
+    let made = init(&inner, &[]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    assert!(
+        !inner.join(".git").exists(),
+        "no repository inside a repository"
+    );
+    assert!(!made.stderr.contains("git repository"), "{}", made.stderr);
 }
