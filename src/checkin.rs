@@ -193,6 +193,8 @@ impl From<LoadError> for CheckinError {
 
 /// Adds the check-in `request` describes to the repository at `root`.
 pub fn add(root: &Path, request: &Request) -> Result<Added, CheckinError> {
+    // Held until the file is written: another check-in waits, then reads it.
+    let lock = edit::WriteLock::acquire(root);
     let (org, broken) = load_org(root)?;
     let (index, kr_index) = find(&org, &broken, request)?;
     let objective = &org.objectives[index];
@@ -242,7 +244,8 @@ pub fn add(root: &Path, request: &Request) -> Result<Added, CheckinError> {
         file: file.clone(),
         why,
     })?;
-    edit::replace(&path, new.as_bytes()).map_err(|e| CheckinError::Io(path.clone(), e))?;
+    lock.replace(&path, new.as_bytes())
+        .map_err(|e| CheckinError::Io(path.clone(), e))?;
     Ok(Added {
         file: file.clone(),
         key_result: format!(

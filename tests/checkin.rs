@@ -319,3 +319,137 @@ fn a_linked_file_is_changed_where_the_link_leads() {
             .contains("date = 2026-11-20\nvalue = 2.5\n")
     );
 }
+
+/// Runs `okr checkin` on `dir` without waiting for it.
+fn spawn_checkin(dir: &Path, args: &[&str]) -> std::process::Child {
+    okr()
+        .arg("checkin")
+        .args(args)
+        .arg("--dir")
+        .arg(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start okr")
+}
+
+/// Check-ins started at the same moment on one key result all end up in the
+/// file: each reads the file only once the one before has written it.
+#[test]
+fn concurrent_check_ins_are_all_kept() {
+    let repo = TempDir::copy_of("progress");
+    for round in 0..3 {
+        let notes: Vec<String> = (1..=20).map(|i| format!("round {round} run {i}")).collect();
+        let children: Vec<_> = notes
+            .iter()
+            .map(|note| {
+                let args = ["loyal-customers#churn", "2.5", "--date", "2026-11-20"];
+                spawn_checkin(&repo.path, &[&args[..], &["--note", note]].concat())
+            })
+            .collect();
+        for child in children {
+            let run = Run::from(child.wait_with_output().expect("wait for okr"));
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            assert!(run.stdout.starts_with("added a check-in"), "{}", run.stdout);
+        }
+        let text = read(&repo.path, LOYAL);
+        for note in &notes {
+            assert_eq!(
+                text.matches(&format!("note = \"{note}\"\n")).count(),
+                1,
+                "`{note}` reported added but is not in the file once:\n{text}"
+            );
+        }
+    }
+    assert_eq!(run_check(&repo.path).summary.errors, 0);
+}
+
+/// The pid the system handed out last, where it says (Linux), else ours.
+fn last_pid() -> u32 {
+    std::fs::read_to_string("/proc/sys/kernel/ns_last_pid")
+        .ok()
+        .and_then(|pid| pid.trim().parse().ok())
+        .unwrap_or_else(std::process::id)
+}
+
+/// A repository that ships links at the names a check-in's temporary file
+/// could have (the predictable `.<name>.okr-<pid>` of earlier versions for
+/// the next few hundred pids, and names of the current form) cannot make
+/// the check-in write outside it, nor turn the objective into a link.
+#[cfg(unix)]
+#[test]
+fn links_planted_at_temporary_names_are_never_followed() {
+    let dir = TempDir::new("planted-links");
+    let repo = dir.path.join("repo");
+    copy_tree(&fixture("progress"), &repo);
+    let victim = dir.path.join("victim.txt");
+    std::fs::write(&victim, "not okr's to write").unwrap();
+    let folder = repo.join(LOYAL).parent().unwrap().to_path_buf();
+    let next = last_pid();
+    let mut names: Vec<String> = (next..next + 300)
+        .map(|pid| format!(".loyal-customers.md.okr-{pid}"))
+        .collect();
+    names.extend(
+        [
+            ".loyal-customers.md.okr-tmp",
+            ".loyal-customers.md.okr-tmp-0000000000000000",
+            ".loyal-customers.md.okr-tmp-ffffffffffffffff",
+        ]
+        .map(String::from),
+    );
+    for name in &names {
+        std::os::unix::fs::symlink(&victim, folder.join(name)).unwrap();
+    }
+    let run = checkin(
+        &repo,
+        &["loyal-customers#churn", "2.5", "--date", "2026-11-20"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "not okr's to write"
+    );
+    let objective = std::fs::symlink_metadata(repo.join(LOYAL)).unwrap();
+    assert!(objective.is_file(), "the objective is no longer a file");
+    assert!(read(&repo, LOYAL).contains("date = 2026-11-20\nvalue = 2.5\n"));
+}
+
+/// What a killed check-in left (its temporary file) is removed by the next
+/// one in that folder; names of another form are left alone.
+#[cfg(unix)]
+#[test]
+fn leftovers_of_killed_check_ins_are_removed() {
+    let repo = TempDir::copy_of("progress");
+    let folder = repo.path.join(LOYAL).parent().unwrap().to_path_buf();
+    let leftovers = [
+        ".loyal-customers.md.okr-tmp-0123456789abcdef",
+        ".happy-customers.md.okr-tmp-fedcba9876543210",
+    ];
+    let others = [
+        ".loyal-customers.md.okr-tmp-notours",
+        "notes.okr-tmp-0123456789abcdef",
+        ".notes.txt",
+    ];
+    for name in leftovers.iter().chain(&others) {
+        std::fs::write(folder.join(name), "half a file").unwrap();
+    }
+    let outside = repo.path.join("outside.txt");
+    std::fs::write(&outside, "kept").unwrap();
+    let link = ".happy-customers.md.okr-tmp-00000000000000aa";
+    std::os::unix::fs::symlink(&outside, folder.join(link)).unwrap();
+    let run = checkin(
+        &repo.path,
+        &["loyal-customers#churn", "2.5", "--date", "2026-11-20"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for name in leftovers.iter().chain(&[link]) {
+        assert!(
+            std::fs::symlink_metadata(folder.join(name)).is_err(),
+            "{name} is left"
+        );
+    }
+    for name in others {
+        assert!(folder.join(name).is_file(), "{name} was removed");
+    }
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "kept");
+}
