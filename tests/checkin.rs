@@ -453,3 +453,55 @@ fn leftovers_of_killed_check_ins_are_removed() {
     }
     assert_eq!(std::fs::read_to_string(&outside).unwrap(), "kept");
 }
+
+/// A number with more digits than a 64-bit float keeps would be written as
+/// another number: refused, naming the one it would become.
+#[test]
+fn a_value_a_float_cannot_hold_is_refused() {
+    let repo = TempDir::copy_of("progress");
+    let before = snapshot(&repo.path);
+    for (value, nearest) in [
+        ("9007199254740993", "9007199254740992"),
+        ("-9007199254740993", "-9007199254740992"),
+        ("1_000_000_000_000_000_001", "1000000000000000000"),
+        ("0.30000000000000001", "0.3"),
+        ("1.0000000000000000001e300", "1e300"),
+        ("1e-400", "0"),
+    ] {
+        let run = checkin(
+            &repo.path,
+            &["loyal-customers#churn", value, "--date", "2026-11-20"],
+        );
+        assert_eq!(run.code, 2, "{value}: {}", run.stdout);
+        assert!(
+            run.stderr.starts_with(&format!(
+                "okr: `{value}` cannot be stored exactly: okr keeps numbers as 64-bit floats, \
+                 and the nearest one is {nearest}; "
+            )),
+            "{value}: {}",
+            run.stderr
+        );
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(snapshot(&repo.path) == before, "{value} changed a file");
+    }
+    // Numbers with few enough digits are kept as written, even those a float
+    // holds only approximately in binary (0.1).
+    for (value, written) in [
+        ("0.1", "0.1"),
+        ("9007199254740992", "9007199254740992.0"),
+        ("1.50", "1.5"),
+        ("1e3", "1000"),
+        ("-0.000_1", "-0.0001"),
+        ("0.0", "0"),
+    ] {
+        let run = checkin(
+            &repo.path,
+            &["loyal-customers#churn", value, "--date", "2026-11-20"],
+        );
+        assert_eq!(run.code, 0, "{value}: {}", run.stderr);
+        assert!(
+            read(&repo.path, LOYAL).contains(&format!("date = 2026-11-20\nvalue = {written}\n")),
+            "{value}"
+        );
+    }
+}
