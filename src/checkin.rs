@@ -91,6 +91,11 @@ pub enum CheckinError {
         value: String,
         key_result: String,
     },
+    /// More digits than a float keeps: it would be written as `nearest`.
+    Inexact {
+        value: String,
+        nearest: String,
+    },
     Confidence(f64),
     /// The objective's period is not one okr knows.
     UnknownPeriod {
@@ -160,6 +165,11 @@ impl fmt::Display for CheckinError {
                 f,
                 "key result `{key_result}` is a milestone: give `done` or `not-done`, not `{value}`"
             ),
+            Inexact { value, nearest } => write!(
+                f,
+                "`{value}` cannot be stored exactly: okr keeps numbers as 64-bit floats, and the \
+                 nearest one is {nearest}; write {nearest}, or round it to 15 significant digits"
+            ),
             Confidence(c) => write!(
                 f,
                 "confidence must be between 0 and 1, not {c} (0.7 means 70% sure)"
@@ -193,6 +203,8 @@ impl From<LoadError> for CheckinError {
 
 /// Adds the check-in `request` describes to the repository at `root`.
 pub fn add(root: &Path, request: &Request) -> Result<Added, CheckinError> {
+    // Held until the file is written: another check-in waits, then reads it.
+    let lock = edit::WriteLock::acquire(root);
     let (org, broken) = load_org(root)?;
     let (index, kr_index) = find(&org, &broken, request)?;
     let objective = &org.objectives[index];
@@ -206,6 +218,12 @@ pub fn add(root: &Path, request: &Request) -> Result<Added, CheckinError> {
             CheckinError::NotANumber { value, key_result }
         }
     })?;
+    if !milestone && !is_exact(request.value, value) {
+        return Err(CheckinError::Inexact {
+            value: request.value.trim().to_string(),
+            nearest: shortest(value),
+        });
+    }
     if let Some(c) = request.confidence
         && !(0.0..=1.0).contains(&c)
     {
@@ -242,7 +260,8 @@ pub fn add(root: &Path, request: &Request) -> Result<Added, CheckinError> {
         file: file.clone(),
         why,
     })?;
-    edit::replace(&path, new.as_bytes()).map_err(|e| CheckinError::Io(path.clone(), e))?;
+    lock.replace(&path, new.as_bytes())
+        .map_err(|e| CheckinError::Io(path.clone(), e))?;
     Ok(Added {
         file: file.clone(),
         key_result: format!(
@@ -379,6 +398,75 @@ pub fn parse_value(text: &str, milestone: bool) -> Option<f64> {
         && digits.bytes().any(|b| b.is_ascii_digit());
     let value: f64 = digits.parse().ok().filter(|_| plain)?;
     value.is_finite().then_some(value)
+}
+
+/// Whether `value` is the number `text` writes, digit for digit: a float
+/// keeps about 15 significant digits, and a number with more would be
+/// written into the file as another one (9007199254740993 as ...992).
+/// Numbers a float holds only approximately in binary, such as 0.1, are
+/// exact here: they are written and read back as typed.
+fn is_exact(text: &str, value: f64) -> bool {
+    let typed = Decimal::parse(&text.trim().replace('_', ""));
+    typed.is_some() && typed == Decimal::parse(&format!("{value:e}"))
+}
+
+/// `value` as a person would write it: plain unless that is long.
+fn shortest(value: f64) -> String {
+    let plain = value.to_string();
+    if plain.len() <= 21 {
+        plain
+    } else {
+        format!("{value:e}")
+    }
+}
+
+/// A decimal number as its sign, its significant digits and the power of
+/// ten of the last one, so that equal numbers compare equal however written.
+#[derive(Debug, PartialEq)]
+struct Decimal {
+    negative: bool,
+    digits: String,
+    exponent: i64,
+}
+
+impl Decimal {
+    /// Reads `[+-]digits[.digits][e[+-]digits]`; `None` for anything else.
+    fn parse(text: &str) -> Option<Decimal> {
+        let (negative, text) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        };
+        let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+            Some((mantissa, exponent)) => (mantissa, exponent.parse::<i64>().ok()?),
+            None => (text, 0),
+        };
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        if !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let digits = format!("{whole}{fraction}");
+        let significant = digits.trim_start_matches('0').trim_end_matches('0');
+        if significant.is_empty() {
+            return Some(Decimal {
+                negative: false,
+                digits: String::new(),
+                exponent: 0,
+            });
+        }
+        let trailing_zeros = digits.len() - digits.trim_end_matches('0').len();
+        let exponent = exponent
+            .checked_sub(i64::try_from(fraction.len()).ok()?)?
+            .checked_add(i64::try_from(trailing_zeros).ok()?)?;
+        Some(Decimal {
+            negative,
+            digits: significant.to_string(),
+            exponent,
+        })
+    }
 }
 
 fn toml_date(date: NaiveDate) -> Value {
@@ -532,6 +620,36 @@ mod tests {
         assert_eq!(parse_value("done", true), Some(1.0));
         assert_eq!(parse_value("Not-Done", true), Some(0.0));
         assert_eq!(parse_value("0.5", true), None);
+    }
+
+    #[test]
+    fn only_numbers_a_float_writes_back_digit_for_digit_are_exact() {
+        let exact = |text: &str| is_exact(text, parse_value(text, false).unwrap());
+        for text in [
+            "0.1",
+            "2.6",
+            "-3",
+            "1_200.50",
+            "9007199254740992",
+            "1e300",
+            "0.0",
+            "-0",
+        ] {
+            assert!(exact(text), "{text}");
+        }
+        for text in [
+            "9007199254740993",
+            "0.30000000000000001",
+            "1e-400",
+            "123456789012345678",
+        ] {
+            assert!(!exact(text), "{text}");
+        }
+        assert_eq!(Decimal::parse("1.50e2"), Decimal::parse("150"));
+        assert_eq!(Decimal::parse("0012.3400"), Decimal::parse("1.234e1"));
+        assert_eq!(Decimal::parse("1e99999999999999999999"), None);
+        assert_eq!(shortest(9007199254740992.0), "9007199254740992");
+        assert_eq!(shortest(1e300), "1e300");
     }
 
     fn request(date: &str) -> Request<'static> {

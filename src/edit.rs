@@ -1,10 +1,12 @@
 //! Changing the files of a repository without disturbing them: front matter
 //! is edited with `toml_edit` (comments, key order and formatting kept), the
 //! result is checked to be the old text with something inserted, and files
-//! are replaced atomically or created only where nothing exists yet.
+//! are replaced atomically or created only where nothing exists yet, under a
+//! [`WriteLock`] on the repository and through temporary files no one can
+//! plant a link for.
 
 use crate::frontmatter;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use toml_edit::DocumentMut;
 
@@ -124,47 +126,254 @@ pub fn match_line_breaks(old: &str, piece: &str) -> String {
     out
 }
 
-/// Replaces `path` with `bytes` by writing a file beside it and renaming it
-/// over, so a crash leaves the old file or the new one, never half of one.
-/// A link is followed: the file it leads to is replaced, the link stays.
-pub fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let resolved = std::fs::canonicalize(path)?;
-    let path = resolved.as_path();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    let temp = dir.join(format!(".{name}.okr-{}", std::process::id()));
-    let written = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&temp, meta.permissions())?;
-        }
-        std::fs::rename(&temp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
+/// A hold on a repository for one command that changes it (`okr checkin`,
+/// `okr rollover`, `okr new`), from reading the repository to its last
+/// write, so that two such commands never both write what they read before
+/// the other wrote: every check-in that reports success is in the file.
+/// Files are written only through it.
+///
+/// It is an advisory lock (`flock`) on the repository's folder itself, not
+/// on each file: what a command checks before it writes (the latest
+/// check-in, the ids that exist, the files a rollover would create) is read
+/// from the whole repository. And locking the folder creates no file, so
+/// there is nothing to ignore in git, nothing the loader could take for an
+/// objective, and no name a repository could plant a link at.
+pub struct WriteLock {
+    root: PathBuf,
+    /// The open folder that holds the lock; `None` where the system or the
+    /// file system has no locks (then commands run as they come).
+    held: Option<std::fs::File>,
 }
 
-/// Writes a new file, creating its folder; fails if the file exists, so
-/// nothing is ever overwritten, even by a file that appeared meanwhile.
-pub fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+impl WriteLock {
+    /// Waits until no other okr command changes the repository at `root`,
+    /// then holds it until dropped. A folder that cannot be opened is left
+    /// for loading the repository to report.
+    pub fn acquire(root: &Path) -> WriteLock {
+        WriteLock {
+            root: root.to_path_buf(),
+            held: lock_folder(root),
+        }
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+
+    /// Replaces `path` with `bytes` by writing a file beside it and renaming
+    /// it over, so a crash leaves the old file or the new one, never half of
+    /// one. A link is followed (the file it leads to is replaced, the link
+    /// stays) as long as it leads inside the repository.
+    pub fn replace(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let path = self.inside(&std::fs::canonicalize(path)?)?;
+        let mut temp = self.temp_beside(&path)?;
+        temp.write(bytes)?;
+        if let Ok(meta) = std::fs::metadata(&path) {
+            temp.file.set_permissions(meta.permissions())?;
+        }
+        temp.finish(|from| std::fs::rename(from, &path))
+    }
+
+    /// Writes a new file, creating its folder; fails (`AlreadyExists`) if
+    /// anything exists at `path`, so nothing is ever overwritten, even by a
+    /// file that appeared meanwhile. The file appears whole or not at all.
+    pub fn create_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return Err(io::ErrorKind::InvalidInput.into());
+        };
+        // Folders on the way may be links: they must not lead outside.
+        self.inside(&crate::output::resolve(dir))?;
+        std::fs::create_dir_all(dir)?;
+        let path = self.inside(&std::fs::canonicalize(dir)?)?.join(name);
+        let mut temp = self.temp_beside(&path)?;
+        temp.write(bytes)?;
+        temp.finish(|from| rename_new(from, &path))
+    }
+
+    /// `path` if it is inside the repository (both resolved), else an error.
+    fn inside(&self, path: &Path) -> io::Result<PathBuf> {
+        let root = std::fs::canonicalize(&self.root)?;
+        if crate::output::resolve(path).starts_with(&root) {
+            Ok(path.to_path_buf())
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "it leads outside the repository",
+            ))
+        }
+    }
+
+    /// A new temporary file beside `path`, after removing those killed
+    /// commands left in its folder. Only while the lock is held can no
+    /// live command's file be among them.
+    fn temp_beside(&self, path: &Path) -> io::Result<TempFile> {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return Err(io::ErrorKind::InvalidInput.into());
+        };
+        if self.held.is_some() {
+            remove_leftovers(dir);
+        }
+        TempFile::create(dir, &name.to_string_lossy())
+    }
+}
+
+/// An exclusive lock on the folder `root`, waited for.
+#[cfg(unix)]
+fn lock_folder(root: &Path) -> Option<std::fs::File> {
+    use rustix::fs::{FlockOperation, flock};
+    let folder = std::fs::File::open(root).ok()?;
+    loop {
+        match flock(&folder, FlockOperation::LockExclusive) {
+            Ok(()) => return Some(folder),
+            Err(rustix::io::Errno::INTR) => continue,
+            // A file system without locks (some network ones).
+            Err(_) => return None,
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn lock_folder(_: &Path) -> Option<std::fs::File> {
+    None
+}
+
+/// What marks a temporary file's name: `.<name>.okr-tmp-<16 hex digits>`.
+const TEMP: &str = ".okr-tmp-";
+
+/// A file being written beside the one it becomes; removed if dropped
+/// before [`TempFile::finish`].
+struct TempFile {
+    file: std::fs::File,
+    path: Option<PathBuf>,
+}
+
+impl TempFile {
+    /// Creates `.<name>.okr-tmp-<random>` in `dir` where nothing exists
+    /// (no link followed), under a name no one can guess: a repository
+    /// cannot have a link waiting there.
+    fn create(dir: &Path, name: &str) -> io::Result<TempFile> {
+        let mut collisions = 0;
+        loop {
+            let path = dir.join(format!(".{name}{TEMP}{:016x}", random()));
+            match create_exclusive(&path) {
+                Ok(file) => {
+                    return Ok(TempFile {
+                        file,
+                        path: Some(path),
+                    });
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && collisions < 8 => {
+                    collisions += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.file.write_all(bytes)
+    }
+
+    /// Flushes the file to disk and moves it into place with `put`.
+    fn finish(mut self, put: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
+        self.file.sync_all()?;
+        let path = self.path.take().ok_or(io::ErrorKind::NotFound)?;
+        let put = put(&path);
+        if put.is_err() {
+            let _ = std::fs::remove_file(&path);
+        }
+        put
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(path) = &self.path {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Opens a new file for writing: fails if anything exists at `path`, a
+/// link included (`O_EXCL`; `O_NOFOLLOW` says so twice).
+fn create_exclusive(path: &Path) -> io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    }
+    options.open(path)
+}
+
+/// 64 bits no one can guess: std's hasher is keyed from the system's random
+/// source, and the process, time and a counter make each call differ.
+fn random() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.write_u64(CALLS.fetch_add(1, Ordering::Relaxed));
+    hasher.finish()
+}
+
+/// Whether `name` is one [`TempFile::create`] makes.
+fn is_temp_name(name: &str) -> bool {
+    let Some((before, random)) = name.rsplit_once(TEMP) else {
+        return false;
+    };
+    before.len() > 1
+        && before.starts_with('.')
+        && random.len() == 16
+        && random
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Removes the temporary files in `dir` that commands killed while writing
+/// left behind. A link is removed, never followed; folders are left alone.
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let ours = entry.file_name().to_str().is_some_and(is_temp_name);
+        if ours && entry.file_type().is_ok_and(|t| !t.is_dir()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Renames `from` to `to` unless something exists at `to` (`AlreadyExists`).
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn rename_new(from: &Path, to: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+        Ok(()) => Ok(()),
+        // An old kernel, or a file system without it.
+        Err(e)
+            if e == rustix::io::Errno::INVAL
+                || e == rustix::io::Errno::NOSYS
+                || e == rustix::io::Errno::NOTSUP =>
+        {
+            link_new(from, to)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn rename_new(from: &Path, to: &Path) -> io::Result<()> {
+    link_new(from, to)
+}
+
+/// [`rename_new`] by a hard link, which fails where something exists.
+fn link_new(from: &Path, to: &Path) -> io::Result<()> {
+    std::fs::hard_link(from, to)?;
+    std::fs::remove_file(from)
 }
 
 #[cfg(test)]
@@ -211,5 +420,17 @@ mod tests {
         assert_eq!(fm.after, "+++\nBody\n");
         assert_eq!(fm.with_toml(fm.toml), text);
         assert!(FrontMatter::split("no fences").is_none());
+    }
+
+    #[test]
+    fn temporary_names_are_recognised_and_differ() {
+        assert!(is_temp_name(".x.md.okr-tmp-0123456789abcdef"));
+        assert!(!is_temp_name(".x.md.okr-tmp-0123456789ABCDEF"));
+        assert!(!is_temp_name(".x.md.okr-tmp-0123456789abcde"));
+        assert!(!is_temp_name("x.md.okr-tmp-0123456789abcdef"));
+        assert!(!is_temp_name(".okr-tmp-0123456789abcdef"));
+        assert!(!is_temp_name(".x.md.okr-1234"));
+        let names: std::collections::BTreeSet<u64> = (0..1000).map(|_| random()).collect();
+        assert_eq!(names.len(), 1000);
     }
 }

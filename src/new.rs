@@ -5,6 +5,7 @@
 
 use crate::check::{self, Checked, slugify};
 use crate::diagnostic::Severity;
+use crate::edit;
 use crate::load::{self, LoadError};
 use crate::report;
 use crate::source::{FileKind, SourceFile};
@@ -282,6 +283,9 @@ fn write_checked(
     text: &str,
     as_of: NaiveDate,
 ) -> Result<Written, NewError> {
+    // Held until the file is written: another `okr new` waits, then checks
+    // with this file in the repository (a duplicate id is refused).
+    let lock = edit::WriteLock::acquire(root);
     let full = root.join(&path);
     if full.exists() {
         return Err(NewError::Exists(full));
@@ -290,19 +294,11 @@ fn write_checked(
     if !errors.is_empty() {
         return Err(NewError::Invalid(errors));
     }
-    if let Some(parent) = full.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| NewError::Write(parent.into(), e))?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&full)
+    lock.create_new(&full, text.as_bytes())
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::AlreadyExists => NewError::Exists(full.clone()),
             _ => NewError::Write(full.clone(), e),
         })?;
-    std::io::Write::write_all(&mut file, text.as_bytes())
-        .map_err(|e| NewError::Write(full.clone(), e))?;
     Ok(Written { path, warnings })
 }
 

@@ -1,6 +1,8 @@
 //! Where `okr build` may write: never over the repository, a folder of its
-//! sources, the file system root or a home folder, and over an existing
-//! folder only when an earlier build left its marker there (or with `--force`).
+//! sources, the file system root, the home folder or one containing it, nor
+//! over anything that is not a folder (a file, a link, a pipe, a device);
+//! and over an existing folder only when an earlier build left its marker
+//! there (or with `--force`).
 //! And how it writes there: into a [`Staging`] folder beside the output,
 //! swapped in whole when the site is complete.
 
@@ -22,8 +24,8 @@ pub enum OutputError {
     Forbidden { out: PathBuf, reason: &'static str },
     /// A non-empty folder without the marker: perhaps someone's work.
     NotASite(PathBuf),
-    /// The output exists but is a file.
-    NotAFolder(PathBuf),
+    /// The output exists but is not a folder: `what` it is instead.
+    NotAFolder { out: PathBuf, what: &'static str },
 }
 
 impl fmt::Display for OutputError {
@@ -42,9 +44,12 @@ impl fmt::Display for OutputError {
                  pass another --out, or --force to replace it",
                 out.display()
             ),
-            OutputError::NotAFolder(out) => {
-                write!(f, "refusing to replace {}: it is a file", out.display())
-            }
+            OutputError::NotAFolder { out, what } => write!(
+                f,
+                "refusing to replace {}: it is {what}, not a folder (links are not followed); \
+                 pass --out a folder, or a path where nothing exists yet",
+                out.display()
+            ),
         }
     }
 }
@@ -102,10 +107,15 @@ pub fn check(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
     if target.parent().is_none() {
         return forbidden("it is the root of the file system");
     }
-    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
-        && resolve(Path::new(&home)) == target
-    {
-        return forbidden("it is the home folder");
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        let home = resolve(Path::new(&home));
+        if home == target {
+            return forbidden("it is the home folder");
+        }
+        // Replacing it would delete the home folder with it.
+        if home.starts_with(&target) {
+            return forbidden("it contains the home folder");
+        }
     }
     if target == root {
         return forbidden("it is the OKR repository itself");
@@ -120,8 +130,11 @@ pub fn check(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
     }) {
         return forbidden("it is inside a folder of the repository's sources");
     }
-    if target.is_file() {
-        return Err(OutputError::NotAFolder(out.to_path_buf()));
+    if let Some(what) = not_a_folder(out) {
+        return Err(OutputError::NotAFolder {
+            out: out.to_path_buf(),
+            what,
+        });
     }
     let empty = std::fs::read_dir(&target)
         .map(|mut entries| entries.next().is_none())
@@ -130,6 +143,45 @@ pub fn check(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
         return Err(OutputError::NotASite(out.to_path_buf()));
     }
     Ok(())
+}
+
+/// What `out` is, if it exists and is not a folder. Decided on the path as
+/// written, without following a link at its end (a trailing `/` would), so a
+/// link is refused whatever it leads to: a swap would replace the link, or
+/// what it leads to, with the site.
+fn not_a_folder(out: &Path) -> Option<&'static str> {
+    // Components drop a trailing `/` and inner `.`.
+    let literal: PathBuf = out.components().collect();
+    let kind = std::fs::symlink_metadata(&literal).ok()?.file_type();
+    if kind.is_dir() {
+        return None;
+    }
+    Some(if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_file() {
+        "a file"
+    } else {
+        special_kind(&kind)
+    })
+}
+
+#[cfg(unix)]
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a named pipe"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else {
+        "something else"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "something else"
 }
 
 /// A folder beside the output that a build writes the new site into, then
@@ -141,7 +193,7 @@ pub fn check(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
 /// and removes the latter.
 #[derive(Debug)]
 pub struct Staging {
-    /// The output folder, resolved (a link to a folder is replaced where it leads).
+    /// The output folder, resolved (`check` refused a link at its end).
     out: PathBuf,
     dir: PathBuf,
     /// Holds the lock on `dir` for as long as the build runs.
@@ -531,7 +583,31 @@ mod tests {
         std::fs::write(dir.join("file"), "").unwrap();
         assert_eq!(
             check(&repo, &dir.join("file"), true),
-            Err(OutputError::NotAFolder(dir.join("file")))
+            Err(OutputError::NotAFolder {
+                out: dir.join("file"),
+                what: "a file"
+            })
         );
+    }
+
+    #[test]
+    fn links_are_refused_whatever_they_lead_to() {
+        let dir = scratch("out-links");
+        let repo = dir.join("repo");
+        std::fs::create_dir_all(dir.join("www")).unwrap();
+        std::os::unix::fs::symlink(dir.join("www"), dir.join("to-folder")).unwrap();
+        std::os::unix::fs::symlink(dir.join("none"), dir.join("dangling")).unwrap();
+        for link in ["to-folder", "to-folder/", "to-folder/.", "dangling"] {
+            assert_eq!(
+                check(&repo, &dir.join(link), true),
+                Err(OutputError::NotAFolder {
+                    out: dir.join(link),
+                    what: "a symbolic link"
+                }),
+                "{link}"
+            );
+        }
+        // Links on the way to the output are followed as usual.
+        assert_eq!(check(&repo, &dir.join("to-folder/site"), false), Ok(()));
     }
 }

@@ -191,6 +191,8 @@ pub fn rollover(
     to: &str,
     as_of: NaiveDate,
 ) -> Result<Report, RolloverError> {
+    // Held until the copies are written: another rollover waits, then finds them.
+    let lock = edit::WriteLock::acquire(root);
     let (org, _) = resolve::build(load::load(root)?);
     let period = |name: &str| {
         org.period(name).ok_or_else(|| {
@@ -275,7 +277,7 @@ pub fn rollover(
     for ((i, file, copy), created) in planned.iter().zip(&mut report.created) {
         created.unaligned =
             unresolved_alignments(&org, &org.objectives[*i], &to_period, &ids_in_to);
-        edit::create_new(&root.join(file), copy.as_bytes())
+        lock.create_new(&root.join(file), copy.as_bytes())
             .map_err(|e| RolloverError::Io(root.join(file), e))?;
     }
     Ok(report)

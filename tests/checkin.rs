@@ -319,3 +319,189 @@ fn a_linked_file_is_changed_where_the_link_leads() {
             .contains("date = 2026-11-20\nvalue = 2.5\n")
     );
 }
+
+/// Runs `okr checkin` on `dir` without waiting for it.
+fn spawn_checkin(dir: &Path, args: &[&str]) -> std::process::Child {
+    okr()
+        .arg("checkin")
+        .args(args)
+        .arg("--dir")
+        .arg(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start okr")
+}
+
+/// Check-ins started at the same moment on one key result all end up in the
+/// file: each reads the file only once the one before has written it.
+#[test]
+fn concurrent_check_ins_are_all_kept() {
+    let repo = TempDir::copy_of("progress");
+    for round in 0..3 {
+        let notes: Vec<String> = (1..=20).map(|i| format!("round {round} run {i}")).collect();
+        let children: Vec<_> = notes
+            .iter()
+            .map(|note| {
+                let args = ["loyal-customers#churn", "2.5", "--date", "2026-11-20"];
+                spawn_checkin(&repo.path, &[&args[..], &["--note", note]].concat())
+            })
+            .collect();
+        for child in children {
+            let run = Run::from(child.wait_with_output().expect("wait for okr"));
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            assert!(run.stdout.starts_with("added a check-in"), "{}", run.stdout);
+        }
+        let text = read(&repo.path, LOYAL);
+        for note in &notes {
+            assert_eq!(
+                text.matches(&format!("note = \"{note}\"\n")).count(),
+                1,
+                "`{note}` reported added but is not in the file once:\n{text}"
+            );
+        }
+    }
+    assert_eq!(run_check(&repo.path).summary.errors, 0);
+}
+
+/// The pid the system handed out last, where it says (Linux), else ours.
+fn last_pid() -> u32 {
+    std::fs::read_to_string("/proc/sys/kernel/ns_last_pid")
+        .ok()
+        .and_then(|pid| pid.trim().parse().ok())
+        .unwrap_or_else(std::process::id)
+}
+
+/// A repository that ships links at the names a check-in's temporary file
+/// could have (the predictable `.<name>.okr-<pid>` of earlier versions for
+/// the next few hundred pids, and names of the current form) cannot make
+/// the check-in write outside it, nor turn the objective into a link.
+#[cfg(unix)]
+#[test]
+fn links_planted_at_temporary_names_are_never_followed() {
+    let dir = TempDir::new("planted-links");
+    let repo = dir.path.join("repo");
+    copy_tree(&fixture("progress"), &repo);
+    let victim = dir.path.join("victim.txt");
+    std::fs::write(&victim, "not okr's to write").unwrap();
+    let folder = repo.join(LOYAL).parent().unwrap().to_path_buf();
+    let next = last_pid();
+    let mut names: Vec<String> = (next..next + 300)
+        .map(|pid| format!(".loyal-customers.md.okr-{pid}"))
+        .collect();
+    names.extend(
+        [
+            ".loyal-customers.md.okr-tmp",
+            ".loyal-customers.md.okr-tmp-0000000000000000",
+            ".loyal-customers.md.okr-tmp-ffffffffffffffff",
+        ]
+        .map(String::from),
+    );
+    for name in &names {
+        std::os::unix::fs::symlink(&victim, folder.join(name)).unwrap();
+    }
+    let run = checkin(
+        &repo,
+        &["loyal-customers#churn", "2.5", "--date", "2026-11-20"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "not okr's to write"
+    );
+    let objective = std::fs::symlink_metadata(repo.join(LOYAL)).unwrap();
+    assert!(objective.is_file(), "the objective is no longer a file");
+    assert!(read(&repo, LOYAL).contains("date = 2026-11-20\nvalue = 2.5\n"));
+}
+
+/// What a killed check-in left (its temporary file) is removed by the next
+/// one in that folder; names of another form are left alone.
+#[cfg(unix)]
+#[test]
+fn leftovers_of_killed_check_ins_are_removed() {
+    let repo = TempDir::copy_of("progress");
+    let folder = repo.path.join(LOYAL).parent().unwrap().to_path_buf();
+    let leftovers = [
+        ".loyal-customers.md.okr-tmp-0123456789abcdef",
+        ".happy-customers.md.okr-tmp-fedcba9876543210",
+    ];
+    let others = [
+        ".loyal-customers.md.okr-tmp-notours",
+        "notes.okr-tmp-0123456789abcdef",
+        ".notes.txt",
+    ];
+    for name in leftovers.iter().chain(&others) {
+        std::fs::write(folder.join(name), "half a file").unwrap();
+    }
+    let outside = repo.path.join("outside.txt");
+    std::fs::write(&outside, "kept").unwrap();
+    let link = ".happy-customers.md.okr-tmp-00000000000000aa";
+    std::os::unix::fs::symlink(&outside, folder.join(link)).unwrap();
+    let run = checkin(
+        &repo.path,
+        &["loyal-customers#churn", "2.5", "--date", "2026-11-20"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for name in leftovers.iter().chain(&[link]) {
+        assert!(
+            std::fs::symlink_metadata(folder.join(name)).is_err(),
+            "{name} is left"
+        );
+    }
+    for name in others {
+        assert!(folder.join(name).is_file(), "{name} was removed");
+    }
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "kept");
+}
+
+/// A number with more digits than a 64-bit float keeps would be written as
+/// another number: refused, naming the one it would become.
+#[test]
+fn a_value_a_float_cannot_hold_is_refused() {
+    let repo = TempDir::copy_of("progress");
+    let before = snapshot(&repo.path);
+    for (value, nearest) in [
+        ("9007199254740993", "9007199254740992"),
+        ("-9007199254740993", "-9007199254740992"),
+        ("1_000_000_000_000_000_001", "1000000000000000000"),
+        ("0.30000000000000001", "0.3"),
+        ("1.0000000000000000001e300", "1e300"),
+        ("1e-400", "0"),
+    ] {
+        let run = checkin(
+            &repo.path,
+            &["loyal-customers#churn", value, "--date", "2026-11-20"],
+        );
+        assert_eq!(run.code, 2, "{value}: {}", run.stdout);
+        assert!(
+            run.stderr.starts_with(&format!(
+                "okr: `{value}` cannot be stored exactly: okr keeps numbers as 64-bit floats, \
+                 and the nearest one is {nearest}; "
+            )),
+            "{value}: {}",
+            run.stderr
+        );
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(snapshot(&repo.path) == before, "{value} changed a file");
+    }
+    // Numbers with few enough digits are kept as written, even those a float
+    // holds only approximately in binary (0.1).
+    for (value, written) in [
+        ("0.1", "0.1"),
+        ("9007199254740992", "9007199254740992.0"),
+        ("1.50", "1.5"),
+        ("1e3", "1000"),
+        ("-0.000_1", "-0.0001"),
+        ("0.0", "0"),
+    ] {
+        let run = checkin(
+            &repo.path,
+            &["loyal-customers#churn", value, "--date", "2026-11-20"],
+        );
+        assert_eq!(run.code, 0, "{value}: {}", run.stderr);
+        assert!(
+            read(&repo.path, LOYAL).contains(&format!("date = 2026-11-20\nvalue = {written}\n")),
+            "{value}"
+        );
+    }
+}

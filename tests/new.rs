@@ -228,3 +228,41 @@ fn outside_a_repository_it_says_where_to_run() {
     assert_eq!(refused.code, 2);
     assert!(refused.stderr.contains("no okr.toml"), "{}", refused.stderr);
 }
+
+/// `okr new` run at the same moment for one id in different folders: the
+/// first writes it, and every later one sees it and refuses a duplicate,
+/// so the repository never holds the id twice.
+#[test]
+fn concurrent_new_objectives_never_duplicate_an_id() {
+    let repo = initialised("new-concurrent");
+    let teams: Vec<String> = (1..=8).map(|i| format!("team-{i}")).collect();
+    for team in &teams {
+        assert_eq!(new(&repo.path, &["team", team]).code, 0);
+    }
+    for round in 0..2 {
+        let id = format!("shared-goal-{round}");
+        let children: Vec<_> = teams
+            .iter()
+            .map(|team| {
+                okr()
+                    .args(["new", "objective", "--period", "2026-Q1", "--team", team])
+                    .args(["--id", &id, "A shared goal", "--as-of", AS_OF, "--dir"])
+                    .arg(&repo.path)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("start okr")
+            })
+            .collect();
+        let runs: Vec<Run> = children
+            .into_iter()
+            .map(|child| Run::from(child.wait_with_output().expect("wait for okr")))
+            .collect();
+        let written = runs.iter().filter(|run| run.code == 0).count();
+        assert_eq!(written, 1, "{runs:#?}");
+        for run in runs.iter().filter(|run| run.code != 0) {
+            assert!(run.stderr.contains("duplicate-id"), "{}", run.stderr);
+        }
+        assert_eq!(report_of(&repo.path).summary.errors, 0);
+    }
+}

@@ -147,3 +147,69 @@ fn unknown_or_backward_periods_cannot_run() {
     );
     assert!(!repo.path.join(FASTER).exists());
 }
+
+/// Rollovers started at the same moment create each copy once and all
+/// succeed: each reads the repository only once the one before has written,
+/// so the later ones find the copies already there.
+#[test]
+fn concurrent_rollovers_create_each_copy_once() {
+    let repo = TempDir::copy_of("progress");
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            okr()
+                .args([
+                    "rollover",
+                    "2026-Q3",
+                    "2026-Q4",
+                    "--as-of",
+                    "2026-10-05",
+                    "--dir",
+                ])
+                .arg(&repo.path)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start okr")
+        })
+        .collect();
+    let runs: Vec<Run> = children
+        .into_iter()
+        .map(|child| Run::from(child.wait_with_output().expect("wait for okr")))
+        .collect();
+    for run in &runs {
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let created = runs
+        .iter()
+        .filter(|run| {
+            run.stdout
+                .contains("created okrs/2026-Q4/support/faster-answers.md")
+        })
+        .count();
+    assert_eq!(created, 1, "{runs:#?}");
+    let once = TempDir::copy_of("progress");
+    assert_eq!(rollover(&once.path, &["2026-Q3", "2026-Q4"]).code, 0);
+    assert_eq!(read(&repo.path, FASTER), read(&once.path, FASTER));
+    assert_eq!(read(&repo.path, HELP), read(&once.path, HELP));
+}
+
+/// A folder of the new period that is a link leading outside the repository
+/// is not written through.
+#[cfg(unix)]
+#[test]
+fn a_linked_folder_leading_outside_is_not_written_through() {
+    let dir = TempDir::new("rollover-link");
+    let repo = dir.path.join("repo");
+    copy_tree(&fixture("progress"), &repo);
+    let outside = dir.path.join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, repo.join("okrs/2026-Q4/support")).unwrap();
+    let run = rollover(&repo, &["2026-Q3", "2026-Q4"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("leads outside the repository"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+}

@@ -22,6 +22,23 @@ enum Entry {
     Dir,
     File(Vec<u8>),
     Link(PathBuf),
+    /// A named pipe, socket or device: never opened, a pipe would block.
+    Special(&'static str),
+}
+
+/// What kind of special file `meta` describes.
+fn special(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = meta.file_type();
+    if kind.is_fifo() {
+        "named pipe"
+    } else if kind.is_socket() {
+        "socket"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "device"
+    } else {
+        "other"
+    }
 }
 
 /// Everything below `dir` by relative path, except `skip` and what is below it.
@@ -44,8 +61,10 @@ fn snapshot_except(dir: &Path, skip: Option<&Path>) -> BTreeMap<String, Entry> {
             } else if meta.is_dir() {
                 out.insert(rel, Entry::Dir);
                 walk(root, &path, skip, out);
-            } else {
+            } else if meta.is_file() {
                 out.insert(rel, Entry::File(std::fs::read(&path).expect("read")));
+            } else {
+                out.insert(rel, Entry::Special(special(&meta)));
             }
         }
     }
@@ -515,23 +534,119 @@ fn replacing_a_site_never_follows_its_links() {
     assert_eq!(leftovers(&out), Vec::<String>::new());
 }
 
+/// A special file for `--out` to meet: a named pipe, a socket, and (where
+/// this process may make one, as root) a device with the numbers of
+/// `/dev/null`, all in the sandbox. The listener keeps the socket open.
+fn special_files(
+    dir: &Path,
+) -> (
+    Vec<(PathBuf, &'static str)>,
+    std::os::unix::net::UnixListener,
+) {
+    use rustix::fs::{CWD, FileType, Mode, makedev, mknodat};
+    let pipe = dir.join("pipe");
+    mknodat(CWD, &pipe, FileType::Fifo, Mode::from_raw_mode(0o644), 0).expect("mkfifo");
+    let socket = dir.join("socket");
+    let listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind a socket");
+    let mut files = vec![(pipe, "a named pipe"), (socket, "a socket")];
+    let device = dir.join("null");
+    let null = makedev(1, 3);
+    match mknodat(
+        CWD,
+        &device,
+        FileType::CharacterDevice,
+        Mode::from_raw_mode(0o666),
+        null,
+    ) {
+        Ok(()) => files.push((device, "a device")),
+        Err(e) => eprintln!("no device node test: {e} (not root?)"),
+    }
+    (files, listener)
+}
+
+/// Whatever exists at `--out` and is not a folder is refused (exit 2, one
+/// line, nothing anywhere changed), decided without following links: a link
+/// to a folder, or one that leads nowhere yet, is not replaced either.
 #[test]
-fn an_output_folder_reached_by_a_link_is_replaced_where_it_leads() {
-    let sandbox = Sandbox::new("out-link");
-    let real = sandbox.dir.path.join("www");
-    assert_built(&build(&sandbox.repo, &real));
-    let link = sandbox.dir.path.join("public");
-    std::os::unix::fs::symlink(&real, &link).expect("link");
-    assert_built(&build(&sandbox.repo, &link));
-    assert!(
-        std::fs::symlink_metadata(&link)
-            .expect("the link")
-            .file_type()
-            .is_symlink()
-    );
-    assert!(real.join("index.html").is_file());
-    assert_eq!(leftovers(&real), Vec::<String>::new());
-    assert_eq!(leftovers(&link), Vec::<String>::new());
+fn an_output_path_that_is_not_a_folder_is_refused_and_left_as_it_is() {
+    let sandbox = Sandbox::new("not-a-folder");
+    let dir = &sandbox.dir.path;
+    let (mut cases, _listener) = special_files(dir);
+    std::fs::write(dir.join("file"), "a file of someone's").expect("write");
+    std::os::unix::fs::symlink(dir.join("outside"), dir.join("folder-link")).expect("link");
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("dangling")).expect("link");
+    std::os::unix::fs::symlink("pipe", dir.join("pipe-link")).expect("link");
+    cases.extend([
+        (dir.join("file"), "a file"),
+        (dir.join("folder-link"), "a symbolic link"),
+        (dir.join("dangling"), "a symbolic link"),
+        (dir.join("pipe-link"), "a symbolic link"),
+    ]);
+    for (out, what) in &cases {
+        let before = snapshot(dir);
+        for force in [false, true] {
+            let mut command = build_command(&sandbox.repo, out);
+            if force {
+                command.arg("--force");
+            }
+            let run = run(&mut command);
+            assert_eq!(run.code, 2, "{}: {}", out.display(), run.stderr);
+            assert!(
+                run.stderr.contains(&format!("it is {what}, not a folder")),
+                "{}: {}",
+                out.display(),
+                run.stderr
+            );
+            assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+            assert!(snapshot(dir) == before, "{} was changed", out.display());
+        }
+    }
+    // The same path with a slash at the end is still the link, not where it leads.
+    let slashed = PathBuf::from(format!("{}/", dir.join("folder-link").display()));
+    let run = build(&sandbox.repo, &slashed);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(dir.join("outside/secret.txt").is_file());
+}
+
+/// A folder that holds the home folder is never replaced, even with
+/// `--force`: the home folder is found from `HOME` after links and `..`.
+#[test]
+fn a_folder_containing_the_home_folder_is_refused_even_with_force() {
+    let sandbox = Sandbox::new("home-inside");
+    let home = sandbox.out.join("home/someone");
+    std::fs::create_dir_all(&home).expect("create");
+    std::fs::write(home.join("notes.txt"), "my notes").expect("write");
+    let dir = &sandbox.dir.path;
+    std::os::unix::fs::symlink(&home, dir.join("home-link")).expect("link");
+    let homes = [
+        home.clone(),
+        dir.join("home-link"),
+        sandbox.out.join("home/../home/someone/"),
+    ];
+    let before = snapshot(dir);
+    for home in &homes {
+        for (out, reason) in [
+            (&sandbox.out, "it contains the home folder"),
+            (&sandbox.out.join("home"), "it contains the home folder"),
+            (&sandbox.out.join("home/someone"), "it is the home folder"),
+        ] {
+            let run = run(build_command(&sandbox.repo, out)
+                .arg("--force")
+                .env("HOME", home));
+            assert_eq!(run.code, 2, "HOME={}: {}", home.display(), run.stderr);
+            assert!(run.stderr.contains(reason), "{}", run.stderr);
+            assert!(
+                snapshot(dir) == before,
+                "HOME={} was touched",
+                home.display()
+            );
+        }
+    }
+    // A folder beside the home folder is fine.
+    let run = run(build_command(&sandbox.repo, &sandbox.out.join("www"))
+        .arg("--force")
+        .env("HOME", &home));
+    assert_built(&run);
 }
 
 /// Copies every file of `from` into `to` in the order `order` gives the sorted list.
