@@ -293,7 +293,11 @@ pub fn files(options: &Options, branch: &str) -> Vec<(String, String)> {
         files.extend(sample_files(period, *today));
     }
     files.extend([
-        (".gitignore".to_string(), "/public/\n".to_string()),
+        // The site, and what a killed `okr checkin` may leave beside a file.
+        (
+            ".gitignore".to_string(),
+            "/public/\n.*.okr-tmp-*\n".to_string(),
+        ),
         (WORKFLOW_PATH.to_string(), workflow(branch)),
         (DEPENDABOT_PATH.to_string(), DEPENDABOT.to_string()),
     ]);
