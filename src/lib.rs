@@ -5,6 +5,8 @@
 //! [`report`] prints the findings. [`checkin`] and [`rollover`] change the
 //! files themselves, through [`edit`].
 
+#![forbid(unsafe_code)]
+
 pub mod charts;
 pub mod check;
 pub mod checkin;

@@ -210,3 +210,35 @@ fn no_repository_above_says_how_to_name_one() {
     );
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_to_stdout_is_an_error_but_a_closed_pipe_is_not() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let export = run(okr()
+        .arg("export")
+        .arg(fixture("clean"))
+        .args(["--as-of", AS_OF])
+        .stdout(full));
+    assert_eq!(export.code, 2, "{}", export.stderr);
+    assert!(
+        export.stderr.contains("cannot write to standard output"),
+        "{}",
+        export.stderr
+    );
+
+    let mut child = okr()
+        .arg("export")
+        .arg(fixture("clean"))
+        .args(["--as-of", AS_OF])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before okr writes
+    let closed: Run = child.wait_with_output().unwrap().into();
+    assert_eq!(closed.code, 0, "{}", closed.stderr);
+}

@@ -1,0 +1,318 @@
+//! What each command does with its arguments: find the repository, call the
+//! library, print, and say which exit code follows.
+
+use super::args::*;
+use super::{EXIT_FINDINGS, Global, as_of, color_for, print_stdout};
+use okr::check;
+use okr::history::{self, History};
+use okr::report;
+use okr::serve::Verbosity;
+use okr::site;
+use std::process::ExitCode;
+use std::time::Instant;
+
+pub fn run_check(args: CheckArgs, global: &Global) -> Result<ExitCode, String> {
+    let verbosity = global.verbosity;
+    let started = Instant::now();
+    let as_of = as_of(args.as_of)?;
+    let root = global.repository(args.path.as_deref())?;
+    let checked = check::check(&root, as_of).map_err(|e| e.to_string())?;
+    if verbosity == Verbosity::Verbose {
+        eprintln!(
+            "okr: loaded and checked in {} ms",
+            started.elapsed().as_millis()
+        );
+    }
+    let output = match args.format {
+        // Quiet: the findings without the closing summary line.
+        Format::Human if verbosity == Verbosity::Quiet => {
+            let all = report::human(&checked, color_for(&std::io::stdout()));
+            let trimmed = all.trim_end_matches('\n');
+            trimmed
+                .rsplit_once('\n')
+                .map_or(String::new(), |(findings, _)| format!("{findings}\n"))
+        }
+        Format::Human => report::human(&checked, color_for(&std::io::stdout())),
+        Format::Json => report::json(&checked),
+        Format::Github => report::github(&checked),
+    };
+    print_stdout(output.as_bytes())?;
+    let failed = checked.errors() > 0 || (args.deny_warnings && checked.warnings() > 0);
+    // As in `run_build`: no point freeing the model at the very end.
+    std::mem::forget(checked);
+    Ok(if failed {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
+    let verbosity = global.verbosity;
+    let started = Instant::now();
+    let as_of = as_of(args.as_of)?;
+    let root = global.repository(args.path.as_deref())?;
+    let out = match &args.out {
+        Some(out) => global.start(Some(out)),
+        None => root.join("public"),
+    };
+    okr::output::check(&root, &out, args.force).map_err(|e| e.to_string())?;
+    // Which files each commit changed needs no parsing: found while checking.
+    let (checked, walk) = rayon::join(
+        || check::check(&root, as_of),
+        || (!args.no_history).then(|| history::walk(&root)),
+    );
+    let mut checked = checked.map_err(|e| e.to_string())?;
+    let checked_at = started.elapsed();
+    // Findings go to stderr: stdout is left for the closing line.
+    if !checked.diagnostics.is_empty() {
+        eprint!("{}", report::human(&checked, color_for(&std::io::stderr())));
+    }
+    let failed = checked.errors() > 0 || (args.deny_warnings && checked.warnings() > 0);
+    if failed {
+        eprintln!(
+            "okr: not building: fix the findings above (the output folder was left as it was)"
+        );
+        return Ok(ExitCode::from(EXIT_FINDINGS));
+    }
+    // The history reuses the working tree's objectives, parsed by the check.
+    let history = match walk {
+        None => History::disabled(),
+        Some(walk) => walk
+            .and_then(|w| w.finish(Some(&checked.org)))
+            .unwrap_or_else(|e| History::unavailable(e.to_string())),
+    };
+    if let Some(note) = history.note()
+        && verbosity > Verbosity::Quiet
+    {
+        eprintln!("okr: {note}");
+    }
+    checked.release_unreported_sources();
+    let built =
+        site::build(&checked, &history, args.base_url.as_deref(), as_of, &out).map_err(|e| {
+            // A failed build removes what it wrote; say so, since the reason names a path.
+            let kept = if out.exists() {
+                format!("{} was left as it was", out.display())
+            } else {
+                format!("nothing was written to {}", out.display())
+            };
+            format!("{e}\n{kept}")
+        })?;
+    if verbosity == Verbosity::Verbose {
+        eprintln!(
+            "okr: loaded and checked in {} ms, rendered and wrote the site in {} ms",
+            checked_at.as_millis(),
+            (started.elapsed() - checked_at).as_millis()
+        );
+    }
+    if verbosity > Verbosity::Quiet {
+        println!(
+            "wrote {} to {} ({}, {}, {}) in {} ms",
+            report::plural(built.pages, "page"),
+            out.display(),
+            report::plural(checked.org.objectives.len(), "objective"),
+            report::plural(checked.errors(), "error"),
+            report::plural(checked.warnings(), "warning"),
+            started.elapsed().as_millis()
+        );
+    }
+    // The process ends here: freeing millions of small allocations one by one
+    // would only make everyone wait longer.
+    std::mem::forget((checked, history));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_init(args: InitArgs, global: &Global) -> Result<ExitCode, String> {
+    let dir = global.start(Some(&args.path));
+    let options = okr::init::Options {
+        sample: !args.empty,
+        git: !args.no_git,
+        force: args.force,
+        ..okr::init::Options::new(&args.company, as_of(args.as_of)?)
+    };
+    let done = okr::init::init(&dir, &options).map_err(|e| e.to_string())?;
+    if global.verbosity > Verbosity::Quiet {
+        for path in &done.written {
+            println!("{}", dir.join(path).display());
+        }
+        if done.git_created {
+            eprintln!("okr: made {} a git repository", dir.display());
+        }
+        let next = if options.sample {
+            format!("`okr serve {}` to see the site", dir.display())
+        } else {
+            format!(
+                "`okr new objective -C {} --period {} \"…\"` to write the first objective",
+                dir.display(),
+                options.period
+            )
+        };
+        eprintln!(
+            "okr: next, {next}; the README's \"Publish on GitHub Pages\" says how to put it online"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_new(args: NewArgs, global: &Global) -> Result<ExitCode, String> {
+    use okr::new;
+    let today = as_of(args.as_of)?;
+    let root = global.repository(None)?;
+    let written = match args.what {
+        NewCommand::Objective {
+            title,
+            period,
+            team,
+            person,
+            aligns_to,
+            id,
+        } => {
+            let spec = new::ObjectiveSpec {
+                title,
+                period,
+                team,
+                person,
+                aligns_to,
+                id,
+            };
+            new::objective(&root, &spec, today)
+        }
+        NewCommand::Team {
+            id,
+            name,
+            parent,
+            lead,
+        } => new::team(
+            &root,
+            &new::TeamSpec {
+                id,
+                name,
+                parent,
+                lead,
+            },
+            today,
+        ),
+        NewCommand::Person { id, name, role } => {
+            new::person(&root, &new::PersonSpec { id, name, role }, today)
+        }
+    }
+    .map_err(|e| e.to_string())?;
+    println!("{}", root.join(&written.path).display());
+    if global.verbosity > Verbosity::Quiet {
+        for warning in &written.warnings {
+            eprintln!("okr: note: {warning}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_serve(args: ServeArgs, global: &Global) -> Result<ExitCode, String> {
+    let verbosity = global.verbosity;
+    let as_of = as_of(args.as_of)?;
+    let root = global.repository(args.path.as_deref())?;
+    let server =
+        okr::serve::Server::new(&root, args.port, as_of, verbosity).map_err(|e| e.to_string())?;
+    let url = server.url();
+    // The address on stdout, first and alone, for scripts; the rest on stderr.
+    println!("{url}");
+    if verbosity > Verbosity::Quiet {
+        eprintln!("okr: serving {} on {url} (Ctrl-C stops)", root.display());
+    }
+    if args.open
+        && let Err(e) = okr::serve::open_browser(&url)
+    {
+        eprintln!("okr: cannot open a browser ({e}): open {url} yourself");
+    }
+    server.run().map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode, String> {
+    let as_of = as_of(args.as_of)?;
+    let root = global.repository(args.path.as_deref())?;
+    let checked = check::check(&root, as_of).map_err(|e| e.to_string())?;
+    if checked.errors() > 0 {
+        eprint!("{}", report::human(&checked, color_for(&std::io::stderr())));
+        eprintln!("okr: not exporting: fix the findings above");
+        return Ok(ExitCode::from(EXIT_FINDINGS));
+    }
+    let export = okr::export::Export::new(&checked, args.base_url.as_deref(), as_of);
+    print_stdout(&match args.format {
+        ExportFormat::Json => export.json(),
+        ExportFormat::Csv => export.csv(),
+    })?;
+    std::mem::forget(checked);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_schema(args: SchemaArgs) -> Result<ExitCode, String> {
+    use okr::schema::Document;
+    let document = match (args.config, args.team, args.person) {
+        (true, _, _) => Document::Config,
+        (_, true, _) => Document::Team,
+        (_, _, true) => Document::Person,
+        _ => Document::Objective,
+    };
+    let schema = okr::schema::schema(document);
+    let text = serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?;
+    print_stdout(format!("{text}\n").as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_completions(args: CompletionsArgs) -> Result<ExitCode, String> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "okr", &mut out);
+    print_stdout(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_checkin(args: CheckinArgs, global: &Global) -> Result<ExitCode, String> {
+    let request = okr::checkin::Request {
+        reference: &args.reference,
+        value: &args.value,
+        date: as_of(args.date)?,
+        confidence: args.confidence,
+        note: args.note.as_deref(),
+        force: args.force,
+    };
+    let root = global.repository(None)?;
+    let added = okr::checkin::add(&root, &request).map_err(|e| e.to_string())?;
+    if global.verbosity > Verbosity::Quiet {
+        println!("{added}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_rollover(args: RolloverArgs, global: &Global) -> Result<ExitCode, String> {
+    let day = as_of(args.as_of)?;
+    let root = global.repository(None)?;
+    let report =
+        okr::rollover::rollover(&root, &args.from, &args.to, day).map_err(|e| e.to_string())?;
+    // Quiet: only what was created, one path a line.
+    if global.verbosity > Verbosity::Quiet {
+        print!("{report}");
+    } else {
+        for created in &report.created {
+            println!("{}", created.file);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_diff(args: DiffArgs, global: &Global) -> Result<ExitCode, String> {
+    let as_of = as_of(args.as_of)?;
+    let mut sides = okr::diff::Sides::from_args(&args.args)?;
+    // Two revisions need no okr.toml in the working tree: without one, the
+    // folder itself, and git says whether it is a repository.
+    let start = global.start(Some(&sides.dir));
+    sides.dir = okr::load::find_root(&start).unwrap_or(start);
+    let diff = okr::diff::diff(&sides, as_of).map_err(|e| e.to_string())?;
+    let output = match args.format {
+        DiffFormat::Human => diff.human(color_for(&std::io::stdout())),
+        DiffFormat::Markdown => diff.markdown(),
+        DiffFormat::Json => diff.json(),
+    };
+    print_stdout(output.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
