@@ -12,6 +12,7 @@
 //! period and id, so a moved file keeps its history. Dates come from the
 //! commits (the author's date), never from the clock.
 
+use crate::load::{Stored, StoredKind};
 use crate::model::{Measure, Objective, Org};
 use crate::parse;
 use crate::source::{FileId, FileKind, SourceFile};
@@ -986,30 +987,45 @@ impl Repo {
             .collect())
     }
 
-    /// Every file of the OKR repository's layout in a commit (`okr.toml`,
-    /// `teams/*.md`, `people/*.md`, `okrs/**/*.md`), as `(path, bytes)`.
-    pub fn files_at(&self, commit: gix::ObjectId) -> Result<Vec<(String, Vec<u8>)>, HistoryError> {
-        let mut state = gix_diff::tree::State::default();
-        let root = self.subtree(commit, "")?;
+    /// The entries of the OKR repository's layout in a commit: `okr.toml`,
+    /// and everything in `teams/`, `people/` and `okrs/`, links and folders
+    /// included, for [`load::from_bytes`] to judge as it judges files on disk.
+    /// Only the Markdown files' contents are read.
+    pub fn files_at(&self, commit: gix::ObjectId) -> Result<Vec<Stored>, HistoryError> {
         let mut files = Vec::new();
-        if let Some(root) = root {
-            let tree = self.repo.find_tree(root).map_err(git)?;
-            if let Some(entry) = tree.find_entry("okr.toml")
-                && entry.mode().is_blob()
-            {
-                let id = entry.object_id();
-                files.push(("okr.toml".to_string(), self.blob(id)?));
-            }
-        }
-        for folder in ["teams", "people", "okrs"] {
-            let Some(tree) = self.subtree(commit, folder)? else {
+        let Some(root) = self.subtree(commit, "")? else {
+            return Ok(files);
+        };
+        let tree = self.repo.find_tree(root).map_err(git)?;
+        let mut entries: Vec<(Vec<u8>, gix::objs::tree::EntryMode, gix::ObjectId)> = Vec::new();
+        for name in ["okr.toml", "teams", "people", "okrs"] {
+            let Some(entry) = tree.find_entry(name) else {
                 continue;
             };
-            for (path, _, new) in self.changed_blobs(None, Some(tree), &mut state)? {
-                let Some(id) = new else { continue };
-                // Teams and people are one folder deep; the loader ignores the rest.
-                files.push((format!("{folder}/{path}"), self.blob(id)?));
+            entries.push((name.into(), entry.mode(), entry.object_id()));
+            if name == "okr.toml" || !entry.mode().is_tree() {
+                continue;
             }
+            let mut recorder = gix::traverse::tree::Recorder::default();
+            let folder = self.repo.find_tree(entry.object_id()).map_err(git)?;
+            folder.traverse().breadthfirst(&mut recorder).map_err(git)?;
+            for e in recorder.records {
+                entries.push(([name.as_bytes(), b"/", &e.filepath].concat(), e.mode, e.oid));
+            }
+        }
+        for (path, mode, id) in entries {
+            let what = if mode.is_tree() {
+                StoredKind::Folder
+            } else if mode.is_link() {
+                StoredKind::Link(self.blob(id)?)
+            } else if mode.is_blob() && (path == b"okr.toml" || path.ends_with(b".md")) {
+                StoredKind::File(self.blob(id)?)
+            } else if mode.is_blob() {
+                StoredKind::File(Vec::new()) // judged by its name alone
+            } else {
+                continue; // a submodule
+            };
+            files.push(Stored { path, what });
         }
         Ok(files)
     }

@@ -529,3 +529,57 @@ fn a_merged_change_is_credited_to_its_author_not_the_merge() {
         ]
     );
 }
+
+/// A symbolic link under `okrs/` is refused, not followed: git keeps the
+/// link, not the file it leads to, so an objective read through it would
+/// change in the check while its history and `okr diff` never see a change.
+#[cfg(unix)]
+#[test]
+fn a_linked_objective_is_refused_so_check_history_and_diff_agree() {
+    let repo = GitRepo::new("history-link");
+    org::write_base(&repo);
+    repo.rename(org::PIPELINE_PATH, "drafts/pipeline.md");
+    std::os::unix::fs::symlink(
+        "../../../drafts/pipeline.md",
+        repo.path().join(org::PIPELINE_PATH),
+    )
+    .expect("link");
+    repo.commit("Anna Schmidt", "2026-01-05", "Set the Q1 OKRs");
+    repo.write(
+        "drafts/pipeline.md",
+        &edit(org::PIPELINE, "target = 100", "target = 80"),
+    );
+    repo.commit("Bob Meyer", "2026-01-12", "Lower the target");
+
+    let checked = run(okr().arg("check").arg(repo.path()).args([
+        "--as-of",
+        "2026-02-15",
+        "--format",
+        "json",
+    ]));
+    let report = common::parse_report(checked.code, &checked.stdout);
+    let refused: Vec<&common::Finding> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.file == org::PIPELINE_PATH)
+        .collect();
+    assert_eq!(refused.len(), 1, "{:#?}", report.diagnostics);
+    assert_eq!(refused[0].rule, "invalid-front-matter");
+    assert!(
+        refused[0].message.starts_with("a symbolic link"),
+        "{refused:?}"
+    );
+
+    // Neither the history nor `okr diff` knows an objective the check does not.
+    assert_eq!(entries(repo.path(), "2026-Q1", "pipeline"), []);
+    let diff = run(okr()
+        .args(["diff", "HEAD", "--as-of", "2026-02-15", "--format", "json"])
+        .current_dir(repo.path()));
+    let json: serde_json::Value = serde_json::from_str(&diff.stdout).expect(&diff.stderr);
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"added": 0, "removed": 0, "changed": 0, "findings": 0}),
+        "{}",
+        diff.stdout
+    );
+}

@@ -255,3 +255,26 @@ fn open_pages_are_told_to_reload() {
         assert!(reader.read_line(&mut line).unwrap() > 0, "stream closed");
     }
 }
+
+/// Files whose names are not UTF-8 are reported, not read, and the site is
+/// served around them, also after one of them is edited.
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_leave_the_site_served() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = initialised("serve-names");
+    let folder = repo.path.join(OBJECTIVE).parent().unwrap().to_path_buf();
+    let text = std::fs::read_to_string(repo.path.join(OBJECTIVE)).unwrap();
+    let odd = |name: &[u8]| folder.join(std::ffi::OsStr::from_bytes(name));
+    std::fs::write(odd(b"caf\xE9.md"), &text).unwrap();
+    std::fs::write(odd(b"caf\xFC.md"), &text).unwrap();
+    let server = Server::start(&repo.path);
+    server.wait_for(PAGE, 200, "Make the first week with our product effortless");
+    std::fs::write(odd(b"caf\xE9.md"), text.replace("effortless", "smooth")).unwrap();
+    let started = Instant::now();
+    while !server.stderr.lock().unwrap().contains("rebuilt") {
+        assert!(started.elapsed() < PATIENCE, "no rebuild after the edit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server.wait_for(PAGE, 200, "Make the first week with our product effortless");
+}
