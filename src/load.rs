@@ -61,7 +61,7 @@ impl fmt::Display for LoadError {
 /// `text` with control characters (line breaks, escape sequences) and
 /// bidirectional overrides written as escapes, so that it stays one line
 /// and shows what it holds.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
