@@ -82,7 +82,8 @@ pub struct Loaded {
     pub config: Config,
     /// `okr.toml` first, then teams, people and objectives, each sorted by path.
     pub files: Vec<SourceFile>,
-    /// Files that could not be read as text; their diagnostics are in `diagnostics`.
+    /// Files not read as text, sorted by id (for a binary search); their
+    /// diagnostics are in `diagnostics`.
     pub unreadable: Vec<FileId>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -648,7 +649,8 @@ pub fn reread(loaded: &mut Loaded, id: FileId) {
     let (text, problem) = settle(read, id);
     loaded.files[index] = SourceFile::new(old.path.clone(), old.kind, text);
     if let Some(d) = problem {
-        loaded.unreadable.push(id);
+        let at = loaded.unreadable.partition_point(|&u| u < id);
+        loaded.unreadable.insert(at, id);
         loaded.diagnostics.push(d);
     }
 }
@@ -814,6 +816,24 @@ mod tests {
             one_line("a\nb\u{1b}[2J\u{202E}c"),
             "a\\nb\\u{1b}[2J\\u{202e}c"
         );
+    }
+
+    #[test]
+    fn reread_files_keep_unreadable_sorted() {
+        let root = std::env::temp_dir().join(format!("okr-reread-{}", std::process::id()));
+        let folder = root.join("okrs");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(root.join(CONFIG_FILE), "").unwrap();
+        for name in ["a.md", "b.md", "c.md"] {
+            std::fs::write(folder.join(name), "+++\n+++\n").unwrap();
+        }
+        let mut loaded = load(&root).unwrap();
+        for id in [3, 1] {
+            std::fs::write(root.join(&loaded.files[id].path), b"\xFF").unwrap();
+            reread(&mut loaded, FileId(id));
+        }
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(loaded.unreadable, [FileId(1), FileId(3)]);
     }
 
     #[test]
