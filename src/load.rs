@@ -1,5 +1,13 @@
 //! Finds and reads the repository's files: `okr.toml`, `teams/*.md`,
 //! `people/*.md` and `okrs/**/*.md`.
+//!
+//! Symbolic links in those folders are refused with a finding, never
+//! followed: git keeps a link, not what it leads to, so an objective read
+//! through one would change where the history, `okr diff` and the watcher of
+//! `okr serve` never look. Files on disk and in a commit are judged by the
+//! same rules ([`examine`]). `okr.toml` may be a link that stays inside the
+//! repository. Files named like Markdown but not `*.md`, and names that are
+//! not UTF-8, are reported (`ignored-file`) rather than passed over.
 
 use crate::config::{self, CONFIG_FILE};
 use crate::diagnostic::{Diagnostic, Rule};
