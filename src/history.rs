@@ -1058,7 +1058,7 @@ impl Repo {
 
     /// The entries of the OKR repository's layout in a commit: `okr.toml`,
     /// and everything in `teams/`, `people/` and `okrs/`, links and folders
-    /// included, for [`load::from_bytes`] to judge as it judges files on disk.
+    /// included, for [`crate::load::from_bytes`] to judge as it judges files on disk.
     /// Only the Markdown files' contents are read.
     pub fn files_at(&self, commit: gix::ObjectId) -> Result<Vec<Stored>, HistoryError> {
         let mut files = Vec::new();

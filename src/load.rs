@@ -5,7 +5,7 @@
 //! followed: git keeps a link, not what it leads to, so an objective read
 //! through one would change where the history, `okr diff` and the watcher of
 //! `okr serve` never look. Files on disk and in a commit are judged by the
-//! same rules ([`examine`]). `okr.toml` may be a link that stays inside the
+//! same rules (`examine`). `okr.toml` may be a link that stays inside the
 //! repository. Files named like Markdown but not `*.md`, and names that are
 //! not UTF-8, are reported (`ignored-file`) rather than passed over.
 
