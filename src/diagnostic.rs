@@ -77,6 +77,7 @@ rules! {
     KeyResultCount => "key-result-count", Warning, "an objective has fewer key results than `min_key_results` or more than `max_key_results`";
     DueOutsidePeriod => "due-outside-period", Warning, "a key result is due outside its objective's period";
     StaleKeyResult => "stale-key-result", Warning, "a key result of a running period has had no check-in for more than `stale_after_days`";
+    IgnoredFile => "ignored-file", Warning, "a file in okrs/, teams/ or people/ that okr does not read: a Markdown extension other than `.md` (`.MD`, `.markdown`), or a name that is not UTF-8";
 }
 
 impl Rule {

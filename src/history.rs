@@ -12,6 +12,7 @@
 //! period and id, so a moved file keeps its history. Dates come from the
 //! commits (the author's date), never from the clock.
 
+use crate::load::{Stored, StoredKind};
 use crate::model::{Measure, Objective, Org};
 use crate::parse;
 use crate::source::{FileId, FileKind, SourceFile};
@@ -767,12 +768,46 @@ pub enum Extent {
     Unavailable(String),
 }
 
+/// An object the history needed and the repository lacks or cannot read:
+/// the history has a gap there, rather than a change credited to the wrong
+/// commit.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Missing {
+    /// A commit of the mainline (short ids): the history starts after it.
+    Commit {
+        id: String,
+        child: String,
+        since: NaiveDate,
+    },
+    /// A version of an objective file, from the commit (short id) that made it.
+    Version { path: String, commit: String },
+}
+
+impl fmt::Display for Missing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Missing::Commit { id, child, since } => write!(
+                f,
+                "commit {id}, the parent of {child}, so the history starts at {since}"
+            ),
+            Missing::Version { path, commit } => {
+                write!(f, "the version of {path} from commit {commit}")
+            }
+        }
+    }
+}
+
+/// The objects named in a note; the rest are counted.
+const MISSING_NAMED: usize = 3;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct History {
     /// Commits with entries, oldest first.
     pub commits: Vec<Commit>,
     pub objectives: BTreeMap<Key, Record>,
     pub extent: Extent,
+    /// Gaps within the extent, oldest first.
+    pub missing: Vec<Missing>,
 }
 
 impl History {
@@ -789,24 +824,59 @@ impl History {
             commits: Vec::new(),
             objectives: BTreeMap::new(),
             extent,
+            missing: Vec::new(),
         }
     }
 
-    /// Why the history is missing or partial, for saying once; `None` when it is complete or was turned off.
+    /// Why the history is missing, partial or incomplete, in one line for
+    /// saying once; `None` when it is complete or was turned off.
     pub fn note(&self) -> Option<String> {
-        match &self.extent {
+        let extent = match &self.extent {
             Extent::Complete | Extent::Disabled => None,
             Extent::Shallow { since } => Some(format!(
                 "change history is partial: the clone is shallow, so it starts at {since} \
                  (fetch the whole history, e.g. `fetch-depth: 0` in actions/checkout)"
             )),
             Extent::Unavailable(reason) => Some(format!("no change history: {reason}")),
+        };
+        let notes: Vec<String> = extent.into_iter().chain(self.missing_note()).collect();
+        (!notes.is_empty()).then(|| crate::load::one_line(&notes.join("; ")))
+    }
+
+    /// The gaps in the history, the first few named.
+    fn missing_note(&self) -> Option<String> {
+        let (named, more) = match self.missing.len() {
+            0 => return None,
+            n if n > MISSING_NAMED => (MISSING_NAMED, n - MISSING_NAMED),
+            n => (n, 0),
+        };
+        let mut lacks: Vec<String> = self.missing[..named]
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
+        if more > 0 {
+            lacks.push(format!("{more} more"));
         }
+        let what = if self.missing.len() == 1 {
+            "that"
+        } else {
+            "those"
+        };
+        Some(format!(
+            "change history is incomplete: the repository lacks {}; what {what} changed is not shown \
+             (`git fsck` lists what is missing; a fresh clone restores it)",
+            lacks.join("; ")
+        ))
     }
 
     pub fn record(&self, period: &str, id: &str) -> Option<&Record> {
         self.objectives.get(&(period.to_string(), id.to_string()))
     }
+}
+
+/// The first 7 hex digits of a commit id, as `git log --oneline` shows.
+fn short_id(id: gix::ObjectId) -> String {
+    id.to_hex_with_len(7).to_string()
 }
 
 /// Why git could not be read.
@@ -986,30 +1056,45 @@ impl Repo {
             .collect())
     }
 
-    /// Every file of the OKR repository's layout in a commit (`okr.toml`,
-    /// `teams/*.md`, `people/*.md`, `okrs/**/*.md`), as `(path, bytes)`.
-    pub fn files_at(&self, commit: gix::ObjectId) -> Result<Vec<(String, Vec<u8>)>, HistoryError> {
-        let mut state = gix_diff::tree::State::default();
-        let root = self.subtree(commit, "")?;
+    /// The entries of the OKR repository's layout in a commit: `okr.toml`,
+    /// and everything in `teams/`, `people/` and `okrs/`, links and folders
+    /// included, for [`crate::load::from_bytes`] to judge as it judges files on disk.
+    /// Only the Markdown files' contents are read.
+    pub fn files_at(&self, commit: gix::ObjectId) -> Result<Vec<Stored>, HistoryError> {
         let mut files = Vec::new();
-        if let Some(root) = root {
-            let tree = self.repo.find_tree(root).map_err(git)?;
-            if let Some(entry) = tree.find_entry("okr.toml")
-                && entry.mode().is_blob()
-            {
-                let id = entry.object_id();
-                files.push(("okr.toml".to_string(), self.blob(id)?));
-            }
-        }
-        for folder in ["teams", "people", "okrs"] {
-            let Some(tree) = self.subtree(commit, folder)? else {
+        let Some(root) = self.subtree(commit, "")? else {
+            return Ok(files);
+        };
+        let tree = self.repo.find_tree(root).map_err(git)?;
+        let mut entries: Vec<(Vec<u8>, gix::objs::tree::EntryMode, gix::ObjectId)> = Vec::new();
+        for name in ["okr.toml", "teams", "people", "okrs"] {
+            let Some(entry) = tree.find_entry(name) else {
                 continue;
             };
-            for (path, _, new) in self.changed_blobs(None, Some(tree), &mut state)? {
-                let Some(id) = new else { continue };
-                // Teams and people are one folder deep; the loader ignores the rest.
-                files.push((format!("{folder}/{path}"), self.blob(id)?));
+            entries.push((name.into(), entry.mode(), entry.object_id()));
+            if name == "okr.toml" || !entry.mode().is_tree() {
+                continue;
             }
+            let mut recorder = gix::traverse::tree::Recorder::default();
+            let folder = self.repo.find_tree(entry.object_id()).map_err(git)?;
+            folder.traverse().breadthfirst(&mut recorder).map_err(git)?;
+            for e in recorder.records {
+                entries.push(([name.as_bytes(), b"/", &e.filepath].concat(), e.mode, e.oid));
+            }
+        }
+        for (path, mode, id) in entries {
+            let what = if mode.is_tree() {
+                StoredKind::Folder
+            } else if mode.is_link() {
+                StoredKind::Link(self.blob(id)?)
+            } else if mode.is_blob() && (path == b"okr.toml" || path.ends_with(b".md")) {
+                StoredKind::File(self.blob(id)?)
+            } else if mode.is_blob() {
+                StoredKind::File(Vec::new()) // judged by its name alone
+            } else {
+                continue; // a submodule
+            };
+            files.push(Stored { path, what });
         }
         Ok(files)
     }
@@ -1042,7 +1127,7 @@ impl Repo {
         let summary = decoded.message().summary().to_string();
         Ok(Commit {
             id: id.to_string(),
-            short: id.to_hex_with_len(7).to_string(),
+            short: short_id(id),
             author: author.name.to_string().trim().to_string(),
             date,
             summary,
@@ -1050,9 +1135,19 @@ impl Repo {
     }
 }
 
-/// The first-parent chain of `HEAD`, oldest first, and whether it ends at a
-/// shallow clone's boundary rather than at the first commit.
-fn mainline(repo: &Repo) -> Result<(Vec<gix::ObjectId>, bool), HistoryError> {
+/// Where the first-parent chain of `HEAD` ends, when not at the first commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cut {
+    /// At the first commit: the whole history.
+    None,
+    /// At a shallow clone's boundary, as `.git/shallow` says.
+    Shallow,
+    /// Before a parent commit the repository lacks.
+    Missing(gix::ObjectId),
+}
+
+/// The first-parent chain of `HEAD`, oldest first, and where it ends.
+fn mainline(repo: &Repo) -> Result<(Vec<gix::ObjectId>, Cut), HistoryError> {
     let shallow: BTreeSet<gix::ObjectId> = repo
         .repo
         .shallow_commits()
@@ -1061,11 +1156,11 @@ fn mainline(repo: &Repo) -> Result<(Vec<gix::ObjectId>, bool), HistoryError> {
         .unwrap_or_default();
     let mut chain = Vec::new();
     let mut at = Some(repo.repo.head_id().map_err(git)?.detach());
-    let mut cut = false;
+    let mut cut = Cut::None;
     while let Some(id) = at {
         chain.push(id);
         if shallow.contains(&id) {
-            cut = true;
+            cut = Cut::Shallow;
             break;
         }
         let commit = repo.repo.find_commit(id).map_err(git)?;
@@ -1073,8 +1168,9 @@ fn mainline(repo: &Repo) -> Result<(Vec<gix::ObjectId>, bool), HistoryError> {
         if let Some(parent) = at
             && repo.repo.find_commit(parent).is_err()
         {
-            // A parent the clone does not have: shallow without a shallow file.
-            cut = true;
+            // Not a shallow clone's edge (that is in `.git/shallow`): a
+            // commit lost or unreadable, which the history must name.
+            cut = Cut::Missing(parent);
             break;
         }
     }
@@ -1167,26 +1263,41 @@ pub fn read_with(dir: &Path, parsed: Option<&Org>) -> Result<History, HistoryErr
 pub struct Walk {
     repo: Repo,
     chain: Vec<gix::ObjectId>,
-    shallow: bool,
+    cut: Cut,
     /// `(index into chain, files changed)` of each commit that changed any.
     steps: Vec<(usize, Vec<BlobChange>)>,
     /// Versions parsed already: those `HEAD` no longer has (the working
-    /// tree's are the check's to parse). `None`: broken.
+    /// tree's are the check's to parse).
     parsed: Versions,
     /// Why there is no history to read, e.g. no commits yet.
     empty: Option<&'static str>,
 }
 
-/// Parsed versions of objective files by blob id; `None` for a broken one.
-type Versions = HashMap<gix::ObjectId, Option<Arc<Snapshot>>>;
+/// One version of an objective file, as read from git.
+#[derive(Clone)]
+enum Version {
+    Parsed(Arc<Snapshot>),
+    /// Its front matter is broken: the last version that parsed stands.
+    Broken,
+    /// Git lacks it, or cannot read it: what it changed is unknown.
+    Missing,
+}
+
+/// Versions of objective files by blob id.
+type Versions = HashMap<gix::ObjectId, Version>;
 
 /// Parses the blobs `wanted` (`(id, path below okrs/)`), on all cores.
 fn parse_versions(repo: &Repo, wanted: &[(gix::ObjectId, &str)]) -> Versions {
     let shared = repo.repo.clone().into_sync();
     // Each blob is read once: caching decoded objects would only cost copies.
     let versions = in_parallel(&shared, &repo.prefix, 0, wanted, |local, _, (id, path)| {
-        let blob = local.repo.find_blob(*id).ok()?;
-        Snapshot::parse(&format!("okrs/{path}"), &blob.data).map(Arc::new)
+        let Ok(blob) = local.repo.find_blob(*id) else {
+            return Version::Missing;
+        };
+        match Snapshot::parse(&format!("okrs/{path}"), &blob.data) {
+            Some(snapshot) => Version::Parsed(Arc::new(snapshot)),
+            None => Version::Broken,
+        }
     });
     wanted.iter().map(|(id, _)| *id).zip(versions).collect()
 }
@@ -1198,21 +1309,22 @@ pub fn walk(dir: &Path) -> Result<Walk, HistoryError> {
         return Ok(Walk {
             repo,
             chain: Vec::new(),
-            shallow: false,
+            cut: Cut::None,
             steps: Vec::new(),
             parsed: Versions::new(),
             empty: Some("the repository has no commits yet"),
         });
     }
-    let (chain, shallow) = mainline(&repo)?;
+    let (chain, cut) = mainline(&repo)?;
     let trees: Vec<Option<gix::ObjectId>> = chain
         .iter()
         .map(|&c| repo.subtree(c, "okrs"))
         .collect::<Result<_, _>>()?;
 
-    // The file changes of each commit that touched okrs/, oldest first. A
-    // shallow clone's oldest commit is where the history starts: its files
-    // are the base, not changes. Steps are independent: on all cores.
+    // The file changes of each commit that touched okrs/, oldest first. The
+    // oldest commit of a cut chain (a shallow clone's) is where the history
+    // starts: its files are the base, not changes. Steps are independent: on
+    // all cores.
     let touched: Vec<usize> = (0..chain.len())
         .filter(|&i| i == 0 || trees[i - 1] != trees[i])
         .collect();
@@ -1257,7 +1369,7 @@ pub fn walk(dir: &Path) -> Result<Walk, HistoryError> {
     Ok(Walk {
         repo,
         chain,
-        shallow,
+        cut,
         steps,
         parsed,
         empty: None,
@@ -1270,7 +1382,7 @@ impl Walk {
         let Walk {
             repo,
             chain,
-            shallow,
+            cut,
             steps,
             parsed: early,
             empty,
@@ -1278,14 +1390,14 @@ impl Walk {
         if let Some(reason) = empty {
             return Ok(History::unavailable(reason));
         }
-        replay(&repo, &chain, shallow, steps, early, parsed)
+        replay(&repo, &chain, cut, steps, early, parsed)
     }
 }
 
 fn replay(
     repo: &Repo,
     chain: &[gix::ObjectId],
-    shallow: bool,
+    cut: Cut,
     steps: Vec<(usize, Vec<BlobChange>)>,
     early: Versions,
     parsed: Option<&Org>,
@@ -1304,7 +1416,9 @@ fn replay(
             })
             .collect()
     });
-    let mut cache: Versions = known.into_iter().map(|(id, s)| (id, Some(s))).collect();
+    let mut cache: Versions = (known.into_iter())
+        .map(|(id, s)| (id, Version::Parsed(s)))
+        .collect();
     cache.extend(early);
     let mut seen: BTreeSet<gix::ObjectId> = BTreeSet::new();
     let wanted: Vec<(gix::ObjectId, &str)> = steps
@@ -1316,35 +1430,33 @@ fn replay(
     let versions = parse_versions(repo, &wanted);
     cache.extend(versions);
 
-    // Replay the changes in order. Each path keeps its last version that
-    // parsed, so a broken commit in between does not read as a removal and a
-    // re-creation.
-    let mut current: BTreeMap<String, Arc<Snapshot>> = BTreeMap::new();
+    // Replay the changes in order.
+    let mut current: BTreeMap<String, Known> = BTreeMap::new();
     let mut history = History::empty(Extent::Complete);
-    let start = usize::from(shallow);
+    let start = usize::from(cut != Cut::None);
     for (i, changed) in steps {
-        let mut old: Vec<(String, Arc<Snapshot>)> = Vec::new();
-        let mut new: Vec<(String, Arc<Snapshot>)> = Vec::new();
-        for (path, _, blob) in changed {
-            let path = format!("okrs/{path}");
-            let parsed = blob.and_then(|id| cache.get(&id).cloned().flatten());
-            if blob.is_some() && parsed.is_none() {
-                continue; // broken in this commit: keep the last good version
-            }
-            if let Some(was) = current.remove(&path) {
-                old.push((path.clone(), was));
-            }
-            if let Some(now) = parsed {
-                current.insert(path.clone(), now.clone());
-                new.push((path, now));
-            }
-        }
+        let sides = apply(
+            &mut current,
+            changed,
+            &cache,
+            chain[i],
+            &mut history.missing,
+        );
         if i < start {
-            continue; // the shallow base: known, not changed
+            continue; // the base of a cut chain: known, not changed
         }
-        let old: Vec<(&str, &Snapshot)> = old.iter().map(|(p, s)| (p.as_str(), &**s)).collect();
-        let new: Vec<(&str, &Snapshot)> = new.iter().map(|(p, s)| (p.as_str(), &**s)).collect();
-        let compared = compare_sets(&old, &new);
+        let old: Vec<(&str, &Snapshot)> = (sides.old.iter())
+            .map(|(p, s)| (p.as_str(), &**s))
+            .collect();
+        let new: Vec<(&str, &Snapshot)> = (sides.new.iter())
+            .map(|(p, s)| (p.as_str(), &**s))
+            .collect();
+        let mut compared = compare_sets(&old, &new);
+        if sides.unsure {
+            // A file added or removed may be half of a move whose other
+            // half is unknown: rather no entry than a wrong one.
+            compared.retain(|c| !matches!(c.changes[..], [Change::Created] | [Change::Removed]));
+        }
         if compared.is_empty() {
             continue;
         }
@@ -1374,11 +1486,86 @@ fn replay(
             history.add(c.key, commit, c.changes, latest);
         }
     }
-    if shallow {
+    if cut != Cut::None {
         let since = repo.commit_info(chain[0])?.date;
-        history.extent = Extent::Shallow { since };
+        match cut {
+            Cut::Missing(parent) => history.missing.insert(
+                0,
+                Missing::Commit {
+                    id: short_id(parent),
+                    child: short_id(chain[0]),
+                    since,
+                },
+            ),
+            _ => history.extent = Extent::Shallow { since },
+        }
     }
     Ok(history)
+}
+
+/// What the replay knows of a file: its last version that parsed, or that
+/// since then came a version git lacks, so what it holds now is unknown.
+enum Known {
+    Version(Arc<Snapshot>),
+    Unknown,
+}
+
+/// The versions one commit's changed files had before and after it, to
+/// compare; `unsure` when a version of them is unknown.
+#[derive(Default)]
+struct Sides {
+    old: Vec<(String, Arc<Snapshot>)>,
+    new: Vec<(String, Arc<Snapshot>)>,
+    unsure: bool,
+}
+
+/// Applies one commit's file changes to `current` and returns what to
+/// compare. A file keeps its last version that parsed, so a broken commit in
+/// between does not read as a removal and a re-creation; a version git lacks
+/// makes the file unknown (and goes to `missing`) until its next version,
+/// which is then the file's new start, compared with nothing.
+fn apply(
+    current: &mut BTreeMap<String, Known>,
+    changed: Vec<BlobChange>,
+    cache: &Versions,
+    commit: gix::ObjectId,
+    missing: &mut Vec<Missing>,
+) -> Sides {
+    let mut sides = Sides::default();
+    for (path, _, blob) in changed {
+        let path = format!("okrs/{path}");
+        let now = match blob.map(|id| cache.get(&id).cloned().unwrap_or(Version::Missing)) {
+            Some(Version::Broken) => continue,
+            Some(Version::Missing) => {
+                missing.push(Missing::Version {
+                    path: path.clone(),
+                    commit: short_id(commit),
+                });
+                sides.unsure = true;
+                current.insert(path, Known::Unknown);
+                continue;
+            }
+            Some(Version::Parsed(now)) => Some(now),
+            None => None,
+        };
+        let was = match &now {
+            Some(now) => current.insert(path.clone(), Known::Version(now.clone())),
+            None => current.remove(&path),
+        };
+        match was {
+            // Compared with a version git lacks, what changed is unknown.
+            Some(Known::Unknown) => {
+                sides.unsure = true;
+                continue;
+            }
+            Some(Known::Version(was)) => sides.old.push((path.clone(), was)),
+            None => {}
+        }
+        if let Some(now) = now {
+            sides.new.push((path, now));
+        }
+    }
+    sides
 }
 
 impl History {
@@ -1553,6 +1740,68 @@ mod tests {
                 (("2026-Q1".into(), "grow".into()), vec![Change::Removed]),
                 (("2026-Q1".into(), "other".into()), vec![Change::Created]),
             ]
+        );
+    }
+
+    #[test]
+    fn a_version_git_lacks_makes_its_file_unknown_until_the_next() {
+        let id = |n: u8| gix::ObjectId::from_bytes_or_panic(&[n; 20]);
+        let grow = Arc::new(snapshot(BASE));
+        let cache: Versions = [
+            (id(1), Version::Parsed(grow.clone())),
+            (id(3), Version::Parsed(grow)),
+        ]
+        .into_iter()
+        .collect();
+        let (mut current, mut missing) = (BTreeMap::new(), Vec::new());
+        let mut step = |changed: Vec<BlobChange>| {
+            let sides = apply(&mut current, changed, &cache, id(9), &mut missing);
+            (sides.old.len(), sides.new.len(), sides.unsure)
+        };
+        assert_eq!(
+            step(vec![("a.md".into(), None, Some(id(1)))]),
+            (0, 1, false)
+        );
+        // Moved to b.md in a version git lacks: neither side is compared.
+        assert_eq!(
+            step(vec![
+                ("a.md".into(), Some(id(1)), None),
+                ("b.md".into(), None, Some(id(2)))
+            ]),
+            (1, 0, true)
+        );
+        // The next version starts afresh, compared with nothing.
+        assert_eq!(
+            step(vec![("b.md".into(), Some(id(2)), Some(id(3)))]),
+            (0, 0, true)
+        );
+        assert_eq!(
+            step(vec![("b.md".into(), Some(id(3)), Some(id(1)))]),
+            (1, 1, false)
+        );
+        assert_eq!(
+            missing,
+            [Missing::Version {
+                path: "okrs/b.md".into(),
+                commit: "0909090".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn a_note_names_the_first_gaps_and_counts_the_rest() {
+        let mut history = History::empty(Extent::Complete);
+        history.missing = (1..=5)
+            .map(|n| Missing::Version {
+                path: format!("okrs/{n}.md"),
+                commit: "abcdef0".into(),
+            })
+            .collect();
+        assert_eq!(
+            history.note().unwrap(),
+            "change history is incomplete: the repository lacks the version of okrs/1.md from commit abcdef0; \
+             the version of okrs/2.md from commit abcdef0; the version of okrs/3.md from commit abcdef0; 2 more; \
+             what those changed is not shown (`git fsck` lists what is missing; a fresh clone restores it)"
         );
     }
 

@@ -1,11 +1,20 @@
 //! Finds and reads the repository's files: `okr.toml`, `teams/*.md`,
 //! `people/*.md` and `okrs/**/*.md`.
+//!
+//! Symbolic links in those folders are refused with a finding, never
+//! followed: git keeps a link, not what it leads to, so an objective read
+//! through one would change where the history, `okr diff` and the watcher of
+//! `okr serve` never look. Files on disk and in a commit are judged by the
+//! same rules (`examine`). `okr.toml` may be a link that stays inside the
+//! repository. Files named like Markdown but not `*.md`, and names that are
+//! not UTF-8, are reported (`ignored-file`) rather than passed over.
 
 use crate::config::{self, CONFIG_FILE};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::Config;
 use crate::source::{FileId, FileKind, SourceFile};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -17,47 +26,65 @@ pub enum LoadError {
     NoConfig(PathBuf),
     /// Neither the folder nor any folder above it holds `okr.toml`.
     NoRepository(PathBuf),
+    /// `okr.toml` is there but is no file to read, e.g. a folder: what it is.
+    ConfigNotAFile(PathBuf, &'static str),
     Unreadable(PathBuf, std::io::Error),
     /// `okr.toml` has mistakes; the file is kept to show them.
     InvalidConfig(Box<SourceFile>, Vec<Diagnostic>),
 }
 
 impl fmt::Display for LoadError {
+    /// One line per error, whatever the names and keys hold: a line break in
+    /// a folder's name or a quoted key is shown escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LoadError::NotFound(dir) => write!(f, "{} does not exist", dir.display()),
-            LoadError::NotADirectory(dir) => write!(f, "{} is not a directory", dir.display()),
-            LoadError::NoConfig(dir) => write!(
-                f,
+        let line = match self {
+            LoadError::NotFound(dir) => format!("{} does not exist", dir.display()),
+            LoadError::NotADirectory(dir) => format!("{} is not a directory", dir.display()),
+            LoadError::NoConfig(dir) => format!(
                 "no {CONFIG_FILE} in {}: run okr in the root of an OKR repository, or pass its folder",
                 dir.display()
             ),
-            LoadError::NoRepository(dir) => write!(
-                f,
+            LoadError::NoRepository(dir) => format!(
                 "no {CONFIG_FILE} in {} or any folder above it: run okr inside an OKR repository, name its folder with -C DIR, or start one with okr init",
                 dir.display()
             ),
-            LoadError::Unreadable(path, e) => write!(f, "cannot read {}: {e}", path.display()),
+            LoadError::ConfigNotAFile(path, what) => format!("{} is {what}", path.display()),
+            LoadError::Unreadable(path, e) => format!("cannot read {}: {e}", path.display()),
             LoadError::InvalidConfig(file, diagnostics) => {
-                for (i, d) in diagnostics.iter().enumerate() {
-                    if i > 0 {
-                        writeln!(f)?;
-                    }
-                    match &d.span {
-                        Some(span) => {
-                            let at = file.line_col(span.start);
-                            write!(f, "{}:{}:{}: {}", file.path, at.line, at.column, d.message)?;
-                        }
-                        None => write!(f, "{}: {}", file.path, d.message)?,
-                    }
-                    if let Some(help) = &d.help {
-                        write!(f, " ({help})")?;
-                    }
-                }
-                Ok(())
+                let lines: Vec<String> = diagnostics
+                    .iter()
+                    .map(|d| {
+                        let place = match &d.span {
+                            Some(span) => {
+                                let at = file.line_col(span.start);
+                                format!("{}:{}:{}", file.path, at.line, at.column)
+                            }
+                            None => file.path.clone(),
+                        };
+                        let help = d.help.as_ref().map_or(String::new(), |h| format!(" ({h})"));
+                        one_line(&format!("{place}: {}{help}", d.message))
+                    })
+                    .collect();
+                return f.write_str(&lines.join("\n"));
             }
+        };
+        f.write_str(&one_line(&line))
+    }
+}
+
+/// `text` with control characters (line breaks, escape sequences) and
+/// bidirectional overrides written as escapes, so that it stays one line
+/// and shows what it holds.
+pub(crate) fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
         }
     }
+    out
 }
 
 impl std::error::Error for LoadError {}
@@ -69,7 +96,8 @@ pub struct Loaded {
     pub config: Config,
     /// `okr.toml` first, then teams, people and objectives, each sorted by path.
     pub files: Vec<SourceFile>,
-    /// Files that could not be read as text; their diagnostics are in `diagnostics`.
+    /// Files not read as text, sorted by id (for a binary search); their
+    /// diagnostics are in `diagnostics`.
     pub unreadable: Vec<FileId>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -116,11 +144,7 @@ fn require_folder(path: &Path) -> Result<(), LoadError> {
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     require_folder(root)?;
     let config_path = root.join(CONFIG_FILE);
-    if !config_path.is_file() {
-        return Err(LoadError::NoConfig(root.to_path_buf()));
-    }
-    let bytes =
-        std::fs::read(&config_path).map_err(|e| LoadError::Unreadable(config_path.clone(), e))?;
+    let bytes = read_config(root, &config_path)?;
     let config_file = match decode(bytes) {
         Ok(text) => SourceFile::new(CONFIG_FILE, FileKind::Config, text),
         Err(_) => {
@@ -145,52 +169,110 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         diagnostics: Vec::new(),
     };
     for &(folder, kind, recursive) in LAYOUT {
-        let dir = root.join(folder);
-        if dir.is_dir() {
-            read_folder(&mut loaded, &dir, kind, recursive);
-        }
+        read_folder(&mut loaded, folder, kind, recursive);
     }
     Ok(loaded)
+}
+
+/// The bytes of `okr.toml`: a file, or a link to one inside the repository.
+/// Anything else is named for what it is, not taken for a missing file.
+fn read_config(root: &Path, path: &Path) -> Result<Vec<u8>, LoadError> {
+    let not_a_file = |what| Err(LoadError::ConfigNotAFile(path.to_path_buf(), what));
+    let real = match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(LoadError::NoConfig(root.to_path_buf()));
+        }
+        Err(e) => return Err(LoadError::Unreadable(path.to_path_buf(), e)),
+        Ok(meta) if meta.file_type().is_symlink() => match std::fs::canonicalize(path) {
+            Err(_) => return not_a_file("a symbolic link that leads nowhere"),
+            Ok(real) if is_outside(root, &real) => return not_a_file(LINK_OUTSIDE),
+            Ok(real) => real,
+        },
+        Ok(_) => path.to_path_buf(),
+    };
+    match std::fs::metadata(&real) {
+        Ok(meta) if meta.is_dir() => {
+            not_a_file("a folder: okr.toml must be a file (an empty one will do)")
+        }
+        Ok(meta) if !meta.is_file() => not_a_file(NOT_A_REGULAR_FILE),
+        _ => read_regular(&real).map_err(|e| LoadError::Unreadable(path.to_path_buf(), e)),
+    }
 }
 
 /// Builds a repository from `(path, text)` pairs instead of the disk, for tests
 /// and fuzzing. Paths follow the same layout; others are ignored.
 pub fn from_memory(files: &[(&str, &str)]) -> Result<Loaded, LoadError> {
-    let files = files
+    let entries = files
         .iter()
-        .map(|(path, text)| (path.to_string(), Read::Text(text.to_string())))
-        .collect();
-    assemble(files)
-}
-
-/// Builds a repository from `(path, bytes)` pairs, e.g. the files of a git
-/// commit: decoded as files on disk are (BOM removed, invalid UTF-8 reported),
-/// laid out as [`from_memory`] does. A missing `okr.toml` counts as an empty one.
-pub fn from_bytes(files: Vec<(String, Vec<u8>)>) -> Result<Loaded, LoadError> {
-    let files = files
-        .into_iter()
-        .map(|(path, bytes)| {
-            let read = match decode(bytes) {
-                Ok(text) => Read::Text(text),
-                Err((valid_up_to, lossy)) => Read::NotUtf8 { valid_up_to, lossy },
-            };
-            (path, read)
+        .map(|(path, text)| {
+            let read = Read::Text(text.to_string());
+            (path.as_bytes().to_vec(), Node::File(read))
         })
         .collect();
-    assemble(files)
+    assemble(entries)
 }
 
-fn assemble(mut files: Vec<(String, Read)>) -> Result<Loaded, LoadError> {
-    let config_text = match files.iter().position(|(p, _)| p == CONFIG_FILE) {
-        Some(i) => match files.swap_remove(i).1 {
-            Read::Text(text) => text,
-            _ => {
-                return Err(LoadError::Unreadable(
-                    PathBuf::from(CONFIG_FILE),
-                    std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8"),
-                ));
-            }
-        },
+/// One entry of a commit's tree, as [`from_bytes`] takes it.
+#[derive(Debug)]
+pub struct Stored {
+    /// Relative to the OKR root, with `/` separators, as git holds it: not
+    /// always UTF-8.
+    pub path: Vec<u8>,
+    pub what: StoredKind,
+}
+
+#[derive(Debug)]
+pub enum StoredKind {
+    /// A file and its bytes.
+    File(Vec<u8>),
+    /// A symbolic link and the path it holds.
+    Link(Vec<u8>),
+    Folder,
+}
+
+/// Builds a repository from the entries of a git commit: files decoded as
+/// files on disk are (BOM removed, invalid UTF-8 reported), links and names
+/// judged as on disk, laid out as [`from_memory`] does. A missing `okr.toml`
+/// counts as an empty one.
+pub fn from_bytes(files: Vec<Stored>) -> Result<Loaded, LoadError> {
+    let entries = files
+        .into_iter()
+        .map(|Stored { path, what }| {
+            let node = match what {
+                StoredKind::File(bytes) => Node::File(match decode(bytes) {
+                    Ok(text) => Read::Text(text),
+                    Err((valid_up_to, lossy)) => Read::NotUtf8 { valid_up_to, lossy },
+                }),
+                StoredKind::Link(target) => Node::Link {
+                    outside: link_leaves(&path, &target),
+                },
+                StoredKind::Folder => Node::Folder,
+            };
+            (path, node)
+        })
+        .collect();
+    assemble(entries)
+}
+
+/// An entry of a repository held in memory.
+enum Node {
+    File(Read),
+    Link { outside: bool },
+    Folder,
+}
+
+fn assemble(mut entries: Vec<(Vec<u8>, Node)>) -> Result<Loaded, LoadError> {
+    let config_at = entries
+        .iter()
+        .position(|(p, node)| p == CONFIG_FILE.as_bytes() && matches!(node, Node::File(_)));
+    let config_text = match config_at.map(|i| entries.swap_remove(i).1) {
+        Some(Node::File(Read::Text(text))) => text,
+        Some(_) => {
+            return Err(LoadError::Unreadable(
+                PathBuf::from(CONFIG_FILE),
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8"),
+            ));
+        }
         None => String::new(),
     };
     let config_file = SourceFile::new(CONFIG_FILE, FileKind::Config, config_text);
@@ -208,129 +290,341 @@ fn assemble(mut files: Vec<(String, Read)>) -> Result<Loaded, LoadError> {
         diagnostics: Vec::new(),
     };
     // Teams, then people, then objectives, each by path, as from disk.
-    let place = |path: &str| {
-        LAYOUT.iter().position(|&(folder, _, recursive)| {
-            path.strip_prefix(folder)
-                .and_then(|rest| rest.strip_prefix('/'))
-                .is_some_and(|rest| rest.ends_with(".md") && (recursive || !rest.contains('/')))
-        })
-    };
-    let mut files: Vec<(usize, String, Read)> = files
+    let mut found: Vec<(usize, String, Read)> = entries
         .into_iter()
-        .filter_map(|(path, read)| Some((place(&path)?, path, read)))
+        .filter_map(|(path, node)| {
+            let (folder, name, kind, folders) = placed(&path, &node)?;
+            let read = match (examine(name, kind, folders), node) {
+                (Verdict::Skip, _) => return None,
+                (Verdict::Read, Node::File(read)) => read,
+                (Verdict::Link, Node::Link { outside }) => link_refused(outside),
+                (verdict, _) => verdict.refusal()?,
+            };
+            Some((folder, path_text(&path).into_owned(), read))
+        })
         .collect();
-    files.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    for (folder, path, read) in files {
+    found.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    for (folder, path, read) in found {
         loaded.push(path, LAYOUT[folder].1, read);
     }
     Ok(loaded)
 }
 
+/// Where an entry held in memory falls in the layout: its folder (an index
+/// into [`LAYOUT`]), its name and type, and whether it is examined as in a
+/// folder whose sub-folders are read (as the layout's folders themselves
+/// are); `None` outside the layout, below a hidden folder, or below a folder
+/// whose name is reported instead.
+fn placed<'a>(path: &'a [u8], node: &Node) -> Option<(usize, &'a [u8], Entry, bool)> {
+    let mut parts = path.split(|&b| b == b'/');
+    let top = parts.next()?;
+    let folder = LAYOUT.iter().position(|(f, ..)| f.as_bytes() == top)?;
+    let rest: Vec<&[u8]> = parts.collect();
+    let kind = match node {
+        Node::File(_) => Entry::File,
+        Node::Link { .. } => Entry::Link,
+        Node::Folder => Entry::Folder,
+    };
+    let Some((&name, above)) = rest.split_last() else {
+        // The folder itself: only a link there is anything to report.
+        return (kind == Entry::Link).then_some((folder, top, kind, true));
+    };
+    let (.., recursive) = LAYOUT[folder];
+    let hidden = rest.iter().any(|part| part.starts_with(b"."));
+    let below_unreadable = above.iter().any(|part| std::str::from_utf8(part).is_err());
+    (!hidden && !below_unreadable && (recursive || above.is_empty()))
+        .then_some((folder, name, kind, recursive))
+}
+
 /// What reading one file gave.
 enum Read {
     Text(String),
-    NotUtf8 { valid_up_to: usize, lossy: String },
-    Failed(String),
+    NotUtf8 {
+        valid_up_to: usize,
+        lossy: String,
+    },
+    /// Not read: an `invalid-front-matter` error saying why, and what to do.
+    Refused(String, Option<&'static str>),
+    /// Not read: an `ignored-file` warning saying why, and what to do.
+    Ignored(String, String),
 }
 
 /// The finding for a link that leads out of the repository.
 const LINK_OUTSIDE: &str =
     "a symbolic link to a place outside the repository: okr reads only files inside it";
+const LINK_OUTSIDE_HELP: &str = "copy the file into the repository in place of the link";
 
-fn read_folder(loaded: &mut Loaded, dir: &Path, kind: FileKind, recursive: bool) {
-    // Links are followed only where they stay inside the repository: one
-    // leading out could make a report show any file of the machine, such as a
-    // CI runner's environment in /proc/self/environ.
-    let root = std::fs::canonicalize(&loaded.root).ok();
-    let outside = |path: &Path| match (&root, std::fs::canonicalize(path)) {
-        (Some(root), Ok(real)) => !real.starts_with(root),
-        _ => false,
+/// The finding for any other link where sources are.
+const LINK_INSIDE: &str = "a symbolic link: okr follows no links here, since git keeps the link \
+     and not what it leads to, so the history, `okr diff` and `okr serve` would miss its changes";
+const LINK_INSIDE_HELP: &str =
+    "move the file or folder it leads to here (`git mv`), in place of the link";
+
+const FOLDER_NAMED_MARKDOWN: &str =
+    "a folder named like a Markdown file: rename it, or make it a file";
+const NOT_A_REGULAR_FILE: &str =
+    "not a regular file (a named pipe, socket or device), so it is not read";
+
+/// Extensions of Markdown files other than `.md`, compared ignoring case.
+const MARKDOWN_LIKE: &[&str] = &["md", "markdown", "mdown", "mkd", "mkdn", "mdwn"];
+
+/// The type of an entry of a source folder, its links not followed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Entry {
+    File,
+    Folder,
+    Link,
+    /// A named pipe, socket or device.
+    Other,
+}
+
+impl Entry {
+    fn of(file_type: std::fs::FileType) -> Entry {
+        if file_type.is_symlink() {
+            Entry::Link
+        } else if file_type.is_dir() {
+            Entry::Folder
+        } else if file_type.is_file() {
+            Entry::File
+        } else {
+            Entry::Other
+        }
+    }
+}
+
+/// What loading does with one entry of a source folder.
+#[derive(Debug, PartialEq)]
+enum Verdict {
+    /// Not a source: passed over in silence.
+    Skip,
+    /// A regular file named `*.md`: read.
+    Read,
+    /// A symbolic link: refused.
+    Link,
+    /// Named like a source but not a file okr can read: refused, saying why.
+    Refused(String),
+    /// Not read, with a warning: why, and what to do.
+    Ignored(String, String),
+}
+
+impl Verdict {
+    /// The finding for an entry not read; `None` for one that is.
+    fn refusal(&self) -> Option<Read> {
+        match self {
+            Verdict::Skip | Verdict::Read => None,
+            Verdict::Link => Some(link_refused(false)),
+            Verdict::Refused(message) => Some(Read::Refused(message.clone(), None)),
+            Verdict::Ignored(message, help) => Some(Read::Ignored(message.clone(), help.clone())),
+        }
+    }
+}
+
+/// Decides what an entry of a source folder is by its name (the last part of
+/// its path) and type alone, so that files on disk and in a commit are
+/// judged alike. Links are refused, not followed: followed, a link would
+/// make okr read a file whose changes git, the history and the watcher never
+/// see. `folders`: whether sub-folders are read (in `okrs/`), where any link
+/// may lead to a folder of objectives; elsewhere only links named like
+/// Markdown files matter.
+fn examine(name: &[u8], entry: Entry, folders: bool) -> Verdict {
+    let utf8 = std::str::from_utf8(name).is_ok();
+    let extension = match name.iter().rposition(|&b| b == b'.') {
+        Some(dot) if dot > 0 => &name[dot + 1..],
+        _ => &[][..],
     };
+    let markdown = extension == b"md";
+    let markdown_like = !markdown
+        && MARKDOWN_LIKE
+            .iter()
+            .any(|e| extension.eq_ignore_ascii_case(e.as_bytes()));
+    let named_markdown = markdown || markdown_like;
+    let not_utf8 = |what: &str| {
+        Verdict::Ignored(
+            format!(
+                "not read: the {what} name is not valid UTF-8 (shown with each invalid byte as %XX)"
+            ),
+            "rename it with a name in UTF-8".to_string(),
+        )
+    };
+    match entry {
+        Entry::Link if folders || named_markdown => Verdict::Link,
+        Entry::Folder if folders && !utf8 => not_utf8("folder"),
+        Entry::Folder if markdown => Verdict::Refused(FOLDER_NAMED_MARKDOWN.to_string()),
+        _ if entry == Entry::Folder || !named_markdown => Verdict::Skip,
+        _ if !utf8 => not_utf8("file"),
+        _ if markdown_like => {
+            let text = String::from_utf8_lossy(name);
+            let stem = &text[..text.len() - extension.len() - 1];
+            let extension = String::from_utf8_lossy(extension);
+            Verdict::Ignored(
+                format!("not read: okr reads files ending in `.md`, not `.{extension}`"),
+                format!("rename it to `{stem}.md`"),
+            )
+        }
+        Entry::File => Verdict::Read,
+        _ => Verdict::Refused(NOT_A_REGULAR_FILE.to_string()),
+    }
+}
+
+/// The finding for a symbolic link where sources are.
+fn link_refused(outside: bool) -> Read {
+    if outside {
+        Read::Refused(LINK_OUTSIDE.to_string(), Some(LINK_OUTSIDE_HELP))
+    } else {
+        Read::Refused(LINK_INSIDE.to_string(), Some(LINK_INSIDE_HELP))
+    }
+}
+
+/// Whether `real`, a path with its links resolved, lies outside the repository at `root`.
+fn is_outside(root: &Path, real: &Path) -> bool {
+    std::fs::canonicalize(root).is_ok_and(|root| !real.starts_with(root))
+}
+
+/// Whether the link at `link` (a path inside a commit, relative to the OKR
+/// root) holding `target` leads out of it, read without following other
+/// links, as git keeps them.
+fn link_leaves(link: &[u8], target: &[u8]) -> bool {
+    if target.starts_with(b"/") {
+        return true;
+    }
+    let mut depth = link.split(|&b| b == b'/').count() - 1;
+    for part in target.split(|&b| b == b'/') {
+        match part {
+            b".." if depth == 0 => return true,
+            b".." => depth -= 1,
+            b"" | b"." => {}
+            _ => depth += 1,
+        }
+    }
+    false
+}
+
+fn read_folder(loaded: &mut Loaded, folder: &str, kind: FileKind, folders: bool) {
+    let dir = loaded.root.join(folder);
+    let mut found: Vec<(PathBuf, Verdict)> = Vec::new();
+    match std::fs::symlink_metadata(&dir) {
+        Ok(meta) if meta.file_type().is_symlink() => found.push((dir, Verdict::Link)),
+        Ok(meta) if meta.is_dir() => walk(&dir, folders, &mut found),
+        // No such folder, or a file by its name: nothing to read.
+        _ => {}
+    }
+    // Reading is most of loading: do it on all cores, keeping the walk's order.
+    let root = &loaded.root;
+    let read: Vec<Option<Read>> = found
+        .par_iter()
+        .map(|(path, verdict)| read_entry(root, path, verdict))
+        .collect();
+    for ((path, _), read) in found.into_iter().zip(read) {
+        if let Some(read) = read {
+            let path = relative(&loaded.root, &path);
+            loaded.push(path, kind, read);
+        }
+    }
+}
+
+/// Walks a source folder, links not followed, for every entry [`examine`]
+/// does not skip, in name order.
+fn walk(dir: &Path, folders: bool, found: &mut Vec<(PathBuf, Verdict)>) {
     let mut walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .max_depth(if recursive { usize::MAX } else { 1 })
+        .max_depth(if folders { usize::MAX } else { 1 })
         .sort_by_file_name()
         .into_iter()
         // Hidden files and folders (editor swap files, `.git`) are not OKRs.
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    let mut found = Vec::new();
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().as_encoded_bytes().starts_with(b"."));
     while let Some(entry) = walker.next() {
-        match entry {
-            Ok(entry) => {
-                let is_markdown = entry.path().extension().is_some_and(|ext| ext == "md");
-                let is_dir = entry.file_type().is_dir();
-                if (entry.depth() == 0 || entry.path_is_symlink())
-                    && (is_dir || is_markdown)
-                    && outside(entry.path())
-                {
-                    if is_dir {
-                        walker.skip_current_dir();
-                    }
-                    found.push((entry.into_path(), Some(LINK_OUTSIDE.to_string())));
-                    continue;
-                }
-                let kind = entry.file_type();
-                // Something named like an objective that is not a file would
-                // otherwise vanish without a word; a named pipe would never end.
-                let not_a_file = if kind.is_file() {
-                    None
-                } else if kind.is_dir() {
-                    Some("a folder named like a Markdown file: rename it, or make it a file")
-                } else {
-                    Some("not a regular file (a named pipe, socket or device), so it is not read")
-                };
-                if is_markdown && entry.depth() > 0 {
-                    found.push((entry.into_path(), not_a_file.map(String::from)));
-                }
-            }
+        let entry = match entry {
+            Ok(entry) if entry.depth() == 0 => continue,
+            Ok(entry) => entry,
             Err(e) => {
                 let path = e
                     .path()
                     .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-                let message = match e.loop_ancestor() {
-                    Some(_) => "a symbolic link loops back to a folder above it".to_string(),
-                    None => format!(
-                        "cannot read: {}",
-                        e.io_error()
-                            .map_or_else(|| e.to_string(), |io| io.to_string())
-                    ),
-                };
-                found.push((path, Some(message)));
+                let reason = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string);
+                found.push((path, Verdict::Refused(format!("cannot read: {reason}"))));
+                continue;
             }
+        };
+        let name = entry.file_name().as_encoded_bytes();
+        let verdict = examine(name, Entry::of(entry.file_type()), folders);
+        if entry.file_type().is_dir() && matches!(verdict, Verdict::Ignored(..)) {
+            walker.skip_current_dir(); // the folder is reported, not each file in it
         }
-    }
-    // Reading is most of loading: do it on all cores, keeping the walk's order.
-    let read: Vec<Read> = found
-        .par_iter()
-        .map(|(path, walk_error)| match walk_error {
-            Some(message) => Read::Failed(message.clone()),
-            None => match std::fs::read(path) {
-                Ok(bytes) => match decode(bytes) {
-                    Ok(text) => Read::Text(text),
-                    Err((valid_up_to, lossy)) => Read::NotUtf8 { valid_up_to, lossy },
-                },
-                Err(e) => Read::Failed(format!("cannot read: {e}")),
-            },
-        })
-        .collect();
-    for ((path, _), read) in found.into_iter().zip(read) {
-        let path = relative(&loaded.root, &path);
-        loaded.push(path, kind, read);
+        if verdict != Verdict::Skip {
+            found.push((entry.into_path(), verdict));
+        }
     }
 }
 
+/// Reads an entry found on disk as its verdict says; `None` for one skipped.
+fn read_entry(root: &Path, path: &Path, verdict: &Verdict) -> Option<Read> {
+    match verdict {
+        Verdict::Read => Some(match read_regular(path) {
+            Ok(bytes) => match decode(bytes) {
+                Ok(text) => Read::Text(text),
+                Err((valid_up_to, lossy)) => Read::NotUtf8 { valid_up_to, lossy },
+            },
+            Err(e) => Read::Refused(format!("cannot read: {e}"), None),
+        }),
+        Verdict::Link => {
+            let outside = std::fs::canonicalize(path).is_ok_and(|real| is_outside(root, &real));
+            Some(link_refused(outside))
+        }
+        other => other.refusal(),
+    }
+}
+
+/// Reads a regular file, never through a link and never waiting on a named
+/// pipe: what was examined may have been replaced since.
+fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
+    }
+    let mut file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            NOT_A_REGULAR_FILE,
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 impl Loaded {
-    /// Adds one file as read; one that is not text becomes a finding.
+    /// Adds one file as read; one not read as text comes with its finding.
     fn push(&mut self, path: String, kind: FileKind, read: Read) {
-        match read {
-            Read::Text(text) => self.files.push(SourceFile::new(path, kind, text)),
-            Read::NotUtf8 { valid_up_to, lossy } => {
-                self.files.push(SourceFile::new(path, kind, lossy));
-                let id = FileId(self.files.len() - 1);
-                self.unreadable.push(id);
-                self.diagnostics.push(not_utf8(id, valid_up_to));
-            }
-            Read::Failed(message) => push_unreadable(self, path, kind, message),
+        let id = FileId(self.files.len());
+        let (text, problem) = settle(read, id);
+        self.files.push(SourceFile::new(path, kind, text));
+        if let Some(d) = problem {
+            self.unreadable.push(id);
+            self.diagnostics.push(d);
+        }
+    }
+}
+
+/// The text file `id` is kept with, and its finding when it was not read as text.
+fn settle(read: Read, id: FileId) -> (String, Option<Diagnostic>) {
+    match read {
+        Read::Text(text) => (text, None),
+        Read::NotUtf8 { valid_up_to, lossy } => (lossy, Some(not_utf8(id, valid_up_to))),
+        Read::Refused(message, help) => {
+            let mut d = Diagnostic::new(Rule::InvalidFrontMatter, id, None, message);
+            d.help = help.map(String::from);
+            (String::new(), Some(d))
+        }
+        Read::Ignored(message, help) => {
+            let d = Diagnostic::new(Rule::IgnoredFile, id, None, message).with_help(help);
+            (String::new(), Some(d))
         }
     }
 }
@@ -372,45 +666,33 @@ fn not_utf8(id: FileId, valid_up_to: usize) -> Diagnostic {
     .with_help("save the file as UTF-8")
 }
 
-/// Reads file `id` of `loaded` again from disk, after it changed: its text,
-/// and whether it is readable, are replaced; other files are left alone.
+/// Reads file `id` of `loaded` again from disk, after it changed, judged as
+/// loading judges it (a file replaced by a link is refused): its text, and
+/// whether it is readable, are replaced; other files are left alone.
 pub fn reread(loaded: &mut Loaded, id: FileId) {
     let index = id.0;
-    let path = loaded.root.join(&loaded.files[index].path);
     loaded.unreadable.retain(|&u| u != id);
     loaded.diagnostics.retain(|d| d.file != id);
-    let (text, problem) = match std::fs::read(&path) {
-        Ok(bytes) => match decode(bytes) {
-            Ok(text) => (text, None),
-            Err((valid_up_to, lossy)) => (lossy, Some(not_utf8(id, valid_up_to))),
-        },
-        Err(e) => {
-            let d = Diagnostic::new(
-                Rule::InvalidFrontMatter,
-                id,
-                None,
-                format!("cannot read: {e}"),
-            );
-            (String::new(), Some(d))
-        }
-    };
     let old = &loaded.files[index];
+    let path = loaded.root.join(&old.path);
+    let name = path.file_name().unwrap_or_default().as_encoded_bytes();
+    let verdict = match std::fs::symlink_metadata(&path) {
+        Ok(meta) => examine(
+            name,
+            Entry::of(meta.file_type()),
+            old.kind == FileKind::Objective,
+        ),
+        Err(e) => Verdict::Refused(format!("cannot read: {e}")),
+    };
+    let read = read_entry(&loaded.root, &path, &verdict)
+        .unwrap_or_else(|| Read::Refused("no longer a file okr reads".to_string(), None));
+    let (text, problem) = settle(read, id);
     loaded.files[index] = SourceFile::new(old.path.clone(), old.kind, text);
     if let Some(d) = problem {
-        loaded.unreadable.push(id);
+        let at = loaded.unreadable.partition_point(|&u| u < id);
+        loaded.unreadable.insert(at, id);
         loaded.diagnostics.push(d);
     }
-}
-
-fn push_unreadable(loaded: &mut Loaded, path: String, kind: FileKind, message: String) {
-    loaded
-        .files
-        .push(SourceFile::new(path, kind, String::new()));
-    let id = FileId(loaded.files.len() - 1);
-    loaded.unreadable.push(id);
-    loaded
-        .diagnostics
-        .push(Diagnostic::new(Rule::InvalidFrontMatter, id, None, message));
 }
 
 /// The text of a file without a UTF-8 byte order mark; if it is not UTF-8,
@@ -429,11 +711,28 @@ fn decode(mut bytes: Vec<u8>) -> Result<String, (usize, String)> {
     })
 }
 
+/// A path or name as text: unchanged when it is UTF-8; otherwise each byte
+/// that is not is written `%XX`, and `%` itself `%25`, so that two such names
+/// never read alike (lossy decoding would make both `�.md`).
+pub fn path_text(bytes: &[u8]) -> Cow<'_, str> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('%', "%25"));
+        for byte in chunk.invalid() {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// `path` relative to `root`, with `/` separators, for output that is the same everywhere.
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| path_text(c.as_os_str().as_encoded_bytes()).into_owned())
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -449,6 +748,132 @@ mod tests {
             decode(b"ab\xFFcd".to_vec()),
             Err((2, "ab\u{FFFD}cd".to_string()))
         );
+    }
+
+    #[test]
+    fn names_that_are_not_utf8_stay_apart() {
+        assert_eq!(path_text(b"okrs/a%b.md"), "okrs/a%b.md");
+        assert_eq!(path_text(b"caf\xE9.md"), "caf%E9.md");
+        assert_eq!(path_text(b"caf\xE9%.md"), "caf%E9%25.md");
+        assert_ne!(path_text(b"\xE9"), path_text(b"\xFC"));
+    }
+
+    #[test]
+    fn entries_are_judged_by_name_and_type() {
+        let verdict = |name: &[u8], entry| examine(name, entry, true);
+        assert_eq!(verdict(b"x.md", Entry::File), Verdict::Read);
+        assert_eq!(verdict(b"x.txt", Entry::File), Verdict::Skip);
+        assert_eq!(verdict(b".md", Entry::File), Verdict::Skip);
+        assert_eq!(verdict(b"2026-Q1", Entry::Folder), Verdict::Skip);
+        assert_eq!(
+            verdict(b"x.md", Entry::Other),
+            Verdict::Refused(NOT_A_REGULAR_FILE.into())
+        );
+        assert_eq!(
+            verdict(b"x.md", Entry::Folder),
+            Verdict::Refused(FOLDER_NAMED_MARKDOWN.into())
+        );
+        // In `okrs/` any link may lead to objectives; elsewhere those named like them.
+        assert_eq!(verdict(b"current", Entry::Link), Verdict::Link);
+        assert_eq!(examine(b"current", Entry::Link, false), Verdict::Skip);
+        assert_eq!(examine(b"x.MD", Entry::Link, false), Verdict::Link);
+        assert_eq!(
+            verdict(b"Plan.Markdown", Entry::File),
+            Verdict::Ignored(
+                "not read: okr reads files ending in `.md`, not `.Markdown`".into(),
+                "rename it to `Plan.md`".into()
+            )
+        );
+        assert!(matches!(
+            verdict(b"\xFF.md", Entry::File),
+            Verdict::Ignored(..)
+        ));
+        assert!(matches!(
+            verdict(b"\xFF", Entry::Folder),
+            Verdict::Ignored(..)
+        ));
+        assert_eq!(examine(b"\xFF", Entry::Folder, false), Verdict::Skip);
+        assert_eq!(verdict(b"\xFF.png", Entry::File), Verdict::Skip);
+    }
+
+    #[test]
+    fn links_in_a_commit_lead_outside_by_their_path() {
+        assert!(!link_leaves(b"okrs/q1/x.md", b"../../drafts/x.md"));
+        assert!(!link_leaves(b"okrs/q1/x.md", b"./y.md"));
+        assert!(link_leaves(b"okrs/q1/x.md", b"../../../x.md"));
+        assert!(link_leaves(b"okrs/q1/x.md", b"/etc/passwd"));
+        assert!(link_leaves(b"okrs", b".."));
+        assert!(!link_leaves(b"okrs", b"data/okrs"));
+    }
+
+    #[test]
+    fn a_commit_is_judged_as_files_on_disk_are() {
+        let stored = |path: &str, what| Stored {
+            path: path.as_bytes().to_vec(),
+            what,
+        };
+        let file = || StoredKind::File(b"+++\n+++\n".to_vec());
+        let loaded = from_bytes(vec![
+            stored("okrs/q1/a.md", file()),
+            stored("okrs/q1/.draft.md", file()),
+            stored("okrs/q1/b.MD", file()),
+            stored("okrs/current", StoredKind::Link(b"q1".to_vec())),
+            stored("okrs/q1", StoredKind::Folder),
+            stored("teams/sub/x.md", file()),
+            stored("people", StoredKind::Link(b"../elsewhere".to_vec())),
+        ])
+        .unwrap();
+        let paths: Vec<&str> = loaded.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "okr.toml",
+                "people",
+                "okrs/current",
+                "okrs/q1/a.md",
+                "okrs/q1/b.MD"
+            ]
+        );
+        let found: Vec<(&str, &str)> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| (loaded.files[d.file.0].path.as_str(), d.rule.name()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("people", "invalid-front-matter"),
+                ("okrs/current", "invalid-front-matter"),
+                ("okrs/q1/b.MD", "ignored-file"),
+            ]
+        );
+        assert_eq!(loaded.diagnostics[0].message, LINK_OUTSIDE);
+    }
+
+    #[test]
+    fn errors_stay_on_one_line() {
+        assert_eq!(
+            one_line("a\nb\u{1b}[2J\u{202E}c"),
+            "a\\nb\\u{1b}[2J\\u{202e}c"
+        );
+    }
+
+    #[test]
+    fn reread_files_keep_unreadable_sorted() {
+        let root = std::env::temp_dir().join(format!("okr-reread-{}", std::process::id()));
+        let folder = root.join("okrs");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(root.join(CONFIG_FILE), "").unwrap();
+        for name in ["a.md", "b.md", "c.md"] {
+            std::fs::write(folder.join(name), "+++\n+++\n").unwrap();
+        }
+        let mut loaded = load(&root).unwrap();
+        for id in [3, 1] {
+            std::fs::write(root.join(&loaded.files[id].path), b"\xFF").unwrap();
+            reread(&mut loaded, FileId(id));
+        }
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(loaded.unreadable, [FileId(1), FileId(3)]);
     }
 
     #[test]

@@ -46,7 +46,23 @@ const CASES: &[Case] = &[
         expect: Findings(&[(IFM, "okrs/2026-Q1/bom.md", Some(3))], 1),
     },
     Case {
+        name: "config-folder",
+        expect: CannotRun("okr.toml"),
+    },
+    Case {
+        name: "config-link-outside",
+        expect: CannotRun("okr.toml"),
+    },
+    Case {
+        name: "config-multiline-key",
+        expect: CannotRun("okr.toml"),
+    },
+    Case {
         name: "config-not-utf8",
+        expect: CannotRun("okr.toml"),
+    },
+    Case {
+        name: "config-pipe",
         expect: CannotRun("okr.toml"),
     },
     Case {
@@ -523,4 +539,81 @@ fn a_ten_thousand_deep_alignment_chain_is_built() {
     let html = std::fs::read_to_string(&page).expect("the deepest objective's page");
     // The breadcrumbs start at the top of the chain.
     assert!(html.contains("Step 0"), "no link to the top of the chain");
+}
+
+/// An `okr.toml` that cannot be read as settings is named for what it is, in
+/// one line: not "no okr.toml", and never read where a link leads outside.
+#[test]
+fn an_okr_toml_that_is_not_a_file_is_named_for_what_it_is() {
+    for (name, words) in [
+        ("config-folder", "okr.toml is a folder"),
+        ("config-pipe", "okr.toml is not a regular file"),
+        (
+            "config-link-outside",
+            "okr.toml is a symbolic link to a place outside the repository",
+        ),
+        ("config-multiline-key", "unknown key `tit\\nle`"),
+    ] {
+        let prepared = prepare(name);
+        let mut command = okr();
+        command
+            .arg("check")
+            .arg(&prepared.dir.path)
+            .args(["--as-of", AS_OF]);
+        let check = run_bounded(&format!("{name}: okr check"), command);
+        assert_eq!(check.code, 2, "{name}: {}", check.stderr);
+        assert_eq!(check.stderr.lines().count(), 1, "{name}: {}", check.stderr);
+        assert!(check.stderr.contains(words), "{name}: {}", check.stderr);
+    }
+}
+
+/// Files named like Markdown files but not `*.md` are reported, not read in
+/// silence: `x.MD`, `x.markdown`, in `okrs/` and in `teams/`.
+#[test]
+fn files_named_like_markdown_are_reported_as_not_read() {
+    let report = report("rules/ignored-file");
+    assert_eq!(
+        report.places(),
+        [
+            nowhere("ignored-file", "okrs/2026-Q1/anna/notes.markdown"),
+            nowhere("ignored-file", "okrs/2026-Q1/online/draft.MD"),
+            nowhere("ignored-file", "teams/ops.Md"),
+        ]
+    );
+    assert_eq!(
+        report.diagnostics[1].help.as_deref(),
+        Some("rename it to `draft.md`")
+    );
+    assert_eq!(report.summary.objectives, 4, "the .md files are read");
+}
+
+/// Two file names that are not UTF-8 are two findings under two names, not
+/// one objective file `�.md` read twice.
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_are_each_reported() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = TempDir::copy_of("clean");
+    let folder = dir.path.join("okrs/2026-Q1/online");
+    let text = std::fs::read(folder.join("easier-checkout.md")).expect("read");
+    for name in [&b"caf\xE9.md"[..], b"caf\xFC.md", b"\xFF%"] {
+        let path = folder.join(std::ffi::OsStr::from_bytes(name));
+        if name.ends_with(b".md") {
+            std::fs::write(path, &text).expect("write");
+        } else {
+            std::fs::create_dir(&path).expect("create");
+            std::fs::write(path.join("x.md"), &text).expect("write");
+        }
+    }
+    let run = check_dir(&dir.path, &["--format", "json"]);
+    let report = parse_report(run.code, &run.stdout);
+    assert_eq!(
+        report.places(),
+        [
+            nowhere("ignored-file", "okrs/2026-Q1/online/%FF%25"),
+            nowhere("ignored-file", "okrs/2026-Q1/online/caf%E9.md"),
+            nowhere("ignored-file", "okrs/2026-Q1/online/caf%FC.md"),
+        ]
+    );
+    assert_eq!(report.summary.objectives, 4);
 }

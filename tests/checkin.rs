@@ -292,32 +292,31 @@ fn a_broken_file_is_not_edited() {
     assert_eq!(read(&repo.path, LOYAL), broken);
 }
 
-/// A file reached through a link is changed where the link leads; the link stays.
+/// An objective reached through a link is refused, as `okr check` refuses
+/// it: nothing is written, where the link leads or anywhere else.
 #[cfg(unix)]
 #[test]
-fn a_linked_file_is_changed_where_the_link_leads() {
+fn a_linked_objective_is_refused_and_left_as_it_was() {
     let repo = TempDir::copy_of("progress");
     let target = repo.path.join("shared/loyal-customers.md");
     std::fs::create_dir_all(target.parent().unwrap()).unwrap();
     std::fs::rename(repo.path.join(LOYAL), &target).unwrap();
     std::os::unix::fs::symlink("../../../shared/loyal-customers.md", repo.path.join(LOYAL))
         .unwrap();
+    let before = std::fs::read(&target).unwrap();
     let run = checkin(
         &repo.path,
         &["loyal-customers#churn", "2.5", "--date", "2026-11-20"],
     );
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains(LOYAL), "{}", run.stderr);
     assert!(
         std::fs::symlink_metadata(repo.path.join(LOYAL))
             .unwrap()
             .file_type()
             .is_symlink()
     );
-    assert!(
-        std::fs::read_to_string(&target)
-            .unwrap()
-            .contains("date = 2026-11-20\nvalue = 2.5\n")
-    );
+    assert_eq!(std::fs::read(&target).unwrap(), before);
 }
 
 /// Runs `okr checkin` on `dir` without waiting for it.

@@ -529,3 +529,145 @@ fn a_merged_change_is_credited_to_its_author_not_the_merge() {
         ]
     );
 }
+
+/// A symbolic link under `okrs/` is refused, not followed: git keeps the
+/// link, not the file it leads to, so an objective read through it would
+/// change in the check while its history and `okr diff` never see a change.
+#[cfg(unix)]
+#[test]
+fn a_linked_objective_is_refused_so_check_history_and_diff_agree() {
+    let repo = GitRepo::new("history-link");
+    org::write_base(&repo);
+    repo.rename(org::PIPELINE_PATH, "drafts/pipeline.md");
+    std::os::unix::fs::symlink(
+        "../../../drafts/pipeline.md",
+        repo.path().join(org::PIPELINE_PATH),
+    )
+    .expect("link");
+    repo.commit("Anna Schmidt", "2026-01-05", "Set the Q1 OKRs");
+    repo.write(
+        "drafts/pipeline.md",
+        &edit(org::PIPELINE, "target = 100", "target = 80"),
+    );
+    repo.commit("Bob Meyer", "2026-01-12", "Lower the target");
+
+    let checked = run(okr().arg("check").arg(repo.path()).args([
+        "--as-of",
+        "2026-02-15",
+        "--format",
+        "json",
+    ]));
+    let report = common::parse_report(checked.code, &checked.stdout);
+    let refused: Vec<&common::Finding> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.file == org::PIPELINE_PATH)
+        .collect();
+    assert_eq!(refused.len(), 1, "{:#?}", report.diagnostics);
+    assert_eq!(refused[0].rule, "invalid-front-matter");
+    assert!(
+        refused[0].message.starts_with("a symbolic link"),
+        "{refused:?}"
+    );
+
+    // Neither the history nor `okr diff` knows an objective the check does not.
+    assert_eq!(entries(repo.path(), "2026-Q1", "pipeline"), []);
+    let diff = run(okr()
+        .args(["diff", "HEAD", "--as-of", "2026-02-15", "--format", "json"])
+        .current_dir(repo.path()));
+    let json: serde_json::Value = serde_json::from_str(&diff.stdout).expect(&diff.stderr);
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"added": 0, "removed": 0, "changed": 0, "findings": 0}),
+        "{}",
+        diff.stdout
+    );
+}
+
+/// Deletes the loose object `id` from the repository's object store, as a
+/// failing disk or a careless cleanup would.
+fn lose_object(repo: &GitRepo, id: &str) {
+    let path = repo
+        .path()
+        .join(".git/objects")
+        .join(&id[..2])
+        .join(&id[2..]);
+    std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+/// A version git no longer has leaves a gap in the history, named in its
+/// note: the next change is not credited as one from the version before it.
+#[test]
+fn a_missing_version_leaves_a_named_gap_not_a_wrong_entry() {
+    let repo = GitRepo::new("history-missing-blob");
+    org::write_base(&repo);
+    let first = repo.commit("Anna Schmidt", "2026-01-05", "Set the Q1 OKRs");
+    repo.write(
+        org::PIPELINE_PATH,
+        &edit(org::PIPELINE, "target = 100", "target = 90"),
+    );
+    let lowered = repo.commit("Bob Meyer", "2026-01-12", "Lower the target");
+    let lost = git(
+        repo.path(),
+        &["rev-parse", &format!("HEAD:{}", org::PIPELINE_PATH)],
+    );
+    repo.write(
+        org::PIPELINE_PATH,
+        &edit(org::PIPELINE, "target = 100", "target = 80"),
+    );
+    repo.commit("Carla Diaz", "2026-01-19", "Lower it again");
+    lose_object(&repo, &lost);
+
+    assert_eq!(
+        entries(repo.path(), "2026-Q1", "pipeline"),
+        [entry("2026-01-05", "Anna Schmidt", &first, &["created"])]
+    );
+    let note = format!(
+        "change history is incomplete: the repository lacks the version of {} from commit {lowered}; \
+         what that changed is not shown (`git fsck` lists what is missing; a fresh clone restores it)",
+        org::PIPELINE_PATH
+    );
+    assert_eq!(
+        history::read(repo.path()).unwrap().note(),
+        Some(note.clone())
+    );
+    let (_, result) = build(repo.path(), &[]);
+    assert_eq!(
+        result.stderr.matches(&format!("okr: {note}")).count(),
+        1,
+        "{}",
+        result.stderr
+    );
+}
+
+/// A commit git no longer has is named, not taken for a shallow clone's
+/// edge: the history starts after it, and says why.
+#[test]
+fn a_missing_commit_is_named_not_taken_for_a_shallow_clone() {
+    let s = scripted();
+    let c = &s.commits;
+    let lost = git(s.repo.path(), &["rev-parse", &c[4]]);
+    lose_object(&s.repo, &lost);
+
+    let history = history::read(s.repo.path()).unwrap();
+    assert_eq!(history.extent, Extent::Complete);
+    assert_eq!(
+        history.note(),
+        Some(format!(
+            "change history is incomplete: the repository lacks commit {}, the parent of {}, \
+             so the history starts at 2026-02-09; \
+             what that changed is not shown (`git fsck` lists what is missing; a fresh clone restores it)",
+            c[4], c[5]
+        ))
+    );
+    // Only what the commits after it changed.
+    assert_eq!(
+        entries(s.repo.path(), "2026-Q1", "pipeline"),
+        [entry(
+            "2026-02-10",
+            "Anna Schmidt",
+            &c[6],
+            &["2 check-ins added to “Qualified opportunities”"]
+        )]
+    );
+}

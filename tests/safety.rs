@@ -776,7 +776,7 @@ fn links_in_the_okr_folders_are_not_read_outside_the_repository() {
         &outside.join("private.md").display().to_string(),
     );
     sandbox.link("okrs/2026-Q1/folder", "../../../outside/folder");
-    // Links that stay inside are read as usual.
+    // Links that stay inside are refused too, but not as leading outside.
     sandbox.write(
         "drafts/inside.md",
         &objective("title = \"Inside\"\nperiod = \"2026-Q1\""),
@@ -806,7 +806,7 @@ fn links_in_the_okr_folders_are_not_read_outside_the_repository() {
     }
     assert_eq!(refused, expected);
     assert_eq!(
-        report.summary.objectives, 5,
-        "the linked one inside is read"
+        report.summary.objectives, 4,
+        "the linked one inside is not read either"
     );
 }

@@ -75,14 +75,21 @@ impl Server {
 
     /// `(status, body)` of a GET of `path`, sent exactly as written.
     fn get(&self, path: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(&self.address).expect("connect");
-        stream.set_read_timeout(Some(PATIENCE)).unwrap();
-        write!(
-            stream,
+        let (status, response) = self.send(&format!(
             "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
             self.address
-        )
-        .unwrap();
+        ));
+        let body = response
+            .split_once("\r\n\r\n")
+            .map_or(String::new(), |(_, b)| b.to_string());
+        (status, body)
+    }
+
+    /// `(status, whole response)` of a request sent exactly as written.
+    fn send(&self, request: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.address).expect("connect");
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
         let mut response = Vec::new();
         stream.read_to_end(&mut response).expect("a response");
         let text = String::from_utf8_lossy(&response).into_owned();
@@ -91,10 +98,12 @@ impl Server {
             .nth(1)
             .and_then(|s| s.parse().ok())
             .unwrap_or_else(|| panic!("no status in {text:?}"));
-        let body = text
-            .split_once("\r\n\r\n")
-            .map_or(String::new(), |(_, b)| b.to_string());
-        (status, body)
+        (status, text)
+    }
+
+    /// The port the server listens on.
+    fn port(&self) -> &str {
+        self.address.rsplit(':').next().unwrap()
     }
 
     /// Waits until `path` answers with `status` and a body containing `text`.
@@ -254,4 +263,157 @@ fn open_pages_are_told_to_reload() {
         line.clear();
         assert!(reader.read_line(&mut line).unwrap() > 0, "stream closed");
     }
+}
+
+/// Files whose names are not UTF-8 are reported, not read, and the site is
+/// served around them, also after one of them is edited.
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_leave_the_site_served() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = initialised("serve-names");
+    let folder = repo.path.join(OBJECTIVE).parent().unwrap().to_path_buf();
+    let text = std::fs::read_to_string(repo.path.join(OBJECTIVE)).unwrap();
+    let odd = |name: &[u8]| folder.join(std::ffi::OsStr::from_bytes(name));
+    std::fs::write(odd(b"caf\xE9.md"), &text).unwrap();
+    std::fs::write(odd(b"caf\xFC.md"), &text).unwrap();
+    let server = Server::start(&repo.path);
+    server.wait_for(PAGE, 200, "Make the first week with our product effortless");
+    std::fs::write(odd(b"caf\xE9.md"), text.replace("effortless", "smooth")).unwrap();
+    let started = Instant::now();
+    while !server.stderr.lock().unwrap().contains("rebuilt") {
+        assert!(started.elapsed() < PATIENCE, "no rebuild after the edit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server.wait_for(PAGE, 200, "Make the first week with our product effortless");
+}
+
+/// A GET of `/` naming `host`, or no Host at all.
+fn get_as(host: Option<&str>) -> String {
+    let host = host.map_or(String::new(), |h| format!("Host: {h}\r\n"));
+    format!("GET / HTTP/1.1\r\n{host}Connection: close\r\n\r\n")
+}
+
+/// Only pages asked for as 127.0.0.1, localhost or [::1] are answered: a
+/// site of the web whose name was made to point at 127.0.0.1 (DNS
+/// rebinding) must not read the OKRs.
+#[test]
+fn requests_naming_another_host_are_refused() {
+    let repo = initialised("serve-host");
+    let server = Server::start(&repo.path);
+    server.wait_for("/", 200, "");
+    let port = server.port();
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        format!("[::1]:{port}"),
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+    ] {
+        let (status, _) = server.send(&get_as(Some(&host)));
+        assert_eq!(status, 200, "{host}");
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        "127.0.0.1:1".to_string(),
+        format!("127.0.0.1:{port}0"),
+    ] {
+        let (status, response) = server.send(&get_as(Some(&host)));
+        assert_eq!(status, 421, "{host}: {response}");
+        assert!(!response.contains("Win the loyalty"), "{host}: {response}");
+    }
+    let (status, _) = server.send(&get_as(None));
+    assert_eq!(status, 400, "no Host");
+}
+
+/// Opens a live-reload stream; `None` when the server refused it.
+fn listen(server: &Server) -> Option<TcpStream> {
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        stream,
+        "GET /__okr/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.address
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut status = String::new();
+    reader.read_line(&mut status).unwrap();
+    if status.starts_with("HTTP/1.1 503") {
+        return None;
+    }
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    Some(stream)
+}
+
+/// Live-reload streams each hold a connection open: their number is
+/// bounded, and pages are answered whatever the number of streams.
+#[test]
+fn live_reload_streams_are_bounded() {
+    let repo = initialised("serve-streams");
+    let server = Server::start(&repo.path);
+    server.wait_for("/", 200, "");
+    let open: Vec<TcpStream> = (0..16)
+        .map(|i| listen(&server).unwrap_or_else(|| panic!("stream {i} refused")))
+        .collect();
+    assert!(listen(&server).is_none(), "a 17th stream is refused");
+    server.wait_for("/", 200, "Win the loyalty of our first customers");
+    // A page that goes away gives its place back.
+    drop(open);
+    let started = Instant::now();
+    while listen(&server).is_none() {
+        assert!(
+            started.elapsed() < PATIENCE,
+            "closed streams keep their places"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A request line or head too long to be a browser's is refused without
+/// being read to its end, and the server goes on answering.
+#[test]
+fn overlong_requests_are_refused() {
+    let repo = initialised("serve-long");
+    let server = Server::start(&repo.path);
+    server.wait_for("/", 200, "");
+    let long = "a".repeat(100_000);
+    let (status, _) = server.send(&format!(
+        "GET /{long} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.address
+    ));
+    assert_eq!(status, 414);
+    let headers = "X-Filler: 0123456789\r\n".repeat(5_000);
+    let (status, _) = server.send(&format!(
+        "GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{headers}\r\n",
+        server.address
+    ));
+    assert_eq!(status, 431);
+    server.wait_for("/", 200, "Win the loyalty of our first customers");
+}
+
+/// `/x#frag` is `/x/`, never `/x#frag/`; `/x%23frag` names no page.
+#[test]
+fn a_fragment_is_never_redirected_into() {
+    let repo = initialised("serve-fragment");
+    let server = Server::start(&repo.path);
+    server.wait_for("/", 200, "");
+    let (status, response) = server.send(&format!(
+        "GET /teams/product#frag HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.address
+    ));
+    assert_eq!(status, 301, "{response}");
+    assert!(
+        response.contains("\r\nLocation: /teams/product/\r\n"),
+        "{response}"
+    );
+    let (status, response) = server.send(&format!(
+        "GET /teams/product%23frag HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.address
+    ));
+    assert_eq!(status, 404, "{response}");
 }

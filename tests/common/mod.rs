@@ -38,6 +38,7 @@ pub const RULES: &[(&str, &str)] = &[
     ("key-result-count", "warning"),
     ("due-outside-period", "warning"),
     ("stale-key-result", "warning"),
+    ("ignored-file", "warning"),
 ];
 
 pub fn default_severity(rule: &str) -> &'static str {
@@ -350,7 +351,8 @@ pub fn report(name: &str) -> Report {
 }
 
 /// `okr.toml` and the Markdown files the layout names: `teams/*.md`,
-/// `people/*.md`, `okrs/**/*.md` (hidden ones left out).
+/// `people/*.md`, `okrs/**/*.md` (hidden ones left out), and those named
+/// like Markdown files that okr reports as not read (`x.MD`, `x.markdown`).
 pub fn count_repository_files(dir: &Path) -> u64 {
     fn markdown(dir: &Path, recursive: bool) -> u64 {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -367,7 +369,7 @@ pub fn count_repository_files(dir: &Path) -> u64 {
                 if recursive {
                     n += markdown(&path, true);
                 }
-            } else if name.ends_with(".md") {
+            } else if named_markdown(&name) {
                 n += 1;
             }
         }
@@ -377,6 +379,15 @@ pub fn count_repository_files(dir: &Path) -> u64 {
         + markdown(&dir.join("teams"), false)
         + markdown(&dir.join("people"), false)
         + markdown(&dir.join("okrs"), true)
+}
+
+/// `x.md`, or a name okr reports with `ignored-file`: another case or
+/// another Markdown extension.
+fn named_markdown(name: &str) -> bool {
+    let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
+    ["md", "markdown", "mdown", "mkd", "mkdn", "mdwn"]
+        .iter()
+        .any(|e| extension.eq_ignore_ascii_case(e))
 }
 
 /// A directory of its own under the system's temporary folder, removed when dropped.
