@@ -1,39 +1,28 @@
-//! `okr`: OKRs written as Markdown files with TOML front matter, checked and scored.
+//! `okr`: OKRs written as Markdown files with TOML front matter, checked,
+//! scored and published as a static website.
 //!
-//! The pipeline runs one way: [`load`] reads the files, [`parse`] and
-//! [`resolve`] build the [`model`], [`score`] and [`check`] judge it, and
-//! [`report`] prints the findings. [`checkin`] and [`rollover`] change the
-//! files themselves, through [`edit`].
+//! The pipeline runs one way, one folder a stage: [`read`] turns the files
+//! into the [`model`], [`score`] and [`check`] judge it, [`report`] prints
+//! the findings, and [`site`] renders the pages and writes them. [`git`]
+//! reads the change history beside it; [`authoring`] holds the commands
+//! that write files; [`serve`] rebuilds the site in memory as files change.
 
 #![forbid(unsafe_code)]
 
-pub mod charts;
+pub mod authoring;
 pub mod check;
-pub mod checkin;
-pub mod config;
-pub mod diagnostic;
-pub mod diff;
-pub mod edit;
-pub mod export;
-pub mod fields;
-pub mod frontmatter;
-pub mod history;
-pub mod init;
-pub mod load;
-pub mod markdown;
+pub mod git;
 pub mod model;
-pub mod new;
-pub mod output;
-pub mod parse;
-pub mod period;
-pub mod render;
+pub mod read;
 pub mod report;
-pub mod resolve;
-pub mod rollover;
-pub mod schema;
 pub mod score;
 pub mod serve;
 pub mod site;
-pub mod source;
-pub mod toml_doc;
-pub mod views;
+
+// Each stage's modules under their own names too, as before the stages had
+// folders: `okr::load`, `okr::history`, `okr::init`, …
+pub use authoring::{checkin, edit, init, new, rollover};
+pub use git::{diff, history};
+pub use model::{diagnostic, period, source};
+pub use read::{config, fields, frontmatter, load, parse, resolve, schema, toml_doc};
+pub use site::{charts, export, markdown, output, render, views};

@@ -4,6 +4,10 @@
 //! resolving fills in the links between entities ([`Objective::owner`],
 //! [`Objective::parents`], [`Objective::children`]).
 
+pub mod diagnostic;
+pub mod period;
+pub mod source;
+
 use crate::diagnostic::{Rule, Severity};
 use crate::period::{Period, Periods};
 use crate::source::{FileId, SourceFile, Span};

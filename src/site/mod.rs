@@ -2,12 +2,19 @@
 //! all cores, then swaps it in, so readers never see half a site and a failed
 //! build leaves the previous one whole.
 
+pub mod charts;
+pub mod export;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod views;
+
 use crate::check::Checked;
 use crate::export::Export;
 use crate::history::History;
 use crate::model::Org;
 use crate::output::{Staging, WriteError};
-use crate::render::{self, RenderError, Theme};
+use crate::render::{RenderError, Theme};
 use crate::source::FileId;
 use crate::views::SiteData;
 use chrono::NaiveDate;

@@ -10,45 +10,45 @@ use std::path::{Path, PathBuf};
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     (
         "base.html",
-        include_str!("../themes/default/templates/base.html"),
+        include_str!("../../themes/default/templates/base.html"),
     ),
     (
         "macros.html",
-        include_str!("../themes/default/templates/macros.html"),
+        include_str!("../../themes/default/templates/macros.html"),
     ),
     (
         "index.html",
-        include_str!("../themes/default/templates/index.html"),
+        include_str!("../../themes/default/templates/index.html"),
     ),
     (
         "objective.html",
-        include_str!("../themes/default/templates/objective.html"),
+        include_str!("../../themes/default/templates/objective.html"),
     ),
     (
         "team.html",
-        include_str!("../themes/default/templates/team.html"),
+        include_str!("../../themes/default/templates/team.html"),
     ),
     (
         "person.html",
-        include_str!("../themes/default/templates/person.html"),
+        include_str!("../../themes/default/templates/person.html"),
     ),
     (
         "health.html",
-        include_str!("../themes/default/templates/health.html"),
+        include_str!("../../themes/default/templates/health.html"),
     ),
     (
         "changes.html",
-        include_str!("../themes/default/templates/changes.html"),
+        include_str!("../../themes/default/templates/changes.html"),
     ),
     (
         "404.html",
-        include_str!("../themes/default/templates/404.html"),
+        include_str!("../../themes/default/templates/404.html"),
     ),
 ];
 
 const DEFAULT_ASSETS: &[(&str, &[u8])] = &[(
     "style.css",
-    include_bytes!("../themes/default/static/style.css"),
+    include_bytes!("../../themes/default/static/style.css"),
 )];
 
 /// Why the theme could not be loaded or a page not rendered (`okr build` exits 2).

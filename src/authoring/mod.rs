@@ -1,0 +1,9 @@
+//! Commands that write the repository's files: `okr init`, `okr new`,
+//! `okr checkin` and `okr rollover`, all through `edit` (a lock, temporary
+//! files, atomic replacement).
+
+pub mod checkin;
+pub mod edit;
+pub mod init;
+pub mod new;
+pub mod rollover;

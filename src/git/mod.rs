@@ -1,0 +1,5 @@
+//! What git knows: the change history of every objective (`history`) and the
+//! difference between two revisions (`diff`).
+
+pub mod diff;
+pub mod history;
