@@ -1,5 +1,9 @@
-//! What git knows: the change history of every objective (`history`) and the
-//! difference between two revisions (`diff`).
+//! What git knows: each objective's change history (`history`, replaying
+//! what `repo` reads with `snapshot` and `compare`) and the difference
+//! between two revisions (`diff`).
 
+pub mod compare;
 pub mod diff;
 pub mod history;
+pub mod repo;
+pub mod snapshot;

@@ -1,0 +1,395 @@
+//! The git repository as the history reads it (with `gix`): the mainline,
+//! which files each commit changed, the blobs of their versions, and the
+//! files of a revision for `okr diff`.
+
+use crate::load::{Stored, StoredKind};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A commit that changed objectives.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Commit {
+    pub id: String,
+    /// The first 7 hex digits, as `git log --oneline` shows.
+    pub short: String,
+    pub author: String,
+    /// The author's date, in the author's time zone.
+    pub date: NaiveDate,
+    /// The first line of the commit message.
+    pub summary: String,
+}
+
+/// The first 7 hex digits of a commit id, as `git log --oneline` shows.
+pub(super) fn short_id(id: gix::ObjectId) -> String {
+    id.to_hex_with_len(7).to_string()
+}
+
+/// Why git could not be read.
+#[derive(Debug)]
+pub enum HistoryError {
+    /// The folder is not inside a git work tree.
+    NotARepository(PathBuf),
+    /// A revision that names nothing, e.g. a typo in a branch name.
+    UnknownRevision(String),
+    /// Anything else the git library reported.
+    Git(String),
+}
+
+impl fmt::Display for HistoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HistoryError::NotARepository(dir) => {
+                write!(f, "{} is not in a git repository", dir.display())
+            }
+            HistoryError::UnknownRevision(rev) => write!(
+                f,
+                "`{rev}` is not a revision of the repository (a branch, tag or commit id; fetch it first if it is remote)"
+            ),
+            HistoryError::Git(e) => write!(f, "cannot read the git repository: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for HistoryError {}
+
+pub(super) fn git(e: impl fmt::Display) -> HistoryError {
+    HistoryError::Git(e.to_string())
+}
+
+/// A file that differs between two trees: its path below them, the old blob
+/// and the new one (`None`: not there).
+pub(super) type BlobChange = (String, Option<gix::ObjectId>, Option<gix::ObjectId>);
+
+/// Bytes of decoded objects each handle keeps: a commit's new `okrs/` trees
+/// are the next commit's old ones.
+pub(super) const OBJECT_CACHE: usize = 4 * 1024 * 1024;
+
+/// A git repository and where the OKR repository sits in it.
+pub struct Repo {
+    pub(super) repo: gix::Repository,
+    /// The OKR root relative to the work tree, `""` or ending in `/`.
+    pub(super) prefix: String,
+}
+
+impl Repo {
+    /// The repository whose work tree holds `dir`.
+    pub fn open(dir: &Path) -> Result<Repo, HistoryError> {
+        let not_a_repository = || HistoryError::NotARepository(dir.to_path_buf());
+        let absolute = dir.canonicalize().map_err(|_| not_a_repository())?;
+        let mut repo = gix::discover(&absolute).map_err(|_| not_a_repository())?;
+        let workdir = repo
+            .workdir()
+            .ok_or_else(not_a_repository)?
+            .canonicalize()
+            .map_err(|_| not_a_repository())?;
+        let relative = absolute
+            .strip_prefix(&workdir)
+            .map_err(|_| not_a_repository())?;
+        let mut prefix = String::new();
+        for part in relative.components() {
+            prefix.push_str(&part.as_os_str().to_string_lossy());
+            prefix.push('/');
+        }
+        repo.object_cache_size_if_unset(OBJECT_CACHE);
+        Ok(Repo { repo, prefix })
+    }
+
+    /// A handle of this thread on a repository opened by another.
+    fn local(shared: &gix::ThreadSafeRepository, prefix: &str, object_cache: usize) -> Repo {
+        let mut repo = shared.to_thread_local();
+        repo.object_cache_size(object_cache);
+        Repo {
+            repo,
+            prefix: prefix.to_string(),
+        }
+    }
+
+    /// The commit a revision (branch, tag, `HEAD~2`, commit id) names.
+    pub fn resolve(&self, rev: &str) -> Result<gix::ObjectId, HistoryError> {
+        let id = self
+            .repo
+            .rev_parse_single(rev)
+            .map_err(|_| HistoryError::UnknownRevision(rev.to_string()))?;
+        let object = id
+            .object()
+            .map_err(|_| HistoryError::UnknownRevision(rev.to_string()))?;
+        let commit = object
+            .peel_to_commit()
+            .map_err(|_| HistoryError::UnknownRevision(rev.to_string()))?;
+        Ok(commit.id)
+    }
+
+    /// The subtree at `folder` (relative to the OKR root) in a commit, if there is one.
+    pub(super) fn subtree(
+        &self,
+        commit: gix::ObjectId,
+        folder: &str,
+    ) -> Result<Option<gix::ObjectId>, HistoryError> {
+        let commit = self.repo.find_commit(commit).map_err(git)?;
+        let tree_id = commit.tree_id().map_err(git)?.detach();
+        let path = format!("{}{folder}", self.prefix);
+        let path = path.trim_end_matches('/');
+        if path.is_empty() {
+            return Ok(Some(tree_id));
+        }
+        let tree = self.repo.find_tree(tree_id).map_err(git)?;
+        let entry = tree.lookup_entry_by_path(path).map_err(git)?;
+        Ok(entry.filter(|e| e.mode().is_tree()).map(|e| e.object_id()))
+    }
+
+    /// The blobs that differ between two trees (`None`: empty), as
+    /// `(path below the trees, old blob, new blob)`.
+    pub(super) fn changed_blobs(
+        &self,
+        old: Option<gix::ObjectId>,
+        new: Option<gix::ObjectId>,
+        state: &mut gix_diff::tree::State,
+    ) -> Result<Vec<BlobChange>, HistoryError> {
+        use gix_diff::tree::recorder::Change as Recorded;
+        let kind = self.repo.object_hash();
+        let data = |id: Option<gix::ObjectId>| -> Result<Vec<u8>, HistoryError> {
+            match id {
+                Some(id) => Ok(self.repo.find_tree(id).map_err(git)?.detach().data),
+                None => Ok(Vec::new()),
+            }
+        };
+        let (old_data, new_data) = (data(old)?, data(new)?);
+        let mut recorder = gix_diff::tree::Recorder::default();
+        gix_diff::tree(
+            gix::objs::TreeRefIter::from_bytes(&old_data, kind),
+            gix::objs::TreeRefIter::from_bytes(&new_data, kind),
+            state,
+            &self.repo.objects,
+            &mut recorder,
+        )
+        .map_err(git)?;
+        let blob =
+            |mode: gix::objs::tree::EntryMode, id: gix::ObjectId| mode.is_blob().then_some(id);
+        Ok(recorder
+            .records
+            .into_iter()
+            .filter_map(|change| {
+                let (path, old, new) = match change {
+                    Recorded::Addition {
+                        entry_mode,
+                        oid,
+                        path,
+                        ..
+                    } => (path, None, blob(entry_mode, oid)),
+                    Recorded::Deletion {
+                        entry_mode,
+                        oid,
+                        path,
+                        ..
+                    } => (path, blob(entry_mode, oid), None),
+                    Recorded::Modification {
+                        previous_entry_mode,
+                        previous_oid,
+                        entry_mode,
+                        oid,
+                        path,
+                    } => (
+                        path,
+                        blob(previous_entry_mode, previous_oid),
+                        blob(entry_mode, oid),
+                    ),
+                };
+                let path = String::from_utf8(path.into()).ok()?;
+                (path.ends_with(".md") && (old.is_some() || new.is_some()))
+                    .then_some((path, old, new))
+            })
+            .collect())
+    }
+
+    /// The entries of the OKR repository's layout in a commit: `okr.toml`,
+    /// and everything in `teams/`, `people/` and `okrs/`, links and folders
+    /// included, for [`crate::load::from_bytes`] to judge as it judges files on disk.
+    /// Only the Markdown files' contents are read.
+    pub fn files_at(&self, commit: gix::ObjectId) -> Result<Vec<Stored>, HistoryError> {
+        let mut files = Vec::new();
+        let Some(root) = self.subtree(commit, "")? else {
+            return Ok(files);
+        };
+        let tree = self.repo.find_tree(root).map_err(git)?;
+        let mut entries: Vec<(Vec<u8>, gix::objs::tree::EntryMode, gix::ObjectId)> = Vec::new();
+        for name in ["okr.toml", "teams", "people", "okrs"] {
+            let Some(entry) = tree.find_entry(name) else {
+                continue;
+            };
+            entries.push((name.into(), entry.mode(), entry.object_id()));
+            if name == "okr.toml" || !entry.mode().is_tree() {
+                continue;
+            }
+            let mut recorder = gix::traverse::tree::Recorder::default();
+            let folder = self.repo.find_tree(entry.object_id()).map_err(git)?;
+            folder.traverse().breadthfirst(&mut recorder).map_err(git)?;
+            for e in recorder.records {
+                entries.push(([name.as_bytes(), b"/", &e.filepath].concat(), e.mode, e.oid));
+            }
+        }
+        for (path, mode, id) in entries {
+            let what = if mode.is_tree() {
+                StoredKind::Folder
+            } else if mode.is_link() {
+                StoredKind::Link(self.blob(id)?)
+            } else if mode.is_blob() && (path == b"okr.toml" || path.ends_with(b".md")) {
+                StoredKind::File(self.blob(id)?)
+            } else if mode.is_blob() {
+                StoredKind::File(Vec::new()) // judged by its name alone
+            } else {
+                continue; // a submodule
+            };
+            files.push(Stored { path, what });
+        }
+        Ok(files)
+    }
+
+    /// The blob at `path` (relative to the OKR root) in a commit.
+    fn blob_at(
+        &self,
+        commit: gix::ObjectId,
+        path: &str,
+    ) -> Result<Option<gix::ObjectId>, HistoryError> {
+        let commit = self.repo.find_commit(commit).map_err(git)?;
+        let tree = commit.tree().map_err(git)?;
+        let entry = tree
+            .lookup_entry_by_path(format!("{}{path}", self.prefix))
+            .map_err(git)?;
+        Ok(entry.map(|e| e.object_id()))
+    }
+
+    fn blob(&self, id: gix::ObjectId) -> Result<Vec<u8>, HistoryError> {
+        Ok(self.repo.find_blob(id).map_err(git)?.detach().data)
+    }
+
+    pub(super) fn commit_info(&self, id: gix::ObjectId) -> Result<Commit, HistoryError> {
+        let commit = self.repo.find_commit(id).map_err(git)?;
+        let decoded = commit.decode().map_err(git)?;
+        let author = decoded.author().map_err(git)?;
+        let time = author.time().map_err(git)?;
+        let date = chrono::DateTime::from_timestamp(time.seconds + i64::from(time.offset), 0)
+            .map_or(NaiveDate::MIN, |t| t.date_naive());
+        let summary = decoded.message().summary().to_string();
+        Ok(Commit {
+            id: id.to_string(),
+            short: short_id(id),
+            author: author.name.to_string().trim().to_string(),
+            date,
+            summary,
+        })
+    }
+}
+
+/// Where the first-parent chain of `HEAD` ends, when not at the first commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Cut {
+    /// At the first commit: the whole history.
+    None,
+    /// At a shallow clone's boundary, as `.git/shallow` says.
+    Shallow,
+    /// Before a parent commit the repository lacks.
+    Missing(gix::ObjectId),
+}
+
+/// The first-parent chain of `HEAD`, oldest first, and where it ends.
+pub(super) fn mainline(repo: &Repo) -> Result<(Vec<gix::ObjectId>, Cut), HistoryError> {
+    let shallow: BTreeSet<gix::ObjectId> = repo
+        .repo
+        .shallow_commits()
+        .map_err(git)?
+        .map(|commits| commits.iter().copied().collect())
+        .unwrap_or_default();
+    let mut chain = Vec::new();
+    let mut at = Some(repo.repo.head_id().map_err(git)?.detach());
+    let mut cut = Cut::None;
+    while let Some(id) = at {
+        chain.push(id);
+        if shallow.contains(&id) {
+            cut = Cut::Shallow;
+            break;
+        }
+        let commit = repo.repo.find_commit(id).map_err(git)?;
+        at = commit.parent_ids().next().map(|p| p.detach());
+        if let Some(parent) = at
+            && repo.repo.find_commit(parent).is_err()
+        {
+            // Not a shallow clone's edge (that is in `.git/shallow`): a
+            // commit lost or unreadable, which the history must name.
+            cut = Cut::Missing(parent);
+            break;
+        }
+    }
+    chain.reverse();
+    Ok((chain, cut))
+}
+
+/// Runs `work` over `items` on all cores, in chunks: each chunk with its own
+/// handle on the repository (opening one is not free) and tree-diff state.
+pub(super) fn in_parallel<T: Sync, R: Send>(
+    shared: &gix::ThreadSafeRepository,
+    prefix: &str,
+    object_cache: usize,
+    items: &[T],
+    work: impl Fn(&Repo, &mut gix_diff::tree::State, &T) -> R + Sync,
+) -> Vec<R> {
+    let chunk = items.len().div_ceil(rayon::current_num_threads()).max(1);
+    items
+        .par_chunks(chunk)
+        .flat_map_iter(|chunk| {
+            let local = Repo::local(shared, prefix, object_cache);
+            let mut state = gix_diff::tree::State::default();
+            chunk
+                .iter()
+                .map(|item| work(&local, &mut state, item))
+                .collect::<Vec<R>>()
+        })
+        .collect()
+}
+
+/// For a merge commit, the commit on the merged side that last changed each
+/// of `paths` (relative to the OKR root), so that a change is credited to who
+/// made it rather than who merged it. Empty for other commits, and where the
+/// side cannot be read (a shallow clone): the merge is credited then.
+pub(super) fn side_authors(
+    repo: &Repo,
+    merge: gix::ObjectId,
+    paths: &[&str],
+) -> BTreeMap<String, gix::ObjectId> {
+    let walk = || -> Result<BTreeMap<String, gix::ObjectId>, HistoryError> {
+        let commit = repo.repo.find_commit(merge).map_err(git)?;
+        let parents: Vec<gix::ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
+        let mut latest: BTreeMap<String, (i64, gix::ObjectId)> = BTreeMap::new();
+        let Some((first, merged)) = parents.split_first() else {
+            return Ok(BTreeMap::new());
+        };
+        if merged.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let side = repo
+            .repo
+            .rev_walk(merged.iter().copied())
+            .with_hidden([*first])
+            .all()
+            .map_err(git)?;
+        for info in side {
+            let id = info.map_err(git)?.id;
+            let commit = repo.repo.find_commit(id).map_err(git)?;
+            let mut parents = commit.parent_ids();
+            let (Some(parent), None) = (parents.next(), parents.next()) else {
+                continue; // a merge within the branch: its sides are walked too
+            };
+            let time = commit.time().map_err(git)?.seconds;
+            for path in paths {
+                let changed = repo.blob_at(id, path)? != repo.blob_at(parent.detach(), path)?;
+                if changed && latest.get(*path).is_none_or(|(t, _)| time > *t) {
+                    latest.insert(path.to_string(), (time, id));
+                }
+            }
+        }
+        Ok(latest.into_iter().map(|(p, (_, id))| (p, id)).collect())
+    };
+    walk().unwrap_or_default()
+}
