@@ -4,15 +4,13 @@
 //! land outside where it belongs; and the output does not depend on the
 //! directory order or the place of the repository.
 
-mod common;
-
-use common::{AS_OF, Run, TempDir, copy_tree, fixture, okr, run};
+use crate::common::{AS_OF, Run, TempDir, copy_tree, fixture, okr, run};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-#[path = "../examples/gen-org.rs"]
+#[path = "../../examples/gen-org.rs"]
 #[allow(dead_code)] // its `main` is for the example
 mod gen_org;
 
@@ -793,7 +791,7 @@ fn links_in_the_okr_folders_are_not_read_outside_the_repository() {
         "{}",
         checked.stdout
     );
-    let report = common::parse_report(checked.code, &checked.stdout);
+    let report = crate::common::parse_report(checked.code, &checked.stdout);
     let refused: Vec<&str> = report
         .diagnostics
         .iter()

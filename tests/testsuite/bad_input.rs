@@ -8,9 +8,7 @@
 //! takes longer than [`LIMIT`]: the exit code is 1 or 2, the findings name the
 //! broken file (and line where there is one), and nothing panics or hangs.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde::Deserialize;
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -1,9 +1,7 @@
 //! `okr schema`: JSON Schemas that accept every file of the example
 //! organisation and reject what `okr check` rejects as a broken file.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

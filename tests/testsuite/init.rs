@@ -2,9 +2,7 @@
 //! workflow that is valid YAML and uses the Pages actions, and folders and
 //! files it refuses to touch.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_yaml_ng::Value;
 use std::path::Path;
 

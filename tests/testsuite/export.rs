@@ -2,9 +2,7 @@
 //! `okr export`, validated against `docs/okrs.schema.json` with its fields in
 //! the documented order; the CSV read back with a CSV reader, numbers intact.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::path::{Path, PathBuf};

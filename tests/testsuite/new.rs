@@ -1,9 +1,7 @@
 //! `okr new objective|team|person`: files at the conventional path that check
 //! clean, references validated with did-you-mean, and no file overwritten.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn new(repo: &Path, args: &[&str]) -> Run {

@@ -1,9 +1,7 @@
 //! Whole repositories and awkward inputs: a clean organisation, broken bytes,
 //! empty files, line endings, byte order marks and severity settings.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn clean_organisation_has_no_findings() {

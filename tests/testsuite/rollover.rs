@@ -2,9 +2,7 @@
 //! objectives are copied into the new period, achieved ones stay, nothing is
 //! overwritten, and a second run creates nothing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn rollover(dir: &Path, args: &[&str]) -> Run {
@@ -85,7 +83,7 @@ fn unfinished_objectives_start_the_new_period_where_they_ended() {
     );
 
     // The new period checks without errors; the copies link to their originals.
-    let check = common::run(okr().arg("check").arg(&repo.path).args([
+    let check = crate::common::run(okr().arg("check").arg(&repo.path).args([
         "--as-of",
         "2026-10-05",
         "--format",

@@ -2,9 +2,7 @@
 //! exactly the new entry, byte for byte, and every refusal leaves every file
 //! as it was.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 

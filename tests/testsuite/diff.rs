@@ -3,10 +3,8 @@
 //! alignment), a moved and a reformatted file that are no change, and the
 //! findings the change introduces, in each output format.
 
-mod common;
-
-use common::org::{self, edit};
-use common::{GitRepo, git, okr, run};
+use crate::common::org::{self, edit};
+use crate::common::{GitRepo, git, okr, run};
 
 const AS_OF: &str = "2026-04-15";
 
@@ -221,7 +219,7 @@ fn what_cannot_be_compared_exits_2_with_one_line() {
         result.stderr,
         "okr: `no-such-branch` is not a revision of the repository (a branch, tag or commit id; fetch it first if it is remote)\n"
     );
-    let outside = common::TempDir::new("diff-no-git");
+    let outside = crate::common::TempDir::new("diff-no-git");
     let result = run(okr().args(["diff", "HEAD"]).arg(&outside.path));
     assert_eq!(result.code, 2);
     assert_eq!(

@@ -2,7 +2,7 @@
 //! through the very functions the targets call (`fuzz/src/lib.rs`), so that a
 //! plain `cargo test` on a stable toolchain guards what fuzzing found.
 
-#[path = "../fuzz/src/lib.rs"]
+#[path = "../../fuzz/src/lib.rs"]
 mod harness;
 
 use std::collections::BTreeMap;

@@ -1,9 +1,7 @@
 //! The `okr check` command line: output formats, exit codes, the as-of date,
 //! the default directory and the reasons it gives when it cannot run.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Every fixture `okr check` can run on (all but `invalid-config` and `no-config`).

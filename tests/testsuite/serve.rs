@@ -2,9 +2,7 @@
 //! within a bounded wait, shows errors in the browser and recovers, tells open
 //! pages to reload, refuses paths outside the site and writes nothing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

@@ -1,9 +1,7 @@
 //! The command line as a whole: an example in every command's help, shell
 //! completions, and `--quiet`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn every_command_shows_an_example() {

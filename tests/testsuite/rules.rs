@@ -2,9 +2,7 @@
 //! that rule, and the test pins every finding's rule, file and line (and the
 //! column where the caret must sit on a value).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn help(d: &Finding) -> &str {
     d.help

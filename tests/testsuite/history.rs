@@ -3,10 +3,8 @@
 //! page and the lowered targets on the health page; shallow clones, folders
 //! outside git and `--no-history`.
 
-mod common;
-
-use common::org::{self, edit};
-use common::{GitRepo, TempDir, git, okr, run};
+use crate::common::org::{self, edit};
+use crate::common::{GitRepo, TempDir, git, okr, run};
 use okr::history::{self, Extent};
 use std::path::{Path, PathBuf};
 
@@ -201,7 +199,7 @@ fn a_broken_version_in_between_is_skipped() {
     );
 }
 
-fn build(dir: &Path, extra: &[&str]) -> (PathBuf, common::Run) {
+fn build(dir: &Path, extra: &[&str]) -> (PathBuf, crate::common::Run) {
     let out = dir.join("public");
     let result = run(okr()
         .arg("build")
@@ -557,8 +555,8 @@ fn a_linked_objective_is_refused_so_check_history_and_diff_agree() {
         "--format",
         "json",
     ]));
-    let report = common::parse_report(checked.code, &checked.stdout);
-    let refused: Vec<&common::Finding> = report
+    let report = crate::common::parse_report(checked.code, &checked.stdout);
+    let refused: Vec<&crate::common::Finding> = report
         .diagnostics
         .iter()
         .filter(|d| d.file == org::PIPELINE_PATH)

@@ -1,0 +1,24 @@
+//! The integration tests, one binary (as mdBook's `tests/testsuite/`): each
+//! module runs the `okr` binary, or the library, on the repositories of one
+//! behaviour, most of them under `tests/fixtures/`; `common` holds what they
+//! share. `cargo test --test testsuite MODULE::` runs one module.
+
+mod common;
+
+mod bad_input;
+mod build;
+mod check;
+mod checkin;
+mod cli;
+mod diff;
+mod export;
+mod fuzz_corpus;
+mod history;
+mod init;
+mod inputs;
+mod new;
+mod rollover;
+mod rules;
+mod safety;
+mod schema;
+mod serve;
