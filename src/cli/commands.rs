@@ -2,7 +2,7 @@
 //! library, print, and say which exit code follows.
 
 use super::args::*;
-use super::{EXIT_FINDINGS, Global, as_of, color_for, print_stdout};
+use super::{EXIT_FINDINGS, Global, as_of, base_url, color_for, print_stdout};
 use okr::check;
 use okr::history::{self, History};
 use okr::report;
@@ -52,6 +52,7 @@ pub fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
     let started = Instant::now();
     let as_of = as_of(args.as_of)?;
     let root = global.repository(args.path.as_deref())?;
+    let base_url = base_url(args.base_url.as_deref())?;
     let out = match &args.out {
         Some(out) => global.start(Some(out)),
         None => root.join("public"),
@@ -88,16 +89,15 @@ pub fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
         eprintln!("okr: {note}");
     }
     checked.release_unreported_sources();
-    let built =
-        site::build(&checked, &history, args.base_url.as_deref(), as_of, &out).map_err(|e| {
-            // A failed build removes what it wrote; say so, since the reason names a path.
-            let kept = if out.exists() {
-                format!("{} was left as it was", out.display())
-            } else {
-                format!("nothing was written to {}", out.display())
-            };
-            format!("{e}\n{kept}")
-        })?;
+    let built = site::build(&checked, &history, base_url.as_deref(), as_of, &out).map_err(|e| {
+        // A failed build removes what it wrote; say so, since the reason names a path.
+        let kept = if out.exists() {
+            format!("{} was left as it was", out.display())
+        } else {
+            format!("nothing was written to {}", out.display())
+        };
+        format!("{e}\n{kept}")
+    })?;
     if verbosity == Verbosity::Verbose {
         eprintln!(
             "okr: loaded and checked in {} ms, rendered and wrote the site in {} ms",
@@ -236,7 +236,8 @@ pub fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode, String>
         eprintln!("okr: not exporting: fix the findings above");
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
-    let export = okr::export::Export::new(&checked, args.base_url.as_deref(), as_of);
+    let base_url = base_url(args.base_url.as_deref())?;
+    let export = okr::export::Export::new(&checked, base_url.as_deref(), as_of);
     print_stdout(&match args.format {
         ExportFormat::Json => export.json(),
         ExportFormat::Csv => export.csv(),

@@ -104,6 +104,19 @@ fn as_of(given: Option<NaiveDate>) -> Result<NaiveDate, String> {
     }
 }
 
+/// `--base-url`, checked as `base_url` in `okr.toml` is.
+fn base_url(given: Option<&str>) -> Result<Option<String>, String> {
+    given
+        .map(|url| match okr::model::base_url::BaseUrl::parse(url) {
+            Ok(url) => Ok(url.to_string()),
+            Err(e) => Err(format!(
+                "--base-url: {e} ({})",
+                okr::model::base_url::BaseUrl::HELP
+            )),
+        })
+        .transpose()
+}
+
 fn color_for(stream: &impl IsTerminal) -> bool {
     stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

@@ -4,6 +4,7 @@
 //! resolving fills in the links between entities ([`Objective::owner`],
 //! [`Objective::parents`], [`Objective::children`]).
 
+pub mod base_url;
 pub mod diagnostic;
 pub mod period;
 pub mod source;

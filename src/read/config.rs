@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Rule, Severity, did_you_mean};
 use crate::fields::Reader;
+use crate::model::base_url::BaseUrl;
 use crate::model::{CheckSettings, Config, Thresholds};
 use crate::period::{Period, Periods};
 use crate::schema;
@@ -37,20 +38,14 @@ pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
         .string(&root, "company")
         .map_or_else(|| "Company".to_string(), |s| s.value);
     let base_url = match r.string(&root, "base_url") {
-        None => "/".to_string(),
-        Some(url) => {
-            match normalise_base_url(&url.value) {
-                Some(url) => url,
-                None => {
-                    r.report_at(
-                    url.span,
-                    "`base_url` must be a path starting with `/` or an http(s) URL".into(),
-                    Some("for a GitHub Pages project site write e.g. `base_url = \"/acme-okrs/\"`".into()),
-                );
-                    String::new()
-                }
+        None => BaseUrl::default().to_string(),
+        Some(url) => match BaseUrl::parse(&url.value) {
+            Ok(url) => url.to_string(),
+            Err(e) => {
+                r.report_at(url.span, e.to_string(), Some(BaseUrl::HELP.into()));
+                String::new()
             }
-        }
+        },
     };
     let theme = r.string(&root, "theme").map(|t| t.value);
     let periods = Periods::new(custom_periods(&mut r, &root));
@@ -79,23 +74,6 @@ pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
         theme,
         periods,
         checks,
-    })
-}
-
-/// `/`-prefixed paths and http(s) URLs, always ending in `/`.
-fn normalise_base_url(url: &str) -> Option<String> {
-    let ok = url.starts_with('/') || url.starts_with("https://") || url.starts_with("http://");
-    if !ok
-        || url
-            .chars()
-            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
-    {
-        return None;
-    }
-    Some(if url.ends_with('/') {
-        url.to_string()
-    } else {
-        format!("{url}/")
     })
 }
 

@@ -240,3 +240,42 @@ fn a_failed_write_to_stdout_is_an_error_but_a_closed_pipe_is_not() {
     let closed: Run = child.wait_with_output().unwrap().into();
     assert_eq!(closed.code, 0, "{}", closed.stderr);
 }
+
+#[test]
+fn a_base_url_flag_is_checked_as_okr_toml_checks_it() {
+    let tmp = TempDir::new("cli-base-url");
+    let flag = run(okr()
+        .arg("build")
+        .arg(fixture("clean"))
+        .args(["--base-url", "acme", "--as-of", AS_OF, "--out"])
+        .arg(tmp.path.join("site")));
+    assert_eq!(flag.code, 2, "{}", flag.stderr);
+    assert!(!tmp.path.join("site").exists(), "nothing is written");
+    let repo = TempDir::copy_of("clean");
+    let config = std::fs::read_to_string(repo.path.join("okr.toml")).unwrap();
+    std::fs::write(
+        repo.path.join("okr.toml"),
+        format!("base_url = \"acme\"\n{config}"),
+    )
+    .unwrap();
+    let setting = run(okr()
+        .arg("build")
+        .arg(&repo.path)
+        .args(["--as-of", AS_OF, "--out"])
+        .arg(tmp.path.join("site")));
+    assert_eq!(setting.code, 2, "{}", setting.stderr);
+    let reason = |stderr: &str| {
+        stderr
+            .split_once("the base URL")
+            .map(|(_, r)| r.to_string())
+    };
+    assert_eq!(reason(&flag.stderr), reason(&setting.stderr));
+    assert!(reason(&flag.stderr).is_some(), "{}", flag.stderr);
+    let export = run(okr().arg("export").arg(fixture("clean")).args([
+        "--base-url",
+        "acme",
+        "--as-of",
+        AS_OF,
+    ]));
+    assert_eq!(export.code, 2, "{}", export.stderr);
+}
