@@ -33,5 +33,6 @@ pub mod score;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod text;
 pub mod toml_doc;
 pub mod views;
