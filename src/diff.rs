@@ -501,10 +501,10 @@ fn code_span(text: &str) -> String {
 /// piece is either a closed code span or escaped text.
 fn markdown_with_code(text: &str) -> String {
     let parts: Vec<&str> = text.split('`').collect();
-    let unpaired = parts.len() % 2 == 0;
+    let unpaired = parts.len().is_multiple_of(2);
     let mut out = String::with_capacity(text.len());
     for (i, part) in parts.iter().enumerate() {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             out.push_str(&escape_markdown(part));
         } else if unpaired && i == parts.len() - 1 {
             out.push_str(&escape_markdown(&format!("`{part}")));
