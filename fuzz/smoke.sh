@@ -23,10 +23,13 @@ fi
 
 targets=$(cargo +nightly fuzz list)
 cargo +nightly fuzz build
+# What the run finds goes to a scratch folder: the committed seeds/ and
+# regressions/ are only read, and a big local corpus/ would take the whole run to load.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 for target in $targets; do
-    # New inputs go to the uncommitted corpus/; seeds/ and regressions/ are only read.
-    mkdir -p "corpus/$target"
-    set -- "corpus/$target" "seeds/$target"
+    mkdir -p "$scratch/$target"
+    set -- "$scratch/$target" "seeds/$target"
     if [ -d "regressions/$target" ]; then
         set -- "$@" "regressions/$target"
     fi
