@@ -18,6 +18,7 @@ pub mod report;
 pub mod score;
 pub mod serve;
 pub mod site;
+pub mod text;
 
 // Each stage's modules under their own names too, as before the stages had
 // folders: `okr::load`, `okr::history`, `okr::init`, …

@@ -3,6 +3,7 @@
 use crate::check::Checked;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceFile;
+use crate::text::{self, printable};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 use std::fmt::Write;
@@ -100,18 +101,22 @@ fn escape_github(text: &str, property: bool) -> String {
 }
 
 /// One `::error` / `::warning` workflow command per finding, shown as annotations on pull requests.
+/// File names, messages and help are made [`printable`] first: escape
+/// sequences would be run by the log viewer, and the only line break is
+/// the one before `help:`.
 pub fn github(checked: &Checked) -> String {
     let mut out = String::new();
     for d in &checked.diagnostics {
         let p = place(checked, d);
-        let mut properties = format!("file={}", escape_github(p.file, true));
+        let file = printable(p.file);
+        let mut properties = format!("file={}", escape_github(&file, true));
         if let (Some(line), Some(column)) = (p.line, p.column) {
             let _ = write!(properties, ",line={line},col={column}");
         }
         let _ = write!(properties, ",title={}", escape_github(p.rule, true));
-        let mut message = p.message.to_string();
+        let mut message = printable(p.message).into_owned();
         if let Some(help) = p.help {
-            let _ = write!(message, "\nhelp: {help}");
+            let _ = write!(message, "\nhelp: {}", printable(help));
         }
         let _ = writeln!(
             out,
@@ -170,12 +175,15 @@ pub fn human_findings(checked: &Checked, diagnostics: &[&Diagnostic], color: boo
     out
 }
 
+/// One finding for annotate-snippets. Everything taken from the repository
+/// (message, label, help, path and source lines) is made [`printable`].
 fn group<'a>(file: &'a SourceFile, d: &'a Diagnostic) -> Group<'a> {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let title = level.primary_title(d.message.as_str()).id(d.rule.name());
+    let path = printable(&file.path);
+    let title = level.primary_title(printable(&d.message)).id(d.rule.name());
     let mut group = match &d.span {
         Some(span) => {
             // Only the lines the span touches: files may be large.
@@ -186,45 +194,55 @@ fn group<'a>(file: &'a SourceFile, d: &'a Diagnostic) -> Group<'a> {
                 .find('\n')
                 .map_or(file.text.len(), |i| end + i);
             let (excerpt, span) =
-                without_carriage_returns(&file.text[first..last], start - first..end - first);
+                printable_excerpt(&file.text[first..last], start - first..end - first);
             let line = file.line_col(first).line;
             let mut annotation = AnnotationKind::Primary.span(span);
             if let Some(label) = &d.label {
-                annotation = annotation.label(label.as_str());
+                annotation = annotation.label(printable(label));
             }
             title.element(
                 Snippet::source(excerpt)
                     .line_start(line)
-                    .path(file.path.as_str())
+                    .path(path)
                     .annotation(annotation),
             )
         }
-        None => title.element(Origin::path(file.path.as_str())),
+        None => title.element(Origin::path(path)),
     };
     if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+        group = group.element(Level::HELP.message(printable(help)));
     }
     group
 }
 
-/// The excerpt with the `\r` of CRLF line ends removed (they would be drawn
-/// as `␍`), and the span moved to match.
-fn without_carriage_returns(
+/// The source lines of a finding as the report shows them, and the span moved
+/// to match: the `\r` of CRLF line ends removed (they would be drawn as `␍`),
+/// every other hidden character escaped ([`text::push_printable`]), line
+/// breaks and tabs kept as the file's layout.
+fn printable_excerpt(
     excerpt: &str,
     span: std::ops::Range<usize>,
 ) -> (String, std::ops::Range<usize>) {
-    let mut text = String::with_capacity(excerpt.len());
-    let (mut start, mut end) = (span.start, span.end);
+    let mut shown = String::with_capacity(excerpt.len());
+    let (mut start, mut end) = (None, None);
     for (i, c) in excerpt.char_indices() {
+        if i == span.start {
+            start = Some(shown.len());
+        }
+        if i == span.end {
+            end = Some(shown.len());
+        }
         let line_end = c == '\r' && matches!(excerpt[i + 1..].chars().next(), Some('\n') | None);
-        if line_end {
-            start -= usize::from(i < span.start);
-            end -= usize::from(i < span.end);
-        } else {
-            text.push(c);
+        if matches!(c, '\n' | '\t') {
+            shown.push(c);
+        } else if !line_end {
+            text::push_printable(&mut shown, c);
         }
     }
-    (text, start..end)
+    // A span reaching the end of the excerpt was not met in the loop.
+    let start = start.unwrap_or(shown.len());
+    let end = end.unwrap_or(shown.len());
+    (shown, start..end)
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
@@ -250,16 +268,34 @@ mod tests {
     #[test]
     fn carriage_returns_are_dropped_from_excerpts() {
         assert_eq!(
-            without_carriage_returns("a = 1\r", 4..5),
+            printable_excerpt("a = 1\r", 4..5),
             ("a = 1".to_string(), 4..5)
         );
         assert_eq!(
-            without_carriage_returns("a = [\r\n  1]\r", 4..12),
+            printable_excerpt("a = [\r\n  1]\r", 4..12),
             ("a = [\n  1]".to_string(), 4..10)
         );
+    }
+
+    #[test]
+    fn hidden_characters_in_excerpts_are_escaped_under_the_span() {
+        // A carriage return that ends no line is shown, not obeyed.
         assert_eq!(
-            without_carriage_returns("a = \"x\ry\"", 4..10),
-            ("a = \"x\ry\"".to_string(), 4..10)
+            printable_excerpt("a = \"x\ry\"", 4..9),
+            ("a = \"x\\u{d}y\"".to_string(), 4..13)
+        );
+        // The span keeps covering the same characters, before and after it.
+        assert_eq!(
+            printable_excerpt("t = \"\x1b[2K\"\t# \u{202e}x", 4..10),
+            ("t = \"\\u{1b}[2K\"\t# \\u{202e}x".to_string(), 4..15)
+        );
+        assert_eq!(
+            printable_excerpt("\x07", 0..0),
+            ("\\u{7}".to_string(), 0..0)
+        );
+        assert_eq!(
+            printable_excerpt("\x07", 1..1),
+            ("\\u{7}".to_string(), 5..5)
         );
     }
 

@@ -8,7 +8,7 @@
 
 use chrono::NaiveDate;
 use okr::source::{FileId, FileKind, SourceFile};
-use okr::{check, frontmatter, load, parse, report, site, toml_doc};
+use okr::{check, export, frontmatter, load, parse, report, site, text, toml_doc};
 
 /// Separates the files of a repository in a pipeline input: never part of UTF-8 text.
 pub const FILE_SEPARATOR: u8 = 0xFF;
@@ -82,12 +82,22 @@ pub fn pipeline(data: &[u8]) {
     // A theme is a folder on disk, not part of the generated repository.
     loaded.config.theme = None;
     let mut checked = check::check_loaded(loaded, as_of());
-    let _ = report::human(&checked, false);
+    let human = report::human(&checked, false);
+    assert_printable("the human report", &human);
     let _ = report::json(&checked);
-    let _ = report::github(&checked);
+    let github = report::github(&checked);
+    assert_printable("the github report", &github);
+    assert_eq!(
+        github.lines().count(),
+        checked.diagnostics.len(),
+        "one workflow command per finding"
+    );
     if checked.errors() > 0 {
-        return; // `okr build` stops here too
+        return; // `okr build` and `okr export` stop here too
     }
+    let export = export::Export::new(&checked, None, as_of());
+    let _ = export.json();
+    let _ = export.csv();
     checked.release_unreported_sources();
     let pages = match site::render(&checked, &okr::history::History::disabled(), None, as_of()) {
         Ok(pages) => pages,
@@ -101,6 +111,14 @@ pub fn pipeline(data: &[u8]) {
                 && !part.contains('\\')),
             "a page would be written outside its folder: {path:?}"
         );
+    }
+}
+
+/// A report for a terminal or a CI log holds no character that would act
+/// instead of being shown, whatever the repository holds: only its own line breaks.
+fn assert_printable(what: &str, output: &str) {
+    if let Some(c) = output.chars().find(|&c| c != '\n' && text::is_hidden(c)) {
+        panic!("{what} prints {c:?} as is:\n{output}");
     }
 }
 

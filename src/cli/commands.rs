@@ -2,12 +2,13 @@
 //! library, print, and say which exit code follows.
 
 use super::args::*;
-use super::{EXIT_FINDINGS, Global, as_of, base_url, color_for, print_stdout};
+use super::{EXIT_FINDINGS, Global, as_of, base_url, color_for, print_lines, print_stdout};
 use okr::check;
 use okr::history::{self, History};
 use okr::report;
 use okr::serve::Verbosity;
 use okr::site;
+use okr::text::printable;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -86,7 +87,7 @@ pub fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
     if let Some(note) = history.note()
         && verbosity > Verbosity::Quiet
     {
-        eprintln!("okr: {note}");
+        eprintln!("okr: {}", printable(&note.to_string()));
     }
     checked.release_unreported_sources();
     let built = site::build(&checked, &history, base_url.as_deref(), as_of, &out).map_err(|e| {
@@ -133,7 +134,7 @@ pub fn run_init(args: InitArgs, global: &Global) -> Result<ExitCode, String> {
     let done = okr::init::init(&dir, &options).map_err(|e| e.to_string())?;
     if global.verbosity > Verbosity::Quiet {
         for path in &done.written {
-            println!("{}", dir.join(path).display());
+            println!("{}", printable(&dir.join(path).display().to_string()));
         }
         if done.git_created {
             eprintln!("okr: made {} a git repository", dir.display());
@@ -197,10 +198,13 @@ pub fn run_new(args: NewArgs, global: &Global) -> Result<ExitCode, String> {
         }
     }
     .map_err(|e| e.to_string())?;
-    println!("{}", root.join(&written.path).display());
+    println!(
+        "{}",
+        printable(&root.join(&written.path).display().to_string())
+    );
     if global.verbosity > Verbosity::Quiet {
         for warning in &written.warnings {
-            eprintln!("okr: note: {warning}");
+            eprintln!("okr: note: {}", printable(&warning.to_string()));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -280,7 +284,7 @@ pub fn run_checkin(args: CheckinArgs, global: &Global) -> Result<ExitCode, Strin
     let root = global.repository(None)?;
     let added = okr::checkin::add(&root, &request).map_err(|e| e.to_string())?;
     if global.verbosity > Verbosity::Quiet {
-        println!("{added}");
+        print_lines(&added.to_string());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -292,10 +296,10 @@ pub fn run_rollover(args: RolloverArgs, global: &Global) -> Result<ExitCode, Str
         okr::rollover::rollover(&root, &args.from, &args.to, day).map_err(|e| e.to_string())?;
     // Quiet: only what was created, one path a line.
     if global.verbosity > Verbosity::Quiet {
-        print!("{report}");
+        print_lines(&report.to_string());
     } else {
         for created in &report.created {
-            println!("{}", created.file);
+            println!("{}", printable(&created.file));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -8,6 +8,7 @@ use args::{Cli, Command};
 use chrono::NaiveDate;
 use clap::Parser;
 use okr::serve::Verbosity;
+use okr::text::printable;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -54,7 +55,7 @@ pub fn run() -> ExitCode {
         Err(reason) => {
             // One line per reason (an invalid okr.toml may have several).
             for line in reason.lines() {
-                eprintln!("okr: {line}");
+                eprintln!("okr: {}", printable(line));
             }
             ExitCode::from(EXIT_CANNOT_RUN)
         }
@@ -115,6 +116,15 @@ fn base_url(given: Option<&str>) -> Result<Option<String>, String> {
             )),
         })
         .transpose()
+}
+
+/// Prints `text` line by line with what the repository wrote in it (titles,
+/// paths) made printable: no escape sequence or carriage return from a file
+/// acts on the terminal or CI log.
+fn print_lines(text: &str) {
+    for line in text.lines() {
+        println!("{}", printable(line));
+    }
 }
 
 fn color_for(stream: &impl IsTerminal) -> bool {

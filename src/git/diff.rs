@@ -11,6 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::history::{self, Change, HistoryError, Repo, Snapshot};
 use crate::load::{self, LoadError};
 use crate::report::{self, Placed};
+use crate::text::printable;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -300,16 +301,21 @@ impl Diff {
         )
     }
 
+    /// Revision names are the user's arguments, not the repository's, but a
+    /// branch name passed on by CI is shown [`printable`] all the same.
     fn title(&self) -> String {
-        format!(
+        let title = format!(
             "OKR changes from {} to {}",
             self.from.name(),
             self.to.name()
-        )
+        );
+        printable(&title).into_owned()
     }
 
     /// For a terminal: each objective with its changes, then the new findings
-    /// compiler-style (coloured when `color`).
+    /// compiler-style (coloured when `color`). Every string from the
+    /// repository is [`printable`], so that none can move the cursor, erase
+    /// or forge a line.
     pub fn human(&self, color: bool) -> String {
         let mut out = format!("{}: {}\n", self.title(), self.summary());
         for (label, list) in [
@@ -321,10 +327,14 @@ impl Diff {
                 let _ = writeln!(
                     out,
                     "\n{label:<8}{}/{} “{}” ({}, {})",
-                    o.period, o.id, o.title, o.owner, o.file
+                    printable(&o.period),
+                    printable(&o.id),
+                    printable(&o.title),
+                    printable(&o.owner),
+                    printable(&o.file)
                 );
                 for change in &o.changes {
-                    let _ = writeln!(out, "  - {}", history::describe(change));
+                    let _ = writeln!(out, "  - {}", printable(&history::describe(change)));
                 }
             }
         }
@@ -336,11 +346,13 @@ impl Diff {
         out
     }
 
-    /// For a pull-request comment.
+    /// For a pull-request comment: every string from the repository is
+    /// written as plain text ([`escape_markdown`], [`code_span`]) on its own
+    /// line, so none can start a list item, a heading or a link, or mention anyone.
     pub fn markdown(&self) -> String {
         let mut out = format!(
             "### {}\n\n{}.\n",
-            escape_markdown(&self.title(), ""),
+            escape_markdown(&self.title()),
             capitalise(&self.summary())
         );
         for (heading, list) in [
@@ -355,18 +367,13 @@ impl Diff {
             for o in list {
                 let _ = writeln!(
                     out,
-                    "- **{}** · {} · `{}/{}`",
-                    escape_markdown(&o.title, ""),
-                    escape_markdown(&o.owner, ""),
-                    o.period,
-                    o.id
+                    "- **{}** · {} · {}",
+                    escape_markdown(&o.title),
+                    escape_markdown(&o.owner),
+                    code_span(&format!("{}/{}", o.period, o.id))
                 );
                 for change in &o.changes {
-                    let _ = writeln!(
-                        out,
-                        "  - {}",
-                        escape_markdown(&history::describe(change), "")
-                    );
+                    let _ = writeln!(out, "  - {}", escape_markdown(&history::describe(change)));
                 }
             }
         }
@@ -379,16 +386,16 @@ impl Diff {
                     (Some(line), Some(column)) => format!("{}:{line}:{column}", p.file),
                     _ => p.file.to_string(),
                 };
-                // Findings quote names in backticks: those stay code spans.
                 let _ = write!(
                     out,
-                    "- **{}** `{}` in `{at}`: {}",
+                    "- **{}** `{}` in {}: {}",
                     p.severity.as_str(),
                     p.rule,
-                    escape_markdown(p.message, "`")
+                    code_span(&at),
+                    markdown_with_code(p.message)
                 );
                 if let Some(help) = p.help {
-                    let _ = write!(out, " (help: {})", escape_markdown(help, "`"));
+                    let _ = write!(out, " (help: {})", markdown_with_code(help));
                 }
                 out.push('\n');
             }
@@ -446,19 +453,64 @@ fn capitalise(s: &str) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
-/// Text that Markdown shows as written: characters with a meaning are
-/// escaped, except those in `keep`.
-fn escape_markdown(text: &str, keep: &str) -> String {
+/// Put after every `@` in Markdown: WORD JOINER (U+2060), invisible, so that
+/// `@name` reads as written but mentions (and notifies) nobody on GitHub,
+/// whose mentions need a letter or digit right after the `@`.
+const MENTION_BREAK: char = '\u{2060}';
+
+/// Text that Markdown shows as written, on one line: hidden characters
+/// escaped ([`printable`]), characters with a meaning in Markdown (or
+/// GitHub's `$` maths) escaped with a backslash, and mentions broken.
+fn escape_markdown(text: &str) -> String {
+    let text = printable(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(
             c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '&'
-        ) && !keep.contains(c)
-        {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '&' | '$'
+        ) {
             out.push('\\');
         }
         out.push(c);
+        if c == '@' {
+            out.push(MENTION_BREAK);
+        }
+    }
+    out
+}
+
+/// `text` as a Markdown code span whatever backticks it holds: fenced by one
+/// backtick more than its longest run of them, and padded with a space where
+/// a backtick would touch the fence (CommonMark takes one off each side).
+/// Inside, nothing is markup and nobody is mentioned; hidden characters are
+/// escaped ([`printable`]).
+fn code_span(text: &str) -> String {
+    let text = printable(text);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A finding's message or help: the names it quotes in backticks as code
+/// spans, the rest as text. Whatever backticks a quoted value adds, each
+/// piece is either a closed code span or escaped text.
+fn markdown_with_code(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    let unpaired = parts.len().is_multiple_of(2);
+    let mut out = String::with_capacity(text.len());
+    for (i, part) in parts.iter().enumerate() {
+        if i.is_multiple_of(2) {
+            out.push_str(&escape_markdown(part));
+        } else if unpaired && i == parts.len() - 1 {
+            out.push_str(&escape_markdown(&format!("`{part}")));
+        } else {
+            out.push_str(&code_span(part));
+        }
     }
     out
 }
@@ -489,9 +541,26 @@ mod tests {
     #[test]
     fn markdown_is_escaped() {
         assert_eq!(
-            escape_markdown("a*b_c `x` <y>", ""),
-            "a\\*b\\_c \\`x\\` \\<y\\>"
+            escape_markdown("a*b_c `x` <y> $1"),
+            "a\\*b\\_c \\`x\\` \\<y\\> \\$1"
         );
-        assert_eq!(escape_markdown("no `x`", "`"), "no `x`");
+        assert_eq!(
+            escape_markdown("line\n- forged @octocat"),
+            "line\\\\u{a}- forged @\u{2060}octocat"
+        );
+    }
+
+    #[test]
+    fn quoted_names_stay_code_spans() {
+        assert_eq!(
+            markdown_with_code("no key `key_results` in *x*"),
+            "no key `key_results` in \\*x\\*"
+        );
+        // A quoted value's own backtick moves the pairing, but every piece
+        // stays a closed code span or escaped text.
+        assert_eq!(markdown_with_code("no team `a`b`"), "no team `a`b\\`");
+        assert_eq!(code_span("`x"), "`` `x ``");
+        assert_eq!(markdown_with_code("odd ` one"), "odd \\` one");
+        assert_eq!(code_span("a\x1b"), "`a\\u{1b}`");
     }
 }

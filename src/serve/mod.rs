@@ -149,7 +149,7 @@ pub struct Server {
 
 fn log(verbosity: Verbosity, at_least: Verbosity, line: impl FnOnce() -> String) {
     if verbosity >= at_least {
-        eprintln!("{}", line());
+        eprintln!("{}", crate::text::printable(&line()));
     }
 }
 
@@ -458,10 +458,10 @@ impl Server {
         }
         match render::read_tree(&org.root.join("static"), &org.root) {
             Ok(files) => assets.extend(files),
-            Err(e) => eprintln!("okr: {e}"),
+            Err(e) => eprintln!("okr: {}", crate::text::printable(&e.to_string())),
         }
         if let Err(e) = &live.theme {
-            eprintln!("okr: {e}");
+            eprintln!("okr: {}", crate::text::printable(&e.to_string()));
         }
         live.assets = assets;
         set_site_global(live);
@@ -499,7 +499,7 @@ fn set_site_global(live: &mut Live) {
 fn load_error(e: &LoadError) -> String {
     e.to_string()
         .lines()
-        .map(|l| format!("okr: {l}"))
+        .map(|l| format!("okr: {}", crate::text::printable(l)))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -635,7 +635,7 @@ fn answer(live: &Live, path: &str) -> Answer {
             if let Err(e) =
                 model.with_dependent(|_, data| site::render_page(page, theme, data, &mut out))
             {
-                eprintln!("okr: {e}");
+                eprintln!("okr: {}", crate::text::printable(&e.to_string()));
                 return (500, html, Arc::new(error_page(&e.to_string())));
             }
             with_reload_script(out)

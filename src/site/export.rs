@@ -290,6 +290,8 @@ impl<'a> Export<'a> {
 
     /// One row per key result with its objective's columns ([`CSV_COLUMNS`]),
     /// RFC 4180 quoting; an objective without key results still gets one row.
+    /// Numbers are written as numbers ([`cell`]), text as text that no
+    /// spreadsheet runs as a formula ([`text_cell`]).
     pub fn csv(&self) -> Vec<u8> {
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
@@ -298,15 +300,15 @@ impl<'a> Export<'a> {
         for i in 0..self.checked.org.objectives.len() {
             let o = self.objective(i);
             let objective_columns = [
-                o.id.to_string(),
-                o.period.to_string(),
-                o.title.to_string(),
-                o.owner.kind.to_string(),
-                o.owner.id.unwrap_or_default().to_string(),
-                o.aligns_to.clone().unwrap_or_default(),
+                text_cell(o.id),
+                text_cell(o.period),
+                text_cell(o.title),
+                text_cell(o.owner.kind),
+                text_cell(o.owner.id.unwrap_or_default()),
+                text_cell(o.aligns_to.as_deref().unwrap_or_default()),
                 cell(o.score),
-                o.status.unwrap_or_default().to_string(),
-                o.url.clone(),
+                text_cell(o.status.unwrap_or_default()),
+                text_cell(&o.url),
             ];
             if o.key_results.is_empty() {
                 let mut row = objective_columns.to_vec();
@@ -316,20 +318,22 @@ impl<'a> Export<'a> {
             for kr in &o.key_results {
                 let mut row = objective_columns.to_vec();
                 row.extend([
-                    kr.id.to_string(),
-                    kr.title.to_string(),
-                    kr.start.to_string(),
+                    text_cell(kr.id),
+                    text_cell(kr.title),
+                    cell(Some(kr.start)),
                     cell(kr.target),
-                    kr.current.to_string(),
-                    kr.unit.unwrap_or_default().to_string(),
+                    cell(Some(kr.current)),
+                    text_cell(kr.unit.unwrap_or_default()),
                     cell(kr.progress),
-                    kr.status.unwrap_or_default().to_string(),
+                    text_cell(kr.status.unwrap_or_default()),
                     cell(kr.confidence),
                     kr.checkins.len().to_string(),
-                    kr.checkins
-                        .last()
-                        .map(|c| c.date.0.to_string())
-                        .unwrap_or_default(),
+                    text_cell(
+                        &kr.checkins
+                            .last()
+                            .map(|c| c.date.0.to_string())
+                            .unwrap_or_default(),
+                    ),
                 ]);
                 rows.push(row);
             }
@@ -344,9 +348,22 @@ impl<'a> Export<'a> {
 }
 
 /// A number as Rust writes it (the shortest text that reads back as the same
-/// number), or an empty cell.
+/// number, `-5` for minus five), or an empty cell.
 fn cell(value: Option<f64>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// A text cell that a spreadsheet shows and never runs: text starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return, which Excel, LibreOffice
+/// and Google Sheets would read as a formula (`=HYPERLINK(…)` in a title
+/// sends the sheet's data elsewhere), gets a `'` in front, as OWASP's advice
+/// on CSV injection says. Anything else is written as it is.
+fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }
 
 fn key_result<'a>(kr: &'a KeyResult, s: &KeyResultScore, as_of: NaiveDate) -> KeyResultOut<'a> {
@@ -427,5 +444,23 @@ mod tests {
         assert_eq!(lines[0], CSV_COLUMNS.join(","));
         assert_eq!(lines.len(), 4, "header, two key results, final line end");
         assert!(lines[1].starts_with("grow,2026-Q1,Company grow,company,,,0.5,"));
+    }
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_quoted() {
+        for (text, shown) in [
+            ("=1+1", "'=1+1"),
+            ("+1", "'+1"),
+            ("-1 day", "'-1 day"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("a=1", "a=1"),
+            ("", ""),
+            (" =1", " =1"),
+        ] {
+            assert_eq!(text_cell(text), shown);
+        }
+        assert_eq!(cell(Some(-5.0)), "-5");
     }
 }

@@ -205,6 +205,83 @@ fn github_format_escapes_file_names() {
     );
 }
 
+/// A repository whose file names, source lines and values hold terminal
+/// escapes, a bell, a carriage return and a bidi override: one file named
+/// with them (an `invalid-id` finding with no line), one with a raw escape in
+/// its TOML (a syntax error on that line), one whose owner holds them (quoted
+/// in the message).
+fn repository_with_hidden_characters() -> TempDir {
+    let dir = TempDir::copy_of("clean");
+    let path = "okrs/2026-Q1/online/easier-checkout.md";
+    let text = std::fs::read_to_string(dir.path.join(path)).unwrap();
+    dir.write("okrs/2026-Q1/online/old\x1b[2K\x07checkout.md", &text);
+    dir.write(
+        "okrs/2026-Q1/online/raw.md",
+        "+++\ntitle = \"Win\x1b[2K\u{202e} back\"\nperiod = \"2026-Q1\"\n+++\n",
+    );
+    std::fs::remove_file(dir.path.join(path)).unwrap();
+    dir.write(
+        path,
+        text.replace(
+            "team = \"online\"",
+            "team = \"on\\u001b]0;x\\u0007\\rline\"",
+        ),
+    );
+    dir
+}
+
+/// What the report shows for each of them.
+const ESCAPED_FILE: &str = "okrs/2026-Q1/online/old\\u{1b}[2K\\u{7}checkout.md";
+const ESCAPED_OWNER: &str = "on\\u{1b}]0;x\\u{7}\\u{d}line";
+
+#[test]
+fn human_format_escapes_hidden_characters() {
+    let dir = repository_with_hidden_characters();
+    let report = report_of(&dir.path);
+    assert_eq!(
+        report.places(),
+        [
+            at("unknown-owner", "okrs/2026-Q1/online/easier-checkout.md", 4),
+            nowhere(
+                "invalid-id",
+                "okrs/2026-Q1/online/old\x1b[2K\x07checkout.md"
+            ),
+            at("invalid-front-matter", "okrs/2026-Q1/online/raw.md", 2),
+        ]
+    );
+    let out = check_dir(&dir.path, &[]).stdout;
+    for hidden in ['\x1b', '\x07', '\r', '\u{202e}'] {
+        assert!(!out.contains(hidden), "{hidden:?} printed as is:\n{out}");
+    }
+    assert!(out.contains(&format!("--> {ESCAPED_FILE}\n")), "{out}");
+    assert!(out.contains(&format!("`{ESCAPED_OWNER}`")), "{out}");
+    // The source line is shown escaped, the caret still under the escape.
+    let source = "title = \"Win\\u{1b}[2K\\u{202e} back\"";
+    assert!(out.contains(&format!("2 | {source}\n")), "{out}");
+    assert_eq!(caret_column(&out, 2, source), 13);
+}
+
+#[test]
+fn github_format_escapes_hidden_characters() {
+    let dir = repository_with_hidden_characters();
+    let out = check_dir(&dir.path, &["--format", "github"]).stdout;
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    for hidden in ['\x1b', '\x07', '\r', '\u{202e}'] {
+        assert!(!out.contains(hidden), "{hidden:?} printed as is:\n{out}");
+    }
+    assert!(
+        lines[0].contains(&format!("`{ESCAPED_OWNER}`")),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with(&format!("::error file={ESCAPED_FILE},title=invalid-id::")),
+        "{}",
+        lines[1]
+    );
+}
+
 /// The column of the first `^` under the source line that ends with `source`,
 /// counted like the JSON column.
 fn caret_column(output: &str, line_number: u64, source: &str) -> u64 {

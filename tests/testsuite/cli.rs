@@ -279,3 +279,25 @@ fn a_base_url_flag_is_checked_as_okr_toml_checks_it() {
     ]));
     assert_eq!(export.code, 2, "{}", export.stderr);
 }
+
+#[test]
+fn errors_show_hidden_characters_from_the_input_as_escapes() {
+    let repo = TempDir::copy_of("progress");
+    let refused = run(okr()
+        .args([
+            "checkin",
+            "loyal\u{1b}[2K\rcustomers#churn",
+            "2.4",
+            "--date",
+            "2026-11-20",
+        ])
+        .current_dir(&repo.path));
+    assert_eq!(refused.code, 2);
+    assert!(
+        !refused.stderr.contains('\u{1b}') && !refused.stderr.contains('\r'),
+        "{:?}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("\\u{1b}"), "{}", refused.stderr);
+    assert_eq!(refused.stderr.lines().count(), 1, "{}", refused.stderr);
+}

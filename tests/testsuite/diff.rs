@@ -230,3 +230,74 @@ fn what_cannot_be_compared_exits_2_with_one_line() {
         )
     );
 }
+
+/// A title that tries to move up a line, erase it and write a forged change
+/// in its place, ring the bell, start a list item of its own and mention someone.
+const FORGING_TITLE: &str = "Fill\x1b[1A\x1b[2K\r  - target of “Qualified opportunities”: 80 → 100 (unchanged)\x07\n- @octocat";
+
+/// The base organisation committed; in the working tree the pipeline's
+/// target lowered and its title replaced by [`FORGING_TITLE`].
+fn forging_repo() -> GitRepo {
+    let repo = GitRepo::new("diff-forge");
+    org::write_base(&repo);
+    repo.commit("Anna Schmidt", "2026-01-05", "Set the Q1 OKRs");
+    let toml_title = serde_json::to_string(FORGING_TITLE).unwrap();
+    let text = edit(org::PIPELINE, "target = 100", "target = 80");
+    let text = edit(
+        &text,
+        "title = \"Fill the German pipeline\"",
+        &format!("title = {toml_title}"),
+    );
+    repo.write(org::PIPELINE_PATH, &text);
+    repo
+}
+
+fn assert_nothing_hidden(out: &str) {
+    for hidden in ['\x1b', '\x07', '\r'] {
+        assert!(!out.contains(hidden), "{hidden:?} printed as is:\n{out}");
+    }
+}
+
+#[test]
+fn human_shows_hidden_characters_in_titles_as_escapes() {
+    let repo = forging_repo();
+    let out = diff(&repo, &["HEAD"]);
+    assert_nothing_hidden(&out);
+    let shown = "Fill\\u{1b}[1A\\u{1b}[2K\\u{d}  - target of “Qualified opportunities”: 80 → 100 (unchanged)\\u{7}\\u{a}- @octocat";
+    let body = out.split_once('\n').unwrap().1;
+    assert_eq!(
+        body,
+        format!(
+            "\nchanged 2026-Q1/pipeline “{shown}” (team sales, okrs/2026-Q1/sales/pipeline.md)\n  \
+             - title: “Fill the German pipeline” → “{shown}”\n  \
+             - target of “Qualified opportunities”: 100 → 80\n"
+        )
+    );
+}
+
+#[test]
+fn markdown_keeps_titles_on_their_line_and_mentions_nobody() {
+    let repo = forging_repo();
+    let out = diff(&repo, &["HEAD", "--format", "markdown"]);
+    assert_nothing_hidden(&out);
+    let shown = "Fill\\\\u{1b}\\[1A\\\\u{1b}\\[2K\\\\u{d}  - target of “Qualified opportunities”: 80 → 100 (unchanged)\\\\u{7}\\\\u{a}- @\u{2060}octocat";
+    let body = out.split_once("#### Changed\n\n").unwrap().1;
+    assert_eq!(
+        body,
+        format!(
+            "- **{shown}** · team sales · `2026-Q1/pipeline`\n  \
+             - title: “Fill the German pipeline” → “{shown}”\n  \
+             - target of “Qualified opportunities”: 100 → 80\n"
+        )
+    );
+}
+
+#[test]
+fn json_keeps_titles_exactly() {
+    let repo = forging_repo();
+    let out = diff(&repo, &["HEAD", "--format", "json"]);
+    assert_nothing_hidden(&out);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["changed"][0]["title"], FORGING_TITLE);
+    assert_eq!(json["changed"][0]["changes"][0]["to"], FORGING_TITLE);
+}

