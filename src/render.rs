@@ -1,8 +1,14 @@
 //! Templates: the built-in theme (embedded in the binary), a theme folder named
 //! in `okr.toml`, and single-template overrides under the repository's `templates/`.
+//!
+//! The loader knows which templates are the theme's own (any whose text is
+//! not the built-in one) and tells each page's view what to hand them
+//! ([`Theme::blocks`]): while a partial that okr also writes itself is the
+//! built-in one, it is replaced by a stand-in printing okr's HTML.
 
+use crate::views::{Block, Blocks, STATUS_BADGE};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -44,7 +50,27 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "404.html",
         include_str!("../themes/default/templates/404.html"),
     ),
+    (
+        STATUS_BADGE,
+        include_str!("../themes/default/templates/partials/status_badge.html"),
+    ),
+    (
+        "partials/key_result_list.html",
+        include_str!("../themes/default/templates/partials/key_result_list.html"),
+    ),
+    (
+        "partials/key_result_details.html",
+        include_str!("../themes/default/templates/partials/key_result_details.html"),
+    ),
+    (
+        "partials/objective_line.html",
+        include_str!("../themes/default/templates/partials/objective_line.html"),
+    ),
 ];
+
+/// Templates every page renders besides its own: a theme's own version of
+/// one may read anything the page's view holds.
+const SHARED_TEMPLATES: [&str; 2] = ["base.html", "macros.html"];
 
 const DEFAULT_ASSETS: &[(&str, &[u8])] = &[(
     "style.css",
@@ -84,6 +110,10 @@ pub struct Theme {
     tera: tera::Tera,
     /// Files for `assets/`, by path relative to it.
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// Templates whose text is not the built-in one (or that have none).
+    own: BTreeSet<String>,
+    /// The blocks okr writes itself: those whose partials are built in.
+    written: Blocks,
 }
 
 /// Fails unless `path`, links followed, is inside the folder `root` (canonical).
@@ -139,6 +169,24 @@ pub fn read_tree(dir: &Path, root: &Path) -> Result<BTreeMap<String, Vec<u8>>, R
     Ok(files)
 }
 
+/// Whether `text` is the built-in template `name`, word for word: a theme
+/// that copied the default one keeps okr's speed where it changed nothing.
+fn is_built_in(name: &str, text: &str) -> bool {
+    DEFAULT_TEMPLATES
+        .iter()
+        .any(|&(built_in, original)| built_in == name && original == text)
+}
+
+/// okr writes a block while its partial and the status badge inside it are
+/// the built-in ones, given the theme's own templates.
+fn written_blocks(own: &BTreeSet<String>) -> Blocks {
+    let built_in = |name: &str| !own.contains(name);
+    Blocks::new(
+        |block| built_in(block.partial()) && built_in(STATUS_BADGE),
+        false,
+    )
+}
+
 fn text(path: &Path, bytes: Vec<u8>) -> Result<String, RenderError> {
     String::from_utf8(bytes).map_err(|_| {
         RenderError::Io(
@@ -178,6 +226,15 @@ impl Theme {
             let path = overrides.join(&name);
             templates.insert(name, text(&path, bytes)?);
         }
+        let own: BTreeSet<String> = templates
+            .iter()
+            .filter(|(name, text)| !is_built_in(name, text))
+            .map(|(name, _)| name.clone())
+            .collect();
+        let written = written_blocks(&own);
+        for block in Block::ALL.into_iter().filter(|&b| written.writes(b)) {
+            templates.insert(block.partial().to_string(), block.stand_in().to_string());
+        }
         let mut tera = tera::Tera::new();
         // `range(end=n)`: what templates loop over to repeat markup n times.
         tera.register_function(
@@ -189,7 +246,24 @@ impl Theme {
         );
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| RenderError::Template(e.to_string()))?;
-        Ok(Theme { tera, assets })
+        Ok(Theme {
+            tera,
+            assets,
+            own,
+            written,
+        })
+    }
+
+    /// What the view of a page rendered with `template` hands to it: the
+    /// blocks okr writes, and whether templates may read their fields, which
+    /// they may where the page's template, or one every page renders, is the
+    /// theme's own.
+    pub fn blocks(&self, template: &str) -> Blocks {
+        let own = |name: &str| self.own.contains(name);
+        Blocks::new(
+            |block| self.written.writes(block),
+            own(template) || SHARED_TEMPLATES.into_iter().any(own),
+        )
     }
 
     /// Values every page sees, e.g. the site's title and the period switcher.
