@@ -301,3 +301,64 @@ impl Theme {
             .map_err(|e| RenderError::Template(e.to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A repository folder holding only `templates/` with these files.
+    fn theme_with(label: &str, templates: &[(&str, &str)]) -> Theme {
+        let root = std::env::temp_dir().join(format!("okr-theme-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for (name, text) in templates {
+            let path = root.join("templates").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        std::fs::create_dir_all(&root).unwrap();
+        let theme = Theme::load(&root, None).unwrap();
+        let _ = std::fs::remove_dir_all(&root);
+        theme
+    }
+
+    fn built_in(name: &str) -> &'static str {
+        DEFAULT_TEMPLATES.iter().find(|t| t.0 == name).unwrap().1
+    }
+
+    #[test]
+    fn the_built_in_theme_gets_okrs_markup_and_no_fields() {
+        let theme = theme_with("built-in", &[]);
+        for page in ["index.html", "objective.html", "team.html", "person.html"] {
+            assert_eq!(theme.blocks(page), Blocks::BUILT_IN, "{page}");
+        }
+        // A theme that copied a built-in template word for word changed nothing.
+        let line = Block::ObjectiveLine.partial();
+        let copied = theme_with("copied", &[(line, built_in(line))]);
+        assert_eq!(copied.blocks("team.html"), Blocks::BUILT_IN);
+    }
+
+    #[test]
+    fn a_theme_of_its_own_gets_fields_where_its_templates_may_read_them() {
+        let theme = theme_with("own-page", &[("team.html", "{{ page.name }}")]);
+        let team = theme.blocks("team.html");
+        assert!(team.fields);
+        assert!(Block::ALL.into_iter().all(|b| team.writes(b)));
+        assert_eq!(theme.blocks("index.html"), Blocks::BUILT_IN);
+        // Every page renders base.html.
+        let base = "{% block title %}{% endblock %}{% block content %}{% endblock %}";
+        let theme = theme_with("own-base", &[("base.html", base)]);
+        assert!(theme.blocks("index.html").fields && theme.blocks("404.html").fields);
+    }
+
+    #[test]
+    fn a_partial_of_its_own_is_rendered_and_so_are_the_blocks_that_contain_it() {
+        let list = Block::KeyResultList.partial();
+        let theme = theme_with("own-list", &[(list, "<ul class=\"mine\"></ul>")]);
+        let blocks = theme.blocks("team.html");
+        assert!(blocks.fields && !blocks.writes(Block::KeyResultList));
+        assert!(blocks.writes(Block::KeyResultDetails) && blocks.writes(Block::ObjectiveLine));
+        let theme = theme_with("own-badge", &[(STATUS_BADGE, "<b>{{ status }}</b>")]);
+        let blocks = theme.blocks("objective.html");
+        assert!(blocks.fields && Block::ALL.into_iter().all(|b| !blocks.writes(b)));
+    }
+}
