@@ -4,7 +4,8 @@
 //! The loader knows which templates are the theme's own (any whose text is
 //! not the built-in one) and tells each page's view what to hand them
 //! ([`Theme::blocks`]): while a partial that okr also writes itself is the
-//! built-in one, it is replaced by a stand-in printing okr's HTML.
+//! built-in one, the template registered under its name is a stand-in
+//! printing the HTML okr wrote into the page's view.
 
 use crate::views::{Block, Blocks, STATUS_BADGE};
 use serde::Serialize;
@@ -357,7 +358,8 @@ mod tests {
         let blocks = theme.blocks("team.html");
         assert!(blocks.fields && !blocks.writes(Block::KeyResultList));
         assert!(blocks.writes(Block::KeyResultDetails) && blocks.writes(Block::ObjectiveLine));
-        let theme = theme_with("own-badge", &[(STATUS_BADGE, "<b>{{ status }}</b>")]);
+        let badge = "{% component status_badge(status) %}<b>{{ status }}</b>{% endcomponent status_badge %}";
+        let theme = theme_with("own-badge", &[(STATUS_BADGE, badge)]);
         let blocks = theme.blocks("objective.html");
         assert!(blocks.fields && Block::ALL.into_iter().all(|b| !blocks.writes(b)));
     }

@@ -214,8 +214,9 @@ pub struct OwnerView {
     pub url: String,
 }
 
-/// An objective as every list and page shows it.
-#[derive(Debug, Serialize)]
+/// An objective as every list and page shows it; templates get it as a
+/// [`CardItem`], [`Line`] or [`TreeLine`].
+#[derive(Debug)]
 pub struct ObjectiveCard<'a> {
     pub id: &'a str,
     pub title: &'a str,
@@ -234,13 +235,11 @@ pub struct ObjectiveCard<'a> {
     pub trend: Html,
     pub aligned_progress: Option<String>,
     /// Given to templates by [`CardItem`], when they may read them.
-    #[serde(skip)]
     pub key_results: Vec<KeyResultView<'a>>,
     pub tags: &'a [String],
     /// How many key results have a stale finding.
     pub stale: usize,
     /// The computed score by day, for the charts of the pages that show it.
-    #[serde(skip)]
     pub history: Series,
 }
 
@@ -307,14 +306,37 @@ impl Serialize for LineItem<'_> {
 /// results when templates may read them; in lists of cards (overview, team and
 /// person pages), the key results as okr writes them
 /// (`partials/key_result_list.html`) in `key_results_html` when it does.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct CardItem<'a> {
-    #[serde(flatten)]
     pub card: &'a ObjectiveCard<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_results: Option<&'a [KeyResultView<'a>]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_results_html: Option<Html>,
+}
+
+impl Serialize for CardItem<'_> {
+    /// Every field of the card but its history, as one struct: templates
+    /// get thousands of cards, and a flattened struct builds its map growing.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let card = self.card;
+        let mut item = serializer.serialize_struct("CardItem", 16)?;
+        serialize_brief(&mut item, card)?;
+        item.serialize_field("id", card.id)?;
+        item.serialize_field("computed", &card.computed)?;
+        item.serialize_field("overridden", &card.overridden)?;
+        item.serialize_field("bar", &card.bar)?;
+        item.serialize_field("trend", &card.trend)?;
+        item.serialize_field("aligned_progress", &card.aligned_progress)?;
+        item.serialize_field("tags", card.tags)?;
+        item.serialize_field("stale", &card.stale)?;
+        if let Some(key_results) = self.key_results {
+            item.serialize_field("key_results", key_results)?;
+        }
+        if let Some(html) = &self.key_results_html {
+            item.serialize_field("key_results_html", html)?;
+        }
+        item.end()
+    }
 }
 
 impl<'a> CardItem<'a> {

@@ -448,8 +448,9 @@ const PARTIALS: [&str; 4] = [
 fn a_theme_that_overrides_a_partial_gets_its_own_markup() {
     // The status badge alone: every block that shows one is rendered from the
     // partials then, cards' key results and objective lines included.
-    let badge = "{% if status %}<b class=\"mine-{{ status.key }}\">{{ status.label }}</b>\
-                 {% else %}<b class=\"mine-none\">?</b>{% endif %}";
+    let badge = "{% component status_badge(status) %}{% if status %}\
+                 <b class=\"mine-{{ status.key }}\">{{ status.label }}</b>\
+                 {% else %}<b class=\"mine-none\">?</b>{% endif %}{% endcomponent status_badge %}";
     let repo = with_templates("basic", "badge", &[("partials/status_badge.html", badge)]);
     let out = built_at(&repo);
     let objective = read(&out.join("objectives/2026-Q1/expand-germany/index.html"));
@@ -573,8 +574,9 @@ fn assert_same_site(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) {
 
 /// okr's own markup for the blocks pages repeat (src/views/markup.rs) and the
 /// built-in partials it is the compiled form of give the same bytes. Each
-/// site is built as it is, and again with copies of the partials that end in
-/// a marker (a theme's own, so Tera renders them); without the markers, both
+/// site is built as it is, and again with copies of the partials whose
+/// output ends in a marker (a theme's own, so Tera renders them; the status
+/// badge's in its component's body); without the markers, both
 /// are the same, over every key result, card and objective line of the
 /// example and the fixtures: milestones done and not, no unit or an empty
 /// one, HTML-special characters in titles, units, names and notes, no score,
@@ -586,8 +588,10 @@ fn the_partials_render_what_okr_writes_for_them() {
     let copies: Vec<(&str, String)> = PARTIALS
         .iter()
         .map(|name| {
-            let text = read(&root.join("themes/default/templates").join(name));
-            (*name, text + &marker(name))
+            let mut text = read(&root.join("themes/default/templates").join(name));
+            let end = text.rfind("{%- endcomponent").unwrap_or(text.len());
+            text.insert_str(end, &marker(name));
+            (*name, text)
         })
         .collect();
     let sites = [
