@@ -69,8 +69,8 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Templates every page renders besides its own: a theme's own version of
-/// one may read anything the page's view holds.
+/// The layout and the components pages render besides their own template:
+/// a theme's own version of one may read anything a page's view holds.
 const SHARED_TEMPLATES: [&str; 2] = ["base.html", "macros.html"];
 
 const DEFAULT_ASSETS: &[(&str, &[u8])] = &[(

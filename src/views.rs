@@ -174,6 +174,7 @@ pub struct KeyResultView<'a> {
     pub due: Option<String>,
     pub stale: bool,
     pub bar: Html,
+    /// Every check-in, oldest first.
     pub checkins: Checkins<'a>,
 }
 
@@ -523,6 +524,7 @@ pub struct ParentView<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct ObjectivePage<'a> {
+    /// The objective's card, with its key results when templates may read them.
     pub objective: CardItem<'a>,
     /// Each key result's check-ins as a table, newest first, in the order
     /// of `objective.key_results`; none without check-ins.

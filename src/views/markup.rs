@@ -6,11 +6,12 @@
 //! they were a third of rendering a site. The markup is the partial's, byte for
 //! byte (`tests/build.rs` builds sites both ways and compares them); a theme
 //! that overrides a partial, or the status badge they all contain, gets its own
-//! template rendered instead (see [`Blocks`] and `render::Theme`).
+//! template rendered instead (see [`Blocks`] and `render::Theme::load`).
 
 use super::{Html, KeyResultView, ObjectiveCard, StatusView, html};
 
-/// The partial every block below contains: [`push_badge`] is its compiled form.
+/// The partial defining the `status_badge` component, which every block below
+/// calls: [`push_badge`] is its compiled form.
 pub const STATUS_BADGE: &str = "partials/status_badge.html";
 
 /// A block okr can write itself, as the default theme's partial would.
@@ -25,6 +26,7 @@ pub enum Block {
 }
 
 impl Block {
+    /// In the order declared, so that `block as usize` indexes it.
     pub const ALL: [Block; 3] = [
         Block::KeyResultList,
         Block::KeyResultDetails,
@@ -72,7 +74,8 @@ impl Blocks {
         fields: false,
     };
 
-    /// `written` says which blocks okr writes; the others need their fields.
+    /// `written` says which blocks okr writes; `fields`, whether the page's
+    /// templates may read fields, which the blocks okr does not write need too.
     pub fn new(written: impl Fn(Block) -> bool, fields: bool) -> Blocks {
         let written = Block::ALL.map(written);
         Blocks {
