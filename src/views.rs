@@ -1050,7 +1050,6 @@ fn history_note(history: &History) -> Option<String> {
     }
 }
 
-/// A key result's check-ins, newest first: only its objective's page shows them.
 /// A key result's check-ins as a table, newest first; `None` without any.
 /// Written here, like the charts, rather than looped over in the template: an
 /// objective page lists every check-in of every key result, and interpreting
