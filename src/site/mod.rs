@@ -129,22 +129,38 @@ impl Page {
         }
     }
 
+    /// The template that renders the page.
+    fn template(self) -> &'static str {
+        match self {
+            Page::Overview(_) => "index.html",
+            Page::Objective(_) => "objective.html",
+            Page::Team(_) => "team.html",
+            Page::Person(_) => "person.html",
+            Page::Health => "health.html",
+            Page::Changes => "changes.html",
+            Page::NotFound => "404.html",
+        }
+    }
+
     /// Renders the page, appending its HTML to `out`.
     fn render(self, theme: &Theme, data: &SiteData, out: &mut Vec<u8>) -> Result<(), RenderError> {
+        let template = self.template();
+        let blocks = theme.blocks(template);
         match self {
             Page::Overview(period) => {
                 let period = &data.periods[period];
-                theme.render_to("index.html", &data.overview(period), &period.name, out)
+                let page = data.overview(period, blocks);
+                theme.render_to(template, &page, &period.name, out)
             }
             Page::Objective(i) => {
                 let period = &data.org().objectives[i].period.value;
-                theme.render_to("objective.html", &data.objective(i), period, out)
+                theme.render_to(template, &data.objective(i, blocks), period, out)
             }
-            Page::Team(i) => theme.render_to("team.html", &data.team(i), "", out),
-            Page::Person(i) => theme.render_to("person.html", &data.person(i), "", out),
-            Page::Health => theme.render_to("health.html", &data.health(), "", out),
-            Page::Changes => theme.render_to("changes.html", &data.changes(), "", out),
-            Page::NotFound => theme.render_to("404.html", &(), "", out),
+            Page::Team(i) => theme.render_to(template, &data.team(i, blocks), "", out),
+            Page::Person(i) => theme.render_to(template, &data.person(i, blocks), "", out),
+            Page::Health => theme.render_to(template, &data.health(), "", out),
+            Page::Changes => theme.render_to(template, &data.changes(), "", out),
+            Page::NotFound => theme.render_to(template, &(), "", out),
         }
     }
 }

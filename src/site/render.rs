@@ -1,8 +1,15 @@
 //! Templates: the built-in theme (embedded in the binary), a theme folder named
 //! in `okr.toml`, and single-template overrides under the repository's `templates/`.
+//!
+//! The loader knows which templates are the theme's own (any whose text is
+//! not the built-in one) and tells each page's view what to hand them
+//! ([`Theme::blocks`]): while a partial that okr also writes itself is the
+//! built-in one, the template registered under its name is a stand-in
+//! printing the HTML okr wrote into the page's view.
 
+use crate::views::{Block, Blocks, STATUS_BADGE};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -44,7 +51,27 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),
+    (
+        STATUS_BADGE,
+        include_str!("../themes/default/templates/partials/status_badge.html"),
+    ),
+    (
+        "partials/key_result_list.html",
+        include_str!("../themes/default/templates/partials/key_result_list.html"),
+    ),
+    (
+        "partials/key_result_details.html",
+        include_str!("../themes/default/templates/partials/key_result_details.html"),
+    ),
+    (
+        "partials/objective_line.html",
+        include_str!("../themes/default/templates/partials/objective_line.html"),
+    ),
 ];
+
+/// The layout and the components pages render besides their own template:
+/// a theme's own version of one may read anything a page's view holds.
+const SHARED_TEMPLATES: [&str; 2] = ["base.html", "macros.html"];
 
 const DEFAULT_ASSETS: &[(&str, &[u8])] = &[(
     "style.css",
@@ -84,6 +111,10 @@ pub struct Theme {
     tera: tera::Tera,
     /// Files for `assets/`, by path relative to it.
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// Templates whose text is not the built-in one (or that have none).
+    own: BTreeSet<String>,
+    /// The blocks okr writes itself: those whose partials are built in.
+    written: Blocks,
 }
 
 /// Fails unless `path`, links followed, is inside the folder `root` (canonical).
@@ -139,6 +170,24 @@ pub fn read_tree(dir: &Path, root: &Path) -> Result<BTreeMap<String, Vec<u8>>, R
     Ok(files)
 }
 
+/// Whether `text` is the built-in template `name`, word for word: a theme
+/// that copied the default one keeps okr's speed where it changed nothing.
+fn is_built_in(name: &str, text: &str) -> bool {
+    DEFAULT_TEMPLATES
+        .iter()
+        .any(|&(built_in, original)| built_in == name && original == text)
+}
+
+/// okr writes a block while its partial and the status badge inside it are
+/// the built-in ones, given the theme's own templates.
+fn written_blocks(own: &BTreeSet<String>) -> Blocks {
+    let built_in = |name: &str| !own.contains(name);
+    Blocks::new(
+        |block| built_in(block.partial()) && built_in(STATUS_BADGE),
+        false,
+    )
+}
+
 fn text(path: &Path, bytes: Vec<u8>) -> Result<String, RenderError> {
     String::from_utf8(bytes).map_err(|_| {
         RenderError::Io(
@@ -178,6 +227,15 @@ impl Theme {
             let path = overrides.join(&name);
             templates.insert(name, text(&path, bytes)?);
         }
+        let own: BTreeSet<String> = templates
+            .iter()
+            .filter(|(name, text)| !is_built_in(name, text))
+            .map(|(name, _)| name.clone())
+            .collect();
+        let written = written_blocks(&own);
+        for block in Block::ALL.into_iter().filter(|&b| written.writes(b)) {
+            templates.insert(block.partial().to_string(), block.stand_in().to_string());
+        }
         let mut tera = tera::Tera::new();
         // `range(end=n)`: what templates loop over to repeat markup n times.
         tera.register_function(
@@ -189,7 +247,24 @@ impl Theme {
         );
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| RenderError::Template(e.to_string()))?;
-        Ok(Theme { tera, assets })
+        Ok(Theme {
+            tera,
+            assets,
+            own,
+            written,
+        })
+    }
+
+    /// What the view of a page rendered with `template` hands to it: the
+    /// blocks okr writes, and whether templates may read their fields, which
+    /// they may where the page's template, or one every page renders, is the
+    /// theme's own.
+    pub fn blocks(&self, template: &str) -> Blocks {
+        let own = |name: &str| self.own.contains(name);
+        Blocks::new(
+            |block| self.written.writes(block),
+            own(template) || SHARED_TEMPLATES.into_iter().any(own),
+        )
     }
 
     /// Values every page sees, e.g. the site's title and the period switcher.
@@ -225,5 +300,67 @@ impl Theme {
         self.tera
             .render_to(template, &context, out)
             .map_err(|e| RenderError::Template(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A repository folder holding only `templates/` with these files.
+    fn theme_with(label: &str, templates: &[(&str, &str)]) -> Theme {
+        let root = std::env::temp_dir().join(format!("okr-theme-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for (name, text) in templates {
+            let path = root.join("templates").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        std::fs::create_dir_all(&root).unwrap();
+        let theme = Theme::load(&root, None).unwrap();
+        let _ = std::fs::remove_dir_all(&root);
+        theme
+    }
+
+    fn built_in(name: &str) -> &'static str {
+        DEFAULT_TEMPLATES.iter().find(|t| t.0 == name).unwrap().1
+    }
+
+    #[test]
+    fn the_built_in_theme_gets_okrs_markup_and_no_fields() {
+        let theme = theme_with("built-in", &[]);
+        for page in ["index.html", "objective.html", "team.html", "person.html"] {
+            assert_eq!(theme.blocks(page), Blocks::BUILT_IN, "{page}");
+        }
+        // A theme that copied a built-in template word for word changed nothing.
+        let line = Block::ObjectiveLine.partial();
+        let copied = theme_with("copied", &[(line, built_in(line))]);
+        assert_eq!(copied.blocks("team.html"), Blocks::BUILT_IN);
+    }
+
+    #[test]
+    fn a_theme_of_its_own_gets_fields_where_its_templates_may_read_them() {
+        let theme = theme_with("own-page", &[("team.html", "{{ page.name }}")]);
+        let team = theme.blocks("team.html");
+        assert!(team.fields);
+        assert!(Block::ALL.into_iter().all(|b| team.writes(b)));
+        assert_eq!(theme.blocks("index.html"), Blocks::BUILT_IN);
+        // Every page renders base.html.
+        let base = "{% block title %}{% endblock %}{% block content %}{% endblock %}";
+        let theme = theme_with("own-base", &[("base.html", base)]);
+        assert!(theme.blocks("index.html").fields && theme.blocks("404.html").fields);
+    }
+
+    #[test]
+    fn a_partial_of_its_own_is_rendered_and_so_are_the_blocks_that_contain_it() {
+        let list = Block::KeyResultList.partial();
+        let theme = theme_with("own-list", &[(list, "<ul class=\"mine\"></ul>")]);
+        let blocks = theme.blocks("team.html");
+        assert!(blocks.fields && !blocks.writes(Block::KeyResultList));
+        assert!(blocks.writes(Block::KeyResultDetails) && blocks.writes(Block::ObjectiveLine));
+        let badge = "{% component status_badge(status) %}<b>{{ status }}</b>{% endcomponent status_badge %}";
+        let theme = theme_with("own-badge", &[(STATUS_BADGE, badge)]);
+        let blocks = theme.blocks("objective.html");
+        assert!(blocks.fields && Block::ALL.into_iter().all(|b| !blocks.writes(b)));
     }
 }

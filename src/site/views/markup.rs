@@ -1,11 +1,94 @@
 //! HTML for the blocks that pages repeat by the thousand: key results on
-//! cards and on objective pages, and objective lines in lists. Written here,
-//! like the charts and check-in tables, rather than interpreted by Tera for
-//! each of them: together they were a third of rendering a site. The markup
-//! is what the default theme's templates wrote for them, byte for byte;
-//! templates print it unescaped and can still use every field beside it.
+//! cards and on objective pages, and objective lines in lists. Each is the
+//! compiled form of a partial template of the default theme
+//! (`themes/default/templates/partials/`), written here, like the charts and
+//! check-in tables, rather than interpreted by Tera for each of them: together
+//! they were a third of rendering a site. The markup is the partial's, byte for
+//! byte (`tests/build.rs` builds sites both ways and compares them); a theme
+//! that overrides a partial, or the status badge they all contain, gets its own
+//! template rendered instead (see [`Blocks`] and `render::Theme::load`).
 
 use super::{Html, KeyResultView, ObjectiveCard, StatusView, html};
+
+/// The partial defining the `status_badge` component, which every block below
+/// calls: [`push_badge`] is its compiled form.
+pub const STATUS_BADGE: &str = "partials/status_badge.html";
+
+/// A block okr can write itself, as the default theme's partial would.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Block {
+    /// A card's key results ([`card_key_results`]).
+    KeyResultList,
+    /// An objective page's key results ([`key_result_details`]).
+    KeyResultDetails,
+    /// An objective as a line of a list ([`objective_line`]).
+    ObjectiveLine,
+}
+
+impl Block {
+    /// In the order declared, so that `block as usize` indexes it.
+    pub const ALL: [Block; 3] = [
+        Block::KeyResultList,
+        Block::KeyResultDetails,
+        Block::ObjectiveLine,
+    ];
+
+    /// The partial of the default theme this block is the compiled form of.
+    pub fn partial(self) -> &'static str {
+        match self {
+            Block::KeyResultList => "partials/key_result_list.html",
+            Block::KeyResultDetails => "partials/key_result_details.html",
+            Block::ObjectiveLine => "partials/objective_line.html",
+        }
+    }
+
+    /// The template registered under [`Block::partial`]'s name while okr
+    /// writes the block: it prints the HTML the view carries, in the
+    /// variables the partial receives.
+    pub fn stand_in(self) -> &'static str {
+        match self {
+            Block::KeyResultList => "{{ card.key_results_html }}",
+            Block::KeyResultDetails => "{{ page.key_results_html }}",
+            Block::ObjectiveLine => "{{ card.html }}",
+        }
+    }
+}
+
+/// How a page's view hands the blocks to its templates: as HTML okr wrote
+/// (`key_results_html`, `html`) for each block whose partial is the built-in
+/// one, and as fields (key results of cards and objectives, an objective
+/// line's title, owner, …) when a template of the theme's own may read them.
+/// Fields are many, and every one a template gets is copied into the page's
+/// context: the built-in templates need none of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Blocks {
+    written: [bool; Block::ALL.len()],
+    /// Whether templates get the blocks' fields.
+    pub fields: bool,
+}
+
+impl Blocks {
+    /// The built-in theme's: okr writes every block, templates need no fields.
+    pub const BUILT_IN: Blocks = Blocks {
+        written: [true; Block::ALL.len()],
+        fields: false,
+    };
+
+    /// `written` says which blocks okr writes; `fields`, whether the page's
+    /// templates may read fields, which the blocks okr does not write need too.
+    pub fn new(written: impl Fn(Block) -> bool, fields: bool) -> Blocks {
+        let written = Block::ALL.map(written);
+        Blocks {
+            written,
+            fields: fields || written.contains(&false),
+        }
+    }
+
+    /// Whether okr writes `block` (else a template renders it from its fields).
+    pub fn writes(self, block: Block) -> bool {
+        self.written[block as usize]
+    }
+}
 
 /// Appends `text` escaped as templates escape what they print.
 fn push_text(out: &mut String, text: &str) {
@@ -13,7 +96,7 @@ fn push_text(out: &mut String, text: &str) {
     let _ = pulldown_cmark_escape::escape_html(&mut *out, text);
 }
 
-/// A status as a badge, or "No score" without one.
+/// A status as a badge, or "No score" without one: `partials/status_badge.html`.
 fn push_badge(out: &mut String, status: Option<StatusView>) {
     match status {
         Some(status) => {
@@ -54,7 +137,8 @@ fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
     out.push_str("</span>");
 }
 
-/// A card's key results as a list (`<ul class="kr-list">`); empty without any.
+/// A card's key results as a list (`<ul class="kr-list">`); empty without
+/// any: `partials/key_result_list.html`.
 pub fn card_key_results(key_results: &[KeyResultView]) -> Html {
     if key_results.is_empty() {
         return html("");
@@ -94,7 +178,8 @@ pub fn card_key_results(key_results: &[KeyResultView]) -> Html {
 }
 
 /// Each key result of an objective's page as an `<article>`, with its
-/// burn-up and check-in table (in the order of `key_results`).
+/// burn-up and check-in table (in the order of `key_results`):
+/// `partials/key_result_details.html`.
 pub fn key_result_details(
     key_results: &[KeyResultView],
     burnups: &[Option<Html>],
@@ -164,7 +249,7 @@ pub fn key_result_details(
 }
 
 /// An objective as one `<li class="objective-line">`: title, owner, status,
-/// score, stale key results and trend.
+/// score, stale key results and trend: `partials/objective_line.html`.
 pub fn objective_line(card: &ObjectiveCard) -> Html {
     let trend = card.trend.as_str().unwrap_or_default();
     let mut out = String::with_capacity(400 + card.title.len() + trend.len());
@@ -200,7 +285,24 @@ pub fn objective_line(card: &ObjectiveCard) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{KeyResult, Measure, Spanned};
     use crate::score::Status;
+    use crate::views::Checkins;
+
+    /// The model behind every view below: only its check-ins are read.
+    static MODEL: std::sync::LazyLock<KeyResult> = std::sync::LazyLock::new(|| KeyResult {
+        id: Spanned::new("signups".into(), 0..0),
+        id_explicit: true,
+        title: Spanned::new("Signups".into(), 0..0),
+        measure: Measure::Missing { start: None },
+        current: None,
+        unit: None,
+        due: None,
+        weight: None,
+        confidence: None,
+        checkins: Vec::new(),
+        span: 0..0,
+    });
 
     fn key_result<'a>(title: &'a str, milestone: bool) -> KeyResultView<'a> {
         KeyResultView {
@@ -219,6 +321,7 @@ mod tests {
             due: None,
             stale: true,
             bar: html("<svg/>"),
+            checkins: Checkins(&MODEL),
         }
     }
 

@@ -3,6 +3,8 @@
 //!
 //! Views borrow from the model where they can. Each objective's card (with its
 //! key results and charts) is built once and shared by every page that lists it.
+//! The blocks pages repeat by the thousand come as the HTML okr writes for the
+//! default theme's partials, and as fields for a theme's own templates ([`Blocks`]).
 
 use crate::charts::timeline::{self, Burnup, Goal, ScoreTrend, Size};
 use crate::charts::{self, Bar};
@@ -21,6 +23,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 mod markup;
+
+pub use markup::{Block, Blocks, STATUS_BADGE};
 
 /// Addresses of the site's pages, all starting with the base URL so they work under a sub-path.
 #[derive(Clone, Debug)]
@@ -170,6 +174,37 @@ pub struct KeyResultView<'a> {
     pub due: Option<String>,
     pub stale: bool,
     pub bar: Html,
+    /// Every check-in, oldest first.
+    pub checkins: Checkins<'a>,
+}
+
+/// A key result's check-ins, oldest first, read from the model when a
+/// template gets them: only the templates of a theme's own do.
+#[derive(Clone, Copy, Debug)]
+pub struct Checkins<'a>(pub &'a KeyResult);
+
+impl Serialize for Checkins<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let kr = self.0;
+        let mut checkins: Vec<&Checkin> = kr.checkins.iter().collect();
+        checkins.sort_by_key(|c| c.date.value);
+        serializer.collect_seq(checkins.into_iter().map(|c| CheckinView {
+            date: timeline::iso_date(c.date.value),
+            value: checkin_value(kr, c.value.value),
+            confidence: c.confidence.as_ref().map(|c| percent(c.value)),
+            note: c.note.as_deref(),
+        }))
+    }
+}
+
+/// One check-in of a key result, as its objective's table shows it.
+#[derive(Debug, Serialize)]
+struct CheckinView<'a> {
+    date: String,
+    /// A number as the site writes numbers, or `done` / `not done` for a milestone.
+    value: String,
+    confidence: Option<String>,
+    note: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -180,8 +215,9 @@ pub struct OwnerView {
     pub url: String,
 }
 
-/// An objective as every list and page shows it.
-#[derive(Debug, Serialize)]
+/// An objective as every list and page shows it; templates get it as a
+/// [`CardItem`], [`Line`] or [`TreeLine`].
+#[derive(Debug)]
 pub struct ObjectiveCard<'a> {
     pub id: &'a str,
     pub title: &'a str,
@@ -199,16 +235,12 @@ pub struct ObjectiveCard<'a> {
     /// The score over the period so far, as a small line.
     pub trend: Html,
     pub aligned_progress: Option<String>,
-    /// Pages show them as okr writes them (`key_results_html` of a card in a
-    /// list, of an objective's page): not serialised, since every value a
-    /// template gets is copied into its context, and key results are many.
-    #[serde(skip)]
+    /// Given to templates by [`CardItem`], when they may read them.
     pub key_results: Vec<KeyResultView<'a>>,
     pub tags: &'a [String],
     /// How many key results have a stale finding.
     pub stale: usize,
     /// The computed score by day, for the charts of the pages that show it.
-    #[serde(skip)]
     pub history: Series,
 }
 
@@ -221,45 +253,110 @@ pub struct Line<'a>(pub &'a ObjectiveCard<'a>);
 impl Serialize for Line<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let card = self.0;
         let mut line = serializer.serialize_struct("Line", 8)?;
-        serialize_brief(&mut line, card)?;
-        line.serialize_field("trend", &card.trend)?;
-        line.serialize_field("stale", &card.stale)?;
+        serialize_line(&mut line, self.0)?;
         line.end()
     }
 }
 
-/// An objective as an item of a list of lines: its `<li class="objective-line">`
-/// (title, owner, status, score, stale key results, trend), written by okr as
-/// `html`. Lists of lines hold hundreds, so they carry no fields beside it.
-#[derive(Debug, Serialize)]
-pub struct LineItem {
-    pub html: Html,
+/// The fields of a [`Line`].
+fn serialize_line<S: serde::ser::SerializeStruct>(
+    line: &mut S,
+    card: &ObjectiveCard,
+) -> Result<(), S::Error> {
+    serialize_brief(line, card)?;
+    line.serialize_field("trend", &card.trend)?;
+    line.serialize_field("stale", &card.stale)
 }
 
-impl LineItem {
-    pub fn new(card: &ObjectiveCard) -> LineItem {
+/// An objective as an item of a list of lines (`partials/objective_line.html`):
+/// the fields of a [`Line`] when templates may read them, and the line as okr
+/// writes it in `html` when it does. Lists of lines hold hundreds.
+#[derive(Debug)]
+pub struct LineItem<'a> {
+    line: Option<Line<'a>>,
+    html: Option<Html>,
+}
+
+impl<'a> LineItem<'a> {
+    pub fn new(card: &'a ObjectiveCard<'a>, blocks: Blocks) -> LineItem<'a> {
         LineItem {
-            html: markup::objective_line(card),
+            line: blocks.fields.then_some(Line(card)),
+            html: blocks
+                .writes(Block::ObjectiveLine)
+                .then(|| markup::objective_line(card)),
         }
     }
 }
 
-/// An objective in a list of cards (overview, team and person pages): the
-/// card's fields, and its key results as a list in `key_results_html`.
-#[derive(Debug, Serialize)]
+impl Serialize for LineItem<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut item = serializer.serialize_struct("LineItem", 9)?;
+        if let Some(Line(card)) = self.line {
+            serialize_line(&mut item, card)?;
+        }
+        if let Some(html) = &self.html {
+            item.serialize_field("html", html)?;
+        }
+        item.end()
+    }
+}
+
+/// An objective's card as templates get it: the card's fields; its key
+/// results when templates may read them; in lists of cards (overview, team and
+/// person pages), the key results as okr writes them
+/// (`partials/key_result_list.html`) in `key_results_html` when it does.
+#[derive(Debug)]
 pub struct CardItem<'a> {
-    #[serde(flatten)]
     pub card: &'a ObjectiveCard<'a>,
-    pub key_results_html: Html,
+    pub key_results: Option<&'a [KeyResultView<'a>]>,
+    pub key_results_html: Option<Html>,
+}
+
+impl Serialize for CardItem<'_> {
+    /// Every field of the card but its history, as one struct: templates
+    /// get thousands of cards, and a flattened struct builds its map growing.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let card = self.card;
+        let mut item = serializer.serialize_struct("CardItem", 16)?;
+        serialize_brief(&mut item, card)?;
+        item.serialize_field("id", card.id)?;
+        item.serialize_field("computed", &card.computed)?;
+        item.serialize_field("overridden", &card.overridden)?;
+        item.serialize_field("bar", &card.bar)?;
+        item.serialize_field("trend", &card.trend)?;
+        item.serialize_field("aligned_progress", &card.aligned_progress)?;
+        item.serialize_field("tags", card.tags)?;
+        item.serialize_field("stale", &card.stale)?;
+        if let Some(key_results) = self.key_results {
+            item.serialize_field("key_results", key_results)?;
+        }
+        if let Some(html) = &self.key_results_html {
+            item.serialize_field("key_results_html", html)?;
+        }
+        item.end()
+    }
 }
 
 impl<'a> CardItem<'a> {
-    pub fn new(card: &'a ObjectiveCard<'a>) -> CardItem<'a> {
+    /// The card in a list of cards.
+    pub fn new(card: &'a ObjectiveCard<'a>, blocks: Blocks) -> CardItem<'a> {
+        CardItem {
+            key_results_html: blocks
+                .writes(Block::KeyResultList)
+                .then(|| markup::card_key_results(&card.key_results)),
+            ..CardItem::alone(card, blocks)
+        }
+    }
+
+    /// The card at the head of its objective's page, which shows its key results apart.
+    fn alone(card: &'a ObjectiveCard<'a>, blocks: Blocks) -> CardItem<'a> {
         CardItem {
             card,
-            key_results_html: markup::card_key_results(&card.key_results),
+            key_results: blocks.fields.then_some(card.key_results.as_slice()),
+            key_results_html: None,
         }
     }
 }
@@ -420,21 +517,24 @@ pub struct InitiativeView<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct ParentView<'a> {
-    pub card: LineItem,
+    pub card: LineItem<'a>,
     /// The title of the key result aligned to, for `objective#kr` references.
     pub key_result: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ObjectivePage<'a> {
-    pub objective: &'a ObjectiveCard<'a>,
+    /// The objective's card, with its key results when templates may read them.
+    pub objective: CardItem<'a>,
     /// Each key result's check-ins as a table, newest first, in the order
     /// of `objective.key_results`; none without check-ins.
     pub checkins: Vec<Option<Html>>,
     /// Each key result's burn-up, in the same order; none without a target.
     pub burnups: Vec<Option<Html>>,
-    /// Each key result as an `<article>` with its burn-up and check-ins.
-    pub key_results_html: Html,
+    /// Each key result as an `<article>` with its burn-up and check-ins,
+    /// when okr writes them (`partials/key_result_details.html`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_results_html: Option<Html>,
     /// The score over the period so far.
     pub score_chart: Html,
     pub retrospective: Option<RetrospectiveView<'a>>,
@@ -450,7 +550,7 @@ pub struct ObjectivePage<'a> {
     pub body: Html,
     pub initiatives: Vec<InitiativeView<'a>>,
     pub parents: Vec<ParentView<'a>>,
-    pub children: Vec<LineItem>,
+    pub children: Vec<LineItem<'a>>,
     pub contributors: Vec<Link>,
     /// `None` when the build was told not to read the history.
     pub history: Option<HistoryView<'a>>,
@@ -538,7 +638,7 @@ pub struct TeamPeriod<'a> {
     pub trends: Vec<Multiple<'a>>,
     pub objectives: Vec<CardItem<'a>>,
     /// People's objectives aligned to the team's.
-    pub aligned: Vec<LineItem>,
+    pub aligned: Vec<LineItem<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -563,7 +663,7 @@ pub struct PersonPeriod<'a> {
     /// Each owned objective's score over the period, on the same scales.
     pub trends: Vec<Multiple<'a>>,
     pub owned: Vec<CardItem<'a>>,
-    pub contributing: Vec<LineItem>,
+    pub contributing: Vec<LineItem<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -903,6 +1003,7 @@ fn key_result_view<'a>(
         due: kr.due.as_ref().map(|d| d.value.to_string()),
         stale,
         bar,
+        checkins: Checkins(kr),
     }
 }
 
@@ -949,7 +1050,6 @@ fn history_note(history: &History) -> Option<String> {
     }
 }
 
-/// A key result's check-ins, newest first: only its objective's page shows them.
 /// A key result's check-ins as a table, newest first; `None` without any.
 /// Written here, like the charts, rather than looped over in the template: an
 /// objective page lists every check-in of every key result, and interpreting
@@ -1326,7 +1426,7 @@ impl<'a> SiteData<'a> {
         items
     }
 
-    pub fn overview<'s>(&'s self, period: &'s PeriodView) -> OverviewPage<'s> {
+    pub fn overview<'s>(&'s self, period: &'s PeriodView, blocks: Blocks) -> OverviewPage<'s> {
         let org = self.org();
         let scores = &self.checked.scores;
         let objectives: Vec<usize> = self.in_period(&period.name).to_vec();
@@ -1411,7 +1511,7 @@ impl<'a> SiteData<'a> {
                 .collect(),
             company_objectives: company
                 .iter()
-                .map(|&i| CardItem::new(self.card(i)))
+                .map(|&i| CardItem::new(self.card(i), blocks))
                 .collect(),
             tree: self.tree(&company),
             teams,
@@ -1422,7 +1522,7 @@ impl<'a> SiteData<'a> {
         }
     }
 
-    pub fn objective(&self, index: usize) -> ObjectivePage<'_> {
+    pub fn objective(&self, index: usize, blocks: Blocks) -> ObjectivePage<'_> {
         let org = self.org();
         let o = &org.objectives[index];
         // The nearest few steps up the first parents, and the top of the chain:
@@ -1469,8 +1569,10 @@ impl<'a> SiteData<'a> {
             .collect();
         ObjectivePage {
             breadcrumbs_gap,
-            objective: card,
-            key_results_html: markup::key_result_details(&card.key_results, &burnups, &checkins),
+            objective: CardItem::alone(card, blocks),
+            key_results_html: blocks
+                .writes(Block::KeyResultDetails)
+                .then(|| markup::key_result_details(&card.key_results, &burnups, &checkins)),
             checkins,
             burnups,
             score_chart: period
@@ -1503,7 +1605,7 @@ impl<'a> SiteData<'a> {
                 .parents
                 .iter()
                 .map(|l| ParentView {
-                    card: LineItem::new(self.card(l.objective)),
+                    card: LineItem::new(self.card(l.objective), blocks),
                     key_result: l.key_result.map(|k| {
                         org.objectives[l.objective].key_results[k]
                             .title
@@ -1515,7 +1617,7 @@ impl<'a> SiteData<'a> {
             children: o
                 .children
                 .iter()
-                .map(|&c| LineItem::new(self.card(c)))
+                .map(|&c| LineItem::new(self.card(c), blocks))
                 .collect(),
             contributors: o
                 .contributors
@@ -1827,7 +1929,7 @@ impl<'a> SiteData<'a> {
         self.periods.iter().rev()
     }
 
-    pub fn team(&self, index: usize) -> TeamPage<'_> {
+    pub fn team(&self, index: usize, blocks: Blocks) -> TeamPage<'_> {
         let org = self.org();
         let scores = &self.checked.scores;
         let team = &org.teams[index];
@@ -1849,10 +1951,13 @@ impl<'a> SiteData<'a> {
                 bar: score_bar(score, None, None),
                 distribution: self.distribution(&own, "Objectives").1,
                 trends: self.multiples(&own, period),
-                objectives: own.iter().map(|&i| CardItem::new(self.card(i))).collect(),
+                objectives: own
+                    .iter()
+                    .map(|&i| CardItem::new(self.card(i), blocks))
+                    .collect(),
                 aligned: aligned
                     .into_iter()
-                    .map(|i| LineItem::new(self.card(i)))
+                    .map(|i| LineItem::new(self.card(i), blocks))
                     .collect(),
             });
         }
@@ -1930,7 +2035,7 @@ impl<'a> SiteData<'a> {
             .join(", ")
     }
 
-    pub fn person(&self, index: usize) -> PersonPage<'_> {
+    pub fn person(&self, index: usize, blocks: Blocks) -> PersonPage<'_> {
         let org = self.org();
         let scores = &self.checked.scores;
         let person = &org.people[index];
@@ -1947,10 +2052,13 @@ impl<'a> SiteData<'a> {
                     score: score::mean(owned.iter().filter_map(|&i| scores.objectives[i].score))
                         .map(number),
                     trends: self.multiples(&owned, period),
-                    owned: owned.iter().map(|&i| CardItem::new(self.card(i))).collect(),
+                    owned: owned
+                        .iter()
+                        .map(|&i| CardItem::new(self.card(i), blocks))
+                        .collect(),
                     contributing: contributing
                         .iter()
-                        .map(|&i| LineItem::new(self.card(i)))
+                        .map(|&i| LineItem::new(self.card(i), blocks))
                         .collect(),
                 })
             })
@@ -2168,7 +2276,10 @@ mod tests {
         let sell = (checked.org.objectives.iter())
             .position(|o| o.id.value == "sell")
             .expect("the objective");
-        assert_eq!(data.objective(sell).initiatives[0].status, "planned");
+        assert_eq!(
+            data.objective(sell, Blocks::BUILT_IN).initiatives[0].status,
+            "planned"
+        );
         // The built-in theme used to stop on it with a template error.
         let pages = crate::site::render(&checked, &History::disabled(), None, as_of)
             .expect("the site renders");
