@@ -53,19 +53,19 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ),
     (
         STATUS_BADGE,
-        include_str!("../themes/default/templates/partials/status_badge.html"),
+        include_str!("../../themes/default/templates/partials/status_badge.html"),
     ),
     (
         "partials/key_result_list.html",
-        include_str!("../themes/default/templates/partials/key_result_list.html"),
+        include_str!("../../themes/default/templates/partials/key_result_list.html"),
     ),
     (
         "partials/key_result_details.html",
-        include_str!("../themes/default/templates/partials/key_result_details.html"),
+        include_str!("../../themes/default/templates/partials/key_result_details.html"),
     ),
     (
         "partials/objective_line.html",
-        include_str!("../themes/default/templates/partials/objective_line.html"),
+        include_str!("../../themes/default/templates/partials/objective_line.html"),
     ),
 ];
 
