@@ -1,8 +1,8 @@
 //! Bad input never panics. Every folder under `tests/fixtures/bad/` is a small
 //! repository with one kind of broken input. What git cannot hold or what is
 //! too big to commit (a symbolic link loop, a named pipe, an unreadable file,
-//! a 10 MB body, 100,000 key results, a 10,000-deep alignment chain) is made
-//! at run time from the folder's `recipe.toml`.
+//! a 10 MB body, 100,000 key results, a table of 400,000 keys, a 10,000-deep
+//! alignment chain) is made at run time from the folder's `recipe.toml`.
 //!
 //! Each case is checked with `okr check` and `okr build`, each run killed if it
 //! takes longer than [`LIMIT`]: the exit code is 1 or 2, the findings name the
@@ -136,6 +136,11 @@ const CASES: &[Case] = &[
             ],
             2,
         ),
+    },
+    Case {
+        name: "many-keys",
+        // A table of 400,000 keys, unknown to okr: reported once, at its header.
+        expect: Findings(&[(IFM, "okrs/2026-Q1/keys.md", Some(15))], 1),
     },
     Case {
         name: "named-pipe",

@@ -155,6 +155,29 @@ pub(crate) mod testing {
 
     pub const AS_OF: &str = "2026-02-15";
 
+    /// Asserts that `run` costs linear time in the size of what `make` builds:
+    /// on an input `4 * n` big it takes less than ten times as long as on one
+    /// `n` big (linear is about 4, quadratic 16). Each size is timed at its
+    /// fastest of three runs, taken in turns, so that a machine busy with
+    /// other work (or other tests) does not decide.
+    pub fn assert_linear<T>(what: &str, n: usize, make: impl Fn(usize) -> T, run: impl Fn(&T)) {
+        let inputs = [make(n), make(4 * n)];
+        let mut fastest = [std::time::Duration::MAX; 2];
+        for _ in 0..3 {
+            for (input, fastest) in inputs.iter().zip(&mut fastest) {
+                let started = std::time::Instant::now();
+                run(input);
+                *fastest = started.elapsed().min(*fastest);
+            }
+        }
+        let [small, large] = fastest;
+        assert!(
+            large < small * 10,
+            "{what}: {n} took {small:?} but {} took {large:?}",
+            4 * n
+        );
+    }
+
     pub fn run(files: &[(&str, &str)]) -> Checked {
         let loaded = load::from_memory(files).expect("test config is valid");
         check_loaded(loaded, AS_OF.parse().expect("valid date"))
