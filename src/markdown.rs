@@ -42,70 +42,144 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
-/// Renders a Markdown body (an objective's "why", a team's mission, a person's bio) to HTML that is safe to insert unescaped into a page.
-pub fn to_html(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
-    let mut footnotes = Footnotes::new(markdown);
-    // Only raw HTML or a dubious URL needs the sanitiser: everything else
-    // pulldown-cmark writes itself, escaped. Skipping it makes most bodies
-    // several times cheaper to render.
-    // NUL is not allowed in HTML; html5ever drops it.
-    let mut needs_sanitizer = markdown.contains('\0');
-    let mut outline = Outline::default();
-    let events = Parser::new_ext(markdown, options).map(|event| match event {
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: outline.open(level),
-            id,
-            classes,
-            attrs,
-        }),
-        Event::End(TagEnd::Heading(_)) => Event::End(TagEnd::Heading(outline.current)),
-        Event::FootnoteReference(label) => Event::InlineHtml(footnotes.reference(&label)),
-        Event::Start(Tag::FootnoteDefinition(label)) => Event::Html(footnotes.definition(&label)),
-        Event::End(TagEnd::FootnoteDefinition) => Event::Html(CowStr::Borrowed("</div>\n")),
-        Event::Start(Tag::Link {
-            link_type: LinkType::Email,
-            dest_url,
-            title,
-            ..
-        }) => Event::InlineHtml(link_open(&format!("mailto:{dest_url}"), &title)),
-        Event::Start(Tag::Link {
-            dest_url, title, ..
-        }) if has_safe_scheme(&dest_url) => Event::InlineHtml(link_open(&dest_url, &title)),
-        Event::End(TagEnd::Link) => Event::InlineHtml(CowStr::Borrowed("</a>")),
-        Event::Html(_) | Event::InlineHtml(_) => {
-            needs_sanitizer = true;
-            event
+/// Raw HTML is sanitised by an HTML parser (html5ever, through ammonia)
+/// whose work per tag grows with the elements left open: the stack of open
+/// elements it searches, the formatting it rebuilds after each block. A body
+/// of 20,000 unclosed `<b id=N>` took 25 seconds. Bounding the raw tags of a
+/// body, and how deep Markdown nests around them, keeps that work linear in
+/// the body's length. A body beyond either is reported ([`excess`]); should
+/// it be rendered anyway, its raw HTML is shown as text.
+pub const MAX_RAW_TAGS: usize = 256;
+
+/// How deep Markdown may nest (quotes, lists, emphasis) in a body with raw HTML.
+pub const MAX_NESTING: usize = 64;
+
+/// Why a body's raw HTML would cost too much to sanitise, and where: a byte
+/// offset into the body.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Excess {
+    /// The first raw HTML tag beyond [`MAX_RAW_TAGS`].
+    RawTags(usize),
+    /// Markdown nested deeper than [`MAX_NESTING`] in a body with raw HTML.
+    Nesting(usize),
+}
+
+impl Excess {
+    pub fn offset(&self) -> usize {
+        match *self {
+            Excess::RawTags(at) | Excess::Nesting(at) => at,
         }
-        Event::Start(Tag::Link { .. }) => {
-            needs_sanitizer = true;
-            event
-        }
-        Event::Start(Tag::Image { ref dest_url, .. }) => {
-            needs_sanitizer |= !has_safe_scheme(dest_url);
-            event
-        }
-        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info))) => {
-            let language = info.split_whitespace().next().unwrap_or_default();
-            needs_sanitizer |= !language.is_empty() && !is_language(language);
-            event
-        }
-        other => other,
-    });
-    let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
-    html::push_html(&mut html, events);
-    if !needs_sanitizer {
-        return html;
     }
 
+    pub fn message(&self) -> String {
+        match self {
+            Excess::RawTags(_) => {
+                format!("this body has more than {MAX_RAW_TAGS} raw HTML tags")
+            }
+            Excess::Nesting(_) => format!(
+                "this body has raw HTML and nests Markdown more than {MAX_NESTING} levels deep"
+            ),
+        }
+    }
+
+    pub fn help(&self) -> String {
+        match self {
+            Excess::RawTags(_) => format!(
+                "write the rest in Markdown (tables, lists, emphasis and links need no HTML): \
+                 raw HTML is sanitised, which more than {MAX_RAW_TAGS} tags in one body would make slow"
+            ),
+            Excess::Nesting(_) => {
+                "nest the lists and quotes less deeply, or write the raw HTML in Markdown".into()
+            }
+        }
+    }
+}
+
+/// What would make a body's raw HTML too costly to sanitise, if anything.
+/// `okr check` reports it; [`to_html`] shows such raw HTML as text.
+pub fn excess(markdown: &str) -> Option<Excess> {
+    // Raw HTML starts with `<`: most bodies have none and need no parse.
+    if !markdown.contains('<') {
+        return None;
+    }
+    let mut cost = Cost::default();
+    for (event, range) in Parser::new_ext(markdown, OPTIONS).into_offset_iter() {
+        cost.count(&event, range.start);
+    }
+    cost.excess()
+}
+
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS);
+
+/// The raw HTML of a body and how deep its Markdown nests, event by event.
+#[derive(Default)]
+struct Cost {
+    has_raw_html: bool,
+    raw_tags: usize,
+    /// Where the first tag beyond [`MAX_RAW_TAGS`] is.
+    beyond_tags: Option<usize>,
+    depth: usize,
+    /// Where Markdown first nests deeper than [`MAX_NESTING`].
+    too_deep: Option<usize>,
+}
+
+impl Cost {
+    fn count(&mut self, event: &Event<'_>, at: usize) {
+        match event {
+            Event::Start(_) => {
+                self.depth += 1;
+                if self.depth > MAX_NESTING && self.too_deep.is_none() {
+                    self.too_deep = Some(at);
+                }
+            }
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                self.has_raw_html = true;
+                // Every `<` before a letter, as if it opened an element:
+                // more than the parser may take as tags, never fewer.
+                let bytes = html.as_bytes();
+                for (i, _) in html.match_indices('<') {
+                    if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+                        self.raw_tags += 1;
+                        if self.raw_tags == MAX_RAW_TAGS + 1 {
+                            self.beyond_tags = Some(at + i);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn excess(&self) -> Option<Excess> {
+        match (self.beyond_tags, self.too_deep) {
+            (Some(at), _) => Some(Excess::RawTags(at)),
+            (None, Some(at)) if self.has_raw_html => Some(Excess::Nesting(at)),
+            _ => None,
+        }
+    }
+}
+
+/// Renders a Markdown body (an objective's "why", a team's mission, a person's bio) to HTML that is safe to insert unescaped into a page.
+pub fn to_html(markdown: &str) -> String {
+    // NUL is not allowed in HTML; shown as the replacement character.
+    let markdown = match markdown.contains('\0') {
+        true => Cow::Owned(markdown.replace('\0', "\u{FFFD}")),
+        false => Cow::Borrowed(markdown),
+    };
+    let mut cost = Cost::default();
+    let html = render(&markdown, &mut cost, RawHtml::Kept);
+    // Everything but raw HTML is written safe by `render`: skipping the
+    // sanitiser makes most bodies several times cheaper to render.
+    if !cost.has_raw_html {
+        return html;
+    }
+    if cost.excess().is_some() {
+        return render(&markdown, &mut Cost::default(), RawHtml::AsText);
+    }
     let document = SANITIZER.clean(&html);
     // Serialise into the Markdown buffer's allocation rather than a fresh one.
     let mut out = html.into_bytes();
@@ -117,16 +191,99 @@ pub fn to_html(markdown: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// An `<a>` start tag as the sanitiser would leave it: escaped, with `rel`.
-fn link_open(url: &str, title: &str) -> CowStr<'static> {
-    let mut tag = String::from("<a href=\"");
+/// What [`render`] does with raw HTML.
+#[derive(Clone, Copy, PartialEq)]
+enum RawHtml {
+    /// Written as it is, for the sanitiser.
+    Kept,
+    /// Shown as text: no sanitiser needed.
+    AsText,
+}
+
+/// Markdown to HTML, counting into `cost`. Everything but raw HTML comes out
+/// safe: links and images of other schemes lose their URL, code block
+/// languages that are not plain words their class.
+fn render(markdown: &str, cost: &mut Cost, raw_html: RawHtml) -> String {
+    let mut footnotes = Footnotes::new(markdown);
+    let mut outline = Outline::default();
+    // Whether each open image is dropped (its URL has another scheme).
+    let mut dropped_images = Vec::new();
+    let events = Parser::new_ext(markdown, OPTIONS)
+        .into_offset_iter()
+        .filter_map(|(event, range)| {
+            cost.count(&event, range.start);
+            Some(match event {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => Event::Start(Tag::Heading {
+                    level: outline.open(level),
+                    id,
+                    classes,
+                    attrs,
+                }),
+                Event::End(TagEnd::Heading(_)) => Event::End(TagEnd::Heading(outline.current)),
+                Event::FootnoteReference(label) => Event::InlineHtml(footnotes.reference(&label)),
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    Event::Html(footnotes.definition(&label))
+                }
+                Event::End(TagEnd::FootnoteDefinition) => Event::Html(CowStr::Borrowed("</div>\n")),
+                Event::Start(Tag::Link {
+                    link_type: LinkType::Email,
+                    dest_url,
+                    title,
+                    ..
+                }) => Event::InlineHtml(link_open(Some(&format!("mailto:{dest_url}")), &title)),
+                Event::Start(Tag::Link {
+                    dest_url, title, ..
+                }) => {
+                    let url = Some(&*dest_url).filter(|url| has_safe_scheme(url));
+                    Event::InlineHtml(link_open(url, &title))
+                }
+                Event::End(TagEnd::Link) => Event::InlineHtml(CowStr::Borrowed("</a>")),
+                // An image of another scheme shows its description as text.
+                Event::Start(Tag::Image { ref dest_url, .. }) => {
+                    let dropped = !has_safe_scheme(dest_url);
+                    dropped_images.push(dropped);
+                    return (!dropped).then_some(event);
+                }
+                Event::End(TagEnd::Image) => {
+                    return (!dropped_images.pop().unwrap_or(false)).then_some(event);
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                    if !is_language(info.split(' ').next().unwrap_or_default()) =>
+                {
+                    Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(CowStr::Borrowed(""))))
+                }
+                Event::Html(html) | Event::InlineHtml(html) if raw_html == RawHtml::AsText => {
+                    Event::Text(html)
+                }
+                other => other,
+            })
+        });
+    let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
+    html::push_html(&mut html, events);
+    html
+}
+
+/// An `<a>` start tag as the sanitiser would leave it: escaped, with `rel`,
+/// and without the URL if it has another scheme.
+fn link_open(url: Option<&str>, title: &str) -> CowStr<'static> {
+    let mut tag = String::from("<a");
     // Writing to a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_href(&mut tag, url);
-    if !title.is_empty() {
-        tag.push_str("\" title=\"");
-        let _ = pulldown_cmark_escape::escape_html(&mut tag, title);
+    if let Some(url) = url {
+        tag.push_str(" href=\"");
+        let _ = pulldown_cmark_escape::escape_href(&mut tag, url);
+        tag.push('"');
     }
-    tag.push_str("\" rel=\"noopener noreferrer\">");
+    if !title.is_empty() {
+        tag.push_str(" title=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut tag, title);
+        tag.push('"');
+    }
+    tag.push_str(" rel=\"noopener noreferrer\">");
     tag.into()
 }
 
@@ -475,6 +632,22 @@ mod tests {
         assert!(html.contains("class=\"language-c++\""), "{html}");
         let html = to_html("```\"><b>x\ny\n```\n");
         assert!(!html.contains("class"), "{html}");
+        // The class is the info string up to its first space: a tab cannot add another.
+        let html = to_html("```rust\tbtn-danger\ny\n```\n");
+        assert!(html.starts_with("<pre><code>y"), "{html}");
+    }
+
+    #[test]
+    fn links_and_images_of_other_schemes_need_no_sanitiser() {
+        assert_eq!(
+            to_html("[x](javascript:alert(1) \"t\")"),
+            "<p><a title=\"t\" rel=\"noopener noreferrer\">x</a></p>\n"
+        );
+        assert_eq!(
+            to_html("![a *chart*](data:image/png;base64,AAAA)"),
+            "<p>a <em>chart</em></p>\n"
+        );
+        assert_eq!(to_html("a\0b"), "<p>a\u{FFFD}b</p>\n");
     }
 
     #[test]
@@ -606,6 +779,75 @@ mod tests {
         let mixed = to_html("See [the plan](https://example.com/) <b>now</b>.");
         assert!(mixed.contains("href=\"https://example.com/\""), "{mixed}");
         assert!(mixed.contains("rel=\"noopener noreferrer\""), "{mixed}");
+    }
+
+    /// `n` unclosed `<b>` tags, each with its own attribute (identical ones
+    /// the parser keeps only three of).
+    fn unclosed_bold(n: usize) -> String {
+        (0..n).map(|i| format!("<b id={i}>")).collect()
+    }
+
+    /// Four times the bodies that took 25 seconds (20,000 unclosed `<b>`) and
+    /// 24 seconds (100,000 nested `<div>`) grow linearly: beyond the limit
+    /// their raw HTML is shown as text.
+    #[test]
+    fn too_much_raw_html_costs_linear_time() {
+        use crate::check::testing::assert_linear;
+        let render = |body: &String| assert!(to_html(body).contains("&lt;"));
+        assert_linear("unclosed <b>", 20_000, unclosed_bold, render);
+        assert_linear("nested <div>", 100_000, |n| "<div>".repeat(n), render);
+    }
+
+    /// At the limits, the costliest shapes of raw HTML grow linearly with the
+    /// Markdown around them.
+    #[test]
+    fn raw_html_within_the_limits_costs_linear_time() {
+        use crate::check::testing::assert_linear;
+        let with =
+            |raw: String, block: String| move |n: usize| format!("{raw}\n\n{}", block.repeat(n));
+        let render = |body: &String| assert!(!to_html(body).contains("&lt;"));
+        let paragraph = || "x\n\n".to_string();
+        let deepest = "<div>".repeat(MAX_RAW_TAGS);
+        assert_linear("open <div>s", 20_000, with(deepest, paragraph()), render);
+        let bold = unclosed_bold(MAX_RAW_TAGS);
+        assert_linear("open <b>s", 20_000, with(bold, "> x\n\n".into()), render);
+        let deep_quote = format!("{}x\n\n", "> ".repeat(MAX_NESTING - 1));
+        let raw = "<b>x</b>".to_string();
+        assert_linear("deep quotes", 500, with(raw, deep_quote), render);
+        // Each `<div>` rebuilds every open `<b>` inside it: at most the limit's square.
+        let half = MAX_RAW_TAGS / 2;
+        let rebuilt = format!(
+            "<div>{}</div>{}",
+            unclosed_bold(half - 1),
+            "<div>x</div>".repeat(half)
+        );
+        assert_linear("rebuilt <b>s", 20_000, with(rebuilt, paragraph()), render);
+    }
+
+    #[test]
+    fn raw_html_beyond_the_limits_is_shown_as_text_and_reported() {
+        let within = unclosed_bold(MAX_RAW_TAGS);
+        assert_eq!(excess(&within), None);
+        assert!(!to_html(&within).contains("&lt;b"));
+
+        let beyond = format!("Intro\n\n{within}<i>");
+        let at = beyond.find("<i>").unwrap_or_default();
+        assert_eq!(excess(&beyond), Some(Excess::RawTags(at)));
+        let html = to_html(&beyond);
+        assert!(
+            html.contains("&lt;b id=0&gt;") && !html.contains("<b"),
+            "{html}"
+        );
+
+        // End tags, comments and `<` in text do not count.
+        let closed = format!("{}<!-- x --> a < b", "</b>".repeat(1_000));
+        assert_eq!(excess(&closed), None);
+
+        let deep = "> ".repeat(MAX_NESTING + 1);
+        assert_eq!(excess(&format!("{deep}x")), None, "no raw HTML");
+        let html_too = format!("{deep}<b>x</b>");
+        assert!(matches!(excess(&html_too), Some(Excess::Nesting(_))));
+        assert!(to_html(&html_too).contains("&lt;b&gt;"));
     }
 
     #[test]
