@@ -1,7 +1,7 @@
 //! Rules about names: `invalid-id`, `duplicate-id`, `unknown-period`.
 
 use super::{Context, place};
-use crate::diagnostic::{Diagnostic, Rule, did_you_mean};
+use crate::diagnostic::{Diagnostic, Rule, Vocabulary};
 use crate::model::Spanned;
 use crate::source::FileId;
 use chrono::Datelike;
@@ -160,20 +160,23 @@ pub fn duplicate_id(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 pub fn unknown_period(cx: &Context, out: &mut Vec<Diagnostic>) {
     let periods = &cx.org.config.periods;
+    let year = cx.as_of.year();
+    let candidates = periods.candidates([year - 1, year, year + 1]);
+    // Prepared when the first unknown period needs it.
+    let names = std::cell::OnceCell::new();
     for objective in &cx.org.objectives {
         let period = &objective.period;
         if periods.get(&period.value).is_some() {
             continue;
         }
-        let year = cx.as_of.year();
-        let candidates = periods.candidates([year - 1, year, year + 1]);
+        let names = names.get_or_init(|| Vocabulary::new(candidates.iter().map(String::as_str)));
         let d = Diagnostic::new(
             Rule::UnknownPeriod,
             objective.file,
             Some(period.span.clone()),
             format!("unknown period `{}`", period.value),
         );
-        let d = match did_you_mean(&period.value, candidates.iter().map(String::as_str)) {
+        let d = match names.closest(&period.value) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None => d.with_help(
                 "use a built-in period (`2026`, `2026-H1`, `2026-Q3`) or define it under [periods] in okr.toml",

@@ -3,9 +3,11 @@
 //! `activity-key-result`, `key-result-count`.
 
 use super::Context;
-use crate::diagnostic::{Diagnostic, Rule, did_you_mean};
+use crate::diagnostic::{Diagnostic, Rule, Vocabulary, did_you_mean};
 use crate::model::{InitiativeStatus, Measure, Spanned};
 use crate::source::FileId;
+use std::cell::OnceCell;
+use std::collections::HashSet;
 
 pub fn missing_key_results(cx: &Context, out: &mut Vec<Diagnostic>) {
     for o in cx
@@ -106,6 +108,10 @@ pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        // Prepared once per objective, when an initiative names a key result.
+        let kr_ids = || o.key_results.iter().map(|k| k.id.value.as_str());
+        let known: OnceCell<HashSet<&str>> = OnceCell::new();
+        let names = OnceCell::new();
         for initiative in &o.initiatives {
             if let Some(status) = &initiative.status
                 && InitiativeStatus::from_name(&status.value).is_none()
@@ -126,7 +132,9 @@ pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
                 );
             }
             if let Some(kr) = &initiative.key_result
-                && !o.key_results.iter().any(|k| k.id.value == kr.value)
+                && !known
+                    .get_or_init(|| kr_ids().collect())
+                    .contains(kr.value.as_str())
             {
                 let d = Diagnostic::new(
                     Rule::InvalidValue,
@@ -134,10 +142,8 @@ pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Some(kr.span.clone()),
                     format!("this objective has no key result `{}`", kr.value),
                 );
-                out.push(d.with_suggestion(did_you_mean(
-                    &kr.value,
-                    o.key_results.iter().map(|k| k.id.value.as_str()),
-                )));
+                let names = names.get_or_init(|| Vocabulary::new(kr_ids()));
+                out.push(d.with_suggestion(names.closest(&kr.value)));
             }
         }
     }
