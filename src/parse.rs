@@ -383,6 +383,48 @@ Body *here*.
         assert_eq!(at, Some("'''"), "on the notes");
     }
 
+    /// The first finding of an objective whose first key result has `line`.
+    fn key_result_finding(line: &str) -> (String, Option<String>) {
+        let text = format!(
+            "+++\ntitle = \"G\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"K\"\ntarget = 1\n{line}\n+++\n"
+        );
+        let (_, parsed) = objective(&text);
+        let d = parsed
+            .diagnostics
+            .first()
+            .unwrap_or_else(|| panic!("{line}: no finding"));
+        (d.message.clone(), d.help.clone())
+    }
+
+    #[test]
+    fn a_date_time_where_a_date_belongs_shows_the_date_to_write() {
+        let (message, help) = key_result_finding("due = 2026-03-01T10:00:00+02:00");
+        assert_eq!(message, "`due` must be a date, not a date-time");
+        assert_eq!(
+            help.as_deref(),
+            Some("write only the date: `due = 2026-03-01`")
+        );
+        let (message, _) = key_result_finding("due = 10:00:00");
+        assert_eq!(message, "`due` must be a date, not a time");
+    }
+
+    #[test]
+    fn quoted_dates_are_read_as_toml_reads_dates() {
+        let (_, parsed) = objective(&GOOD.replace("date = 2026-01-15", "date = \"2026-01-15\""));
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        for wrong in [
+            "2026-2-1",
+            "-200000-01-01",
+            "+2026-01-01",
+            "20260-01-01",
+            "2026-01-15 ",
+            "2026-02-30",
+        ] {
+            let (message, _) = key_result_finding(&format!("due = \"{wrong}\""));
+            assert_eq!(message, "`due` must be a date, not a string", "{wrong}");
+        }
+    }
+
     #[test]
     fn reports_every_problem_with_its_place() {
         let text = "+++\ntitle = 3\nperiod = \"2026-Q1\"\n\n[[key_results]]\ntitle = \"x\"\ntaget = 5\nstart = \"10\"\n+++\n";
