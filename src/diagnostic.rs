@@ -76,6 +76,7 @@ rules! {
     TooManyObjectives => "too-many-objectives", Warning, "an owner has more objectives in a period than `max_objectives`";
     KeyResultCount => "key-result-count", Warning, "an objective has fewer key results than `min_key_results` or more than `max_key_results`";
     DueOutsidePeriod => "due-outside-period", Warning, "a key result is due outside its objective's period";
+    CheckinOutsidePeriod => "checkin-outside-period", Warning, "a check-in is dated outside its objective's period";
     StaleKeyResult => "stale-key-result", Warning, "a key result of a running period has had no check-in for more than `stale_after_days`";
 }
 

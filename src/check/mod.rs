@@ -47,6 +47,7 @@ const RULES: &[RuleFn] = &[
     measurability::key_result_count,
     cadence::too_many_objectives,
     cadence::due_outside_period,
+    cadence::checkin_outside_period,
     cadence::stale_key_result,
 ];
 
