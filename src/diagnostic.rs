@@ -56,7 +56,7 @@ macro_rules! rules {
 
 rules! {
     InvalidFrontMatter => "invalid-front-matter", Error, "a file cannot be read as front matter and Markdown: missing fences, TOML syntax, a wrong type, an unknown or missing key, invalid UTF-8";
-    InvalidId => "invalid-id", Error, "an id is not lowercase ASCII letters, digits, `-` and `_` starting with a letter or digit";
+    InvalidId => "invalid-id", Error, "an id is not lowercase ASCII letters, digits, `-` and `_` starting with a letter or digit, or is longer than 100 characters";
     DuplicateId => "duplicate-id", Error, "two objectives of a period, two key results of an objective, two teams or two people share an id";
     UnknownPeriod => "unknown-period", Error, "an objective names a period that is neither built in nor defined in okr.toml";
     UnknownOwner => "unknown-owner", Error, "an objective names an undefined team or person, or both a team and a person";

@@ -7,7 +7,7 @@
 mod alignment;
 mod cadence;
 mod identity;
-pub use identity::{is_valid_id, slugify};
+pub use identity::{MAX_ID_LEN, is_valid_id, slugify};
 mod measurability;
 
 use crate::diagnostic::Diagnostic;
