@@ -141,8 +141,8 @@ fn parse_file<T>(
         }
     };
     let entity = build(&mut reader, &root, split.body);
-    if let Some(excess) = markdown::excess(split.body) {
-        let at = file.text.len() - split.body.len() + excess.offset();
+    if let Some(excess) = markdown::too_much_raw_html(split.body) {
+        let at = file.text.len() - split.body.len() + excess.at();
         reader.report_at(at..at + 1, excess.message(), Some(excess.help()));
     }
     if reader.diagnostics.is_empty() {
@@ -270,7 +270,7 @@ fn retrospective(r: &mut Reader, table: &Table<'_>, span: Span) -> Retrospective
     }
     let notes = r.string(table, "notes");
     if let Some(notes) = &notes
-        && let Some(excess) = markdown::excess(&notes.value)
+        && let Some(excess) = markdown::too_much_raw_html(&notes.value)
     {
         // On the whole string: escapes make places inside it differ from the text.
         r.report_at(notes.span.clone(), excess.message(), Some(excess.help()));
