@@ -36,8 +36,14 @@ impl Status {
 /// way, above 1 when it overshot. Works for decreasing metrics (start 5, target 2).
 /// `None` when start equals target: there is no distance to cover.
 pub fn progress(start: f64, target: f64, current: f64) -> Option<f64> {
-    let distance = target - start;
-    (distance != 0.0).then(|| (current - start) / distance)
+    let (covered, distance) = (current - start, target - start);
+    if covered.is_finite() && distance.is_finite() {
+        return (distance != 0.0).then(|| covered / distance);
+    }
+    // Wider than the largest float (from -1e308 to 1e308): in halves, which
+    // cannot overflow, and which halving does not change the ratio of.
+    let (covered, distance) = (current / 2.0 - start / 2.0, target / 2.0 - start / 2.0);
+    (distance != 0.0).then(|| covered / distance)
 }
 
 /// Progress as it counts towards a score: clamped to 0..=1.
@@ -65,11 +71,28 @@ pub fn value_progress(kr: &KeyResult, value: f64) -> Option<f64> {
 }
 
 /// Σ wᵢvᵢ / Σ wᵢ over (value, weight) pairs; `None` without positive weight.
+/// Values are scores or progress (finite, near 0..=1); weights may be as
+/// large as a float goes: two of 1e308 weigh as two of 1.
 pub fn weighted_mean(items: impl IntoIterator<Item = (f64, f64)>) -> Option<f64> {
-    let (sum, weights) = items
-        .into_iter()
-        .filter(|(_, w)| *w > 0.0)
-        .fold((0.0, 0.0), |(s, ws), (v, w)| (s + v * w, ws + w));
+    // 2⁻⁵¹²: scaling by a power of two changes no digit of the mean.
+    const SHRINK: f64 = f64::from_bits((1023 - 512) << 52);
+    let (mut sum, mut weights, mut scale) = (0.0, 0.0, 1.0);
+    let counted = |&(value, weight): &(f64, f64)| weight > 0.0 && f64::is_finite(value);
+    for (value, weight) in items.into_iter().filter(counted) {
+        let mut weight = weight * scale;
+        // Only sums that would overflow are scaled, so ordinary weights add
+        // up exactly as written.
+        while !(weights + weight).is_finite() || !(sum + value * weight).is_finite() {
+            (sum, weights, weight, scale) = (
+                sum * SHRINK,
+                weights * SHRINK,
+                weight * SHRINK,
+                scale * SHRINK,
+            );
+        }
+        sum += value * weight;
+        weights += weight;
+    }
     (weights > 0.0).then(|| sum / weights)
 }
 
@@ -403,6 +426,19 @@ mod tests {
         assert_eq!(weighted_mean([(1.0, 3.0), (0.0, 1.0)]), Some(0.75));
         assert_eq!(weighted_mean([]), None);
         assert_eq!(mean([0.2, 0.4]), Some(0.30000000000000004));
+    }
+
+    #[test]
+    fn numbers_near_the_float_limits_score_as_small_ones_do() {
+        // Two equal weights, however large or small: half of one done.
+        assert_eq!(weighted_mean([(1.0, 1e308), (0.0, 1e308)]), Some(0.5));
+        assert_eq!(weighted_mean([(1.0, 1e-320), (0.0, 1e-320)]), Some(0.5));
+        assert_eq!(weighted_mean([(1.0, f64::MAX), (0.0, 1.0)]), Some(1.0));
+        // A range wider than the largest float.
+        assert_eq!(progress(-1e308, 1e308, 0.0), Some(0.5));
+        assert_eq!(progress(-1e308, 1e308, 1e308), Some(1.0));
+        assert_eq!(progress(1e308, -1e308, -1e308), Some(1.0));
+        assert_eq!(progress(-f64::MAX, f64::MAX, f64::MAX), Some(1.0));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Rules about focus and rhythm: `too-many-objectives`, `due-outside-period`,
-//! `stale-key-result`.
+//! `checkin-outside-period`, `stale-key-result`.
 
 use super::Context;
 use crate::diagnostic::{Diagnostic, Rule};
@@ -67,6 +67,35 @@ pub fn due_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
                         ),
                     )
                     .with_help("move the date into the period, or the key result into the period it belongs to"),
+                );
+            }
+        }
+    }
+}
+
+/// `okr checkin` refuses such dates; one written by hand counts from the
+/// period's first day (before it) or not at all (after it).
+pub fn checkin_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for o in &cx.org.objectives {
+        let Some(period) = cx.org.period(&o.period.value) else {
+            continue;
+        };
+        for kr in &o.key_results {
+            for date in kr.checkins.iter().map(|c| &c.date) {
+                if period.contains_date(date.value) {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::new(
+                        Rule::CheckinOutsidePeriod,
+                        o.file,
+                        Some(date.span.clone()),
+                        format!(
+                            "a check-in of key result `{}` is dated {}, outside {} ({} to {})",
+                            kr.id.value, date.value, period.name, period.start, period.end
+                        ),
+                    )
+                    .with_help("date it within the period, or check it in on the objective of the period it belongs to"),
                 );
             }
         }
@@ -149,6 +178,30 @@ mod tests {
         assert_eq!(
             of_rule("due-outside-period", &files(&owned)),
             [at("okrs/2026-Q1/sales/sell.md", 9)]
+        );
+    }
+
+    #[test]
+    fn check_ins_outside_the_period() {
+        let owned = [
+            company("grow"),
+            (
+                "okrs/2026-Q1/sales/sell.md".to_string(),
+                "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\n\
+                 [[key_results]]\ntitle = \"A\"\ntarget = 1\n\
+                 [[key_results.checkins]]\ndate = 2025-12-31\nvalue = 0.1\n\
+                 [[key_results.checkins]]\ndate = 2026-01-01\nvalue = 0.2\n\
+                 [[key_results.checkins]]\ndate = 2026-03-31\nvalue = 0.3\n\
+                 [[key_results.checkins]]\ndate = 2026-04-01\nvalue = 0.4\n+++\n"
+                    .to_string(),
+            ),
+        ];
+        assert_eq!(
+            of_rule("checkin-outside-period", &files(&owned)),
+            [
+                at("okrs/2026-Q1/sales/sell.md", 10),
+                at("okrs/2026-Q1/sales/sell.md", 19)
+            ]
         );
     }
 

@@ -1,18 +1,24 @@
 //! Rules about names: `invalid-id`, `duplicate-id`, `unknown-period`.
 
 use super::{Context, place};
-use crate::diagnostic::{Diagnostic, Rule, did_you_mean};
+use crate::diagnostic::{Diagnostic, Rule, Vocabulary};
 use crate::model::Spanned;
 use crate::source::FileId;
 use chrono::Datelike;
 use std::collections::BTreeMap;
 
-/// Lowercase ASCII letters, digits, `-` and `_`, starting with a letter or digit.
+/// Ids become folder names of the site (`objectives/<period>/<id>/`), kept
+/// well within the 255 bytes a file name may have.
+pub const MAX_ID_LEN: usize = 100;
+
+/// Lowercase ASCII letters, digits, `-` and `_`, starting with a letter or
+/// digit, at most [`MAX_ID_LEN`] of them.
 pub fn is_valid_id(id: &str) -> bool {
     let mut bytes = id.bytes();
-    bytes
-        .next()
-        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    id.len() <= MAX_ID_LEN
+        && bytes
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
@@ -31,6 +37,27 @@ pub fn slugify(text: &str) -> String {
 
 fn check_id(file: FileId, id: &Spanned<String>, what: &str, out: &mut Vec<Diagnostic>) {
     if is_valid_id(&id.value) {
+        return;
+    }
+    let length = id.value.chars().count();
+    if length > MAX_ID_LEN {
+        let (message, help) = match place(id) {
+            Some(_) => (
+                format!("this {what} id is {length} characters long"),
+                format!(
+                    "ids become file names of the site: shorten it to at most {MAX_ID_LEN} characters"
+                ),
+            ),
+            None => (
+                format!(
+                    "the file name of this {what} is {length} characters long, too long for an id"
+                ),
+                format!(
+                    "rename the file, or set `id = \"…\"` in its front matter, to at most {MAX_ID_LEN} characters"
+                ),
+            ),
+        };
+        out.push(Diagnostic::new(Rule::InvalidId, file, place(id), message).with_help(help));
         return;
     }
     let slug = slugify(&id.value);
@@ -160,20 +187,23 @@ pub fn duplicate_id(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 pub fn unknown_period(cx: &Context, out: &mut Vec<Diagnostic>) {
     let periods = &cx.org.config.periods;
+    let year = cx.as_of.year();
+    let candidates = periods.candidates([year - 1, year, year + 1]);
+    // Prepared when the first unknown period needs it.
+    let names = std::cell::OnceCell::new();
     for objective in &cx.org.objectives {
         let period = &objective.period;
         if periods.get(&period.value).is_some() {
             continue;
         }
-        let year = cx.as_of.year();
-        let candidates = periods.candidates([year - 1, year, year + 1]);
+        let names = names.get_or_init(|| Vocabulary::new(candidates.iter().map(String::as_str)));
         let d = Diagnostic::new(
             Rule::UnknownPeriod,
             objective.file,
             Some(period.span.clone()),
             format!("unknown period `{}`", period.value),
         );
-        let d = match did_you_mean(&period.value, candidates.iter().map(String::as_str)) {
+        let d = match names.closest(&period.value) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None => d.with_help(
                 "use a built-in period (`2026`, `2026-H1`, `2026-Q3`) or define it under [periods] in okr.toml",
@@ -207,6 +237,43 @@ mod tests {
         }
         assert_eq!(slugify("Grow Revenue!"), "grow-revenue");
         assert_eq!(slugify("  Größe "), "gr-e");
+    }
+
+    /// Ids become folder names of the site: one too long to be a file name
+    /// would pass the check and fail the build.
+    #[test]
+    fn ids_too_long_for_a_file_name_are_invalid() {
+        let long = "a".repeat(MAX_ID_LEN + 1);
+        assert!(is_valid_id(&"a".repeat(MAX_ID_LEN)) && !is_valid_id(&long));
+        let explicit = company("x").1.replace(
+            "+++\ntitle",
+            &format!("+++\nid = \"{}\"\ntitle", "a".repeat(300)),
+        );
+        let owned = [
+            (format!("okrs/2026-Q1/{long}.md"), company("x").1),
+            ("okrs/2026-Q1/ok.md".to_string(), explicit),
+        ];
+        let checked = run(&files(&owned));
+        let found: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == Rule::InvalidId)
+            .collect();
+        let [by_name, by_id] = found.as_slice() else {
+            panic!("{found:?}")
+        };
+        assert!(
+            by_name.span.is_none() && by_name.message.contains("101 characters"),
+            "{by_name:?}"
+        );
+        assert_eq!(
+            by_id
+                .span
+                .as_ref()
+                .map(|s| checked.org.file(by_id.file).line_col(s.start).line),
+            Some(2)
+        );
+        assert!(by_id.message.contains("300 characters"), "{by_id:?}");
     }
 
     #[test]

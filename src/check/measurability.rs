@@ -3,9 +3,11 @@
 //! `activity-key-result`, `key-result-count`.
 
 use super::Context;
-use crate::diagnostic::{Diagnostic, Rule, did_you_mean};
-use crate::model::{InitiativeStatus, Measure, Spanned};
+use crate::diagnostic::{Diagnostic, Rule, Vocabulary, did_you_mean};
+use crate::model::{InitiativeStatus, KeyResult, Measure, Spanned};
 use crate::source::FileId;
+use std::cell::OnceCell;
+use std::collections::HashSet;
 
 pub fn missing_key_results(cx: &Context, out: &mut Vec<Diagnostic>) {
     for o in cx
@@ -85,9 +87,56 @@ fn fraction(file: FileId, value: &Option<Spanned<f64>>, what: &str, out: &mut Ve
     }
 }
 
+/// Numbers beyond this size are refused: no key result needs them, and
+/// charts, sums and differences of numbers near the float limits overflow.
+const LARGEST: f64 = 1e15;
+
+fn too_large(file: FileId, value: Option<&Spanned<f64>>, key: &str, out: &mut Vec<Diagnostic>) {
+    if let Some(v) = value
+        && v.value.abs() > LARGEST
+    {
+        out.push(
+            Diagnostic::new(
+                Rule::InvalidValue,
+                file,
+                Some(v.span.clone()),
+                format!(
+                    "`{key}` must be at most {LARGEST:e} in size, not {:e}",
+                    v.value
+                ),
+            )
+            .with_help(match key {
+                "weight" => "weights are relative: 2 counts twice as much as 1",
+                _ => "count in a larger unit: millions, with `unit = \"M€\"`, or thousands",
+            }),
+        );
+    }
+}
+
+/// Every number of a key result, with its key.
+fn numbers(kr: &KeyResult) -> impl Iterator<Item = (Option<&Spanned<f64>>, &'static str)> {
+    let (start, target) = match &kr.measure {
+        Measure::Metric { start, target } => (Some(start), Some(target)),
+        Measure::Missing { start } => (start.as_ref(), None),
+        Measure::Milestone { .. } => (None, None),
+    };
+    let checkins = kr.checkins.iter().map(|c| (Some(&c.value), "value"));
+    [
+        (start, "start"),
+        (target, "target"),
+        (kr.current.as_ref(), "current"),
+        (kr.weight.as_ref(), "weight"),
+    ]
+    .into_iter()
+    .chain(checkins)
+}
+
 pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
     for o in &cx.org.objectives {
         for kr in &o.key_results {
+            for (value, key) in numbers(kr) {
+                too_large(o.file, value, key, out);
+            }
             fraction(o.file, &kr.confidence, "`confidence`", out);
             for checkin in &kr.checkins {
                 fraction(
@@ -106,6 +155,10 @@ pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        // Prepared once per objective, when an initiative names a key result.
+        let kr_ids = || o.key_results.iter().map(|k| k.id.value.as_str());
+        let known: OnceCell<HashSet<&str>> = OnceCell::new();
+        let names = OnceCell::new();
         for initiative in &o.initiatives {
             if let Some(status) = &initiative.status
                 && InitiativeStatus::from_name(&status.value).is_none()
@@ -126,7 +179,9 @@ pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
                 );
             }
             if let Some(kr) = &initiative.key_result
-                && !o.key_results.iter().any(|k| k.id.value == kr.value)
+                && !known
+                    .get_or_init(|| kr_ids().collect())
+                    .contains(kr.value.as_str())
             {
                 let d = Diagnostic::new(
                     Rule::InvalidValue,
@@ -134,10 +189,8 @@ pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Some(kr.span.clone()),
                     format!("this objective has no key result `{}`", kr.value),
                 );
-                out.push(d.with_suggestion(did_you_mean(
-                    &kr.value,
-                    o.key_results.iter().map(|k| k.id.value.as_str()),
-                )));
+                let names = names.get_or_init(|| Vocabulary::new(kr_ids()));
+                out.push(d.with_suggestion(names.closest(&kr.value)));
             }
         }
     }
@@ -262,6 +315,18 @@ mod tests {
         assert_eq!(
             of_rule("invalid-value", &files(&owned)),
             [at(FILE, 9), at(FILE, 10), at(FILE, 16), at(FILE, 17)]
+        );
+    }
+
+    #[test]
+    fn numbers_too_large_to_score() {
+        let krs = "[[key_results]]\ntitle = \"A\"\nstart = -1e308\ntarget = 1e15\ncurrent = -1e15\nweight = 1e308\n\
+                   [[key_results.checkins]]\ndate = 2026-02-10\nvalue = 2e15\n\
+                   [[key_results]]\ntitle = \"B\"\ntarget = 1e16\nweight = 1e15\n";
+        let owned = objective(krs);
+        assert_eq!(
+            of_rule("invalid-value", &files(&owned)),
+            [at(FILE, 8), at(FILE, 11), at(FILE, 14), at(FILE, 17)]
         );
     }
 

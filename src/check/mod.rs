@@ -7,7 +7,7 @@
 mod alignment;
 mod cadence;
 mod identity;
-pub use identity::{is_valid_id, slugify};
+pub use identity::{MAX_ID_LEN, is_valid_id, slugify};
 mod measurability;
 
 use crate::diagnostic::Diagnostic;
@@ -47,6 +47,7 @@ const RULES: &[RuleFn] = &[
     measurability::key_result_count,
     cadence::too_many_objectives,
     cadence::due_outside_period,
+    cadence::checkin_outside_period,
     cadence::stale_key_result,
 ];
 
@@ -154,6 +155,29 @@ pub(crate) mod testing {
     use super::*;
 
     pub const AS_OF: &str = "2026-02-15";
+
+    /// Asserts that `run` costs linear time in the size of what `make` builds:
+    /// on an input `4 * n` big it takes less than ten times as long as on one
+    /// `n` big (linear is about 4, quadratic 16). Each size is timed at its
+    /// fastest of three runs, taken in turns, so that a machine busy with
+    /// other work (or other tests) does not decide.
+    pub fn assert_linear<T>(what: &str, n: usize, make: impl Fn(usize) -> T, run: impl Fn(&T)) {
+        let inputs = [make(n), make(4 * n)];
+        let mut fastest = [std::time::Duration::MAX; 2];
+        for _ in 0..3 {
+            for (input, fastest) in inputs.iter().zip(&mut fastest) {
+                let started = std::time::Instant::now();
+                run(input);
+                *fastest = started.elapsed().min(*fastest);
+            }
+        }
+        let [small, large] = fastest;
+        assert!(
+            large < small * 10,
+            "{what}: {n} took {small:?} but {} took {large:?}",
+            4 * n
+        );
+    }
 
     pub fn run(files: &[(&str, &str)]) -> Checked {
         let loaded = load::from_memory(files).expect("test config is valid");

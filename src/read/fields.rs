@@ -8,6 +8,22 @@ use crate::source::{FileId, SourceFile, Span};
 use crate::toml_doc::{Item, Table, Value};
 use chrono::NaiveDate;
 
+/// A date in quotes, only as TOML writes one bare: `YYYY-MM-DD` with a
+/// four-digit year (chrono alone would also take `2026-2-1` or `-200000-01-01`).
+fn quoted_date(text: &str) -> Option<NaiveDate> {
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = text.get(range)?;
+        let digits_only = part.bytes().all(|b| b.is_ascii_digit());
+        digits_only.then(|| part.parse().ok())?
+    };
+    let dashes = text.len() == 10 && text.get(4..5) == Some("-") && text.get(7..8) == Some("-");
+    if !dashes {
+        return None;
+    }
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
+}
+
 /// Reads typed fields out of TOML tables, reporting what does not fit.
 pub struct Reader {
     pub file: FileId,
@@ -23,7 +39,11 @@ pub fn type_name(value: &Value<'_>) -> &'static str {
         Value::Integer(..) => "an integer",
         Value::Float(_) => "a number",
         Value::Boolean(_) => "a boolean",
-        Value::Datetime(_) => "a date",
+        Value::Datetime(dt) => match (dt.date, dt.time) {
+            (Some(_), Some(_)) => "a date-time",
+            (None, Some(_)) => "a time",
+            _ => "a date",
+        },
         Value::Array(_) => "an array",
         Value::Table(_) => "a table",
     }
@@ -56,6 +76,9 @@ impl Reader {
             ("a number", Value::String(s)) if s.replace('_', "").parse::<f64>().is_ok() => {
                 Some(format!("write the number without quotes: `{key} = {s}`"))
             }
+            ("a date", Value::Datetime(dt)) if dt.date.is_some() => dt
+                .date
+                .map(|date| format!("write only the date: `{key} = {date}`")),
             ("a date", _) => Some(format!("write a date like `{key} = 2026-01-15`")),
             _ => None,
         };
@@ -214,7 +237,7 @@ impl Reader {
             Value::Datetime(dt) if dt.time.is_none() => dt
                 .date
                 .and_then(|d| NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())),
-            Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+            Value::String(s) => quoted_date(s),
             _ => None,
         };
         match date {

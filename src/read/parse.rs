@@ -8,6 +8,7 @@
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::fields::Reader;
 use crate::frontmatter;
+use crate::markdown;
 use crate::model::{
     Checkin, Initiative, KeyResult, Measure, Objective, Owner, Person, Retrospective, Spanned, Team,
 };
@@ -140,6 +141,10 @@ fn parse_file<T>(
         }
     };
     let entity = build(&mut reader, &root, split.body);
+    if let Some(excess) = markdown::too_much_raw_html(split.body) {
+        let at = file.text.len() - split.body.len() + excess.at();
+        reader.report_at(at..at + 1, excess.message(), Some(excess.help()));
+    }
     if reader.diagnostics.is_empty() {
         Parsed {
             entity: Some(entity),
@@ -263,10 +268,17 @@ fn retrospective(r: &mut Reader, table: &Table<'_>, span: Span) -> Retrospective
         ),
         _ => {}
     }
+    let notes = r.string(table, "notes");
+    if let Some(notes) = &notes
+        && let Some(excess) = markdown::too_much_raw_html(&notes.value)
+    {
+        // On the whole string: escapes make places inside it differ from the text.
+        r.report_at(notes.span.clone(), excess.message(), Some(excess.help()));
+    }
     Retrospective {
         score,
         reason,
-        notes: r.string(table, "notes").map(|n| n.value),
+        notes: notes.map(|n| n.value),
     }
 }
 
@@ -348,6 +360,69 @@ Body *here*.
             Measure::Milestone { .. }
         ));
         assert_eq!(o.body, "Body *here*.\n");
+    }
+
+    #[test]
+    fn raw_html_too_costly_to_sanitise_is_reported_where_it_passes_the_limit() {
+        let tags = "<b>\n".repeat(crate::markdown::MAX_RAW_TAGS + 1);
+        let (file, parsed) = objective(&format!("{GOOD}\n{tags}"));
+        let [d] = parsed.diagnostics.as_slice() else {
+            panic!("{:?}", parsed.diagnostics)
+        };
+        assert!(d.message.contains("raw HTML"), "{}", d.message);
+        let first_tag = GOOD.lines().count() + 2;
+        let at = d.span.as_ref().map(|s| file.line_col(s.start).line);
+        assert_eq!(at, Some(first_tag + crate::markdown::MAX_RAW_TAGS));
+
+        let notes = format!("[retrospective]\nnotes = '''\n{tags}'''\n+++\nBody");
+        let (file, parsed) = objective(&GOOD.replacen("+++\nBody", &notes, 1));
+        let [d] = parsed.diagnostics.as_slice() else {
+            panic!("{:?}", parsed.diagnostics)
+        };
+        let at = d.span.as_ref().map(|s| &file.text[s.start..s.start + 3]);
+        assert_eq!(at, Some("'''"), "on the notes");
+    }
+
+    /// The first finding of an objective whose first key result has `line`.
+    fn key_result_finding(line: &str) -> (String, Option<String>) {
+        let text = format!(
+            "+++\ntitle = \"G\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"K\"\ntarget = 1\n{line}\n+++\n"
+        );
+        let (_, parsed) = objective(&text);
+        let d = parsed
+            .diagnostics
+            .first()
+            .unwrap_or_else(|| panic!("{line}: no finding"));
+        (d.message.clone(), d.help.clone())
+    }
+
+    #[test]
+    fn a_date_time_where_a_date_belongs_shows_the_date_to_write() {
+        let (message, help) = key_result_finding("due = 2026-03-01T10:00:00+02:00");
+        assert_eq!(message, "`due` must be a date, not a date-time");
+        assert_eq!(
+            help.as_deref(),
+            Some("write only the date: `due = 2026-03-01`")
+        );
+        let (message, _) = key_result_finding("due = 10:00:00");
+        assert_eq!(message, "`due` must be a date, not a time");
+    }
+
+    #[test]
+    fn quoted_dates_are_read_as_toml_reads_dates() {
+        let (_, parsed) = objective(&GOOD.replace("date = 2026-01-15", "date = \"2026-01-15\""));
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        for wrong in [
+            "2026-2-1",
+            "-200000-01-01",
+            "+2026-01-01",
+            "20260-01-01",
+            "2026-01-15 ",
+            "2026-02-30",
+        ] {
+            let (message, _) = key_result_finding(&format!("due = \"{wrong}\""));
+            assert_eq!(message, "`due` must be a date, not a string", "{wrong}");
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! (`disagreement_with_toml`).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use toml::de::{DeTable, DeValue};
 use toml::value::Datetime;
 
@@ -23,10 +24,23 @@ pub type Span = std::ops::Range<usize>;
 const MAX_DEPTH: u32 = 80;
 
 /// A table: keys in the order they were written.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Table<'i> {
     entries: Vec<Entry<'i>>,
     kind: TableKind,
+    /// Where each key is in `entries`, once there are too many to search in
+    /// order: a search per new key would make a big table cost quadratic time.
+    index: Option<HashMap<Cow<'i, str>, usize>>,
+}
+
+/// Tables up to this many keys (nearly all) are searched in order.
+const INDEXED_FROM: usize = 16;
+
+/// Equal when the entries and kind are: the index only follows them.
+impl PartialEq for Table<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.entries == other.entries
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -75,8 +89,43 @@ pub struct Array<'i> {
 }
 
 impl<'i> Table<'i> {
+    fn new(kind: TableKind, capacity: usize) -> Self {
+        Table {
+            entries: Vec::with_capacity(capacity),
+            kind,
+            index: None,
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Item<'i>> {
-        self.entries.iter().find(|e| e.key == key).map(|e| &e.item)
+        self.entries.get(self.position(key)?).map(|e| &e.item)
+    }
+
+    /// Where `key` is in `entries`.
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|e| e.key == key),
+        }
+    }
+
+    /// Adds an entry (its key is not there yet) and returns where it is.
+    fn push(&mut self, entry: Entry<'i>) -> usize {
+        let at = self.entries.len();
+        match &mut self.index {
+            Some(index) => {
+                index.insert(entry.key.clone(), at);
+            }
+            None if at + 1 >= INDEXED_FROM => {
+                let keys = self.entries.iter().map(|e| e.key.clone());
+                let mut index: HashMap<_, _> = keys.zip(0..).collect();
+                index.insert(entry.key.clone(), at);
+                self.index = Some(index);
+            }
+            None => {}
+        }
+        self.entries.push(entry);
+        at
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
@@ -146,10 +195,7 @@ pub fn parse(text: &str) -> Result<Table<'_>, (Vec<Error>, Table<'_>)> {
 /// error) returns `None`, so that `toml` reads it instead.
 fn fast(text: &str) -> Option<Table<'_>> {
     let mut r = Reader { text, pos: 0 };
-    let mut root = Table {
-        entries: Vec::with_capacity(8),
-        kind: TableKind::Header,
-    };
+    let mut root = Table::new(TableKind::Header, 8);
     r.key_values(&mut root)?;
     let mut keys = Vec::new();
     // The table a header names: entry indices from the root (an array of
@@ -289,7 +335,7 @@ impl<'i> Reader<'i> {
         if table.contains_key(&key) {
             return None;
         }
-        table.entries.push(Entry {
+        table.push(Entry {
             key,
             key_span,
             item,
@@ -437,10 +483,7 @@ impl<'i> Reader<'i> {
             return None;
         }
         self.pos += 1;
-        let mut table = Table {
-            entries: Vec::new(),
-            kind: TableKind::Inline,
-        };
+        let mut table = Table::new(TableKind::Inline, 0);
         loop {
             self.skip_blank()?;
             if self.eat(b'}') {
@@ -671,22 +714,16 @@ fn open_header<'i>(
     path.clear();
     let mut table = root;
     for (key, key_span) in keys.drain(..) {
-        let index = match table.entries.iter().position(|e| e.key == key) {
+        let index = match table.position(&key) {
             Some(index) => index,
-            None => {
-                table.entries.push(Entry {
-                    key,
-                    key_span: key_span.clone(),
-                    item: Item {
-                        value: Value::Table(Table {
-                            entries: Vec::new(),
-                            kind: TableKind::Implicit,
-                        }),
-                        span: key_span,
-                    },
-                });
-                table.entries.len() - 1
-            }
+            None => table.push(Entry {
+                key,
+                key_span: key_span.clone(),
+                item: Item {
+                    value: Value::Table(Table::new(TableKind::Implicit, 0)),
+                    span: key_span,
+                },
+            }),
         };
         path.push(index);
         table = match &mut table.entries.get_mut(index)?.item.value {
@@ -702,15 +739,12 @@ fn open_header<'i>(
         };
     }
     let new_table = |span: Span| Item {
-        value: Value::Table(Table {
-            // As many as the first push would make room for, without the
-            // growth path.
-            entries: Vec::with_capacity(4),
-            kind: TableKind::Header,
-        }),
+        // As many as the first push would make room for, without the growth
+        // path.
+        value: Value::Table(Table::new(TableKind::Header, 4)),
         span,
     };
-    let index = match table.entries.iter().position(|e| e.key == last) {
+    let index = match table.position(&last) {
         None => {
             let item = if is_array {
                 // `[[…]]` usually comes back: room for a few more.
@@ -726,12 +760,11 @@ fn open_header<'i>(
             } else {
                 new_table(span)
             };
-            table.entries.push(Entry {
+            table.push(Entry {
                 key: last,
                 key_span: last_span,
                 item,
-            });
-            table.entries.len() - 1
+            })
         }
         Some(index) => {
             let entry = table.entries.get_mut(index)?;
@@ -833,18 +866,16 @@ fn table_at<'t, 'i>(root: &'t mut Table<'i>, path: &[usize]) -> Option<&'t mut T
 
 /// `toml`'s tree, for documents the fast path leaves to it.
 fn convert_table(table: DeTable<'_>, kind: TableKind) -> Table<'_> {
-    let entries = table
-        .into_iter()
-        .map(|(key, value)| {
-            let key_span = key.span();
-            Entry {
-                key: key.into_inner(),
-                key_span,
-                item: convert(value),
-            }
-        })
-        .collect();
-    Table { entries, kind }
+    let mut converted = Table::new(kind, table.len());
+    for (key, value) in table {
+        let key_span = key.span();
+        converted.push(Entry {
+            key: key.into_inner(),
+            key_span,
+            item: convert(value),
+        });
+    }
+    converted
 }
 
 fn convert(value: toml::Spanned<DeValue<'_>>) -> Item<'_> {
@@ -961,6 +992,25 @@ mod tests {
     fn refused(text: &str) {
         left_to_toml(text);
         assert!(parse(text).is_err(), "accepted:\n{text:?}");
+    }
+
+    /// Keys are looked up in an index once a table has many: a table of
+    /// 400,000 keys (6 MB, four times the 1.5 MB that once took 14 seconds)
+    /// costs four times one of 100,000. So do as many `[headers]`.
+    #[test]
+    fn many_keys_cost_linear_time() {
+        let keys = |n: usize| {
+            (0..n)
+                .map(|i| format!("key{i} = {i}\n"))
+                .collect::<String>()
+        };
+        crate::check::testing::assert_linear("keys", 100_000, keys, |text| {
+            assert!(fast(text).is_some_and(|t| t.iter().count() > 1));
+        });
+        let headers = |n: usize| (0..n).map(|i| format!("[t{i}]\n")).collect::<String>();
+        crate::check::testing::assert_linear("headers", 100_000, headers, |text| {
+            assert!(fast(text).is_some_and(|t| t.iter().count() > 1));
+        });
     }
 
     #[test]

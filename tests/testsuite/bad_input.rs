@@ -1,8 +1,9 @@
 //! Bad input never panics. Every folder under `tests/fixtures/bad/` is a small
 //! repository with one kind of broken input. What git cannot hold or what is
 //! too big to commit (a symbolic link loop, a named pipe, an unreadable file,
-//! a 10 MB body, 100,000 key results, a 10,000-deep alignment chain) is made
-//! at run time from the folder's `recipe.toml`.
+//! a 10 MB body, 100,000 key results, a table of 400,000 keys, 80,000 raw
+//! HTML tags, a 10,000-deep alignment chain) is made at run time from the
+//! folder's `recipe.toml`.
 //!
 //! Each case is checked with `okr check` and `okr build`, each run killed if it
 //! takes longer than [`LIMIT`]: the exit code is 1 or 2, the findings name the
@@ -152,6 +153,11 @@ const CASES: &[Case] = &[
         ),
     },
     Case {
+        name: "many-keys",
+        // A table of 400,000 keys, unknown to okr: reported once, at its header.
+        expect: Findings(&[(IFM, "okrs/2026-Q1/keys.md", Some(15))], 1),
+    },
+    Case {
         name: "named-pipe",
         expect: Findings(&[(IFM, "okrs/2026-Q1/pipe.md", None)], 1),
     },
@@ -168,6 +174,17 @@ const CASES: &[Case] = &[
                 // No title, no period: both at the opening fence.
                 (IFM, "okrs/2026-Q1/two-fences.md", Some(1)),
                 (IFM, "okrs/2026-Q1/two-fences.md", Some(1)),
+            ],
+            1,
+        ),
+    },
+    Case {
+        name: "raw-html",
+        // Past 512 raw HTML tags a body would cost too much to sanitise: at the 513th.
+        expect: Findings(
+            &[
+                (IFM, "okrs/2026-Q1/bold.md", Some(529)),
+                (IFM, "okrs/2026-Q1/nested.md", Some(17)),
             ],
             1,
         ),

@@ -481,6 +481,18 @@ fn due_outside_period() {
 }
 
 #[test]
+fn checkin_outside_period() {
+    let report = report("rules/checkin-outside-period");
+    let file = "okrs/2026-Q1/online/summer-preorders.md";
+    // A check-in of 2025-12-18, before the quarter began, at its date.
+    assert_eq!(report.places(), [at("checkin-outside-period", file, 14)]);
+    let d = report.find("checkin-outside-period", file, 14);
+    assert_eq!(d.column, Some("date = ".len() as u64 + 1));
+    assert!(d.message.contains("2025-12-18"), "{}", d.message);
+    assert_eq!(report.code, 0);
+}
+
+#[test]
 fn stale_key_result() {
     let report = report("rules/stale-key-result");
     let file = "okrs/2026-Q1/workshop/same-day-repairs.md";

@@ -37,6 +37,7 @@ pub const RULES: &[(&str, &str)] = &[
     ("too-many-objectives", "warning"),
     ("key-result-count", "warning"),
     ("due-outside-period", "warning"),
+    ("checkin-outside-period", "warning"),
     ("stale-key-result", "warning"),
     ("ignored-file", "warning"),
 ];
