@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// Ids become folder names of the site (`objectives/<period>/<id>/`), kept
 /// well within the 255 bytes a file name may have.
-pub const MAX_ID_LEN: usize = 100;
+pub const MAX_ID_LEN: usize = crate::model::MAX_NAME_LEN;
 
 /// Lowercase ASCII letters, digits, `-` and `_`, starting with a letter or
 /// digit, at most [`MAX_ID_LEN`] of them.

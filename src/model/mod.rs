@@ -9,6 +9,10 @@ pub mod diagnostic;
 pub mod period;
 pub mod source;
 
+/// The longest id or period name: each becomes a folder name of the site,
+/// and a path component may hold at most 255 bytes.
+pub const MAX_NAME_LEN: usize = 100;
+
 use crate::diagnostic::{Rule, Severity};
 use crate::period::{Period, Periods};
 use crate::source::{FileId, SourceFile, Span};

@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Rule, Severity, did_you_mean};
 use crate::fields::Reader;
+use crate::model::MAX_NAME_LEN;
 use crate::model::base_url::BaseUrl;
 use crate::model::{CheckSettings, Config, Thresholds};
 use crate::period::{Period, Periods};
@@ -99,7 +100,7 @@ fn custom_periods(r: &mut Reader, root: &Table<'_>) -> Vec<Period> {
             r.report(
                 entry.key_span.clone(),
                 format!("`{}` cannot name a period", name),
-                Some("period names are used in page addresses: letters, digits, `.`, `-` and `_`, starting with a letter or digit".into()),
+                Some(format!("period names are used in page addresses: at most {MAX_NAME_LEN} letters, digits, `.`, `-` and `_`, starting with a letter or digit")),
             );
             continue;
         }
@@ -136,9 +137,11 @@ fn custom_periods(r: &mut Reader, root: &Table<'_>) -> Vec<Period> {
 
 /// Period names end up in page addresses (`periods/<name>/`), so they are kept to safe characters.
 fn is_period_name(name: &str) -> bool {
-    name.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric())
+    name.len() <= MAX_NAME_LEN
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
@@ -309,6 +312,7 @@ stale-key-result = "off"
                 .unwrap_err();
         assert_eq!(errors[0].message, "`../up` cannot name a period");
         assert!(is_period_name("FY27-Q1") && is_period_name("2026.S1") && !is_period_name("a b"));
+        assert!(is_period_name(&"a".repeat(100)) && !is_period_name(&"a".repeat(101)));
     }
 
     #[test]

@@ -108,7 +108,7 @@ pub fn parse_all(loaded: &Loaded) -> Vec<ParsedFile> {
 
 /// Parses one loaded file.
 pub fn parse_one(loaded: &Loaded, id: FileId) -> ParsedFile {
-    if loaded.unreadable.contains(&id) {
+    if loaded.unreadable.binary_search(&id).is_ok() {
         return ParsedFile::Unreadable;
     }
     let file = &loaded.files[id.0];

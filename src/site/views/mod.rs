@@ -1048,6 +1048,11 @@ fn history_note(history: &History) -> Option<String> {
                 .to_string(),
         ),
     }
+    .or_else(|| {
+        (!history.missing.is_empty()).then(|| {
+            "Some changes are not shown: the git repository lacks objects they are in.".to_string()
+        })
+    })
 }
 
 /// A key result's check-ins as a table, newest first; `None` without any.
