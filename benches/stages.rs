@@ -75,18 +75,15 @@ fn score_org(bencher: Bencher) {
 #[divan::bench]
 fn render_pages(bencher: Bencher) {
     let checked = checked();
-    bencher.bench(|| {
-        site::render(&checked, &History::disabled(), None, as_of()).map(|pages| pages.len())
-    });
+    bencher.bench(|| site::render(&checked, &History::disabled(), None).map(|pages| pages.len()));
 }
 
 #[divan::bench(sample_count = 20)]
 fn render_and_write(bencher: Bencher) {
     let checked = checked();
     let out = root().join("public");
-    bencher.bench(|| {
-        site::build(&checked, &History::disabled(), None, as_of(), &out).map(|built| built.pages)
-    });
+    bencher
+        .bench(|| site::build(&checked, &History::disabled(), None, &out).map(|built| built.pages));
 }
 
 fn main() {

@@ -95,11 +95,14 @@ pub fn pipeline(data: &[u8]) {
     if checked.errors() > 0 {
         return; // `okr build` and `okr export` stop here too
     }
-    let export = export::Export::new(&checked, None, as_of());
+    let export = export::Export::new(
+        &checked,
+        okr::views::Urls::for_site(None, &checked.org.config),
+    );
     let _ = export.json();
     let _ = export.csv();
     checked.release_unreported_sources();
-    let pages = match site::render(&checked, &okr::history::History::disabled(), None, as_of()) {
+    let pages = match site::render(&checked, &okr::history::History::disabled(), None) {
         Ok(pages) => pages,
         Err(e) => panic!("the built-in theme failed on a checked repository: {e}"),
     };

@@ -54,6 +54,8 @@ const RULES: &[RuleFn] = &[
 /// A checked organisation: the model, its scores and every finding, sorted.
 #[derive(Debug)]
 pub struct Checked {
+    /// The day everything was judged on: progress, status, staleness.
+    pub as_of: NaiveDate,
     pub org: Org,
     pub scores: Scores,
     pub diagnostics: Vec<Diagnostic>,
@@ -120,6 +122,7 @@ pub fn check_resolved(org: Org, mut diagnostics: Vec<Diagnostic>, as_of: NaiveDa
     diagnostics.extend(found.into_iter().flatten());
     let diagnostics = finish(&org, diagnostics);
     Checked {
+        as_of,
         org,
         scores,
         diagnostics,

@@ -90,7 +90,7 @@ pub fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
         eprintln!("okr: {}", printable(&note.to_string()));
     }
     checked.release_unreported_sources();
-    let built = site::build(&checked, &history, base_url.as_deref(), as_of, &out).map_err(|e| {
+    let built = site::build(&checked, &history, base_url.as_ref(), &out).map_err(|e| {
         // A failed build removes what it wrote; say so, since the reason names a path.
         let kept = if out.exists() {
             format!("{} was left as it was", out.display())
@@ -241,7 +241,8 @@ pub fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode, String>
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
     let base_url = base_url(args.base_url.as_deref())?;
-    let export = okr::export::Export::new(&checked, base_url.as_deref(), as_of);
+    let urls = okr::views::Urls::for_site(base_url.as_ref(), &checked.org.config);
+    let export = okr::export::Export::new(&checked, urls);
     print_stdout(&match args.format {
         ExportFormat::Json => export.json(),
         ExportFormat::Csv => export.csv(),

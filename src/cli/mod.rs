@@ -7,6 +7,7 @@ mod commands;
 use args::{Cli, Command};
 use chrono::NaiveDate;
 use clap::Parser;
+use okr::model::base_url::BaseUrl;
 use okr::serve::Verbosity;
 use okr::text::printable;
 use std::io::{IsTerminal, Write};
@@ -106,15 +107,9 @@ fn as_of(given: Option<NaiveDate>) -> Result<NaiveDate, String> {
 }
 
 /// `--base-url`, checked as `base_url` in `okr.toml` is.
-fn base_url(given: Option<&str>) -> Result<Option<String>, String> {
+fn base_url(given: Option<&str>) -> Result<Option<BaseUrl>, String> {
     given
-        .map(|url| match okr::model::base_url::BaseUrl::parse(url) {
-            Ok(url) => Ok(url.to_string()),
-            Err(e) => Err(format!(
-                "--base-url: {e} ({})",
-                okr::model::base_url::BaseUrl::HELP
-            )),
-        })
+        .map(|url| BaseUrl::parse(url).map_err(|e| format!("--base-url: {e} ({})", BaseUrl::HELP)))
         .transpose()
 }
 

@@ -37,7 +37,7 @@ impl<T> Spanned<T> {
 pub struct Config {
     pub title: String,
     pub company: String,
-    pub base_url: String,
+    pub base_url: base_url::BaseUrl,
     pub current_period: Option<String>,
     /// A theme folder (relative to the root) replacing the built-in one.
     pub theme: Option<String>,

@@ -39,12 +39,12 @@ pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
         .string(&root, "company")
         .map_or_else(|| "Company".to_string(), |s| s.value);
     let base_url = match r.string(&root, "base_url") {
-        None => BaseUrl::default().to_string(),
+        None => BaseUrl::default(),
         Some(url) => match BaseUrl::parse(&url.value) {
-            Ok(url) => url.to_string(),
+            Ok(url) => url,
             Err(e) => {
                 r.report_at(url.span, e.to_string(), Some(BaseUrl::HELP.into()));
-                String::new()
+                BaseUrl::default()
             }
         },
     };
@@ -263,7 +263,7 @@ mod tests {
     #[test]
     fn empty_config_takes_defaults() {
         let config = parse_text("").unwrap();
-        assert_eq!(config.base_url, "/");
+        assert_eq!(config.base_url.as_str(), "/");
         assert_eq!(config.checks.max_objectives, 5);
         assert_eq!(
             config.checks.severity(Rule::Unaligned),
@@ -290,7 +290,7 @@ stale-key-result = "off"
 "#,
         )
         .unwrap();
-        assert_eq!(config.base_url, "/acme-okrs/");
+        assert_eq!(config.base_url.as_str(), "/acme-okrs/");
         assert_eq!(
             config.periods.get("FY27-Q1").unwrap().end.to_string(),
             "2026-09-30"

@@ -19,12 +19,13 @@ use crate::check::{self, Checked};
 use crate::config::CONFIG_FILE;
 use crate::export::Export;
 use crate::load::{self, LoadError, Loaded};
+use crate::model::base_url::BaseUrl;
 use crate::render::{self, Theme};
 use crate::report;
 use crate::resolve::{self, ParsedFile};
 use crate::site::{self, EXPORT_FILE};
 use crate::source::FileId;
-use crate::views::SiteData;
+use crate::views::{SiteData, Urls};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -97,7 +98,6 @@ enum Content {
 type Assets = BTreeMap<String, Vec<u8>>;
 
 struct Live {
-    as_of: NaiveDate,
     content: Content,
     theme: Result<Theme, String>,
     assets: Assets,
@@ -176,7 +176,6 @@ impl Server {
             root,
             as_of,
             live: Arc::new(RwLock::new(Live {
-                as_of,
                 content: Content::NoRepository(String::new()),
                 theme: Err(String::new()),
                 assets: Assets::new(),
@@ -482,7 +481,7 @@ impl Server {
         if self.verbosity >= Verbosity::Verbose && !checked.diagnostics.is_empty() {
             eprint!("{}", report::human(&checked, false));
         }
-        let model = Model::new(checked, |checked| SiteData::new(checked, "/", self.as_of));
+        let model = Model::new(checked, |checked| SiteData::new(checked, served_urls()));
         Content::Site {
             model: Box::new(model),
         }
@@ -494,6 +493,11 @@ fn set_site_global(live: &mut Live) {
     if let (Content::Site { model }, Ok(theme)) = (&live.content, &mut live.theme) {
         model.with_dependent(|_, data| theme.set_global("site", &data.site));
     }
+}
+
+/// The site is served at `/`, whatever `base_url` says.
+fn served_urls() -> Urls {
+    Urls::under(BaseUrl::default())
 }
 
 fn load_error(e: &LoadError) -> String {
@@ -629,7 +633,7 @@ fn answer(live: &Live, path: &str) -> Answer {
         return (status, content_type(key), bytes);
     }
     let bytes = match page {
-        None => Export::new(model.borrow_owner(), Some("/"), live.as_of).json(),
+        None => Export::new(model.borrow_owner(), served_urls()).json(),
         Some(page) => {
             let mut out = Vec::new();
             if let Err(e) =

@@ -143,14 +143,15 @@ pub struct Export<'a> {
 }
 
 impl<'a> Export<'a> {
-    /// `base_url` overrides `okr.toml`'s, as with `okr build --base-url`.
-    pub fn new(checked: &'a Checked, base_url: Option<&str>, as_of: NaiveDate) -> Export<'a> {
-        let org = &checked.org;
+    /// The export of a checked organisation, its `url`s under `urls`
+    /// ([`Urls::for_site`]), as of the day it was checked on.
+    pub fn new(checked: &'a Checked, urls: Urls) -> Export<'a> {
+        let as_of = checked.as_of;
         Export {
             checked,
-            urls: Urls::new(base_url.unwrap_or(&org.config.base_url)),
+            urls,
             as_of,
-            current_period: views::current_period(org, as_of),
+            current_period: views::current_period(&checked.org, as_of),
         }
     }
 
@@ -408,11 +409,15 @@ mod tests {
     use super::*;
     use crate::check::testing::*;
 
+    fn urls(base: &str) -> Urls {
+        Urls::under(crate::model::base_url::BaseUrl::parse(base).unwrap())
+    }
+
     #[test]
     fn json_keeps_the_pinned_field_order() {
         let owned = [company("grow"), team_objective("sell", "grow#kr2", "")];
         let checked = run(&files(&owned));
-        let json = Export::new(&checked, Some("/acme/"), AS_OF.parse().unwrap()).json();
+        let json = Export::new(&checked, urls("/acme/")).json();
         let text = String::from_utf8(json).unwrap();
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert!(text.starts_with(
@@ -438,7 +443,7 @@ mod tests {
     fn csv_has_a_row_per_key_result() {
         let owned = [company("grow")];
         let checked = run(&files(&owned));
-        let csv = Export::new(&checked, None, AS_OF.parse().unwrap()).csv();
+        let csv = Export::new(&checked, urls("/")).csv();
         let text = String::from_utf8(csv).unwrap();
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(lines[0], CSV_COLUMNS.join(","));

@@ -17,9 +17,9 @@ use crate::model::Org;
 use crate::output::{Staging, WriteError};
 use crate::render::{RenderError, Theme};
 use crate::source::FileId;
-use crate::views::SiteData;
-use chrono::NaiveDate;
+use crate::views::{SiteData, Urls};
 use rayon::prelude::*;
+use routes::{BaseUrl, Route};
 use std::fmt;
 use std::path::Path;
 
@@ -108,7 +108,7 @@ impl Page {
         if let Page::Overview(period) = self
             && data.is_front_period(period)
         {
-            return vec!["index.html".into(), self.path(data)];
+            return vec![Route::Index.file(), self.path(data)];
         }
         vec![self.path(data)]
     }
@@ -116,17 +116,21 @@ impl Page {
     fn path(self, data: &SiteData) -> String {
         let org = data.org();
         match self {
-            Page::Overview(period) => format!("periods/{}/index.html", data.periods[period].name),
+            Page::Overview(period) => Route::Period(&data.periods[period].name),
             Page::Objective(i) => {
                 let o = &org.objectives[i];
-                format!("objectives/{}/{}/index.html", o.period.value, o.id.value)
+                Route::Objective {
+                    period: &o.period.value,
+                    id: &o.id.value,
+                }
             }
-            Page::Team(i) => format!("teams/{}/index.html", org.teams[i].id.value),
-            Page::Person(i) => format!("people/{}/index.html", org.people[i].id.value),
-            Page::Health => "health/index.html".into(),
-            Page::Changes => "changes/index.html".into(),
-            Page::NotFound => "404.html".into(),
+            Page::Team(i) => Route::Team(&org.teams[i].id.value),
+            Page::Person(i) => Route::Person(&org.people[i].id.value),
+            Page::Health => Route::Health,
+            Page::Changes => Route::Changes,
+            Page::NotFound => Route::NotFound,
         }
+        .file()
     }
 
     /// The template that renders the page.
@@ -234,13 +238,10 @@ fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
 fn prepare<'a>(
     checked: &'a Checked,
     history: &'a History,
-    base_url: Option<&str>,
-    as_of: NaiveDate,
+    urls: &Urls,
 ) -> Result<(Theme, SiteData<'a>), BuildError> {
-    let org = &checked.org;
-    let mut theme = load_theme(org)?;
-    let data = SiteData::new(checked, base_url.unwrap_or(&org.config.base_url), as_of)
-        .with_history(history);
+    let mut theme = load_theme(&checked.org)?;
+    let data = SiteData::new(checked, urls.clone()).with_history(history);
     theme.set_global("site", &data.site);
     Ok((theme, data))
 }
@@ -260,22 +261,20 @@ pub struct PageRef(Page);
 pub fn find_page(data: &SiteData, path: &str) -> Option<PageRef> {
     let org = data.org();
     let period = |name: &str| data.periods.iter().position(|p| p.name == name);
-    let page = match path.split('/').collect::<Vec<&str>>().as_slice() {
-        ["index.html"] => {
-            Page::Overview((0..data.periods.len()).find(|&i| data.is_front_period(i))?)
-        }
-        ["periods", name, "index.html"] => Page::Overview(period(name)?),
-        ["objectives", name, id, "index.html"] => Page::Objective(
+    let page = match Route::of_file(path)? {
+        Route::Index => Page::Overview((0..data.periods.len()).find(|&i| data.is_front_period(i))?),
+        Route::Period(name) => Page::Overview(period(name)?),
+        Route::Objective { period, id } => Page::Objective(
             org.objectives
                 .iter()
-                .position(|o| o.period.value == *name && o.id.value == *id)?,
+                .position(|o| o.period.value == period && o.id.value == id)?,
         ),
-        ["teams", id, "index.html"] => Page::Team(org.team_index(id)?),
-        ["people", id, "index.html"] => Page::Person(org.person_index(id)?),
-        ["health", "index.html"] => Page::Health,
-        ["changes", "index.html"] => Page::Changes,
-        ["404.html"] => Page::NotFound,
-        _ => return None,
+        Route::Team(id) => Page::Team(org.team_index(id)?),
+        Route::Person(id) => Page::Person(org.person_index(id)?),
+        Route::Health => Page::Health,
+        Route::Changes => Page::Changes,
+        Route::NotFound => Page::NotFound,
+        Route::Asset(_) => return None,
     };
     Some(PageRef(page))
 }
@@ -296,12 +295,12 @@ pub fn render_page(
 pub fn render(
     checked: &Checked,
     history: &History,
-    base_url: Option<&str>,
-    as_of: NaiveDate,
+    base_url: Option<&BaseUrl>,
 ) -> Result<Vec<(String, String)>, BuildError> {
-    let (theme, data) = prepare(checked, history, base_url, as_of)?;
+    let urls = Urls::for_site(base_url, &checked.org.config);
+    let (theme, data) = prepare(checked, history, &urls)?;
     data.build_all_cards();
-    let json = Export::new(checked, base_url, as_of).json();
+    let json = Export::new(checked, urls).json();
     let rendered = pages(&data)
         .par_iter()
         .map(|&page| {
@@ -329,11 +328,11 @@ pub fn render(
 fn write_site(
     checked: &Checked,
     history: &History,
-    base_url: Option<&str>,
-    as_of: NaiveDate,
+    base_url: Option<&BaseUrl>,
     dir: &Path,
 ) -> Result<Built, BuildError> {
-    let (theme, data) = prepare(checked, history, base_url, as_of)?;
+    let urls = Urls::for_site(base_url, &checked.org.config);
+    let (theme, data) = prepare(checked, history, &urls)?;
     data.build_all_cards();
     let pages = pages(&data);
     let results = render_and_write(&pages, &theme, &data, dir);
@@ -346,7 +345,7 @@ fn write_site(
     std::fs::File::create(&path)
         .and_then(|file| {
             let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
-            Export::new(checked, base_url, as_of).write_json(&mut out)?;
+            Export::new(checked, urls).write_json(&mut out)?;
             std::io::Write::flush(&mut out)
         })
         .map_err(|error| WriteError { path, error })?;
@@ -395,17 +394,16 @@ fn render_and_write(
 }
 
 /// Builds the site of a checked organisation, with its history, into `out`.
-/// `base_url` overrides `okr.toml`'s.
+/// `base_url` overrides `okr.toml`'s; the day judged is the check's.
 pub fn build(
     checked: &Checked,
     history: &History,
-    base_url: Option<&str>,
-    as_of: NaiveDate,
+    base_url: Option<&BaseUrl>,
     out: &Path,
 ) -> Result<Built, BuildError> {
     check_names(&checked.org)?;
     let staging = Staging::create(out)?;
-    let built = write_site(checked, history, base_url, as_of, staging.path())?;
+    let built = write_site(checked, history, base_url, staging.path())?;
     staging.swap_in()?;
     Ok(built)
 }
@@ -443,7 +441,7 @@ mod tests {
         let owned = [company("grow"), team_objective("sell", "grow", "")];
         let checked = run(&files(&owned));
         let history = History::disabled();
-        let (_, data) = prepare(&checked, &history, None, AS_OF.parse().unwrap()).unwrap();
+        let (_, data) = prepare(&checked, &history, &Urls::under(BaseUrl::default())).unwrap();
         let all = pages(&data);
         assert_eq!(
             all.len(),

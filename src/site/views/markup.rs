@@ -392,8 +392,8 @@ mod tests {
         let (path, text_) = company("grow");
         let text_ = text_.replace("Company grow", "Grow <fast> & far");
         let checked = run(&files(&[(path, text_)]));
-        let as_of = AS_OF.parse().expect("a date");
-        let data = super::super::SiteData::new(&checked, "/", as_of);
+        let urls = super::super::Urls::under(crate::model::base_url::BaseUrl::default());
+        let data = super::super::SiteData::new(&checked, urls);
         let line = objective_line(data.card(0));
         let line = text(&line);
         assert!(line.starts_with("\n<li class=\"objective-line\">\n  <a href=\"/objectives/2026-Q1/grow/\">Grow &lt;fast&gt; &amp; far</a>"), "{line}");

@@ -12,10 +12,12 @@ use crate::check::Checked;
 use crate::diagnostic::{Rule, Severity};
 use crate::history::{self, Extent, History, OwnerRef};
 use crate::markdown;
-use crate::model::{Checkin, KeyResult, Level, Measure, Objective, Org, Owner};
+use crate::model::base_url::BaseUrl;
+use crate::model::{Checkin, Config, KeyResult, Level, Measure, Objective, Org, Owner};
 use crate::period::Period;
 use crate::report;
 use crate::score::{self, Series, Status};
+use crate::site::routes::Route;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -26,57 +28,58 @@ mod markup;
 
 pub use markup::{Block, Blocks, STATUS_BADGE};
 
-/// Addresses of the site's pages, all starting with the base URL so they work under a sub-path.
+/// Addresses of the site's pages, all starting with the base URL so they
+/// work under a sub-path; what each address is, is [`Route`]'s to say.
 #[derive(Clone, Debug)]
 pub struct Urls {
-    base: String,
+    base: BaseUrl,
 }
 
 impl Urls {
-    /// `base` is a path like `/` or `/acme-okrs/`, or a full URL; a missing trailing `/` is added.
-    pub fn new(base: &str) -> Urls {
-        let base = if base.ends_with('/') {
-            base.to_string()
-        } else {
-            format!("{base}/")
-        };
+    /// The site's addresses under `given` (`--base-url`), else under the
+    /// base URL of `okr.toml`.
+    pub fn for_site(given: Option<&BaseUrl>, config: &Config) -> Urls {
+        Urls::under(given.unwrap_or(&config.base_url).clone())
+    }
+
+    pub fn under(base: BaseUrl) -> Urls {
         Urls { base }
     }
 
     pub fn base(&self) -> &str {
-        &self.base
+        self.base.as_str()
     }
 
     pub fn index(&self) -> String {
-        self.base.clone()
+        Route::Index.url(&self.base)
     }
 
     pub fn period(&self, period: &str) -> String {
-        format!("{}periods/{period}/", self.base)
+        Route::Period(period).url(&self.base)
     }
 
     pub fn objective(&self, period: &str, id: &str) -> String {
-        format!("{}objectives/{period}/{id}/", self.base)
+        Route::Objective { period, id }.url(&self.base)
     }
 
     pub fn team(&self, id: &str) -> String {
-        format!("{}teams/{id}/", self.base)
+        Route::Team(id).url(&self.base)
     }
 
     pub fn person(&self, id: &str) -> String {
-        format!("{}people/{id}/", self.base)
+        Route::Person(id).url(&self.base)
     }
 
     pub fn health(&self) -> String {
-        format!("{}health/", self.base)
+        Route::Health.url(&self.base)
     }
 
     pub fn changes(&self) -> String {
-        format!("{}changes/", self.base)
+        Route::Changes.url(&self.base)
     }
 
     pub fn asset(&self, path: &str) -> String {
-        format!("{}assets/{path}", self.base)
+        Route::Asset(path).url(&self.base)
     }
 }
 
@@ -1238,9 +1241,9 @@ fn burnup_chart(kr: &KeyResult, period: &Period, as_of: NaiveDate) -> Option<Htm
 }
 
 impl<'a> SiteData<'a> {
-    pub fn new(checked: &'a Checked, base_url: &str, as_of: NaiveDate) -> SiteData<'a> {
+    pub fn new(checked: &'a Checked, urls: Urls) -> SiteData<'a> {
         let org = &checked.org;
-        let urls = Urls::new(base_url);
+        let as_of = checked.as_of;
         let current = current_period(org, as_of);
         let periods = site_periods(org, &current, &urls, as_of);
         let stale: BTreeSet<(usize, usize)> = checked
@@ -2276,8 +2279,7 @@ mod tests {
         let owned = [company("grow"), team_objective("sell", "grow", initiative)];
         let checked = run(&files(&owned));
         assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
-        let as_of = AS_OF.parse().expect("a date");
-        let data = SiteData::new(&checked, "/", as_of);
+        let data = SiteData::new(&checked, Urls::under(BaseUrl::default()));
         let sell = (checked.org.objectives.iter())
             .position(|o| o.id.value == "sell")
             .expect("the objective");
@@ -2286,8 +2288,8 @@ mod tests {
             "planned"
         );
         // The built-in theme used to stop on it with a template error.
-        let pages = crate::site::render(&checked, &History::disabled(), None, as_of)
-            .expect("the site renders");
+        let pages =
+            crate::site::render(&checked, &History::disabled(), None).expect("the site renders");
         let (_, html) = (pages.iter())
             .find(|(path, _)| path == "objectives/2026-Q1/sell/index.html")
             .expect("the objective's page");
@@ -2296,12 +2298,13 @@ mod tests {
 
     #[test]
     fn urls_start_with_the_base() {
-        let urls = Urls::new("/acme-okrs");
+        let under = |base: &str| Urls::under(BaseUrl::parse(base).unwrap());
+        let urls = under("/acme-okrs");
         assert_eq!(
             urls.objective("2026-Q1", "grow"),
             "/acme-okrs/objectives/2026-Q1/grow/"
         );
         assert_eq!(urls.index(), "/acme-okrs/");
-        assert_eq!(Urls::new("/").team("sales"), "/teams/sales/");
+        assert_eq!(under("/").team("sales"), "/teams/sales/");
     }
 }
