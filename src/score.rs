@@ -143,6 +143,49 @@ pub struct KeyResultScore {
     /// Clamped to 0..=1.
     pub score: Option<f64>,
     pub status: Option<Status>,
+    /// Set when, in a running period, the key result is unfinished and has
+    /// had no check-in for more than `stale_after_days`: the
+    /// `stale-key-result` rule reports it, the pages mark it.
+    #[serde(skip)]
+    pub stale: Option<Stale>,
+}
+
+/// Since when a key result has gone without a check-in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stale {
+    /// The latest check-in's date, or the period's first day without one.
+    pub since: NaiveDate,
+    /// Whether there was a check-in at all.
+    pub checked_in: bool,
+    /// Days from `since` to the as-of date.
+    pub days: i64,
+}
+
+/// Whether `kr` (scored `score`) is stale on `as_of` in `period`, with
+/// check-ins due every `limit` days.
+fn staleness(
+    kr: &KeyResult,
+    score: Option<f64>,
+    period: Option<&Period>,
+    as_of: NaiveDate,
+    limit: i64,
+) -> Option<Stale> {
+    let period = period.filter(|p| p.contains_date(as_of))?;
+    let finished = match &kr.measure {
+        Measure::Milestone { done } => done.value,
+        _ => score.is_some_and(|s| s >= 1.0),
+    };
+    if finished {
+        return None;
+    }
+    let latest = kr.latest_checkin(as_of);
+    let since = latest.map_or(period.start, |c| c.date.value);
+    let days = (as_of - since).num_days();
+    (days > limit).then_some(Stale {
+        since,
+        checked_in: latest.is_some(),
+        days,
+    })
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -180,6 +223,7 @@ pub struct Scores {
 
 pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
     let thresholds = &org.config.checks.thresholds;
+    let stale_after = org.config.checks.stale_after_days;
     let mut objectives: Vec<ObjectiveScore> = org
         .objectives
         .iter()
@@ -197,6 +241,7 @@ pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
                         progress,
                         score,
                         status: stand(score),
+                        stale: staleness(kr, score, period.as_ref(), as_of, stale_after),
                     }
                 })
                 .collect();

@@ -3,7 +3,8 @@
 
 use super::Context;
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::model::{Measure, Owner};
+use crate::model::Owner;
+use crate::score::Stale;
 use std::collections::BTreeMap;
 
 fn owner_name(cx: &Context, owner: Owner) -> String {
@@ -105,30 +106,16 @@ pub fn checkin_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
 pub fn stale_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
     let limit = cx.org.config.checks.stale_after_days;
     for (o, scores) in cx.org.objectives.iter().zip(&cx.scores.objectives) {
-        let Some(period) = cx.org.period(&o.period.value) else {
-            continue;
-        };
-        if !period.contains_date(cx.as_of) {
-            continue;
-        }
         for (kr, score) in o.key_results.iter().zip(&scores.key_results) {
-            let finished = match &kr.measure {
-                Measure::Milestone { done } => done.value,
-                _ => score.score.is_some_and(|s| s >= 1.0),
-            };
-            if finished {
+            // Scoring decided whether it is stale; the rule says where.
+            let Some(Stale { since, days, .. }) = score.stale else {
                 continue;
-            }
-            let (since, span, what) = match kr.latest_checkin(cx.as_of) {
-                Some(c) => (c.date.value, c.date.span.clone(), "the last check-in was"),
-                None => (
-                    period.start,
-                    kr.title.span.clone(),
-                    "no check-in since the period began",
-                ),
             };
-            let days = (cx.as_of - since).num_days();
-            if days > limit {
+            let (span, what) = match kr.latest_checkin(cx.as_of) {
+                Some(c) => (c.date.span.clone(), "the last check-in was"),
+                None => (kr.title.span.clone(), "no check-in since the period began"),
+            };
+            {
                 out.push(
                     Diagnostic::new(
                         Rule::StaleKeyResult,

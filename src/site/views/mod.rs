@@ -741,8 +741,9 @@ pub struct SiteData<'a> {
     cards: Vec<OnceLock<ObjectiveCard<'a>>>,
     pub periods: Vec<PeriodView>,
     checked: &'a Checked,
-    /// Key results with a stale finding, by (file, key result title span start).
-    stale: BTreeSet<(usize, usize)>,
+    /// Whether pages mark the key results scoring found stale: not when
+    /// `stale-key-result` is turned off.
+    mark_stale: bool,
     urls: Urls,
     as_of: NaiveDate,
     index: Index,
@@ -1246,12 +1247,7 @@ impl<'a> SiteData<'a> {
         let as_of = checked.as_of;
         let current = current_period(org, as_of);
         let periods = site_periods(org, &current, &urls, as_of);
-        let stale: BTreeSet<(usize, usize)> = checked
-            .diagnostics
-            .iter()
-            .filter(|d| d.rule == Rule::StaleKeyResult)
-            .filter_map(|d| Some((d.file.0, d.span.as_ref()?.start)))
-            .collect();
+        let mark_stale = (org.config.checks).severity(Rule::StaleKeyResult).is_some();
         let site = SiteView {
             title: org.config.title.clone(),
             company: org.config.company.clone(),
@@ -1271,7 +1267,7 @@ impl<'a> SiteData<'a> {
             cards: (0..org.objectives.len()).map(|_| OnceLock::new()).collect(),
             periods,
             checked,
-            stale,
+            mark_stale,
             urls,
             as_of,
             index: Index::new(org),
@@ -1323,11 +1319,7 @@ impl<'a> SiteData<'a> {
             .map(|p| score::elapsed_fraction(p, as_of));
         let key_results: Vec<KeyResultView> = (0..o.key_results.len())
             .map(|i| {
-                let kr = &o.key_results[i];
-                let is_stale = self.stale.contains(&(o.file.0, kr.title.span.start))
-                    || kr
-                        .latest_checkin(as_of)
-                        .is_some_and(|c| self.stale.contains(&(o.file.0, c.date.span.start)));
+                let is_stale = self.mark_stale && s.key_results[i].stale.is_some();
                 key_result_view(o, i, &s.key_results[i], expected, is_stale, as_of)
             })
             .collect();
