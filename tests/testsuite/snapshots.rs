@@ -9,16 +9,19 @@
 //! history was not read; pages built from a history are pinned in `history.rs`.
 //!
 //! Pages are kept whole and as written: the markup okr writes is already one
-//! element a line, so a change shows as the few lines it touches, header,
-//! navigation and links included. `okrs.json` is written on one line; it is
-//! spread over lines here (keys in the order okr writes them) for the same reason.
+//! element a line (a chart is one line), so a change shows as the few lines it
+//! touches, header, navigation and links included. `okrs.json` is written on
+//! one line; it is spread over lines here, keys in the order okr writes them
+//! and one check-in a line, for the same reason.
 //!
 //! When a change to the pages is intended, the tests fail with a diff. To
 //! review and accept the new pages:
 //!
-//! - with cargo-insta (`cargo install cargo-insta`):
-//!   `cargo insta test --review --test testsuite -- snapshots::`, or
-//!   `cargo insta review` after a failing run;
+//! - with cargo-insta (`cargo install cargo-insta`): a failing
+//!   `cargo test --test testsuite snapshots::` leaves each new page beside its
+//!   snapshot (`*.snap.new`, not committed); `cargo insta review` shows the
+//!   diffs one by one to accept or reject (`cargo insta test --review` runs
+//!   the tests and reviews in one go, every failing page at once);
 //! - without it: `INSTA_UPDATE=always cargo test --test testsuite snapshots::`
 //!   writes the new snapshots in place; review them with `git diff
 //!   tests/testsuite/snapshots/` and commit them with the change.
