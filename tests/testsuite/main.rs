@@ -22,3 +22,4 @@ mod rules;
 mod safety;
 mod schema;
 mod serve;
+mod snapshots;
