@@ -48,7 +48,7 @@ impl fmt::Display for Added {
         let value = match (self.milestone, self.value >= 1.0) {
             (true, true) => "done".to_string(),
             (true, false) => "not done".to_string(),
-            (false, _) => crate::charts::decimal(self.value, true),
+            (false, _) => crate::text::number(self.value),
         };
         write!(
             f,

@@ -109,30 +109,10 @@ impl Change {
     }
 }
 
-/// How numbers are written in change descriptions: exact, thousands grouped.
-pub fn exact_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        return crate::charts::decimal(v, true);
-    }
-    let plain = format!("{v}");
-    let (int, frac) = plain.split_once('.').unwrap_or((&plain, ""));
-    let grouped = match int.parse::<f64>() {
-        Ok(i) if i.abs() < 1e15 => crate::charts::decimal(i, true),
-        _ => int.to_string(),
-    };
-    // `-0.5` has an integer part of `-0`, which the grouping turns into `0`.
-    let sign = if int.starts_with('-') && !grouped.starts_with('-') {
-        "-"
-    } else {
-        ""
-    };
-    format!("{sign}{grouped}.{frac}")
-}
-
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Value::Number(n) => f.write_str(&exact_number(*n)),
+            Value::Number(n) => f.write_str(&crate::text::exact_number(*n)),
             Value::Bool(b) => f.write_str(if *b { "yes" } else { "no" }),
             Value::Text(t) => f.write_str(t),
             Value::List(items) if items.is_empty() => f.write_str("none"),
@@ -368,7 +348,7 @@ fn compare_key_results(
         field("done", a.done.map(Value::Bool), b.done.map(Value::Bool));
         field("current", number(a.current), number(b.current));
         field("unit", text(a.unit.as_deref()), text(b.unit.as_deref()));
-        let date = |d: Option<NaiveDate>| d.map(|d| Value::Text(d.to_string()));
+        let date = |d: Option<NaiveDate>| d.map(|d| Value::Text(crate::text::iso_date(d)));
         field("due", date(a.due), date(b.due));
         field("weight", number(a.weight), number(b.weight));
         field("confidence", number(a.confidence), number(b.confidence));

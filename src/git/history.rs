@@ -21,9 +21,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use super::compare::{
-    Change, Compared, Key, Value, compare, compare_sets, describe, exact_number,
-};
+pub use super::compare::{Change, Compared, Key, Value, compare, compare_sets, describe};
 pub use super::repo::{Commit, HistoryError, Repo};
 pub use super::snapshot::{OwnerRef, Snapshot};
 
@@ -720,13 +718,5 @@ mod tests {
              the version of okrs/2.md from commit abcdef0; the version of okrs/3.md from commit abcdef0; 2 more; \
              what those changed is not shown (`git fsck` lists what is missing; a fresh clone restores it)"
         );
-    }
-
-    #[test]
-    fn exact_numbers_keep_every_digit() {
-        assert_eq!(exact_number(100_000.0), "100,000");
-        assert_eq!(exact_number(2.345), "2.345");
-        assert_eq!(exact_number(-1234.5), "-1,234.5");
-        assert_eq!(exact_number(-0.25), "-0.25");
     }
 }

@@ -574,20 +574,13 @@ fn with_reload_script(mut html: Vec<u8>) -> Vec<u8> {
     html
 }
 
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The page every request gets while the repository has errors.
 fn error_page(report: &str) -> Vec<u8> {
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>okr: errors</title>\
          <style>body{{font:16px system-ui,sans-serif;margin:2rem;color:#1a1a1a}}pre{{background:#fdf2f2;border-left:4px solid #b3261e;padding:1rem;overflow:auto;font:14px ui-monospace,monospace}}</style></head>\
          <body><h1>The OKRs have errors</h1><p>Fix them and save: this page reloads by itself.</p><pre>{}</pre></body></html>\n",
-        escape_html(report)
+        crate::text::escape_html(report)
     );
     with_reload_script(html.into_bytes())
 }

@@ -16,6 +16,7 @@
 use crate::check::Checked;
 use crate::model::{KeyResult, Measure, Objective, Owner};
 use crate::score::{KeyResultScore, ObjectiveScore, OwnerKey};
+use crate::text::IsoDate;
 use crate::views::{self, Urls};
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -55,7 +56,7 @@ struct OwnerRef<'a> {
 
 #[derive(Serialize)]
 struct CheckinOut<'a> {
-    date: Day,
+    date: IsoDate,
     value: f64,
     confidence: Option<f64>,
     note: Option<&'a str>,
@@ -90,40 +91,9 @@ struct ObjectiveOut<'a> {
 
 #[derive(Serialize)]
 struct Head<'a> {
-    generated_at: Day,
-    as_of: Day,
+    generated_at: IsoDate,
+    as_of: IsoDate,
     current_period: &'a str,
-}
-
-/// A date written as `YYYY-MM-DD` without going through a formatter: the
-/// export writes hundreds of thousands of them.
-#[derive(Clone, Copy)]
-struct Day(NaiveDate);
-
-impl Serialize for Day {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use chrono::Datelike;
-        let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
-        if !(0..=9999).contains(&y) {
-            return serializer.serialize_str(&self.0.to_string());
-        }
-        let y = y as u32;
-        let digit = |n: u32| b'0' + (n % 10) as u8;
-        let text = [
-            digit(y / 1000),
-            digit(y / 100),
-            digit(y / 10),
-            digit(y),
-            b'-',
-            digit(m / 10),
-            digit(m),
-            b'-',
-            digit(d / 10),
-            digit(d),
-        ];
-        // Only ASCII digits and dashes.
-        serializer.serialize_str(std::str::from_utf8(&text).unwrap_or_default())
-    }
 }
 
 #[derive(Serialize)]
@@ -235,7 +205,7 @@ impl<'a> Export<'a> {
     pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         const BATCH: usize = 512;
         let org = &self.checked.org;
-        let as_of = Day(self.as_of);
+        let as_of = IsoDate(self.as_of);
         let head = Head {
             generated_at: as_of,
             as_of,
@@ -332,7 +302,7 @@ impl<'a> Export<'a> {
                     text_cell(
                         &kr.checkins
                             .last()
-                            .map(|c| c.date.0.to_string())
+                            .map(|c| crate::text::iso_date(c.date.0))
                             .unwrap_or_default(),
                     ),
                 ]);
@@ -378,7 +348,7 @@ fn key_result<'a>(kr: &'a KeyResult, s: &KeyResultScore, as_of: NaiveDate) -> Ke
         .checkins
         .iter()
         .map(|c| CheckinOut {
-            date: Day(c.date.value),
+            date: IsoDate(c.date.value),
             value: c.value.value,
             confidence: c.confidence.as_ref().map(|c| c.value),
             note: c.note.as_deref(),

@@ -521,7 +521,7 @@ fn link_open(url: Option<&str>, title: &str) -> CowStr<'static> {
     }
     if !title.is_empty() {
         tag.push_str(" title=\"");
-        let _ = pulldown_cmark_escape::escape_html(&mut tag, title);
+        crate::text::push_escaped(&mut tag, title);
         tag.push('"');
     }
     tag.push_str(" rel=\"noopener noreferrer\">");

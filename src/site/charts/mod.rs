@@ -7,6 +7,7 @@
 
 pub mod timeline;
 
+use crate::text::{decimal, escape_html, push_decimal, push_escaped};
 use std::fmt::Write;
 
 /// ViewBox size of bars; with `preserveAspectRatio="none"` they stretch to
@@ -103,7 +104,7 @@ pub fn status_distribution(counts: &[(&str, usize)], label: &str) -> String {
                 num(start),
                 num(end - start),
                 num(BAR_HEIGHT),
-                escape(&status.replace('-', " "))
+                escape_html(&status.replace('-', " "))
             );
         }
     }
@@ -123,7 +124,7 @@ pub fn sparkline(points: &[Option<f64>], label: &str) -> String {
         m = num(-SPARK_MARGIN),
         w = num(SPARK_WIDTH + 2.0 * SPARK_MARGIN),
         h = num(SPARK_HEIGHT + 2.0 * SPARK_MARGIN),
-        label = escape(label)
+        label = escape_html(label)
     );
     let d = sparkline_path(points, SPARK_WIDTH, SPARK_HEIGHT);
     if !d.is_empty() {
@@ -149,52 +150,6 @@ pub fn sparkline(points: &[Option<f64>], label: &str) -> String {
     }
     out.push_str("</svg>");
     out
-}
-
-/// Escapes text for XML/HTML text and attribute values.
-///
-/// Control characters XML 1.0 forbids are dropped rather than escaped: no
-/// escape makes them valid.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    push_escaped(&mut out, text);
-    out
-}
-
-/// Appends `text` escaped as by [`escape`].
-pub fn push_escaped(out: &mut String, text: &str) {
-    // Byte by byte: what needs escaping or dropping is ASCII, or a C1 control
-    // (U+0080..U+009F, written 0xC2 0x80..0x9F); runs of anything else are
-    // copied whole.
-    let bytes = text.as_bytes();
-    let mut plain = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let (replacement, len) = match bytes[i] {
-            b'&' => ("&amp;", 1),
-            b'<' => ("&lt;", 1),
-            b'>' => ("&gt;", 1),
-            b'"' => ("&quot;", 1),
-            b'\'' => ("&#39;", 1),
-            b'\t' | b'\n' | b'\r' => {
-                i += 1;
-                continue;
-            }
-            0..=0x1f | 0x7f => ("", 1),
-            0xc2 if bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)) => ("", 2),
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        // `i` is at an ASCII byte or the start of a two-byte character, so
-        // both slices end between characters.
-        out.push_str(&text[plain..i]);
-        out.push_str(replacement);
-        i += len;
-        plain = i;
-    }
-    out.push_str(&text[plain..]);
 }
 
 /// Width of a bar's fill: `progress` of `width`, clamped to 0..=width, so
@@ -316,81 +271,6 @@ fn push_num(out: &mut String, v: f64) {
     push_decimal(out, v, false);
 }
 
-/// `v` rounded to hundredths, without trailing zeros, thousands grouped with `,`
-/// when asked. Integer arithmetic: float formatting is slow, and the site
-/// prints hundreds of thousands of numbers. Non-finite values print as `0`.
-pub fn decimal(v: f64, thousands: bool) -> String {
-    let mut out = String::with_capacity(16);
-    push_decimal(&mut out, v, thousands);
-    out
-}
-
-/// The digits of `n`, thousands grouped with `,` when asked, appended
-/// without a temporary string (`write!` goes through the formatter, which
-/// is slow at this volume).
-pub fn push_digits(out: &mut String, n: u64, thousands: bool) {
-    // Most numbers on a page are chart coordinates of one to three digits.
-    if n < 1000 {
-        let digit = |d: u64| char::from(b'0' + d as u8);
-        if n >= 100 {
-            out.push(digit(n / 100));
-        }
-        if n >= 10 {
-            out.push(digit(n / 10 % 10));
-        }
-        out.push(digit(n % 10));
-        return;
-    }
-    // Filled from the right: 20 digits and 6 separators at most.
-    let mut buf = [0u8; 26];
-    let mut at = buf.len();
-    let mut rest = n;
-    let mut count = 0;
-    loop {
-        if thousands && count > 0 && count % 3 == 0 {
-            at -= 1;
-            buf[at] = b',';
-        }
-        at -= 1;
-        buf[at] = b'0' + (rest % 10) as u8;
-        count += 1;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits and commas were written.
-    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
-}
-
-/// Appends `v` formatted as by [`decimal`].
-pub fn push_decimal(out: &mut String, v: f64, thousands: bool) {
-    let cents = finite(v).map_or(0.0, |v| (v * 100.0).round());
-    // Beyond what an i64 holds exactly, fall back to the formatter.
-    if cents.abs() >= 9e15 {
-        let _ = write!(out, "{:.0}", cents / 100.0);
-        return;
-    }
-    let cents = cents as i64;
-    let (whole, frac) = ((cents / 100).unsigned_abs(), (cents % 100).unsigned_abs());
-    if cents < 0 {
-        out.push('-');
-    }
-    push_digits(out, whole, thousands);
-    match frac {
-        0 => {}
-        f if f % 10 == 0 => {
-            out.push('.');
-            out.push(char::from(b'0' + (f / 10) as u8));
-        }
-        f => {
-            out.push('.');
-            out.push(char::from(b'0' + (f / 10) as u8));
-            out.push(char::from(b'0' + (f % 10) as u8));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,53 +282,6 @@ mod tests {
             status: Some("on-track"),
             label: "label",
         }
-    }
-
-    #[test]
-    fn decimals_group_thousands_when_asked() {
-        assert_eq!(decimal(1_234_567.891, true), "1,234,567.89");
-        assert_eq!(decimal(1_234_567.891, false), "1234567.89");
-        assert_eq!(decimal(-1234.5, true), "-1,234.5");
-        assert_eq!(decimal(0.05, true), "0.05");
-        assert_eq!(decimal(-0.05, true), "-0.05");
-        assert_eq!(decimal(999.999, true), "1,000");
-        assert_eq!(decimal(1e300, false).len(), 301);
-    }
-
-    #[test]
-    fn digits_are_written_like_the_formatter_s() {
-        for n in [0, 7, 10, 99, 100, 999, 1000, 12_345, u64::MAX] {
-            let mut plain = String::new();
-            push_digits(&mut plain, n, false);
-            assert_eq!(plain, n.to_string());
-        }
-        for (n, text) in [
-            (0, "0"),
-            (999, "999"),
-            (1000, "1,000"),
-            (100_000, "100,000"),
-            (1_234_567, "1,234,567"),
-            (u64::MAX, "18,446,744,073,709,551,615"),
-        ] {
-            let mut grouped = String::new();
-            push_digits(&mut grouped, n, true);
-            assert_eq!(grouped, text);
-        }
-    }
-
-    #[test]
-    fn numbers_have_at_most_two_decimals() {
-        assert_eq!(num(0.0), "0");
-        assert_eq!(num(-0.0), "0");
-        assert_eq!(num(-0.001), "0");
-        assert_eq!(num(50.0), "50");
-        assert_eq!(num(42.5), "42.5");
-        assert_eq!(num(1.0 / 3.0), "0.33");
-        assert_eq!(num(2.0 / 3.0), "0.67");
-        assert_eq!(num(-1.25), "-1.25");
-        assert_eq!(num(99.999), "100");
-        assert_eq!(num(f64::NAN), "0");
-        assert_eq!(num(f64::INFINITY), "0");
     }
 
     #[test]
@@ -521,13 +354,6 @@ mod tests {
     fn labels_and_statuses_are_escaped() {
         let label = r#"<script>alert("x")</script> & 'y'"#;
         let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;";
-        assert_eq!(escape(label), escaped);
-        assert_eq!(escape("a\u{0}b\nc"), "ab\nc");
-        assert_eq!(escape("x\u{85}y\u{7f}z é\u{a0}"), "xyz é\u{a0}");
-        for text in ["", "plain", "ünïcödé ✓", "\u{9f}\u{80}", "a\u{1b}[31m"] {
-            let expected: String = text.chars().filter(|c| !c.is_control()).collect();
-            assert_eq!(escape(text), expected, "{text:?}");
-        }
         for svg in [
             progress_bar(&Bar {
                 status: Some(r#"x" onload="y"#),

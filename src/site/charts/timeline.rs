@@ -9,8 +9,8 @@
 //! As everywhere in [`crate::charts`], colours come from classes only and every
 //! chart has a `<title>` and an `aria-label`.
 
-use super::{push_decimal, push_digits, push_escaped};
-use chrono::{Datelike, NaiveDate};
+use crate::text::{push_decimal, push_digits, push_escaped, push_short_date};
+use chrono::NaiveDate;
 
 /// A point in viewBox units, y growing downwards.
 pub type Point = (f64, f64);
@@ -571,7 +571,7 @@ fn x_labels(out: &mut String, scale: &Scale, as_of: NaiveDate, as_of_x: Option<f
         out.push_str(r#"" text-anchor=""#);
         out.push_str(anchor);
         out.push_str(r#"">"#);
-        write_short_date(out, day);
+        push_short_date(out, day);
         out.push_str("</text>");
     };
     label(area.left, "start", scale.first);
@@ -608,39 +608,6 @@ fn coord(out: &mut String, v: f64) {
         out.push('-');
     }
     push_digits(out, whole.unsigned_abs(), false);
-}
-
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// A day as `Nov 23`, without going through chrono's format parser: charts
-/// print tens of thousands of them.
-pub fn write_short_date(out: &mut String, day: NaiveDate) {
-    out.push_str(MONTHS[day.month0() as usize]);
-    out.push(' ');
-    push_digits(out, u64::from(day.day()), false);
-}
-
-/// A day as `2026-11-23`, as chrono writes it, without the formatter.
-pub fn iso_date(day: NaiveDate) -> String {
-    let mut out = String::with_capacity(10);
-    let year = day.year();
-    if !(0..=9999).contains(&year) {
-        return day.to_string();
-    }
-    let two = |out: &mut String, n: u32| {
-        out.push(char::from(b'0' + (n / 10) as u8));
-        out.push(char::from(b'0' + (n % 10) as u8));
-    };
-    let year = year as u32;
-    two(&mut out, year / 100);
-    two(&mut out, year % 100);
-    out.push('-');
-    two(&mut out, day.month());
-    out.push('-');
-    two(&mut out, day.day());
-    out
 }
 
 #[cfg(test)]
@@ -929,24 +896,6 @@ mod tests {
         );
         assert!(!empty.contains("chart-actual") && !empty.contains("chart-points"));
         assert!(empty.contains("<title>score</title>"));
-    }
-
-    #[test]
-    fn short_dates_read_like_chrono_s() {
-        for text in ["2026-01-01", "2026-11-23", "2026-12-31", "2027-05-09"] {
-            let mut out = String::new();
-            write_short_date(&mut out, day(text));
-            assert_eq!(out, day(text).format("%b %-d").to_string());
-        }
-    }
-
-    #[test]
-    fn iso_dates_read_like_chrono_s() {
-        for text in ["2026-01-01", "2026-11-23", "0999-12-31"] {
-            assert_eq!(iso_date(day(text)), day(text).to_string());
-        }
-        let far = NaiveDate::from_ymd_opt(12_345, 1, 2).unwrap();
-        assert_eq!(iso_date(far), far.to_string());
     }
 
     #[test]

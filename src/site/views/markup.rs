@@ -9,6 +9,7 @@
 //! template rendered instead (see [`Blocks`] and `render::Theme::load`).
 
 use super::{Html, KeyResultView, ObjectiveCard, StatusView, html};
+use crate::text::{push_digits, push_escaped};
 
 /// The partial defining the `status_badge` component, which every block below
 /// calls: [`push_badge`] is its compiled form.
@@ -90,12 +91,6 @@ impl Blocks {
     }
 }
 
-/// Appends `text` escaped as templates escape what they print.
-fn push_text(out: &mut String, text: &str) {
-    // Writing into a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(&mut *out, text);
-}
-
 /// A status as a badge, or "No score" without one: `partials/status_badge.html`.
 fn push_badge(out: &mut String, status: Option<StatusView>) {
     match status {
@@ -116,23 +111,23 @@ fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
     out.push_str(indent);
     if kr.milestone {
         out.push_str("<span>Milestone: ");
-        push_text(out, &kr.current);
+        push_escaped(out, &kr.current);
         out.push_str("</span>");
         return;
     }
     out.push_str("<span><span class=\"label\">start</span> ");
-    push_text(out, &kr.start);
+    push_escaped(out, &kr.start);
     out.push_str("</span>");
     out.push_str(indent);
     out.push_str("<span><span class=\"label\">now</span> <strong>");
-    push_text(out, &kr.current);
+    push_escaped(out, &kr.current);
     out.push_str("</strong></span>");
     out.push_str(indent);
     out.push_str("<span><span class=\"label\">target</span> ");
-    push_text(out, &kr.target);
+    push_escaped(out, &kr.target);
     if let Some(unit) = kr.unit.filter(|u| !u.is_empty()) {
         out.push(' ');
-        push_text(out, unit);
+        push_escaped(out, unit);
     }
     out.push_str("</span>");
 }
@@ -151,7 +146,7 @@ pub fn card_key_results(key_results: &[KeyResultView]) -> Html {
             out.push_str(" kr-stale");
         }
         out.push_str("\">\n      <div class=\"kr-head\">\n        <span class=\"kr-title\">");
-        push_text(&mut out, kr.title);
+        push_escaped(&mut out, kr.title);
         out.push_str("</span>\n        ");
         push_badge(&mut out, kr.status);
         if kr.stale {
@@ -163,12 +158,12 @@ pub fn card_key_results(key_results: &[KeyResultView]) -> Html {
         push_figures(&mut out, kr, "\n        ");
         if let Some(progress) = &kr.progress {
             out.push_str("<span class=\"progress-figure\">");
-            push_text(&mut out, progress);
+            push_escaped(&mut out, progress);
             out.push_str("</span>");
         }
         if let Some(confidence) = &kr.confidence {
             out.push_str("<span><span class=\"label\">confidence</span> ");
-            push_text(&mut out, confidence);
+            push_escaped(&mut out, confidence);
             out.push_str("</span>");
         }
         out.push_str("\n      </div>\n    </li>");
@@ -201,9 +196,9 @@ pub fn key_result_details(
             out.push_str(" kr-stale");
         }
         out.push_str("\" id=\"kr-");
-        push_text(&mut out, kr.id);
+        push_escaped(&mut out, kr.id);
         out.push_str("\">\n    <h3>");
-        push_text(&mut out, kr.title);
+        push_escaped(&mut out, kr.title);
         out.push_str("</h3>\n    <p class=\"card-meta\">\n      ");
         push_badge(&mut out, kr.status);
         if kr.stale {
@@ -217,7 +212,7 @@ pub fn key_result_details(
             if let Some(value) = value {
                 out.push_str(" <span>");
                 out.push_str(label);
-                push_text(&mut out, value);
+                push_escaped(&mut out, value);
                 out.push_str("</span>");
             }
         }
@@ -227,7 +222,7 @@ pub fn key_result_details(
         push_figures(&mut out, kr, "\n      ");
         if let Some(progress) = &kr.progress {
             out.push_str("<span class=\"progress-figure\">");
-            push_text(&mut out, progress);
+            push_escaped(&mut out, progress);
             out.push_str(" of the way</span>");
         }
         out.push_str("\n    </p>");
@@ -254,23 +249,23 @@ pub fn objective_line(card: &ObjectiveCard) -> Html {
     let trend = card.trend.as_str().unwrap_or_default();
     let mut out = String::with_capacity(400 + card.title.len() + trend.len());
     out.push_str("\n<li class=\"objective-line\">\n  <a href=\"");
-    push_text(&mut out, &card.url);
+    push_escaped(&mut out, &card.url);
     out.push_str("\">");
-    push_text(&mut out, card.title);
+    push_escaped(&mut out, card.title);
     out.push_str("</a>\n  <span class=\"owner owner-");
     out.push_str(card.owner.level);
     out.push_str("\">");
-    push_text(&mut out, &card.owner.name);
+    push_escaped(&mut out, &card.owner.name);
     out.push_str("</span>\n  ");
     push_badge(&mut out, card.status);
     if let Some(score) = &card.score {
         out.push_str(" <span class=\"score\">");
-        push_text(&mut out, score);
+        push_escaped(&mut out, score);
         out.push_str("</span>");
     }
     if card.stale > 0 {
         out.push_str(" <span class=\"badge badge-stale\">");
-        crate::charts::push_digits(&mut out, card.stale as u64, false);
+        push_digits(&mut out, card.stale as u64, false);
         out.push_str(" stale</span>");
     }
     if !trend.is_empty() {

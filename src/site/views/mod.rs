@@ -18,6 +18,10 @@ use crate::period::Period;
 use crate::report;
 use crate::score::{self, Series, Status};
 use crate::site::routes::Route;
+use crate::text::{
+    iso_date, number, percent, push_decimal, push_escaped, push_iso_date, push_percent,
+    push_short_date,
+};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -93,32 +97,6 @@ pub fn html(text: &str) -> Html {
     tera::Value::safe_string(text)
 }
 
-/// Formats a number for reading: thousands grouped, at most two decimals.
-pub fn number(value: f64) -> String {
-    charts::decimal(value, true)
-}
-
-/// A fraction as a whole percentage, e.g. `0.425` → `43%`.
-pub fn percent(fraction: f64) -> String {
-    let mut out = String::with_capacity(4);
-    push_percent(&mut out, fraction);
-    out
-}
-
-/// Appends `fraction` formatted as by [`percent`].
-fn push_percent(out: &mut String, fraction: f64) {
-    let whole = (fraction * 100.0).round();
-    if whole.is_finite() && whole.abs() < 1e15 {
-        if whole < 0.0 {
-            out.push('-');
-        }
-        charts::push_digits(out, whole.abs() as u64, false);
-        out.push('%');
-    } else {
-        out.push('—');
-    }
-}
-
 #[derive(Clone, Debug, Serialize)]
 pub struct Link {
     pub name: String,
@@ -192,7 +170,7 @@ impl Serialize for Checkins<'_> {
         let mut checkins: Vec<&Checkin> = kr.checkins.iter().collect();
         checkins.sort_by_key(|c| c.date.value);
         serializer.collect_seq(checkins.into_iter().map(|c| CheckinView {
-            date: timeline::iso_date(c.date.value),
+            date: iso_date(c.date.value),
             value: checkin_value(kr, c.value.value),
             confidence: c.confidence.as_ref().map(|c| percent(c.value)),
             note: c.note.as_deref(),
@@ -1023,7 +1001,7 @@ fn checkin_value(kr: &KeyResult, value: f64) -> String {
 fn entry_view<'h>(history: &'h History, entry: &'h history::Entry) -> HistoryEntryView<'h> {
     let commit = &history.commits[entry.commit];
     HistoryEntryView {
-        date: commit.date.to_string(),
+        date: iso_date(commit.date),
         author: &commit.author,
         commit: &commit.short,
         commit_id: &commit.id,
@@ -1079,7 +1057,7 @@ fn checkin_table(kr: &KeyResult) -> Option<Html> {
     );
     for c in rows {
         out.push_str("\n        <tr><td>");
-        out.push_str(&timeline::iso_date(c.date.value));
+        push_iso_date(&mut out, c.date.value);
         out.push_str("</td><td>");
         out.push_str(&checkin_value(kr, c.value.value));
         out.push_str("</td><td>");
@@ -1088,7 +1066,7 @@ fn checkin_table(kr: &KeyResult) -> Option<Html> {
         }
         out.push_str("</td><td>");
         if let Some(note) = &c.note {
-            charts::push_escaped(&mut out, note);
+            push_escaped(&mut out, note);
         }
         out.push_str("</td></tr>");
     }
@@ -1158,7 +1136,7 @@ impl Label {
 
     /// A number with its unit, e.g. `2.4 %`.
     fn value(&mut self, value: f64, unit: Option<&str>) {
-        charts::push_decimal(&mut self.0, value, true);
+        push_decimal(&mut self.0, value, true);
         if let Some(unit) = unit {
             self.0.push(' ');
             self.0.push_str(unit);
@@ -1166,7 +1144,7 @@ impl Label {
     }
 
     fn day(&mut self, day: NaiveDate) {
-        timeline::write_short_date(&mut self.0, day);
+        push_short_date(&mut self.0, day);
     }
 
     /// `2.4 % on Nov 23`.
@@ -1689,7 +1667,7 @@ impl<'a> SiteData<'a> {
                 let kr = &org.objectives[i].key_results[k];
                 let checkin = &kr.checkins[c];
                 RecentCheckin {
-                    date: timeline::iso_date(day),
+                    date: iso_date(day),
                     objective: Line(self.card(i)),
                     key_result: &kr.title.value,
                     url: format!("{}#kr-{}", self.card(i).url, kr.id.value),
@@ -1883,7 +1861,7 @@ impl<'a> SiteData<'a> {
                         v.as_ref().map_or("none".to_string(), |v| v.to_string())
                     };
                     out.push(LoweredTarget {
-                        date: commit.date.to_string(),
+                        date: iso_date(commit.date),
                         author: &commit.author,
                         commit: &commit.short,
                         summary: &commit.summary,
@@ -2190,19 +2168,6 @@ impl<'a> SiteData<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_read_well() {
-        assert_eq!(number(100_000.0), "100,000");
-        assert_eq!(number(2.5), "2.5");
-        assert_eq!(number(0.125), "0.13");
-        assert_eq!(number(-1234.5), "-1,234.5");
-        assert_eq!(number(-0.001), "0");
-        assert_eq!(number(0.0), "0");
-        assert_eq!(percent(0.425), "43%");
-        assert_eq!(percent(0.424), "42%");
-        assert_eq!(percent(1.5), "150%");
-    }
 
     #[test]
     fn checkin_tables_list_newest_first_and_escape_notes() {
