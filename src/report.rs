@@ -1,8 +1,8 @@
 //! Prints findings: `human` (compiler-style), `json` and `github` (workflow commands).
 
 use crate::check::Checked;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::SourceFile;
+use crate::model::diagnostic::{Diagnostic, Severity};
+use crate::model::source::SourceFile;
 use crate::text::{self, printable};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;

@@ -1,7 +1,7 @@
 //! Scoring: pure functions from numbers and dates to progress, scores and statuses.
 
+use crate::model::period::Period;
 use crate::model::{KeyResult, Measure, Objective, Org, Owner, Thresholds};
-use crate::period::Period;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -4,14 +4,14 @@
 //! checked to be the old file with only the new entry inserted before it is
 //! written, and every refusal leaves the file untouched.
 
-use crate::diagnostic::{Rule, did_you_mean};
-use crate::edit::{self, FrontMatter};
-use crate::load::{self, LoadError};
+use crate::authoring::edit::{self, FrontMatter};
+use crate::model::diagnostic::{Rule, did_you_mean};
+use crate::model::period::Period;
+use crate::model::source::{FileId, FileKind, SourceFile};
 use crate::model::{Objective, Org};
-use crate::parse;
-use crate::period::Period;
-use crate::resolve::{self, Reference};
-use crate::source::{FileId, FileKind, SourceFile};
+use crate::read::load::{self, LoadError};
+use crate::read::parse;
+use crate::read::resolve::{self, Reference};
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
 use std::path::{Path, PathBuf};

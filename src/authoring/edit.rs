@@ -5,7 +5,7 @@
 //! [`WriteLock`] on the repository and through temporary files no one can
 //! plant a link for.
 
-use crate::frontmatter;
+use crate::read::frontmatter;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use toml_edit::DocumentMut;
@@ -178,7 +178,7 @@ impl WriteLock {
             return Err(io::ErrorKind::InvalidInput.into());
         };
         // Folders on the way may be links: they must not lead outside.
-        self.inside(&crate::output::resolve(dir))?;
+        self.inside(&crate::site::output::resolve(dir))?;
         std::fs::create_dir_all(dir)?;
         let path = self.inside(&std::fs::canonicalize(dir)?)?.join(name);
         let mut temp = self.temp_beside(&path)?;
@@ -189,7 +189,7 @@ impl WriteLock {
     /// `path` if it is inside the repository (both resolved), else an error.
     fn inside(&self, path: &Path) -> io::Result<PathBuf> {
         let root = std::fs::canonicalize(&self.root)?;
-        if crate::output::resolve(path).starts_with(&root) {
+        if crate::site::output::resolve(path).starts_with(&root) {
             Ok(path.to_path_buf())
         } else {
             Err(io::Error::new(

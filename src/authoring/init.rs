@@ -1,8 +1,8 @@
 //! `okr init`: a working OKR repository in an empty or new folder, with a
 //! GitHub workflow that checks pull requests and publishes to GitHub Pages.
 
-use crate::config::CONFIG_FILE;
-use crate::period::Period;
+use crate::model::period::Period;
+use crate::read::config::CONFIG_FILE;
 use crate::score;
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
@@ -454,7 +454,7 @@ pub fn init(dir: &Path, options: &Options) -> Result<Initialised, InitError> {
 mod tests {
     use super::*;
     use crate::check;
-    use crate::load;
+    use crate::read::load;
 
     #[test]
     fn quarters_follow_the_calendar() {

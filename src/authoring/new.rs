@@ -3,12 +3,12 @@
 //! misspelt team, person, period or `aligns_to` is refused with the same
 //! did-you-mean `okr check` gives.
 
+use crate::authoring::edit;
 use crate::check::{self, Checked, slugify};
-use crate::diagnostic::Severity;
-use crate::edit;
-use crate::load::{self, LoadError};
+use crate::model::diagnostic::Severity;
+use crate::model::source::{FileKind, SourceFile};
+use crate::read::load::{self, LoadError};
 use crate::report;
-use crate::source::{FileKind, SourceFile};
 use chrono::NaiveDate;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -258,7 +258,7 @@ fn check_with(
     // The new file's findings, and those it causes elsewhere (a duplicate id
     // is reported on whichever file sorts later).
     let concerns_new =
-        |d: &&crate::diagnostic::Diagnostic| d.file == id || d.message.contains(path);
+        |d: &&crate::model::diagnostic::Diagnostic| d.file == id || d.message.contains(path);
     for d in checked.diagnostics.iter().filter(concerns_new) {
         let placed = report::place(&checked, d);
         let mut line = format!("{}: {}", placed.rule, placed.message);
@@ -390,7 +390,7 @@ fn entity_file(id: &str) -> Result<&str, NewError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema;
+    use crate::read::schema;
 
     #[test]
     fn ids_come_from_titles() {

@@ -6,14 +6,14 @@
 //! target stay behind. Nothing is ever overwritten, so running it again
 //! creates nothing new.
 
-use crate::diagnostic::did_you_mean;
-use crate::edit::{self, FrontMatter};
-use crate::load::{self, LoadError};
+use crate::authoring::edit::{self, FrontMatter};
+use crate::model::diagnostic::did_you_mean;
+use crate::model::period::Period;
+use crate::model::source::{FileId, FileKind, SourceFile};
 use crate::model::{Measure, Objective, Org};
-use crate::period::Period;
-use crate::resolve::{self, Reference};
+use crate::read::load::{self, LoadError};
+use crate::read::resolve::{self, Reference};
 use crate::score::{self, Status};
-use crate::source::{FileId, FileKind, SourceFile};
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -390,7 +390,7 @@ fn carry(
         FileKind::Objective,
         copy.trim_start_matches('\u{feff}').to_string(),
     );
-    let parsed = crate::parse::parse_objective(&file, FileId(0));
+    let parsed = crate::read::parse::parse_objective(&file, FileId(0));
     match parsed.entity {
         Some(o) if o.period.value == to => Ok((copy, left_out)),
         _ => Err(cannot("the copy would not read as an objective")),

@@ -3,7 +3,7 @@
 //! `period-mismatch`.
 
 use super::Context;
-use crate::diagnostic::{Diagnostic, Rule};
+use crate::model::diagnostic::{Diagnostic, Rule};
 use crate::model::{Level, Org};
 use std::collections::BTreeSet;
 

@@ -2,8 +2,8 @@
 //! `checkin-outside-period`, `stale-key-result`.
 
 use super::Context;
-use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::Owner;
+use crate::model::diagnostic::{Diagnostic, Rule};
 use crate::score::Stale;
 use std::collections::BTreeMap;
 

@@ -1,9 +1,9 @@
 //! Rules about names: `invalid-id`, `duplicate-id`, `unknown-period`.
 
 use super::{Context, place};
-use crate::diagnostic::{Diagnostic, Rule, Vocabulary};
 use crate::model::Spanned;
-use crate::source::FileId;
+use crate::model::diagnostic::{Diagnostic, Rule, Vocabulary};
+use crate::model::source::FileId;
 use chrono::Datelike;
 use std::collections::BTreeMap;
 

@@ -3,9 +3,9 @@
 //! `activity-key-result`, `key-result-count`.
 
 use super::Context;
-use crate::diagnostic::{Diagnostic, Rule, Vocabulary, did_you_mean};
+use crate::model::diagnostic::{Diagnostic, Rule, Vocabulary, did_you_mean};
+use crate::model::source::FileId;
 use crate::model::{InitiativeStatus, KeyResult, Measure, Spanned};
-use crate::source::FileId;
 use std::cell::OnceCell;
 use std::collections::HashSet;
 

@@ -10,10 +10,10 @@ mod identity;
 pub use identity::{MAX_ID_LEN, is_valid_id, slugify};
 mod measurability;
 
-use crate::diagnostic::Diagnostic;
-use crate::load::{self, LoadError, Loaded};
+use crate::model::diagnostic::Diagnostic;
 use crate::model::{Org, Spanned};
-use crate::resolve;
+use crate::read::load::{self, LoadError, Loaded};
+use crate::read::resolve;
 use crate::score::{self, Scores};
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -63,7 +63,7 @@ pub struct Checked {
 
 impl Checked {
     pub fn errors(&self) -> usize {
-        self.count(crate::diagnostic::Severity::Error)
+        self.count(crate::model::diagnostic::Severity::Error)
     }
 
     /// Drops the text of every file no finding points into. Only findings need
@@ -80,10 +80,10 @@ impl Checked {
     }
 
     pub fn warnings(&self) -> usize {
-        self.count(crate::diagnostic::Severity::Warning)
+        self.count(crate::model::diagnostic::Severity::Warning)
     }
 
-    fn count(&self, severity: crate::diagnostic::Severity) -> usize {
+    fn count(&self, severity: crate::model::diagnostic::Severity) -> usize {
         self.diagnostics
             .iter()
             .filter(|d| d.severity == severity)
@@ -148,7 +148,7 @@ fn finish(org: &Org, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// A span that exists in the file: ids taken from file names have none.
-fn place<T>(value: &Spanned<T>) -> Option<crate::source::Span> {
+fn place<T>(value: &Spanned<T>) -> Option<crate::model::source::Span> {
     (!value.span.is_empty()).then(|| value.span.clone())
 }
 

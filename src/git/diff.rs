@@ -7,9 +7,9 @@
 //! compared with [`history::compare_sets`], so reformatting is no change.
 
 use crate::check::{self, Checked};
-use crate::diagnostic::Diagnostic;
-use crate::history::{self, Change, HistoryError, Repo, Snapshot};
-use crate::load::{self, LoadError};
+use crate::git::history::{self, Change, HistoryError, Repo, Snapshot};
+use crate::model::diagnostic::Diagnostic;
+use crate::read::load::{self, LoadError};
 use crate::report::{self, Placed};
 use crate::text::printable;
 use chrono::NaiveDate;
@@ -180,7 +180,7 @@ fn broken_files(checked: &Checked) -> BTreeSet<&str> {
         .files
         .iter()
         .enumerate()
-        .filter(|(i, f)| f.kind == crate::source::FileKind::Objective && !parsed.contains(i))
+        .filter(|(i, f)| f.kind == crate::model::source::FileKind::Objective && !parsed.contains(i))
         .map(|(_, f)| f.path.as_str())
         .collect()
 }

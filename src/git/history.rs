@@ -127,7 +127,7 @@ impl History {
             Extent::Unavailable(reason) => Some(format!("no change history: {reason}")),
         };
         let notes: Vec<String> = extent.into_iter().chain(self.missing_note()).collect();
-        (!notes.is_empty()).then(|| crate::load::one_line(&notes.join("; ")))
+        (!notes.is_empty()).then(|| crate::read::load::one_line(&notes.join("; ")))
     }
 
     /// The gaps in the history, the first few named.

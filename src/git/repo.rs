@@ -2,7 +2,7 @@
 //! which files each commit changed, the blobs of their versions, and the
 //! files of a revision for `okr diff`.
 
-use crate::load::{Stored, StoredKind};
+use crate::read::load::{Stored, StoredKind};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -206,7 +206,7 @@ impl Repo {
 
     /// The entries of the OKR repository's layout in a commit: `okr.toml`,
     /// and everything in `teams/`, `people/` and `okrs/`, links and folders
-    /// included, for [`crate::load::from_bytes`] to judge as it judges files on disk.
+    /// included, for [`crate::read::load::from_bytes`] to judge as it judges files on disk.
     /// Only the Markdown files' contents are read.
     pub fn files_at(&self, commit: gix::ObjectId) -> Result<Vec<Stored>, HistoryError> {
         let mut files = Vec::new();

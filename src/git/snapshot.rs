@@ -1,9 +1,9 @@
 //! What an objective is, for comparing its versions: a [`Snapshot`] parsed
 //! from one version of its file, without spans, its body hashed.
 
+use crate::model::source::{FileId, FileKind, SourceFile};
 use crate::model::{Measure, Objective};
-use crate::parse;
-use crate::source::{FileId, FileKind, SourceFile};
+use crate::read::parse;
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
 use std::fmt;

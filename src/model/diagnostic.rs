@@ -1,6 +1,6 @@
 //! Findings: the rules (names pinned), their severities and one finding's data.
 
-use crate::source::{FileId, Span};
+use crate::model::source::{FileId, Span};
 use serde::Serialize;
 
 /// How serious a finding is. `Off` only appears in configuration.

@@ -13,9 +13,9 @@ pub mod source;
 /// and a path component may hold at most 255 bytes.
 pub const MAX_NAME_LEN: usize = 100;
 
-use crate::diagnostic::{Rule, Severity};
-use crate::period::{Period, Periods};
-use crate::source::{FileId, SourceFile, Span};
+use crate::model::diagnostic::{Rule, Severity};
+use crate::model::period::{Period, Periods};
+use crate::model::source::{FileId, SourceFile, Span};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 

@@ -1,14 +1,14 @@
 //! Reads `okr.toml`, whose presence marks the root of an OKR repository.
 
-use crate::diagnostic::{Diagnostic, Rule, Severity, did_you_mean};
-use crate::fields::Reader;
 use crate::model::MAX_NAME_LEN;
 use crate::model::base_url::BaseUrl;
+use crate::model::diagnostic::{Diagnostic, Rule, Severity, did_you_mean};
+use crate::model::period::{Period, Periods};
+use crate::model::source::{FileId, SourceFile};
 use crate::model::{CheckSettings, Config, Thresholds};
-use crate::period::{Period, Periods};
-use crate::schema;
-use crate::source::{FileId, SourceFile};
-use crate::toml_doc::{self, Table};
+use crate::read::fields::Reader;
+use crate::read::schema;
+use crate::read::toml_doc::{self, Table};
 use std::collections::BTreeMap;
 
 pub const CONFIG_FILE: &str = "okr.toml";
@@ -251,7 +251,7 @@ fn rule_severities(r: &mut Reader, checks: &Table<'_>) -> BTreeMap<Rule, Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::FileKind;
+    use crate::model::source::FileKind;
 
     fn parse_text(text: &str) -> Result<Config, Vec<Diagnostic>> {
         parse(

@@ -1,11 +1,11 @@
 //! Typed reading of spanned TOML tables: every field that does not fit is
 //! reported as `invalid-front-matter`, pointing at the key or value.
 
-use crate::diagnostic::{Diagnostic, Rule, did_you_mean};
 use crate::model::Spanned;
-use crate::schema::Field;
-use crate::source::{FileId, SourceFile, Span};
-use crate::toml_doc::{Item, Table, Value};
+use crate::model::diagnostic::{Diagnostic, Rule, did_you_mean};
+use crate::model::source::{FileId, SourceFile, Span};
+use crate::read::schema::Field;
+use crate::read::toml_doc::{Item, Table, Value};
 use chrono::NaiveDate;
 
 /// A date in quotes, only as TOML writes one bare: `YYYY-MM-DD` with a

@@ -1,6 +1,6 @@
 //! Splits a file into its TOML front matter (between two `+++` lines) and its Markdown body.
 
-use crate::source::Span;
+use crate::model::source::Span;
 
 /// The two parts of a file, borrowed from its text.
 #[derive(Debug, PartialEq)]

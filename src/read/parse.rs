@@ -5,16 +5,16 @@
 //! that every problem is reported (not only the first, as with serde) and each
 //! points at the offending key or value.
 
-use crate::diagnostic::{Diagnostic, Rule};
-use crate::fields::Reader;
-use crate::frontmatter;
-use crate::markdown;
+use crate::model::diagnostic::{Diagnostic, Rule};
+use crate::model::source::{FileId, SourceFile, Span};
 use crate::model::{
     Checkin, Initiative, KeyResult, Measure, Objective, Owner, Person, Retrospective, Spanned, Team,
 };
-use crate::schema;
-use crate::source::{FileId, SourceFile, Span};
-use crate::toml_doc::{self, Item, Table};
+use crate::read::fields::Reader;
+use crate::read::frontmatter;
+use crate::read::schema;
+use crate::read::toml_doc::{self, Item, Table};
+use crate::site::markdown;
 
 /// What parsing one file gave: the entity, unless its front matter is broken.
 #[derive(Clone)]
@@ -294,7 +294,7 @@ fn initiative(r: &mut Reader, table: &Table<'_>, span: Span) -> Initiative {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::FileKind;
+    use crate::model::source::FileKind;
 
     fn objective(text: &str) -> (SourceFile, Parsed<Objective>) {
         let file = SourceFile::new(
@@ -364,7 +364,7 @@ Body *here*.
 
     #[test]
     fn raw_html_too_costly_to_sanitise_is_reported_where_it_passes_the_limit() {
-        let tags = "<b>\n".repeat(crate::markdown::MAX_RAW_TAGS + 1);
+        let tags = "<b>\n".repeat(crate::site::markdown::MAX_RAW_TAGS + 1);
         let (file, parsed) = objective(&format!("{GOOD}\n{tags}"));
         let [d] = parsed.diagnostics.as_slice() else {
             panic!("{:?}", parsed.diagnostics)
@@ -372,7 +372,7 @@ Body *here*.
         assert!(d.message.contains("raw HTML"), "{}", d.message);
         let first_tag = GOOD.lines().count() + 2;
         let at = d.span.as_ref().map(|s| file.line_col(s.start).line);
-        assert_eq!(at, Some(first_tag + crate::markdown::MAX_RAW_TAGS));
+        assert_eq!(at, Some(first_tag + crate::site::markdown::MAX_RAW_TAGS));
 
         let notes = format!("[retrospective]\nnotes = '''\n{tags}'''\n+++\nBody");
         let (file, parsed) = objective(&GOOD.replacen("+++\nBody", &notes, 1));

@@ -6,7 +6,7 @@
 //! rejects or miss one it accepts; unit tests below check that each declared
 //! type is the one the parser reads.
 
-use crate::diagnostic::Rule;
+use crate::model::diagnostic::Rule;
 use crate::model::{DEFAULT_ACTIVITY_VERBS, InitiativeStatus};
 use serde_json::{Map, Value, json};
 
@@ -442,8 +442,8 @@ pub fn schema(document: Document) -> Value {
 mod tests {
     use super::*;
     use crate::model::Objective;
-    use crate::parse::{self, Parsed};
-    use crate::source::{FileId, FileKind, SourceFile};
+    use crate::model::source::{FileId, FileKind, SourceFile};
+    use crate::read::parse::{self, Parsed};
 
     fn parse_objective(toml: &str) -> Parsed<Objective> {
         let text = format!("+++\n{toml}+++\n");

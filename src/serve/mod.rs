@@ -16,16 +16,16 @@ mod http;
 use http::{Shared, accept};
 
 use crate::check::{self, Checked};
-use crate::config::CONFIG_FILE;
-use crate::export::Export;
-use crate::load::{self, LoadError, Loaded};
 use crate::model::base_url::BaseUrl;
-use crate::render::{self, Theme};
+use crate::model::source::FileId;
+use crate::read::config::CONFIG_FILE;
+use crate::read::load::{self, LoadError, Loaded};
+use crate::read::resolve::{self, ParsedFile};
 use crate::report;
-use crate::resolve::{self, ParsedFile};
+use crate::site::export::Export;
+use crate::site::render::{self, Theme};
+use crate::site::views::{SiteData, Urls};
 use crate::site::{self, EXPORT_FILE};
-use crate::source::FileId;
-use crate::views::{SiteData, Urls};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -112,7 +112,7 @@ struct Parsed {
     /// others' entities are in the organisation, see [`resolve::unlink`]).
     files: Vec<Option<ParsedFile>>,
     unreadable: Vec<FileId>,
-    load_diagnostics: Vec<crate::diagnostic::Diagnostic>,
+    load_diagnostics: Vec<crate::model::diagnostic::Diagnostic>,
 }
 
 /// What changed on disk.

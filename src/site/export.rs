@@ -16,8 +16,8 @@
 use crate::check::Checked;
 use crate::model::{KeyResult, Measure, Objective, Owner};
 use crate::score::{KeyResultScore, ObjectiveScore, OwnerKey};
+use crate::site::views::{self, Urls};
 use crate::text::IsoDate;
-use crate::views::{self, Urls};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;

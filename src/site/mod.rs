@@ -11,13 +11,13 @@ pub mod routes;
 pub mod views;
 
 use crate::check::Checked;
-use crate::export::Export;
-use crate::history::History;
+use crate::git::history::History;
 use crate::model::Org;
-use crate::output::{Staging, WriteError};
-use crate::render::{RenderError, Theme};
-use crate::source::FileId;
-use crate::views::{SiteData, Urls};
+use crate::model::source::FileId;
+use crate::site::export::Export;
+use crate::site::output::{Staging, WriteError};
+use crate::site::render::{RenderError, Theme};
+use crate::site::views::{SiteData, Urls};
 use rayon::prelude::*;
 use routes::{BaseUrl, Route};
 use std::fmt;
@@ -353,7 +353,7 @@ fn write_site(
     // GitHub Pages would otherwise run Jekyll, which hides folders starting with `_`.
     write_file(dir, ".nojekyll", b"")?;
     // Tells the next build this folder is a site it may replace.
-    write_file(dir, crate::output::MARKER, b"")?;
+    write_file(dir, crate::site::output::MARKER, b"")?;
     for (name, bytes) in &theme.assets {
         write_file(dir, &format!("assets/{name}"), bytes)?;
     }

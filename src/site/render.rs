@@ -7,7 +7,7 @@
 //! built-in one, the template registered under its name is a stand-in
 //! printing the HTML okr wrote into the page's view.
 
-use crate::views::{Block, Blocks, STATUS_BADGE};
+use crate::site::views::{Block, Blocks, STATUS_BADGE};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
