@@ -8,6 +8,10 @@
 //! same rules (`examine`). `okr.toml` may be a link that stays inside the
 //! repository. Files named like Markdown but not `*.md`, and names that are
 //! not UTF-8, are reported (`ignored-file`) rather than passed over.
+//!
+//! One file of about 740 lines (and 150 of tests): files on disk, in memory
+//! and in a commit pass the same checks (`examine`, `assemble`, `settle`),
+//! and keeping them in one place is what keeps them the same.
 
 use crate::config::{self, CONFIG_FILE};
 use crate::diagnostic::{Diagnostic, Rule};

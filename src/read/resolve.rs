@@ -1,5 +1,9 @@
 //! Parses every loaded file and links the entities: objective owners, team
 //! parents and leads, contributors, and `aligns_to` references.
+//!
+//! One file of about 640 lines (and 210 of tests): every reference is resolved
+//! the same way (`Names`, `resolve_reference`), and `unlink` for `okr serve`
+//! must undo exactly what `link` does, so both sit beside it.
 
 use crate::diagnostic::{Diagnostic, Rule, Vocabulary};
 use crate::load::Loaded;

@@ -11,6 +11,10 @@
 //! its messages and its reading of the specification, and its tree is
 //! converted to this one. Unit tests and the fuzz targets compare both readings
 //! (`disagreement_with_toml`).
+//!
+//! One file of about 970 lines (and 470 of tests): the reader, the tree it
+//! builds and the fallback to `toml` are one grammar read two ways, and the
+//! tests and fuzz targets hold them side by side.
 
 use std::borrow::Cow;
 use std::collections::HashMap;

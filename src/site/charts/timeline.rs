@@ -8,6 +8,10 @@
 //! without allocating: a large organisation has tens of thousands of these.
 //! As everywhere in [`crate::charts`], colours come from classes only and every
 //! chart has a `<title>` and an `aria-label`.
+//!
+//! One file of about 600 lines (and 300 of tests): burn-ups and score charts
+//! share the scales, plot areas, axis labels and SVG writers below; apart,
+//! each would import nearly all of the other.
 
 use crate::text::{push_decimal, push_digits, push_escaped, push_short_date};
 use chrono::NaiveDate;

@@ -1,0 +1,387 @@
+//! An objective's card, built once and shared by every page that lists it:
+//! its key results with their bars and check-ins, its score and trend line,
+//! and the ways pages show it (a card, a line, a line in the alignment tree).
+
+use super::chart::{ScoreChart, score_bar};
+use super::markup;
+use super::{Block, Blocks, Html, SiteData, StatusView, Urls, html};
+use crate::charts::timeline::Size;
+use crate::charts::{self, Bar};
+use crate::model::{Checkin, KeyResult, Measure, Objective, Org, Owner};
+use crate::score::{self, Series};
+use crate::text::{iso_date, number, percent};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct KeyResultView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub unit: Option<&'a str>,
+    pub milestone: bool,
+    pub done: bool,
+    pub start: String,
+    pub target: String,
+    pub current: String,
+    /// Raw progress as a percentage (may exceed 100%).
+    pub progress: Option<String>,
+    pub status: Option<StatusView>,
+    pub confidence: Option<String>,
+    pub weight: Option<String>,
+    pub due: Option<String>,
+    pub stale: bool,
+    pub bar: Html,
+    /// Every check-in, oldest first.
+    pub checkins: Checkins<'a>,
+}
+
+/// A key result's check-ins, oldest first, read from the model when a
+/// template gets them: only the templates of a theme's own do.
+#[derive(Clone, Copy, Debug)]
+pub struct Checkins<'a>(pub &'a KeyResult);
+
+impl Serialize for Checkins<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let kr = self.0;
+        let mut checkins: Vec<&Checkin> = kr.checkins.iter().collect();
+        checkins.sort_by_key(|c| c.date.value);
+        serializer.collect_seq(checkins.into_iter().map(|c| CheckinView {
+            date: iso_date(c.date.value),
+            value: checkin_value(kr, c.value.value),
+            confidence: c.confidence.as_ref().map(|c| percent(c.value)),
+            note: c.note.as_deref(),
+        }))
+    }
+}
+
+/// One check-in of a key result, as its objective's table shows it.
+#[derive(Debug, Serialize)]
+struct CheckinView<'a> {
+    date: String,
+    /// A number as the site writes numbers, or `done` / `not done` for a milestone.
+    value: String,
+    confidence: Option<String>,
+    note: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OwnerView {
+    /// `company`, `team` or `person`.
+    pub level: &'static str,
+    pub name: String,
+    pub url: String,
+}
+
+/// An objective as every list and page shows it; templates get it as a
+/// [`CardItem`], [`Line`] or [`TreeLine`].
+#[derive(Debug)]
+pub struct ObjectiveCard<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: String,
+    pub period: &'a str,
+    pub owner: OwnerView,
+    /// The score that counts: the retrospective's override, else the computed one.
+    pub score: Option<String>,
+    /// The computed score, given when an override replaces it.
+    pub computed: Option<String>,
+    /// Whether `score` is a retrospective's override.
+    pub overridden: bool,
+    pub status: Option<StatusView>,
+    pub bar: Html,
+    /// The score over the period so far, as a small line.
+    pub trend: Html,
+    pub aligned_progress: Option<String>,
+    /// Given to templates by [`CardItem`], when they may read them.
+    pub key_results: Vec<KeyResultView<'a>>,
+    pub tags: &'a [String],
+    /// How many key results have a stale finding.
+    pub stale: usize,
+    /// The computed score by day, for the charts of the pages that show it.
+    pub history: Series,
+}
+
+/// An objective in one line (title, owner, status, score, trend, stale key
+/// results), for lists that may hold hundreds: it serialises only those
+/// fields of the card.
+#[derive(Clone, Copy, Debug)]
+pub struct Line<'a>(pub &'a ObjectiveCard<'a>);
+
+impl Serialize for Line<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut line = serializer.serialize_struct("Line", 8)?;
+        serialize_line(&mut line, self.0)?;
+        line.end()
+    }
+}
+
+/// The fields of a [`Line`].
+fn serialize_line<S: serde::ser::SerializeStruct>(
+    line: &mut S,
+    card: &ObjectiveCard,
+) -> Result<(), S::Error> {
+    serialize_brief(line, card)?;
+    line.serialize_field("trend", &card.trend)?;
+    line.serialize_field("stale", &card.stale)
+}
+
+/// An objective as an item of a list of lines (`partials/objective_line.html`):
+/// the fields of a [`Line`] when templates may read them, and the line as okr
+/// writes it in `html` when it does. Lists of lines hold hundreds.
+#[derive(Debug)]
+pub struct LineItem<'a> {
+    line: Option<Line<'a>>,
+    html: Option<Html>,
+}
+
+impl<'a> LineItem<'a> {
+    pub fn new(card: &'a ObjectiveCard<'a>, blocks: Blocks) -> LineItem<'a> {
+        LineItem {
+            line: blocks.fields.then_some(Line(card)),
+            html: blocks
+                .writes(Block::ObjectiveLine)
+                .then(|| markup::objective_line(card)),
+        }
+    }
+}
+
+impl Serialize for LineItem<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut item = serializer.serialize_struct("LineItem", 9)?;
+        if let Some(Line(card)) = self.line {
+            serialize_line(&mut item, card)?;
+        }
+        if let Some(html) = &self.html {
+            item.serialize_field("html", html)?;
+        }
+        item.end()
+    }
+}
+
+/// An objective's card as templates get it: the card's fields; its key
+/// results when templates may read them; in lists of cards (overview, team and
+/// person pages), the key results as okr writes them
+/// (`partials/key_result_list.html`) in `key_results_html` when it does.
+#[derive(Debug)]
+pub struct CardItem<'a> {
+    pub card: &'a ObjectiveCard<'a>,
+    pub key_results: Option<&'a [KeyResultView<'a>]>,
+    pub key_results_html: Option<Html>,
+}
+
+impl Serialize for CardItem<'_> {
+    /// Every field of the card but its history, as one struct: templates
+    /// get thousands of cards, and a flattened struct builds its map growing.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let card = self.card;
+        let mut item = serializer.serialize_struct("CardItem", 16)?;
+        serialize_brief(&mut item, card)?;
+        item.serialize_field("id", card.id)?;
+        item.serialize_field("computed", &card.computed)?;
+        item.serialize_field("overridden", &card.overridden)?;
+        item.serialize_field("bar", &card.bar)?;
+        item.serialize_field("trend", &card.trend)?;
+        item.serialize_field("aligned_progress", &card.aligned_progress)?;
+        item.serialize_field("tags", card.tags)?;
+        item.serialize_field("stale", &card.stale)?;
+        if let Some(key_results) = self.key_results {
+            item.serialize_field("key_results", key_results)?;
+        }
+        if let Some(html) = &self.key_results_html {
+            item.serialize_field("key_results_html", html)?;
+        }
+        item.end()
+    }
+}
+
+impl<'a> CardItem<'a> {
+    /// The card in a list of cards.
+    pub fn new(card: &'a ObjectiveCard<'a>, blocks: Blocks) -> CardItem<'a> {
+        CardItem {
+            key_results_html: blocks
+                .writes(Block::KeyResultList)
+                .then(|| markup::card_key_results(&card.key_results)),
+            ..CardItem::alone(card, blocks)
+        }
+    }
+
+    /// The card at the head of its objective's page, which shows its key results apart.
+    pub(super) fn alone(card: &'a ObjectiveCard<'a>, blocks: Blocks) -> CardItem<'a> {
+        CardItem {
+            card,
+            key_results: blocks.fields.then_some(card.key_results.as_slice()),
+            key_results_html: None,
+        }
+    }
+}
+
+/// An objective in the alignment tree, which holds every objective of a
+/// period: title, owner, status and score only.
+#[derive(Clone, Copy, Debug)]
+pub struct TreeLine<'a>(pub &'a ObjectiveCard<'a>);
+
+impl Serialize for TreeLine<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut line = serializer.serialize_struct("TreeLine", 6)?;
+        serialize_brief(&mut line, self.0)?;
+        line.end()
+    }
+}
+
+fn serialize_brief<S: serde::ser::SerializeStruct>(
+    line: &mut S,
+    card: &ObjectiveCard,
+) -> Result<(), S::Error> {
+    line.serialize_field("title", card.title)?;
+    line.serialize_field("url", &card.url)?;
+    line.serialize_field("period", card.period)?;
+    line.serialize_field("owner", &card.owner)?;
+    line.serialize_field("score", &card.score)?;
+    line.serialize_field("status", &card.status)
+}
+
+fn owner_view(org: &Org, urls: &Urls, owner: Owner) -> OwnerView {
+    match owner {
+        Owner::Team(i) => OwnerView {
+            level: "team",
+            name: org.teams[i].display_name().to_string(),
+            url: urls.team(&org.teams[i].id.value),
+        },
+        Owner::Person(i) => OwnerView {
+            level: "person",
+            name: org.people[i].display_name().to_string(),
+            url: urls.person(&org.people[i].id.value),
+        },
+        Owner::Company | Owner::Unknown => OwnerView {
+            level: "company",
+            name: org.config.company.clone(),
+            url: urls.index(),
+        },
+    }
+}
+
+fn key_result_view<'a>(
+    objective: &'a Objective,
+    index: usize,
+    scores: &score::KeyResultScore,
+    expected: Option<f64>,
+    stale: bool,
+    as_of: NaiveDate,
+) -> KeyResultView<'a> {
+    let kr = &objective.key_results[index];
+    let (milestone, done, target) = match &kr.measure {
+        Measure::Metric { target, .. } => (false, false, number(target.value)),
+        // Done when written so, or when a check-in says so.
+        Measure::Milestone { .. } => (true, scores.progress == Some(1.0), "done".to_string()),
+        Measure::Missing { .. } => (false, false, "—".to_string()),
+    };
+    let status = scores.status.map(StatusView::of);
+    let progress = scores.progress.map(percent);
+    // As for score bars, the key result's title stands next to the bar.
+    let label = format!(
+        "{} of target{}{}",
+        progress.as_deref().unwrap_or("No progress"),
+        status.map_or(String::new(), |s| format!(", {}", s.label.to_lowercase())),
+        expected.map_or(String::new(), |e| format!(" (expected {})", percent(e)))
+    );
+    let bar = html(&charts::progress_bar(&Bar {
+        progress: scores.progress,
+        expected,
+        status: status.map(|s| s.key),
+        label: &label,
+    }));
+    KeyResultView {
+        id: &kr.id.value,
+        title: &kr.title.value,
+        unit: kr.unit.as_deref(),
+        milestone,
+        done,
+        start: number(kr.start()),
+        target,
+        current: if milestone {
+            if done { "done" } else { "not done" }.to_string()
+        } else {
+            number(kr.current(as_of))
+        },
+        progress,
+        status,
+        confidence: kr
+            .confidence
+            .as_ref()
+            .map(|c| c.value)
+            .or_else(|| {
+                kr.latest_checkin(as_of)
+                    .and_then(|c| c.confidence.as_ref())
+                    .map(|c| c.value)
+            })
+            .map(percent),
+        weight: kr.weight.as_ref().map(|w| number(w.value)),
+        due: kr.due.as_ref().map(|d| d.value.to_string()),
+        stale,
+        bar,
+        checkins: Checkins(kr),
+    }
+}
+
+/// A milestone's check-in value as words, a metric's as a number.
+pub(super) fn checkin_value(kr: &KeyResult, value: f64) -> String {
+    match kr.measure {
+        Measure::Milestone { .. } if value >= 1.0 => "done".to_string(),
+        Measure::Milestone { .. } => "not done".to_string(),
+        _ => number(value),
+    }
+}
+
+impl<'a> SiteData<'a> {
+    pub(super) fn build_card(&self, index: usize) -> ObjectiveCard<'a> {
+        let org: &'a Org = &self.checked.org;
+        let o = &org.objectives[index];
+        let s = &self.checked.scores.objectives[index];
+        let urls = &self.urls;
+        let as_of = self.as_of;
+        let period = org.period(&o.period.value);
+        let expected = period
+            .as_ref()
+            .filter(|p| p.contains_date(as_of))
+            .map(|p| score::elapsed_fraction(p, as_of));
+        let key_results: Vec<KeyResultView> = (0..o.key_results.len())
+            .map(|i| {
+                let is_stale = self.mark_stale && s.key_results[i].stale.is_some();
+                key_result_view(o, i, &s.key_results[i], expected, is_stale, as_of)
+            })
+            .collect();
+        let history = period
+            .as_ref()
+            .map_or_else(Vec::new, |p| score::objective_history(o, p, as_of));
+        let chart = ScoreChart {
+            what: "Score",
+            history: &history,
+            overridden: s.overridden,
+        };
+        let trend = period
+            .as_ref()
+            .map_or_else(|| html(""), |p| chart.draw(p, as_of, Size::Spark));
+        ObjectiveCard {
+            id: &o.id.value,
+            title: &o.title.value,
+            url: urls.objective(&o.period.value, &o.id.value),
+            period: &o.period.value,
+            owner: owner_view(org, urls, o.owner),
+            score: s.score.map(number),
+            computed: s.overridden.and(s.computed).map(number),
+            overridden: s.overridden.is_some(),
+            status: s.status.map(StatusView::of),
+            bar: score_bar(s.score, s.status, expected),
+            trend,
+            aligned_progress: s.aligned_progress.map(number),
+            stale: key_results.iter().filter(|k| k.stale).count(),
+            key_results,
+            tags: &o.tags,
+            history,
+        }
+    }
+}

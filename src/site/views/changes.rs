@@ -1,0 +1,250 @@
+//! The change history as pages show it: the Changes page of the current
+//! period, and the entries and notes objective and health pages reuse.
+
+use super::{PeriodView, SiteData};
+use crate::history::{self, Extent, History, OwnerRef};
+use crate::model::Owner;
+use crate::text::iso_date;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One line of the Changes page: an entry and the objective it is about.
+#[derive(Debug, Serialize)]
+pub struct ChangeRow<'a> {
+    pub entry: HistoryEntryView<'a>,
+    pub title: &'a str,
+    pub period: &'a str,
+    /// `None` when the objective no longer exists.
+    pub url: Option<String>,
+    pub owner: String,
+}
+
+/// A part of the Changes page: all changes, the company's, or one team's
+/// (its objectives and its members'). `rows` index [`ChangesPage::rows`].
+#[derive(Debug, Serialize)]
+pub struct ChangeSection {
+    pub anchor: String,
+    pub name: String,
+    pub url: Option<String>,
+    pub rows: Vec<usize>,
+}
+
+/// Changes dated within the current period, newest first (`changes/index.html`).
+#[derive(Debug, Serialize)]
+pub struct ChangesPage<'a> {
+    pub period: Option<&'a PeriodView>,
+    pub enabled: bool,
+    pub note: Option<String>,
+    pub rows: Vec<ChangeRow<'a>>,
+    pub sections: Vec<ChangeSection>,
+}
+
+/// One change, as a sentence; `kind` is its stable name (see [`history::Change::kind`]).
+#[derive(Debug, Serialize)]
+pub struct ChangeView {
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// What one commit changed in one objective.
+#[derive(Debug, Serialize)]
+pub struct HistoryEntryView<'a> {
+    pub date: String,
+    pub author: &'a str,
+    /// The short commit id; `commit_id` is the full one.
+    pub commit: &'a str,
+    pub commit_id: &'a str,
+    pub summary: &'a str,
+    pub changes: Vec<ChangeView>,
+}
+
+/// An objective's history, newest first, and why it may be missing or partial.
+#[derive(Debug, Serialize)]
+pub struct HistoryView<'a> {
+    pub entries: Vec<HistoryEntryView<'a>>,
+    pub note: Option<String>,
+}
+
+pub(super) fn entry_view<'h>(
+    history: &'h History,
+    entry: &'h history::Entry,
+) -> HistoryEntryView<'h> {
+    let commit = &history.commits[entry.commit];
+    HistoryEntryView {
+        date: iso_date(commit.date),
+        author: &commit.author,
+        commit: &commit.short,
+        commit_id: &commit.id,
+        summary: &commit.summary,
+        changes: entry
+            .changes
+            .iter()
+            .map(|c| ChangeView {
+                kind: c.kind(),
+                text: history::describe(c),
+            })
+            .collect(),
+    }
+}
+
+/// Why a page's history is missing or partial, in the words of the site.
+pub(super) fn history_note(history: &History) -> Option<String> {
+    match &history.extent {
+        Extent::Complete | Extent::Disabled => None,
+        Extent::Shallow { since } => Some(format!(
+            "Changes before {since} are not shown: the site was built from a shallow clone of the repository."
+        )),
+        // The reason names folders of the machine that built the site: not for the page.
+        Extent::Unavailable(_) => Some(
+            "No change history: the site was built from files without a git history to read."
+                .to_string(),
+        ),
+    }
+    .or_else(|| {
+        (!history.missing.is_empty()).then(|| {
+            "Some changes are not shown: the git repository lacks objects they are in.".to_string()
+        })
+    })
+}
+
+impl<'a> SiteData<'a> {
+    pub fn changes(&self) -> ChangesPage<'_> {
+        let period = self
+            .periods
+            .iter()
+            .find(|p| p.name == self.site.current_period);
+        let Some(history) = self.history else {
+            return ChangesPage {
+                period,
+                enabled: false,
+                note: None,
+                rows: Vec::new(),
+                sections: Vec::new(),
+            };
+        };
+        let org = self.org();
+        let mut rows = Vec::new();
+        let mut company = Vec::new();
+        let mut by_team: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (record, entry, index, key) in self.current_entries() {
+            let (owner, teams, is_company) = self.history_owner(record, index);
+            let row = rows.len();
+            if is_company {
+                company.push(row);
+            }
+            for t in teams {
+                by_team.entry(t).or_default().push(row);
+            }
+            rows.push(ChangeRow {
+                entry: entry_view(history, entry),
+                title: index.map_or(record.title.as_str(), |i| {
+                    org.objectives[i].title.value.as_str()
+                }),
+                period: &key.0,
+                url: index.map(|i| self.card(i).url.clone()),
+                owner,
+            });
+        }
+        let mut sections = vec![ChangeSection {
+            anchor: "all".into(),
+            name: "All changes".into(),
+            url: None,
+            rows: (0..rows.len()).collect(),
+        }];
+        if !company.is_empty() {
+            sections.push(ChangeSection {
+                anchor: "company".into(),
+                name: org.config.company.clone(),
+                url: Some(self.urls.index()),
+                rows: company,
+            });
+        }
+        sections.extend(by_team.into_iter().map(|(t, rows)| ChangeSection {
+            anchor: format!("team-{}", org.teams[t].id.value),
+            name: org.teams[t].display_name().to_string(),
+            url: Some(self.urls.team(&org.teams[t].id.value)),
+            rows,
+        }));
+        ChangesPage {
+            period,
+            enabled: true,
+            note: history_note(history),
+            rows,
+            sections,
+        }
+    }
+
+    /// The current period's dates, which bound the Changes page and the lowered targets.
+    fn current_window(&self) -> Option<(NaiveDate, NaiveDate)> {
+        self.org()
+            .period(&self.site.current_period)
+            .map(|p| (p.start, p.end))
+    }
+
+    /// Entries dated within the current period, newest first, with the index
+    /// of their objective in the organisation where it still exists.
+    pub(super) fn current_entries(
+        &self,
+    ) -> Vec<(
+        &'a history::Record,
+        &'a history::Entry,
+        Option<usize>,
+        &'a history::Key,
+    )> {
+        let Some(history) = self.history else {
+            return Vec::new();
+        };
+        let org = self.org();
+        let by_key: BTreeMap<(&str, &str), usize> = org
+            .objectives
+            .iter()
+            .enumerate()
+            .map(|(i, o)| ((o.period.value.as_str(), o.id.value.as_str()), i))
+            .collect();
+        let window = self.current_window();
+        history
+            .newest_first()
+            .into_iter()
+            .filter(|(_, _, e)| {
+                let date = history.commits[e.commit].date;
+                window.is_none_or(|(start, end)| start <= date && date <= end)
+            })
+            .map(|(key, record, entry)| {
+                let index = by_key.get(&(key.0.as_str(), key.1.as_str())).copied();
+                (record, entry, index, key)
+            })
+            .collect()
+    }
+
+    /// The owner's display name for a history record: the objective's current
+    /// owner while it exists, else the last one recorded.
+    fn history_owner(
+        &self,
+        record: &history::Record,
+        index: Option<usize>,
+    ) -> (String, Vec<usize>, bool) {
+        let org = self.org();
+        let owner = match index.map(|i| org.objectives[i].owner) {
+            Some(Owner::Team(t)) => OwnerRef::Team(org.teams[t].id.value.clone()),
+            Some(Owner::Person(p)) => OwnerRef::Person(org.people[p].id.value.clone()),
+            Some(Owner::Company) => OwnerRef::Company,
+            Some(Owner::Unknown) | None => record.owner.clone(),
+        };
+        match owner {
+            OwnerRef::Company => (org.config.company.clone(), Vec::new(), true),
+            OwnerRef::Team(id) => match org.team_index(&id) {
+                Some(t) => (org.teams[t].display_name().to_string(), vec![t], false),
+                None => (id, Vec::new(), false),
+            },
+            OwnerRef::Person(id) => match org.person_index(&id) {
+                Some(p) => (
+                    org.people[p].display_name().to_string(),
+                    self.index.teams_of_person[p].clone(),
+                    false,
+                ),
+                None => (id, Vec::new(), false),
+            },
+        }
+    }
+}

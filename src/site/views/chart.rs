@@ -1,0 +1,260 @@
+//! The charts pages show, with the text alternative each one needs: score
+//! bars, scores over time, burn-ups, sparklines and status distributions.
+
+use super::{Html, Line, PeriodView, SiteData, StatusCount, StatusView, html};
+use crate::charts::timeline::{self, Burnup, Goal, ScoreTrend, Size};
+use crate::charts::{self, Bar};
+use crate::model::{KeyResult, Measure};
+use crate::period::Period;
+use crate::score::{self, Status};
+use crate::text::{number, percent, push_decimal, push_short_date};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A score as a bar. Its text alternative leaves out whose score it is: the
+/// bar always stands next to that name, and pages repeat bars by the thousand.
+pub(super) fn score_bar(score: Option<f64>, status: Option<Status>, expected: Option<f64>) -> Html {
+    let mut label = match score {
+        Some(s) => format!("Score {}", number(s)),
+        None => "No score".to_string(),
+    };
+    if let Some(status) = status {
+        label.push_str(", ");
+        label.push_str(&StatusView::of(status).label.to_lowercase());
+    }
+    if let Some(e) = expected {
+        label.push_str(&format!(" (expected {})", number(e)));
+    }
+    html(&charts::progress_bar(&Bar {
+        progress: score,
+        expected,
+        status: status.map(|s| s.name()),
+        label: &label,
+    }))
+}
+
+/// A score's history over a period, with its override, to draw.
+pub(super) struct ScoreChart<'h> {
+    /// Whose score, for the text alternative: "Score", "Company score".
+    pub(super) what: &'h str,
+    pub(super) history: &'h [(NaiveDate, f64)],
+    pub(super) overridden: Option<f64>,
+}
+
+impl ScoreChart<'_> {
+    pub(super) fn draw(&self, period: &Period, as_of: NaiveDate, size: Size) -> Html {
+        html(&timeline::score_chart(
+            &ScoreTrend {
+                first: period.start,
+                last: period.end,
+                as_of,
+                scores: self.history,
+                overridden: self.overridden,
+                label: &self.label(),
+            },
+            size,
+        ))
+    }
+
+    /// The text alternative: where the score went, from when.
+    fn label(&self) -> String {
+        let mut label = Label::new(self.what);
+        label.text(" over time: ");
+        match (self.history.first(), self.history.last()) {
+            (Some(&(d0, v0)), Some(&(d1, v1))) if d0 != d1 => {
+                label.value_on(v0, None, d0);
+                label.text(", ");
+                label.value_on(v1, None, d1);
+            }
+            (Some(&(d, v)), _) => label.value_on(v, None, d),
+            _ => label.text("nothing to show before the period starts"),
+        }
+        if let Some(o) = self.overridden {
+            label.text("; set to ");
+            label.value(o, None);
+            label.text(" in the retrospective");
+        }
+        label.0
+    }
+}
+
+/// A chart's text alternative, written into one string: there is one per
+/// chart, and charts are many.
+struct Label(String);
+
+impl Label {
+    fn new(start: &str) -> Label {
+        let mut text = String::with_capacity(120);
+        text.push_str(start);
+        Label(text)
+    }
+
+    fn text(&mut self, text: &str) {
+        self.0.push_str(text);
+    }
+
+    /// A number with its unit, e.g. `2.4 %`.
+    fn value(&mut self, value: f64, unit: Option<&str>) {
+        push_decimal(&mut self.0, value, true);
+        if let Some(unit) = unit {
+            self.0.push(' ');
+            self.0.push_str(unit);
+        }
+    }
+
+    fn day(&mut self, day: NaiveDate) {
+        push_short_date(&mut self.0, day);
+    }
+
+    /// `2.4 % on Nov 23`.
+    fn value_on(&mut self, value: f64, unit: Option<&str>, day: NaiveDate) {
+        self.value(value, unit);
+        self.text(" on ");
+        self.day(day);
+    }
+}
+
+/// A key result's burn-up over `period`; none for one without a target.
+pub(super) fn burnup_chart(kr: &KeyResult, period: &Period, as_of: NaiveDate) -> Option<Html> {
+    let goal = match &kr.measure {
+        Measure::Metric { start, target } => Goal::Metric {
+            start: start.value,
+            target: target.value,
+        },
+        Measure::Milestone { .. } => Goal::Milestone,
+        Measure::Missing { .. } => return None,
+    };
+    let values = score::key_result_history(kr, period, as_of);
+    let mut confidence: Vec<(NaiveDate, f64)> = kr
+        .checkins
+        .iter()
+        .filter(|c| c.date.value <= as_of)
+        .filter_map(|c| Some((c.date.value, c.confidence.as_ref()?.value)))
+        .collect();
+    confidence.sort_by_key(|c| c.0);
+    let unit = kr.unit.as_deref();
+    // The value now first, then where it started, where it should be by now
+    // and where it should end; the unit once, with the value now.
+    let mut label = Label::new("");
+    match (goal, values.first(), values.last()) {
+        (Goal::Milestone, _, Some(&(day, v))) if v >= 1.0 => {
+            label.text("Done on ");
+            label.day(day);
+        }
+        (Goal::Milestone, _, _) => label.text("Not done yet"),
+        (Goal::Metric { .. }, Some(&(d0, v0)), Some(&(d1, v1))) => {
+            label.value_on(v1, unit, d1);
+            if d0 != d1 {
+                label.text(", from ");
+                label.value_on(v0, None, d0);
+            }
+        }
+        (Goal::Metric { .. }, _, _) => label.text("No values before the period starts"),
+    }
+    if let Goal::Metric { start, target } = goal {
+        if period.contains_date(as_of) {
+            let pace = start + (target - start) * score::elapsed_fraction(period, as_of);
+            label.text("; expected ");
+            label.value(pace, None);
+            label.text(" by ");
+            label.day(as_of);
+        }
+        label.text("; target ");
+        label.value_on(target, None, period.end);
+    }
+    if let Some(&(_, c)) = confidence.last() {
+        label.text("; confidence ");
+        label.text(&percent(c));
+    }
+    Some(html(&timeline::burnup(&Burnup {
+        first: period.start,
+        last: period.end,
+        as_of,
+        goal,
+        from_start: kr.checkins.iter().all(|c| c.date.value > period.start),
+        values: &values,
+        confidence: &confidence,
+        label: &label.0,
+    })))
+}
+
+/// One objective's score over time in a small multiple: every chart of a
+/// group has the same scales, so they compare at a glance.
+#[derive(Debug, Serialize)]
+pub struct Multiple<'a> {
+    pub card: Line<'a>,
+    pub chart: Html,
+}
+
+impl<'a> SiteData<'a> {
+    /// An objective's score over its period.
+    pub(super) fn objective_chart(&self, index: usize, period: &Period, size: Size) -> Html {
+        let chart = ScoreChart {
+            what: "Score",
+            history: &self.card(index).history,
+            overridden: self.checked.scores.objectives[index].overridden,
+        };
+        chart.draw(period, self.as_of, size)
+    }
+
+    /// A small multiple of these objectives' scores over `period`.
+    pub(super) fn multiples(&self, objectives: &[usize], period: &PeriodView) -> Vec<Multiple<'_>> {
+        let Some(p) = self.org().period(&period.name) else {
+            return Vec::new();
+        };
+        objectives
+            .iter()
+            .map(|&i| Multiple {
+                card: Line(self.card(i)),
+                chart: self.objective_chart(i, &p, Size::Small),
+            })
+            .collect()
+    }
+
+    /// A team's score in each of the site's periods, oldest first, drawn as a sparkline.
+    pub(super) fn team_sparkline(&self, index: usize) -> Html {
+        let org = self.org();
+        let points: Vec<Option<f64>> = self
+            .periods
+            .iter()
+            .map(|period| {
+                let own = self.of_period(&self.index.by_team[index], &period.name);
+                score::mean(
+                    own.iter()
+                        .filter_map(|&i| self.checked.scores.objectives[i].score),
+                )
+            })
+            .collect();
+        let name = org.teams[index].display_name();
+        html(&charts::sparkline(
+            &points,
+            &format!("{name} score by period: {}", self.sparkline_label(&points)),
+        ))
+    }
+
+    /// A stacked bar of how many of `objectives` have each status.
+    pub(super) fn distribution(
+        &self,
+        objectives: &[usize],
+        what: &str,
+    ) -> (Vec<StatusCount>, Html) {
+        let statuses = self.status_counts(objectives);
+        let counts: Vec<(&str, usize)> = statuses.iter().map(|c| (c.status.key, c.count)).collect();
+        let label = statuses
+            .iter()
+            .map(|c| format!("{} {}", c.count, c.status.label.to_lowercase()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let svg = charts::status_distribution(&counts, &format!("{what} by status: {label}"));
+        (statuses, html(&svg))
+    }
+
+    fn sparkline_label(&self, points: &[Option<f64>]) -> String {
+        self.periods
+            .iter()
+            .zip(points)
+            .map(|(p, s)| format!("{} {}", p.name, s.map_or("none".to_string(), number)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

@@ -1,0 +1,229 @@
+//! The health page: findings by rule and by owner, alignment and
+//! measurability coverage, stale key results and lowered targets.
+
+use super::changes::history_note;
+use super::{Line, Link, SiteData};
+use crate::diagnostic::{Rule, Severity};
+use crate::history;
+use crate::model::{Level, Measure, Objective};
+use crate::report;
+use crate::text::{iso_date, percent};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A key result target moved towards its start during the current period.
+#[derive(Debug, Serialize)]
+pub struct LoweredTarget<'a> {
+    pub date: String,
+    pub author: &'a str,
+    pub commit: &'a str,
+    pub summary: &'a str,
+    pub objective: &'a str,
+    pub url: Option<String>,
+    pub key_result: &'a str,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FindingView<'a> {
+    pub rule: &'static str,
+    pub severity: &'static str,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+    pub file: &'a str,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The objective the finding is about, when it is about one.
+    pub objective: Option<Link>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FindingGroup<'a> {
+    pub name: String,
+    pub summary: Option<&'static str>,
+    pub severity: Option<&'static str>,
+    pub url: Option<String>,
+    pub findings: Vec<FindingView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Coverage {
+    pub part: usize,
+    pub whole: usize,
+    pub percent: Option<String>,
+}
+
+impl Coverage {
+    fn new(part: usize, whole: usize) -> Coverage {
+        let percent = (whole > 0).then(|| percent(part as f64 / whole as f64));
+        Coverage {
+            part,
+            whole,
+            percent,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct HealthPage<'a> {
+    pub by_rule: Vec<FindingGroup<'a>>,
+    pub by_owner: Vec<FindingGroup<'a>>,
+    /// Team and person objectives with a resolved `aligns_to`.
+    pub alignment: Coverage,
+    /// Key results with a numeric target.
+    pub measurability: Coverage,
+    pub stale: Vec<Line<'a>>,
+    /// Targets lowered during the current period, newest first.
+    pub lowered_targets: Vec<LoweredTarget<'a>>,
+    pub history_enabled: bool,
+    pub history_note: Option<String>,
+}
+
+impl<'a> SiteData<'a> {
+    pub fn health(&self) -> HealthPage<'_> {
+        let org = self.org();
+        let checked = self.checked;
+        // Which objective each file holds, to link findings to pages and owners.
+        let by_file: BTreeMap<usize, usize> = org
+            .objectives
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.file.0, i))
+            .collect();
+        let mut by_rule: BTreeMap<(Severity, Rule), Vec<FindingView>> = BTreeMap::new();
+        let mut by_owner: BTreeMap<(u8, String), (Option<String>, Vec<FindingView>)> =
+            BTreeMap::new();
+        for d in &checked.diagnostics {
+            let placed = report::place(checked, d);
+            let objective = by_file.get(&d.file.0).copied();
+            let view = || FindingView {
+                rule: placed.rule,
+                severity: placed.severity.as_str(),
+                message: placed.message,
+                help: placed.help,
+                file: placed.file,
+                line: placed.line,
+                column: placed.column,
+                objective: objective.map(|i| Link {
+                    name: org.objectives[i].title.value.clone(),
+                    url: self.card(i).url.clone(),
+                }),
+            };
+            // Errors first, then warnings.
+            by_rule
+                .entry((std::cmp::Reverse(d.severity).0, d.rule))
+                .or_default()
+                .push(view());
+            let (rank, name, url) = match objective.map(|i| &self.card(i).owner) {
+                Some(owner) => (
+                    match owner.level {
+                        "company" => 0,
+                        "team" => 1,
+                        _ => 2,
+                    },
+                    owner.name.clone(),
+                    Some(owner.url.clone()),
+                ),
+                None => (3, "Teams, people and settings".to_string(), None),
+            };
+            by_owner
+                .entry((rank, name))
+                .or_insert_with(|| (url, Vec::new()))
+                .1
+                .push(view());
+        }
+        let mut by_rule: Vec<FindingGroup> = by_rule
+            .into_iter()
+            .map(|((severity, rule), findings)| FindingGroup {
+                name: rule.name().to_string(),
+                summary: Some(rule.summary()),
+                severity: Some(severity.as_str()),
+                url: None,
+                findings,
+            })
+            .collect();
+        by_rule.sort_by_key(|g| g.severity != Some("error"));
+        let aligned_levels: Vec<&Objective> = org
+            .objectives
+            .iter()
+            .filter(|o| o.level() != Level::Company)
+            .collect();
+        let key_results: Vec<&Measure> = org
+            .objectives
+            .iter()
+            .flat_map(|o| o.key_results.iter().map(|k| &k.measure))
+            .collect();
+        HealthPage {
+            by_rule,
+            by_owner: by_owner
+                .into_iter()
+                .map(|((_, name), (url, findings))| FindingGroup {
+                    name,
+                    summary: None,
+                    severity: None,
+                    url,
+                    findings,
+                })
+                .collect(),
+            alignment: Coverage::new(
+                aligned_levels
+                    .iter()
+                    .filter(|o| !o.parents.is_empty())
+                    .count(),
+                aligned_levels.len(),
+            ),
+            measurability: Coverage::new(
+                key_results
+                    .iter()
+                    .filter(|m| matches!(m, Measure::Metric { .. }))
+                    .count(),
+                key_results.len(),
+            ),
+            stale: (0..self.cards.len())
+                .map(|i| self.card(i))
+                .filter(|c| c.stale > 0)
+                .map(Line)
+                .collect(),
+            lowered_targets: self.lowered_targets(),
+            history_enabled: self.history.is_some(),
+            history_note: self.history.and_then(history_note),
+        }
+    }
+
+    /// Targets moved towards their start by a commit dated within the current period.
+    fn lowered_targets(&self) -> Vec<LoweredTarget<'_>> {
+        let Some(history) = self.history else {
+            return Vec::new();
+        };
+        let org = self.org();
+        let mut out = Vec::new();
+        for (record, entry, index, _) in self.current_entries() {
+            let commit = &history.commits[entry.commit];
+            for change in entry.changes.iter().filter(|c| c.is_lowered_target()) {
+                if let history::Change::KeyResultChanged {
+                    title, from, to, ..
+                } = change
+                {
+                    let show = |v: &Option<history::Value>| {
+                        v.as_ref().map_or("none".to_string(), |v| v.to_string())
+                    };
+                    out.push(LoweredTarget {
+                        date: iso_date(commit.date),
+                        author: &commit.author,
+                        commit: &commit.short,
+                        summary: &commit.summary,
+                        objective: index.map_or(record.title.as_str(), |i| {
+                            org.objectives[i].title.value.as_str()
+                        }),
+                        url: index.map(|i| self.card(i).url.clone()),
+                        key_result: title,
+                        from: show(from),
+                        to: show(to),
+                    });
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,202 @@
+//! A period's company overview (`index.html` and `periods/<p>/index.html`):
+//! the company score, the teams', the alignment tree, the latest check-ins.
+
+use super::chart::{ScoreChart, score_bar};
+use super::{
+    Blocks, CardItem, Html, Line, PeriodView, RecentCheckin, RetrospectiveView, SiteData,
+    StatusCount, TreeLine, html,
+};
+use crate::charts::timeline::Size;
+use crate::model::Level;
+use crate::score;
+use crate::text::number;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// How many of the latest check-ins the overview and a team page list.
+const RECENT_ON_OVERVIEW: usize = 12;
+
+#[derive(Debug, Serialize)]
+pub struct TeamScore {
+    pub name: String,
+    pub url: String,
+    pub score: Option<String>,
+    pub bar: Html,
+    /// The team's score in every period of the site.
+    pub sparkline: Html,
+    pub objectives: usize,
+}
+
+/// An objective's retrospective as its period's overview lists it.
+#[derive(Debug, Serialize)]
+pub struct PeriodRetrospective<'a> {
+    pub card: Line<'a>,
+    pub retrospective: RetrospectiveView<'a>,
+}
+
+/// The company overview of one period (`index.html` and `periods/<p>/index.html`).
+#[derive(Debug, Serialize)]
+pub struct OverviewPage<'a> {
+    pub period: &'a PeriodView,
+    pub company_score: Option<String>,
+    /// The company score computed from key results alone, given when
+    /// retrospective overrides make the score above differ from it.
+    pub company_computed: Option<String>,
+    pub company_bar: Html,
+    /// The company score over the period so far.
+    pub company_chart: Html,
+    /// The latest check-ins of the period, newest first.
+    pub recent: Vec<RecentCheckin<'a>>,
+    /// Objectives of the period with a `[retrospective]`.
+    pub retrospectives: Vec<PeriodRetrospective<'a>>,
+    pub company_objectives: Vec<CardItem<'a>>,
+    pub tree: Vec<TreeItem<'a>>,
+    pub teams: Vec<TeamScore>,
+    pub statuses: Vec<StatusCount>,
+    pub distribution: Html,
+    pub objectives: usize,
+    pub stale: usize,
+}
+
+/// The `<details>` alignment tree, flattened so templates need no recursion
+/// (chains can be deep): after each item, close `closes` levels.
+#[derive(Debug, Serialize)]
+pub struct TreeItem<'a> {
+    pub card: TreeLine<'a>,
+    pub depth: usize,
+    pub has_children: bool,
+    pub closes: usize,
+}
+
+impl<'a> SiteData<'a> {
+    pub fn overview<'s>(&'s self, period: &'s PeriodView, blocks: Blocks) -> OverviewPage<'s> {
+        let org = self.org();
+        let scores = &self.checked.scores;
+        let objectives: Vec<usize> = self.in_period(&period.name).to_vec();
+        let company: Vec<usize> = objectives
+            .iter()
+            .copied()
+            .filter(|&i| org.objectives[i].level() == Level::Company)
+            .collect();
+        let company_score = score::mean(company.iter().filter_map(|&i| scores.objectives[i].score));
+        let company_computed = score::mean(
+            company
+                .iter()
+                .filter_map(|&i| scores.objectives[i].computed),
+        );
+        let histories: Vec<&[(NaiveDate, f64)]> = company
+            .iter()
+            .map(|&i| self.card(i).history.as_slice())
+            .collect();
+        let company_history = score::mean_history(&histories);
+        let expected = org
+            .period(&period.name)
+            .filter(|p| p.contains_date(self.as_of))
+            .map(|p| score::elapsed_fraction(&p, self.as_of));
+        let company_status = org
+            .period(&period.name)
+            .zip(company_score)
+            .map(|(p, s)| score::status(s, &p, self.as_of, &org.config.checks.thresholds));
+        let teams = org
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(t, team)| {
+                let own = self.of_period(&self.index.by_team[t], &period.name);
+                let score = score::mean(own.iter().filter_map(|&i| scores.objectives[i].score));
+                TeamScore {
+                    name: team.display_name().to_string(),
+                    url: self.urls.team(&team.id.value),
+                    score: score.map(number),
+                    bar: score_bar(score, None, expected),
+                    sparkline: self.team_sparkline(t),
+                    objectives: own.len(),
+                }
+            })
+            .filter(|t| t.objectives > 0)
+            .collect();
+        let (statuses, distribution) = self.distribution(&objectives, "Objectives");
+        let company_chart = org.period(&period.name).map_or_else(
+            || html(""),
+            |p| {
+                let chart = ScoreChart {
+                    what: "Company score",
+                    history: &company_history,
+                    overridden: None,
+                };
+                chart.draw(&p, self.as_of, Size::Full)
+            },
+        );
+        let mut retrospectives: Vec<usize> = objectives
+            .iter()
+            .copied()
+            .filter(|&i| org.objectives[i].retrospective.is_some())
+            .collect();
+        // Company objectives first, then teams', then people's; files in order within.
+        retrospectives.sort_by_key(|&i| std::cmp::Reverse(org.objectives[i].level()));
+        OverviewPage {
+            period,
+            company_score: company_score.map(number),
+            company_computed: company_computed
+                .filter(|c| Some(*c) != company_score)
+                .map(number),
+            company_bar: score_bar(company_score, company_status, expected),
+            company_chart,
+            recent: self.recent(&objectives, RECENT_ON_OVERVIEW),
+            retrospectives: retrospectives
+                .into_iter()
+                .filter_map(|i| {
+                    Some(PeriodRetrospective {
+                        card: Line(self.card(i)),
+                        retrospective: self.retrospective(i)?,
+                    })
+                })
+                .collect(),
+            company_objectives: company
+                .iter()
+                .map(|&i| CardItem::new(self.card(i), blocks))
+                .collect(),
+            tree: self.tree(&company),
+            teams,
+            distribution,
+            statuses,
+            objectives: objectives.len(),
+            stale: objectives.iter().map(|&i| self.card(i).stale).sum(),
+        }
+    }
+
+    /// The alignment tree of a period: company objectives, then what aligns to them, depth first.
+    fn tree<'s>(&'s self, roots: &[usize]) -> Vec<TreeItem<'s>> {
+        let org = self.org();
+        let mut items: Vec<TreeItem> = Vec::new();
+        let mut visited = vec![false; org.objectives.len()];
+        // (objective, depth); children pushed in reverse so they come out in file order.
+        let mut stack: Vec<(usize, usize)> = roots.iter().rev().map(|&i| (i, 0)).collect();
+        while let Some((i, depth)) = stack.pop() {
+            if std::mem::replace(&mut visited[i], true) {
+                continue; // a cycle or a second parent: shown once
+            }
+            let children: Vec<usize> = org.objectives[i]
+                .children
+                .iter()
+                .copied()
+                .filter(|&c| !visited[c])
+                .collect();
+            if let Some(last) = items.last_mut() {
+                last.closes = last.depth.saturating_sub(depth)
+                    + usize::from(last.has_children && last.depth >= depth);
+            }
+            items.push(TreeItem {
+                card: TreeLine(self.card(i)),
+                depth,
+                has_children: !children.is_empty(),
+                closes: 0,
+            });
+            stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
+        }
+        if let Some(last) = items.last_mut() {
+            last.closes = last.depth + usize::from(last.has_children);
+        }
+        items
+    }
+}
