@@ -13,10 +13,10 @@
 //! and in a commit pass the same checks (`examine`, `assemble`, `settle`),
 //! and keeping them in one place is what keeps them the same.
 
-use crate::config::{self, CONFIG_FILE};
-use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::Config;
-use crate::source::{FileId, FileKind, SourceFile};
+use crate::model::diagnostic::{Diagnostic, Rule};
+use crate::model::source::{FileId, FileKind, SourceFile};
+use crate::read::config::{self, CONFIG_FILE};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::fmt;

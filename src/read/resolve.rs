@@ -5,11 +5,11 @@
 //! the same way (`Names`, `resolve_reference`), and `unlink` for `okr serve`
 //! must undo exactly what `link` does, so both sit beside it.
 
-use crate::diagnostic::{Diagnostic, Rule, Vocabulary};
-use crate::load::Loaded;
+use crate::model::diagnostic::{Diagnostic, Rule, Vocabulary};
+use crate::model::source::{FileId, FileKind};
 use crate::model::{Link, Objective, Org, Owner, Person, Spanned, Team};
-use crate::parse;
-use crate::source::{FileId, FileKind};
+use crate::read::load::Loaded;
+use crate::read::parse;
 use rayon::prelude::*;
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -50,7 +50,7 @@ impl ParsedFile {
 pub struct Unlinked {
     pub root: std::path::PathBuf,
     pub config: crate::model::Config,
-    pub files: Vec<crate::source::SourceFile>,
+    pub files: Vec<crate::model::source::SourceFile>,
     /// Per file, the entity it gave, links undone; `None` for files that gave none.
     pub entities: Vec<Option<ParsedFile>>,
 }
@@ -658,7 +658,7 @@ mod tests {
             ),
         ];
         let files = files(&owned);
-        let (org, diagnostics) = build(crate::load::from_memory(&files).unwrap());
+        let (org, diagnostics) = build(crate::read::load::from_memory(&files).unwrap());
         let shown = |org: &Org| format!("{:?}\n{:?}\n{:?}", org.objectives, org.teams, org.people);
         let before = shown(&org);
         let unlinked = unlink(org);
@@ -699,7 +699,7 @@ mod tests {
         assert_linear("unresolved aligns_to", 8_000, org, |owned| {
             let mut files = vec![CONFIG];
             files.extend(owned.iter().map(|(p, t)| (p.as_str(), t.as_str())));
-            let (_, diagnostics) = build(crate::load::from_memory(&files).unwrap());
+            let (_, diagnostics) = build(crate::read::load::from_memory(&files).unwrap());
             assert_eq!(diagnostics.len(), owned.len());
         });
     }

@@ -1338,7 +1338,7 @@ g = "#not a comment"
                 let toml = if name == "okr.toml" {
                     text.as_str()
                 } else if name.ends_with(".md") {
-                    match crate::frontmatter::split(&text) {
+                    match crate::read::frontmatter::split(&text) {
                         Ok(split) => split.toml,
                         Err(_) => continue,
                     }

@@ -406,8 +406,8 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::tests::assert_safe;
-    use crate::markdown::to_html;
+    use crate::site::markdown::tests::assert_safe;
+    use crate::site::markdown::to_html;
 
     /// `n` unclosed `<b>` tags, each with its own attribute (identical ones
     /// the parser keeps only three of).

@@ -5,10 +5,10 @@
 use super::chart::{ScoreChart, score_bar};
 use super::markup;
 use super::{Block, Blocks, Html, SiteData, StatusView, Urls, html};
-use crate::charts::timeline::Size;
-use crate::charts::{self, Bar};
 use crate::model::{Checkin, KeyResult, Measure, Objective, Org, Owner};
 use crate::score::{self, Series};
+use crate::site::charts::timeline::Size;
+use crate::site::charts::{self, Bar};
 use crate::text::{iso_date, number, percent};
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -2,7 +2,7 @@
 //! period, and the entries and notes objective and health pages reuse.
 
 use super::{PeriodView, SiteData};
-use crate::history::{self, Extent, History, OwnerRef};
+use crate::git::history::{self, Extent, History, OwnerRef};
 use crate::model::Owner;
 use crate::text::iso_date;
 use chrono::NaiveDate;

@@ -2,11 +2,11 @@
 //! bars, scores over time, burn-ups, sparklines and status distributions.
 
 use super::{Html, Line, PeriodView, SiteData, StatusCount, StatusView, html};
-use crate::charts::timeline::{self, Burnup, Goal, ScoreTrend, Size};
-use crate::charts::{self, Bar};
+use crate::model::period::Period;
 use crate::model::{KeyResult, Measure};
-use crate::period::Period;
 use crate::score::{self, Status};
+use crate::site::charts::timeline::{self, Burnup, Goal, ScoreTrend, Size};
+use crate::site::charts::{self, Bar};
 use crate::text::{number, percent, push_decimal, push_short_date};
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -3,8 +3,8 @@
 
 use super::changes::history_note;
 use super::{Line, Link, SiteData};
-use crate::diagnostic::{Rule, Severity};
-use crate::history;
+use crate::git::history;
+use crate::model::diagnostic::{Rule, Severity};
 use crate::model::{Level, Measure, Objective};
 use crate::report;
 use crate::text::{iso_date, percent};

@@ -282,7 +282,7 @@ mod tests {
     use super::*;
     use crate::model::{KeyResult, Measure, Spanned};
     use crate::score::Status;
-    use crate::views::Checkins;
+    use crate::site::views::Checkins;
 
     /// The model behind every view below: only its check-ins are read.
     static MODEL: std::sync::LazyLock<KeyResult> = std::sync::LazyLock::new(|| KeyResult {

@@ -13,11 +13,11 @@
 //! several pages use.
 
 use crate::check::Checked;
-use crate::diagnostic::Rule;
-use crate::history::{Extent, History};
+use crate::git::history::{Extent, History};
 use crate::model::base_url::BaseUrl;
+use crate::model::diagnostic::Rule;
+use crate::model::period::Period;
 use crate::model::{Config, Org, Owner};
-use crate::period::Period;
 use crate::score::Status;
 use crate::site::routes::Route;
 use crate::text::{iso_date, percent};

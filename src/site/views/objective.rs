@@ -8,9 +8,9 @@ use super::markup;
 use super::{
     Block, Blocks, CardItem, HistoryView, Html, LineItem, Link, SiteData, StatusView, html,
 };
-use crate::charts::timeline::Size;
-use crate::markdown;
 use crate::model::{Checkin, KeyResult, Org};
+use crate::site::charts::timeline::Size;
+use crate::site::markdown;
 use crate::text::{number, push_escaped, push_iso_date, push_percent};
 use serde::Serialize;
 
@@ -293,9 +293,9 @@ impl<'a> SiteData<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::History;
+    use crate::git::history::History;
     use crate::model::base_url::BaseUrl;
-    use crate::views::Urls;
+    use crate::site::views::Urls;
 
     #[test]
     fn checkin_tables_list_newest_first_and_escape_notes() {

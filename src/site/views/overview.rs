@@ -6,9 +6,9 @@ use super::{
     Blocks, CardItem, Html, Line, PeriodView, RecentCheckin, RetrospectiveView, SiteData,
     StatusCount, TreeLine, html,
 };
-use crate::charts::timeline::Size;
 use crate::model::Level;
 use crate::score;
+use crate::site::charts::timeline::Size;
 use crate::text::number;
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -1,8 +1,8 @@
 //! A person's page: their teams, and the objectives they own or contribute to.
 
 use super::{Blocks, CardItem, Html, LineItem, Link, Multiple, SiteData, html};
-use crate::markdown;
 use crate::score;
+use crate::site::markdown;
 use crate::text::number;
 use serde::Serialize;
 

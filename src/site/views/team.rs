@@ -2,9 +2,9 @@
 
 use super::chart::score_bar;
 use super::{Blocks, CardItem, Html, LineItem, Link, Multiple, RecentCheckin, SiteData, html};
-use crate::markdown;
 use crate::model::Owner;
 use crate::score;
+use crate::site::markdown;
 use crate::text::number;
 use serde::Serialize;
 use std::collections::BTreeSet;
