@@ -221,6 +221,13 @@ pub struct Scores {
     pub owners: BTreeMap<(OwnerKey, String), f64>,
 }
 
+impl Scores {
+    /// The mean score of `owner`'s objectives in `period`, if any has one.
+    pub fn owner(&self, owner: OwnerKey, period: &str) -> Option<f64> {
+        self.owners.get(&(owner, period.to_string())).copied()
+    }
+}
+
 pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
     let thresholds = &org.config.checks.thresholds;
     let stale_after = org.config.checks.stale_after_days;

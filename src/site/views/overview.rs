@@ -7,7 +7,7 @@ use super::{
     StatusCount, TreeLine, html,
 };
 use crate::model::Level;
-use crate::score;
+use crate::score::{self, OwnerKey};
 use crate::site::charts::timeline::Size;
 use crate::text::number;
 use chrono::NaiveDate;
@@ -78,7 +78,7 @@ impl<'a> SiteData<'a> {
             .copied()
             .filter(|&i| org.objectives[i].level() == Level::Company)
             .collect();
-        let company_score = score::mean(company.iter().filter_map(|&i| scores.objectives[i].score));
+        let company_score = scores.owner(OwnerKey::Company, &period.name);
         let company_computed = score::mean(
             company
                 .iter()
@@ -103,7 +103,7 @@ impl<'a> SiteData<'a> {
             .enumerate()
             .map(|(t, team)| {
                 let own = self.of_period(&self.index.by_team[t], &period.name);
-                let score = score::mean(own.iter().filter_map(|&i| scores.objectives[i].score));
+                let score = scores.owner(OwnerKey::Team(team.id.value.clone()), &period.name);
                 TeamScore {
                     name: team.display_name().to_string(),
                     url: self.urls.team(&team.id.value),

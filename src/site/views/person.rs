@@ -1,7 +1,7 @@
 //! A person's page: their teams, and the objectives they own or contribute to.
 
 use super::{Blocks, CardItem, Html, LineItem, Link, Multiple, SiteData, html};
-use crate::score;
+use crate::score::OwnerKey;
 use crate::site::markdown;
 use crate::text::number;
 use serde::Serialize;
@@ -41,7 +41,8 @@ impl<'a> SiteData<'a> {
                 }
                 Some(PersonPeriod {
                     period: self.period_link(period),
-                    score: score::mean(owned.iter().filter_map(|&i| scores.objectives[i].score))
+                    score: scores
+                        .owner(OwnerKey::Person(person.id.value.clone()), &period.name)
                         .map(number),
                     trends: self.multiples(&owned, period),
                     owned: owned

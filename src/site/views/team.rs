@@ -3,7 +3,7 @@
 use super::chart::score_bar;
 use super::{Blocks, CardItem, Html, LineItem, Link, Multiple, RecentCheckin, SiteData, html};
 use crate::model::Owner;
-use crate::score;
+use crate::score::OwnerKey;
 use crate::site::markdown;
 use crate::text::number;
 use serde::Serialize;
@@ -56,7 +56,7 @@ impl<'a> SiteData<'a> {
             if own.is_empty() && aligned.is_empty() {
                 continue;
             }
-            let score = score::mean(own.iter().filter_map(|&i| scores.objectives[i].score));
+            let score = scores.owner(OwnerKey::Team(team.id.value.clone()), &period.name);
             periods.push(TeamPeriod {
                 period: self.period_link(period),
                 score: score.map(number),
