@@ -1,7 +1,7 @@
 //! `okr check`: runs every rule over a resolved organisation.
 //!
 //! Findings about broken files (`invalid-front-matter`) and unresolvable
-//! references come from [`crate::parse`] and [`crate::resolve`]; every other
+//! references come from [`crate::read::parse`] and [`crate::read::resolve`]; every other
 //! rule is a small function in one of the modules below, run from [`RULES`].
 
 mod alignment;

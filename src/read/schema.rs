@@ -1,7 +1,7 @@
 //! The declared fields of every file `okr` reads, and `okr schema`: a JSON
 //! Schema generated from them for editors with TOML schema support.
 //!
-//! The parsers ([`crate::parse`], [`crate::config`]) check each table's keys
+//! The parsers ([`crate::read::parse`], [`crate::read::config`]) check each table's keys
 //! against these declarations, so the schema cannot list a key the parser
 //! rejects or miss one it accepts; unit tests below check that each declared
 //! type is the one the parser reads.

@@ -23,7 +23,7 @@ use routes::{BaseUrl, Route};
 use std::fmt;
 use std::path::Path;
 
-/// The export every site carries at its root (see [`crate::export`]).
+/// The export every site carries at its root (see [`crate::site::export`]).
 pub const EXPORT_FILE: &str = "okrs.json";
 
 #[derive(Debug)]

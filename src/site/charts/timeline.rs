@@ -6,7 +6,7 @@
 //! ([`burnup_geometry`], [`score_geometry`]), and tested on known series. The
 //! SVG text is written from it in one pass into one `String`, numbers appended
 //! without allocating: a large organisation has tens of thousands of these.
-//! As everywhere in [`crate::charts`], colours come from classes only and every
+//! As everywhere in [`crate::site::charts`], colours come from classes only and every
 //! chart has a `<title>` and an `aria-label`.
 //!
 //! One file of about 600 lines (and 300 of tests): burn-ups and score charts
