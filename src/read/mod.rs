@@ -4,6 +4,7 @@
 //! keys (`fields`, `schema`) into entities (`parse`), and link them into one
 //! organisation (`resolve`).
 
+pub mod body;
 pub mod config;
 pub mod fields;
 pub mod frontmatter;

@@ -10,11 +10,11 @@ use crate::model::source::{FileId, SourceFile, Span};
 use crate::model::{
     Checkin, Initiative, KeyResult, Measure, Objective, Owner, Person, Retrospective, Spanned, Team,
 };
+use crate::read::body;
 use crate::read::fields::Reader;
 use crate::read::frontmatter;
 use crate::read::schema;
 use crate::read::toml_doc::{self, Item, Table};
-use crate::site::markdown;
 
 /// What parsing one file gave: the entity, unless its front matter is broken.
 #[derive(Clone)]
@@ -141,7 +141,7 @@ fn parse_file<T>(
         }
     };
     let entity = build(&mut reader, &root, split.body);
-    if let Some(excess) = markdown::too_much_raw_html(split.body) {
+    if let Some(excess) = body::too_much_raw_html(split.body) {
         let at = file.text.len() - split.body.len() + excess.at();
         reader.report_at(at..at + 1, excess.message(), Some(excess.help()));
     }
@@ -270,7 +270,7 @@ fn retrospective(r: &mut Reader, table: &Table<'_>, span: Span) -> Retrospective
     }
     let notes = r.string(table, "notes");
     if let Some(notes) = &notes
-        && let Some(excess) = markdown::too_much_raw_html(&notes.value)
+        && let Some(excess) = body::too_much_raw_html(&notes.value)
     {
         // On the whole string: escapes make places inside it differ from the text.
         r.report_at(notes.span.clone(), excess.message(), Some(excess.help()));
@@ -364,7 +364,7 @@ Body *here*.
 
     #[test]
     fn raw_html_too_costly_to_sanitise_is_reported_where_it_passes_the_limit() {
-        let tags = "<b>\n".repeat(crate::site::markdown::MAX_RAW_TAGS + 1);
+        let tags = "<b>\n".repeat(crate::read::body::MAX_RAW_TAGS + 1);
         let (file, parsed) = objective(&format!("{GOOD}\n{tags}"));
         let [d] = parsed.diagnostics.as_slice() else {
             panic!("{:?}", parsed.diagnostics)
@@ -372,7 +372,7 @@ Body *here*.
         assert!(d.message.contains("raw HTML"), "{}", d.message);
         let first_tag = GOOD.lines().count() + 2;
         let at = d.span.as_ref().map(|s| file.line_col(s.start).line);
-        assert_eq!(at, Some(first_tag + crate::site::markdown::MAX_RAW_TAGS));
+        assert_eq!(at, Some(first_tag + crate::read::body::MAX_RAW_TAGS));
 
         let notes = format!("[retrospective]\nnotes = '''\n{tags}'''\n+++\nBody");
         let (file, parsed) = objective(&GOOD.replacen("+++\nBody", &notes, 1));

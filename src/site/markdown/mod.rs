@@ -14,16 +14,13 @@ use pulldown_cmark::{
 
 mod raw_html;
 
-use raw_html::Tally;
-pub use raw_html::{MAX_NESTING, MAX_RAW_TAGS, TooMuchRawHtml, too_much_raw_html};
+use crate::read::body::Tally;
 
 /// URL schemes a link or image may use; anything else (javascript:, data:, …) is dropped.
 pub(super) const URL_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
 
-pub(super) const OPTIONS: Options = Options::ENABLE_TABLES
-    .union(Options::ENABLE_FOOTNOTES)
-    .union(Options::ENABLE_STRIKETHROUGH)
-    .union(Options::ENABLE_TASKLISTS);
+/// The Markdown dialect, shared with `okr check`'s raw HTML tally.
+pub(super) const OPTIONS: Options = crate::read::body::MARKDOWN;
 
 /// Renders a Markdown body (an objective's "why", a team's mission, a person's bio) to HTML that is safe to insert unescaped into a page.
 pub fn to_html(markdown: &str) -> String {
