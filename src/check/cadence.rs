@@ -2,9 +2,10 @@
 //! `checkin-outside-period`, `stale-key-result`.
 
 use super::Context;
-use crate::model::Owner;
 use crate::model::diagnostic::{Diagnostic, Rule};
+use crate::model::{KeyResult, Owner, Spanned};
 use crate::score::Stale;
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 fn owner_name(cx: &Context, owner: Owner) -> String {
@@ -49,54 +50,62 @@ pub fn too_many_objectives(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn due_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for o in &cx.org.objectives {
-        let Some(period) = cx.org.period(&o.period.value) else {
-            continue;
-        };
-        for kr in &o.key_results {
-            if let Some(due) = &kr.due
-                && !period.contains_date(due.value)
-            {
-                out.push(
-                    Diagnostic::new(
-                        Rule::DueOutsidePeriod,
-                        o.file,
-                        Some(due.span.clone()),
-                        format!(
-                            "key result `{}` is due {}, outside {} ({} to {})",
-                            kr.id.value, due.value, period.name, period.start, period.end
-                        ),
-                    )
-                    .with_help("move the date into the period, or the key result into the period it belongs to"),
-                );
-            }
-        }
-    }
+    dates_outside_period(
+        cx,
+        out,
+        Rule::DueOutsidePeriod,
+        |kr| kr.due.iter().collect(),
+        |kr, date| format!("key result `{}` is due {date}", kr.id.value),
+        "move the date into the period, or the key result into the period it belongs to",
+    );
 }
 
 /// `okr checkin` refuses such dates; one written by hand counts from the
 /// period's first day (before it) or not at all (after it).
 pub fn checkin_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
+    dates_outside_period(
+        cx,
+        out,
+        Rule::CheckinOutsidePeriod,
+        |kr| kr.checkins.iter().map(|c| &c.date).collect(),
+        |kr, date| format!("a check-in of key result `{}` is dated {date}", kr.id.value),
+        "date it within the period, or check it in on the objective of the period it belongs to",
+    );
+}
+
+/// Reports each date `dates` picks from a key result that falls outside its
+/// objective's period: `what` says whose date it is, `help` what to do.
+fn dates_outside_period<'o>(
+    cx: &Context<'o>,
+    out: &mut Vec<Diagnostic>,
+    rule: Rule,
+    dates: impl Fn(&'o KeyResult) -> Vec<&'o Spanned<NaiveDate>>,
+    what: impl Fn(&KeyResult, NaiveDate) -> String,
+    help: &str,
+) {
     for o in &cx.org.objectives {
         let Some(period) = cx.org.period(&o.period.value) else {
             continue;
         };
         for kr in &o.key_results {
-            for date in kr.checkins.iter().map(|c| &c.date) {
+            for date in dates(kr) {
                 if period.contains_date(date.value) {
                     continue;
                 }
                 out.push(
                     Diagnostic::new(
-                        Rule::CheckinOutsidePeriod,
+                        rule,
                         o.file,
                         Some(date.span.clone()),
                         format!(
-                            "a check-in of key result `{}` is dated {}, outside {} ({} to {})",
-                            kr.id.value, date.value, period.name, period.start, period.end
+                            "{}, outside {} ({} to {})",
+                            what(kr, date.value),
+                            period.name,
+                            period.start,
+                            period.end
                         ),
                     )
-                    .with_help("date it within the period, or check it in on the objective of the period it belongs to"),
+                    .with_help(help.to_string()),
                 );
             }
         }
