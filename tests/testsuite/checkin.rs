@@ -317,19 +317,6 @@ fn a_linked_objective_is_refused_and_left_as_it_was() {
     assert_eq!(std::fs::read(&target).unwrap(), before);
 }
 
-/// Runs `okr checkin` on `dir` without waiting for it.
-fn spawn_checkin(dir: &Path, args: &[&str]) -> std::process::Child {
-    okr()
-        .arg("checkin")
-        .args(args)
-        .arg("--dir")
-        .arg(dir)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start okr")
-}
-
 /// Check-ins started at the same moment on one key result all end up in the
 /// file: each reads the file only once the one before has written it.
 #[test]
@@ -337,15 +324,21 @@ fn concurrent_check_ins_are_all_kept() {
     let repo = TempDir::copy_of("progress");
     for round in 0..3 {
         let notes: Vec<String> = (1..=20).map(|i| format!("round {round} run {i}")).collect();
-        let children: Vec<_> = notes
-            .iter()
-            .map(|note| {
-                let args = ["loyal-customers#churn", "2.5", "--date", "2026-11-20"];
-                spawn_checkin(&repo.path, &[&args[..], &["--note", note]].concat())
-            })
-            .collect();
-        for child in children {
-            let run = Run::from(child.wait_with_output().expect("wait for okr"));
+        let runs = run_at_once(notes.iter().map(|note| {
+            let mut command = okr();
+            command
+                .args([
+                    "checkin",
+                    "loyal-customers#churn",
+                    "2.5",
+                    "--date",
+                    "2026-11-20",
+                ])
+                .args(["--note", note, "--dir"])
+                .arg(&repo.path);
+            command
+        }));
+        for run in runs {
             assert_eq!(run.code, 0, "{}", run.stderr);
             assert!(run.stdout.starts_with("added a check-in"), "{}", run.stdout);
         }

@@ -239,23 +239,14 @@ fn concurrent_new_objectives_never_duplicate_an_id() {
     }
     for round in 0..2 {
         let id = format!("shared-goal-{round}");
-        let children: Vec<_> = teams
-            .iter()
-            .map(|team| {
-                okr()
-                    .args(["new", "objective", "--period", "2026-Q1", "--team", team])
-                    .args(["--id", &id, "A shared goal", "--as-of", AS_OF, "--dir"])
-                    .arg(&repo.path)
-                    .stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .expect("start okr")
-            })
-            .collect();
-        let runs: Vec<Run> = children
-            .into_iter()
-            .map(|child| Run::from(child.wait_with_output().expect("wait for okr")))
-            .collect();
+        let runs = run_at_once(teams.iter().map(|team| {
+            let mut command = okr();
+            command
+                .args(["new", "objective", "--period", "2026-Q1", "--team", team])
+                .args(["--id", &id, "A shared goal", "--as-of", AS_OF, "--dir"])
+                .arg(&repo.path);
+            command
+        }));
         let written = runs.iter().filter(|run| run.code == 0).count();
         assert_eq!(written, 1, "{runs:#?}");
         for run in runs.iter().filter(|run| run.code != 0) {

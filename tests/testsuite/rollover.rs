@@ -152,28 +152,20 @@ fn unknown_or_backward_periods_cannot_run() {
 #[test]
 fn concurrent_rollovers_create_each_copy_once() {
     let repo = TempDir::copy_of("progress");
-    let children: Vec<_> = (0..8)
-        .map(|_| {
-            okr()
-                .args([
-                    "rollover",
-                    "2026-Q3",
-                    "2026-Q4",
-                    "--as-of",
-                    "2026-10-05",
-                    "--dir",
-                ])
-                .arg(&repo.path)
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("start okr")
-        })
-        .collect();
-    let runs: Vec<Run> = children
-        .into_iter()
-        .map(|child| Run::from(child.wait_with_output().expect("wait for okr")))
-        .collect();
+    let runs = run_at_once((0..8).map(|_| {
+        let mut command = okr();
+        command
+            .args([
+                "rollover",
+                "2026-Q3",
+                "2026-Q4",
+                "--as-of",
+                "2026-10-05",
+                "--dir",
+            ])
+            .arg(&repo.path);
+        command
+    }));
     for run in &runs {
         assert_eq!(run.code, 0, "{}", run.stderr);
     }

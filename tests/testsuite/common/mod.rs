@@ -97,6 +97,25 @@ pub fn run(command: &mut Command) -> Run {
     command.output().expect("the okr binary runs").into()
 }
 
+/// Starts every command before waiting for any, so that they run at once,
+/// and returns their runs in the order given.
+pub fn run_at_once(commands: impl IntoIterator<Item = Command>) -> Vec<Run> {
+    let children: Vec<std::process::Child> = commands
+        .into_iter()
+        .map(|mut command| {
+            command
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("the okr binary starts")
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|child| Run::from(child.wait_with_output().expect("wait for okr")))
+        .collect()
+}
+
 /// `okr check DIR --as-of 2026-02-15` with more arguments.
 pub fn check_dir(dir: &Path, args: &[&str]) -> Run {
     run(okr()
