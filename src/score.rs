@@ -171,11 +171,11 @@ fn staleness(
     limit: i64,
 ) -> Option<Stale> {
     let period = period.filter(|p| p.contains_date(as_of))?;
-    let finished = match &kr.measure {
-        Measure::Milestone { done } => done.value,
+    let waiting = match &kr.measure {
+        Measure::Milestone { done } => done.value || !milestone_expected(kr, period, as_of),
         _ => score.is_some_and(|s| s >= 1.0),
     };
-    if finished {
+    if waiting {
         return None;
     }
     let latest = kr.latest_checkin(as_of);
@@ -186,6 +186,13 @@ fn staleness(
         checked_in: latest.is_some(),
         days,
     })
+}
+
+/// Whether news of a milestone is expected by `as_of`: once it is due, or
+/// once half its period has passed. Before that, a milestone has nothing to
+/// report, and asking for check-ins from the period's first day is noise.
+fn milestone_expected(kr: &KeyResult, period: &Period, as_of: NaiveDate) -> bool {
+    kr.due.as_ref().is_some_and(|due| due.value <= as_of) || elapsed_fraction(period, as_of) > 0.5
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -201,6 +208,10 @@ pub struct ObjectiveScore {
     pub key_results: Vec<KeyResultScore>,
     /// Mean score of the objectives aligned to it, kept beside its own score.
     pub aligned_progress: Option<f64>,
+    /// It has no key results of its own and objectives align to it: some
+    /// companies measure a parent only through its children. Its computed
+    /// score is then its aligned progress.
+    pub from_aligned: bool,
 }
 
 /// Who a score belongs to.
@@ -272,16 +283,32 @@ pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
                 status: stand(score),
                 key_results,
                 aligned_progress: None,
+                from_aligned: false,
             }
         })
         .collect();
-    for (i, objective) in org.objectives.iter().enumerate() {
-        objectives[i].aligned_progress = mean(
+    // Children first, so that a parent measured through its children sees
+    // their final scores, however deep the chain.
+    for i in children_first(org) {
+        let objective = &org.objectives[i];
+        let aligned = mean(
             objective
                 .children
                 .iter()
                 .filter_map(|&c| objectives[c].score),
         );
+        let s = &mut objectives[i];
+        s.aligned_progress = aligned;
+        if objective.key_results.is_empty() && !objective.children.is_empty() {
+            s.from_aligned = true;
+            s.computed = aligned;
+            s.score = s.overridden.or(aligned);
+            let period = org.period(&objective.period.value);
+            s.status = s
+                .score
+                .zip(period)
+                .map(|(score, p)| status(score, &p, as_of, thresholds));
+        }
     }
     let mut by_owner: BTreeMap<(OwnerKey, String), Vec<f64>> = BTreeMap::new();
     for (objective, score) in org.objectives.iter().zip(&objectives) {
@@ -303,6 +330,45 @@ pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
         .filter_map(|(key, scores)| Some((key, mean(scores)?)))
         .collect();
     Scores { objectives, owners }
+}
+
+/// Every objective once, each after all the objectives aligned to it. An
+/// alignment cycle (reported by its own rule) is cut where it closes.
+fn children_first(org: &Org) -> Vec<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let n = org.objectives.len();
+    let mut mark = vec![Mark::New; n];
+    let mut order = Vec::with_capacity(n);
+    for root in 0..n {
+        if mark[root] != Mark::New {
+            continue;
+        }
+        // Without recursion: chains may be thousands deep.
+        let mut stack = vec![(root, 0)];
+        mark[root] = Mark::Open;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            match org.objectives[node].children.get(*next) {
+                Some(&child) => {
+                    *next += 1;
+                    if mark[child] == Mark::New {
+                        mark[child] = Mark::Open;
+                        stack.push((child, 0));
+                    }
+                }
+                None => {
+                    mark[node] = Mark::Done;
+                    order.push(node);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    order
 }
 
 /// A dated series of numbers, oldest first.

@@ -4,45 +4,167 @@
 
 use super::Context;
 use crate::model::diagnostic::{Diagnostic, Rule};
-use crate::model::{Level, Org};
-use std::collections::BTreeSet;
+use crate::model::period::Period;
+use crate::model::{Level, Objective, Org};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub fn unaligned(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for o in &cx.org.objectives {
-        if o.level() != Level::Company && o.aligns_to.is_empty() {
-            let parent = if o.level() == Level::Person {
-                "team or company"
-            } else {
-                "company"
-            };
-            out.push(
-                Diagnostic::new(
-                    Rule::Unaligned,
-                    o.file,
-                    Some(o.title.span.clone()),
-                    format!("this {} objective aligns to nothing", o.level().name()),
-                )
-                .with_help(format!(
-                    "add `aligns_to = \"…\"` with the {parent} objective (or `objective#key-result`) it supports"
-                )),
-            );
+    let org = cx.org;
+    let covered = Coverage::of(org);
+    // Objectives with nothing above them to align to, by period and level.
+    let mut stranded: BTreeMap<(&str, Level), Vec<usize>> = BTreeMap::new();
+    for (i, o) in org.objectives.iter().enumerate() {
+        if o.level() == Level::Company || !o.aligns_to.is_empty() {
+            continue;
         }
+        let period = org.period(&o.period.value);
+        let could_align = [Level::Team, Level::Company]
+            .into_iter()
+            .any(|l| l > o.level() && covered.overlaps(l, period.as_ref()));
+        if could_align || period.is_none() {
+            out.push(unaligned_one(o));
+        } else {
+            stranded
+                .entry((&o.period.value, o.level()))
+                .or_default()
+                .push(i);
+        }
+    }
+    for ((period, level), objectives) in stranded {
+        let first = &org.objectives[objectives[0]];
+        if let [_] = objectives[..] {
+            out.push(unaligned_one(first));
+            continue;
+        }
+        let (level, n) = (level.name(), objectives.len());
+        let above = if level == "person" {
+            "team or company"
+        } else {
+            "company"
+        };
+        out.push(
+            Diagnostic::new(
+                Rule::Unaligned,
+                first.file,
+                Some(first.title.span.clone()),
+                format!("none of the {n} {level} objectives of {period} aligns to anything: there are no {above} objectives in {period} to align to"),
+            )
+            .with_help(format!(
+                "write the {above} objectives of {period} and align these to them; \
+                 where this level has no objectives on purpose, set `unaligned = \"off\"` under `[checks.rules]`"
+            )),
+        );
     }
 }
 
+fn unaligned_one(o: &Objective) -> Diagnostic {
+    let parent = if o.level() == Level::Person {
+        "team or company"
+    } else {
+        "company"
+    };
+    Diagnostic::new(
+        Rule::Unaligned,
+        o.file,
+        Some(o.title.span.clone()),
+        format!("this {} objective aligns to nothing", o.level().name()),
+    )
+    .with_help(format!(
+        "add `aligns_to = \"…\"` with the {parent} objective (or `objective#key-result`) it supports"
+    ))
+}
+
 pub fn unsupported_objective(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for o in &cx.org.objectives {
-        if o.level() == Level::Company && o.children.is_empty() {
-            out.push(
-                Diagnostic::new(
-                    Rule::UnsupportedObjective,
-                    o.file,
-                    Some(o.title.span.clone()),
-                    "no team or person objective aligns to this company objective",
-                )
-                .with_help("a company objective nobody works on will not move: align a team objective to it, or drop it"),
-            );
+    let org = cx.org;
+    let covered = Coverage::of(org);
+    // Company objectives of periods with no team or person objectives at all.
+    let mut alone: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, o) in org.objectives.iter().enumerate() {
+        if o.level() != Level::Company || !o.children.is_empty() {
+            continue;
         }
+        let period = org.period(&o.period.value);
+        let supportable = [Level::Person, Level::Team]
+            .into_iter()
+            .any(|l| covered.overlaps(l, period.as_ref()));
+        if supportable || period.is_none() {
+            out.push(unsupported_one(o));
+        } else {
+            alone.entry(&o.period.value).or_default().push(i);
+        }
+    }
+    for (period, objectives) in alone {
+        let first = &org.objectives[objectives[0]];
+        if let [_] = objectives[..] {
+            out.push(unsupported_one(first));
+            continue;
+        }
+        let n = objectives.len();
+        out.push(
+            Diagnostic::new(
+                Rule::UnsupportedObjective,
+                first.file,
+                Some(first.title.span.clone()),
+                format!("no objective aligns to any of the {n} company objectives of {period}: there are no team or person objectives in {period}"),
+            )
+            .with_help(format!(
+                "teams write their objectives for {period} with `aligns_to` one of these; \
+                 a company that sets only company objectives can set `unsupported-objective = \"off\"` under `[checks.rules]`"
+            )),
+        );
+    }
+}
+
+fn unsupported_one(o: &Objective) -> Diagnostic {
+    Diagnostic::new(
+        Rule::UnsupportedObjective,
+        o.file,
+        Some(o.title.span.clone()),
+        "no team or person objective aligns to this company objective",
+    )
+    .with_help("a company objective nobody works on will not move: align a team objective to it, or drop it")
+}
+
+/// The days covered by the periods of each level's objectives, so that
+/// "is there any company objective during this quarter" costs a binary
+/// search rather than a walk over every objective.
+struct Coverage {
+    /// Per level (indexed by `Level as usize`): disjoint, sorted day ranges.
+    days: [Vec<(NaiveDate, NaiveDate)>; 3],
+}
+
+impl Coverage {
+    fn of(org: &Org) -> Coverage {
+        let mut days: [Vec<(NaiveDate, NaiveDate)>; 3] = Default::default();
+        let mut seen: BTreeSet<(Level, &str)> = BTreeSet::new();
+        for o in &org.objectives {
+            if seen.insert((o.level(), &o.period.value))
+                && let Some(p) = org.period(&o.period.value)
+            {
+                days[o.level() as usize].push((p.start, p.end));
+            }
+        }
+        for ranges in &mut days {
+            ranges.sort_unstable();
+            let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(ranges.len());
+            for &(start, end) in ranges.iter() {
+                match merged.last_mut() {
+                    Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                    _ => merged.push((start, end)),
+                }
+            }
+            *ranges = merged;
+        }
+        Coverage { days }
+    }
+
+    /// Whether objectives of `level` exist in a period overlapping `period`.
+    fn overlaps(&self, level: Level, period: Option<&Period>) -> bool {
+        let Some(p) = period else { return false };
+        let ranges = &self.days[level as usize];
+        let i = ranges.partition_point(|&(_, end)| end < p.start);
+        ranges.get(i).is_some_and(|&(start, _)| start <= p.end)
     }
 }
 
@@ -256,6 +378,87 @@ mod tests {
             "okrs/2026-Q1/grow.md".into(),
             Some(2)
         )));
+    }
+
+    /// A team objective of `sales` in `period` that aligns to nothing.
+    fn team_alone(id: &str, period: &str) -> (String, String) {
+        (
+            format!("okrs/{period}/sales/{id}.md"),
+            format!(
+                "+++\ntitle = \"Team {id}\"\nperiod = \"{period}\"\nteam = \"sales\"\n{}+++\n",
+                key_results(2)
+            ),
+        )
+    }
+
+    #[test]
+    fn without_company_objectives_unaligned_is_said_once_per_period() {
+        let owned = [
+            team_alone("a", "2026-Q1"),
+            team_alone("b", "2026-Q1"),
+            team_alone("c", "2026-Q1"),
+            // A company objective of the year: every quarter's team objectives could align.
+            (
+                "okrs/2026/grow.md".to_string(),
+                format!(
+                    "+++\ntitle = \"Grow\"\nperiod = \"2026\"\n{}+++\n",
+                    key_results(2)
+                ),
+            ),
+            team_alone("d", "2026-Q2"),
+            team_alone("e", "2026-Q2"),
+        ];
+        let checked = run(&files(&owned));
+        let unaligned: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.name() == "unaligned")
+            .map(|d| (checked.org.file(d.file).path.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(unaligned.len(), 5, "{unaligned:#?}");
+        assert!(
+            unaligned
+                .iter()
+                .all(|(_, m)| *m == "this team objective aligns to nothing")
+        );
+
+        let owned = [team_alone("a", "2025-Q3"), team_alone("b", "2025-Q3")];
+        let checked = run(&files(&owned));
+        let unaligned: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.name() == "unaligned")
+            .collect();
+        assert_eq!(unaligned.len(), 1, "{unaligned:#?}");
+        assert_eq!(
+            unaligned[0].message,
+            "none of the 2 team objectives of 2025-Q3 aligns to anything: there are no company objectives in 2025-Q3 to align to"
+        );
+        assert!(
+            unaligned[0]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("`unaligned = \"off\"`"))
+        );
+    }
+
+    #[test]
+    fn without_team_or_person_objectives_unsupported_is_said_once_per_period() {
+        let owned = [company("grow"), company("hire"), company("save")];
+        assert_eq!(
+            of_rule("unsupported-objective", &files(&owned)),
+            [at("okrs/2026-Q1/grow.md", 2)]
+        );
+        // With one team objective in the period, each unsupported one is named.
+        let owned = [
+            company("grow"),
+            company("hire"),
+            team_objective("sell", "grow", ""),
+        ];
+        assert_eq!(
+            of_rule("unsupported-objective", &files(&owned)),
+            [at("okrs/2026-Q1/hire.md", 2)]
+        );
     }
 
     #[test]

@@ -202,6 +202,45 @@ mod tests {
     }
 
     #[test]
+    fn a_milestone_is_stale_only_once_due_or_past_half_the_period() {
+        // On 2026-02-01, a third into the quarter, a milestone due later has
+        // nothing to report yet; one due already does.
+        let owned = [
+            company("grow"),
+            (
+                "okrs/2026-Q1/sales/sell.md".to_string(),
+                "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\n\
+                 [[key_results]]\ntitle = \"Shop open\"\ndone = false\n\
+                 [[key_results]]\ntitle = \"Price list agreed\"\ndone = false\ndue = 2026-01-25\n+++\n"
+                    .to_string(),
+            ),
+        ];
+        let stale = |as_of| {
+            let checked = run_on(&files(&owned), as_of);
+            let sell = checked.diagnostics.iter().filter(|d| {
+                d.rule.name() == "stale-key-result"
+                    && checked.org.file(d.file).path.ends_with("sell.md")
+            });
+            let line = |d: &crate::model::diagnostic::Diagnostic| {
+                Some(
+                    checked
+                        .org
+                        .file(d.file)
+                        .line_col(d.span.as_ref()?.start)
+                        .line,
+                )
+            };
+            sell.filter_map(line).collect::<Vec<_>>()
+        };
+        assert_eq!(stale("2026-02-01"), [10]);
+        assert_eq!(
+            stale("2026-02-20"),
+            [7, 10],
+            "past half the period both are stale"
+        );
+    }
+
+    #[test]
     fn stale_when_the_last_check_in_is_old_or_missing() {
         // As of 2026-02-15: a check-in on 2026-01-20 is 26 days old; none at all is 45 days.
         let owned = [

@@ -10,11 +10,13 @@ use std::cell::OnceCell;
 use std::collections::HashSet;
 
 pub fn missing_key_results(cx: &Context, out: &mut Vec<Diagnostic>) {
+    // An objective that others align to is measured through them (its
+    // score is their mean): some companies measure parents only that way.
     for o in cx
         .org
         .objectives
         .iter()
-        .filter(|o| o.key_results.is_empty())
+        .filter(|o| o.key_results.is_empty() && o.children.is_empty())
     {
         out.push(
             Diagnostic::new(
@@ -24,7 +26,8 @@ pub fn missing_key_results(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "this objective has no key results, so nothing measures it",
             )
             .with_help(
-                "add two to five `[[key_results]]`, each with a `title`, `start` and `target`",
+                "add two to five `[[key_results]]`, each with a `title`, `start` and `target` \
+                 (or align objectives to it: it is then measured by theirs)",
             ),
         );
     }
@@ -295,6 +298,51 @@ mod tests {
         assert_eq!(
             of_rule("missing-key-results", &files(&objective(""))),
             [at(FILE, 2)]
+        );
+    }
+
+    #[test]
+    fn an_objective_measured_through_its_aligned_objectives_needs_no_key_results() {
+        let owned = [
+            (
+                "okrs/2026-Q1/grow.md".to_string(),
+                "+++\ntitle = \"Grow\"\nperiod = \"2026-Q1\"\n+++\n".to_string(),
+            ),
+            team_objective("sell", "grow", ""),
+        ];
+        let checked = run(&files(&owned));
+        assert_eq!(of_rule("missing-key-results", &files(&owned)), []);
+        let (grow, sell) = (&checked.scores.objectives[0], &checked.scores.objectives[1]);
+        assert!(grow.from_aligned && !sell.from_aligned);
+        assert_eq!(grow.score, sell.score);
+        assert_eq!(grow.computed, grow.aligned_progress);
+        assert!(grow.status.is_some());
+
+        // Through a chain: the company through a team objective without key
+        // results of its own, measured through a person's.
+        let owned = [
+            (
+                "okrs/2026-Q1/grow.md".to_string(),
+                "+++\ntitle = \"Grow\"\nperiod = \"2026-Q1\"\n+++\n".to_string(),
+            ),
+            (
+                "okrs/2026-Q1/sales/sell.md".to_string(),
+                "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\n+++\n"
+                    .to_string(),
+            ),
+            (
+                "okrs/2026-Q1/anna/call.md".to_string(),
+                format!(
+                    "+++\ntitle = \"Call\"\nperiod = \"2026-Q1\"\nperson = \"anna\"\naligns_to = \"sell\"\n{}+++\n",
+                    key_results(2)
+                ),
+            ),
+        ];
+        let checked = run(&files(&owned));
+        let scores: Vec<_> = checked.scores.objectives.iter().map(|s| s.score).collect();
+        assert!(
+            scores[0].is_some() && scores.iter().all(|s| *s == scores[0]),
+            "{scores:?}"
         );
     }
 

@@ -199,8 +199,13 @@ pub(crate) mod testing {
     }
 
     pub fn run(files: &[(&str, &str)]) -> Checked {
+        run_on(files, AS_OF)
+    }
+
+    /// Checks `files` as of another day than [`AS_OF`].
+    pub fn run_on(files: &[(&str, &str)], as_of: &str) -> Checked {
         let loaded = load::from_memory(files).expect("test config is valid");
-        check_loaded(loaded, AS_OF.parse().expect("valid date"))
+        check_loaded(loaded, as_of.parse().expect("valid date"))
     }
 
     /// `(rule, file, line)` of every finding.

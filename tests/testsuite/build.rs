@@ -961,3 +961,18 @@ fn progress_over_time_is_on_the_pages() {
     assert!(app.contains("<strong>0.6</strong> set in the retrospective"));
     assert!(app.contains("class=\"chart-override\""));
 }
+
+#[test]
+fn an_objective_without_key_results_is_scored_through_its_aligned_objectives() {
+    let out = built("measured-by-children", "measured-by-children", &[]);
+    let page = read(&out.join("objectives/2026-Q1/keep-customers/index.html"));
+    // The company objective has no key results: it shows its team objective's score.
+    assert!(page.contains("score 0.5"), "{page}");
+    assert!(page.contains("from the objectives aligned to it"), "{page}");
+    assert!(page.contains("None of its own"), "{page}");
+    let home = read(&out.join("index.html"));
+    assert!(
+        home.contains("(from the objectives aligned to it)"),
+        "{home}"
+    );
+}

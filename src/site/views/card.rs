@@ -92,6 +92,8 @@ pub struct ObjectiveCard<'a> {
     /// The score over the period so far, as a small line.
     pub trend: Html,
     pub aligned_progress: Option<String>,
+    /// Whether `score` is `aligned_progress`: it has no key results of its own.
+    pub from_aligned: bool,
     /// Given to templates by [`CardItem`], when they may read them.
     pub key_results: Vec<KeyResultView<'a>>,
     pub tags: &'a [String],
@@ -177,7 +179,7 @@ impl Serialize for CardItem<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let card = self.card;
-        let mut item = serializer.serialize_struct("CardItem", 16)?;
+        let mut item = serializer.serialize_struct("CardItem", 17)?;
         serialize_brief(&mut item, card)?;
         item.serialize_field("id", card.id)?;
         item.serialize_field("computed", &card.computed)?;
@@ -185,6 +187,7 @@ impl Serialize for CardItem<'_> {
         item.serialize_field("bar", &card.bar)?;
         item.serialize_field("trend", &card.trend)?;
         item.serialize_field("aligned_progress", &card.aligned_progress)?;
+        item.serialize_field("from_aligned", &card.from_aligned)?;
         item.serialize_field("tags", card.tags)?;
         item.serialize_field("stale", &card.stale)?;
         if let Some(key_results) = self.key_results {
@@ -378,6 +381,7 @@ impl<'a> SiteData<'a> {
             bar: score_bar(s.score, s.status, expected),
             trend,
             aligned_progress: s.aligned_progress.map(number),
+            from_aligned: s.from_aligned,
             stale: key_results.iter().filter(|k| k.stale).count(),
             key_results,
             tags: &o.tags,
