@@ -976,3 +976,67 @@ fn an_objective_without_key_results_is_scored_through_its_aligned_objectives() {
         "{home}"
     );
 }
+
+/// Builds `repo` as of `as_of` and returns its home page.
+fn home_page_on(repo: &str, as_of: &str) -> String {
+    let out = scratch(&format!("{repo}-{as_of}")).join("public");
+    let output = Command::new(env!("CARGO_BIN_EXE_okr"))
+        .arg("build")
+        .arg(fixture(repo))
+        .arg("--out")
+        .arg(&out)
+        .args(["--as-of", as_of])
+        .output()
+        .expect("run okr");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    read(&out.join("index.html"))
+}
+
+#[test]
+fn annual_company_objectives_head_the_home_page_all_year() {
+    // The company sets objectives for the year, the team for some quarters.
+    let company = "Become the service partner every coastal marina calls first";
+    for (as_of, opens_on, team_objectives) in [
+        // Planning in December: the next period with objectives.
+        ("2026-12-10", "2027-Q1", &["northern"][..]),
+        ("2027-01-01", "2027-Q1", &["northern"]),
+        ("2027-05-10", "2027-Q2", &["southern"]),
+        // No team objectives this quarter: the year itself.
+        ("2027-08-01", "2027", &["northern", "southern"]),
+        ("2027-12-31", "2027", &["northern", "southern"]),
+    ] {
+        let home = home_page_on("annual-company", as_of);
+        assert!(
+            home.contains(&format!("<span class=\"muted\">{opens_on}</span></h1>")),
+            "{as_of}: {home}"
+        );
+        let cards = between(&home, "<h2>Company objectives</h2>", "</section>");
+        assert!(cards.contains(company), "{as_of}: {cards}");
+        let tree = between(&home, "<h2>Alignment</h2>", "</section>");
+        assert!(tree.contains(company), "{as_of}: {tree}");
+        for coast in team_objectives {
+            assert!(
+                tree.contains(&format!("Sign the marinas of the {coast} coast")),
+                "{as_of}: {tree}"
+            );
+        }
+        assert_eq!(
+            tree.matches("Sign the marinas").count(),
+            team_objectives.len(),
+            "{as_of}: {tree}"
+        );
+        if opens_on != "2027" {
+            assert!(home.contains("Company score, 2027"), "{as_of}");
+            assert!(
+                cards.contains(&format!(
+                    "Including the company objectives of 2027, which {opens_on} is part of."
+                )),
+                "{as_of}"
+            );
+        }
+    }
+}

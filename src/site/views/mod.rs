@@ -17,7 +17,7 @@ use crate::git::history::{Extent, History};
 use crate::model::base_url::BaseUrl;
 use crate::model::diagnostic::Rule;
 use crate::model::period::Period;
-use crate::model::{Config, Org, Owner};
+use crate::model::{Config, Level, Org, Owner};
 use crate::score::Status;
 use crate::site::routes::Route;
 use crate::text::{iso_date, percent};
@@ -238,6 +238,9 @@ struct Index {
     child_teams: Vec<Vec<usize>>,
     /// Objectives whose `carried_from` names each objective.
     successors: Vec<Vec<usize>>,
+    /// The periods with company objectives, shortest first: a period's
+    /// overview also shows those of the longer periods containing it.
+    company_periods: Vec<Period>,
 }
 
 impl Index {
@@ -273,6 +276,16 @@ impl Index {
                 index.successors[from].push(i);
             }
         }
+        let company: BTreeSet<&str> = org
+            .objectives
+            .iter()
+            .filter(|o| o.level() == Level::Company)
+            .map(|o| o.period.value.as_str())
+            .collect();
+        index.company_periods = company.into_iter().filter_map(|n| org.period(n)).collect();
+        index
+            .company_periods
+            .sort_by(|a, b| (a.days(), &a.name).cmp(&(b.days(), &b.name)));
         for (t, team) in org.teams.iter().enumerate() {
             let people: BTreeSet<usize> = team
                 .members
@@ -325,11 +338,33 @@ fn site_periods(org: &Org, current: &str, urls: &Urls, as_of: NaiveDate) -> Vec<
         .collect()
 }
 
-/// The period the site opens on: `current_period` from okr.toml, else the shortest containing the as-of date.
+/// The period the site opens on: `current_period` from okr.toml; else the
+/// shortest period with objectives that contains the as-of date; else the
+/// next period with objectives (planning in December shows next quarter's
+/// drafts); else the shortest period containing the as-of date.
 pub fn current_period(org: &Org, as_of: NaiveDate) -> String {
-    org.config
-        .current_period
-        .clone()
+    if let Some(name) = &org.config.current_period {
+        return name.clone();
+    }
+    let named: BTreeSet<&str> = org
+        .objectives
+        .iter()
+        .map(|o| o.period.value.as_str())
+        .collect();
+    let with_objectives: Vec<Period> = named.into_iter().filter_map(|n| org.period(n)).collect();
+    let running = with_objectives
+        .iter()
+        .filter(|p| p.contains_date(as_of))
+        .min_by(|a, b| a.days().cmp(&b.days()).then_with(|| a.name.cmp(&b.name)));
+    let next = || {
+        with_objectives
+            .iter()
+            .filter(|p| p.start > as_of)
+            .min_by(|a, b| (a.start, a.days(), &a.name).cmp(&(b.start, b.days(), &b.name)))
+    };
+    running
+        .or_else(next)
+        .map(|p| p.name.clone())
         .or_else(|| org.config.periods.containing(as_of).map(|p| p.name))
         .unwrap_or_else(|| as_of.format("%Y").to_string())
 }

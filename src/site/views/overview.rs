@@ -38,6 +38,12 @@ pub struct PeriodRetrospective<'a> {
 #[derive(Debug, Serialize)]
 pub struct OverviewPage<'a> {
     pub period: &'a PeriodView,
+    /// The period the company score is of: this one, or, when it has no
+    /// company objectives of its own, the shortest longer one containing it
+    /// that has (the year, for a quarter of a company that sets annual ones).
+    pub company_period: String,
+    /// The longer periods whose company objectives this page shows too.
+    pub longer_periods: Vec<&'a str>,
     pub company_score: Option<String>,
     /// The company score computed from key results alone, given when
     /// retrospective overrides make the score above differ from it.
@@ -73,28 +79,35 @@ impl<'a> SiteData<'a> {
         let org = self.org();
         let scores = &self.checked.scores;
         let objectives: Vec<usize> = self.in_period(&period.name).to_vec();
-        let company: Vec<usize> = objectives
+        let company = self.company_objectives(&period.name);
+        // The company score is one period's: this one's, or the nearest
+        // containing period's when this one has no company objectives.
+        let company_period = company.first().map_or(period.name.as_str(), |&i| {
+            org.objectives[i].period.value.as_str()
+        });
+        let scored: Vec<usize> = company
             .iter()
             .copied()
-            .filter(|&i| org.objectives[i].level() == Level::Company)
+            .filter(|&i| org.objectives[i].period.value == company_period)
             .collect();
-        let company_score = scores.owner(OwnerKey::Company, &period.name);
-        let company_computed = score::mean(
-            company
-                .iter()
-                .filter_map(|&i| scores.objectives[i].computed),
-        );
-        let histories: Vec<&[(NaiveDate, f64)]> = company
+        let company_score = scores.owner(OwnerKey::Company, company_period);
+        let company_computed =
+            score::mean(scored.iter().filter_map(|&i| scores.objectives[i].computed));
+        let histories: Vec<&[(NaiveDate, f64)]> = scored
             .iter()
             .map(|&i| self.card(i).history.as_slice())
             .collect();
         let company_history = score::mean_history(&histories);
+        let company_expected = org
+            .period(company_period)
+            .filter(|p| p.contains_date(self.as_of))
+            .map(|p| score::elapsed_fraction(&p, self.as_of));
         let expected = org
             .period(&period.name)
             .filter(|p| p.contains_date(self.as_of))
             .map(|p| score::elapsed_fraction(&p, self.as_of));
         let company_status = org
-            .period(&period.name)
+            .period(company_period)
             .zip(company_score)
             .map(|(p, s)| score::status(s, &p, self.as_of, &org.config.checks.thresholds));
         let teams = org
@@ -116,7 +129,7 @@ impl<'a> SiteData<'a> {
             .filter(|t| t.objectives > 0)
             .collect();
         let (statuses, distribution) = self.distribution(&objectives, "Objectives");
-        let company_chart = org.period(&period.name).map_or_else(
+        let company_chart = org.period(company_period).map_or_else(
             || html(""),
             |p| {
                 let chart = ScoreChart {
@@ -134,13 +147,39 @@ impl<'a> SiteData<'a> {
             .collect();
         // Company objectives first, then teams', then people's; files in order within.
         retrospectives.sort_by_key(|&i| std::cmp::Reverse(org.objectives[i].level()));
+        let this = org.period(&period.name);
+        let in_view = |i: usize| {
+            let other = org.period(&org.objectives[i].period.value);
+            match (&this, other) {
+                (Some(this), Some(other)) => this.overlaps(&other),
+                _ => org.objectives[i].period.value == period.name,
+            }
+        };
+        // The tree starts from the longest periods: a quarter's company
+        // objectives usually align to the year's, and nest under them.
+        let mut longest_first = company.clone();
+        longest_first.sort_by_key(|&i| {
+            let days = org
+                .period(&org.objectives[i].period.value)
+                .map(|p| p.days());
+            std::cmp::Reverse(days)
+        });
+        let mut longer_periods: Vec<&str> = Vec::new();
+        for &i in &company {
+            let name = org.objectives[i].period.value.as_str();
+            if name != period.name && !longer_periods.contains(&name) {
+                longer_periods.push(name); // few: one per containing period
+            }
+        }
         OverviewPage {
             period,
+            company_period: company_period.to_string(),
+            longer_periods,
             company_score: company_score.map(number),
             company_computed: company_computed
                 .filter(|c| Some(*c) != company_score)
                 .map(number),
-            company_bar: score_bar(company_score, company_status, expected),
+            company_bar: score_bar(company_score, company_status, company_expected),
             company_chart,
             recent: self.recent(&objectives, RECENT_ON_OVERVIEW),
             retrospectives: retrospectives
@@ -156,7 +195,7 @@ impl<'a> SiteData<'a> {
                 .iter()
                 .map(|&i| CardItem::new(self.card(i), blocks))
                 .collect(),
-            tree: self.tree(&company),
+            tree: self.tree(&longest_first, in_view),
             teams,
             distribution,
             statuses,
@@ -165,8 +204,33 @@ impl<'a> SiteData<'a> {
         }
     }
 
-    /// The alignment tree of a period: company objectives, then what aligns to them, depth first.
-    fn tree<'s>(&'s self, roots: &[usize]) -> Vec<TreeItem<'s>> {
+    /// The company objectives a period's overview shows: its own, then those
+    /// of each longer period containing it, nearest first, files in order.
+    fn company_objectives(&self, period: &str) -> Vec<usize> {
+        let org = self.org();
+        let Some(this) = org.period(period) else {
+            return self.of_level(self.in_period(period), Level::Company);
+        };
+        self.index
+            .company_periods
+            .iter()
+            .filter(|p| p.contains(&this))
+            .flat_map(|p| self.of_level(self.in_period(&p.name), Level::Company))
+            .collect()
+    }
+
+    fn of_level(&self, objectives: &[usize], level: Level) -> Vec<usize> {
+        let org = self.org();
+        objectives
+            .iter()
+            .copied()
+            .filter(|&i| org.objectives[i].level() == level)
+            .collect()
+    }
+
+    /// The alignment tree of a period: company objectives, then what aligns
+    /// to them and is `in_view` (of a period overlapping this one), depth first.
+    fn tree<'s>(&'s self, roots: &[usize], in_view: impl Fn(usize) -> bool) -> Vec<TreeItem<'s>> {
         let org = self.org();
         let mut items: Vec<TreeItem> = Vec::new();
         let mut visited = vec![false; org.objectives.len()];
@@ -180,7 +244,7 @@ impl<'a> SiteData<'a> {
                 .children
                 .iter()
                 .copied()
-                .filter(|&c| !visited[c])
+                .filter(|&c| !visited[c] && in_view(c))
                 .collect();
             if let Some(last) = items.last_mut() {
                 last.closes = last.depth.saturating_sub(depth)
