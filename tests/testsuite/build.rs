@@ -1033,7 +1033,7 @@ fn annual_company_objectives_head_the_home_page_all_year() {
             assert!(home.contains("Company score, 2027"), "{as_of}");
             assert!(
                 cards.contains(&format!(
-                    "Including the company objectives of 2027, which {opens_on} is part of."
+                    "The company's objectives are set for 2027, which {opens_on} is part of."
                 )),
                 "{as_of}"
             );
