@@ -1029,6 +1029,15 @@ fn annual_company_objectives_head_the_home_page_all_year() {
             team_objectives.len(),
             "{as_of}: {tree}"
         );
+        if opens_on == "2027-Q2" {
+            // Quarters beside quarters, each at the same share of its period; not the year.
+            let trend = between(&home, "<span class=\"trend-values\">", "</span>");
+            assert!(
+                trend.starts_with("2027-Q1 ") && trend.contains(" · 2027-Q2 "),
+                "{trend}"
+            );
+            assert!(home.contains("(each period at 43%)"), "{home}");
+        }
         if opens_on != "2027" {
             assert!(home.contains("Company score, 2027"), "{as_of}");
             assert!(

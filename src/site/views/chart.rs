@@ -11,6 +11,29 @@ use crate::text::{number, percent, push_decimal, push_short_date};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+/// How many periods a team's trend goes back, this one included.
+const TREND_PERIODS: usize = 6;
+
+/// A team's scores over comparable periods (see [`SiteData::team_trend`]).
+#[derive(Debug, Default, Serialize)]
+pub struct TeamTrend {
+    /// How far into each period the scores are taken, e.g. "52%".
+    pub at: String,
+    pub points: Vec<TrendPoint>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TrendPoint {
+    pub period: String,
+    pub score: Option<String>,
+}
+
+/// The value of a dated series on `day`: its last point up to that day.
+fn score_on(series: &[(NaiveDate, f64)], day: NaiveDate) -> Option<f64> {
+    let upto = series.partition_point(|&(d, _)| d <= day);
+    upto.checked_sub(1).map(|i| series[i].1)
+}
+
 /// A score as a bar. Its text alternative leaves out whose score it is: the
 /// bar always stands next to that name, and pages repeat bars by the thousand.
 pub(super) fn score_bar(score: Option<f64>, status: Option<Status>, expected: Option<f64>) -> Html {
@@ -211,25 +234,60 @@ impl<'a> SiteData<'a> {
             .collect()
     }
 
-    /// A team's score in each of the site's periods, oldest first, drawn as a sparkline.
-    pub(super) fn team_sparkline(&self, index: usize) -> Html {
+    /// A team's score over the periods as long as the current one, oldest
+    /// first, each taken at the same share of its period as the current one
+    /// has run: last quarter half way through beside this quarter half way
+    /// through, not last quarter's final score beside this one's start.
+    /// Returns the sparkline and the scores it draws.
+    pub(super) fn team_trend(&self, index: usize) -> (Html, TeamTrend) {
         let org = self.org();
-        let points: Vec<Option<f64>> = self
-            .periods
-            .iter()
-            .map(|period| {
-                let own = self.of_period(&self.index.by_team[index], &period.name);
-                score::mean(
-                    own.iter()
-                        .filter_map(|&i| self.checked.scores.objectives[i].score),
-                )
-            })
-            .collect();
+        let Some(current) = org.period(&self.site.current_period) else {
+            return (html(""), TeamTrend::default());
+        };
+        let share = score::elapsed_fraction(&current, self.as_of);
+        let alike = |p: &Period| (p.days() - current.days()).abs() * 10 <= current.days();
+        let mut points = Vec::new();
+        let mut values = Vec::new();
+        for view in self.periods.iter().rev() {
+            if points.len() == TREND_PERIODS {
+                break;
+            }
+            let Some(period) = org
+                .period(&view.name)
+                .filter(|p| alike(p) && p.start <= self.as_of)
+            else {
+                continue;
+            };
+            let own = self.of_period(&self.index.by_team[index], &view.name);
+            if own.is_empty() {
+                continue;
+            }
+            let offset = (share * (period.days() - 1) as f64).round() as i64;
+            let day = (period.start + chrono::Duration::days(offset)).min(self.as_of);
+            let value = score::mean(
+                own.iter()
+                    .filter_map(|&i| score_on(&self.card(i).history, day)),
+            );
+            values.push(value);
+            points.push(TrendPoint {
+                period: view.name.clone(),
+                score: value.map(number),
+            });
+        }
+        points.reverse();
+        values.reverse();
         let name = org.teams[index].display_name();
-        html(&charts::sparkline(
-            &points,
-            &format!("{name} score by period: {}", self.sparkline_label(&points)),
-        ))
+        let at = percent(share);
+        let label = points
+            .iter()
+            .map(|p| format!("{} {}", p.period, p.score.as_deref().unwrap_or("none")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sparkline = charts::sparkline(
+            &values,
+            &format!("{name} score at {at} of each period: {label}"),
+        );
+        (html(&sparkline), TeamTrend { at, points })
     }
 
     /// A stacked bar of how many of `objectives` have each status.
@@ -248,13 +306,19 @@ impl<'a> SiteData<'a> {
         let svg = charts::status_distribution(&counts, &format!("{what} by status: {label}"));
         (statuses, html(&svg))
     }
+}
 
-    fn sparkline_label(&self, points: &[Option<f64>]) -> String {
-        self.periods
-            .iter()
-            .zip(points)
-            .map(|(p, s)| format!("{} {}", p.name, s.map_or("none".to_string(), number)))
-            .collect::<Vec<_>>()
-            .join(", ")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_series_on_a_day_is_its_last_point_up_to_that_day() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 1, d).unwrap_or_default();
+        let series = [(day(1), 0.0), (day(10), 0.3), (day(20), 0.5)];
+        assert_eq!(score_on(&series, day(1)), Some(0.0));
+        assert_eq!(score_on(&series, day(15)), Some(0.3));
+        assert_eq!(score_on(&series, day(31)), Some(0.5));
+        assert_eq!(score_on(&series[1..], day(5)), None);
     }
 }

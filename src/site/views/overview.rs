@@ -1,7 +1,7 @@
 //! A period's company overview (`index.html` and `periods/<p>/index.html`):
 //! the company score, the teams', the alignment tree, the latest check-ins.
 
-use super::chart::{ScoreChart, score_bar};
+use super::chart::{ScoreChart, TeamTrend, score_bar};
 use super::{
     Blocks, CardItem, Html, Line, PeriodView, RecentCheckin, RetrospectiveView, SiteData,
     StatusCount, TreeLine, html,
@@ -22,8 +22,10 @@ pub struct TeamScore {
     pub url: String,
     pub score: Option<String>,
     pub bar: Html,
-    /// The team's score in every period of the site.
+    /// The team's score in the periods as long as this one, each at the
+    /// same share of its period: drawn, and as `trend.points`.
     pub sparkline: Html,
+    pub trend: TeamTrend,
     pub objectives: usize,
 }
 
@@ -117,12 +119,14 @@ impl<'a> SiteData<'a> {
             .map(|(t, team)| {
                 let own = self.of_period(&self.index.by_team[t], &period.name);
                 let score = scores.owner(OwnerKey::Team(team.id.value.clone()), &period.name);
+                let (sparkline, trend) = self.team_trend(t);
                 TeamScore {
                     name: team.display_name().to_string(),
                     url: self.urls.team(&team.id.value),
                     score: score.map(number),
                     bar: score_bar(score, None, expected),
-                    sparkline: self.team_sparkline(t),
+                    sparkline,
+                    trend,
                     objectives: own.len(),
                 }
             })

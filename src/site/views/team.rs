@@ -1,7 +1,9 @@
 //! A team's page: its people, its teams, and its objectives period by period.
 
-use super::chart::score_bar;
-use super::{Blocks, CardItem, Html, LineItem, Link, Multiple, RecentCheckin, SiteData, html};
+use super::chart::{TeamTrend, score_bar};
+use super::{
+    Blocks, CardItem, Html, LineItem, Link, Multiple, RecentCheckin, SiteData, StatusCount, html,
+};
 use crate::model::Owner;
 use crate::score::OwnerKey;
 use crate::site::markdown;
@@ -16,8 +18,9 @@ pub struct TeamPeriod<'a> {
     pub period: Link,
     pub score: Option<String>,
     pub bar: Html,
-    /// The team's objectives by status.
+    /// The team's objectives by status, drawn and counted.
     pub distribution: Html,
+    pub statuses: Vec<StatusCount>,
     /// Each objective's score over the period, on the same scales.
     pub trends: Vec<Multiple<'a>>,
     pub objectives: Vec<CardItem<'a>>,
@@ -35,6 +38,8 @@ pub struct TeamPage<'a> {
     pub parent: Option<Link>,
     pub children: Vec<Link>,
     pub sparkline: Html,
+    /// The scores `sparkline` draws, with their periods.
+    pub trend: TeamTrend,
     /// The latest check-ins on the team's objectives, newest first.
     pub recent: Vec<RecentCheckin<'a>>,
     pub periods: Vec<TeamPeriod<'a>>,
@@ -57,11 +62,13 @@ impl<'a> SiteData<'a> {
                 continue;
             }
             let score = scores.owner(OwnerKey::Team(team.id.value.clone()), &period.name);
+            let (statuses, distribution) = self.distribution(&own, "Objectives");
             periods.push(TeamPeriod {
                 period: self.period_link(period),
                 score: score.map(number),
                 bar: score_bar(score, None, None),
-                distribution: self.distribution(&own, "Objectives").1,
+                distribution,
+                statuses,
                 trends: self.multiples(&own, period),
                 objectives: own
                     .iter()
@@ -73,6 +80,7 @@ impl<'a> SiteData<'a> {
                     .collect(),
             });
         }
+        let (sparkline, trend) = self.team_trend(index);
         let members: Vec<Link> = team
             .members
             .iter()
@@ -98,7 +106,8 @@ impl<'a> SiteData<'a> {
                 .iter()
                 .map(|&t| self.team_link(t))
                 .collect(),
-            sparkline: self.team_sparkline(index),
+            sparkline,
+            trend,
             recent: self.recent(&self.index.by_team[index], RECENT_ON_TEAM),
             periods,
         }
