@@ -73,10 +73,16 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 /// a theme's own version of one may read anything a page's view holds.
 const SHARED_TEMPLATES: [&str; 2] = ["base.html", "macros.html"];
 
-const DEFAULT_ASSETS: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../../themes/default/static/style.css"),
-)];
+const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
+];
 
 /// Why the theme could not be loaded or a page not rendered (`okr build` exits 2).
 #[derive(Debug)]

@@ -133,6 +133,7 @@ fn every_page_of_the_layout_exists() {
         ".nojekyll",
         ".okr-site",
         "assets/style.css",
+        "assets/favicon.svg",
     ] {
         assert!(
             found.contains(expected),
