@@ -980,6 +980,11 @@ fn an_objective_without_key_results_is_scored_through_its_aligned_objectives() {
 
 /// Builds `repo` as of `as_of` and returns its home page.
 fn home_page_on(repo: &str, as_of: &str) -> String {
+    read(&built_on(repo, as_of).join("index.html"))
+}
+
+/// Builds `repo` as of `as_of`, which must succeed.
+fn built_on(repo: &str, as_of: &str) -> PathBuf {
     let out = scratch(&format!("{repo}-{as_of}")).join("public");
     let output = Command::new(env!("CARGO_BIN_EXE_okr"))
         .arg("build")
@@ -994,7 +999,7 @@ fn home_page_on(repo: &str, as_of: &str) -> String {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    read(&out.join("index.html"))
+    out
 }
 
 #[test]
@@ -1049,4 +1054,21 @@ fn annual_company_objectives_head_the_home_page_all_year() {
             );
         }
     }
+}
+
+#[test]
+fn an_ended_period_shows_grades_and_retrospectives_not_staleness() {
+    let out = built_on("basic", "2026-04-15");
+    let ended = read(&out.join("periods/2026-Q1/index.html"));
+    assert!(ended.contains("by final grade"), "{ended}");
+    assert!(
+        ended.contains("<div class=\"summary-label\">Retrospectives</div>"),
+        "{ended}"
+    );
+    assert!(!ended.contains("stale key"), "{ended}");
+    let running = read(&out.join("periods/2026-Q2/index.html"));
+    assert!(
+        running.contains("by status") && running.contains("stale key"),
+        "{running}"
+    );
 }
