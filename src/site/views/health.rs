@@ -2,7 +2,8 @@
 //! measurability coverage, stale key results and lowered targets.
 
 use super::changes::history_note;
-use super::{Line, Link, SiteData};
+use super::markup::code_spans;
+use super::{Html, Line, Link, SiteData};
 use crate::git::history;
 use crate::model::diagnostic::{Rule, Severity};
 use crate::model::{Level, Measure, Objective};
@@ -29,8 +30,9 @@ pub struct LoweredTarget<'a> {
 pub struct FindingView<'a> {
     pub rule: &'static str,
     pub severity: &'static str,
-    pub message: &'a str,
-    pub help: Option<&'a str>,
+    /// The finding's text, its `quoted` parts as code.
+    pub message: Html,
+    pub help: Option<Html>,
     pub file: &'a str,
     pub line: Option<usize>,
     pub column: Option<usize>,
@@ -41,7 +43,7 @@ pub struct FindingView<'a> {
 #[derive(Debug, Serialize)]
 pub struct FindingGroup<'a> {
     pub name: String,
-    pub summary: Option<&'static str>,
+    pub summary: Option<Html>,
     pub severity: Option<&'static str>,
     pub url: Option<String>,
     pub findings: Vec<FindingView<'a>>,
@@ -100,8 +102,8 @@ impl<'a> SiteData<'a> {
             let view = || FindingView {
                 rule: placed.rule,
                 severity: placed.severity.as_str(),
-                message: placed.message,
-                help: placed.help,
+                message: code_spans(placed.message),
+                help: placed.help.map(code_spans),
                 file: placed.file,
                 line: placed.line,
                 column: placed.column,
@@ -137,7 +139,7 @@ impl<'a> SiteData<'a> {
             .into_iter()
             .map(|((severity, rule), findings)| FindingGroup {
                 name: rule.name().to_string(),
-                summary: Some(rule.summary()),
+                summary: Some(code_spans(rule.summary())),
                 severity: Some(severity.as_str()),
                 url: None,
                 findings,

@@ -134,6 +134,30 @@ fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
 
 /// A card's key results as a list (`<ul class="kr-list">`); empty without
 /// any: `partials/key_result_list.html`.
+/// Plain text with its `backquoted` parts as code, the way findings and
+/// rule summaries quote what to write.
+pub fn code_spans(text: &str) -> Html {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut parts = text.split('`');
+    if let Some(first) = parts.next() {
+        push_escaped(&mut out, first);
+    }
+    let rest: Vec<&str> = parts.collect();
+    // Pairs of backquotes enclose code; an unpaired last one stays as written.
+    let mut chunks = rest.chunks_exact(2);
+    for pair in &mut chunks {
+        out.push_str("<code>");
+        push_escaped(&mut out, pair[0]);
+        out.push_str("</code>");
+        push_escaped(&mut out, pair[1]);
+    }
+    if let [unpaired] = chunks.remainder() {
+        out.push('`');
+        push_escaped(&mut out, unpaired);
+    }
+    html(&out)
+}
+
 pub fn card_key_results(key_results: &[KeyResultView]) -> Html {
     if key_results.is_empty() {
         return html("");
@@ -343,6 +367,10 @@ mod tests {
             "{list}"
         );
         assert_eq!(text(&card_key_results(&[])), "", "no key results, no list");
+        assert_eq!(
+            text(&code_spans("add `target = <n>` or `done` to <b> `x")),
+            "add <code>target = &lt;n&gt;</code> or <code>done</code> to &lt;b&gt; `x"
+        );
     }
 
     #[test]
