@@ -1,5 +1,5 @@
 //! Rules about focus and rhythm: `too-many-objectives`, `due-outside-period`,
-//! `checkin-outside-period`, `stale-key-result`.
+//! `checkin-outside-period` (also after the as-of date), `stale-key-result`.
 
 use super::Context;
 use crate::model::diagnostic::{Diagnostic, Rule};
@@ -61,7 +61,8 @@ pub fn due_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// `okr checkin` refuses such dates; one written by hand counts from the
-/// period's first day (before it) or not at all (after it).
+/// period's first day (before it) or not at all (after it). A check-in
+/// inside the period but after the as-of date does not count yet either.
 pub fn checkin_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
     dates_outside_period(
         cx,
@@ -71,6 +72,38 @@ pub fn checkin_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
         |kr, date| format!("a check-in of key result `{}` is dated {date}", kr.id.value),
         "date it within the period, or check it in on the objective of the period it belongs to",
     );
+    checkins_after_as_of(cx, out);
+}
+
+/// Check-ins within their period dated after the as-of date: a value cannot
+/// be measured before its day, so the date is most likely a typo.
+fn checkins_after_as_of(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for o in &cx.org.objectives {
+        let Some(period) = cx.org.period(&o.period.value) else {
+            continue;
+        };
+        for kr in &o.key_results {
+            let later = kr.checkins.iter().map(|c| &c.date).filter(|d| {
+                d.value > cx.as_of && period.contains_date(d.value) // else reported above
+            });
+            for date in later {
+                out.push(
+                    Diagnostic::new(
+                        Rule::CheckinOutsidePeriod,
+                        o.file,
+                        Some(date.span.clone()),
+                        format!(
+                            "a check-in of key result `{}` is dated {}, after the as-of date {}",
+                            kr.id.value, date.value, cx.as_of
+                        ),
+                    )
+                    .with_help(
+                        "date it the day the value was measured; it counts only from its date on",
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Reports each date `dates` picks from a key result that falls outside its
@@ -196,8 +229,46 @@ mod tests {
             of_rule("checkin-outside-period", &files(&owned)),
             [
                 at("okrs/2026-Q1/sales/sell.md", 10),
+                // In the period, but after the as-of date 2026-02-15.
+                at("okrs/2026-Q1/sales/sell.md", 16),
                 at("okrs/2026-Q1/sales/sell.md", 19)
             ]
+        );
+    }
+
+    #[test]
+    fn check_ins_after_the_as_of_date() {
+        // As of 2026-02-15: 2026-02-15 is not after it, 2026-02-16 is.
+        let owned = [
+            company("grow"),
+            (
+                "okrs/2026-Q1/sales/sell.md".to_string(),
+                "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\n\
+                 [[key_results]]\ntitle = \"A\"\ntarget = 1\n\
+                 [[key_results.checkins]]\ndate = 2026-02-15\nvalue = 0.1\n\
+                 [[key_results.checkins]]\ndate = 2026-02-16\nvalue = 0.2\n+++\n"
+                    .to_string(),
+            ),
+        ];
+        let checked = run(&files(&owned));
+        let found: Vec<_> = (checked.diagnostics.iter())
+            .filter(|d| d.rule == crate::model::diagnostic::Rule::CheckinOutsidePeriod)
+            .collect();
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(
+            checked
+                .org
+                .file(found[0].file)
+                .line_col(found[0].span.clone().unwrap().start)
+                .line,
+            13
+        );
+        assert!(
+            found[0]
+                .message
+                .contains("dated 2026-02-16, after the as-of date 2026-02-15"),
+            "{}",
+            found[0].message
         );
     }
 
