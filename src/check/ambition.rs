@@ -44,8 +44,8 @@ pub fn target_already_met(cx: &Context, out: &mut Vec<Diagnostic>) {
                     o.file,
                     Some(first.value.span.clone()),
                     format!(
-                        "key result `{}` is at {} on its first check-in ({}), early in {}: its target {} was met before the work began",
-                        kr.id.value, first.value.value, first.date.value, period.name, target.value
+                        "key result `{}` already stands at {} (target {}) at its first check-in, on {}, early in {}",
+                        kr.id.value, first.value.value, target.value, first.date.value, period.name
                     ),
                 )
                 .with_help("set a target the team is not sure to reach: reaching 0.7 of it counts as success"),

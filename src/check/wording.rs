@@ -6,7 +6,7 @@
 
 use super::Context;
 use crate::model::diagnostic::{Diagnostic, Rule};
-use crate::model::{KeyResult, Measure, Objective};
+use crate::model::{KeyResult, Measure, Objective, Spanned};
 use std::collections::HashMap;
 
 /// The fill-in `okr new` writes after "Key result N: " for the author to replace.
@@ -187,53 +187,60 @@ fn placeholder(text: &str) -> Option<Placeholder<'_>> {
     })
 }
 
+/// A finding when `text` holds placeholder text: `what` names the text,
+/// `instead` says what to write there.
 fn placeholder_finding(
     o: &Objective,
-    span: crate::model::source::Span,
-    what: String,
-    found: Placeholder,
-) -> Diagnostic {
-    let (message, help) = match found {
+    text: &Spanned<String>,
+    what: impl FnOnce() -> String,
+    instead: &str,
+) -> Option<Diagnostic> {
+    let (message, help) = match placeholder(&text.value)? {
         Placeholder::Sample => (
-            format!("{what} is still the sample text `okr new` wrote"),
-            "write your own: for a key result, what moves from where to where (e.g. \"Weekly active customers from 40 to 100\"); for an initiative, the work that moves it".to_string(),
+            format!("{} is still the sample text `okr new` wrote", what()),
+            format!("write {instead}"),
         ),
         Placeholder::FillIn(fill) => (
-            format!("{what} holds the placeholder `{fill}`"),
-            format!("replace `{fill}` with the real value or words before the period starts"),
+            format!("{} holds the placeholder `{fill}`", what()),
+            format!("replace `{fill}` with the real value or words: {instead}"),
         ),
     };
-    Diagnostic::new(Rule::PlaceholderText, o.file, Some(span), message).with_help(help)
+    let span = Some(text.span.clone());
+    Some(Diagnostic::new(Rule::PlaceholderText, o.file, span, message).with_help(help))
 }
 
 pub fn placeholder_text(cx: &Context, out: &mut Vec<Diagnostic>) {
     for o in &cx.org.objectives {
-        if let Some(found) = placeholder(&o.title.value) {
-            let what = "this objective's title".to_string();
-            out.push(placeholder_finding(o, o.title.span.clone(), what, found));
-        }
+        out.extend(placeholder_finding(
+            o,
+            &o.title,
+            || "this objective's title".to_string(),
+            "where to go and why, in words",
+        ));
         for kr in &o.key_results {
-            if let Some(found) = placeholder(&kr.title.value) {
-                let what = format!("the title of key result `{}`", kr.id.value);
-                out.push(placeholder_finding(o, kr.title.span.clone(), what, found));
-            }
-            if let Some(unit) = &kr.unit
-                && let Some(found) = placeholder(&unit.value)
-            {
-                let what = format!("the unit of key result `{}`", kr.id.value);
-                out.push(placeholder_finding(o, unit.span.clone(), what, found));
+            let what = |part: &str| format!("the {part} of key result `{}`", kr.id.value);
+            out.extend(placeholder_finding(
+                o,
+                &kr.title,
+                || what("title"),
+                "what moves from where to where, e.g. \"Weekly active customers from 40 to 100\"",
+            ));
+            if let Some(unit) = &kr.unit {
+                out.extend(placeholder_finding(
+                    o,
+                    unit,
+                    || what("unit"),
+                    "what is counted, e.g. \"customers\" or \"%\"",
+                ));
             }
         }
         for initiative in &o.initiatives {
-            if let Some(found) = placeholder(&initiative.title.value) {
-                let what = "this initiative's title".to_string();
-                out.push(placeholder_finding(
-                    o,
-                    initiative.title.span.clone(),
-                    what,
-                    found,
-                ));
-            }
+            out.extend(placeholder_finding(
+                o,
+                &initiative.title,
+                || "this initiative's title".to_string(),
+                "the work that moves a key result, e.g. \"Guided setup for new accounts\"",
+            ));
         }
     }
 }
@@ -285,10 +292,19 @@ fn is_period_word(word: &str) -> bool {
         || MONTHS.contains(&word.to_lowercase().as_str())
 }
 
-/// Whether `word` is an amount: a number, with or without a currency sign, a
-/// percent sign or a magnitude (`€2M`, `50%`, `10,000`, `1.5k`, `10x`). A
-/// year, a version (`2.0`) or a day of a month is not one.
-fn is_amount(word: &str) -> bool {
+/// What a word is as a number.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Number {
+    /// Not a number, or a year (`2027`) or a version (`2.0`).
+    Not,
+    /// A bare number: `50`, `10,000`; it may also name or date something.
+    Plain,
+    /// With a currency sign, a percent sign or a magnitude: `€2M`, `50%`,
+    /// `1.5k`, `10x`.
+    Amount,
+}
+
+fn number(word: &str) -> Number {
     let word = word.trim_start_matches(['>', '<', '≥', '≤', '~', '+', '≈']);
     let unsigned = word.trim_start_matches(CURRENCY).trim_end_matches(CURRENCY);
     let currency = unsigned.len() != word.len();
@@ -305,15 +321,14 @@ fn is_amount(word: &str) -> bool {
         && digits
             .chars()
             .all(|c| c.is_ascii_digit() || ",._".contains(c));
-    if !numeric {
-        return false;
-    }
-    if currency || percent || magnitude.is_some() {
-        return true;
-    }
     let year = digits.len() == 4 && (1900..=2100).contains(&digits.parse::<u32>().unwrap_or(0));
     let version = digits.contains('.') && !digits.contains(',');
-    !year && !version
+    match () {
+        _ if !numeric => Number::Not,
+        _ if currency || percent || magnitude.is_some() => Number::Amount,
+        _ if year || version => Number::Not,
+        _ => Number::Plain,
+    }
 }
 
 /// `Step`, `Windows`: a capital and then lowercase letters.
@@ -322,9 +337,22 @@ fn is_title_case(word: &str) -> bool {
     chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_lowercase) && word.len() > 1
 }
 
-/// A plain whole number below 100, as names number things ("Phase 2").
-fn is_small_count(word: &str) -> bool {
-    word.len() <= 2 && word.bytes().all(|b| b.is_ascii_digit())
+/// Whether the bare number `words[i]` ranks, names or dates something
+/// rather than counting: "top 3", "number 1"; "Step 2", "Windows 11
+/// rollout", "Phase 300" ("Reach 300 users" counts users); "25 May".
+fn is_label(words: &[&str], i: usize) -> bool {
+    let previous = i.checked_sub(1).map(|p| words[p]);
+    let next = words.get(i + 1).copied();
+    let small = words[i].len() <= 2;
+    let rank =
+        previous.is_some_and(|p| matches!(p.to_lowercase().as_str(), "top" | "number" | "no"));
+    let name = previous.is_some_and(is_title_case)
+        && (small || !next.is_some_and(|n| n.starts_with(char::is_lowercase)));
+    let date = [previous, next]
+        .into_iter()
+        .flatten()
+        .any(|w| MONTHS.contains(&w.to_lowercase().as_str()));
+    rank || name || date
 }
 
 /// Whether a title is mostly a number: an amount and at most two words of
@@ -335,22 +363,19 @@ fn is_metric_title(title: &str) -> bool {
     let mut content = 0;
     for (i, word) in words.iter().enumerate() {
         let lower = word.to_lowercase();
-        let previous = i.checked_sub(1).map(|p| words[p].to_lowercase());
-        let next = words.get(i + 1).map(|n| n.to_lowercase());
-        // "top 3", "number 1": a rank; "Step 2", "Windows 11": a name.
-        let rank = previous
-            .as_deref()
-            .is_some_and(|p| matches!(p, "top" | "number" | "no"))
-            || (i > 0 && is_title_case(words[i - 1]) && is_small_count(word));
-        // "25 May", "May 25": a date.
-        let date = [&previous, &next]
-            .iter()
-            .any(|w| w.as_deref().is_some_and(|w| MONTHS.contains(&w)));
-        if is_amount(word) && !rank && !date {
+        let counts = match number(word) {
+            Number::Amount => true,
+            Number::Plain => !is_label(&words, i),
+            Number::Not => false,
+        };
+        if counts {
             amounts += 1;
         } else if matches!(lower.as_str(), "%" | "million" | "billion" | "thousand") {
             // Part of the amount before it.
-        } else if !FILLER.contains(&lower.as_str()) && !is_period_word(word) {
+        } else if !FILLER.contains(&lower.as_str())
+            && !is_period_word(word)
+            && number(word) == Number::Not
+        {
             content += 1;
             if content > 2 {
                 return false;
@@ -670,6 +695,7 @@ mod tests {
             "Make 2026 our best year yet",
             "Zero downtime",
             "Step 0",
+            "Step 100",
             "Windows 11 migration",
         ] {
             assert!(!is_metric_title(title), "{title}");
