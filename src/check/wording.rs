@@ -81,7 +81,7 @@ fn is_number_letter(word: &str) -> bool {
 const CURRENCY: &[char] = &['$', '€', '£', '¥'];
 
 /// `X%`, `N%`, `$X`, `€XM`, `X€`, `$XXk`: a number letter with a percent or
-/// currency sign, and a magnitude.
+/// currency sign, and perhaps a magnitude.
 fn is_filler_amount(word: &str) -> bool {
     if let Some(letters) = word.strip_suffix('%') {
         return is_number_letter(letters);
@@ -179,7 +179,8 @@ fn placeholder(text: &str) -> Option<Placeholder<'_>> {
             words.get(i + 1).copied(),
         );
         let with_percent = next == Some("%") && is_number_letter(word);
-        (is_filler_word(word)
+        let unsigned = word.trim_matches(|c| c == '%' || CURRENCY.contains(&c));
+        (is_filler_word(unsigned)
             || is_filler_amount(word)
             || with_percent
             || is_lone_number_letter(previous, word, next))
@@ -391,23 +392,27 @@ pub fn metric_objective(cx: &Context, out: &mut Vec<Diagnostic>) {
         if placeholder(title).is_some() {
             continue; // `placeholder-text`
         }
-        let message = if is_metric_title(title) {
-            "this objective's title is a number: it says how much, not where to go".to_string()
+        let (message, help) = if is_metric_title(title) {
+            (
+                "this objective's title is a number: it says how much, not where to go".to_string(),
+                "say in words where to go and why (e.g. \"Become the shop commuters trust\"); put the number in a key result",
+            )
         } else if let [kr] = o.key_results.as_slice()
             && normalised(title) == normalised(&kr.title.value)
             && !normalised(title).is_empty()
         {
-            format!(
-                "this objective's title repeats its only key result, `{}`",
-                kr.id.value
+            (
+                format!(
+                    "this objective's title repeats its only key result, `{}`",
+                    kr.id.value
+                ),
+                "say in words where to go and why: what the key result's number will change; the key result then measures it",
             )
         } else {
             continue;
         };
-        out.push(
-            Diagnostic::new(Rule::MetricObjective, o.file, Some(o.title.span.clone()), message)
-                .with_help("an objective says in words where to go and why (e.g. \"Become the shop commuters trust\"); put the number in a key result"),
-        );
+        let span = Some(o.title.span.clone());
+        out.push(Diagnostic::new(Rule::MetricObjective, o.file, span, message).with_help(help));
     }
 }
 
@@ -622,6 +627,8 @@ mod tests {
         for (title, found) in [
             ("Revenue from TBD to TBD", "TBD"),
             ("Churn (tbc) down", "tbc"),
+            ("Margin from 20% to TBD%", "TBD%"),
+            ("Revenue of €tbd", "€tbd"),
             ("XXX signups", "XXX"),
             ("zzz", "zzz"),
             ("NPS from ??? to 50", "???"),

@@ -600,6 +600,7 @@ fn metric_objective() {
         "{}",
         d.message
     );
+    assert!(help(d).contains("where to go and why"), "{}", help(d));
     assert_eq!(report.code, 0);
 }
 
