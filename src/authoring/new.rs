@@ -4,7 +4,7 @@
 //! did-you-mean `okr check` gives.
 
 use crate::authoring::edit;
-use crate::check::{self, Checked, slugify};
+use crate::check::{self, Checked, SAMPLE_INITIATIVE, SAMPLE_KEY_RESULT, slugify};
 use crate::model::diagnostic::Severity;
 use crate::model::source::{FileKind, SourceFile};
 use crate::read::load::{self, LoadError};
@@ -174,7 +174,7 @@ pub fn objective_text(spec: &ObjectiveSpec, today: NaiveDate) -> String {
         text.push_str(&format!(
             r#"
 [[key_results]]
-title = "Key result {n}: a measurable outcome, from where it is now to where it should be"
+title = "Key result {n}: {SAMPLE_KEY_RESULT}"
 start = 0                           # where the metric stands at the start
 target = 100                        # where it should get to
 # done = false                      # a milestone instead of a metric: write this, not start and target
@@ -193,9 +193,9 @@ value = 0                           # the metric's value that day
 "#
         ));
     }
-    text.push_str(
+    text.push_str(&format!(
         "\n# [[initiatives]]                   # what we do to move the key results\n\
-         # title = \"A campaign, a project, a training\"\n\
+         # title = \"{SAMPLE_INITIATIVE}\"\n\
          # key_result = \"kr1\"\n\
          # status = \"planned\"               # planned | in-progress | done | dropped\n\
          \n# [retrospective]                   # when the period ends\n\
@@ -203,7 +203,7 @@ value = 0                           # the metric's value that day
          # score = 0.6                       # replaces the computed score (0 to 1), which stays shown; needs a reason\n\
          # reason = \"Why the computed score does not tell the whole story\"\n\
          +++\nWhy this objective matters, in Markdown: what is different when we get there.\n",
-    );
+    ));
     text
 }
 

@@ -1,5 +1,5 @@
 //! Rules about focus and rhythm: `too-many-objectives`, `due-outside-period`,
-//! `checkin-outside-period`, `stale-key-result`.
+//! `checkin-outside-period` (also after the as-of date), `stale-key-result`.
 
 use super::Context;
 use crate::model::diagnostic::{Diagnostic, Rule};
@@ -61,7 +61,8 @@ pub fn due_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// `okr checkin` refuses such dates; one written by hand counts from the
-/// period's first day (before it) or not at all (after it).
+/// period's first day (before it) or not at all (after it). A check-in
+/// inside the period but after the as-of date does not count yet either.
 pub fn checkin_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
     dates_outside_period(
         cx,
@@ -71,6 +72,50 @@ pub fn checkin_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
         |kr, date| format!("a check-in of key result `{}` is dated {date}", kr.id.value),
         "date it within the period, or check it in on the objective of the period it belongs to",
     );
+    checkins_after_as_of(cx, out);
+}
+
+/// Check-ins within their period dated after the as-of date: a value cannot
+/// be measured before its day, so the date is most likely a typo. Only for
+/// periods begun by the as-of date, and once per key result (at its earliest
+/// such check-in): checked as of a day in the past, a repository holds the
+/// check-ins of what came after, and they are no mistake.
+fn checkins_after_as_of(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for o in &cx.org.objectives {
+        let Some(period) = cx.org.period(&o.period.value) else {
+            continue;
+        };
+        if period.start > cx.as_of {
+            continue;
+        }
+        for kr in &o.key_results {
+            // Those outside the period are reported above.
+            let later = || {
+                (kr.checkins.iter().map(|c| &c.date))
+                    .filter(|d| d.value > cx.as_of && period.contains_date(d.value))
+            };
+            let Some(first) = later().min_by_key(|d| d.value) else {
+                continue;
+            };
+            let more = match later().count() - 1 {
+                0 => String::new(),
+                1 => " (and 1 later check-in)".to_string(),
+                n => format!(" (and {n} later check-ins)"),
+            };
+            out.push(
+                Diagnostic::new(
+                    Rule::CheckinOutsidePeriod,
+                    o.file,
+                    Some(first.span.clone()),
+                    format!(
+                        "a check-in of key result `{}` is dated {}, after the as-of date {}{more}",
+                        kr.id.value, first.value, cx.as_of
+                    ),
+                )
+                .with_help("date a check-in the day its value was measured: one dated later counts only from that day"),
+            );
+        }
+    }
 }
 
 /// Reports each date `dates` picks from a key result that falls outside its
@@ -196,6 +241,8 @@ mod tests {
             of_rule("checkin-outside-period", &files(&owned)),
             [
                 at("okrs/2026-Q1/sales/sell.md", 10),
+                // In the period, but after the as-of date 2026-02-15.
+                at("okrs/2026-Q1/sales/sell.md", 16),
                 at("okrs/2026-Q1/sales/sell.md", 19)
             ]
         );
@@ -237,6 +284,50 @@ mod tests {
             stale("2026-02-20"),
             [7, 10],
             "past half the period both are stale"
+        );
+    }
+
+    #[test]
+    fn check_ins_after_the_as_of_date() {
+        // As of 2026-02-15: 2026-02-15 is not after it, 2026-03-02 and 2026-02-16 are.
+        let owned = [
+            company("grow"),
+            (
+                "okrs/2026-Q1/sales/sell.md".to_string(),
+                "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\n\
+                 [[key_results]]\ntitle = \"A\"\ntarget = 1\n\
+                 [[key_results.checkins]]\ndate = 2026-02-15\nvalue = 0.1\n\
+                 [[key_results.checkins]]\ndate = 2026-03-02\nvalue = 0.3\n\
+                 [[key_results.checkins]]\ndate = 2026-02-16\nvalue = 0.2\n+++\n"
+                    .to_string(),
+            ),
+            // A period not begun on the as-of date: checked as of a past day.
+            (
+                "okrs/2026-Q2/sales/later.md".to_string(),
+                "+++\ntitle = \"Later\"\nperiod = \"2026-Q2\"\nteam = \"sales\"\naligns_to = \"grow\"\n\
+                 [[key_results]]\ntitle = \"A\"\ntarget = 1\n\
+                 [[key_results.checkins]]\ndate = 2026-04-16\nvalue = 0.2\n+++\n"
+                    .to_string(),
+            ),
+        ];
+        let checked = run(&files(&owned));
+        let found: Vec<_> = (checked.diagnostics.iter())
+            .filter(|d| d.rule == crate::model::diagnostic::Rule::CheckinOutsidePeriod)
+            .collect();
+        assert_eq!(found.len(), 1, "{found:#?}");
+        // Once, at the earliest of the two later check-ins.
+        let file = checked.org.file(found[0].file);
+        let at = found[0].span.as_ref().map(|s| file.line_col(s.start).line);
+        assert_eq!(
+            (file.path.as_str(), at),
+            ("okrs/2026-Q1/sales/sell.md", Some(16))
+        );
+        assert!(
+            found[0].message.contains(
+                "dated 2026-02-16, after the as-of date 2026-02-15 (and 1 later check-in)"
+            ),
+            "{}",
+            found[0].message
         );
     }
 

@@ -9,6 +9,9 @@ mod cadence;
 mod identity;
 pub use identity::{MAX_ID_LEN, is_valid_id, slugify};
 mod measurability;
+mod wording;
+pub use wording::{SAMPLE_INITIATIVE, SAMPLE_KEY_RESULT};
+mod ambition;
 
 use crate::model::diagnostic::Diagnostic;
 use crate::model::{Org, Spanned};
@@ -49,6 +52,11 @@ const RULES: &[RuleFn] = &[
     cadence::due_outside_period,
     cadence::checkin_outside_period,
     cadence::stale_key_result,
+    wording::placeholder_text,
+    wording::metric_objective,
+    wording::unmeasured_key_result,
+    ambition::target_already_met,
+    wording::duplicate_key_result,
 ];
 
 /// A checked organisation: the model, its scores and every finding, sorted.
@@ -250,16 +258,22 @@ pub(crate) mod testing {
             format!("okrs/2026-Q1/{id}.md"),
             format!(
                 "+++\ntitle = \"Company {id}\"\nperiod = \"2026-Q1\"\n{}+++\n",
-                key_results(2)
+                key_results_of(&format!(" of {id}"), 2)
             ),
         )
     }
 
     pub fn key_results(n: usize) -> String {
+        key_results_of("", n)
+    }
+
+    /// Key results whose titles name `id`, so that two objectives' key
+    /// results are not copies of each other (`duplicate-key-result`).
+    pub fn key_results_of(id: &str, n: usize) -> String {
         (1..=n)
             .map(|i| {
                 format!(
-                    "[[key_results]]\ntitle = \"Metric {i} from 0 to 10\"\ntarget = 10\n\
+                    "[[key_results]]\ntitle = \"Metric {i}{id} from 0 to 10\"\ntarget = 10\n\
                      [[key_results.checkins]]\ndate = 2026-02-10\nvalue = 5\n"
                 )
             })
@@ -272,7 +286,7 @@ pub(crate) mod testing {
             format!("okrs/2026-Q1/sales/{id}.md"),
             format!(
                 "+++\ntitle = \"Team {id}\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"{parent}\"\n{extra}{}+++\n",
-                key_results(2)
+                key_results_of(&format!(" of {id}"), 2)
             ),
         )
     }

@@ -129,7 +129,7 @@ impl Snapshot {
                         target,
                         done,
                         current: kr.current.as_ref().map(|c| c.value),
-                        unit: kr.unit.clone(),
+                        unit: kr.unit().map(str::to_string),
                         due: kr.due.as_ref().map(|d| d.value),
                         weight: kr.weight.as_ref().map(|w| w.value),
                         confidence: kr.confidence.as_ref().map(|c| c.value),

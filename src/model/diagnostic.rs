@@ -76,9 +76,14 @@ rules! {
     TooManyObjectives => "too-many-objectives", Warning, "an owner has more objectives in a period than `max_objectives`";
     KeyResultCount => "key-result-count", Warning, "an objective has fewer key results than `min_key_results` or more than `max_key_results`";
     DueOutsidePeriod => "due-outside-period", Warning, "a key result is due outside its objective's period";
-    CheckinOutsidePeriod => "checkin-outside-period", Warning, "a check-in is dated outside its objective's period";
+    CheckinOutsidePeriod => "checkin-outside-period", Warning, "a check-in is dated outside its objective's period, or after the as-of date";
     StaleKeyResult => "stale-key-result", Warning, "a key result of a running period has had no check-in for more than `stale_after_days`";
     IgnoredFile => "ignored-file", Warning, "a file in okrs/, teams/ or people/ that okr does not read: a Markdown extension other than `.md` (`.MD`, `.markdown`), or a name that is not UTF-8";
+    PlaceholderText => "placeholder-text", Warning, "placeholder text left in a title or unit: `TBD`, `XXX`, `N%`, `$X`, `<metric>`, or the sample text `okr new` writes";
+    MetricObjective => "metric-objective", Warning, "an objective whose title is a number (\"€2M ARR\") or repeats its only key result, instead of saying where to go";
+    UnmeasuredKeyResult => "unmeasured-key-result", Warning, "a key result whose title names no measure and whose numbers (0 to 1 or 100, no unit) do not say what is counted";
+    TargetAlreadyMet => "target-already-met", Warning, "a key result at or past its target at its first check-in, early in the period: a target set too low";
+    DuplicateKeyResult => "duplicate-key-result", Warning, "the same key result text in several objectives of a period, where `aligns_to` would link them";
 }
 
 impl Rule {

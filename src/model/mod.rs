@@ -285,7 +285,7 @@ pub struct KeyResult {
     pub measure: Measure,
     /// The `current` value as written; see [`KeyResult::current`] for the effective one.
     pub current: Option<Spanned<f64>>,
-    pub unit: Option<String>,
+    pub unit: Option<Spanned<String>>,
     pub due: Option<Spanned<NaiveDate>>,
     pub weight: Option<Spanned<f64>>,
     pub confidence: Option<Spanned<f64>>,
@@ -327,6 +327,11 @@ impl KeyResult {
             (None, Some(checkin)) => checkin.value.value,
             (None, None) => self.start(),
         }
+    }
+
+    /// The unit as written, e.g. `%` or `customers`.
+    pub fn unit(&self) -> Option<&str> {
+        self.unit.as_ref().map(|u| u.value.as_str())
     }
 
     /// Whether this key result is a done/not-done milestone.

@@ -207,7 +207,7 @@ fn key_result(r: &mut Reader, table: &Table<'_>, span: Span, index: usize) -> Ke
         title,
         measure,
         current: r.number(table, "current"),
-        unit: r.string(table, "unit").map(|u| u.value),
+        unit: r.string(table, "unit"),
         due: r.date(table, "due"),
         weight: r.number(table, "weight"),
         confidence: r.number(table, "confidence"),

@@ -362,7 +362,7 @@ fn key_result<'a>(kr: &'a KeyResult, s: &KeyResultScore, as_of: NaiveDate) -> Ke
         start,
         target,
         current,
-        unit: kr.unit.as_deref(),
+        unit: kr.unit(),
         progress: s.score,
         status: s.status.map(|s| s.name()),
         confidence: kr

@@ -189,8 +189,9 @@ fn github_format() {
 #[test]
 fn github_format_escapes_file_names() {
     let dir = TempDir::copy_of("clean");
-    let text = std::fs::read(dir.path.join("okrs/2026-Q1/online/easier-checkout.md")).unwrap();
-    dir.write("okrs/2026-Q1/online/old,checkout.md", text);
+    let text =
+        std::fs::read_to_string(dir.path.join("okrs/2026-Q1/online/easier-checkout.md")).unwrap();
+    dir.write("okrs/2026-Q1/online/old,checkout.md", retitled(&text));
     let report = report_of(&dir.path);
     assert_eq!(
         report.places(),
@@ -205,6 +206,12 @@ fn github_format_escapes_file_names() {
     );
 }
 
+/// An objective's text with every title changed, so that a copy of it
+/// repeats no key result (`duplicate-key-result`).
+fn retitled(text: &str) -> String {
+    text.replace("title = \"", "title = \"Old: ")
+}
+
 /// A repository whose file names, source lines and values hold terminal
 /// escapes, a bell, a carriage return and a bidi override: one file named
 /// with them (an `invalid-id` finding with no line), one with a raw escape in
@@ -214,7 +221,10 @@ fn repository_with_hidden_characters() -> TempDir {
     let dir = TempDir::copy_of("clean");
     let path = "okrs/2026-Q1/online/easier-checkout.md";
     let text = std::fs::read_to_string(dir.path.join(path)).unwrap();
-    dir.write("okrs/2026-Q1/online/old\x1b[2K\x07checkout.md", &text);
+    dir.write(
+        "okrs/2026-Q1/online/old\x1b[2K\x07checkout.md",
+        retitled(&text),
+    );
     dir.write(
         "okrs/2026-Q1/online/raw.md",
         "+++\ntitle = \"Win\x1b[2K\u{202e} back\"\nperiod = \"2026-Q1\"\n+++\n",

@@ -1,5 +1,6 @@
 //! `okr new objective|team|person`: files at the conventional path that check
-//! clean, references validated with did-you-mean, and no file overwritten.
+//! clean but for the sample key results left to fill in, references validated
+//! with did-you-mean, and no file overwritten.
 
 use crate::common::*;
 use std::path::Path;
@@ -14,7 +15,7 @@ fn new(repo: &Path, args: &[&str]) -> Run {
 }
 
 #[test]
-fn a_new_team_objective_is_written_and_checks_clean() {
+fn a_new_team_objective_is_written_and_only_its_sample_key_results_are_reported() {
     let repo = initialised("new");
     let written = new(
         &repo.path,
@@ -39,8 +40,30 @@ fn a_new_team_objective_is_written_and_checks_clean() {
     assert!(text.contains("title = \"Delight customers in their first month\""));
     assert!(text.contains("aligns_to = \"win-customer-loyalty#nps\""));
     assert_eq!(text.matches("[[key_results]]").count(), 2);
+    // The key results are samples to replace: said when written, and by
+    // `okr check` until they are.
     let report = report_of(&repo.path);
-    assert_eq!(report.diagnostics, [], "the new objective checks clean");
+    assert_eq!(
+        report.places(),
+        [
+            at("placeholder-text", rel, 11),
+            at("placeholder-text", rel, 29)
+        ]
+    );
+    assert!(
+        report.diagnostics[0]
+            .message
+            .contains("sample text `okr new` wrote"),
+        "{}",
+        report.diagnostics[0].message
+    );
+    assert!(
+        written
+            .stderr
+            .contains("okr: note: placeholder-text: the title of key result `kr1`"),
+        "{}",
+        written.stderr
+    );
     assert_eq!(report.summary.objectives, 3);
 }
 
@@ -78,13 +101,14 @@ fn company_and_person_objectives_go_to_their_folders() {
             .join("okrs/2026-Q1/alex/alex-learning.md")
             .is_file()
     );
-    // The company objective supports nothing yet: a warning, not an error.
+    // The company objective supports nothing yet: a warning, not an error;
+    // beside it only the sample key results to replace.
     let report = report_of(&repo.path);
     assert_eq!(report.summary.errors, 0, "{:#?}", report.diagnostics);
-    assert_eq!(
-        report.places(),
-        [nowhere_or_at(&report, "unsupported-objective")]
-    );
+    let places: Vec<Place> = (report.places().into_iter())
+        .filter(|p| p.0 != "placeholder-text")
+        .collect();
+    assert_eq!(places, [nowhere_or_at(&report, "unsupported-objective")]);
 }
 
 fn nowhere_or_at(report: &Report, rule: &str) -> Place {

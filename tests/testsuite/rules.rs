@@ -484,11 +484,31 @@ fn due_outside_period() {
 fn checkin_outside_period() {
     let report = report("rules/checkin-outside-period");
     let file = "okrs/2026-Q1/online/summer-preorders.md";
-    // A check-in of 2025-12-18, before the quarter began, at its date.
-    assert_eq!(report.places(), [at("checkin-outside-period", file, 14)]);
+    assert_eq!(
+        report.places(),
+        [
+            // A check-in of 2025-12-18, before the quarter began, at its date.
+            at("checkin-outside-period", file, 14),
+            // One of 2026-03-11, in the quarter but after the as-of date.
+            at("checkin-outside-period", file, 33),
+        ]
+    );
     let d = report.find("checkin-outside-period", file, 14);
     assert_eq!(d.column, Some("date = ".len() as u64 + 1));
     assert!(d.message.contains("2025-12-18"), "{}", d.message);
+    let d = report.find("checkin-outside-period", file, 33);
+    assert_eq!(d.column, Some("date = ".len() as u64 + 1));
+    assert!(
+        d.message
+            .contains("dated 2026-03-11, after the as-of date 2026-02-15"),
+        "{}",
+        d.message
+    );
+    assert!(
+        help(d).contains("the day its value was measured"),
+        "{}",
+        help(d)
+    );
     assert_eq!(report.code, 0);
 }
 
@@ -509,5 +529,142 @@ fn stale_key_result() {
     let d = report.find("stale-key-result", file, 19);
     assert_eq!(d.column, Some("date = ".len() as u64 + 1));
     assert!(d.message.contains("26 days"), "{}", d.message);
+    assert_eq!(report.code, 0);
+}
+
+/// The column of a quoted title's opening quote, after `title = `.
+const TITLE: u64 = "title = ".len() as u64 + 1;
+
+#[test]
+fn placeholder_text() {
+    let report = report("rules/placeholder-text");
+    let file = "okrs/2026-Q1/online/gift-cards.md";
+    let rule = "placeholder-text";
+    assert_eq!(
+        report.places(),
+        [
+            at(rule, file, 8),  // "… to TBD"
+            at(rule, file, 18), // "… to N%"
+            at(rule, file, 31), // unit = "<unit>"
+            at(rule, file, 38), // the initiative `okr new` writes
+        ]
+    );
+    let d = report.find(rule, file, 8);
+    assert_eq!(d.column, Some(TITLE));
+    assert!(
+        d.message.contains("`kr1`") && d.message.contains("`TBD`"),
+        "{}",
+        d.message
+    );
+    assert!(help(d).contains("replace `TBD`"), "{}", help(d));
+    assert!(report.find(rule, file, 18).message.contains("`N%`"));
+    let d = report.find(rule, file, 31);
+    assert_eq!(d.column, Some("unit = ".len() as u64 + 1));
+    assert!(
+        d.message.contains("unit") && d.message.contains("`<unit>`"),
+        "{}",
+        d.message
+    );
+    let d = report.find(rule, file, 38);
+    assert!(
+        d.message.contains("sample text `okr new` wrote"),
+        "{}",
+        d.message
+    );
+    assert_eq!(report.code, 0);
+}
+
+#[test]
+fn metric_objective() {
+    let report = report("rules/metric-objective");
+    let rule = "metric-objective";
+    let revenue = "okrs/2026-Q1/online/online-revenue.md";
+    let same_day = "okrs/2026-Q1/workshop/same-day.md";
+    // "€120k online revenue" is a number; the workshop's objective repeats
+    // its only key result (but for case and a full stop).
+    assert_eq!(
+        report.places(),
+        [at(rule, revenue, 2), at(rule, same_day, 2)]
+    );
+    let d = report.find(rule, revenue, 2);
+    assert_eq!(d.column, Some(TITLE));
+    assert!(d.message.contains("is a number"), "{}", d.message);
+    assert!(
+        help(d).contains("put the number in a key result"),
+        "{}",
+        help(d)
+    );
+    let d = report.find(rule, same_day, 2);
+    assert!(
+        d.message.contains("repeats its only key result"),
+        "{}",
+        d.message
+    );
+    assert!(help(d).contains("where to go and why"), "{}", help(d));
+    assert_eq!(report.code, 0);
+}
+
+#[test]
+fn unmeasured_key_result() {
+    let report = report("rules/unmeasured-key-result");
+    let rule = "unmeasured-key-result";
+    let file = "okrs/2026-Q1/online/choose-online.md";
+    // "Better product photos" (0 to 100) and "Improve size advice" (0 to 1),
+    // neither with a unit; "Customer satisfaction with product pages" names
+    // its measure.
+    assert_eq!(report.places(), [at(rule, file, 18), at(rule, file, 27)]);
+    let d = report.find(rule, file, 18);
+    assert_eq!(d.column, Some(TITLE));
+    assert!(d.message.contains("0 to 100, no unit"), "{}", d.message);
+    assert!(help(d).contains("unit = \"%\""), "{}", help(d));
+    assert!(
+        report
+            .find(rule, file, 27)
+            .message
+            .contains("0 to 1, no unit")
+    );
+    assert_eq!(report.code, 0);
+}
+
+#[test]
+fn target_already_met() {
+    let report = report("rules/target-already-met");
+    let rule = "target-already-met";
+    let file = "okrs/2026-Q1/online/faster-delivery.md";
+    // Delivery time (counting down from 5 to 3) is at 3 on 2026-01-12; the
+    // promised-day rate reaches its target only on 2026-02-09: a success.
+    assert_eq!(report.places(), [at(rule, file, 15)]);
+    let d = report.find(rule, file, 15);
+    assert_eq!(d.column, Some("value = ".len() as u64 + 1));
+    assert!(
+        d.message.contains("at 3 (target 3)") && d.message.contains("2026-01-12"),
+        "{}",
+        d.message
+    );
+    assert!(help(d).contains("not sure to reach"), "{}", help(d));
+    assert_eq!(report.code, 0);
+}
+
+#[test]
+fn duplicate_key_result() {
+    let report = report("rules/duplicate-key-result");
+    let rule = "duplicate-key-result";
+    let file = "okrs/2026-Q1/workshop/bikes-in-store.md";
+    // The workshop copies the online team's conversion key result (with a
+    // full stop): reported at the copy, naming the first.
+    assert_eq!(report.places(), [at(rule, file, 8)]);
+    let d = report.find(rule, file, 8);
+    assert_eq!(d.column, Some(TITLE));
+    assert!(
+        d.message
+            .contains("`conversion` of 2026-Q1/easier-checkout"),
+        "{}",
+        d.message
+    );
+    assert!(
+        help(d).contains("aligns_to = \"easier-checkout#conversion\""),
+        "{}",
+        help(d)
+    );
     assert_eq!(report.code, 0);
 }

@@ -300,7 +300,7 @@ fn key_result_view<'a>(
     KeyResultView {
         id: &kr.id.value,
         title: &kr.title.value,
-        unit: kr.unit.as_deref(),
+        unit: kr.unit(),
         milestone,
         done,
         start: number(kr.start()),

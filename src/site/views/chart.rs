@@ -155,7 +155,7 @@ pub(super) fn burnup_chart(kr: &KeyResult, period: &Period, as_of: NaiveDate) ->
         .filter_map(|c| Some((c.date.value, c.confidence.as_ref()?.value)))
         .collect();
     confidence.sort_by_key(|c| c.0);
-    let unit = kr.unit.as_deref();
+    let unit = kr.unit();
     // The value now first, then where it started, where it should be by now
     // and where it should end; the unit once, with the value now.
     let mut label = Label::new("");

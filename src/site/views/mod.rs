@@ -510,7 +510,7 @@ impl<'a> SiteData<'a> {
                     key_result: &kr.title.value,
                     url: format!("{}#kr-{}", self.card(i).url, kr.id.value),
                     value: checkin_value(kr, checkin.value.value),
-                    unit: kr.unit.as_deref().filter(|_| !kr.is_milestone()),
+                    unit: kr.unit().filter(|_| !kr.is_milestone()),
                     confidence: checkin.confidence.as_ref().map(|c| percent(c.value)),
                     note: checkin.note.as_deref(),
                 }

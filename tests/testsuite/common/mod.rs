@@ -40,6 +40,11 @@ pub const RULES: &[(&str, &str)] = &[
     ("checkin-outside-period", "warning"),
     ("stale-key-result", "warning"),
     ("ignored-file", "warning"),
+    ("placeholder-text", "warning"),
+    ("metric-objective", "warning"),
+    ("unmeasured-key-result", "warning"),
+    ("target-already-met", "warning"),
+    ("duplicate-key-result", "warning"),
 ];
 
 pub fn default_severity(rule: &str) -> &'static str {
