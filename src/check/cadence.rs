@@ -112,7 +112,8 @@ fn checkins_after_as_of(cx: &Context, out: &mut Vec<Diagnostic>) {
                         kr.id.value, first.value, cx.as_of
                     ),
                 )
-                .with_help("date a check-in the day its value was measured: one dated later counts only from that day"),
+                .with_help("date a check-in the day its value was measured: one dated later counts only from that day \
+                            (checked as of a past day with `--as-of`, later check-ins are expected)"),
             );
         }
     }
