@@ -79,6 +79,7 @@ struct Num {
     money: bool,
     /// A year such as 2027, which dates a title rather than measuring it.
     year: bool,
+    value: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -131,13 +132,16 @@ struct Measure {
     kind: MeasureKind,
     num: Num,
     head: Head,
+    /// A change to a lower number: nobody aims at fewer of their own
+    /// outputs, so what falls ("Calls about flat tyres from 120 to 60") is a result.
+    falling: bool,
 }
 
 impl Measure {
     /// The own output this counts, if it counts one: "4 webinars", not "40% of webinars".
     fn own_count(&self) -> Option<&str> {
         match &self.head {
-            Head::Own(noun) if !self.num.percent && !self.num.money => Some(noun),
+            Head::Own(noun) if !self.num.percent && !self.num.money && !self.falling => Some(noun),
             _ => None,
         }
     }
@@ -153,6 +157,7 @@ impl Measure {
             && matches!(self.head, Head::Other { time: true });
         self.num.money
             || self.num.percent
+            || self.falling
             || self.head == Head::Result
             || (self.kind != MeasureKind::Count && !own && self.head != Head::Staff && !deadline)
     }
@@ -204,7 +209,8 @@ impl Detector {
         match lead.verb {
             Some((_, VerbKind::Change)) => None,
             Some((verb, VerbKind::Weak)) => {
-                if any_result || self.names_result(toks.get(lead.object..).unwrap_or_default()) {
+                let object = toks.get(lead.object..).unwrap_or_default();
+                if any_result || self.names_result(object) || holds_state(object) {
                     None
                 } else {
                     Some(
@@ -440,11 +446,14 @@ impl Detector {
         let mut out = Vec::new();
         for k in 0..toks.len() {
             if let Some((a, b)) = change_at(toks, k) {
-                let num = merged(num_at(toks, a), num_at(toks, b));
+                let (start, end) = (num_at(toks, a), num_at(toks, b));
+                let value = |n: &Option<Num>| n.as_ref().and_then(|n| n.value);
+                let falling = matches!((value(&start), value(&end)), (Some(x), Some(y)) if y < x);
                 out.push(Measure {
                     kind: MeasureKind::Change,
-                    num,
+                    num: merged(start, end),
                     head: subject.clone(),
+                    falling,
                 });
                 used[a] = true;
                 used[b] = true;
@@ -461,6 +470,7 @@ impl Detector {
                     kind: MeasureKind::Level,
                     num,
                     head,
+                    falling: false,
                 });
                 used[n] = true;
             }
@@ -475,6 +485,7 @@ impl Detector {
                     kind: MeasureKind::Count,
                     num: num.clone(),
                     head,
+                    falling: false,
                 });
             }
         }
@@ -584,6 +595,11 @@ fn tokens(title: &str) -> Vec<Tok> {
             let ends_with_mark = digits.ends_with(['.', ',']);
             let mut num = Num {
                 money: money_before,
+                value: digits
+                    .trim_end_matches(['.', ','])
+                    .replace([',', '_'], "")
+                    .parse()
+                    .ok(),
                 ..Num::default()
             };
             num.year = digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
@@ -669,6 +685,13 @@ fn skip_numbering(toks: &[Tok]) -> usize {
             _ => return at,
         }
     }
+}
+
+/// Whether a weak verb's object ends in a state to hold: "… short", "… green".
+fn holds_state(toks: &[Tok]) -> bool {
+    toks.iter()
+        .filter_map(Tok::word)
+        .any(|w| lex::HELD_STATES.contains(&w))
 }
 
 fn is_adverb(word: &str) -> bool {
@@ -789,6 +812,7 @@ fn merged(a: Option<Num>, b: Option<Num>) -> Num {
         percent: a.percent || b.percent,
         money: a.money || b.money,
         year: false,
+        value: None,
     }
 }
 

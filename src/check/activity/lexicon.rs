@@ -323,6 +323,12 @@ pub const WEAK_VERBS: &[&str] = &[
     "upskill",
 ];
 
+/// States a weak verb can hold a result in: "Keep the waiting list short".
+pub const HELD_STATES: &[&str] = &[
+    "clean", "down", "empty", "fast", "green", "happy", "healthy", "high", "low", "quick", "short",
+    "small", "stable", "steady",
+];
+
 /// Irregular past forms of the verbs above.
 pub const IRREGULAR: &[(&str, &str)] = &[
     ("began", "begin"),
@@ -425,7 +431,6 @@ pub const OWN_OUTPUTS: &[&str] = &[
     "tutorial",
     "tweet",
     "video",
-    "visit",
     "webinar",
     "whitepaper",
     "workshop",

@@ -95,7 +95,10 @@ fn measured_results_are_outcomes() {
         "Launches per week from 2 to 5",
         "Setup time from 5 to 2 days",
         "Improve customer satisfaction",
+        "Keep the waiting list short",
+        "Store visits from the spring campaign from 0 to 400",
         "Zero outages caused by expired certificates",
+        "Calls about flat tyres from 120 to 60 a month",
     ] {
         assert_eq!(reason(title), None, "{title}");
     }
