@@ -249,7 +249,6 @@ pub fn key_result_count(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::check::testing::*;
 
     fn objective(key_results: &str) -> Vec<(String, String)> {

@@ -300,16 +300,12 @@ impl Detector {
 
     /// Whether `word` begins a phrasal verb: "put" in "put in place".
     fn starts_phrase(&self, word: &str) -> bool {
-        let starts = |v: &&str| v.split_once(' ').is_some_and(|(first, _)| first == word);
-        lex::TASK_VERBS
+        let starts = |v: &str| v.split_once(' ').is_some_and(|(first, _)| first == word);
+        let built_in = lex::TASK_VERBS
             .iter()
             .chain(lex::DELIVERY_VERBS)
-            .chain(lex::CHANGE_VERBS)
-            .any(|v| starts(v))
-            || self
-                .extra
-                .iter()
-                .any(|v| v.split_once(' ').is_some_and(|(first, _)| first == word))
+            .chain(lex::CHANGE_VERBS);
+        built_in.copied().any(starts) || self.extra.iter().map(String::as_str).any(starts)
     }
 
     /// A verb of doing or of change one typo away from `word` ("lauch",
