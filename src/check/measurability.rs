@@ -317,13 +317,11 @@ mod tests {
         );
         assert_eq!(of_rule("binary-key-result", &files(&owned)), [at(FILE, 11)]);
         // With `activity-key-result` off, the milestone is still reported.
-        let mut off = owned.clone();
-        off.push((
-            "okr.toml".to_string(),
-            "title = \"Test\"\n[checks.rules]\nactivity-key-result = \"off\"\n".to_string(),
-        ));
+        let config = "title = \"Test\"\n[checks.rules]\nactivity-key-result = \"off\"\n";
+        let mut off = files(&owned);
+        off[0] = ("okr.toml", config);
         assert_eq!(
-            of_rule("binary-key-result", &files(&off)),
+            of_rule("binary-key-result", &off),
             [at(FILE, 8), at(FILE, 11)]
         );
     }
