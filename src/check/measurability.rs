@@ -1,8 +1,8 @@
 //! Rules about whether key results measure anything: `missing-key-results`,
 //! `missing-target`, `empty-range`, `invalid-value`, `binary-key-result`,
-//! `activity-key-result`, `key-result-count`.
+//! `key-result-count`; `activity-key-result` has its own module.
 
-use super::Context;
+use super::{Context, activity};
 use crate::model::diagnostic::{Diagnostic, Rule, Vocabulary, did_you_mean};
 use crate::model::source::FileId;
 use crate::model::{InitiativeStatus, KeyResult, Measure, Spanned};
@@ -199,10 +199,15 @@ pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A milestone that already reads as a task is reported once, by
+/// `activity-key-result`.
 pub fn binary_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let detector = OnceCell::new();
     for o in &cx.org.objectives {
         for kr in &o.key_results {
-            if let Measure::Milestone { done } = &kr.measure {
+            if let Measure::Milestone { done } = &kr.measure
+                && !activity::reports(cx, detector.get_or_init(|| activity::detector(cx)), kr)
+            {
                 out.push(
                     Diagnostic::new(
                         Rule::BinaryKeyResult,
@@ -211,35 +216,6 @@ pub fn binary_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
                         format!("key result `{}` is a done/not-done milestone, not a measure of progress", kr.id.value),
                     )
                     .with_help("measure the outcome the milestone is for, with a `start` and a `target`"),
-                );
-            }
-        }
-    }
-}
-
-/// The activity verb a title starts with, matched as whole words.
-pub fn activity_verb<'a>(title: &str, verbs: &'a [String]) -> Option<&'a str> {
-    let title = title.trim_start().to_lowercase();
-    verbs.iter().map(String::as_str).find(|verb| {
-        title
-            .strip_prefix(verb)
-            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
-    })
-}
-
-pub fn activity_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let verbs = &cx.org.config.checks.activity_verbs;
-    for o in &cx.org.objectives {
-        for kr in &o.key_results {
-            if let Some(verb) = activity_verb(&kr.title.value, verbs) {
-                out.push(
-                    Diagnostic::new(
-                        Rule::ActivityKeyResult,
-                        o.file,
-                        Some(kr.title.span.clone()),
-                        format!("key result `{}` starts with \"{verb}\": it reads as a task, not an outcome", kr.id.value),
-                    )
-                    .with_help("state the result the work should bring (e.g. a number that moves) and list the work under `[[initiatives]]`"),
                 );
             }
         }
@@ -276,7 +252,6 @@ pub fn key_result_count(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::check::testing::*;
 
     fn objective(key_results: &str) -> Vec<(String, String)> {
@@ -379,23 +354,24 @@ mod tests {
     }
 
     #[test]
-    fn milestones_and_activities_warn() {
-        let krs = "[[key_results]]\ntitle = \"Set up the new CRM\"\ndone = false\n[[key_results]]\ntitle = \"Settle 20 accounts\"\ntarget = 20\n";
+    fn milestones_warn_unless_they_read_as_tasks() {
+        let krs = "[[key_results]]\ntitle = \"Set up the new CRM\"\ndone = false\n\
+                   [[key_results]]\ntitle = \"Every store takes bookings online\"\ndone = false\n";
         let owned = objective(krs);
-        assert_eq!(of_rule("binary-key-result", &files(&owned)), [at(FILE, 8)]);
+        // One finding per problem: the task is reported as an activity, not also as a milestone.
         assert_eq!(
             of_rule("activity-key-result", &files(&owned)),
             [at(FILE, 7)]
         );
-    }
-
-    #[test]
-    fn activity_verbs_match_whole_words() {
-        let verbs: Vec<String> = ["launch", "set up"].map(String::from).to_vec();
-        assert_eq!(activity_verb("Launch the shop", &verbs), Some("launch"));
-        assert_eq!(activity_verb("Set up CRM", &verbs), Some("set up"));
-        assert_eq!(activity_verb("Launches per week from 2 to 5", &verbs), None);
-        assert_eq!(activity_verb("Setup time from 5 to 2 days", &verbs), None);
+        assert_eq!(of_rule("binary-key-result", &files(&owned)), [at(FILE, 11)]);
+        // With `activity-key-result` off, the milestone is still reported.
+        let config = "title = \"Test\"\n[checks.rules]\nactivity-key-result = \"off\"\n";
+        let mut off = files(&owned);
+        off[0] = ("okr.toml", config);
+        assert_eq!(
+            of_rule("binary-key-result", &off),
+            [at(FILE, 8), at(FILE, 11)]
+        );
     }
 
     #[test]

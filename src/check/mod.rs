@@ -4,6 +4,7 @@
 //! references come from [`crate::read::parse`] and [`crate::read::resolve`]; every other
 //! rule is a small function in one of the modules below, run from [`RULES`].
 
+mod activity;
 mod alignment;
 mod cadence;
 mod identity;
@@ -46,7 +47,7 @@ const RULES: &[RuleFn] = &[
     measurability::empty_range,
     measurability::invalid_value,
     measurability::binary_key_result,
-    measurability::activity_key_result,
+    activity::activity_key_result,
     measurability::key_result_count,
     cadence::too_many_objectives,
     cadence::due_outside_period,

@@ -463,7 +463,7 @@ fn bare_scale(kr: &KeyResult) -> Option<(f64, f64)> {
 }
 
 pub fn unmeasured_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let verbs = &cx.org.config.checks.activity_verbs;
+    let detector = std::cell::OnceCell::new();
     for o in &cx.org.objectives {
         for kr in &o.key_results {
             let title = &kr.title.value;
@@ -473,7 +473,7 @@ pub fn unmeasured_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
             if names_a_measure(title)
                 || placeholder(title).is_some()
                 // A task is reported as such by `activity-key-result`.
-                || super::measurability::activity_verb(title, verbs).is_some()
+                || super::activity::reports(cx, detector.get_or_init(|| super::activity::detector(cx)), kr)
             {
                 continue;
             }
@@ -677,9 +677,11 @@ mod tests {
         let found =
             |krs: String| of_rule("unmeasured-key-result", &files(&objective("Sell", &krs)));
         assert_eq!(
-            found(kr("Improve onboarding", "target = 1")),
+            found(kr("Smoother onboarding", "target = 1")),
             [at(FILE, 15)]
         );
+        // Read as a task: reported by `activity-key-result` alone.
+        assert_eq!(found(kr("Improve onboarding", "target = 1")), []);
         assert_eq!(
             found(kr("Better documentation", "start = 0\ntarget = 100")),
             [at(FILE, 15)]

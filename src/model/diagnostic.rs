@@ -72,7 +72,7 @@ rules! {
     Unaligned => "unaligned", Warning, "a team or person objective aligns to nothing";
     UnsupportedObjective => "unsupported-objective", Warning, "a company objective that no objective aligns to";
     BinaryKeyResult => "binary-key-result", Warning, "a done/not-done milestone instead of a measured metric";
-    ActivityKeyResult => "activity-key-result", Warning, "a key result that reads as a task (starts with an activity verb), not an outcome";
+    ActivityKeyResult => "activity-key-result", Warning, "a key result that reads as a task or an output (a verb of doing, a count of the team's own output, work stated as done), not an outcome";
     TooManyObjectives => "too-many-objectives", Warning, "an owner has more objectives in a period than `max_objectives`";
     KeyResultCount => "key-result-count", Warning, "an objective has fewer key results than `min_key_results` or more than `max_key_results`";
     DueOutsidePeriod => "due-outside-period", Warning, "a key result is due outside its objective's period";

@@ -52,7 +52,10 @@ pub struct CheckSettings {
     pub min_key_results: usize,
     pub max_key_results: usize,
     pub stale_after_days: i64,
+    /// Verbs of doing added to the built-in ones of `activity-key-result`.
     pub activity_verbs: Vec<String>,
+    /// Words `activity-key-result` never reads as an activity, verb or output.
+    pub not_activities: Vec<String>,
     pub thresholds: Thresholds,
     /// Severity overrides; `None` turns a rule off.
     pub rules: BTreeMap<Rule, Option<Severity>>,
@@ -82,28 +85,6 @@ impl Default for Thresholds {
     }
 }
 
-pub const DEFAULT_ACTIVITY_VERBS: &[&str] = &[
-    "launch",
-    "create",
-    "build",
-    "implement",
-    "hold",
-    "conduct",
-    "hire",
-    "publish",
-    "send",
-    "schedule",
-    "write",
-    "organize",
-    "develop",
-    "introduce",
-    "train",
-    "deliver",
-    "complete",
-    "start",
-    "set up",
-];
-
 impl Default for CheckSettings {
     fn default() -> Self {
         CheckSettings {
@@ -111,10 +92,8 @@ impl Default for CheckSettings {
             min_key_results: 2,
             max_key_results: 5,
             stale_after_days: 14,
-            activity_verbs: DEFAULT_ACTIVITY_VERBS
-                .iter()
-                .map(|v| v.to_string())
-                .collect(),
+            activity_verbs: Vec::new(),
+            not_activities: Vec::new(),
             thresholds: Thresholds::default(),
             rules: BTreeMap::new(),
         }

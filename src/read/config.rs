@@ -164,15 +164,15 @@ fn check_settings(r: &mut Reader, t: &Table<'_>) -> CheckSettings {
     let min_key_results = count(r, "min_key_results", defaults.min_key_results);
     let max_key_results = count(r, "max_key_results", defaults.max_key_results);
     let stale_after_days = count(r, "stale_after_days", defaults.stale_after_days as usize) as i64;
-    let activity_verbs = if t.contains_key("activity_verbs") {
-        r.strings(t, "activity_verbs", false)
+    let mut words = |key: &str| -> Vec<String> {
+        r.strings(t, key, false)
             .into_iter()
             .map(|v| v.value.trim().to_lowercase())
             .filter(|v| !v.is_empty())
             .collect()
-    } else {
-        defaults.activity_verbs
     };
+    let activity_verbs = words("activity_verbs");
+    let not_activities = words("not_activities");
     let fraction = |r: &mut Reader, key: &str, default: f64| match r.number(t, key) {
         Some(n) if (0.0..=1.0).contains(&n.value) => n.value,
         Some(n) => {
@@ -194,6 +194,7 @@ fn check_settings(r: &mut Reader, t: &Table<'_>) -> CheckSettings {
         max_key_results,
         stale_after_days,
         activity_verbs,
+        not_activities,
         thresholds,
         rules: rule_severities(r, t),
     }
@@ -283,6 +284,7 @@ current_period = "FY27-Q1"
 [checks]
 max_objectives = 3
 activity_verbs = ["Ship"]
+not_activities = [" Webinars "]
 achieved = 0.8
 [checks.rules]
 unaligned = "error"
@@ -297,6 +299,7 @@ stale-key-result = "off"
         );
         assert_eq!(config.checks.max_objectives, 3);
         assert_eq!(config.checks.activity_verbs, ["ship"]);
+        assert_eq!(config.checks.not_activities, ["webinars"]);
         assert_eq!(config.checks.thresholds.achieved, 0.8);
         assert_eq!(
             config.checks.severity(Rule::Unaligned),

@@ -6,8 +6,8 @@
 //! rejects or miss one it accepts; unit tests below check that each declared
 //! type is the one the parser reads.
 
+use crate::model::InitiativeStatus;
 use crate::model::diagnostic::Rule;
-use crate::model::{DEFAULT_ACTIVITY_VERBS, InitiativeStatus};
 use serde_json::{Map, Value, json};
 
 /// What a field holds.
@@ -264,7 +264,12 @@ pub const CHECKS: &[Field] = &[
     field(
         "activity_verbs",
         Kind::Strings,
-        "Words that make a key result title read as a task (`activity-key-result`).",
+        "Verbs of doing added to the built-in ones that make a key result title read as a task (`activity-key-result`), e.g. [\"ship\"].",
+    ),
+    field(
+        "not_activities",
+        Kind::Strings,
+        "Words `activity-key-result` never reads as an activity: verbs (\"ship\") or outputs (\"webinars\") that are results for this organisation.",
     ),
     field(
         "on_track_tolerance",
@@ -400,9 +405,6 @@ fn table_schema(fields: &[Field]) -> Value {
         let mut schema = kind_schema(f.kind);
         if let Value::Object(map) = &mut schema {
             map.insert("description".into(), f.doc.into());
-            if f.name == "activity_verbs" {
-                map.insert("default".into(), json!(DEFAULT_ACTIVITY_VERBS));
-            }
         }
         properties.insert(f.name.to_string(), schema);
     }

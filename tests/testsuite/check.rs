@@ -51,7 +51,7 @@ fn example_repository_passes() {
     rules.sort();
     assert_eq!(
         rules,
-        ["binary-key-result", "stale-key-result", "unaligned"],
+        ["activity-key-result", "stale-key-result", "unaligned"],
         "{:#?}",
         report.diagnostics
     );

@@ -51,7 +51,7 @@ fn diff(repo: &GitRepo, args: &[&str]) -> String {
 const CHANGED: [&str; 4] = [
     "alignment: grow → retain",
     "key result removed: “Demos held with German prospects”",
-    "key result added: “First meetings with German buyers”",
+    "key result added: “German buyers who met us for the first time”",
     "target of “Qualified opportunities”: 100 → 80",
 ];
 
@@ -159,7 +159,7 @@ fn json_with_every_change_typed() {
     changed["changes"] = serde_json::json!([
         {"kind": "changed", "field": "aligns_to", "from": ["grow"], "to": ["retain"]},
         {"kind": "key-result-removed", "key_result": "demos", "title": "Demos held with German prospects"},
-        {"kind": "key-result-added", "key_result": "meetings", "title": "First meetings with German buyers"},
+        {"kind": "key-result-added", "key_result": "meetings", "title": "German buyers who met us for the first time"},
         {"kind": "key-result-changed", "key_result": "opportunities", "title": "Qualified opportunities",
          "field": "target", "from": 100.0, "to": 80.0, "lowered": true},
     ]);

@@ -146,7 +146,7 @@ fn every_change_is_an_exact_entry_and_reformatting_or_moving_is_none() {
                 &[
                     "title: “Fill the German pipeline” → “Fill the German sales pipeline”",
                     "key result removed: “Demos held with German prospects”",
-                    "key result added: “First meetings with German buyers”",
+                    "key result added: “German buyers who met us for the first time”",
                 ]
             ),
             entry(
@@ -261,7 +261,7 @@ fn the_site_shows_history_changes_and_lowered_targets() {
              2026-02-09 · Carla Diaz · {} alignment: grow → retain \
              2026-01-19 · Carla Diaz · {} title: “Fill the German pipeline” → “Fill the German sales pipeline” \
              key result removed: “Demos held with German prospects” \
-             key result added: “First meetings with German buyers” \
+             key result added: “German buyers who met us for the first time” \
              2026-01-12 · Bob Meyer · {} target of “Qualified opportunities”: 100 → 80 \
              2026-01-05 · Anna Schmidt · {} created",
             c[6], c[5], c[2], c[1], c[0]
@@ -300,7 +300,7 @@ fn the_site_shows_history_changes_and_lowered_targets() {
         (
             "2026-01-19",
             pipeline,
-            "title: “Fill the German pipeline” → “Fill the German sales pipeline” key result removed: “Demos held with German prospects” key result added: “First meetings with German buyers”",
+            "title: “Fill the German pipeline” → “Fill the German sales pipeline” key result removed: “Demos held with German prospects” key result added: “German buyers who met us for the first time”",
             swap.as_str(),
         ),
         (

@@ -408,20 +408,71 @@ fn binary_key_result() {
 #[test]
 fn activity_key_result() {
     let report = report("rules/activity-key-result");
-    let file = "okrs/2026-Q1/workshop/confident-riders.md";
-    // "Hold 12 …" and "Set up …" read as tasks; "Calls about flat tyres from 120 to 60" does not.
+    let online = "okrs/2026-Q1/online/reach-commuters.md";
+    let workshop = "okrs/2026-Q1/workshop/confident-riders.md";
+    // Not reported: "Deliver 300 test-ride bookings" (a measured result after
+    // a delivery verb) and "Calls about flat tyres from 120 to 60" (a falling
+    // count is a result). The two milestones are not also `binary-key-result`.
     assert_eq!(
         report.places(),
         [
-            at("activity-key-result", file, 8),
-            at("activity-key-result", file, 17),
+            at("activity-key-result", online, 8),
+            at("activity-key-result", online, 17),
+            at("activity-key-result", online, 27),
+            at("activity-key-result", online, 36),
+            at("activity-key-result", workshop, 8),
+            at("activity-key-result", workshop, 17),
         ]
     );
-    assert!(
-        report
-            .find("activity-key-result", file, 17)
-            .message
-            .contains("set up")
+    let says = |file: &str, line: u64, message: &str, help: &str| {
+        let d = report.find("activity-key-result", file, line);
+        assert!(d.message.contains(message), "{}", d.message);
+        assert!(
+            d.help.as_deref().unwrap_or_default().contains(help),
+            "{:?}",
+            d.help
+        );
+    };
+    // A gerund, an adverb, a subject with a count of its own output, a count alone.
+    says(
+        online,
+        8,
+        "starts with the task verb 'launch'",
+        "[[initiatives]]",
+    );
+    says(
+        online,
+        17,
+        "starts with the task verb 'automate'",
+        "from 4 days to 1 day",
+    );
+    says(
+        online,
+        27,
+        "starts with the task verb 'write' and counts the team's own output: 'guides'",
+        "measure what the guides are for",
+    );
+    says(
+        online,
+        36,
+        "counts the team's own output: 'calls'",
+        "opportunities opened after a call",
+    );
+    says(
+        workshop,
+        8,
+        "'hold' and counts the team's own output: 'workshops'",
+        "qualified leads from workshop attendees from 0 to 40",
+    );
+    says(
+        workshop,
+        17,
+        "starts with the task verb 'set up'",
+        "'set up …'",
+    );
+    assert_eq!(
+        report.find("activity-key-result", online, 8).column,
+        Some("title = ".len() as u64 + 1)
     );
     assert_eq!(report.code, 0);
 }
@@ -609,7 +660,7 @@ fn unmeasured_key_result() {
     let report = report("rules/unmeasured-key-result");
     let rule = "unmeasured-key-result";
     let file = "okrs/2026-Q1/online/choose-online.md";
-    // "Better product photos" (0 to 100) and "Improve size advice" (0 to 1),
+    // "Better product photos" (0 to 100) and "Size advice riders trust" (0 to 1),
     // neither with a unit; "Customer satisfaction with product pages" names
     // its measure.
     assert_eq!(report.places(), [at(rule, file, 18), at(rule, file, 27)]);

@@ -85,6 +85,7 @@ min_key_results = 2
 max_key_results = 5
 stale_after_days = 14
 activity_verbs = ["launch"]
+not_activities = ["ship"]
 on_track_tolerance = 0.10
 at_risk_tolerance = 0.25
 achieved = 0.7

@@ -125,6 +125,6 @@ pub fn pipeline_changed() -> String {
     edit(
         &text,
         "[[key_results]]\nid = \"demos\"\ntitle = \"Demos held with German prospects\"\ntarget = 40\n",
-        "[[key_results]]\nid = \"meetings\"\ntitle = \"First meetings with German buyers\"\ntarget = 30\n",
+        "[[key_results]]\nid = \"meetings\"\ntitle = \"German buyers who met us for the first time\"\ntarget = 30\n",
     )
 }
