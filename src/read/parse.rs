@@ -13,17 +13,29 @@ use crate::model::{
 use crate::read::body;
 use crate::read::fields::Reader;
 use crate::read::frontmatter;
+use crate::read::mistakes::{self, NumberFix, number_fix, number_help};
 use crate::read::schema;
 use crate::read::toml_doc::{self, Item, Table};
 
-/// What parsing one file gave: the entity, unless its front matter is broken.
+/// What parsing one file gave: the entity, unless its front matter is broken
+/// beyond use, and every problem found.
 #[derive(Clone)]
 pub struct Parsed<T> {
+    /// Also when problems were found that leave it usable (a misspelt key),
+    /// so that the rest of the file is checked; see [`Parsed::clean`].
     pub entity: Option<T>,
     /// The id of a broken file, as far as it could be told, so that references
     /// to it are not reported again as unresolved.
     pub broken_id: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<T> Parsed<T> {
+    /// The entity of a file without any problem: what is written back or
+    /// compared across versions must be read exactly as written.
+    pub fn clean(self) -> Option<T> {
+        self.entity.filter(|_| self.diagnostics.is_empty())
+    }
 }
 
 pub fn parse_team(file: &SourceFile, id: FileId) -> Parsed<Team> {
@@ -100,8 +112,10 @@ pub fn parse_objective(file: &SourceFile, id: FileId) -> Parsed<Objective> {
     })
 }
 
-/// Splits the file, parses its TOML and hands the root table to `build`; the
-/// entity is kept only when nothing was reported.
+/// Splits the file, parses its TOML and hands the root table to `build`. The
+/// entity is kept unless a problem leaves it unusable (TOML that cannot be
+/// read, a missing title or period): a file with a misspelt key still gets
+/// every other finding the rest of its front matter allows.
 fn parse_file<T>(
     file: &SourceFile,
     id: FileId,
@@ -115,12 +129,24 @@ fn parse_file<T>(
             return broken(file, None, vec![diagnostic]);
         }
     };
-    let mut reader = Reader {
-        file: id,
-        offset: split.toml_offset,
-        diagnostics: Vec::new(),
-    };
-    let root = match toml_doc::parse(split.toml) {
+    let mut reader = Reader::new(id, split.toml_offset);
+    let repaired: String;
+    let mut parsed = toml_doc::parse(split.toml);
+    if let Err((errors, _)) = &parsed
+        && let Some(repair) = repair_numbers(split.toml, errors)
+    {
+        for fix in &repair.fixes {
+            reader.report(
+                fix.span.clone(),
+                format!("`{}` must be a number, not `{}`", fix.key, fix.written),
+                Some(number_help(fix.key, &fix.fix)),
+            );
+            reader.repaired.insert(fix.span.start, fix.fix.number);
+        }
+        repaired = repair.text;
+        parsed = toml_doc::parse(&repaired);
+    }
+    let root = match parsed {
         Ok(root) => root,
         Err((errors, root)) => {
             for error in errors {
@@ -143,18 +169,78 @@ fn parse_file<T>(
     let entity = build(&mut reader, &root, split.body);
     if let Some(excess) = body::too_much_raw_html(split.body) {
         let at = file.text.len() - split.body.len() + excess.at();
-        reader.report_at(at..at + 1, excess.message(), Some(excess.help()));
+        reader.report_fatal(at..at + 1, excess.message(), Some(excess.help()));
     }
-    if reader.diagnostics.is_empty() {
-        Parsed {
-            entity: Some(entity),
-            broken_id: None,
-            diagnostics: Vec::new(),
-        }
-    } else {
+    if reader.fatal {
         let explicit = root.get("id").and_then(Item::as_str).map(String::from);
-        broken(file, explicit, reader.diagnostics)
+        return broken(file, explicit, reader.diagnostics);
     }
+    Parsed {
+        entity: Some(entity),
+        broken_id: None,
+        diagnostics: reader.diagnostics,
+    }
+}
+
+/// A number written in prose where TOML refused it, as `target = 20%`.
+struct NumberRepair {
+    key: &'static str,
+    written: String,
+    /// The value's place in the TOML text.
+    span: Span,
+    fix: NumberFix,
+}
+
+/// The TOML text with every value TOML refused that is a number written in
+/// prose replaced by a quoted placeholder of the same length (so that every
+/// place in the text stays where it was, and the rest of the file is read),
+/// and those values; `None` when no error is one of them.
+struct Repaired {
+    text: String,
+    fixes: Vec<NumberRepair>,
+}
+
+fn repair_numbers(toml: &str, errors: &[toml_doc::Error]) -> Option<Repaired> {
+    let mut fixes: Vec<NumberRepair> = Vec::new();
+    for error in errors {
+        let Some(at) = error.span.as_ref().map(|s| s.start.min(toml.len())) else {
+            continue;
+        };
+        let line_start = toml[..at].rfind('\n').map_or(0, |i| i + 1);
+        let already = fixes.last().is_some_and(|f| f.span.start >= line_start);
+        if already {
+            continue;
+        }
+        let line_end = toml[at..].find('\n').map_or(toml.len(), |i| at + i);
+        fixes.extend(number_in_prose(&toml[line_start..line_end], line_start));
+    }
+    if fixes.is_empty() {
+        return None;
+    }
+    let mut text = toml.to_string();
+    for fix in &fixes {
+        let placeholder = format!("\"{}\"", " ".repeat(fix.span.len() - 2));
+        text.replace_range(fix.span.clone(), &placeholder);
+    }
+    Some(Repaired { text, fixes })
+}
+
+/// `KEY = VALUE` on one line, where KEY holds a measured number and VALUE
+/// is one written in prose (`20%`, `2M`, `€2000000`, `2,000,000`).
+fn number_in_prose(line: &str, line_start: usize) -> Option<NumberRepair> {
+    let (key, rest) = line.split_once('=')?;
+    let key = *mistakes::MEASURED.iter().find(|k| **k == key.trim())?;
+    let value_start = line.len() - rest.trim_start().len();
+    let value = rest.split('#').next()?.trim();
+    let fix = number_fix(value)?;
+    // Two bytes at least hold the quotes of the placeholder; every number in
+    // prose has a digit and a sign or a separator.
+    (value.len() >= 2).then(|| NumberRepair {
+        key,
+        written: value.to_string(),
+        span: line_start + value_start..line_start + value_start + value.len(),
+        fix,
+    })
 }
 
 fn broken<T>(

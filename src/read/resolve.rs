@@ -35,13 +35,17 @@ pub enum ParsedFile {
 }
 
 impl ParsedFile {
-    /// Whether the file gave a team, person or objective (and so no findings).
-    pub fn has_entity(&self) -> bool {
+    /// Whether the file gave a team, person or objective and no findings:
+    /// all of it is then in the organisation.
+    pub fn is_clean(&self) -> bool {
+        fn clean<T>(p: &parse::Parsed<T>) -> bool {
+            p.entity.is_some() && p.diagnostics.is_empty()
+        }
         match self {
             ParsedFile::Config | ParsedFile::Unreadable => false,
-            ParsedFile::Team(p) => p.entity.is_some(),
-            ParsedFile::Person(p) => p.entity.is_some(),
-            ParsedFile::Objective(p) => p.entity.is_some(),
+            ParsedFile::Team(p) => clean(p),
+            ParsedFile::Person(p) => clean(p),
+            ParsedFile::Objective(p) => clean(p),
         }
     }
 }
