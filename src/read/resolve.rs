@@ -6,6 +6,7 @@
 //! must undo exactly what `link` does, so both sit beside it.
 
 use crate::model::diagnostic::{Diagnostic, Rule, Vocabulary};
+use crate::model::period::Period;
 use crate::model::source::{FileId, FileKind};
 use crate::model::{Link, Objective, Org, Owner, Person, Spanned, Team};
 use crate::read::load::Loaded;
@@ -408,11 +409,27 @@ struct ObjectiveIndex<'a> {
     by_id: BTreeMap<&'a str, Vec<usize>>,
     /// The ids of a period to suggest from, prepared when first needed.
     suggestions: HashMap<String, Vocabulary<'a>>,
+    /// Every id, to suggest from when no period near the reference has one.
+    all_ids: OnceCell<Vocabulary<'a>>,
+    /// The periods objectives use, shortest first; prepared when first needed.
+    used_periods: OnceCell<Vec<Period>>,
+    /// For a period, the periods in use that contain it, shortest first.
+    containing: HashMap<String, Vec<String>>,
     /// The key results of objectives with many, by id (the first, should an
     /// id repeat), and to suggest from: prepared when first needed, so that
     /// a reference costs the same however many there are.
     key_results: HashMap<usize, HashMap<&'a str, usize>>,
     key_result_suggestions: HashMap<usize, Vocabulary<'a>>,
+}
+
+/// An id like a misspelt one, and where it was found.
+enum Suggestion<'a> {
+    /// In the period of the objective that names it.
+    Own(&'a str),
+    /// In a period containing that one (as `aligns_to` finds it unqualified).
+    Containing(&'a str, String),
+    /// In another period: it needs the period in front.
+    Elsewhere(&'a str, String),
 }
 
 /// Objectives with up to this many key results are searched in order.
@@ -428,6 +445,9 @@ impl<'a> ObjectiveIndex<'a> {
             org,
             by_id,
             suggestions: HashMap::new(),
+            all_ids: OnceCell::new(),
+            used_periods: OnceCell::new(),
+            containing: HashMap::new(),
             key_results: HashMap::new(),
             key_result_suggestions: HashMap::new(),
         }
@@ -464,6 +484,48 @@ impl<'a> ObjectiveIndex<'a> {
         (self.suggestions.entry(period.to_string()))
             .or_insert_with(|| Vocabulary::new(in_period.map(|o| o.id.value.as_str())))
             .closest(id)
+    }
+
+    /// The id closest to `id` among the objectives of `own`, else of the
+    /// periods containing it (the shortest first), else of any period.
+    fn suggest_near(&mut self, own: &str, id: &str) -> Option<Suggestion<'a>> {
+        if let Some(s) = self.suggest(own, id) {
+            return Some(Suggestion::Own(s));
+        }
+        for period in self.containing(own) {
+            if let Some(s) = self.suggest(&period, id) {
+                return Some(Suggestion::Containing(s, period));
+            }
+        }
+        let by_id = &self.by_id;
+        let all = (self.all_ids).get_or_init(|| Vocabulary::new(by_id.keys().copied()));
+        let s = all.closest(id)?;
+        let first = *self.by_id.get(s)?.first()?;
+        let period = self.org.objectives[first].period.value.clone();
+        Some(Suggestion::Elsewhere(s, period))
+    }
+
+    /// The periods in use that contain `own` (not `own` itself), shortest first.
+    fn containing(&mut self, own: &str) -> Vec<String> {
+        if let Some(found) = self.containing.get(own) {
+            return found.clone();
+        }
+        let org = self.org;
+        let used = self.used_periods.get_or_init(|| {
+            let names: BTreeSet<&str> = org.objectives.iter().map(|o| o.period.value.as_str()).collect();
+            let mut periods: Vec<Period> = names.into_iter().filter_map(|n| org.period(n)).collect();
+            periods.sort_by(|a, b| a.days().cmp(&b.days()).then_with(|| a.name.cmp(&b.name)));
+            periods
+        });
+        let found: Vec<String> = match org.period(own) {
+            Some(own_period) => (used.iter())
+                .filter(|p| p.name != own && p.contains(&own_period))
+                .map(|p| p.name.clone())
+                .collect(),
+            None => Vec::new(),
+        };
+        self.containing.insert(own.to_string(), found.clone());
+        found
     }
 
     /// The key result `id` of `objective` (the first, should the id repeat).
@@ -618,12 +680,18 @@ fn resolve_reference(
                     let d = error(format!(
                         "no objective `{id}` in {own} or a period containing it"
                     ));
-                    match index.suggest(own, id) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                        None => d.with_help(format!(
+                    d.with_help(match index.suggest_near(own, id) {
+                        Some(Suggestion::Own(s)) => format!("did you mean `{s}`?"),
+                        Some(Suggestion::Containing(s, period)) => {
+                            format!("did you mean `{s}` ({period})?")
+                        }
+                        Some(Suggestion::Elsewhere(s, period)) => {
+                            format!("did you mean `{period}/{s}`?")
+                        }
+                        None => format!(
                             "to align to an objective of another period, write `PERIOD/{id}`"
-                        )),
-                    }
+                        ),
+                    })
                 }
             }
         });
