@@ -622,7 +622,7 @@ Body *here*.
     fn a_retrospective_score_needs_a_reason_and_a_range() {
         let found = |tail: &str| {
             let (file, parsed) = objective(&format!("{RETRO}{tail}+++\n"));
-            assert!(parsed.entity.is_none());
+            assert!(parsed.entity.is_some(), "the rest of the file is checked");
             parsed
                 .diagnostics
                 .iter()
@@ -690,13 +690,187 @@ Body *here*.
         assert_eq!(team.id.value, "sales");
         assert_eq!(team.members.len(), 2);
         assert_eq!(team.body, "We sell.\n");
-        let file = SourceFile::new(
-            "people/anna.md",
-            FileKind::Person,
-            "+++\nrole = 1\n+++\n".into(),
-        );
-        let parsed = parse_person(&file, FileId(0));
+        let person = |text: &str| {
+            let file = SourceFile::new("people/anna.md", FileKind::Person, text.into());
+            parse_person(&file, FileId(0))
+        };
+        let parsed = person("+++\nrole = 1\n+++\n");
+        assert_eq!(parsed.diagnostics.len(), 1);
+        assert!(parsed.clone().entity.is_some() && parsed.clean().is_none());
+        // Without a usable id, nobody can tell who it is.
+        let parsed = person("+++\nid = 1\n+++\n");
         assert!(parsed.entity.is_none());
         assert_eq!(parsed.broken_id.as_deref(), Some("anna"));
+    }
+
+    /// The findings of an objective with one key result holding `lines`:
+    /// (line, message, help), and the target it was read with.
+    fn key_result_findings(lines: &str) -> (Vec<(usize, String, String)>, Option<f64>) {
+        let text = format!(
+            "+++\ntitle = \"G\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"K\"\n{lines}\n[[key_results]]\ntitle = \"L\"\ntarget = 3\n+++\n"
+        );
+        let (file, parsed) = objective(&text);
+        let found = (parsed.diagnostics.iter())
+            .map(|d| {
+                let span = d.span.clone().unwrap_or_default();
+                let at = file.line_col(span.start);
+                let under = &file.text[span];
+                assert_eq!(under.trim(), under, "under the value or key, not beside it");
+                assert!(!under.is_empty() && !under.contains('\n'), "{under:?}");
+                (at.line, d.message.clone(), d.help.clone().unwrap_or_default())
+            })
+            .collect();
+        let o = parsed.entity.expect("kept: the problem leaves the rest usable");
+        assert_eq!(o.key_results.len(), 2, "read past the problem");
+        let target = match &o.key_results[0].measure {
+            Measure::Metric { target, .. } => Some(target.value),
+            _ => None,
+        };
+        (found, target)
+    }
+
+    #[test]
+    fn numbers_written_in_prose_say_what_to_write_and_mean_that_number() {
+        for (line, message, help, target) in [
+            (
+                "target = 20%",
+                "`target` must be a number, not `20%`",
+                "write `target = 20` with `unit = \"%\"`",
+                20.0,
+            ),
+            (
+                "target = \"20%\"",
+                "`target` must be a number, not a string",
+                "write `target = 20` with `unit = \"%\"`",
+                20.0,
+            ),
+            (
+                "target = 2M # two million",
+                "`target` must be a number, not `2M`",
+                "write `target = 2_000_000` (or `target = 2` with `unit = \"M\"`)",
+                2e6,
+            ),
+            (
+                "target = 2,000,000",
+                "`target` must be a number, not `2,000,000`",
+                "write `target = 2_000_000`",
+                2e6,
+            ),
+            (
+                "target = €2000000",
+                "`target` must be a number, not `€2000000`",
+                "write `target = 2_000_000` with `unit = \"€\"`",
+                2e6,
+            ),
+            (
+                "target = $5k",
+                "`target` must be a number, not `$5k`",
+                "write `target = 5000` with `unit = \"$\"`",
+                5e3,
+            ),
+            (
+                "target = \"20\"",
+                "`target` must be a number, not a string",
+                "write the number without quotes: `target = 20`",
+                20.0,
+            ),
+        ] {
+            let (found, read) = key_result_findings(line);
+            assert_eq!(
+                found,
+                [(6, message.to_string(), help.to_string())],
+                "{line}"
+            );
+            assert_eq!(read, Some(target), "{line}");
+        }
+        // Every measured number, and a check-in's value, the same way.
+        let (found, _) = key_result_findings(
+            "start = 1.5k\ntarget = 3000\ncurrent = 5%\n[[key_results.checkins]]\ndate = 2026-01-05\nvalue = 2M",
+        );
+        let helps: Vec<&str> = found.iter().map(|(_, _, h)| h.as_str()).collect();
+        assert_eq!(
+            helps,
+            [
+                "write `start = 1500` (or `start = 1.5` with `unit = \"k\"`)",
+                "write `current = 5` with `unit = \"%\"`",
+                "write `value = 2_000_000` (or `value = 2` with `unit = \"M\"`)",
+            ]
+        );
+    }
+
+    #[test]
+    fn other_toml_errors_still_leave_the_file_unread() {
+        let (_, parsed) = objective("+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\nteam = sales\n+++\n");
+        assert!(parsed.entity.is_none());
+        assert!(parsed.diagnostics[0].message.starts_with("invalid TOML"));
+        // A confidence is no measured number: it is not guessed at.
+        let (_, parsed) = objective(
+            "+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"k\"\ntarget = 1\nconfidence = 70%\n+++\n",
+        );
+        assert!(parsed.entity.is_none());
+    }
+
+    #[test]
+    fn a_misspelt_key_is_reported_once_and_read_as_the_key_it_means() {
+        let (found, target) = key_result_findings("taget = 500");
+        assert_eq!(
+            found,
+            [(
+                6,
+                "unknown key `taget` in key result".to_string(),
+                "did you mean `target`?".to_string()
+            )]
+        );
+        assert_eq!(target, Some(500.0), "no missing target reported after it");
+        let (found, target) = key_result_findings("goal = 40\ntarget = 50");
+        assert_eq!(found[0].2, "write `target = <number>`");
+        assert_eq!(target, Some(50.0), "the key as written wins");
+    }
+
+    #[test]
+    fn keys_named_as_other_tools_name_them_say_what_okr_calls_them() {
+        let help_for = |what: &str, line: &str| {
+            let text = match what {
+                "objective" => format!("+++\ntitle = \"G\"\nperiod = \"2026-Q1\"\n{line}\n+++\n"),
+                _ => format!("+++\ntitle = \"G\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"K\"\ntarget = 1\n{line}\n+++\n"),
+            };
+            let (_, parsed) = objective(&text);
+            assert!(parsed.entity.is_some(), "{line}");
+            let [d] = parsed.diagnostics.as_slice() else {
+                panic!("{line}: {:?}", parsed.diagnostics)
+            };
+            d.help.clone().unwrap_or_default()
+        };
+        let owner = "use `team = \"<id>\"` or `person = \"<id>\"`";
+        for (what, line, help) in [
+            ("objective", "owner = \"sales\"", owner),
+            ("objective", "owners = [\"sales\"]", owner),
+            ("objective", "assignee = \"anna\"", owner),
+            (
+                "objective",
+                "parent = \"grow\"",
+                "write `aligns_to = \"<objective id>\"` (or `\"<objective id>#<key result id>\"`)",
+            ),
+            (
+                "objective",
+                "krs = []",
+                "write each key result as a `[[key_results]]` table",
+            ),
+            (
+                "objective",
+                "description = \"x\"",
+                "write the description in the Markdown body, after the closing `+++`",
+            ),
+            ("key result", "due_date = 2026-03-01", "write `due = YYYY-MM-DD`"),
+            ("key result", "deadline = 2026-03-01", "write `due = YYYY-MM-DD`"),
+            ("key result", "baseline = 0", "write `start = <number>`"),
+            (
+                "key result",
+                "value = 3",
+                "write `current = <number>`, or add a `[[key_results.checkins]]` with `value`",
+            ),
+        ] {
+            assert_eq!(help_for(what, line), help, "{line}");
+        }
     }
 }

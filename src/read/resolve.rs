@@ -729,8 +729,18 @@ mod tests {
                 "+++\ntitle = 1\n+++\n".to_string(),
             ),
         ];
+        let mut owned = owned.to_vec();
+        // A misspelt key: an objective with a finding, kept and checked.
+        owned.push(team_objective("c", "grow", "dead_line = 2026-03-01\n"));
         let files = files(&owned);
-        let (org, diagnostics) = build(crate::read::load::from_memory(&files).unwrap());
+        let loaded = crate::read::load::from_memory(&files).unwrap();
+        let parsed = parse_all(&loaded);
+        // As `okr serve` keeps them: the parses of files with findings.
+        let kept: Vec<Option<ParsedFile>> = (parsed.iter())
+            .map(|p| (!p.is_clean()).then(|| p.clone()))
+            .collect();
+        let (org, diagnostics) = link(loaded, parsed);
+        assert_eq!(org.objectives.len(), 4, "{diagnostics:?}");
         let shown = |org: &Org| format!("{:?}\n{:?}\n{:?}", org.objectives, org.teams, org.people);
         let before = shown(&org);
         let unlinked = unlink(org);
@@ -741,11 +751,9 @@ mod tests {
             unreadable: Vec::new(),
             diagnostics: Vec::new(),
         };
-        let parses: Vec<ParsedFile> = unlinked
-            .entities
-            .into_iter()
+        let parses: Vec<ParsedFile> = (unlinked.entities.into_iter().zip(kept))
             .enumerate()
-            .map(|(i, e)| e.unwrap_or_else(|| parse_one(&loaded, FileId(i))))
+            .map(|(i, (e, k))| k.or(e).unwrap_or_else(|| parse_one(&loaded, FileId(i))))
             .collect();
         let (again, diagnostics_again) = link(loaded, parses);
         assert_eq!(shown(&again), before);
@@ -867,6 +875,42 @@ mod tests {
         assert_eq!(
             messages(&owned),
             ["`2026-Q7/grow` names an unknown period `2026-Q7` | "]
+        );
+    }
+
+    #[test]
+    fn did_you_mean_looks_in_containing_periods_then_in_all_and_names_the_period() {
+        let expand = |period: &str| annual("expand-germany", period);
+        // The own period first, even with a like id in the year.
+        let owned = [
+            expand("2026"),
+            company("expand-germani"),
+            team_objective("sell", "expand-germny", ""),
+        ];
+        assert_eq!(
+            messages(&owned),
+            ["no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `expand-germani`?"]
+        );
+        // Then the periods containing it, shortest first: as written, it resolves there.
+        let owned = [
+            expand("2026"),
+            annual("expand-germanyy", "2026-H1"),
+            team_objective("sell", "expand-germny", ""),
+        ];
+        assert_eq!(
+            messages(&owned),
+            ["no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `expand-germanyy` (2026-H1)?"]
+        );
+        let owned = [expand("2026"), team_objective("sell", "expand-germny", "")];
+        assert_eq!(
+            messages(&owned),
+            ["no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `expand-germany` (2026)?"]
+        );
+        // Then every period: one that does not contain it needs its name in front.
+        let owned = [expand("2025-Q4"), team_objective("sell", "expand-germny", "")];
+        assert_eq!(
+            messages(&owned),
+            ["no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `2025-Q4/expand-germany`?"]
         );
     }
 
