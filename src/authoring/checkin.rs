@@ -316,7 +316,11 @@ fn find(
     }
     let index = match found.as_slice() {
         // A file with front-matter findings gives an objective to check, not to write to.
-        [index] if broken.iter().any(|(_, f)| *f == org.file(org.objectives[*index].file).path) => {
+        [index]
+            if broken
+                .iter()
+                .any(|(_, f)| *f == org.file(org.objectives[*index].file).path) =>
+        {
             let file = org.file(org.objectives[*index].file).path.clone();
             return Err(CheckinError::BrokenObjective { file });
         }

@@ -102,7 +102,10 @@ fn tokens(text: &str) -> impl Iterator<Item = &str> {
         }
         let token = &text[from..i];
         from = i;
-        token.bytes().all(|b| b.is_ascii_alphanumeric()).then_some(token)
+        token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric())
+            .then_some(token)
     })
 }
 
@@ -184,7 +187,16 @@ mod tests {
                 "{written}"
             );
         }
-        for nothing in ["2027-Q1", "2027", "Q5 2027", "Q1", "spring", "2027 2028", "Q1 27", "ä2027"] {
+        for nothing in [
+            "2027-Q1",
+            "2027",
+            "Q5 2027",
+            "Q1",
+            "spring",
+            "2027 2028",
+            "Q1 27",
+            "ä2027",
+        ] {
             assert_eq!(Period::builtin_spelling(nothing), None, "{nothing}");
         }
     }

@@ -118,6 +118,9 @@ impl Reader {
                 .date
                 .map(|date| format!("write only the date: `{key} = {date}`")),
             ("a date", _) => Some(format!("write a date like `{key} = 2026-01-15`")),
+            ("an array of strings", Value::String(s)) => {
+                Some(format!("write a list: `{key} = [\"{s}\"]`"))
+            }
             _ => None,
         };
         self.report(
@@ -153,7 +156,10 @@ impl Reader {
                 && !table.contains_key(field.name)
             {
                 let stand_ins = self.aliases.entry(address(table)).or_default();
-                if !stand_ins.iter().any(|(declared, _)| *declared == field.name) {
+                if !stand_ins
+                    .iter()
+                    .any(|(declared, _)| *declared == field.name)
+                {
                     stand_ins.push((field.name, name.to_string()));
                 }
             }
@@ -242,6 +248,12 @@ impl Reader {
             _ if single_allowed => {
                 self.wrong_type(key, value, "a string or an array of strings");
                 Vec::new()
+            }
+            Value::String(s) => {
+                // Reported: the one string meant stands, so that nothing is
+                // reported again for it (a team's lead not among its members).
+                self.wrong_type(key, value, "an array of strings");
+                vec![Spanned::new(s.to_string(), self.span(value.span.clone()))]
             }
             _ => {
                 self.wrong_type(key, value, "an array of strings");

@@ -171,9 +171,9 @@ pub fn number_help(key: &str, fix: &NumberFix) -> String {
     let literal = &fix.literal;
     match (&fix.unit, &fix.scaled) {
         (Some(unit), _) => format!("write `{key} = {literal}` with `unit = \"{unit}\"`"),
-        (None, Some((written, letter))) => format!(
-            "write `{key} = {literal}` (or `{key} = {written}` with `unit = \"{letter}\"`)"
-        ),
+        (None, Some((written, letter))) => {
+            format!("write `{key} = {literal}` (or `{key} = {written}` with `unit = \"{letter}\"`)")
+        }
         (None, None) => format!("write `{key} = {literal}`"),
     }
 }
@@ -212,11 +212,14 @@ pub fn known_mistake(what: &str, key: &str) -> Option<KnownMistake> {
         ("objective", "krs" | "key_result" | "keyresults" | "key-results" | "results") => {
             only("write each key result as a `[[key_results]]` table")
         }
-        ("objective", "quarter") => means("period", "write `period = \"<period>\"`, e.g. `\"2026-Q1\"`"),
-        ("objective", "name" | "objective") => means("title", "write `title = \"…\"`"),
-        ("objective", "description" | "summary") => only(
-            "write the description in the Markdown body, after the closing `+++`",
+        ("objective", "quarter") => means(
+            "period",
+            "write `period = \"<period>\"`, e.g. `\"2026-Q1\"`",
         ),
+        ("objective", "name" | "objective") => means("title", "write `title = \"…\"`"),
+        ("objective", "description" | "summary") => {
+            only("write the description in the Markdown body, after the closing `+++`")
+        }
         ("key result", "goal" | "to") => means("target", "write `target = <number>`"),
         ("key result", "baseline" | "from" | "initial") => {
             means("start", "write `start = <number>`")
@@ -284,8 +287,20 @@ mod tests {
     #[test]
     fn leaves_what_is_no_number_alone() {
         for text in [
-            "", "high", "%", "k", "soon", "1,2,3", "2,00,0", "1.2.3", "€", "€5$", "5 new users",
-            "x5", "2026-01-01", "1e6",
+            "",
+            "high",
+            "%",
+            "k",
+            "soon",
+            "1,2,3",
+            "2,00,0",
+            "1.2.3",
+            "€",
+            "€5$",
+            "5 new users",
+            "x5",
+            "2026-01-01",
+            "1e6",
         ] {
             assert_eq!(number_fix(text), None, "{text}");
         }

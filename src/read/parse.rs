@@ -16,6 +16,7 @@ use crate::read::frontmatter;
 use crate::read::mistakes::{self, NumberFix, number_fix, number_help};
 use crate::read::schema;
 use crate::read::toml_doc::{self, Item, Table};
+use std::collections::BTreeSet;
 
 /// What parsing one file gave: the entity, unless its front matter is broken
 /// beyond use, and every problem found.
@@ -201,19 +202,19 @@ struct Repaired {
 }
 
 fn repair_numbers(toml: &str, errors: &[toml_doc::Error]) -> Option<Repaired> {
-    let mut fixes: Vec<NumberRepair> = Vec::new();
-    for error in errors {
-        let Some(at) = error.span.as_ref().map(|s| s.start.min(toml.len())) else {
-            continue;
-        };
-        let line_start = toml[..at].rfind('\n').map_or(0, |i| i + 1);
-        let already = fixes.last().is_some_and(|f| f.span.start >= line_start);
-        if already {
-            continue;
-        }
-        let line_end = toml[at..].find('\n').map_or(toml.len(), |i| at + i);
-        fixes.extend(number_in_prose(&toml[line_start..line_end], line_start));
-    }
+    // The lines with errors, each once, in order (errors need not be).
+    let lines: BTreeSet<(usize, usize)> = (errors.iter())
+        .filter_map(|e| e.span.as_ref())
+        .filter_map(|span| {
+            let at = span.start.min(toml.len());
+            let start = toml.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+            let end = toml.get(at..)?.find('\n').map_or(toml.len(), |i| at + i);
+            Some((start, end))
+        })
+        .collect();
+    let fixes: Vec<NumberRepair> = (lines.into_iter())
+        .filter_map(|(start, end)| number_in_prose(&toml[start..end], start))
+        .collect();
     if fixes.is_empty() {
         return None;
     }
@@ -717,10 +718,16 @@ Body *here*.
                 let under = &file.text[span];
                 assert_eq!(under.trim(), under, "under the value or key, not beside it");
                 assert!(!under.is_empty() && !under.contains('\n'), "{under:?}");
-                (at.line, d.message.clone(), d.help.clone().unwrap_or_default())
+                (
+                    at.line,
+                    d.message.clone(),
+                    d.help.clone().unwrap_or_default(),
+                )
             })
             .collect();
-        let o = parsed.entity.expect("kept: the problem leaves the rest usable");
+        let o = parsed
+            .entity
+            .expect("kept: the problem leaves the rest usable");
         assert_eq!(o.key_results.len(), 2, "read past the problem");
         let target = match &o.key_results[0].measure {
             Measure::Metric { target, .. } => Some(target.value),
@@ -800,7 +807,8 @@ Body *here*.
 
     #[test]
     fn other_toml_errors_still_leave_the_file_unread() {
-        let (_, parsed) = objective("+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\nteam = sales\n+++\n");
+        let (_, parsed) =
+            objective("+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\nteam = sales\n+++\n");
         assert!(parsed.entity.is_none());
         assert!(parsed.diagnostics[0].message.starts_with("invalid TOML"));
         // A confidence is no measured number: it is not guessed at.
@@ -832,7 +840,9 @@ Body *here*.
         let help_for = |what: &str, line: &str| {
             let text = match what {
                 "objective" => format!("+++\ntitle = \"G\"\nperiod = \"2026-Q1\"\n{line}\n+++\n"),
-                _ => format!("+++\ntitle = \"G\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"K\"\ntarget = 1\n{line}\n+++\n"),
+                _ => format!(
+                    "+++\ntitle = \"G\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"K\"\ntarget = 1\n{line}\n+++\n"
+                ),
             };
             let (_, parsed) = objective(&text);
             assert!(parsed.entity.is_some(), "{line}");
@@ -861,8 +871,16 @@ Body *here*.
                 "description = \"x\"",
                 "write the description in the Markdown body, after the closing `+++`",
             ),
-            ("key result", "due_date = 2026-03-01", "write `due = YYYY-MM-DD`"),
-            ("key result", "deadline = 2026-03-01", "write `due = YYYY-MM-DD`"),
+            (
+                "key result",
+                "due_date = 2026-03-01",
+                "write `due = YYYY-MM-DD`",
+            ),
+            (
+                "key result",
+                "deadline = 2026-03-01",
+                "write `due = YYYY-MM-DD`",
+            ),
             ("key result", "baseline = 0", "write `start = <number>`"),
             (
                 "key result",

@@ -512,8 +512,13 @@ impl<'a> ObjectiveIndex<'a> {
         }
         let org = self.org;
         let used = self.used_periods.get_or_init(|| {
-            let names: BTreeSet<&str> = org.objectives.iter().map(|o| o.period.value.as_str()).collect();
-            let mut periods: Vec<Period> = names.into_iter().filter_map(|n| org.period(n)).collect();
+            let names: BTreeSet<&str> = org
+                .objectives
+                .iter()
+                .map(|o| o.period.value.as_str())
+                .collect();
+            let mut periods: Vec<Period> =
+                names.into_iter().filter_map(|n| org.period(n)).collect();
             periods.sort_by(|a, b| a.days().cmp(&b.days()).then_with(|| a.name.cmp(&b.name)));
             periods
         });
@@ -889,7 +894,9 @@ mod tests {
         ];
         assert_eq!(
             messages(&owned),
-            ["no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `expand-germani`?"]
+            [
+                "no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `expand-germani`?"
+            ]
         );
         // Then the periods containing it, shortest first: as written, it resolves there.
         let owned = [
@@ -899,18 +906,27 @@ mod tests {
         ];
         assert_eq!(
             messages(&owned),
-            ["no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `expand-germanyy` (2026-H1)?"]
+            [
+                "no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `expand-germanyy` (2026-H1)?"
+            ]
         );
         let owned = [expand("2026"), team_objective("sell", "expand-germny", "")];
         assert_eq!(
             messages(&owned),
-            ["no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `expand-germany` (2026)?"]
+            [
+                "no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `expand-germany` (2026)?"
+            ]
         );
         // Then every period: one that does not contain it needs its name in front.
-        let owned = [expand("2025-Q4"), team_objective("sell", "expand-germny", "")];
+        let owned = [
+            expand("2025-Q4"),
+            team_objective("sell", "expand-germny", ""),
+        ];
         assert_eq!(
             messages(&owned),
-            ["no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `2025-Q4/expand-germany`?"]
+            [
+                "no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `2025-Q4/expand-germany`?"
+            ]
         );
     }
 
