@@ -71,6 +71,21 @@ impl Period {
         (name != text && Period::builtin(&name).is_some()).then_some(name)
     }
 
+    /// The built-in quarter, half and year that `date` falls in.
+    pub fn builtin_around(date: NaiveDate) -> Vec<Period> {
+        let year = date.year();
+        let quarter = (date.month0() / 3) + 1;
+        let half = if date.month() <= 6 { 1 } else { 2 };
+        [
+            format!("{year}-Q{quarter}"),
+            format!("{year}-H{half}"),
+            year.to_string(),
+        ]
+        .iter()
+        .filter_map(|n| Period::builtin(n))
+        .collect()
+    }
+
     pub fn contains_date(&self, date: NaiveDate) -> bool {
         self.start <= date && date <= self.end
     }
@@ -130,6 +145,11 @@ impl Periods {
             .or_else(|| Period::builtin(name))
     }
 
+    /// The periods `okr.toml` defines, by name.
+    pub fn custom(&self) -> impl Iterator<Item = &Period> {
+        self.custom.values()
+    }
+
     /// Names worth suggesting for a misspelt period: the custom ones and the
     /// built-in ones of the years in play.
     pub fn candidates(&self, years: impl IntoIterator<Item = i32>) -> Vec<String> {
@@ -144,16 +164,7 @@ impl Periods {
     /// The shortest period containing `date`: custom ones compete with the
     /// built-in quarter, half and year (ties go to the name that sorts first).
     pub fn containing(&self, date: NaiveDate) -> Option<Period> {
-        let year = date.year();
-        let quarter = (date.month0() / 3) + 1;
-        let half = if date.month() <= 6 { 1 } else { 2 };
-        let builtin = [
-            format!("{year}-Q{quarter}"),
-            format!("{year}-H{half}"),
-            year.to_string(),
-        ]
-        .into_iter()
-        .filter_map(|n| Period::builtin(&n));
+        let builtin = Period::builtin_around(date);
         self.custom
             .values()
             .filter(|p| p.contains_date(date))

@@ -218,11 +218,17 @@ fn repair_numbers(toml: &str, errors: &[toml_doc::Error]) -> Option<Repaired> {
     if fixes.is_empty() {
         return None;
     }
-    let mut text = toml.to_string();
+    // One pass: the fixes are in order and on separate lines.
+    let mut text = String::with_capacity(toml.len());
+    let mut copied = 0;
     for fix in &fixes {
-        let placeholder = format!("\"{}\"", " ".repeat(fix.span.len() - 2));
-        text.replace_range(fix.span.clone(), &placeholder);
+        text.push_str(&toml[copied..fix.span.start]);
+        text.push('"');
+        text.extend(std::iter::repeat_n(' ', fix.span.len() - 2));
+        text.push('"');
+        copied = fix.span.end;
     }
+    text.push_str(&toml[copied..]);
     Some(Repaired { text, fixes })
 }
 
@@ -803,6 +809,21 @@ Body *here*.
                 "write `value = 2_000_000` (or `value = 2` with `unit = \"M\"`)",
             ]
         );
+    }
+
+    /// Every key result's target written as `20%`: each is reported and
+    /// read, in time linear in their number.
+    #[test]
+    fn numbers_in_prose_cost_linear_time() {
+        let text = |n: usize| {
+            let krs = "[[key_results]]\ntitle = \"K\"\ntarget = 20%\n".repeat(n);
+            format!("+++\ntitle = \"G\"\nperiod = \"2026-Q1\"\n{krs}+++\n")
+        };
+        crate::check::testing::assert_linear("numbers in prose", 2_000, text, |text| {
+            let (_, parsed) = objective(text);
+            assert_eq!(parsed.diagnostics.len(), text.matches("20%").count());
+            assert!(parsed.entity.is_some());
+        });
     }
 
     #[test]

@@ -411,8 +411,8 @@ struct ObjectiveIndex<'a> {
     suggestions: HashMap<String, Vocabulary<'a>>,
     /// Every id, to suggest from when no period near the reference has one.
     all_ids: OnceCell<Vocabulary<'a>>,
-    /// The periods objectives use, shortest first; prepared when first needed.
-    used_periods: OnceCell<Vec<Period>>,
+    /// The ids of each period, grouped when first needed.
+    by_period: OnceCell<BTreeMap<&'a str, Vec<&'a str>>>,
     /// For a period, the periods in use that contain it, shortest first.
     containing: HashMap<String, Vec<String>>,
     /// The key results of objectives with many, by id (the first, should an
@@ -446,7 +446,7 @@ impl<'a> ObjectiveIndex<'a> {
             by_id,
             suggestions: HashMap::new(),
             all_ids: OnceCell::new(),
-            used_periods: OnceCell::new(),
+            by_period: OnceCell::new(),
             containing: HashMap::new(),
             key_results: HashMap::new(),
             key_result_suggestions: HashMap::new(),
@@ -479,11 +479,12 @@ impl<'a> ObjectiveIndex<'a> {
 
     /// The id of `period` closest to `id`, for did-you-mean.
     fn suggest(&mut self, period: &str, id: &str) -> Option<&'a str> {
-        let objectives = &self.org.objectives;
-        let in_period = objectives.iter().filter(|o| o.period.value == period);
-        (self.suggestions.entry(period.to_string()))
-            .or_insert_with(|| Vocabulary::new(in_period.map(|o| o.id.value.as_str())))
-            .closest(id)
+        if !self.suggestions.contains_key(period) {
+            let ids = self.by_period().get(period).into_iter().flatten();
+            let vocabulary = Vocabulary::new(ids.copied());
+            self.suggestions.insert(period.to_string(), vocabulary);
+        }
+        self.suggestions.get(period)?.closest(id)
     }
 
     /// The id closest to `id` among the objectives of `own`, else of the
@@ -505,32 +506,45 @@ impl<'a> ObjectiveIndex<'a> {
         Some(Suggestion::Elsewhere(s, period))
     }
 
-    /// The periods in use that contain `own` (not `own` itself), shortest first.
+    /// The periods in use that contain `own` (not `own` itself), shortest
+    /// first: the built-in quarter, half and year of its first day, and the
+    /// custom periods, so that the cost does not grow with the periods in use.
     fn containing(&mut self, own: &str) -> Vec<String> {
         if let Some(found) = self.containing.get(own) {
             return found.clone();
         }
         let org = self.org;
-        let used = self.used_periods.get_or_init(|| {
-            let names: BTreeSet<&str> = org
-                .objectives
-                .iter()
-                .map(|o| o.period.value.as_str())
+        let mut found: Vec<Period> = Vec::new();
+        if let Some(own_period) = org.period(own) {
+            let used = self.by_period();
+            let candidates = (Period::builtin_around(own_period.start).into_iter())
+                .chain(org.config.periods.custom().cloned());
+            found = candidates
+                .filter(|p| p.name != own && used.contains_key(p.name.as_str()))
+                .filter_map(|p| org.period(&p.name))
+                .filter(|p| p.contains(&own_period))
                 .collect();
-            let mut periods: Vec<Period> =
-                names.into_iter().filter_map(|n| org.period(n)).collect();
-            periods.sort_by(|a, b| a.days().cmp(&b.days()).then_with(|| a.name.cmp(&b.name)));
-            periods
-        });
-        let found: Vec<String> = match org.period(own) {
-            Some(own_period) => (used.iter())
-                .filter(|p| p.name != own && p.contains(&own_period))
-                .map(|p| p.name.clone())
-                .collect(),
-            None => Vec::new(),
-        };
-        self.containing.insert(own.to_string(), found.clone());
-        found
+        }
+        found.sort_by(|a, b| a.days().cmp(&b.days()).then_with(|| a.name.cmp(&b.name)));
+        found.dedup();
+        let names: Vec<String> = found.into_iter().map(|p| p.name).collect();
+        self.containing.insert(own.to_string(), names.clone());
+        names
+    }
+
+    /// The objective ids of each period, grouped once.
+    fn by_period(&self) -> &BTreeMap<&'a str, Vec<&'a str>> {
+        let objectives = &self.org.objectives;
+        self.by_period.get_or_init(|| {
+            let mut grouped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            for o in objectives {
+                grouped
+                    .entry(&o.period.value)
+                    .or_default()
+                    .push(&o.id.value);
+            }
+            grouped
+        })
     }
 
     /// The key result `id` of `objective` (the first, should the id repeat).
@@ -787,6 +801,35 @@ mod tests {
             let (_, diagnostics) = build(crate::read::load::from_memory(&files).unwrap());
             assert_eq!(diagnostics.len(), owned.len());
         });
+    }
+
+    /// As above, each objective in a year of its own: did-you-mean looks in
+    /// a few periods around each, not in every period in use.
+    #[test]
+    fn unresolvable_alignments_across_many_periods_cost_linear_time() {
+        use crate::check::testing::{CONFIG, assert_linear};
+        let org = |n: usize| -> Vec<(String, String)> {
+            (0..n)
+                .map(|i| {
+                    let year = 1000 + i;
+                    let text = format!(
+                        "+++\ntitle = \"O {i}\"\nperiod = \"{year}\"\naligns_to = \"o{i}-x\"\n+++\n"
+                    );
+                    (format!("okrs/{year}/o{i}.md"), text)
+                })
+                .collect()
+        };
+        assert_linear(
+            "unresolved aligns_to in many periods",
+            2_000,
+            org,
+            |owned| {
+                let mut files = vec![CONFIG];
+                files.extend(owned.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+                let (_, diagnostics) = build(crate::read::load::from_memory(&files).unwrap());
+                assert_eq!(diagnostics.len(), owned.len());
+            },
+        );
     }
 
     #[test]
