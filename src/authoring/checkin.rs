@@ -315,6 +315,15 @@ fn find(
         }
     }
     let index = match found.as_slice() {
+        // A file with front-matter findings gives an objective to check, not to write to.
+        [index]
+            if broken
+                .iter()
+                .any(|(_, f)| *f == org.file(org.objectives[*index].file).path) =>
+        {
+            let file = org.file(org.objectives[*index].file).path.clone();
+            return Err(CheckinError::BrokenObjective { file });
+        }
         [index] => *index,
         [] => {
             if let Some((_, file)) = broken.iter().find(|(stem, _)| stem == reference.objective) {
@@ -587,7 +596,7 @@ fn verify(
             FileKind::Objective,
             text.trim_start_matches('\u{feff}').to_string(),
         );
-        parse::parse_objective(&file, FileId(0)).entity
+        parse::parse_objective(&file, FileId(0)).clean()
     };
     let (Some(before), Some(after)) = (read(old), read(new)) else {
         return Err("the file would no longer read as an objective".into());

@@ -7,7 +7,7 @@
 //! creates nothing new.
 
 use crate::authoring::edit::{self, FrontMatter};
-use crate::model::diagnostic::did_you_mean;
+use crate::model::diagnostic::{Rule, did_you_mean};
 use crate::model::period::Period;
 use crate::model::source::{FileId, FileKind, SourceFile};
 use crate::model::{Measure, Objective, Org};
@@ -193,7 +193,12 @@ pub fn rollover(
 ) -> Result<Report, RolloverError> {
     // Held until the copies are written: another rollover waits, then finds them.
     let lock = edit::WriteLock::acquire(root);
-    let (org, _) = resolve::build(load::load(root)?);
+    let (org, diagnostics) = resolve::build(load::load(root)?);
+    // Objectives of files with front-matter findings are checked, never copied.
+    let broken: BTreeSet<FileId> = (diagnostics.iter())
+        .filter(|d| d.rule == Rule::InvalidFrontMatter)
+        .map(|d| d.file)
+        .collect();
     let period = |name: &str| {
         org.period(name).ok_or_else(|| {
             let used: BTreeSet<&str> = org
@@ -231,7 +236,7 @@ pub fn rollover(
         .collect();
     let mut planned: Vec<(usize, String, String)> = Vec::new();
     for (i, o) in org.objectives.iter().enumerate() {
-        if o.period.value != from {
+        if o.period.value != from || broken.contains(&o.file) {
             continue;
         }
         let name = format!("{from}/{}", o.id.value);
@@ -391,7 +396,7 @@ fn carry(
         copy.trim_start_matches('\u{feff}').to_string(),
     );
     let parsed = crate::read::parse::parse_objective(&file, FileId(0));
-    match parsed.entity {
+    match parsed.clean() {
         Some(o) if o.period.value == to => Ok((copy, left_out)),
         _ => Err(cannot("the copy would not read as an objective")),
     }

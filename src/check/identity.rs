@@ -3,6 +3,7 @@
 use super::{Context, place};
 use crate::model::Spanned;
 use crate::model::diagnostic::{Diagnostic, Rule, Vocabulary};
+use crate::model::period::Period;
 use crate::model::source::FileId;
 use chrono::Datelike;
 use std::collections::BTreeMap;
@@ -203,7 +204,9 @@ pub fn unknown_period(cx: &Context, out: &mut Vec<Diagnostic>) {
             Some(period.span.clone()),
             format!("unknown period `{}`", period.value),
         );
-        let d = match names.closest(&period.value) {
+        // `Q1 2027` is a way of writing `2027-Q1`, whatever it is closest to.
+        let builtin = Period::builtin_spelling(&period.value);
+        let d = match builtin.as_deref().or_else(|| names.closest(&period.value)) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None => d.with_help(
                 "use a built-in period (`2026`, `2026-H1`, `2026-Q3`) or define it under [periods] in okr.toml",

@@ -164,7 +164,7 @@ impl Snapshot {
         let text = std::str::from_utf8(bytes).ok()?;
         let file = SourceFile::new(path, FileKind::Objective, text.to_string());
         parse::parse_objective(&file, FileId(0))
-            .entity
+            .clean()
             .map(|o| Snapshot::of(&o))
     }
 

@@ -43,6 +43,49 @@ impl Period {
         })
     }
 
+    /// The built-in name of a period written as people write it elsewhere:
+    /// `Q1 2027`, `q1-2027`, `2027 Q1`, `Q1/2027`, `H1 2027`, `FY2027`;
+    /// `None` when `text` is already a built-in name or no period at all.
+    pub fn builtin_spelling(text: &str) -> Option<String> {
+        let separator = |c: char| c.is_ascii_alphanumeric() || " -/_.".contains(c);
+        if text.len() > 32 || !text.chars().all(separator) {
+            return None;
+        }
+        let mut year = None;
+        let mut rest = String::new();
+        for token in tokens(&text.to_ascii_uppercase()) {
+            match token {
+                "FY" | "CY" => {}
+                t if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) && year.is_none() => {
+                    year = Some(t.to_string());
+                }
+                t => rest.push_str(t),
+            }
+        }
+        let year = year?;
+        let name = match rest.as_str() {
+            "" => year,
+            "Q1" | "Q2" | "Q3" | "Q4" | "H1" | "H2" => format!("{year}-{rest}"),
+            _ => return None,
+        };
+        (name != text && Period::builtin(&name).is_some()).then_some(name)
+    }
+
+    /// The built-in quarter, half and year that `date` falls in.
+    pub fn builtin_around(date: NaiveDate) -> Vec<Period> {
+        let year = date.year();
+        let quarter = (date.month0() / 3) + 1;
+        let half = if date.month() <= 6 { 1 } else { 2 };
+        [
+            format!("{year}-Q{quarter}"),
+            format!("{year}-H{half}"),
+            year.to_string(),
+        ]
+        .iter()
+        .filter_map(|n| Period::builtin(n))
+        .collect()
+    }
+
     pub fn contains_date(&self, date: NaiveDate) -> bool {
         self.start <= date && date <= self.end
     }
@@ -60,6 +103,25 @@ impl Period {
     pub fn days(&self) -> i64 {
         (self.end - self.start).num_days() + 1
     }
+}
+
+/// Runs of letters and runs of digits: `Q1/2027` is `Q`, `1`, `2027`.
+fn tokens(text: &str) -> impl Iterator<Item = &str> {
+    let mut from = 0;
+    let bytes = text.as_bytes();
+    (1..=bytes.len()).filter_map(move |i| {
+        let kind = |b: u8| (b.is_ascii_alphabetic(), b.is_ascii_digit());
+        let boundary = i == bytes.len() || kind(bytes[i]) != kind(bytes[i - 1]);
+        if !boundary {
+            return None;
+        }
+        let token = &text[from..i];
+        from = i;
+        token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric())
+            .then_some(token)
+    })
 }
 
 /// Every period an organisation can use: custom ones by name, built-in ones on demand.
@@ -83,6 +145,11 @@ impl Periods {
             .or_else(|| Period::builtin(name))
     }
 
+    /// The periods `okr.toml` defines, by name.
+    pub fn custom(&self) -> impl Iterator<Item = &Period> {
+        self.custom.values()
+    }
+
     /// Names worth suggesting for a misspelt period: the custom ones and the
     /// built-in ones of the years in play.
     pub fn candidates(&self, years: impl IntoIterator<Item = i32>) -> Vec<String> {
@@ -97,16 +164,7 @@ impl Periods {
     /// The shortest period containing `date`: custom ones compete with the
     /// built-in quarter, half and year (ties go to the name that sorts first).
     pub fn containing(&self, date: NaiveDate) -> Option<Period> {
-        let year = date.year();
-        let quarter = (date.month0() / 3) + 1;
-        let half = if date.month() <= 6 { 1 } else { 2 };
-        let builtin = [
-            format!("{year}-Q{quarter}"),
-            format!("{year}-H{half}"),
-            year.to_string(),
-        ]
-        .into_iter()
-        .filter_map(|n| Period::builtin(&n));
+        let builtin = Period::builtin_around(date);
         self.custom
             .values()
             .filter(|p| p.contains_date(date))
@@ -119,6 +177,40 @@ impl Periods {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_written_as_elsewhere_have_their_builtin_name() {
+        for (written, name) in [
+            ("Q1 2027", "2027-Q1"),
+            ("q1-2027", "2027-Q1"),
+            ("2027 Q1", "2027-Q1"),
+            ("Q1/2027", "2027-Q1"),
+            ("2027-q1", "2027-Q1"),
+            ("2027Q4", "2027-Q4"),
+            ("H1 2027", "2027-H1"),
+            ("FY2027", "2027"),
+            ("FY 2027", "2027"),
+            ("Q2 FY2027", "2027-Q2"),
+        ] {
+            assert_eq!(
+                Period::builtin_spelling(written).as_deref(),
+                Some(name),
+                "{written}"
+            );
+        }
+        for nothing in [
+            "2027-Q1",
+            "2027",
+            "Q5 2027",
+            "Q1",
+            "spring",
+            "2027 2028",
+            "Q1 27",
+            "ä2027",
+        ] {
+            assert_eq!(Period::builtin_spelling(nothing), None, "{nothing}");
+        }
+    }
 
     fn date(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -15,11 +15,7 @@ pub const CONFIG_FILE: &str = "okr.toml";
 
 /// Parses `okr.toml`; the file's problems come back as diagnostics, all of them.
 pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
-    let mut r = Reader {
-        file: id,
-        offset: 0,
-        diagnostics: Vec::new(),
-    };
+    let mut r = Reader::new(id, 0);
     let root = match toml_doc::parse(&file.text) {
         Ok(root) => root,
         Err((errors, _)) => {

@@ -13,17 +13,30 @@ use crate::model::{
 use crate::read::body;
 use crate::read::fields::Reader;
 use crate::read::frontmatter;
+use crate::read::mistakes::{self, NumberFix, number_fix, number_help};
 use crate::read::schema;
 use crate::read::toml_doc::{self, Item, Table};
+use std::collections::BTreeSet;
 
-/// What parsing one file gave: the entity, unless its front matter is broken.
+/// What parsing one file gave: the entity, unless its front matter is broken
+/// beyond use, and every problem found.
 #[derive(Clone)]
 pub struct Parsed<T> {
+    /// Also when problems were found that leave it usable (a misspelt key),
+    /// so that the rest of the file is checked; see [`Parsed::clean`].
     pub entity: Option<T>,
     /// The id of a broken file, as far as it could be told, so that references
     /// to it are not reported again as unresolved.
     pub broken_id: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<T> Parsed<T> {
+    /// The entity of a file without any problem: what is written back or
+    /// compared across versions must be read exactly as written.
+    pub fn clean(self) -> Option<T> {
+        self.entity.filter(|_| self.diagnostics.is_empty())
+    }
 }
 
 pub fn parse_team(file: &SourceFile, id: FileId) -> Parsed<Team> {
@@ -100,8 +113,10 @@ pub fn parse_objective(file: &SourceFile, id: FileId) -> Parsed<Objective> {
     })
 }
 
-/// Splits the file, parses its TOML and hands the root table to `build`; the
-/// entity is kept only when nothing was reported.
+/// Splits the file, parses its TOML and hands the root table to `build`. The
+/// entity is kept unless a problem leaves it unusable (TOML that cannot be
+/// read, a missing title or period): a file with a misspelt key still gets
+/// every other finding the rest of its front matter allows.
 fn parse_file<T>(
     file: &SourceFile,
     id: FileId,
@@ -115,12 +130,24 @@ fn parse_file<T>(
             return broken(file, None, vec![diagnostic]);
         }
     };
-    let mut reader = Reader {
-        file: id,
-        offset: split.toml_offset,
-        diagnostics: Vec::new(),
-    };
-    let root = match toml_doc::parse(split.toml) {
+    let mut reader = Reader::new(id, split.toml_offset);
+    let repaired: String;
+    let mut parsed = toml_doc::parse(split.toml);
+    if let Err((errors, _)) = &parsed
+        && let Some(repair) = repair_numbers(split.toml, errors)
+    {
+        for fix in &repair.fixes {
+            reader.report(
+                fix.span.clone(),
+                format!("`{}` must be a number, not `{}`", fix.key, fix.written),
+                Some(number_help(fix.key, &fix.fix)),
+            );
+            reader.repaired.insert(fix.span.start, fix.fix.number);
+        }
+        repaired = repair.text;
+        parsed = toml_doc::parse(&repaired);
+    }
+    let root = match parsed {
         Ok(root) => root,
         Err((errors, root)) => {
             for error in errors {
@@ -143,18 +170,84 @@ fn parse_file<T>(
     let entity = build(&mut reader, &root, split.body);
     if let Some(excess) = body::too_much_raw_html(split.body) {
         let at = file.text.len() - split.body.len() + excess.at();
-        reader.report_at(at..at + 1, excess.message(), Some(excess.help()));
+        reader.report_fatal(at..at + 1, excess.message(), Some(excess.help()));
     }
-    if reader.diagnostics.is_empty() {
-        Parsed {
-            entity: Some(entity),
-            broken_id: None,
-            diagnostics: Vec::new(),
-        }
-    } else {
+    if reader.fatal {
         let explicit = root.get("id").and_then(Item::as_str).map(String::from);
-        broken(file, explicit, reader.diagnostics)
+        return broken(file, explicit, reader.diagnostics);
     }
+    Parsed {
+        entity: Some(entity),
+        broken_id: None,
+        diagnostics: reader.diagnostics,
+    }
+}
+
+/// A number written in prose where TOML refused it, as `target = 20%`.
+struct NumberRepair {
+    key: &'static str,
+    written: String,
+    /// The value's place in the TOML text.
+    span: Span,
+    fix: NumberFix,
+}
+
+/// The TOML text with every value TOML refused that is a number written in
+/// prose replaced by a quoted placeholder of the same length (so that every
+/// place in the text stays where it was, and the rest of the file is read),
+/// and those values; `None` when no error is one of them.
+struct Repaired {
+    text: String,
+    fixes: Vec<NumberRepair>,
+}
+
+fn repair_numbers(toml: &str, errors: &[toml_doc::Error]) -> Option<Repaired> {
+    // The lines with errors, each once, in order (errors need not be).
+    let lines: BTreeSet<(usize, usize)> = (errors.iter())
+        .filter_map(|e| e.span.as_ref())
+        .filter_map(|span| {
+            let at = span.start.min(toml.len());
+            let start = toml.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+            let end = toml.get(at..)?.find('\n').map_or(toml.len(), |i| at + i);
+            Some((start, end))
+        })
+        .collect();
+    let fixes: Vec<NumberRepair> = (lines.into_iter())
+        .filter_map(|(start, end)| number_in_prose(&toml[start..end], start))
+        .collect();
+    if fixes.is_empty() {
+        return None;
+    }
+    // One pass: the fixes are in order and on separate lines.
+    let mut text = String::with_capacity(toml.len());
+    let mut copied = 0;
+    for fix in &fixes {
+        text.push_str(&toml[copied..fix.span.start]);
+        text.push('"');
+        text.extend(std::iter::repeat_n(' ', fix.span.len() - 2));
+        text.push('"');
+        copied = fix.span.end;
+    }
+    text.push_str(&toml[copied..]);
+    Some(Repaired { text, fixes })
+}
+
+/// `KEY = VALUE` on one line, where KEY holds a measured number and VALUE
+/// is one written in prose (`20%`, `2M`, `€2000000`, `2,000,000`).
+fn number_in_prose(line: &str, line_start: usize) -> Option<NumberRepair> {
+    let (key, rest) = line.split_once('=')?;
+    let key = *mistakes::MEASURED.iter().find(|k| **k == key.trim())?;
+    let value_start = line.len() - rest.trim_start().len();
+    let value = rest.split('#').next()?.trim();
+    let fix = number_fix(value)?;
+    // Two bytes at least hold the quotes of the placeholder; every number in
+    // prose has a digit and a sign or a separator.
+    (value.len() >= 2).then(|| NumberRepair {
+        key,
+        written: value.to_string(),
+        span: line_start + value_start..line_start + value_start + value.len(),
+        fix,
+    })
 }
 
 fn broken<T>(
@@ -536,7 +629,7 @@ Body *here*.
     fn a_retrospective_score_needs_a_reason_and_a_range() {
         let found = |tail: &str| {
             let (file, parsed) = objective(&format!("{RETRO}{tail}+++\n"));
-            assert!(parsed.entity.is_none());
+            assert!(parsed.entity.is_some(), "the rest of the file is checked");
             parsed
                 .diagnostics
                 .iter()
@@ -604,13 +697,219 @@ Body *here*.
         assert_eq!(team.id.value, "sales");
         assert_eq!(team.members.len(), 2);
         assert_eq!(team.body, "We sell.\n");
-        let file = SourceFile::new(
-            "people/anna.md",
-            FileKind::Person,
-            "+++\nrole = 1\n+++\n".into(),
-        );
-        let parsed = parse_person(&file, FileId(0));
+        let person = |text: &str| {
+            let file = SourceFile::new("people/anna.md", FileKind::Person, text.into());
+            parse_person(&file, FileId(0))
+        };
+        let parsed = person("+++\nrole = 1\n+++\n");
+        assert_eq!(parsed.diagnostics.len(), 1);
+        assert!(parsed.clone().entity.is_some() && parsed.clean().is_none());
+        // Without a usable id, nobody can tell who it is.
+        let parsed = person("+++\nid = 1\n+++\n");
         assert!(parsed.entity.is_none());
         assert_eq!(parsed.broken_id.as_deref(), Some("anna"));
+    }
+
+    /// The findings of an objective with one key result holding `lines`:
+    /// (line, message, help), and the target it was read with.
+    fn key_result_findings(lines: &str) -> (Vec<(usize, String, String)>, Option<f64>) {
+        let text = format!(
+            "+++\ntitle = \"G\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"K\"\n{lines}\n[[key_results]]\ntitle = \"L\"\ntarget = 3\n+++\n"
+        );
+        let (file, parsed) = objective(&text);
+        let found = (parsed.diagnostics.iter())
+            .map(|d| {
+                let span = d.span.clone().unwrap_or_default();
+                let at = file.line_col(span.start);
+                let under = &file.text[span];
+                assert_eq!(under.trim(), under, "under the value or key, not beside it");
+                assert!(!under.is_empty() && !under.contains('\n'), "{under:?}");
+                (
+                    at.line,
+                    d.message.clone(),
+                    d.help.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let o = parsed
+            .entity
+            .expect("kept: the problem leaves the rest usable");
+        assert_eq!(o.key_results.len(), 2, "read past the problem");
+        let target = match &o.key_results[0].measure {
+            Measure::Metric { target, .. } => Some(target.value),
+            _ => None,
+        };
+        (found, target)
+    }
+
+    #[test]
+    fn numbers_written_in_prose_say_what_to_write_and_mean_that_number() {
+        for (line, message, help, target) in [
+            (
+                "target = 20%",
+                "`target` must be a number, not `20%`",
+                "write `target = 20` with `unit = \"%\"`",
+                20.0,
+            ),
+            (
+                "target = \"20%\"",
+                "`target` must be a number, not a string",
+                "write `target = 20` with `unit = \"%\"`",
+                20.0,
+            ),
+            (
+                "target = 2M # two million",
+                "`target` must be a number, not `2M`",
+                "write `target = 2_000_000` (or `target = 2` with `unit = \"M\"`)",
+                2e6,
+            ),
+            (
+                "target = 2,000,000",
+                "`target` must be a number, not `2,000,000`",
+                "write `target = 2_000_000`",
+                2e6,
+            ),
+            (
+                "target = €2000000",
+                "`target` must be a number, not `€2000000`",
+                "write `target = 2_000_000` with `unit = \"€\"`",
+                2e6,
+            ),
+            (
+                "target = $5k",
+                "`target` must be a number, not `$5k`",
+                "write `target = 5000` with `unit = \"$\"`",
+                5e3,
+            ),
+            (
+                "target = \"20\"",
+                "`target` must be a number, not a string",
+                "write the number without quotes: `target = 20`",
+                20.0,
+            ),
+        ] {
+            let (found, read) = key_result_findings(line);
+            assert_eq!(
+                found,
+                [(6, message.to_string(), help.to_string())],
+                "{line}"
+            );
+            assert_eq!(read, Some(target), "{line}");
+        }
+        // Every measured number, and a check-in's value, the same way.
+        let (found, _) = key_result_findings(
+            "start = 1.5k\ntarget = 3000\ncurrent = 5%\n[[key_results.checkins]]\ndate = 2026-01-05\nvalue = 2M",
+        );
+        let helps: Vec<&str> = found.iter().map(|(_, _, h)| h.as_str()).collect();
+        assert_eq!(
+            helps,
+            [
+                "write `start = 1500` (or `start = 1.5` with `unit = \"k\"`)",
+                "write `current = 5` with `unit = \"%\"`",
+                "write `value = 2_000_000` (or `value = 2` with `unit = \"M\"`)",
+            ]
+        );
+    }
+
+    /// Every key result's target written as `20%`: each is reported and
+    /// read, in time linear in their number.
+    #[test]
+    fn numbers_in_prose_cost_linear_time() {
+        let text = |n: usize| {
+            let krs = "[[key_results]]\ntitle = \"K\"\ntarget = 20%\n".repeat(n);
+            format!("+++\ntitle = \"G\"\nperiod = \"2026-Q1\"\n{krs}+++\n")
+        };
+        crate::check::testing::assert_linear("numbers in prose", 2_000, text, |text| {
+            let (_, parsed) = objective(text);
+            assert_eq!(parsed.diagnostics.len(), text.matches("20%").count());
+            assert!(parsed.entity.is_some());
+        });
+    }
+
+    #[test]
+    fn other_toml_errors_still_leave_the_file_unread() {
+        let (_, parsed) =
+            objective("+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\nteam = sales\n+++\n");
+        assert!(parsed.entity.is_none());
+        assert!(parsed.diagnostics[0].message.starts_with("invalid TOML"));
+        // A confidence is no measured number: it is not guessed at.
+        let (_, parsed) = objective(
+            "+++\ntitle = \"x\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"k\"\ntarget = 1\nconfidence = 70%\n+++\n",
+        );
+        assert!(parsed.entity.is_none());
+    }
+
+    #[test]
+    fn a_misspelt_key_is_reported_once_and_read_as_the_key_it_means() {
+        let (found, target) = key_result_findings("taget = 500");
+        assert_eq!(
+            found,
+            [(
+                6,
+                "unknown key `taget` in key result".to_string(),
+                "did you mean `target`?".to_string()
+            )]
+        );
+        assert_eq!(target, Some(500.0), "no missing target reported after it");
+        let (found, target) = key_result_findings("goal = 40\ntarget = 50");
+        assert_eq!(found[0].2, "write `target = <number>`");
+        assert_eq!(target, Some(50.0), "the key as written wins");
+    }
+
+    #[test]
+    fn keys_named_as_other_tools_name_them_say_what_okr_calls_them() {
+        let help_for = |what: &str, line: &str| {
+            let text = match what {
+                "objective" => format!("+++\ntitle = \"G\"\nperiod = \"2026-Q1\"\n{line}\n+++\n"),
+                _ => format!(
+                    "+++\ntitle = \"G\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"K\"\ntarget = 1\n{line}\n+++\n"
+                ),
+            };
+            let (_, parsed) = objective(&text);
+            assert!(parsed.entity.is_some(), "{line}");
+            let [d] = parsed.diagnostics.as_slice() else {
+                panic!("{line}: {:?}", parsed.diagnostics)
+            };
+            d.help.clone().unwrap_or_default()
+        };
+        let owner = "use `team = \"<id>\"` or `person = \"<id>\"`";
+        for (what, line, help) in [
+            ("objective", "owner = \"sales\"", owner),
+            ("objective", "owners = [\"sales\"]", owner),
+            ("objective", "assignee = \"anna\"", owner),
+            (
+                "objective",
+                "parent = \"grow\"",
+                "write `aligns_to = \"<objective id>\"` (or `\"<objective id>#<key result id>\"`)",
+            ),
+            (
+                "objective",
+                "krs = []",
+                "write each key result as a `[[key_results]]` table",
+            ),
+            (
+                "objective",
+                "description = \"x\"",
+                "write the description in the Markdown body, after the closing `+++`",
+            ),
+            (
+                "key result",
+                "due_date = 2026-03-01",
+                "write `due = YYYY-MM-DD`",
+            ),
+            (
+                "key result",
+                "deadline = 2026-03-01",
+                "write `due = YYYY-MM-DD`",
+            ),
+            ("key result", "baseline = 0", "write `start = <number>`"),
+            (
+                "key result",
+                "value = 3",
+                "write `current = <number>`, or add a `[[key_results.checkins]]` with `value`",
+            ),
+        ] {
+            assert_eq!(help_for(what, line), help, "{line}");
+        }
     }
 }

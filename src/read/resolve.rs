@@ -6,6 +6,7 @@
 //! must undo exactly what `link` does, so both sit beside it.
 
 use crate::model::diagnostic::{Diagnostic, Rule, Vocabulary};
+use crate::model::period::Period;
 use crate::model::source::{FileId, FileKind};
 use crate::model::{Link, Objective, Org, Owner, Person, Spanned, Team};
 use crate::read::load::Loaded;
@@ -35,13 +36,17 @@ pub enum ParsedFile {
 }
 
 impl ParsedFile {
-    /// Whether the file gave a team, person or objective (and so no findings).
-    pub fn has_entity(&self) -> bool {
+    /// Whether the file gave a team, person or objective and no findings:
+    /// all of it is then in the organisation.
+    pub fn is_clean(&self) -> bool {
+        fn clean<T>(p: &parse::Parsed<T>) -> bool {
+            p.entity.is_some() && p.diagnostics.is_empty()
+        }
         match self {
             ParsedFile::Config | ParsedFile::Unreadable => false,
-            ParsedFile::Team(p) => p.entity.is_some(),
-            ParsedFile::Person(p) => p.entity.is_some(),
-            ParsedFile::Objective(p) => p.entity.is_some(),
+            ParsedFile::Team(p) => clean(p),
+            ParsedFile::Person(p) => clean(p),
+            ParsedFile::Objective(p) => clean(p),
         }
     }
 }
@@ -404,11 +409,27 @@ struct ObjectiveIndex<'a> {
     by_id: BTreeMap<&'a str, Vec<usize>>,
     /// The ids of a period to suggest from, prepared when first needed.
     suggestions: HashMap<String, Vocabulary<'a>>,
+    /// Every id, to suggest from when no period near the reference has one.
+    all_ids: OnceCell<Vocabulary<'a>>,
+    /// The ids of each period, grouped when first needed.
+    by_period: OnceCell<BTreeMap<&'a str, Vec<&'a str>>>,
+    /// For a period, the periods in use that contain it, shortest first.
+    containing: HashMap<String, Vec<String>>,
     /// The key results of objectives with many, by id (the first, should an
     /// id repeat), and to suggest from: prepared when first needed, so that
     /// a reference costs the same however many there are.
     key_results: HashMap<usize, HashMap<&'a str, usize>>,
     key_result_suggestions: HashMap<usize, Vocabulary<'a>>,
+}
+
+/// An id like a misspelt one, and where it was found.
+enum Suggestion<'a> {
+    /// In the period of the objective that names it.
+    Own(&'a str),
+    /// In a period containing that one (as `aligns_to` finds it unqualified).
+    Containing(&'a str, String),
+    /// In another period: it needs the period in front.
+    Elsewhere(&'a str, String),
 }
 
 /// Objectives with up to this many key results are searched in order.
@@ -424,6 +445,9 @@ impl<'a> ObjectiveIndex<'a> {
             org,
             by_id,
             suggestions: HashMap::new(),
+            all_ids: OnceCell::new(),
+            by_period: OnceCell::new(),
+            containing: HashMap::new(),
             key_results: HashMap::new(),
             key_result_suggestions: HashMap::new(),
         }
@@ -455,11 +479,72 @@ impl<'a> ObjectiveIndex<'a> {
 
     /// The id of `period` closest to `id`, for did-you-mean.
     fn suggest(&mut self, period: &str, id: &str) -> Option<&'a str> {
+        if !self.suggestions.contains_key(period) {
+            let ids = self.by_period().get(period).into_iter().flatten();
+            let vocabulary = Vocabulary::new(ids.copied());
+            self.suggestions.insert(period.to_string(), vocabulary);
+        }
+        self.suggestions.get(period)?.closest(id)
+    }
+
+    /// The id closest to `id` among the objectives of `own`, else of the
+    /// periods containing it (the shortest first), else of any period.
+    fn suggest_near(&mut self, own: &str, id: &str) -> Option<Suggestion<'a>> {
+        if let Some(s) = self.suggest(own, id) {
+            return Some(Suggestion::Own(s));
+        }
+        for period in self.containing(own) {
+            if let Some(s) = self.suggest(&period, id) {
+                return Some(Suggestion::Containing(s, period));
+            }
+        }
+        let by_id = &self.by_id;
+        let all = (self.all_ids).get_or_init(|| Vocabulary::new(by_id.keys().copied()));
+        let s = all.closest(id)?;
+        let first = *self.by_id.get(s)?.first()?;
+        let period = self.org.objectives[first].period.value.clone();
+        Some(Suggestion::Elsewhere(s, period))
+    }
+
+    /// The periods in use that contain `own` (not `own` itself), shortest
+    /// first: the built-in quarter, half and year of its first day, and the
+    /// custom periods, so that the cost does not grow with the periods in use.
+    fn containing(&mut self, own: &str) -> Vec<String> {
+        if let Some(found) = self.containing.get(own) {
+            return found.clone();
+        }
+        let org = self.org;
+        let mut found: Vec<Period> = Vec::new();
+        if let Some(own_period) = org.period(own) {
+            let used = self.by_period();
+            let candidates = (Period::builtin_around(own_period.start).into_iter())
+                .chain(org.config.periods.custom().cloned());
+            found = candidates
+                .filter(|p| p.name != own && used.contains_key(p.name.as_str()))
+                .filter_map(|p| org.period(&p.name))
+                .filter(|p| p.contains(&own_period))
+                .collect();
+        }
+        found.sort_by(|a, b| a.days().cmp(&b.days()).then_with(|| a.name.cmp(&b.name)));
+        found.dedup();
+        let names: Vec<String> = found.into_iter().map(|p| p.name).collect();
+        self.containing.insert(own.to_string(), names.clone());
+        names
+    }
+
+    /// The objective ids of each period, grouped once.
+    fn by_period(&self) -> &BTreeMap<&'a str, Vec<&'a str>> {
         let objectives = &self.org.objectives;
-        let in_period = objectives.iter().filter(|o| o.period.value == period);
-        (self.suggestions.entry(period.to_string()))
-            .or_insert_with(|| Vocabulary::new(in_period.map(|o| o.id.value.as_str())))
-            .closest(id)
+        self.by_period.get_or_init(|| {
+            let mut grouped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            for o in objectives {
+                grouped
+                    .entry(&o.period.value)
+                    .or_default()
+                    .push(&o.id.value);
+            }
+            grouped
+        })
     }
 
     /// The key result `id` of `objective` (the first, should the id repeat).
@@ -614,12 +699,18 @@ fn resolve_reference(
                     let d = error(format!(
                         "no objective `{id}` in {own} or a period containing it"
                     ));
-                    match index.suggest(own, id) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                        None => d.with_help(format!(
+                    d.with_help(match index.suggest_near(own, id) {
+                        Some(Suggestion::Own(s)) => format!("did you mean `{s}`?"),
+                        Some(Suggestion::Containing(s, period)) => {
+                            format!("did you mean `{s}` ({period})?")
+                        }
+                        Some(Suggestion::Elsewhere(s, period)) => {
+                            format!("did you mean `{period}/{s}`?")
+                        }
+                        None => format!(
                             "to align to an objective of another period, write `PERIOD/{id}`"
-                        )),
-                    }
+                        ),
+                    })
                 }
             }
         });
@@ -657,8 +748,18 @@ mod tests {
                 "+++\ntitle = 1\n+++\n".to_string(),
             ),
         ];
+        let mut owned = owned.to_vec();
+        // A misspelt key: an objective with a finding, kept and checked.
+        owned.push(team_objective("c", "grow", "dead_line = 2026-03-01\n"));
         let files = files(&owned);
-        let (org, diagnostics) = build(crate::read::load::from_memory(&files).unwrap());
+        let loaded = crate::read::load::from_memory(&files).unwrap();
+        let parsed = parse_all(&loaded);
+        // As `okr serve` keeps them: the parses of files with findings.
+        let kept: Vec<Option<ParsedFile>> = (parsed.iter())
+            .map(|p| (!p.is_clean()).then(|| p.clone()))
+            .collect();
+        let (org, diagnostics) = link(loaded, parsed);
+        assert_eq!(org.objectives.len(), 4, "{diagnostics:?}");
         let shown = |org: &Org| format!("{:?}\n{:?}\n{:?}", org.objectives, org.teams, org.people);
         let before = shown(&org);
         let unlinked = unlink(org);
@@ -669,11 +770,9 @@ mod tests {
             unreadable: Vec::new(),
             diagnostics: Vec::new(),
         };
-        let parses: Vec<ParsedFile> = unlinked
-            .entities
-            .into_iter()
+        let parses: Vec<ParsedFile> = (unlinked.entities.into_iter().zip(kept))
             .enumerate()
-            .map(|(i, e)| e.unwrap_or_else(|| parse_one(&loaded, FileId(i))))
+            .map(|(i, (e, k))| k.or(e).unwrap_or_else(|| parse_one(&loaded, FileId(i))))
             .collect();
         let (again, diagnostics_again) = link(loaded, parses);
         assert_eq!(shown(&again), before);
@@ -702,6 +801,35 @@ mod tests {
             let (_, diagnostics) = build(crate::read::load::from_memory(&files).unwrap());
             assert_eq!(diagnostics.len(), owned.len());
         });
+    }
+
+    /// As above, each objective in a year of its own: did-you-mean looks in
+    /// a few periods around each, not in every period in use.
+    #[test]
+    fn unresolvable_alignments_across_many_periods_cost_linear_time() {
+        use crate::check::testing::{CONFIG, assert_linear};
+        let org = |n: usize| -> Vec<(String, String)> {
+            (0..n)
+                .map(|i| {
+                    let year = 1000 + i;
+                    let text = format!(
+                        "+++\ntitle = \"O {i}\"\nperiod = \"{year}\"\naligns_to = \"o{i}-x\"\n+++\n"
+                    );
+                    (format!("okrs/{year}/o{i}.md"), text)
+                })
+                .collect()
+        };
+        assert_linear(
+            "unresolved aligns_to in many periods",
+            2_000,
+            org,
+            |owned| {
+                let mut files = vec![CONFIG];
+                files.extend(owned.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+                let (_, diagnostics) = build(crate::read::load::from_memory(&files).unwrap());
+                assert_eq!(diagnostics.len(), owned.len());
+            },
+        );
     }
 
     #[test]
@@ -795,6 +923,53 @@ mod tests {
         assert_eq!(
             messages(&owned),
             ["`2026-Q7/grow` names an unknown period `2026-Q7` | "]
+        );
+    }
+
+    #[test]
+    fn did_you_mean_looks_in_containing_periods_then_in_all_and_names_the_period() {
+        let expand = |period: &str| annual("expand-germany", period);
+        // The own period first, even with a like id in the year.
+        let owned = [
+            expand("2026"),
+            company("expand-germani"),
+            team_objective("sell", "expand-germny", ""),
+        ];
+        assert_eq!(
+            messages(&owned),
+            [
+                "no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `expand-germani`?"
+            ]
+        );
+        // Then the periods containing it, shortest first: as written, it resolves there.
+        let owned = [
+            expand("2026"),
+            annual("expand-germanyy", "2026-H1"),
+            team_objective("sell", "expand-germny", ""),
+        ];
+        assert_eq!(
+            messages(&owned),
+            [
+                "no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `expand-germanyy` (2026-H1)?"
+            ]
+        );
+        let owned = [expand("2026"), team_objective("sell", "expand-germny", "")];
+        assert_eq!(
+            messages(&owned),
+            [
+                "no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `expand-germany` (2026)?"
+            ]
+        );
+        // Then every period: one that does not contain it needs its name in front.
+        let owned = [
+            expand("2025-Q4"),
+            team_objective("sell", "expand-germny", ""),
+        ];
+        assert_eq!(
+            messages(&owned),
+            [
+                "no objective `expand-germny` in 2026-Q1 or a period containing it | did you mean `2025-Q4/expand-germany`?"
+            ]
         );
     }
 

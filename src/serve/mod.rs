@@ -108,7 +108,7 @@ struct Live {
 /// What a rebuild reuses from the previous one, beside the organisation.
 #[derive(Default)]
 struct Parsed {
-    /// Per file, in file order: the parse of a file that gave no entity (the
+    /// Per file, in file order: the parse of a file with findings (the
     /// others' entities are in the organisation, see [`resolve::unlink`]).
     files: Vec<Option<ParsedFile>>,
     unreadable: Vec<FileId>,
@@ -354,8 +354,9 @@ impl Server {
                         if changed.contains(&i) {
                             return resolve::parse_one(&loaded, FileId(i));
                         }
-                        entity
-                            .or(other)
+                        // A kept parse also has the file's findings.
+                        other
+                            .or(entity)
                             .unwrap_or_else(|| resolve::parse_one(&loaded, FileId(i)))
                     })
                     .collect();
@@ -422,10 +423,10 @@ impl Server {
         let started = Instant::now();
         self.parsed.unreadable = loaded.unreadable.clone();
         self.parsed.load_diagnostics = loaded.diagnostics.clone();
-        // Only files without an entity are kept here: few, and small.
+        // Only files with findings are kept here: few, and small.
         self.parsed.files = parses
             .iter()
-            .map(|p| (!p.has_entity()).then(|| p.clone()))
+            .map(|p| (!p.is_clean()).then(|| p.clone()))
             .collect();
         let (org, diagnostics) = resolve::link(loaded, parses);
         let linked = started.elapsed();

@@ -66,8 +66,16 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "crlf",
-        // CRLF line endings: the `taget` typo is still on line 8.
-        expect: Findings(&[(IFM, "okrs/2026-Q1/crlf.md", Some(8))], 1),
+        // CRLF line endings: the `taget` typo is still on line 8, and the rest
+        // of the file is still checked, at its lines (one key result, no check-in).
+        expect: Findings(
+            &[
+                ("key-result-count", "okrs/2026-Q1/crlf.md", Some(2)),
+                ("stale-key-result", "okrs/2026-Q1/crlf.md", Some(6)),
+                (IFM, "okrs/2026-Q1/crlf.md", Some(8)),
+            ],
+            2,
+        ),
     },
     Case {
         name: "dangling-symlink",
@@ -121,8 +129,9 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "huge-body",
-        // The `taget` typo in the front matter of a 10 MB file.
-        expect: Findings(&[(IFM, "okrs/2026-Q1/long-body.md", Some(8))], 1),
+        // The `taget` typo in the front matter of a 10 MB file, whose
+        // objective is still read.
+        expect: Findings(&[(IFM, "okrs/2026-Q1/long-body.md", Some(8))], 2),
     },
     Case {
         name: "impossible-dates",
@@ -141,6 +150,21 @@ const CASES: &[Case] = &[
         expect: Findings(&[(IFM, "okrs/2026-Q1/latin1.md", Some(2))], 1),
     },
     Case {
+        name: "known-mistakes",
+        // A period written as `Q1 2026`, `owner`, `baseline`, `goal`, `due_date`:
+        // each reported where it is written (helps pinned below).
+        expect: Findings(
+            &[
+                ("unknown-period", "okrs/2026-Q1/support.md", Some(3)),
+                (IFM, "okrs/2026-Q1/support.md", Some(4)),
+                (IFM, "okrs/2026-Q1/support.md", Some(8)),
+                (IFM, "okrs/2026-Q1/support.md", Some(9)),
+                (IFM, "okrs/2026-Q1/support.md", Some(11)),
+            ],
+            2,
+        ),
+    },
+    Case {
         name: "many-key-results",
         expect: Findings(
             &[
@@ -154,8 +178,15 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "many-keys",
-        // A table of 400,000 keys, unknown to okr: reported once, at its header.
-        expect: Findings(&[(IFM, "okrs/2026-Q1/keys.md", Some(15))], 1),
+        // A table of 400,000 keys, unknown to okr: reported once, at its
+        // header; the rest of the objective is still checked.
+        expect: Findings(
+            &[
+                ("key-result-count", "okrs/2026-Q1/keys.md", Some(2)),
+                (IFM, "okrs/2026-Q1/keys.md", Some(15)),
+            ],
+            2,
+        ),
     },
     Case {
         name: "named-pipe",
@@ -167,6 +198,25 @@ const CASES: &[Case] = &[
         expect: Findings(&[(IFM, "okrs/2026-Q1/nul.md", Some(2))], 1),
     },
     Case {
+        name: "numbers-in-prose",
+        // `20%`, `"9%"`, `€2000000`, `400,000`, `1.5k`, `"5000"`, `2k`, `2M`,
+        // `$5k`: each reported on its value, the objective still read.
+        expect: Findings(
+            &[
+                (IFM, "okrs/2026-Q1/german-market.md", Some(8)),
+                (IFM, "okrs/2026-Q1/german-market.md", Some(13)),
+                (IFM, "okrs/2026-Q1/german-market.md", Some(17)),
+                (IFM, "okrs/2026-Q1/german-market.md", Some(21)),
+                (IFM, "okrs/2026-Q1/german-market.md", Some(25)),
+                (IFM, "okrs/2026-Q1/german-market.md", Some(26)),
+                (IFM, "okrs/2026-Q1/german-market.md", Some(30)),
+                (IFM, "okrs/2026-Q1/german-market.md", Some(34)),
+                (IFM, "okrs/2026-Q1/german-market.md", Some(39)),
+            ],
+            2,
+        ),
+    },
+    Case {
         name: "only-fences",
         expect: Findings(
             &[
@@ -176,6 +226,22 @@ const CASES: &[Case] = &[
                 (IFM, "okrs/2026-Q1/two-fences.md", Some(1)),
             ],
             1,
+        ),
+    },
+    Case {
+        name: "partial-front-matter",
+        // A misspelt `target` does not hide the misspelt `aligns_to` of the
+        // same file, and is not reported again as a missing target.
+        expect: Findings(
+            &[
+                (
+                    "unresolved-alignment",
+                    "okrs/2026-Q1/sales/munich.md",
+                    Some(5),
+                ),
+                (IFM, "okrs/2026-Q1/sales/munich.md", Some(9)),
+            ],
+            2,
         ),
     },
     Case {
@@ -631,4 +697,142 @@ fn file_names_that_are_not_utf8_are_each_reported() {
         ]
     );
     assert_eq!(report.summary.objectives, 4);
+}
+
+/// `(line, column, message, help)` of every finding in `file` of `bad/NAME`.
+fn helps(name: &str, file: &str) -> Vec<(u64, u64, String, String)> {
+    let report = report(&format!("bad/{name}"));
+    (report.diagnostics.iter())
+        .filter(|d| d.file == file)
+        .map(|d| {
+            (
+                d.line.unwrap_or(0),
+                d.column.unwrap_or(0),
+                d.message.clone(),
+                d.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn owned(pinned: &[(u64, u64, &str, &str)]) -> Vec<(u64, u64, String, String)> {
+    (pinned.iter())
+        .map(|&(line, column, message, help)| (line, column, message.into(), help.into()))
+        .collect()
+}
+
+/// Never "quote it" for a number, then "it must be a number" for the quoted
+/// one: both say what to write, with the caret on the value.
+#[test]
+fn numbers_written_in_prose_get_a_help_that_says_what_to_write() {
+    let not_a_string = "`value` must be a number, not a string";
+    assert_eq!(
+        helps("numbers-in-prose", "okrs/2026-Q1/german-market.md"),
+        owned(&[
+            (
+                8,
+                10,
+                "`target` must be a number, not `20%`",
+                "write `target = 20` with `unit = \"%\"`"
+            ),
+            (13, 9, not_a_string, "write `value = 9` with `unit = \"%\"`"),
+            (
+                17,
+                10,
+                "`target` must be a number, not `€2000000`",
+                "write `target = 2_000_000` with `unit = \"€\"`",
+            ),
+            (
+                21,
+                9,
+                "`value` must be a number, not `400,000`",
+                "write `value = 400_000`"
+            ),
+            (
+                25,
+                9,
+                "`start` must be a number, not `1.5k`",
+                "write `start = 1500` (or `start = 1.5` with `unit = \"k\"`)",
+            ),
+            (
+                26,
+                10,
+                "`target` must be a number, not a string",
+                "write the number without quotes: `target = 5000`",
+            ),
+            (
+                30,
+                9,
+                "`value` must be a number, not `2k`",
+                "write `value = 2000` (or `value = 2` with `unit = \"k\"`)",
+            ),
+            (
+                34,
+                10,
+                "`target` must be a number, not `2M`",
+                "write `target = 2_000_000` (or `target = 2` with `unit = \"M\"`)",
+            ),
+            (
+                39,
+                9,
+                "`value` must be a number, not `$5k`",
+                "write `value = 5000` with `unit = \"$\"`"
+            ),
+        ])
+    );
+}
+
+#[test]
+fn a_misspelt_key_does_not_hide_the_rest_of_the_file() {
+    assert_eq!(
+        helps("partial-front-matter", "okrs/2026-Q1/sales/munich.md"),
+        owned(&[
+            (
+                5,
+                13,
+                "no objective `expand-germny` in 2026-Q1 or a period containing it",
+                "did you mean `expand-germany` (2026)?",
+            ),
+            (
+                9,
+                1,
+                "unknown key `taget` in key result",
+                "did you mean `target`?"
+            ),
+        ])
+    );
+}
+
+#[test]
+fn keys_and_periods_written_as_elsewhere_say_what_okr_calls_them() {
+    assert_eq!(
+        helps("known-mistakes", "okrs/2026-Q1/support.md"),
+        owned(&[
+            (3, 10, "unknown period `Q1 2026`", "did you mean `2026-Q1`?"),
+            (
+                4,
+                1,
+                "unknown key `owner` in objective",
+                "use `team = \"<id>\"` or `person = \"<id>\"`",
+            ),
+            (
+                8,
+                1,
+                "unknown key `baseline` in key result",
+                "write `start = <number>`"
+            ),
+            (
+                9,
+                1,
+                "unknown key `goal` in key result",
+                "write `target = <number>`"
+            ),
+            (
+                11,
+                1,
+                "unknown key `due_date` in key result",
+                "write `due = YYYY-MM-DD`"
+            ),
+        ])
+    );
 }

@@ -72,14 +72,16 @@ fn invalid_front_matter() {
     let d = report.find(rule, &format!("{dir}/trade-in.md"), 11);
     assert_eq!(d.column, Some("confidence = ".len() as u64 + 1));
 
-    // A team file is front matter too.
+    // A team file is front matter too; the one member meant is still read,
+    // so its lead is not reported again as no member.
     let d = report.find(rule, "teams/workshop.md", 4);
     assert_eq!(d.column, Some("members = ".len() as u64 + 1));
     assert!(d.message.contains("`members`"), "{}", d.message);
+    assert_eq!(help(d), "write a list: `members = [\"carla\"]`");
 
-    // Broken files are not objectives; the objective of the broken team is
-    // kept and not reported again as having an unknown owner.
-    assert_eq!(report.summary.objectives, 3);
+    // Files that cannot be read (no fences, a TOML error, no period) are not
+    // objectives; those with a misspelt key or a wrong value are, and checked.
+    assert_eq!(report.summary.objectives, 5);
 }
 
 #[test]
