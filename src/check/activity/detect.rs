@@ -349,6 +349,9 @@ impl Detector {
                 };
             }
         }
+        if let Some(lead) = self.noun_of(toks, at) {
+            return lead;
+        }
         match self.verb_at(toks, at, false) {
             Some((verb, kind, object)) => Lead {
                 verb: Some((verb, kind)),
@@ -359,6 +362,28 @@ impl Detector {
                 object: at,
             },
         }
+    }
+
+    /// A title that starts with a noun and "of": a measure ("Share of
+    /// revenue", never the verb "share"), or a verb of doing made a noun
+    /// ("Implementation of the new CRM"), which starts a task as the verb does.
+    fn noun_of(&self, toks: &[Tok], at: usize) -> Option<Lead> {
+        let word = toks.get(at)?.word()?;
+        if toks.get(at + 1).and_then(Tok::word) != Some("of") {
+            return None;
+        }
+        if lex::MEASURE_NOUNS.contains(&word) {
+            return Some(Lead {
+                verb: None,
+                object: at,
+            });
+        }
+        let &(_, verb) = lex::NOMINALS.iter().find(|(noun, _)| *noun == word)?;
+        let kind = self.verb_kind(verb)?;
+        Some(Lead {
+            verb: Some((verb.to_string(), kind)),
+            object: at + 2,
+        })
     }
 
     /// Skips adverbs that come before a verb: "Fully automate".

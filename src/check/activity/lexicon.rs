@@ -83,6 +83,8 @@ pub const TASK_VERBS: &[&str] = &[
     "enable",
     "encrypt",
     "equip",
+    "enrol",
+    "enroll",
     "establish",
     "evaluate",
     "execute",
@@ -92,6 +94,7 @@ pub const TASK_VERBS: &[&str] = &[
     "figure out",
     "file",
     "film",
+    "extend",
     "finalise",
     "finalize",
     "finish",
@@ -127,6 +130,7 @@ pub const TASK_VERBS: &[&str] = &[
     "localize",
     "log",
     "manage",
+    "make sure",
     "map",
     "map out",
     "mentor",
@@ -722,4 +726,50 @@ pub const FREQUENCIES: &[&str] = &[
 /// Currency words after a number.
 pub const CURRENCIES: &[&str] = &[
     "chf", "dollars", "eur", "euro", "euros", "gbp", "pounds", "usd",
+];
+
+/// Nouns made from verbs of doing, which start a task as the verb does:
+/// "Implementation of the new CRM", "Roll-out of the expense tool".
+pub const NOMINALS: &[(&str, &str)] = &[
+    ("completion", "complete"),
+    ("creation", "create"),
+    ("definition", "define"),
+    ("deployment", "deploy"),
+    ("design", "design"),
+    ("development", "develop"),
+    ("establishment", "establish"),
+    ("implementation", "implement"),
+    ("integration", "integrate"),
+    ("introduction", "introduce"),
+    ("launch", "launch"),
+    ("migration", "migrate"),
+    ("organisation", "organise"),
+    ("organization", "organize"),
+    ("preparation", "prepare"),
+    ("publication", "publish"),
+    ("redesign", "redesign"),
+    ("roll-out", "roll out"),
+    ("rollout", "roll out"),
+    ("set-up", "set up"),
+    ("setup", "set up"),
+    ("translation", "translate"),
+];
+
+/// Nouns that, followed by "of", name a measure even where the same word is
+/// a verb of doing: "Share of revenue from outside the US".
+pub const MEASURE_NOUNS: &[&str] = &[
+    "amount",
+    "count",
+    "cost",
+    "level",
+    "number",
+    "percentage",
+    "proportion",
+    "quality",
+    "rate",
+    "ratio",
+    "share",
+    "time",
+    "value",
+    "volume",
 ];

@@ -57,6 +57,28 @@ fn reads_past_adverbs_subjects_and_verb_forms() {
 }
 
 #[test]
+fn a_noun_and_of_is_a_measure_or_a_task_made_a_noun() {
+    assert_eq!(reason("Implementation of the new CRM"), verb("implement"));
+    assert_eq!(
+        reason("Roll-out of the expense tool to all staff"),
+        verb("roll out")
+    );
+    assert_eq!(reason("Launch of the partner portal"), verb("launch"));
+    // The measure says what the work is for.
+    assert_eq!(
+        reason("Migration of billing to cut invoice errors from 40 to 5"),
+        None
+    );
+    // "Share" and "number" are nouns here, not the verb "share".
+    assert_eq!(reason("Share of revenue from outside the US: 35%"), None);
+    assert_eq!(reason("Number of repeat buyers from 300 to 500"), None);
+    assert_eq!(
+        reason("Share the roadmap with every customer"),
+        verb("share")
+    );
+}
+
+#[test]
 fn counts_of_own_output_are_output() {
     assert_eq!(
         reason("Run 4 webinars for German engineers"),
