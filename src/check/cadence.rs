@@ -3,7 +3,7 @@
 
 use super::Context;
 use crate::model::diagnostic::{Diagnostic, Rule};
-use crate::model::{KeyResult, Owner, Spanned};
+use crate::model::{KeyResult, Objective, Owner, Spanned};
 use crate::score::Stale;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -160,30 +160,71 @@ fn dates_outside_period<'o>(
 
 pub fn stale_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
     let limit = cx.org.config.checks.stale_after_days;
+    // Periods where some key result has a check-in up to the as-of date: the
+    // organisation records check-ins there, and each one missing is news.
+    let mut recorded: BTreeMap<&str, bool> = BTreeMap::new();
+    for o in &cx.org.objectives {
+        let any = o
+            .key_results
+            .iter()
+            .any(|kr| kr.latest_checkin(cx.as_of).is_some());
+        *recorded.entry(&o.period.value).or_default() |= any;
+    }
+    // Stale key results of periods without any check-in, said once per period.
+    let mut unrecorded: BTreeMap<&str, Vec<(&Objective, &KeyResult)>> = BTreeMap::new();
     for (o, scores) in cx.org.objectives.iter().zip(&cx.scores.objectives) {
         for (kr, score) in o.key_results.iter().zip(&scores.key_results) {
             // Scoring decided whether it is stale; the rule says where.
             let Some(Stale { since, days, .. }) = score.stale else {
                 continue;
             };
+            if !recorded
+                .get(o.period.value.as_str())
+                .copied()
+                .unwrap_or(false)
+            {
+                unrecorded.entry(&o.period.value).or_default().push((o, kr));
+                continue;
+            }
             let (span, what) = match kr.latest_checkin(cx.as_of) {
                 Some(c) => (c.date.span.clone(), "the last check-in was"),
                 None => (kr.title.span.clone(), "no check-in since the period began"),
             };
-            {
-                out.push(
-                    Diagnostic::new(
-                        Rule::StaleKeyResult,
-                        o.file,
-                        Some(span),
-                        format!("key result `{}` is stale: {what} {days} days ago, on {since}", kr.id.value),
-                    )
-                    .with_help(format!(
-                        "add a `[[key_results.checkins]]` with today's value (every {limit} days at most)"
-                    )),
-                );
-            }
+            out.push(
+                Diagnostic::new(
+                    Rule::StaleKeyResult,
+                    o.file,
+                    Some(span),
+                    format!("key result `{}` is stale: {what} {days} days ago, on {since}", kr.id.value),
+                )
+                .with_help(format!(
+                    "add a `[[key_results.checkins]]` with today's value (every {limit} days at most)"
+                )),
+            );
         }
+    }
+    for (period, stale) in unrecorded {
+        let (o, kr) = stale[0];
+        let n = stale.len();
+        let many = if n == 1 {
+            "key result has"
+        } else {
+            "key results have"
+        };
+        out.push(
+            Diagnostic::new(
+                Rule::StaleKeyResult,
+                o.file,
+                Some(kr.title.span.clone()),
+                format!(
+                    "no key result of {period} has a check-in yet: {n} {many} gone more than {limit} days without one, this one first"
+                ),
+            )
+            .with_help(
+                "record progress as `[[key_results.checkins]]` with a `date` and a `value` \
+                 (`okr checkin` writes one), so that pages show it over time",
+            ),
+        );
     }
 }
 
@@ -251,7 +292,7 @@ mod tests {
 
     #[test]
     fn a_milestone_is_stale_only_once_due_or_past_half_the_period() {
-        // On 2026-02-01, a third into the quarter, a milestone due later has
+        // On 2026-02-12, before half the quarter, a milestone due later has
         // nothing to report yet; one due already does.
         let owned = [
             company("grow"),
@@ -280,7 +321,7 @@ mod tests {
             };
             sell.filter_map(line).collect::<Vec<_>>()
         };
-        assert_eq!(stale("2026-02-01"), [10]);
+        assert_eq!(stale("2026-02-12"), [10]);
         assert_eq!(
             stale("2026-02-20"),
             [7, 10],
@@ -330,6 +371,28 @@ mod tests {
             "{}",
             found[0].message
         );
+    }
+
+    #[test]
+    fn a_period_without_any_check_in_is_stale_once() {
+        // Before 2026-02-10 no key result of the quarter has a check-in.
+        let owned = [company("grow"), team_objective("sell", "grow", "")];
+        let checked = run_on(&files(&owned), "2026-02-05");
+        let stale: Vec<_> = (checked.diagnostics.iter())
+            .filter(|d| d.rule.name() == "stale-key-result")
+            .collect();
+        assert_eq!(stale.len(), 1, "{stale:#?}");
+        assert!(
+            stale[0].message.starts_with(
+                "no key result of 2026-Q1 has a check-in yet: 4 key results have gone more than 14 days"
+            ),
+            "{}",
+            stale[0].message
+        );
+        // Once the organisation records check-ins, each one missing is named.
+        let checked = run_on(&files(&owned), "2026-03-01");
+        let stale = (checked.diagnostics.iter()).filter(|d| d.rule.name() == "stale-key-result");
+        assert_eq!(stale.count(), 4);
     }
 
     #[test]
