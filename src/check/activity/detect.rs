@@ -222,8 +222,13 @@ impl Detector {
             Some((_, VerbKind::Delivery)) if self.object_is_result(&toks, lead.object) => None,
             Some((verb, _)) => (!strong_result).then_some(Reason::TaskVerb(verb)),
             None if any_result => None,
+            // "Case study with a bank published": the work stated as done
+            // says more than the output it names.
             None => match subject {
-                Head::Own(noun) => Some(Reason::OwnOutput { noun, verb: None }),
+                Head::Own(noun) => Some(
+                    self.finished(&toks, lead.object)
+                        .unwrap_or(Reason::OwnOutput { noun, verb: None }),
+                ),
                 _ => self.finished(&toks, lead.object),
             },
         }

@@ -82,10 +82,17 @@ fn help(reason: &Reason) -> String {
             "state the change the work should bring, e.g. `{}`, and list the work ('{verb} …') under `[[initiatives]]`",
             verb_example(verb)
         ),
-        Reason::OwnOutput { noun, .. } => format!(
-            "measure what the {noun} are for: e.g. `{}`; list the {noun} themselves under `[[initiatives]]`",
-            output_example(noun)
-        ),
+        Reason::OwnOutput { noun, .. } => {
+            let (are, themselves) = if detect::singular(noun) == *noun {
+                ("is", "itself")
+            } else {
+                ("are", "themselves")
+            };
+            format!(
+                "measure what the {noun} {are} for: e.g. `{}`; list the {noun} {themselves} under `[[initiatives]]`",
+                output_example(noun)
+            )
+        }
         Reason::Finished(_) => "say what changes once it is done: who uses it and how much, e.g. \
              `teams that use it every week from 0 to 8`; the milestone belongs under `[[initiatives]]`"
             .to_string(),
@@ -200,6 +207,9 @@ fn output_example(noun: &str) -> String {
         "guide",
         "tutorial",
         "testimonial",
+        "study",
+        "case study",
+        "report",
         "tweet",
         "ad",
         "brochure",

@@ -208,6 +208,22 @@ fn findings_say_why_and_how_to_rewrite() {
         "{}",
         found[1].1
     );
+    // One output is spoken of as one.
+    let one = Reason::OwnOutput {
+        noun: "newsletter".to_string(),
+        verb: None,
+    };
+    assert!(
+        help(&one).starts_with("measure what the newsletter is for: e.g. `trial sign-ups")
+            && help(&one).contains("list the newsletter itself"),
+        "{}",
+        help(&one)
+    );
+    // Work stated as done says so, rather than naming its output.
+    assert_eq!(
+        reason("Case study with a bank published"),
+        Some(Reason::Finished("published".to_string()))
+    );
 }
 
 #[test]
