@@ -105,13 +105,15 @@ fn body(rng: &mut Rng, title: &str) -> String {
     )
 }
 
-fn key_results(rng: &mut Rng, out: &mut String) {
+/// Key results each with a title of its own, as in a real organisation:
+/// the metric's name, and the objective `id` it belongs to.
+fn key_results(rng: &mut Rng, id: &str, out: &mut String) {
     let count = 2 + rng.below(4) as usize; // 2–5
     for k in 0..count {
         let (name, unit, start, target) = METRICS[rng.below(METRICS.len() as u64) as usize];
         let _ = write!(
             out,
-            "\n[[key_results]]\nid = \"kr{}\"\ntitle = \"{name} from {start} to {target}\"\n\
+            "\n[[key_results]]\nid = \"kr{}\"\ntitle = \"{name} from {start} to {target} ({id})\"\n\
              start = {start:?}\ntarget = {target:?}\nunit = \"{unit}\"\n",
             k + 1
         );
@@ -151,7 +153,7 @@ fn objective(rng: &mut Rng, id: &str, owner: &str, aligns_to: Option<&str>) -> S
     if let Some(parent) = aligns_to {
         let _ = writeln!(text, "aligns_to = \"{parent}\"");
     }
-    key_results(rng, &mut text);
+    key_results(rng, id, &mut text);
     let _ = write!(
         text,
         "\n[[initiatives]]\ntitle = \"Weekly experiments on the biggest blocker\"\nkey_result = \"kr1\"\nstatus = \"in-progress\"\n+++\n{}",

@@ -6,7 +6,7 @@
 //! fixed amount of work.
 
 use super::lexicon as lex;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// Bytes of a title that are read: real key results are far shorter.
@@ -38,6 +38,10 @@ struct Words {
     own: HashSet<&'static str>,
     result: HashSet<&'static str>,
     staff: HashSet<&'static str>,
+    /// First words of the built-in phrasal verbs: "put" of "put in place".
+    phrase_starts: HashSet<&'static str>,
+    /// One-word verbs a typo may stand for, by first letter.
+    typo_targets: HashMap<char, Vec<&'static str>>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
@@ -50,8 +54,29 @@ static WORDS: LazyLock<Words> = LazyLock::new(|| {
         own: set(lex::OWN_OUTPUTS),
         result: set(lex::RESULT_NOUNS),
         staff: set(lex::STAFF_NOUNS),
+        phrase_starts: verbs()
+            .filter_map(|v| v.split_once(' ').map(|(first, _)| first))
+            .collect(),
+        typo_targets: verbs().filter(|v| v.len() >= 5 && !v.contains(' ')).fold(
+            HashMap::new(),
+            |mut by_letter, v| {
+                if let Some(first) = v.chars().next() {
+                    by_letter.entry(first).or_insert_with(Vec::new).push(v);
+                }
+                by_letter
+            },
+        ),
     }
 });
+
+/// Every built-in verb of doing, delivery or change, in the lexicon's order.
+fn verbs() -> impl Iterator<Item = &'static str> {
+    lex::TASK_VERBS
+        .iter()
+        .chain(lex::CHANGE_VERBS)
+        .chain(lex::DELIVERY_VERBS)
+        .copied()
+}
 
 /// The detector with an organisation's own words: `[checks] activity_verbs`
 /// (more verbs of doing) and `[checks] not_activities` (words never read as
@@ -306,11 +331,7 @@ impl Detector {
     /// Whether `word` begins a phrasal verb: "put" in "put in place".
     fn starts_phrase(&self, word: &str) -> bool {
         let starts = |v: &str| v.split_once(' ').is_some_and(|(first, _)| first == word);
-        let built_in = lex::TASK_VERBS
-            .iter()
-            .chain(lex::DELIVERY_VERBS)
-            .chain(lex::CHANGE_VERBS);
-        built_in.copied().any(starts) || self.extra.iter().map(String::as_str).any(starts)
+        WORDS.phrase_starts.contains(word) || self.extra.iter().map(String::as_str).any(starts)
     }
 
     /// A verb of doing or of change one typo away from `word` ("lauch",
@@ -323,11 +344,11 @@ impl Detector {
             return None;
         }
         let first = word.chars().next()?;
-        lex::TASK_VERBS
+        WORDS
+            .typo_targets
+            .get(&first)?
             .iter()
-            .chain(lex::CHANGE_VERBS)
-            .chain(lex::DELIVERY_VERBS)
-            .filter(|v| v.len() >= 5 && !v.contains(' ') && v.starts_with(first))
+            .filter(|v| v.len().abs_diff(word.len()) <= 1)
             .find(|v| one_edit_apart(word, v) && !word.starts_with(*v) && !v.starts_with(word))
             .and_then(|v| self.verb_kind(v).map(|kind| (*v, kind)))
     }
