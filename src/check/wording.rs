@@ -62,20 +62,19 @@ enum Placeholder<'a> {
 /// Words that stand in for a value or a text still to be written.
 fn is_filler_word(word: &str) -> bool {
     let repeated = |c: char| word.len() >= 3 && word.chars().all(|w| w.eq_ignore_ascii_case(&c));
-    matches!(
-        word.to_ascii_lowercase().as_str(),
-        "tbd" | "tbc" | "tba" | "lorem"
-    ) || matches!(word, "TODO" | "FIXME")
+    ["tbd", "tbc", "tba", "lorem"]
+        .iter()
+        .any(|filler| word.eq_ignore_ascii_case(filler))
+        || matches!(word, "TODO" | "FIXME")
         || repeated('x')
         || repeated('z')
 }
 
 /// Letters that stand in for a number: `X`, `XX`, `N`, `Y`.
 fn is_number_letter(word: &str) -> bool {
-    matches!(
-        word.to_ascii_uppercase().as_str(),
-        "X" | "XX" | "N" | "NN" | "Y"
-    )
+    ["X", "XX", "N", "NN", "Y"]
+        .iter()
+        .any(|letters| word.eq_ignore_ascii_case(letters))
 }
 
 const CURRENCY: &[char] = &['$', '€', '£', '¥'];
@@ -113,11 +112,12 @@ const BEFORE_A_NUMBER: &[&str] = &[
 /// A lone `X` or `N` used as a number: first or after a word that asks for
 /// one, and followed by a lowercase word ("X positions filled").
 fn is_lone_number_letter(previous: Option<&str>, word: &str, next: Option<&str>) -> bool {
-    let asks_for_number =
-        previous.is_none_or(|p| BEFORE_A_NUMBER.contains(&p.to_lowercase().as_str()));
+    let asks_for_number = || {
+        previous.is_none_or(|p| BEFORE_A_NUMBER.iter().any(|b| p.eq_ignore_ascii_case(b)))
+    };
     matches!(word, "X" | "N")
-        && asks_for_number
         && next.is_some_and(|n| n.starts_with(|c: char| c.is_lowercase()))
+        && asks_for_number()
 }
 
 /// HTML elements a title may hold as markup (`<b>fast</b>`), not to fill in.

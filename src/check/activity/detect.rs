@@ -625,7 +625,10 @@ fn tokens(title: &str) -> Vec<Tok> {
                     break;
                 }
             }
-            let word = word.trim_end_matches(['-', '\'', '’']).replace('’', "'");
+            word.truncate(word.trim_end_matches(['-', '\'', '’']).len());
+            if word.contains('’') {
+                word = word.replace('’', "'");
+            }
             push_word(&mut out, word);
             money_before = false;
         } else if c.is_ascii_digit() {
