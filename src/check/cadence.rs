@@ -54,7 +54,7 @@ pub fn due_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
         cx,
         out,
         Rule::DueOutsidePeriod,
-        |kr| kr.due.iter().collect(),
+        |kr| kr.due.iter(),
         |kr, date| format!("key result `{}` is due {date}", kr.id.value),
         "move the date into the period, or the key result into the period it belongs to",
     );
@@ -68,7 +68,7 @@ pub fn checkin_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
         cx,
         out,
         Rule::CheckinOutsidePeriod,
-        |kr| kr.checkins.iter().map(|c| &c.date).collect(),
+        |kr| kr.checkins.iter().map(|c| &c.date),
         |kr, date| format!("a check-in of key result `{}` is dated {date}", kr.id.value),
         "date it within the period, or check it in on the objective of the period it belongs to",
     );
@@ -121,11 +121,11 @@ fn checkins_after_as_of(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// Reports each date `dates` picks from a key result that falls outside its
 /// objective's period: `what` says whose date it is, `help` what to do.
-fn dates_outside_period<'o>(
+fn dates_outside_period<'o, D: Iterator<Item = &'o Spanned<NaiveDate>>>(
     cx: &Context<'o>,
     out: &mut Vec<Diagnostic>,
     rule: Rule,
-    dates: impl Fn(&'o KeyResult) -> Vec<&'o Spanned<NaiveDate>>,
+    dates: impl Fn(&'o KeyResult) -> D,
     what: impl Fn(&KeyResult, NaiveDate) -> String,
     help: &str,
 ) {

@@ -6,6 +6,7 @@
 //! fixed amount of work.
 
 use super::lexicon as lex;
+use foldhash::fast::FixedState;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -29,19 +30,22 @@ pub enum Reason {
     Vague(String),
 }
 
+/// Word sets: looked up, never iterated for output, so a fixed fast hash.
+type Set<T> = HashSet<T, FixedState>;
+
 /// The built-in words, looked up by set.
 struct Words {
-    task: HashSet<&'static str>,
-    delivery: HashSet<&'static str>,
-    change: HashSet<&'static str>,
-    weak: HashSet<&'static str>,
-    own: HashSet<&'static str>,
-    result: HashSet<&'static str>,
-    staff: HashSet<&'static str>,
+    task: Set<&'static str>,
+    delivery: Set<&'static str>,
+    change: Set<&'static str>,
+    weak: Set<&'static str>,
+    own: Set<&'static str>,
+    result: Set<&'static str>,
+    staff: Set<&'static str>,
     /// First words of the built-in phrasal verbs: "put" of "put in place".
-    phrase_starts: HashSet<&'static str>,
+    phrase_starts: Set<&'static str>,
     /// One-word verbs a typo may stand for, by first letter.
-    typo_targets: HashMap<char, Vec<&'static str>>,
+    typo_targets: HashMap<char, Vec<&'static str>, FixedState>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
@@ -58,7 +62,7 @@ static WORDS: LazyLock<Words> = LazyLock::new(|| {
             .filter_map(|v| v.split_once(' ').map(|(first, _)| first))
             .collect(),
         typo_targets: verbs().filter(|v| v.len() >= 5 && !v.contains(' ')).fold(
-            HashMap::new(),
+            HashMap::default(),
             |mut by_letter, v| {
                 if let Some(first) = v.chars().next() {
                     by_letter.entry(first).or_insert_with(Vec::new).push(v);
@@ -82,8 +86,8 @@ fn verbs() -> impl Iterator<Item = &'static str> {
 /// (more verbs of doing) and `[checks] not_activities` (words never read as
 /// activities, verbs or outputs).
 pub struct Detector {
-    extra: HashSet<String>,
-    never: HashSet<String>,
+    extra: Set<String>,
+    never: Set<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -464,7 +468,7 @@ impl Detector {
     fn noun_class(&self, word: &str) -> Head {
         let w = &*WORDS;
         let singular = singular(word);
-        let known = |set: &HashSet<&str>| set.contains(word) || set.contains(singular.as_str());
+        let known = |set: &Set<&str>| set.contains(word) || set.contains(singular.as_str());
         if self.never.contains(word) || self.never.contains(&singular) {
             Head::Other { time: false }
         } else if known(&w.own) {
