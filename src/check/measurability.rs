@@ -202,11 +202,10 @@ pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
 /// A milestone that already reads as a task is reported once, by
 /// `activity-key-result`.
 pub fn binary_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let detector = OnceCell::new();
-    for o in &cx.org.objectives {
-        for kr in &o.key_results {
+    for (oi, o) in cx.org.objectives.iter().enumerate() {
+        for (ki, kr) in o.key_results.iter().enumerate() {
             if let Measure::Milestone { done } = &kr.measure
-                && !activity::reports(cx, detector.get_or_init(|| activity::detector(cx)), kr)
+                && !activity::reports(cx, oi, ki)
             {
                 out.push(
                     Diagnostic::new(

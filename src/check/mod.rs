@@ -9,6 +9,7 @@ mod alignment;
 mod cadence;
 mod identity;
 pub use identity::{MAX_ID_LEN, is_valid_id, slugify};
+mod facts;
 mod measurability;
 mod wording;
 pub use wording::{SAMPLE_INITIATIVE, SAMPLE_KEY_RESULT};
@@ -20,6 +21,7 @@ use crate::read::load::{self, LoadError, Loaded};
 use crate::read::resolve;
 use crate::score::{self, Scores};
 use chrono::NaiveDate;
+use facts::Facts;
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -28,6 +30,8 @@ pub struct Context<'a> {
     pub org: &'a Org,
     pub as_of: NaiveDate,
     pub scores: &'a Scores,
+    /// What several rules ask about each title, found once.
+    pub facts: &'a Facts<'a>,
 }
 
 type RuleFn = fn(&Context, &mut Vec<Diagnostic>);
@@ -114,10 +118,12 @@ pub fn check_loaded(loaded: Loaded, as_of: NaiveDate) -> Checked {
 /// while loading, parsing and resolving it.
 pub fn check_resolved(org: Org, mut diagnostics: Vec<Diagnostic>, as_of: NaiveDate) -> Checked {
     let scores = score::score_org(&org, as_of);
+    let facts = Facts::of(&org);
     let context = Context {
         org: &org,
         as_of,
         scores: &scores,
+        facts: &facts,
     };
     // Rules are independent; `finish` sorts what they find.
     let found: Vec<Vec<Diagnostic>> = RULES

@@ -53,7 +53,7 @@ fn normalised(title: &str) -> String {
 
 /// Placeholder text found in a title or unit.
 #[derive(Debug, PartialEq)]
-enum Placeholder<'a> {
+pub enum Placeholder<'a> {
     /// A sample text `okr new` writes for the author to replace.
     Sample,
     /// A fill-in such as `TBD`, `N%` or `<metric>`, as written.
@@ -153,7 +153,7 @@ fn angle_fill_in(text: &str) -> Option<&str> {
 }
 
 /// The first placeholder in a title or unit, if any.
-fn placeholder(text: &str) -> Option<Placeholder<'_>> {
+pub fn placeholder(text: &str) -> Option<Placeholder<'_>> {
     let text = head(text);
     // Each search only where its first character is there: tens of
     // thousands of titles go through here on every check.
@@ -203,11 +203,12 @@ fn placeholder(text: &str) -> Option<Placeholder<'_>> {
 /// `instead` says what to write there.
 fn placeholder_finding(
     o: &Objective,
+    found: Option<&Placeholder>,
     text: &Spanned<String>,
     what: impl FnOnce() -> String,
     instead: &str,
 ) -> Option<Diagnostic> {
-    let (message, help) = match placeholder(&text.value)? {
+    let (message, help) = match found? {
         Placeholder::Sample => (
             format!("{} is still the sample text `okr new` wrote", what()),
             format!("write {instead}"),
@@ -222,17 +223,19 @@ fn placeholder_finding(
 }
 
 pub fn placeholder_text(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for o in &cx.org.objectives {
+    for (o, facts) in cx.org.objectives.iter().zip(&cx.facts.objectives) {
         out.extend(placeholder_finding(
             o,
+            facts.placeholder.as_ref(),
             &o.title,
             || "this objective's title".to_string(),
             "where to go and why, in words",
         ));
-        for kr in &o.key_results {
+        for (kr, kr_facts) in o.key_results.iter().zip(&facts.key_results) {
             let what = |part: &str| format!("the {part} of key result `{}`", kr.id.value);
             out.extend(placeholder_finding(
                 o,
+                kr_facts.placeholder.as_ref(),
                 &kr.title,
                 || what("title"),
                 "what moves from where to where, e.g. \"Weekly active customers from 40 to 100\"",
@@ -240,6 +243,7 @@ pub fn placeholder_text(cx: &Context, out: &mut Vec<Diagnostic>) {
             if let Some(unit) = &kr.unit {
                 out.extend(placeholder_finding(
                     o,
+                    kr_facts.unit_placeholder.as_ref(),
                     unit,
                     || what("unit"),
                     "what is counted, e.g. \"customers\" or \"%\"",
@@ -249,6 +253,7 @@ pub fn placeholder_text(cx: &Context, out: &mut Vec<Diagnostic>) {
         for initiative in &o.initiatives {
             out.extend(placeholder_finding(
                 o,
+                placeholder(&initiative.title.value).as_ref(),
                 &initiative.title,
                 || "this initiative's title".to_string(),
                 "the work that moves a key result, e.g. \"Guided setup for new accounts\"",
@@ -398,9 +403,9 @@ fn is_metric_title(title: &str) -> bool {
 }
 
 pub fn metric_objective(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for o in &cx.org.objectives {
+    for (o, facts) in cx.org.objectives.iter().zip(&cx.facts.objectives) {
         let title = &o.title.value;
-        if placeholder(title).is_some() {
+        if facts.placeholder.is_some() {
             continue; // `placeholder-text`
         }
         let (message, help) = if is_metric_title(title) {
@@ -474,17 +479,16 @@ fn bare_scale(kr: &KeyResult) -> Option<(f64, f64)> {
 }
 
 pub fn unmeasured_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let detector = std::cell::OnceCell::new();
-    for o in &cx.org.objectives {
-        for kr in &o.key_results {
+    for (oi, o) in cx.org.objectives.iter().enumerate() {
+        for (ki, kr) in o.key_results.iter().enumerate() {
             let title = &kr.title.value;
             let Some((start, target)) = bare_scale(kr) else {
                 continue;
             };
             if names_a_measure(title)
-                || placeholder(title).is_some()
+                || cx.facts.key_result(oi, ki).placeholder.is_some()
                 // A task is reported as such by `activity-key-result`.
-                || super::activity::reports(cx, detector.get_or_init(|| super::activity::detector(cx)), kr)
+                || super::activity::reports(cx, oi, ki)
             {
                 continue;
             }
@@ -508,8 +512,11 @@ pub fn duplicate_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut first: HashMap<(&str, String), (usize, usize), FixedState> = HashMap::default();
     for (oi, o) in cx.org.objectives.iter().enumerate() {
         for (ki, kr) in o.key_results.iter().enumerate() {
+            if cx.facts.key_result(oi, ki).placeholder.is_some() {
+                continue;
+            }
             let text = normalised(&kr.title.value);
-            if text.is_empty() || placeholder(&kr.title.value).is_some() {
+            if text.is_empty() {
                 continue;
             }
             let &mut (fo, fk) = first

@@ -11,29 +11,23 @@ use super::Context;
 use crate::model::diagnostic::{Diagnostic, Rule};
 use crate::model::{KeyResult, Objective};
 
-/// The detector with the organisation's `[checks]` words.
-pub fn detector(cx: &Context) -> Detector {
-    let checks = &cx.org.config.checks;
-    Detector::new(&checks.activity_verbs, &checks.not_activities)
-}
-
-/// Whether `activity-key-result` reports this key result: other rules leave
-/// it alone then, so that one problem gets one finding.
-pub fn reports(cx: &Context, detector: &Detector, kr: &KeyResult) -> bool {
+/// Whether `activity-key-result` reports key result `kr` of objective
+/// `objective`: other rules leave it alone then, so that one problem gets
+/// one finding. The detector ran once, in [`super::facts`].
+pub fn reports(cx: &Context, objective: usize, kr: usize) -> bool {
     cx.org
         .config
         .checks
         .severity(Rule::ActivityKeyResult)
         .is_some()
-        && detector.classify(&kr.title.value).is_some()
+        && cx.facts.key_result(objective, kr).activity.is_some()
 }
 
 pub fn activity_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let detector = detector(cx);
-    for o in &cx.org.objectives {
-        for kr in &o.key_results {
-            if let Some(reason) = detector.classify(&kr.title.value) {
-                out.push(finding(o, kr, &reason));
+    for (o, facts) in cx.org.objectives.iter().zip(&cx.facts.objectives) {
+        for (kr, facts) in o.key_results.iter().zip(&facts.key_results) {
+            if let Some(reason) = &facts.activity {
+                out.push(finding(o, kr, reason));
             }
         }
     }
