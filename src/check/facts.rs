@@ -1,10 +1,10 @@
 //! What several rules want to know about each title, worked out once per
-//! check and on all cores: whether it holds placeholder text, and whether it
-//! reads as a task. `okr serve` checks the whole organisation on every edit,
+//! check and on all cores: whether it holds placeholder text, whether it
+//! reads as a task, and how it reads when compared with others. `okr serve` checks the whole organisation on every edit,
 //! so a title read three times is time a writer waits.
 
 use super::activity::{Detector, Reason};
-use super::wording::{Placeholder, placeholder};
+use super::wording::{Placeholder, normalised, placeholder};
 use crate::model::Org;
 use rayon::prelude::*;
 
@@ -27,6 +27,8 @@ pub struct KeyResultFacts<'a> {
     pub unit_placeholder: Option<Placeholder<'a>>,
     /// Why the title reads as a task, if it does.
     pub activity: Option<Reason>,
+    /// The title as compared with others: lowercase, spaces collapsed.
+    pub normalised: String,
 }
 
 impl<'a> Facts<'a> {
@@ -45,6 +47,7 @@ impl<'a> Facts<'a> {
                         placeholder: placeholder(&kr.title.value),
                         unit_placeholder: kr.unit.as_ref().and_then(|u| placeholder(&u.value)),
                         activity: detector.classify(&kr.title.value),
+                        normalised: normalised(&kr.title.value),
                     })
                     .collect(),
             })

@@ -41,7 +41,7 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// A title lowercased, its spaces collapsed and its trailing punctuation
 /// dropped: two titles that read the same are equal.
-fn normalised(title: &str) -> String {
+pub fn normalised(title: &str) -> String {
     let lower = head(title).to_lowercase();
     let joined = lower.split_whitespace().collect::<Vec<_>>().join(" ");
     joined
@@ -509,13 +509,13 @@ pub fn unmeasured_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 pub fn duplicate_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
     // The first key result with each text, per period: (objective, key result).
-    let mut first: HashMap<(&str, String), (usize, usize), FixedState> = HashMap::default();
+    let mut first: HashMap<(&str, &str), (usize, usize), FixedState> = HashMap::default();
     for (oi, o) in cx.org.objectives.iter().enumerate() {
         for (ki, kr) in o.key_results.iter().enumerate() {
             if cx.facts.key_result(oi, ki).placeholder.is_some() {
                 continue;
             }
-            let text = normalised(&kr.title.value);
+            let text = cx.facts.key_result(oi, ki).normalised.as_str();
             if text.is_empty() {
                 continue;
             }
