@@ -136,7 +136,9 @@ pub fn id_from_title(title: &str) -> String {
 }
 
 /// The text of a new objective: the given fields, then two key result stubs
-/// with every field present or commented out, each explained.
+/// with every field present or commented out, each explained. The check-in
+/// is commented out too: a value written before anyone measured would count
+/// as progress (below a non-zero start, or dated outside a future period).
 pub fn objective_text(spec: &ObjectiveSpec, today: NaiveDate) -> String {
     let mut text = format!(
         "+++\ntitle = {}\nperiod = {}\n",
@@ -185,9 +187,9 @@ unit = "%"                          # e.g. "%", "EUR", "customers"
 # weight = 1.0                      # weight in the objective's score, default 1
 # confidence = 0.5                  # how likely the target is reached, 0 to 1
 
-[[key_results.checkins]]            # one per check-in, every week or two
-date = {today}
-value = 0                           # the metric's value that day
+# [[key_results.checkins]]          # one per check-in, every week or two: uncomment when you have a value
+# date = {today}
+# value = 0                         # the metric's value that day
 # confidence = 0.5                  # how likely the target is reached, 0 to 1
 # note = "What happened"
 "#
@@ -406,6 +408,29 @@ mod tests {
         assert_eq!(id_from_title("???"), "");
         let long = id_from_title(&"word ".repeat(30));
         assert!(long.len() <= 50 && !long.ends_with('-'), "{long}");
+    }
+
+    #[test]
+    fn the_stub_records_no_check_in_but_shows_how_to_add_one() {
+        let text = objective_text(
+            &ObjectiveSpec {
+                title: "Grow".into(),
+                period: "2026-Q1".into(),
+                ..ObjectiveSpec::default()
+            },
+            "2026-02-01".parse().unwrap(),
+        );
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        assert!(!lines.contains(&"[[key_results.checkins]]"), "{text}");
+        assert!(!lines.iter().any(|l| l.starts_with("value =")), "{text}");
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|l| l.starts_with("# [[key_results.checkins]]"))
+                .count(),
+            2
+        );
+        assert!(lines.contains(&"# date = 2026-02-01"), "{text}");
     }
 
     #[test]

@@ -134,7 +134,7 @@ fn counted(n: usize, verb: &str) -> Option<String> {
 }
 
 /// One line of plain text saying what changed, e.g.
-/// `target of “Revenue”: 100,000 → 80,000`.
+/// `target of “Revenue” lowered: 100,000 → 80,000`.
 pub fn describe(change: &Change) -> String {
     match change {
         Change::Created => "created".to_string(),
@@ -161,6 +161,20 @@ pub fn describe(change: &Change) -> String {
             to,
             ..
         } => format!("key result renamed: {} → {}", shown(from), shown(to)),
+        // Said in words, not left to the reader to work out from the numbers:
+        // asking for less is the change a reviewer most needs to see.
+        Change::KeyResultChanged {
+            title,
+            field,
+            from,
+            to,
+            lowered: Some(true),
+            ..
+        } => format!(
+            "{field} of “{title}” lowered: {} → {}",
+            plain(from),
+            plain(to)
+        ),
         Change::KeyResultChanged {
             title,
             field,

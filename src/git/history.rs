@@ -552,7 +552,7 @@ mod tests {
         assert!(changes[0].is_lowered_target());
         assert_eq!(
             describe(&changes[0]),
-            "target of “Revenue”: 100,000 → 80,000"
+            "target of “Revenue” lowered: 100,000 → 80,000"
         );
         // A decreasing metric asks for less when its target rises towards the start.
         let churn = |t: &str| BASE.replace("target = 100_000", &format!("start = 5\ntarget = {t}"));

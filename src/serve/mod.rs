@@ -482,7 +482,11 @@ impl Server {
         if self.verbosity >= Verbosity::Verbose && !checked.diagnostics.is_empty() {
             eprint!("{}", report::human(&checked, false));
         }
-        let model = Model::new(checked, |checked| SiteData::new(checked, served_urls()));
+        // Reading the history walks every commit: too slow for a rebuild on
+        // every save, so the pages say how to see it instead.
+        let model = Model::new(checked, |checked| {
+            SiteData::new(checked, served_urls()).with_history_left_out()
+        });
         Content::Site {
             model: Box::new(model),
         }

@@ -52,7 +52,8 @@ const CHANGED: [&str; 4] = [
     "alignment: grow → retain",
     "key result removed: “Demos held with German prospects”",
     "key result added: “German buyers who met us for the first time”",
-    "target of “Qualified opportunities”: 100 → 80",
+    // Said in words in every format: asking for less is what a reviewer must see.
+    "target of “Qualified opportunities” lowered: 100 → 80",
 ];
 
 fn human_body() -> String {
@@ -142,6 +143,27 @@ fn markdown_for_a_pull_request_comment() {
             CHANGED.map(|c| format!("  - {c}\n")).concat()
         )
     );
+}
+
+/// Only a target moved towards its start is called lowered: raising one is
+/// a plain change, in both formats for people.
+#[test]
+fn a_raised_target_is_not_called_lowered() {
+    let repo = GitRepo::new("diff-raised");
+    org::write_base(&repo);
+    repo.commit("Anna Schmidt", "2026-01-05", "Set the Q1 OKRs");
+    repo.write(
+        org::PIPELINE_PATH,
+        &edit(org::PIPELINE, "target = 100", "target = 120"),
+    );
+    for format in ["human", "markdown"] {
+        let out = diff(&repo, &["HEAD", "--format", format]);
+        assert!(
+            out.contains("target of “Qualified opportunities”: 100 → 120"),
+            "{format}: {out}"
+        );
+        assert!(!out.contains("lowered"), "{format}: {out}");
+    }
 }
 
 #[test]
@@ -270,7 +292,7 @@ fn human_shows_hidden_characters_in_titles_as_escapes() {
         format!(
             "\nchanged 2026-Q1/pipeline “{shown}” (team sales, okrs/2026-Q1/sales/pipeline.md)\n  \
              - title: “Fill the German pipeline” → “{shown}”\n  \
-             - target of “Qualified opportunities”: 100 → 80\n"
+             - target of “Qualified opportunities” lowered: 100 → 80\n"
         )
     );
 }
@@ -287,7 +309,7 @@ fn markdown_keeps_titles_on_their_line_and_mentions_nobody() {
         format!(
             "- **{shown}** · team sales · `2026-Q1/pipeline`\n  \
              - title: “Fill the German pipeline” → “{shown}”\n  \
-             - target of “Qualified opportunities”: 100 → 80\n"
+             - target of “Qualified opportunities” lowered: 100 → 80\n"
         )
     );
 }

@@ -47,8 +47,8 @@ fn entry(
 }
 
 /// Asserts the history of the pipeline objective: created by Anna on
-/// 2026-01-05 in `first`, then its target changed (`from → to`) in `then`.
-fn assert_created_then_target(dir: &Path, first: &str, then: (&str, &str, &str), target: &str) {
+/// 2026-01-05 in `first`, then its target changed (`change`) in `then`.
+fn assert_created_then_target(dir: &Path, first: &str, then: (&str, &str, &str), change: &str) {
     assert_eq!(
         entries(dir, "2026-Q1", "pipeline"),
         [
@@ -56,7 +56,7 @@ fn assert_created_then_target(dir: &Path, first: &str, then: (&str, &str, &str),
                 then.0,
                 then.1,
                 then.2,
-                &[&format!("target of “Qualified opportunities”: {target}")]
+                &[&format!("target of “Qualified opportunities”{change}")]
             ),
             entry("2026-01-05", "Anna Schmidt", first, &["created"]),
         ]
@@ -153,7 +153,7 @@ fn every_change_is_an_exact_entry_and_reformatting_or_moving_is_none() {
                 "2026-01-12",
                 "Bob Meyer",
                 &c[1],
-                &["target of “Qualified opportunities”: 100 → 80"]
+                &["target of “Qualified opportunities” lowered: 100 → 80"]
             ),
             entry("2026-01-05", "Anna Schmidt", &c[0], &["created"]),
         ]
@@ -195,7 +195,7 @@ fn a_broken_version_in_between_is_skipped() {
         repo.path(),
         &first,
         ("2026-01-07", "Bob Meyer", &fixed),
-        "100 → 90",
+        " lowered: 100 → 90",
     );
 }
 
@@ -262,7 +262,7 @@ fn the_site_shows_history_changes_and_lowered_targets() {
              2026-01-19 · Carla Diaz · {} title: “Fill the German pipeline” → “Fill the German sales pipeline” \
              key result removed: “Demos held with German prospects” \
              key result added: “German buyers who met us for the first time” \
-             2026-01-12 · Bob Meyer · {} target of “Qualified opportunities”: 100 → 80 \
+             2026-01-12 · Bob Meyer · {} target of “Qualified opportunities” lowered: 100 → 80 \
              2026-01-05 · Anna Schmidt · {} created",
             c[6], c[5], c[2], c[1], c[0]
         )
@@ -306,7 +306,7 @@ fn the_site_shows_history_changes_and_lowered_targets() {
         (
             "2026-01-12",
             pipeline,
-            "target of “Qualified opportunities”: 100 → 80",
+            "target of “Qualified opportunities” lowered: 100 → 80",
             lower.as_str(),
         ),
     ];
@@ -480,7 +480,7 @@ fn a_subfolder_of_the_repository_has_its_own_history() {
         inner.path(),
         &first,
         ("2026-01-12", "Bob Meyer", &raised),
-        "100 → 120",
+        ": 100 → 120",
     );
     // The inner TempDir is part of the outer one: remove it only once.
     std::mem::forget(inner);
@@ -512,7 +512,7 @@ fn a_merged_change_is_credited_to_its_author_not_the_merge() {
         repo.path(),
         &first,
         ("2026-01-12", "Bob Meyer", &lowered),
-        "100 → 70",
+        " lowered: 100 → 70",
     );
     assert_eq!(
         entries(repo.path(), "2026-Q1", "retain"),

@@ -41,13 +41,16 @@ fn a_new_team_objective_is_written_and_only_its_sample_key_results_are_reported(
     assert!(text.contains("aligns_to = \"win-customer-loyalty#nps\""));
     assert_eq!(text.matches("[[key_results]]").count(), 2);
     // The key results are samples to replace: said when written, and by
-    // `okr check` until they are.
+    // `okr check` until they are. Six weeks into the quarter they have no
+    // reading yet: stale until their first check-in is written.
     let report = report_of(&repo.path);
     assert_eq!(
         report.places(),
         [
             at("placeholder-text", rel, 11),
-            at("placeholder-text", rel, 29)
+            at("stale-key-result", rel, 11),
+            at("placeholder-text", rel, 29),
+            at("stale-key-result", rel, 29)
         ]
     );
     assert!(
@@ -65,6 +68,42 @@ fn a_new_team_objective_is_written_and_only_its_sample_key_results_are_reported(
         written.stderr
     );
     assert_eq!(report.summary.objectives, 3);
+}
+
+/// Nobody has measured anything yet: a check-in dated today with value 0
+/// would lie outside a future period, and below a non-zero start would read
+/// as a setback. The stub only shows, commented out, how to write one.
+#[test]
+fn a_new_objective_records_no_check_in_even_for_a_future_period() {
+    let repo = initialised("new-no-checkin");
+    let written = new(
+        &repo.path,
+        &["objective", "--period", "2026-Q2", "Plan the next quarter"],
+    );
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let rel = "okrs/2026-Q2/company/plan-the-next-quarter.md";
+    let text = std::fs::read_to_string(repo.path.join(rel)).unwrap();
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    assert!(!lines.contains(&"[[key_results.checkins]]"), "{text}");
+    assert_eq!(
+        (lines.iter())
+            .filter(|l| l.starts_with("# [[key_results.checkins]]"))
+            .count(),
+        2,
+        "{text}"
+    );
+    // No `checkin-outside-period` (nor anything else about check-ins): only
+    // the samples to replace and a company objective nobody supports yet.
+    let report = report_of(&repo.path);
+    let others: Vec<Place> = (report.places().into_iter())
+        .filter(|p| p.0 != "placeholder-text")
+        .collect();
+    assert_eq!(
+        others,
+        [nowhere_or_at(&report, "unsupported-objective")],
+        "{:#?}",
+        report.diagnostics
+    );
 }
 
 #[test]
@@ -102,11 +141,12 @@ fn company_and_person_objectives_go_to_their_folders() {
             .is_file()
     );
     // The company objective supports nothing yet: a warning, not an error;
-    // beside it only the sample key results to replace.
+    // beside it only the sample key results to replace, without a reading
+    // yet (stale six weeks into the quarter).
     let report = report_of(&repo.path);
     assert_eq!(report.summary.errors, 0, "{:#?}", report.diagnostics);
     let places: Vec<Place> = (report.places().into_iter())
-        .filter(|p| p.0 != "placeholder-text")
+        .filter(|p| p.0 != "placeholder-text" && p.0 != "stale-key-result")
         .collect();
     assert_eq!(places, [nowhere_or_at(&report, "unsupported-objective")]);
 }

@@ -208,6 +208,24 @@ fn serves_rebuilds_and_recovers_from_a_broken_file() {
     server.wait_for(PAGE, 200, "Make the first week with our product effortless");
 }
 
+/// Reading the history walks every commit, too slow for a rebuild on every
+/// save: the objective, Changes and health pages say it is left out and how
+/// to see it, rather than that the site has none.
+#[test]
+fn pages_say_the_history_is_left_out_and_how_to_see_it() {
+    let repo = initialised("serve-history");
+    let server = Server::start(&repo.path);
+    let note = "The change history is left out of this preview, so that it rebuilds quickly \
+                on every save: run okr build to see it.";
+    for page in [PAGE, "/changes/", "/health/"] {
+        let body = server.wait_for(page, 200, note);
+        assert!(
+            !body.contains("built without its change history"),
+            "{page}: {body}"
+        );
+    }
+}
+
 #[test]
 fn refuses_paths_outside_the_site() {
     let repo = initialised("serve");

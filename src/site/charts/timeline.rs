@@ -124,6 +124,8 @@ const CONFIDENCE_STRIP: Area = Area {
 };
 /// Height of the axis labels' line below a plot.
 const AXIS_LINE: f64 = 16.0;
+/// The least distance between two labels on the left that keeps them apart.
+const LABEL_HEIGHT: f64 = 12.0;
 
 /// Where everything of a burn-up goes.
 #[derive(Clone, Debug, PartialEq)]
@@ -139,6 +141,11 @@ pub struct BurnupGeometry {
     pub expected: Option<(Point, Point)>,
     pub start_y: f64,
     pub target_y: f64,
+    /// `(y, value)` of the lowest value when it falls below both start and
+    /// target (a metric that went backwards): a labelled line there keeps
+    /// the chart's axis beneath everything drawn, rather than the line
+    /// dropping under the lowest level the axis names.
+    pub floor: Option<(f64, f64)>,
     pub as_of_x: Option<f64>,
     /// The strip below the plot confidence is drawn in (0 at its bottom,
     /// 1 at its top); none when no check-in gives a confidence.
@@ -152,10 +159,12 @@ pub fn burnup_geometry(b: &Burnup) -> BurnupGeometry {
         Goal::Milestone => (0.0, 1.0),
     };
     let (mut low, mut high) = (start.min(target), start.max(target));
+    let lowest_level = low;
     for &(_, v) in b.values.iter().filter(|(_, v)| v.is_finite()) {
         low = low.min(v);
         high = high.max(v);
     }
+    let floor_value = (low < lowest_level).then_some(low);
     if high <= low {
         // Start equals target (reported elsewhere): still draw a level line.
         low -= 1.0;
@@ -198,6 +207,7 @@ pub fn burnup_geometry(b: &Burnup) -> BurnupGeometry {
         expected,
         start_y: scale.y(start),
         target_y: scale.y(target),
+        floor: floor_value.map(|v| (scale.y(v), v)),
         as_of_x: scale.as_of_x(b.as_of),
         confidence_area,
         confidence,
@@ -213,6 +223,9 @@ pub fn burnup(b: &Burnup) -> String {
     let plot = g.scale.area;
     hline(&mut out, "chart-grid", plot, g.start_y);
     hline(&mut out, "chart-target", plot, g.target_y);
+    if let Some((y, _)) = g.floor {
+        hline(&mut out, "chart-grid", plot, y);
+    }
     if let Some((from, to)) = g.expected {
         out.push_str(r#"<path class="chart-pace" d="M"#);
         pair(&mut out, from);
@@ -235,6 +248,12 @@ pub fn burnup(b: &Burnup) -> String {
             labels.text(g.start_y, "not done");
             labels.text(g.target_y, "done");
         }
+    }
+    // Labelled unless it would overlap the level just above it.
+    if let Some((y, value)) = g.floor
+        && y - g.start_y.max(g.target_y) >= LABEL_HEIGHT
+    {
+        labels.number(y, value);
     }
     if let Some(area) = g.confidence_area {
         labels.text(area.top + area.height / 2.0, "confidence");
@@ -775,6 +794,54 @@ mod tests {
     }
 
     #[test]
+    fn a_value_below_start_and_target_gets_a_labelled_axis_beneath_it() {
+        // A check-in of 0 under a start of 40: the scale reaches down to it,
+        // and a line labelled 0 under it is the axis nothing falls below.
+        let values = [(day(FIRST), 40.0), (day("2026-10-31"), 0.0)];
+        let goal = Goal::Metric {
+            start: 40.0,
+            target: 100.0,
+        };
+        let b = burnup_of(goal, &values, &[], "2026-11-05");
+        let g = burnup_geometry(&b);
+        let (floor_y, floor_value) = g.floor.expect("a floor under the start");
+        assert_eq!(floor_value, 0.0);
+        assert!(floor_y > g.start_y, "the floor is under the start line");
+        assert!(floor_y <= g.scale.area.bottom());
+        for &(_, y) in &g.actual {
+            assert!(y <= floor_y, "{y} is drawn below the axis at {floor_y}");
+        }
+        let svg = burnup(&b);
+        for label in [">0</text>", ">40</text>", ">100</text>"] {
+            assert!(svg.contains(label), "{label} in {svg}");
+        }
+        // Within the levels, no extra line.
+        let within = [(day(FIRST), 40.0), (day("2026-10-31"), 55.0)];
+        assert_eq!(
+            burnup_geometry(&burnup_of(goal, &within, &[], "2026-11-05")).floor,
+            None
+        );
+    }
+
+    #[test]
+    fn a_floor_just_under_the_start_is_drawn_but_not_labelled_over_it() {
+        let values = [(day(FIRST), 40.0), (day("2026-10-31"), 39.0)];
+        let b = burnup_of(
+            Goal::Metric {
+                start: 40.0,
+                target: 100.0,
+            },
+            &values,
+            &[],
+            "2026-11-05",
+        );
+        assert!(burnup_geometry(&b).floor.is_some());
+        let svg = burnup(&b);
+        assert!(!svg.contains(">39</text>"), "{svg}");
+        assert_eq!(svg.matches("chart-grid").count(), 2, "{svg}");
+    }
+
+    #[test]
     fn burn_up_svg_has_its_parts_and_a_text_alternative() {
         let values = [(day(FIRST), 2.4), (day("2026-11-19"), 2.0)];
         let confidence = [(day("2026-11-19"), 0.4)];
@@ -847,6 +914,35 @@ mod tests {
         ));
         assert!(!svg.contains("chart-actual"));
         assert!(svg.contains(r#"class="chart-points""#));
+    }
+
+    #[test]
+    fn scores_outside_0_to_1_stay_on_the_axes() {
+        // Progress below the start is a negative score: drawn on the 0 axis,
+        // never under it; past the target, on the 1 line.
+        let scores = [
+            (day(FIRST), -0.4),
+            (day("2026-11-15"), 1.3),
+            (day("2026-11-20"), f64::NAN),
+        ];
+        for size in [Size::Full, Size::Small, Size::Spark] {
+            let g = score_geometry(
+                &ScoreTrend {
+                    first: day(FIRST),
+                    last: day(LAST),
+                    as_of: day("2026-11-20"),
+                    scores: &scores,
+                    overridden: Some(-1.0),
+                    label: "score",
+                },
+                size,
+            );
+            let area = g.scale.area;
+            assert_eq!(g.line[0].1, area.bottom(), "{size:?}");
+            assert_eq!(g.line[1].1, area.top, "{size:?}");
+            assert_eq!(g.line[2].1, area.bottom(), "{size:?}");
+            assert_eq!(g.overridden.map(|p| p.1), Some(area.bottom()), "{size:?}");
+        }
     }
 
     #[test]

@@ -108,7 +108,17 @@ pub(super) fn history_note(history: &History) -> Option<String> {
     })
 }
 
+/// Said where the history would be, when `okr serve` left it out.
+const LEFT_OUT: &str = "The change history is left out of this preview, so that it rebuilds quickly on every save: \
+                        run okr build to see it.";
+
 impl<'a> SiteData<'a> {
+    /// Why a page shows no history although the site has one: `okr serve`
+    /// left it out.
+    pub(super) fn left_out_note(&self) -> Option<String> {
+        self.history_left_out.then(|| LEFT_OUT.to_string())
+    }
+
     pub fn changes(&self) -> ChangesPage<'_> {
         let period = self
             .periods
@@ -118,7 +128,7 @@ impl<'a> SiteData<'a> {
             return ChangesPage {
                 period,
                 enabled: false,
-                note: None,
+                note: self.left_out_note(),
                 rows: Vec::new(),
                 sections: Vec::new(),
             };

@@ -189,7 +189,10 @@ impl<'a> SiteData<'a> {
                 .collect(),
             lowered_targets: self.lowered_targets(),
             history_enabled: self.history.is_some(),
-            history_note: self.history.and_then(history_note),
+            history_note: match self.history {
+                Some(history) => history_note(history),
+                None => self.left_out_note(),
+            },
         }
     }
 

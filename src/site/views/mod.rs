@@ -224,6 +224,9 @@ pub struct SiteData<'a> {
     chain_tops: Vec<Option<usize>>,
     /// `None` when the build does not show history.
     history: Option<&'a History>,
+    /// The history was left out to keep `okr serve` quick: pages say so, and
+    /// how to see it.
+    history_left_out: bool,
 }
 
 /// Who owns and contributes to what, so that a page finds its objectives
@@ -403,7 +406,15 @@ impl<'a> SiteData<'a> {
             index: Index::new(org),
             chain_tops: chain_tops(org),
             history: None,
+            history_left_out: false,
         }
+    }
+
+    /// Pages say where their history would be that it was left out of this
+    /// preview, and how to see it.
+    pub fn with_history_left_out(mut self) -> SiteData<'a> {
+        self.history_left_out = true;
+        self
     }
 
     /// Shows `history` on the objective, Changes and health pages.

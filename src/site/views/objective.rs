@@ -74,7 +74,8 @@ pub struct ObjectivePage<'a> {
     pub parents: Vec<ParentView<'a>>,
     pub children: Vec<LineItem<'a>>,
     pub contributors: Vec<Link>,
-    /// `None` when the build was told not to read the history.
+    /// `None` when the build was told not to read the history; only a note
+    /// when `okr serve` left it out.
     pub history: Option<HistoryView<'a>>,
 }
 
@@ -257,14 +258,20 @@ impl<'a> SiteData<'a> {
                 .filter_map(|c| org.person_index(&c.value))
                 .map(|p| self.person_link(p))
                 .collect(),
-            history: self.history.map(|h| HistoryView {
-                entries: h
-                    .record(&o.period.value, &o.id.value)
-                    .map_or_else(Vec::new, |r| {
-                        r.entries.iter().rev().map(|e| entry_view(h, e)).collect()
-                    }),
-                note: history_note(h),
-            }),
+            history: match self.history {
+                Some(h) => Some(HistoryView {
+                    entries: h
+                        .record(&o.period.value, &o.id.value)
+                        .map_or_else(Vec::new, |r| {
+                            r.entries.iter().rev().map(|e| entry_view(h, e)).collect()
+                        }),
+                    note: history_note(h),
+                }),
+                None => self.left_out_note().map(|note| HistoryView {
+                    entries: Vec::new(),
+                    note: Some(note),
+                }),
+            },
         }
     }
 
