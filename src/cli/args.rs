@@ -250,7 +250,7 @@ pub struct ExportArgs {
     pub path: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     pub format: ExportFormat,
-    /// Path prefix of the site the `url` fields point into [default: base_url in okr.toml]
+    /// Path prefix or full URL of the site the `url` fields point into; a full URL makes them absolute [default: base_url in okr.toml]
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// The day to judge progress at [default: today, or SOURCE_DATE_EPOCH]
