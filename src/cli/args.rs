@@ -60,12 +60,12 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print every objective and key result with scores, as JSON or CSV.
     #[command(
-        after_help = "Examples:\n  okr export > okrs.json\n  okr export --format csv > okrs.csv"
+        after_help = "Examples:\n  okr export > okrs.json\n  okr export --format csv > okrs.csv\n  okr export --format csv --bom > okrs.csv   # for Excel"
     )]
     Export(ExportArgs),
-    /// Print the JSON Schema of objective front matter (or of okr.toml), for editors.
+    /// Print the JSON Schema of objective front matter (or of okr.toml, or of the JSON export), for editors.
     #[command(
-        after_help = "Examples:\n  okr schema > .okr/objective.schema.json\n  okr schema --config > .okr/okr.schema.json   # then `#:schema .okr/okr.schema.json` atop okr.toml"
+        after_help = "Examples:\n  okr schema > .okr/objective.schema.json\n  okr schema --config > .okr/okr.schema.json   # then `#:schema .okr/okr.schema.json` atop okr.toml\n  okr schema --export > okrs.schema.json"
     )]
     Schema(SchemaArgs),
     /// Print a shell completion script.
@@ -250,12 +250,15 @@ pub struct ExportArgs {
     pub path: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     pub format: ExportFormat,
-    /// Path prefix of the site the `url` fields point into [default: base_url in okr.toml]
+    /// Path prefix or full URL of the site the `url` fields point into; a full URL makes them absolute [default: base_url in okr.toml]
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// The day to judge progress at [default: today, or SOURCE_DATE_EPOCH]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<NaiveDate>,
+    /// Start the CSV with a UTF-8 byte-order mark, which Excel needs to read accents and emoji right
+    #[arg(long)]
+    pub bom: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -278,6 +281,9 @@ pub struct SchemaArgs {
     /// The schema of person files (people/*.md) instead
     #[arg(long)]
     pub person: bool,
+    /// The schema of okrs.json and `okr export --format json` instead
+    #[arg(long)]
+    pub export: bool,
 }
 
 #[derive(clap::Args)]

@@ -232,6 +232,10 @@ pub fn run_serve(args: ServeArgs, global: &Global) -> Result<ExitCode, String> {
 }
 
 pub fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode, String> {
+    // RFC 8259: JSON text must not start with a byte-order mark.
+    if args.bom && matches!(args.format, ExportFormat::Json) {
+        return Err("--bom is for --format csv: JSON never starts with a byte-order mark".into());
+    }
     let as_of = as_of(args.as_of)?;
     let root = global.repository(args.path.as_deref())?;
     let checked = check::check(&root, as_of).map_err(|e| e.to_string())?;
@@ -243,6 +247,9 @@ pub fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode, String>
     let base_url = base_url(args.base_url.as_deref())?;
     let urls = okr::views::Urls::for_site(base_url.as_ref(), &checked.org.config);
     let export = okr::export::Export::new(&checked, urls);
+    if args.bom {
+        print_stdout(okr::export::UTF8_BOM)?;
+    }
     print_stdout(&match args.format {
         ExportFormat::Json => export.json(),
         ExportFormat::Csv => export.csv(),
@@ -253,6 +260,11 @@ pub fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode, String>
 
 pub fn run_schema(args: SchemaArgs) -> Result<ExitCode, String> {
     use okr::schema::Document;
+    if args.export {
+        // Written by hand with the export, and printed as it is.
+        print_stdout(okr::export::JSON_SCHEMA.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let document = match (args.config, args.team, args.person) {
         (true, _, _) => Document::Config,
         (_, true, _) => Document::Team,

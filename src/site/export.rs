@@ -3,18 +3,24 @@
 //!
 //! ```text
 //! {"generated_at","as_of","current_period",
-//!  "objectives":[{"id","period","title","owner":{"kind","id"},"aligns_to","score","status","url",
+//!  "objectives":[{"id","period","title","owner":{"kind","id","name"},"aligns_to","score","status","url",
 //!    "key_results":[{"id","title","start","target","current","unit","progress","status","confidence",
-//!      "checkins":[{"date","value","confidence","note"}]}]}],
+//!      "checkins":[{"date","value","confidence","note"}]}],
+//!    "contributors":[{"id","name"}],"tags","initiatives":[{"title","status","key_result"}],
+//!    "retrospective":{"score","reason","notes"}}],
 //!  "teams":[{"id","name","score"}],"people":[{"id","name","score"}]}
 //! ```
 //!
 //! Fields are written in that order; dates are `YYYY-MM-DD`; scores and
 //! progress are numbers in 0..=1 (or `null` when there is nothing to measure).
-//! `generated_at` is the as-of date, so that a build is reproducible.
+//! `generated_at` is the as-of date, so that a build is reproducible. Fields
+//! are only ever added after the existing ones of their object, so that
+//! scripts written against an older export keep working.
 
 use crate::check::Checked;
-use crate::model::{KeyResult, Measure, Objective, Owner};
+use crate::model::{
+    Initiative, InitiativeStatus, KeyResult, Measure, Objective, Org, Owner, Retrospective,
+};
 use crate::score::{KeyResultScore, ObjectiveScore, OwnerKey};
 use crate::site::views::{self, Urls};
 use crate::text::IsoDate;
@@ -44,7 +50,17 @@ pub const CSV_COLUMNS: &[&str] = &[
     "confidence",
     "checkins",
     "last_checkin",
+    // Added after the pinned columns above, which never move.
+    "owner_name",
 ];
+
+/// The JSON Schema of the JSON export, as `docs/okrs.schema.json` holds it
+/// and `okr schema --export` prints it.
+pub const JSON_SCHEMA: &str = include_str!("../../docs/okrs.schema.json");
+
+/// The UTF-8 byte-order mark: Excel reads a CSV file as UTF-8 only when it
+/// starts with one, and as the system's legacy code page otherwise.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 #[derive(Serialize)]
 struct OwnerRef<'a> {
@@ -52,6 +68,32 @@ struct OwnerRef<'a> {
     kind: &'static str,
     /// The team's or person's id; `null` for the company.
     id: Option<&'a str>,
+    /// The team's or person's name, or the company's (`company` in `okr.toml`).
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct ContributorOut<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct InitiativeOut<'a> {
+    title: &'a str,
+    /// `planned`, `in-progress`, `done` or `dropped`; `null` when none is written.
+    status: Option<&'a str>,
+    /// The id of the key result it serves.
+    key_result: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct RetrospectiveOut<'a> {
+    /// The score that replaces the computed one, when one is set.
+    score: Option<f64>,
+    reason: Option<&'a str>,
+    /// Markdown, as written.
+    notes: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -87,6 +129,10 @@ struct ObjectiveOut<'a> {
     status: Option<&'static str>,
     url: String,
     key_results: Vec<KeyResultOut<'a>>,
+    contributors: Vec<ContributorOut<'a>>,
+    tags: &'a [String],
+    initiatives: Vec<InitiativeOut<'a>>,
+    retrospective: Option<RetrospectiveOut<'a>>,
 }
 
 #[derive(Serialize)]
@@ -131,24 +177,31 @@ impl<'a> Export<'a> {
             Owner::Team(i) => OwnerRef {
                 kind: "team",
                 id: Some(&org.teams[i].id.value),
+                name: org.teams[i].display_name(),
             },
             Owner::Person(i) => OwnerRef {
                 kind: "person",
                 id: Some(&org.people[i].id.value),
+                name: org.people[i].display_name(),
             },
             // An unknown owner is an error, so it never reaches a build; the
             // level written in the file is the best that can be said.
-            Owner::Unknown => OwnerRef {
-                kind: o.level().name(),
-                id: o
+            Owner::Unknown => {
+                let id = o
                     .team
                     .as_ref()
                     .or(o.person.as_ref())
-                    .map(|s| s.value.as_str()),
-            },
+                    .map(|s| s.value.as_str());
+                OwnerRef {
+                    kind: o.level().name(),
+                    id,
+                    name: id.unwrap_or(&org.config.company),
+                }
+            }
             Owner::Company => OwnerRef {
                 kind: "company",
                 id: None,
+                name: &org.config.company,
             },
         }
     }
@@ -183,6 +236,14 @@ impl<'a> Export<'a> {
                 .zip(&s.key_results)
                 .map(|(kr, s)| key_result(kr, s, self.as_of))
                 .collect(),
+            contributors: o
+                .contributors
+                .iter()
+                .map(|c| contributor(&self.checked.org, &c.value))
+                .collect(),
+            tags: &o.tags,
+            initiatives: o.initiatives.iter().map(initiative).collect(),
+            retrospective: o.retrospective.as_ref().map(retrospective),
         }
     }
 
@@ -281,9 +342,12 @@ impl<'a> Export<'a> {
                 text_cell(o.status.unwrap_or_default()),
                 text_cell(&o.url),
             ];
+            // The columns added after the pinned ones.
+            let trailing_columns = [text_cell(o.owner.name)];
             if o.key_results.is_empty() {
                 let mut row = objective_columns.to_vec();
-                row.resize(CSV_COLUMNS.len(), String::new());
+                row.resize(CSV_COLUMNS.len() - trailing_columns.len(), String::new());
+                row.extend(trailing_columns.iter().cloned());
                 rows.push(row);
             }
             for kr in &o.key_results {
@@ -306,6 +370,7 @@ impl<'a> Export<'a> {
                             .unwrap_or_default(),
                     ),
                 ]);
+                row.extend(trailing_columns.iter().cloned());
                 rows.push(row);
             }
         }
@@ -334,6 +399,36 @@ fn text_cell(text: &str) -> String {
         format!("'{text}")
     } else {
         text.to_string()
+    }
+}
+
+/// A contributor by id and name; every contributor of a checked organisation
+/// is a known person, and an unknown one would be named by its id.
+fn contributor<'a>(org: &'a Org, id: &'a str) -> ContributorOut<'a> {
+    let name = org
+        .person_index(id)
+        .map_or(id, |i| org.people[i].display_name());
+    ContributorOut { id, name }
+}
+
+fn initiative(i: &Initiative) -> InitiativeOut<'_> {
+    InitiativeOut {
+        title: &i.title.value,
+        // Only the names the schema lists, even where `invalid-value` is turned off.
+        status: i
+            .status
+            .as_ref()
+            .map(|s| s.value.as_str())
+            .filter(|s| InitiativeStatus::NAMES.contains(s)),
+        key_result: i.key_result.as_ref().map(|k| k.value.as_str()),
+    }
+}
+
+fn retrospective(r: &Retrospective) -> RetrospectiveOut<'_> {
+    RetrospectiveOut {
+        score: r.score.as_ref().map(|s| s.value),
+        reason: r.reason.as_ref().map(|s| s.value.as_str()),
+        notes: r.notes.as_deref(),
     }
 }
 
@@ -396,8 +491,9 @@ mod tests {
         let sell = &value["objectives"][1];
         assert_eq!(
             sell["owner"],
-            serde_json::json!({"kind": "team", "id": "sales"})
+            serde_json::json!({"kind": "team", "id": "sales", "name": "Sales"})
         );
+        assert_eq!(value["objectives"][0]["owner"]["name"], "Company");
         assert_eq!(sell["aligns_to"], "2026-Q1/grow#kr2");
         assert_eq!(sell["url"], "/acme/objectives/2026-Q1/sell/");
         assert_eq!(sell["key_results"][0]["progress"], 0.5);
@@ -419,6 +515,25 @@ mod tests {
         assert_eq!(lines[0], CSV_COLUMNS.join(","));
         assert_eq!(lines.len(), 4, "header, two key results, final line end");
         assert!(lines[1].starts_with("grow,2026-Q1,Company grow,company,,,0.5,"));
+        assert!(
+            lines[1].ends_with(",Company"),
+            "owner_name last: {}",
+            lines[1]
+        );
+    }
+
+    #[test]
+    fn an_objective_without_key_results_keeps_its_owner_name_in_the_last_column() {
+        let empty = (
+            "okrs/2026-Q1/sales/plan.md".to_string(),
+            "+++\ntitle = \"Plan\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\n+++\n".to_string(),
+        );
+        let checked = run(&files(&[empty]));
+        let text = String::from_utf8(Export::new(&checked, urls("/")).csv()).unwrap();
+        let row: Vec<&str> = text.split("\r\n").nth(1).unwrap().split(',').collect();
+        assert_eq!(row.len(), CSV_COLUMNS.len());
+        assert_eq!(row[CSV_COLUMNS.len() - 1], "Sales");
+        assert_eq!(row[CSV_COLUMNS.len() - 2], "", "no last check-in");
     }
 
     #[test]

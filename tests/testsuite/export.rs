@@ -126,10 +126,24 @@ fn assert_pinned_order(text: &str) {
                 "score",
                 "status",
                 "url",
-                "key_results"
+                "key_results",
+                "contributors",
+                "tags",
+                "initiatives",
+                "retrospective"
             ]
         );
-        assert_eq!(o.get("owner").keys(), ["kind", "id"]);
+        assert_eq!(o.get("owner").keys(), ["kind", "id", "name"]);
+        for c in o.get("contributors").items() {
+            assert_eq!(c.keys(), ["id", "name"]);
+        }
+        for i in o.get("initiatives").items() {
+            assert_eq!(i.keys(), ["title", "status", "key_result"]);
+        }
+        let retrospective = o.get("retrospective");
+        if matches!(retrospective, Ordered::Object(_)) {
+            assert_eq!(retrospective.keys(), ["score", "reason", "notes"]);
+        }
         for kr in o.get("key_results").items() {
             assert_eq!(
                 kr.keys(),
@@ -168,7 +182,11 @@ fn validate(json: &Value) {
         .unwrap(),
     )
     .unwrap();
-    let validator = jsonschema::draft7::new(&schema).expect("the schema compiles");
+    validate_against(&schema, json);
+}
+
+pub fn validate_against(schema: &Value, json: &Value) {
+    let validator = jsonschema::draft7::new(schema).expect("the schema compiles");
     let errors: Vec<String> = validator
         .iter_errors(json)
         .map(|e| format!("{} at {}", e, e.instance_path()))
@@ -219,6 +237,8 @@ fn build_writes_okrs_json_in_the_documented_shape() {
     assert_eq!(aligned["aligns_to"], "2026-Q3/win-mid-market-accounts");
     assert_eq!(aligned["owner"]["kind"], "team");
     assert_eq!(aligned["owner"]["id"], "growth");
+    assert_eq!(aligned["owner"]["name"], "Growth");
+    assert_eq!(aligned["tags"], serde_json::json!(["partners"]));
     // The same as `okr export` with the same settings, byte for byte.
     let printed = run(okr().arg("export").arg(example()).args([
         "--as-of",
@@ -379,4 +399,164 @@ fn export_refuses_a_repository_with_errors() {
         "{}",
         refused.stderr
     );
+}
+
+/// The CSV header as the README pins it, with the columns added since at its end.
+#[test]
+fn csv_keeps_the_pinned_columns_first_and_adds_new_ones_at_the_end() {
+    let csv_text = export(&example(), "csv", EXAMPLE_AS_OF).stdout;
+    let pinned = "objective_id,period,objective_title,owner_kind,owner_id,aligns_to,objective_score,objective_status,url,key_result_id,key_result_title,start,target,current,unit,progress,key_result_status,confidence,checkins,last_checkin";
+    assert!(
+        csv_text.starts_with(&format!("{pinned},owner_name\r\n")),
+        "{}",
+        csv_text.lines().next().unwrap_or_default()
+    );
+    let json: Value =
+        serde_json::from_str(&export(&example(), "json", EXAMPLE_AS_OF).stdout).unwrap();
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let owner_name = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "owner_name")
+        .unwrap();
+    let by_objective: std::collections::BTreeMap<String, String> = reader
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[0].to_string(), r[owner_name].to_string()))
+        .collect();
+    for o in json["objectives"].as_array().unwrap() {
+        let id = o["id"].as_str().unwrap();
+        assert_eq!(
+            by_objective[id],
+            o["owner"]["name"].as_str().unwrap(),
+            "{id}"
+        );
+    }
+    assert_eq!(by_objective["partner-channel"], "Growth");
+}
+
+/// Excel reads a CSV file as UTF-8 only after a byte-order mark: `--bom`
+/// writes one before the very same bytes; without it, none.
+#[test]
+fn csv_starts_with_a_byte_order_mark_only_when_asked() {
+    let plain = export(&example(), "csv", EXAMPLE_AS_OF).stdout;
+    assert!(plain.starts_with("objective_id,"));
+    let marked = run(okr().arg("export").arg(example()).args([
+        "--format",
+        "csv",
+        "--bom",
+        "--as-of",
+        EXAMPLE_AS_OF,
+    ]));
+    assert_eq!(marked.code, 0, "{}", marked.stderr);
+    assert_eq!(marked.stdout, format!("\u{FEFF}{plain}"));
+    assert!(
+        marked
+            .stdout
+            .as_bytes()
+            .starts_with(b"\xEF\xBB\xBFobjective_id,")
+    );
+    // JSON must not start with one (RFC 8259): refused, and nothing printed.
+    let json = run(okr()
+        .arg("export")
+        .arg(example())
+        .args(["--bom", "--as-of", EXAMPLE_AS_OF]));
+    assert_eq!(json.code, 2);
+    assert!(json.stdout.is_empty());
+    assert!(
+        json.stderr.contains("--bom is for --format csv"),
+        "{}",
+        json.stderr
+    );
+}
+
+/// A base URL with a scheme and host gives absolute `url`s, in JSON and CSV
+/// alike, whether it comes from `okr.toml` or `--base-url`.
+#[test]
+fn urls_are_absolute_when_the_base_url_is() {
+    let tmp = TempDir::new("export-absolute");
+    tmp.write(
+        "okr.toml",
+        "title = \"Q\"\nbase_url = \"https://acme.github.io/okrs/\"\n",
+    );
+    tmp.write(
+        "okrs/2026-Q1/grow.md",
+        "+++\ntitle = \"Grow\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"Revenue from 1 to 2\"\nstart = 1\ntarget = 2\n+++\n",
+    );
+    let absolute = "https://acme.github.io/okrs/objectives/2026-Q1/grow/";
+    let json: Value = serde_json::from_str(&export(&tmp.path, "json", AS_OF).stdout).unwrap();
+    assert_eq!(json["objectives"][0]["url"], absolute);
+    let csv_text = export(&tmp.path, "csv", AS_OF).stdout;
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(&row[8], absolute);
+    let given = run(okr().arg("export").arg(&tmp.path).args([
+        "--as-of",
+        AS_OF,
+        "--base-url",
+        "https://okrs.example.com",
+    ]));
+    let json: Value = serde_json::from_str(&given.stdout).unwrap();
+    assert_eq!(
+        json["objectives"][0]["url"],
+        "https://okrs.example.com/objectives/2026-Q1/grow/"
+    );
+}
+
+/// What people need beside the numbers: who owns and helps, tags, the plan
+/// (initiatives) and what was learned (the retrospective), all in the export.
+#[test]
+fn json_carries_contributors_tags_initiatives_and_the_retrospective() {
+    let tmp = TempDir::new("export-extras");
+    tmp.write("okr.toml", "title = \"Q\"\ncompany = \"Acme\"\n");
+    tmp.write(
+        "teams/sales.md",
+        "+++\nname = \"Sales team\"\nlead = \"anna\"\nmembers = [\"anna\", \"ben\"]\n+++\n",
+    );
+    tmp.write("people/ben.md", "+++\nname = \"Ben Okafor\"\n+++\n");
+    tmp.write(
+        "okrs/2026-Q1/grow.md",
+        "+++\ntitle = \"Grow in Germany\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"Revenue from 1 to 2\"\nstart = 1\ntarget = 2\n[retrospective]\nscore = 0.6\nreason = \"The revenue report counted refunds twice\"\nnotes = \"Partners sell **faster** than ads.\"\n+++\n",
+    );
+    tmp.write(
+        "okrs/2026-Q1/sales/sell.md",
+        "+++\ntitle = \"Sell to German retailers\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\ncontributors = [\"ben\"]\ntags = [\"germany\", \"retail\"]\n[[key_results]]\nid = \"deals\"\ntitle = \"Signed retailers from 0 to 4\"\nstart = 0\ntarget = 4\n[[key_results.checkins]]\ndate = 2026-02-01\nvalue = 1\n[[initiatives]]\ntitle = \"Trade fair in Cologne\"\nkey_result = \"deals\"\nstatus = \"in-progress\"\n[[initiatives]]\ntitle = \"Retail pricing sheet\"\n+++\n",
+    );
+    let text = export(&tmp.path, "json", AS_OF).stdout;
+    let json: Value = serde_json::from_str(&text).unwrap();
+    validate(&json);
+    assert_pinned_order(&text);
+    let grow = &json["objectives"][0];
+    assert_eq!(
+        grow["owner"],
+        serde_json::json!({"kind": "company", "id": null, "name": "Acme"})
+    );
+    assert_eq!(grow["score"], 0.6);
+    assert_eq!(
+        grow["retrospective"],
+        serde_json::json!({
+            "score": 0.6,
+            "reason": "The revenue report counted refunds twice",
+            "notes": "Partners sell **faster** than ads."
+        })
+    );
+    assert_eq!(grow["contributors"], serde_json::json!([]));
+    assert_eq!(grow["tags"], serde_json::json!([]));
+    assert_eq!(grow["initiatives"], serde_json::json!([]));
+    let sell = &json["objectives"][1];
+    assert_eq!(sell["owner"]["name"], "Sales team");
+    assert_eq!(
+        sell["contributors"],
+        serde_json::json!([{"id": "ben", "name": "Ben Okafor"}])
+    );
+    assert_eq!(sell["tags"], serde_json::json!(["germany", "retail"]));
+    assert_eq!(
+        sell["initiatives"],
+        serde_json::json!([
+            {"title": "Trade fair in Cologne", "status": "in-progress", "key_result": "deals"},
+            {"title": "Retail pricing sheet", "status": null, "key_result": null}
+        ])
+    );
+    assert_eq!(sell["retrospective"], Value::Null);
 }

@@ -130,3 +130,47 @@ fn the_schema_rejects_what_the_check_rejects() {
     ));
     assert!(!errors(&config, &value).is_empty());
 }
+
+/// `okr schema --export` prints `docs/okrs.schema.json` byte for byte, and it
+/// describes what `okr export` prints: every field written is declared
+/// (`additionalProperties` is false throughout) and every declared one written.
+#[test]
+fn the_export_schema_is_the_documented_one_and_fits_the_export() {
+    let printed = run(okr().args(["schema", "--export"]));
+    assert_eq!(printed.code, 0, "{}", printed.stderr);
+    let documented = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/okrs.schema.json"),
+    )
+    .unwrap();
+    assert_eq!(printed.stdout, documented);
+    let schema: Value = serde_json::from_str(&printed.stdout).expect("the schema is JSON");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-okrs");
+    let export = run(okr()
+        .arg("export")
+        .arg(&example)
+        .args(["--as-of", "2026-11-23"]));
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    let json: Value = serde_json::from_str(&export.stdout).unwrap();
+    crate::export::validate_against(&schema, &json);
+    // The fields the schema requires of an objective are exactly those the
+    // export writes: a field added to one and not the other fails here.
+    let required = &schema["properties"]["objectives"]["items"]["required"];
+    let written: Vec<&String> = json["objectives"][0].as_object().unwrap().keys().collect();
+    let required: Vec<&str> = required
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(written.len(), required.len());
+    for key in required {
+        assert!(json["objectives"][0].get(key).is_some(), "{key}");
+    }
+}
+
+#[test]
+fn only_one_schema_is_printed_at_a_time() {
+    let both = run(okr().args(["schema", "--export", "--config"]));
+    assert_eq!(both.code, 2);
+    assert!(both.stdout.is_empty());
+}
