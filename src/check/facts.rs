@@ -1,61 +1,163 @@
 //! What several rules want to know about each title, worked out once per
 //! check and on all cores: whether it holds placeholder text, whether it
-//! reads as a task, and how it reads when compared with others. `okr serve` checks the whole organisation on every edit,
-//! so a title read three times is time a writer waits.
+//! reads as a task, and how it reads when compared with others.
+//!
+//! `okr serve` checks the whole organisation again on every save, while one
+//! file changed: it keeps a [`TitleMemo`] between checks, so that only new
+//! titles are read.
 
 use super::activity::{Detector, Reason};
-use super::wording::{Placeholder, normalised, placeholder};
+use super::wording::{normalised, placeholder};
 use crate::model::Org;
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
 
-/// Parallel to [`Org::objectives`].
-pub struct Facts<'a> {
-    pub objectives: Vec<ObjectiveFacts<'a>>,
-}
-
-pub struct ObjectiveFacts<'a> {
-    /// Placeholder text in the objective's title.
-    pub placeholder: Option<Placeholder<'a>>,
-    /// Parallel to the objective's key results.
-    pub key_results: Vec<KeyResultFacts<'a>>,
-}
-
-pub struct KeyResultFacts<'a> {
-    /// Placeholder text in the title.
-    pub placeholder: Option<Placeholder<'a>>,
-    /// Placeholder text in the unit.
-    pub unit_placeholder: Option<Placeholder<'a>>,
-    /// Why the title reads as a task, if it does.
+/// What is known of one title.
+#[derive(Debug)]
+pub struct TitleFacts {
+    /// Whether it holds placeholder text (`placeholder-text` says which).
+    pub placeholder: bool,
+    /// Why it reads as a task, if it does; only asked of key results.
     pub activity: Option<Reason>,
-    /// The title as compared with others: lowercase, spaces collapsed.
+    /// As compared with others: lowercase, spaces collapsed.
     pub normalised: String,
 }
 
-impl<'a> Facts<'a> {
-    pub fn of(org: &'a Org) -> Facts<'a> {
+/// Parallel to [`Org::objectives`].
+pub struct Facts {
+    pub objectives: Vec<ObjectiveFacts>,
+}
+
+pub struct ObjectiveFacts {
+    pub title: Arc<TitleFacts>,
+    /// Parallel to the objective's key results.
+    pub key_results: Vec<KeyResultFacts>,
+}
+
+pub struct KeyResultFacts {
+    pub title: Arc<TitleFacts>,
+    /// Whether the unit holds placeholder text.
+    pub unit_placeholder: bool,
+}
+
+/// Title facts kept from one check to the next, for the settings they were
+/// found with.
+#[derive(Default)]
+pub struct TitleMemo {
+    words: (Vec<String>, Vec<String>),
+    objectives: HashMap<String, Arc<TitleFacts>, FixedState>,
+    key_results: HashMap<String, Arc<TitleFacts>, FixedState>,
+}
+
+impl Facts {
+    /// The facts of every title of `org`, taken from `memo` where it has
+    /// them; `memo` then holds exactly the titles of `org`.
+    pub fn of(org: &Org, memo: &mut TitleMemo) -> Facts {
         let checks = &org.config.checks;
+        let words = (checks.activity_verbs.clone(), checks.not_activities.clone());
+        if memo.words != words {
+            *memo = TitleMemo {
+                words,
+                ..TitleMemo::default()
+            };
+        }
         let detector = Detector::new(&checks.activity_verbs, &checks.not_activities);
-        let objectives = org
+        let known = &*memo;
+        let facts: Vec<ObjectiveFacts> = org
             .objectives
             .par_iter()
             .map(|o| ObjectiveFacts {
-                placeholder: placeholder(&o.title.value),
+                title: known
+                    .objectives
+                    .get(&o.title.value)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::new(read(&o.title.value, None))),
                 key_results: o
                     .key_results
                     .iter()
                     .map(|kr| KeyResultFacts {
-                        placeholder: placeholder(&kr.title.value),
-                        unit_placeholder: kr.unit.as_ref().and_then(|u| placeholder(&u.value)),
-                        activity: detector.classify(&kr.title.value),
-                        normalised: normalised(&kr.title.value),
+                        title: known
+                            .key_results
+                            .get(&kr.title.value)
+                            .cloned()
+                            .unwrap_or_else(|| Arc::new(read(&kr.title.value, Some(&detector)))),
+                        unit_placeholder: kr
+                            .unit
+                            .as_ref()
+                            .is_some_and(|u| placeholder(&u.value).is_some()),
                     })
                     .collect(),
             })
             .collect();
-        Facts { objectives }
+        // Only what this organisation holds, so that a long session does not
+        // keep every title ever saved.
+        let mut objectives = HashMap::default();
+        let mut key_results = HashMap::default();
+        for (o, f) in org.objectives.iter().zip(&facts) {
+            objectives.insert(o.title.value.clone(), f.title.clone());
+            for (kr, f) in o.key_results.iter().zip(&f.key_results) {
+                key_results.insert(kr.title.value.clone(), f.title.clone());
+            }
+        }
+        memo.objectives = objectives;
+        memo.key_results = key_results;
+        Facts { objectives: facts }
     }
 
-    pub fn key_result(&self, objective: usize, key_result: usize) -> &KeyResultFacts<'a> {
-        &self.objectives[objective].key_results[key_result]
+    pub fn key_result(&self, objective: usize, key_result: usize) -> &TitleFacts {
+        &self.objectives[objective].key_results[key_result].title
+    }
+}
+
+fn read(title: &str, detector: Option<&Detector>) -> TitleFacts {
+    TitleFacts {
+        placeholder: placeholder(title).is_some(),
+        activity: detector.and_then(|d| d.classify(title)),
+        normalised: normalised(title),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::*;
+    use crate::check::{TitleMemo, check_remembering};
+    use crate::read::load;
+
+    fn activities(config: &str, title: &str, memo: &mut TitleMemo) -> usize {
+        let file = format!(
+            "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\n\
+             [[key_results]]\ntitle = \"{title}\"\ntarget = 3\n\
+             [[key_results]]\ntitle = \"Signed contracts from 2 to 9\"\ntarget = 9\n+++\n"
+        );
+        let files = [
+            ("okr.toml", config),
+            ("okrs/2026-Q1/sell.md", file.as_str()),
+        ];
+        let loaded = load::from_memory(&files).expect("valid");
+        let (org, diagnostics) = crate::read::resolve::build(loaded);
+        let checked = check_remembering(org, diagnostics, AS_OF.parse().expect("date"), memo);
+        (checked.diagnostics.iter())
+            .filter(|d| d.rule.name() == "activity-key-result")
+            .count()
+    }
+
+    #[test]
+    fn a_memo_serves_known_titles_and_follows_new_ones_and_new_settings() {
+        let config = "title = \"Test\"\n";
+        let mut memo = TitleMemo::default();
+        assert_eq!(activities(config, "Attend 3 trade shows", &mut memo), 1);
+        assert_eq!(activities(config, "Attend 3 trade shows", &mut memo), 1);
+        // A changed title is read anew; the memo keeps only current titles.
+        assert_eq!(
+            activities(config, "Leads from trade shows from 0 to 3", &mut memo),
+            0
+        );
+        assert_eq!(memo.key_results.len(), 2);
+        // New settings: nothing found under the old ones is reused.
+        let silenced = "title = \"Test\"\n[checks]\nnot_activities = [\"translate\"]\n";
+        assert_eq!(activities(config, "Translate the app", &mut memo), 1);
+        assert_eq!(activities(silenced, "Translate the app", &mut memo), 0);
     }
 }

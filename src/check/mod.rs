@@ -22,6 +22,7 @@ use crate::read::resolve;
 use crate::score::{self, Scores};
 use chrono::NaiveDate;
 use facts::Facts;
+pub use facts::TitleMemo;
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -31,7 +32,7 @@ pub struct Context<'a> {
     pub as_of: NaiveDate,
     pub scores: &'a Scores,
     /// What several rules ask about each title, found once.
-    pub facts: &'a Facts<'a>,
+    pub facts: &'a Facts,
 }
 
 type RuleFn = fn(&Context, &mut Vec<Diagnostic>);
@@ -116,9 +117,21 @@ pub fn check_loaded(loaded: Loaded, as_of: NaiveDate) -> Checked {
 
 /// Scores and checks a resolved organisation; `diagnostics` are those found
 /// while loading, parsing and resolving it.
-pub fn check_resolved(org: Org, mut diagnostics: Vec<Diagnostic>, as_of: NaiveDate) -> Checked {
+pub fn check_resolved(org: Org, diagnostics: Vec<Diagnostic>, as_of: NaiveDate) -> Checked {
+    check_remembering(org, diagnostics, as_of, &mut TitleMemo::default())
+}
+
+/// [`check_resolved`], taking what is known of titles from `memo` and
+/// leaving there what this check found: `okr serve` checks again on every
+/// save, and most titles have not changed.
+pub fn check_remembering(
+    org: Org,
+    mut diagnostics: Vec<Diagnostic>,
+    as_of: NaiveDate,
+    memo: &mut TitleMemo,
+) -> Checked {
     let scores = score::score_org(&org, as_of);
-    let facts = Facts::of(&org);
+    let facts = Facts::of(&org, memo);
     let context = Context {
         org: &org,
         as_of,

@@ -222,11 +222,17 @@ fn placeholder_finding(
     Some(Diagnostic::new(Rule::PlaceholderText, o.file, span, message).with_help(help))
 }
 
+/// The placeholder in `text` when the title facts say there is one: the
+/// details are read again only for the few that hold one.
+fn found(flagged: bool, text: &str) -> Option<Placeholder<'_>> {
+    flagged.then(|| placeholder(text)).flatten()
+}
+
 pub fn placeholder_text(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (o, facts) in cx.org.objectives.iter().zip(&cx.facts.objectives) {
         out.extend(placeholder_finding(
             o,
-            facts.placeholder.as_ref(),
+            found(facts.title.placeholder, &o.title.value).as_ref(),
             &o.title,
             || "this objective's title".to_string(),
             "where to go and why, in words",
@@ -235,7 +241,7 @@ pub fn placeholder_text(cx: &Context, out: &mut Vec<Diagnostic>) {
             let what = |part: &str| format!("the {part} of key result `{}`", kr.id.value);
             out.extend(placeholder_finding(
                 o,
-                kr_facts.placeholder.as_ref(),
+                found(kr_facts.title.placeholder, &kr.title.value).as_ref(),
                 &kr.title,
                 || what("title"),
                 "what moves from where to where, e.g. \"Weekly active customers from 40 to 100\"",
@@ -243,7 +249,7 @@ pub fn placeholder_text(cx: &Context, out: &mut Vec<Diagnostic>) {
             if let Some(unit) = &kr.unit {
                 out.extend(placeholder_finding(
                     o,
-                    kr_facts.unit_placeholder.as_ref(),
+                    found(kr_facts.unit_placeholder, &unit.value).as_ref(),
                     unit,
                     || what("unit"),
                     "what is counted, e.g. \"customers\" or \"%\"",
@@ -405,7 +411,7 @@ fn is_metric_title(title: &str) -> bool {
 pub fn metric_objective(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (o, facts) in cx.org.objectives.iter().zip(&cx.facts.objectives) {
         let title = &o.title.value;
-        if facts.placeholder.is_some() {
+        if facts.title.placeholder {
             continue; // `placeholder-text`
         }
         let (message, help) = if is_metric_title(title) {
@@ -413,10 +419,11 @@ pub fn metric_objective(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "this objective's title is a number: it says how much, not where to go".to_string(),
                 "say in words where to go and why (e.g. \"Become the shop commuters trust\"); put the number in a key result",
             )
-        } else if let [kr] = o.key_results.as_slice()
-            && normalised(title) == normalised(&kr.title.value)
-            && !normalised(title).is_empty()
+        } else if let [kr] = facts.key_results.as_slice()
+            && facts.title.normalised == kr.title.normalised
+            && !facts.title.normalised.is_empty()
         {
+            let kr = &o.key_results[0];
             (
                 format!(
                     "this objective's title repeats its only key result, `{}`",
@@ -486,7 +493,7 @@ pub fn unmeasured_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             if names_a_measure(title)
-                || cx.facts.key_result(oi, ki).placeholder.is_some()
+                || cx.facts.key_result(oi, ki).placeholder
                 // A task is reported as such by `activity-key-result`.
                 || super::activity::reports(cx, oi, ki)
             {
@@ -512,7 +519,7 @@ pub fn duplicate_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut first: HashMap<(&str, &str), (usize, usize), FixedState> = HashMap::default();
     for (oi, o) in cx.org.objectives.iter().enumerate() {
         for (ki, kr) in o.key_results.iter().enumerate() {
-            if cx.facts.key_result(oi, ki).placeholder.is_some() {
+            if cx.facts.key_result(oi, ki).placeholder {
                 continue;
             }
             let text = cx.facts.key_result(oi, ki).normalised.as_str();

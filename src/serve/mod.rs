@@ -142,6 +142,8 @@ pub struct Server {
     as_of: NaiveDate,
     live: Arc<RwLock<Live>>,
     parsed: Parsed,
+    /// What the checks found of each title, so that a save re-reads only new ones.
+    titles: check::TitleMemo,
     listeners: Arc<Mutex<Vec<Sender<()>>>>,
     verbosity: Verbosity,
     built_once: bool,
@@ -182,6 +184,7 @@ impl Server {
                 cache: Mutex::default(),
             })),
             parsed: Parsed::default(),
+            titles: check::TitleMemo::default(),
             listeners: Arc::default(),
             verbosity,
             built_once: false,
@@ -430,7 +433,7 @@ impl Server {
             .collect();
         let (org, diagnostics) = resolve::link(loaded, parses);
         let linked = started.elapsed();
-        let checked = check::check_resolved(org, diagnostics, self.as_of);
+        let checked = check::check_remembering(org, diagnostics, self.as_of, &mut self.titles);
         let checked_at = started.elapsed();
         if live.theme.is_err() {
             self.load_theme(live, &checked.org);

@@ -26,7 +26,7 @@ pub fn reports(cx: &Context, objective: usize, kr: usize) -> bool {
 pub fn activity_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (o, facts) in cx.org.objectives.iter().zip(&cx.facts.objectives) {
         for (kr, facts) in o.key_results.iter().zip(&facts.key_results) {
-            if let Some(reason) = &facts.activity {
+            if let Some(reason) = &facts.title.activity {
                 out.push(finding(o, kr, reason));
             }
         }
