@@ -91,23 +91,39 @@ impl Facts {
                     .collect(),
             })
             .collect();
-        // Only what this organisation holds, so that a long session does not
-        // keep every title ever saved.
-        let mut objectives = HashMap::default();
-        let mut key_results = HashMap::default();
-        for (o, f) in org.objectives.iter().zip(&facts) {
-            objectives.insert(o.title.value.clone(), f.title.clone());
-            for (kr, f) in o.key_results.iter().zip(&f.key_results) {
-                key_results.insert(kr.title.value.clone(), f.title.clone());
-            }
-        }
-        memo.objectives = objectives;
-        memo.key_results = key_results;
+        memo.remember(org, &facts);
         Facts { objectives: facts }
     }
 
     pub fn key_result(&self, objective: usize, key_result: usize) -> &TitleFacts {
         &self.objectives[objective].key_results[key_result].title
+    }
+}
+
+impl TitleMemo {
+    /// Adds the titles it did not know. Titles no longer used are dropped
+    /// once they outnumber the ones in use, so that a long session does not
+    /// keep every title ever saved, and a save costs lookups, not copies.
+    fn remember(&mut self, org: &Org, facts: &[ObjectiveFacts]) {
+        let key_results: usize = org.objectives.iter().map(|o| o.key_results.len()).sum();
+        if self.objectives.len() > 2 * org.objectives.len() + 64
+            || self.key_results.len() > 2 * key_results + 64
+        {
+            self.objectives.clear();
+            self.key_results.clear();
+        }
+        for (o, f) in org.objectives.iter().zip(facts) {
+            if !self.objectives.contains_key(&o.title.value) {
+                self.objectives
+                    .insert(o.title.value.clone(), f.title.clone());
+            }
+            for (kr, f) in o.key_results.iter().zip(&f.key_results) {
+                if !self.key_results.contains_key(&kr.title.value) {
+                    self.key_results
+                        .insert(kr.title.value.clone(), f.title.clone());
+                }
+            }
+        }
     }
 }
 
@@ -149,12 +165,25 @@ mod tests {
         let mut memo = TitleMemo::default();
         assert_eq!(activities(config, "Attend 3 trade shows", &mut memo), 1);
         assert_eq!(activities(config, "Attend 3 trade shows", &mut memo), 1);
-        // A changed title is read anew; the memo keeps only current titles.
+        // A changed title is read anew.
         assert_eq!(
             activities(config, "Leads from trade shows from 0 to 3", &mut memo),
             0
         );
-        assert_eq!(memo.key_results.len(), 2);
+        assert_eq!(memo.key_results.len(), 3);
+        // Titles no longer used do not pile up.
+        for n in 0..200 {
+            activities(
+                config,
+                &format!("Leads from {n} shows from 0 to 3"),
+                &mut memo,
+            );
+        }
+        assert!(
+            memo.key_results.len() <= 2 * 2 + 64 + 1,
+            "{}",
+            memo.key_results.len()
+        );
         // New settings: nothing found under the old ones is reused.
         let silenced = "title = \"Test\"\n[checks]\nnot_activities = [\"translate\"]\n";
         assert_eq!(activities(config, "Translate the app", &mut memo), 1);
