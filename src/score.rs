@@ -242,11 +242,12 @@ impl Scores {
 pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
     let thresholds = &org.config.checks.thresholds;
     let stale_after = org.config.checks.stale_after_days;
+    let periods = org.objective_periods();
     let mut objectives: Vec<ObjectiveScore> = org
         .objectives
         .iter()
-        .map(|objective| {
-            let period = org.period(&objective.period.value);
+        .zip(&periods)
+        .map(|(objective, period)| {
             let stand =
                 |score: Option<f64>| Some(status(score?, period.as_ref()?, as_of, thresholds));
             let key_results: Vec<KeyResultScore> = objective
@@ -303,11 +304,10 @@ pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
             s.from_aligned = true;
             s.computed = aligned;
             s.score = s.overridden.or(aligned);
-            let period = org.period(&objective.period.value);
             s.status = s
                 .score
-                .zip(period)
-                .map(|(score, p)| status(score, &p, as_of, thresholds));
+                .zip(periods[i].as_ref())
+                .map(|(score, p)| status(score, p, as_of, thresholds));
         }
     }
     let mut by_owner: BTreeMap<(OwnerKey, String), Vec<f64>> = BTreeMap::new();

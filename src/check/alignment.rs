@@ -11,14 +11,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub fn unaligned(cx: &Context, out: &mut Vec<Diagnostic>) {
     let org = cx.org;
-    let covered = Coverage::of(org);
+    let covered = Coverage::of(cx);
     // Objectives with nothing above them to align to, by period and level.
     let mut stranded: BTreeMap<(&str, Level), Vec<usize>> = BTreeMap::new();
     for (i, o) in org.objectives.iter().enumerate() {
         if o.level() == Level::Company || !o.aligns_to.is_empty() {
             continue;
         }
-        let period = org.period(&o.period.value);
+        let period = &cx.periods[i];
         let could_align = [Level::Team, Level::Company]
             .into_iter()
             .any(|l| l > o.level() && covered.overlaps(l, period.as_ref()));
@@ -77,14 +77,14 @@ fn unaligned_one(o: &Objective) -> Diagnostic {
 
 pub fn unsupported_objective(cx: &Context, out: &mut Vec<Diagnostic>) {
     let org = cx.org;
-    let covered = Coverage::of(org);
+    let covered = Coverage::of(cx);
     // Company objectives of periods with no team or person objectives at all.
     let mut alone: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, o) in org.objectives.iter().enumerate() {
         if o.level() != Level::Company || !o.children.is_empty() {
             continue;
         }
-        let period = org.period(&o.period.value);
+        let period = &cx.periods[i];
         let supportable = [Level::Person, Level::Team]
             .into_iter()
             .any(|l| covered.overlaps(l, period.as_ref()));
@@ -135,12 +135,12 @@ struct Coverage {
 }
 
 impl Coverage {
-    fn of(org: &Org) -> Coverage {
+    fn of(cx: &Context) -> Coverage {
         let mut days: [Vec<(NaiveDate, NaiveDate)>; 3] = Default::default();
         let mut seen: BTreeSet<(Level, &str)> = BTreeSet::new();
-        for o in &org.objectives {
+        for (o, period) in cx.org.objectives.iter().zip(cx.periods) {
             if seen.insert((o.level(), &o.period.value))
-                && let Some(p) = org.period(&o.period.value)
+                && let Some(p) = period
             {
                 days[o.level() as usize].push((p.start, p.end));
             }

@@ -22,8 +22,8 @@ fn first_checkin(kr: &KeyResult, as_of: chrono::NaiveDate) -> Option<&Checkin> {
 /// period, is already at or past the target (counting down for a decreasing
 /// one). A target reached late in the period is a success, not this.
 pub fn target_already_met(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for o in &cx.org.objectives {
-        let Some(period) = cx.org.period(&o.period.value) else {
+    for (o, period) in cx.org.objectives.iter().zip(cx.periods) {
+        let Some(period) = period else {
             continue;
         };
         for kr in &o.key_results {
@@ -33,7 +33,7 @@ pub fn target_already_met(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(first) = first_checkin(kr, cx.as_of) else {
                 continue;
             };
-            let early = score::elapsed_fraction(&period, first.date.value) <= EARLY;
+            let early = score::elapsed_fraction(period, first.date.value) <= EARLY;
             let met = score::value_progress(kr, first.value.value).is_some_and(|p| p >= 1.0);
             if !(early && met) {
                 continue;

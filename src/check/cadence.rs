@@ -81,8 +81,8 @@ pub fn checkin_outside_period(cx: &Context, out: &mut Vec<Diagnostic>) {
 /// such check-in): checked as of a day in the past, a repository holds the
 /// check-ins of what came after, and they are no mistake.
 fn checkins_after_as_of(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for o in &cx.org.objectives {
-        let Some(period) = cx.org.period(&o.period.value) else {
+    for (o, period) in cx.org.objectives.iter().zip(cx.periods) {
+        let Some(period) = period else {
             continue;
         };
         if period.start > cx.as_of {
@@ -129,8 +129,8 @@ fn dates_outside_period<'o, D: Iterator<Item = &'o Spanned<NaiveDate>>>(
     what: impl Fn(&KeyResult, NaiveDate) -> String,
     help: &str,
 ) {
-    for o in &cx.org.objectives {
-        let Some(period) = cx.org.period(&o.period.value) else {
+    for (o, period) in cx.org.objectives.iter().zip(cx.periods) {
+        let Some(period) = period else {
             continue;
         };
         for kr in &o.key_results {

@@ -7,7 +7,7 @@
 //! titles are read.
 
 use super::activity::{Detector, Reason};
-use super::wording::{normalised, placeholder};
+use super::wording::{is_metric_title, normalised, placeholder};
 use crate::model::Org;
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
@@ -21,6 +21,8 @@ pub struct TitleFacts {
     pub placeholder: bool,
     /// Why it reads as a task, if it does; only asked of key results.
     pub activity: Option<Reason>,
+    /// Whether it is a number rather than words; only asked of other titles.
+    pub metric: bool,
     /// As compared with others: lowercase, spaces collapsed.
     pub normalised: String,
 }
@@ -34,6 +36,8 @@ pub struct ObjectiveFacts {
     pub title: Arc<TitleFacts>,
     /// Parallel to the objective's key results.
     pub key_results: Vec<KeyResultFacts>,
+    /// Parallel to the objective's initiatives.
+    pub initiatives: Vec<Arc<TitleFacts>>,
 }
 
 pub struct KeyResultFacts {
@@ -42,18 +46,21 @@ pub struct KeyResultFacts {
     pub unit_placeholder: bool,
 }
 
+type Known = HashMap<String, Arc<TitleFacts>, FixedState>;
+
 /// Title facts kept from one check to the next, for the settings they were
 /// found with.
 #[derive(Default)]
 pub struct TitleMemo {
     words: (Vec<String>, Vec<String>),
-    objectives: HashMap<String, Arc<TitleFacts>, FixedState>,
-    key_results: HashMap<String, Arc<TitleFacts>, FixedState>,
+    /// Titles of objectives and initiatives, read alike.
+    titles: Known,
+    key_results: Known,
 }
 
 impl Facts {
     /// The facts of every title of `org`, taken from `memo` where it has
-    /// them; `memo` then holds exactly the titles of `org`.
+    /// them; `memo` then knows every title of `org`.
     pub fn of(org: &Org, memo: &mut TitleMemo) -> Facts {
         let checks = &org.config.checks;
         let words = (checks.activity_verbs.clone(), checks.not_activities.clone());
@@ -65,29 +72,24 @@ impl Facts {
         }
         let detector = Detector::new(&checks.activity_verbs, &checks.not_activities);
         let known = &*memo;
+        let key_result = |title: &str| match known.key_results.get(title) {
+            Some(facts) => facts.clone(),
+            None => Arc::new(read(title, Some(&detector))),
+        };
         let facts: Vec<ObjectiveFacts> = org
             .objectives
             .par_iter()
             .map(|o| ObjectiveFacts {
-                title: known
-                    .objectives
-                    .get(&o.title.value)
-                    .cloned()
-                    .unwrap_or_else(|| Arc::new(read(&o.title.value, None))),
-                key_results: o
-                    .key_results
-                    .iter()
+                title: known.title(&o.title.value),
+                key_results: (o.key_results.iter())
                     .map(|kr| KeyResultFacts {
-                        title: known
-                            .key_results
-                            .get(&kr.title.value)
-                            .cloned()
-                            .unwrap_or_else(|| Arc::new(read(&kr.title.value, Some(&detector)))),
-                        unit_placeholder: kr
-                            .unit
-                            .as_ref()
+                        title: key_result(&kr.title.value),
+                        unit_placeholder: (kr.unit.as_ref())
                             .is_some_and(|u| placeholder(&u.value).is_some()),
                     })
+                    .collect(),
+                initiatives: (o.initiatives.iter())
+                    .map(|i| known.title(&i.title.value))
                     .collect(),
             })
             .collect();
@@ -101,36 +103,50 @@ impl Facts {
 }
 
 impl TitleMemo {
+    /// An objective's or initiative's title, as known or read now.
+    fn title(&self, title: &str) -> Arc<TitleFacts> {
+        match self.titles.get(title) {
+            Some(facts) => facts.clone(),
+            None => Arc::new(read(title, None)),
+        }
+    }
+
     /// Adds the titles it did not know. Titles no longer used are dropped
     /// once they outnumber the ones in use, so that a long session does not
     /// keep every title ever saved, and a save costs lookups, not copies.
     fn remember(&mut self, org: &Org, facts: &[ObjectiveFacts]) {
-        let key_results: usize = org.objectives.iter().map(|o| o.key_results.len()).sum();
-        if self.objectives.len() > 2 * org.objectives.len() + 64
-            || self.key_results.len() > 2 * key_results + 64
+        let titles: usize = (org.objectives.iter())
+            .map(|o| 1 + o.initiatives.len())
+            .sum();
+        if self.titles.len() > 2 * titles + 64
+            || self.key_results.len() > 2 * org.key_result_count() + 64
         {
-            self.objectives.clear();
+            self.titles.clear();
             self.key_results.clear();
         }
-        for (o, f) in org.objectives.iter().zip(facts) {
-            if !self.objectives.contains_key(&o.title.value) {
-                self.objectives
-                    .insert(o.title.value.clone(), f.title.clone());
+        fn add(known: &mut Known, title: &str, facts: &Arc<TitleFacts>) {
+            if !known.contains_key(title) {
+                known.insert(title.to_string(), facts.clone());
             }
+        }
+        for (o, f) in org.objectives.iter().zip(facts) {
+            add(&mut self.titles, &o.title.value, &f.title);
             for (kr, f) in o.key_results.iter().zip(&f.key_results) {
-                if !self.key_results.contains_key(&kr.title.value) {
-                    self.key_results
-                        .insert(kr.title.value.clone(), f.title.clone());
-                }
+                add(&mut self.key_results, &kr.title.value, &f.title);
+            }
+            for (i, f) in o.initiatives.iter().zip(&f.initiatives) {
+                add(&mut self.titles, &i.title.value, f);
             }
         }
     }
 }
 
+/// A key result's title with the detector, any other title without.
 fn read(title: &str, detector: Option<&Detector>) -> TitleFacts {
     TitleFacts {
         placeholder: placeholder(title).is_some(),
         activity: detector.and_then(|d| d.classify(title)),
+        metric: detector.is_none() && is_metric_title(title),
         normalised: normalised(title),
     }
 }

@@ -16,6 +16,7 @@ pub use wording::{SAMPLE_INITIATIVE, SAMPLE_KEY_RESULT};
 mod ambition;
 
 use crate::model::diagnostic::Diagnostic;
+use crate::model::period::Period;
 use crate::model::{Org, Spanned};
 use crate::read::load::{self, LoadError, Loaded};
 use crate::read::resolve;
@@ -33,6 +34,8 @@ pub struct Context<'a> {
     pub scores: &'a Scores,
     /// What several rules ask about each title, found once.
     pub facts: &'a Facts,
+    /// Each objective's period, parallel to the objectives (`None`: unknown).
+    pub periods: &'a [Option<Period>],
 }
 
 type RuleFn = fn(&Context, &mut Vec<Diagnostic>);
@@ -132,11 +135,13 @@ pub fn check_remembering(
 ) -> Checked {
     let scores = score::score_org(&org, as_of);
     let facts = Facts::of(&org, memo);
+    let periods = org.objective_periods();
     let context = Context {
         org: &org,
         as_of,
         scores: &scores,
         facts: &facts,
+        periods: &periods,
     };
     // Rules are independent; `finish` sorts what they find.
     let found: Vec<Vec<Diagnostic>> = RULES

@@ -256,10 +256,10 @@ pub fn placeholder_text(cx: &Context, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        for initiative in &o.initiatives {
+        for (initiative, i_facts) in o.initiatives.iter().zip(&facts.initiatives) {
             out.extend(placeholder_finding(
                 o,
-                placeholder(&initiative.title.value).as_ref(),
+                found(i_facts.placeholder, &initiative.title.value).as_ref(),
                 &initiative.title,
                 || "this initiative's title".to_string(),
                 "the work that moves a key result, e.g. \"Guided setup for new accounts\"",
@@ -380,7 +380,7 @@ fn is_label(words: &[&str], i: usize) -> bool {
 
 /// Whether a title is mostly a number: an amount and at most two words of
 /// content beside it ("€2M ARR", "NPS 50", "Reach 10,000 users").
-fn is_metric_title(title: &str) -> bool {
+pub fn is_metric_title(title: &str) -> bool {
     let words: Vec<&str> = words(title).collect();
     let mut amounts = 0;
     let mut content = 0;
@@ -410,11 +410,10 @@ fn is_metric_title(title: &str) -> bool {
 
 pub fn metric_objective(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (o, facts) in cx.org.objectives.iter().zip(&cx.facts.objectives) {
-        let title = &o.title.value;
         if facts.title.placeholder {
             continue; // `placeholder-text`
         }
-        let (message, help) = if is_metric_title(title) {
+        let (message, help) = if facts.title.metric {
             (
                 "this objective's title is a number: it says how much, not where to go".to_string(),
                 "say in words where to go and why (e.g. \"Become the shop commuters trust\"); put the number in a key result",
@@ -516,7 +515,8 @@ pub fn unmeasured_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 pub fn duplicate_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
     // The first key result with each text, per period: (objective, key result).
-    let mut first: HashMap<(&str, &str), (usize, usize), FixedState> = HashMap::default();
+    let mut first: HashMap<(&str, &str), (usize, usize), FixedState> =
+        HashMap::with_capacity_and_hasher(cx.org.key_result_count(), FixedState::default());
     for (oi, o) in cx.org.objectives.iter().enumerate() {
         for (ki, kr) in o.key_results.iter().enumerate() {
             if cx.facts.key_result(oi, ki).placeholder {

@@ -395,4 +395,25 @@ impl Org {
     pub fn key_result_count(&self) -> usize {
         self.objectives.iter().map(|o| o.key_results.len()).sum()
     }
+
+    /// The period of each objective, parallel to [`Org::objectives`]:
+    /// objectives come in file order, so grouped by period, and each period
+    /// is looked up once per group rather than once per objective.
+    pub fn objective_periods(&self) -> Vec<Option<Period>> {
+        let mut last: Option<(&str, Option<Period>)> = None;
+        self.objectives
+            .iter()
+            .map(|o| {
+                let name = o.period.value.as_str();
+                match &last {
+                    Some((seen, period)) if *seen == name => period.clone(),
+                    _ => {
+                        let period = self.period(name);
+                        last = Some((name, period.clone()));
+                        period
+                    }
+                }
+            })
+            .collect()
+    }
 }
