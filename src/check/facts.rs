@@ -46,6 +46,26 @@ pub struct KeyResultFacts {
     pub unit_placeholder: bool,
 }
 
+/// A title's facts, and whether they were read now rather than known.
+type Looked = (Arc<TitleFacts>, bool);
+
+/// A title read now, to remember: whether of a key result, the title, its facts.
+type Fresh<'o> = (bool, &'o str, Arc<TitleFacts>);
+
+/// The facts of `looked`, noted in `fresh` when they were read now.
+fn note<'o>(
+    fresh: &mut Vec<Fresh<'o>>,
+    kr: bool,
+    title: &'o str,
+    looked: Looked,
+) -> Arc<TitleFacts> {
+    let (facts, new) = looked;
+    if new {
+        fresh.push((kr, title, facts.clone()));
+    }
+    facts
+}
+
 type Known = HashMap<String, Arc<TitleFacts>, FixedState>;
 
 /// Title facts kept from one check to the next, for the settings they were
@@ -73,28 +93,50 @@ impl Facts {
         let detector = Detector::new(&checks.activity_verbs, &checks.not_activities);
         let known = &*memo;
         let key_result = |title: &str| match known.key_results.get(title) {
-            Some(facts) => facts.clone(),
-            None => Arc::new(read(title, Some(&detector))),
+            Some(facts) => (facts.clone(), false),
+            None => (Arc::new(read(title, Some(&detector))), true),
         };
-        let facts: Vec<ObjectiveFacts> = org
+        // Each objective's facts, with the titles read now (to remember).
+        let looked: Vec<(ObjectiveFacts, Vec<Fresh>)> = org
             .objectives
             .par_iter()
-            .map(|o| ObjectiveFacts {
-                title: known.title(&o.title.value),
-                key_results: (o.key_results.iter())
+            .map(|o| {
+                let mut fresh = Vec::new();
+                let f = &mut fresh;
+                let title = note(f, false, &o.title.value, known.title(&o.title.value));
+                let key_results = (o.key_results.iter())
                     .map(|kr| KeyResultFacts {
-                        title: key_result(&kr.title.value),
-                        unit_placeholder: (kr.unit.as_ref())
-                            .is_some_and(|u| placeholder(&u.value).is_some()),
+                        title: note(f, true, &kr.title.value, key_result(&kr.title.value)),
+                        unit_placeholder: (kr.unit.as_ref()).is_some_and(|u| {
+                            note(f, false, &u.value, known.title(&u.value)).placeholder
+                        }),
                     })
-                    .collect(),
-                initiatives: (o.initiatives.iter())
-                    .map(|i| known.title(&i.title.value))
-                    .collect(),
+                    .collect();
+                let initiatives = (o.initiatives.iter())
+                    .map(|i| note(f, false, &i.title.value, known.title(&i.title.value)))
+                    .collect();
+                let facts = ObjectiveFacts {
+                    title,
+                    key_results,
+                    initiatives,
+                };
+                (facts, fresh)
             })
             .collect();
-        memo.remember(org, &facts);
-        Facts { objectives: facts }
+        memo.prune(org);
+        let mut objectives = Vec::with_capacity(looked.len());
+        for (facts, fresh) in looked {
+            for (kr, title, facts) in fresh {
+                let known = if kr {
+                    &mut memo.key_results
+                } else {
+                    &mut memo.titles
+                };
+                known.insert(title.to_string(), facts);
+            }
+            objectives.push(facts);
+        }
+        Facts { objectives }
     }
 
     pub fn key_result(&self, objective: usize, key_result: usize) -> &TitleFacts {
@@ -103,40 +145,26 @@ impl Facts {
 }
 
 impl TitleMemo {
-    /// An objective's or initiative's title, as known or read now.
-    fn title(&self, title: &str) -> Arc<TitleFacts> {
+    /// An objective's or initiative's title (or a unit), as known or read now.
+    fn title(&self, title: &str) -> Looked {
         match self.titles.get(title) {
-            Some(facts) => facts.clone(),
-            None => Arc::new(read(title, None)),
+            Some(facts) => (facts.clone(), false),
+            None => (Arc::new(read(title, None)), true),
         }
     }
 
-    /// Adds the titles it did not know. Titles no longer used are dropped
-    /// once they outnumber the ones in use, so that a long session does not
-    /// keep every title ever saved, and a save costs lookups, not copies.
-    fn remember(&mut self, org: &Org, facts: &[ObjectiveFacts]) {
+    /// Forgets every title once those no longer used outnumber the ones in
+    /// use, so that a long session does not keep every title ever saved;
+    /// the next check reads them again.
+    fn prune(&mut self, org: &Org) {
         let titles: usize = (org.objectives.iter())
-            .map(|o| 1 + o.initiatives.len())
+            .map(|o| 1 + o.initiatives.len() + o.key_results.len())
             .sum();
         if self.titles.len() > 2 * titles + 64
             || self.key_results.len() > 2 * org.key_result_count() + 64
         {
             self.titles.clear();
             self.key_results.clear();
-        }
-        fn add(known: &mut Known, title: &str, facts: &Arc<TitleFacts>) {
-            if !known.contains_key(title) {
-                known.insert(title.to_string(), facts.clone());
-            }
-        }
-        for (o, f) in org.objectives.iter().zip(facts) {
-            add(&mut self.titles, &o.title.value, &f.title);
-            for (kr, f) in o.key_results.iter().zip(&f.key_results) {
-                add(&mut self.key_results, &kr.title.value, &f.title);
-            }
-            for (i, f) in o.initiatives.iter().zip(&f.initiatives) {
-                add(&mut self.titles, &i.title.value, f);
-            }
         }
     }
 }
