@@ -209,11 +209,46 @@ async function browse(site) {
         record(`${stop.name} (${colorScheme}) ${target}`, problems);
       }
       await context.close();
+      await fitsPhones(browser, origin, site, colorScheme);
     }
   } finally {
     await browser.close();
     await new Promise((resolve) => server.close(resolve));
   }
+}
+
+/**
+ * Opens every page of the site 390 px wide: none may scroll sideways. Names
+ * the elements that stick out, so that a failure says where to look.
+ */
+async function fitsPhones(browser, origin, site, colorScheme) {
+  const width = 390;
+  const context = await browser.newContext({ colorScheme, viewport: { width, height: 844 } });
+  context.setDefaultTimeout(PAGE_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
+  await context.route('**/*', (route) =>
+    new URL(route.request().url()).origin === origin ? route.continue() : route.abort('blockedbyclient'),
+  );
+  const pages = (await walk(site)).filter((f) => f.endsWith('.html')).sort();
+  const problems = [];
+  const page = await context.newPage();
+  for (const file of pages) {
+    const relative = path.relative(site, file).split(path.sep).join('/');
+    const url = options.base + relative.replace(/(^|\/)index\.html$/, '$1');
+    await page.goto(origin + url, { waitUntil: 'load' });
+    const wide = await page.evaluate((width) => {
+      const scroll = document.documentElement.scrollWidth;
+      if (scroll <= width) return null;
+      const out = [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > width + 1)
+        .slice(-3)
+        .map((e) => `${e.tagName.toLowerCase()}${e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : ''}`);
+      return { scroll, out };
+    }, width);
+    if (wide) problems.push(`${url} is ${wide.scroll} px wide: ${wide.out.join(', ')}`);
+  }
+  await context.close();
+  record(`every page fits ${width} px (${colorScheme}): ${pages.length} pages`, problems);
 }
 
 /** Opens one page and returns what is wrong with it and the links later stops follow. */
