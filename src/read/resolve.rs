@@ -656,14 +656,18 @@ fn resolve_reference(
             message,
         )
     };
+    // A period written as elsewhere (`Q1 2027`) is reported as unknown; its
+    // alignment is still resolved in the period meant, so that a misspelt
+    // `aligns_to` in the same file shows in the same run.
+    let meant = (org.period(&child.period.value).is_none())
+        .then(|| Period::builtin_spelling(&child.period.value))
+        .flatten();
+    let own = meant.as_deref().unwrap_or(&child.period.value);
     let found = match parsed.period {
         Some(period) => index.find(period, id),
-        None => index.find(&child.period.value, id).or_else(|| {
+        None => index.find(own, id).or_else(|| {
             // Then any period that contains the child's, e.g. the year of a quarter.
-            match index
-                .in_containing_periods(&child.period.value, id)
-                .as_slice()
-            {
+            match index.in_containing_periods(own, id).as_slice() {
                 [(_, found)] => Some(*found),
                 _ => None,
             }
@@ -671,7 +675,7 @@ fn resolve_reference(
     };
     let Some(target) = found else {
         // A child whose own period is unknown (already reported) cannot say where to look.
-        let lost = parsed.period.is_none() && org.period(&child.period.value).is_none();
+        let lost = parsed.period.is_none() && org.period(own).is_none();
         if broken.objectives.contains(id) || lost {
             return Ok(None);
         }
@@ -683,7 +687,6 @@ fn resolve_reference(
             Some(period) => error(format!("no objective `{id}` in period {period}"))
                 .with_suggestion(index.suggest(period, id)),
             None => {
-                let own = child.period.value.as_str();
                 let containing = index.in_containing_periods(own, id);
                 if containing.len() > 1 {
                     let names: Vec<String> = containing

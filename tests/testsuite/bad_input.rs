@@ -152,14 +152,16 @@ const CASES: &[Case] = &[
     Case {
         name: "known-mistakes",
         // A period written as `Q1 2026`, `owner`, `baseline`, `goal`, `due_date`:
-        // each reported where it is written (helps pinned below).
+        // each reported where it is written (helps pinned below); the
+        // misspelt `aligns_to` is looked up in the period meant, in the same run.
         expect: Findings(
             &[
                 ("unknown-period", "okrs/2026-Q1/support.md", Some(3)),
                 (IFM, "okrs/2026-Q1/support.md", Some(4)),
-                (IFM, "okrs/2026-Q1/support.md", Some(8)),
+                ("unresolved-alignment", "okrs/2026-Q1/support.md", Some(5)),
                 (IFM, "okrs/2026-Q1/support.md", Some(9)),
-                (IFM, "okrs/2026-Q1/support.md", Some(11)),
+                (IFM, "okrs/2026-Q1/support.md", Some(10)),
+                (IFM, "okrs/2026-Q1/support.md", Some(12)),
             ],
             2,
         ),
@@ -816,19 +818,25 @@ fn keys_and_periods_written_as_elsewhere_say_what_okr_calls_them() {
                 "use `team = \"<id>\"` or `person = \"<id>\"`",
             ),
             (
-                8,
+                5,
+                13,
+                "no objective `helthy` in 2026-Q1 or a period containing it",
+                "did you mean `healthy`?"
+            ),
+            (
+                9,
                 1,
                 "unknown key `baseline` in key result",
                 "write `start = <number>`"
             ),
             (
-                9,
+                10,
                 1,
                 "unknown key `goal` in key result",
                 "write `target = <number>`"
             ),
             (
-                11,
+                12,
                 1,
                 "unknown key `due_date` in key result",
                 "write `due = YYYY-MM-DD`"
