@@ -245,12 +245,8 @@ fn printable_excerpt(
     (shown, start..end)
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
+fn floor_char_boundary(text: &str, i: usize) -> usize {
+    crate::text::prefix(text, i).len()
 }
 
 fn ceil_char_boundary(text: &str, mut i: usize) -> usize {

@@ -410,16 +410,21 @@ mod tests {
         assert!(long.len() <= 50 && !long.ends_with('-'), "{long}");
     }
 
-    #[test]
-    fn the_stub_records_no_check_in_but_shows_how_to_add_one() {
-        let text = objective_text(
+    /// The file `okr new objective "Grow" --period 2026-Q1` writes on 2026-02-01.
+    fn stub() -> String {
+        objective_text(
             &ObjectiveSpec {
                 title: "Grow".into(),
                 period: "2026-Q1".into(),
                 ..ObjectiveSpec::default()
             },
             "2026-02-01".parse().unwrap(),
-        );
+        )
+    }
+
+    #[test]
+    fn the_stub_records_no_check_in_but_shows_how_to_add_one() {
+        let text = stub();
         let lines: Vec<&str> = text.lines().map(str::trim).collect();
         assert!(!lines.contains(&"[[key_results.checkins]]"), "{text}");
         assert!(!lines.iter().any(|l| l.starts_with("value =")), "{text}");
@@ -435,14 +440,7 @@ mod tests {
 
     #[test]
     fn the_stub_names_every_key_result_field() {
-        let text = objective_text(
-            &ObjectiveSpec {
-                title: "Grow".into(),
-                period: "2026-Q1".into(),
-                ..ObjectiveSpec::default()
-            },
-            "2026-02-01".parse().unwrap(),
-        );
+        let text = stub();
         for field in schema::KEY_RESULT
             .iter()
             .chain(schema::CHECKIN)

@@ -232,6 +232,18 @@ pub fn stale_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
 mod tests {
     use crate::check::testing::*;
 
+    const SELL: &str = "okrs/2026-Q1/sales/sell.md";
+
+    /// A sales objective of 2026-Q1, aligned to `grow`, with these key results.
+    fn sell(key_results: &str) -> (String, String) {
+        (
+            SELL.to_string(),
+            format!(
+                "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\n{key_results}+++\n"
+            ),
+        )
+    }
+
     #[test]
     fn too_many_objectives_reported_once_at_the_first_over_the_limit() {
         let mut owned = vec![company("grow")];
@@ -248,44 +260,35 @@ mod tests {
     fn due_dates_outside_the_period() {
         let owned = [
             company("grow"),
-            (
-                "okrs/2026-Q1/sales/sell.md".to_string(),
-                "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\n\
-                 [[key_results]]\ntitle = \"A\"\ntarget = 1\ndue = 2026-04-01\n\
+            sell(
+                "[[key_results]]\ntitle = \"A\"\ntarget = 1\ndue = 2026-04-01\n\
                  [[key_results.checkins]]\ndate = 2026-02-10\nvalue = 0.5\n\
                  [[key_results]]\ntitle = \"B\"\ntarget = 1\ndue = 2026-03-31\n\
-                 [[key_results.checkins]]\ndate = 2026-02-10\nvalue = 0.5\n+++\n"
-                    .to_string(),
+                 [[key_results.checkins]]\ndate = 2026-02-10\nvalue = 0.5\n",
             ),
         ];
-        assert_eq!(
-            of_rule("due-outside-period", &files(&owned)),
-            [at("okrs/2026-Q1/sales/sell.md", 9)]
-        );
+        assert_eq!(of_rule("due-outside-period", &files(&owned)), [at(SELL, 9)]);
     }
 
     #[test]
     fn check_ins_outside_the_period() {
         let owned = [
             company("grow"),
-            (
-                "okrs/2026-Q1/sales/sell.md".to_string(),
-                "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\n\
-                 [[key_results]]\ntitle = \"A\"\ntarget = 1\n\
+            sell(
+                "[[key_results]]\ntitle = \"A\"\ntarget = 1\n\
                  [[key_results.checkins]]\ndate = 2025-12-31\nvalue = 0.1\n\
                  [[key_results.checkins]]\ndate = 2026-01-01\nvalue = 0.2\n\
                  [[key_results.checkins]]\ndate = 2026-03-31\nvalue = 0.3\n\
-                 [[key_results.checkins]]\ndate = 2026-04-01\nvalue = 0.4\n+++\n"
-                    .to_string(),
+                 [[key_results.checkins]]\ndate = 2026-04-01\nvalue = 0.4\n",
             ),
         ];
         assert_eq!(
             of_rule("checkin-outside-period", &files(&owned)),
             [
-                at("okrs/2026-Q1/sales/sell.md", 10),
+                at(SELL, 10),
                 // In the period, but after the as-of date 2026-02-15.
-                at("okrs/2026-Q1/sales/sell.md", 16),
-                at("okrs/2026-Q1/sales/sell.md", 19)
+                at(SELL, 16),
+                at(SELL, 19)
             ]
         );
     }
@@ -296,30 +299,15 @@ mod tests {
         // nothing to report yet; one due already does.
         let owned = [
             company("grow"),
-            (
-                "okrs/2026-Q1/sales/sell.md".to_string(),
-                "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\n\
-                 [[key_results]]\ntitle = \"Shop open\"\ndone = false\n\
-                 [[key_results]]\ntitle = \"Price list agreed\"\ndone = false\ndue = 2026-01-25\n+++\n"
-                    .to_string(),
+            sell(
+                "[[key_results]]\ntitle = \"Shop open\"\ndone = false\n\
+                 [[key_results]]\ntitle = \"Price list agreed\"\ndone = false\ndue = 2026-01-25\n",
             ),
         ];
         let stale = |as_of| {
-            let checked = run_on(&files(&owned), as_of);
-            let sell = checked.diagnostics.iter().filter(|d| {
-                d.rule.name() == "stale-key-result"
-                    && checked.org.file(d.file).path.ends_with("sell.md")
-            });
-            let line = |d: &crate::model::diagnostic::Diagnostic| {
-                Some(
-                    checked
-                        .org
-                        .file(d.file)
-                        .line_col(d.span.as_ref()?.start)
-                        .line,
-                )
-            };
-            sell.filter_map(line).collect::<Vec<_>>()
+            let found = of_rule_on("stale-key-result", &files(&owned), as_of);
+            let sell = found.into_iter().filter(|(file, _)| file == SELL);
+            sell.filter_map(|(_, line)| line).collect::<Vec<_>>()
         };
         assert_eq!(stale("2026-02-12"), [10]);
         assert_eq!(
@@ -334,14 +322,11 @@ mod tests {
         // As of 2026-02-15: 2026-02-15 is not after it, 2026-03-02 and 2026-02-16 are.
         let owned = [
             company("grow"),
-            (
-                "okrs/2026-Q1/sales/sell.md".to_string(),
-                "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\n\
-                 [[key_results]]\ntitle = \"A\"\ntarget = 1\n\
+            sell(
+                "[[key_results]]\ntitle = \"A\"\ntarget = 1\n\
                  [[key_results.checkins]]\ndate = 2026-02-15\nvalue = 0.1\n\
                  [[key_results.checkins]]\ndate = 2026-03-02\nvalue = 0.3\n\
-                 [[key_results.checkins]]\ndate = 2026-02-16\nvalue = 0.2\n+++\n"
-                    .to_string(),
+                 [[key_results.checkins]]\ndate = 2026-02-16\nvalue = 0.2\n",
             ),
             // A period not begun on the as-of date: checked as of a past day.
             (
@@ -360,10 +345,7 @@ mod tests {
         // Once, at the earliest of the two later check-ins.
         let file = checked.org.file(found[0].file);
         let at = found[0].span.as_ref().map(|s| file.line_col(s.start).line);
-        assert_eq!(
-            (file.path.as_str(), at),
-            ("okrs/2026-Q1/sales/sell.md", Some(16))
-        );
+        assert_eq!((file.path.as_str(), at), (SELL, Some(16)));
         assert!(
             found[0].message.contains(
                 "dated 2026-02-16, after the as-of date 2026-02-15 (and 1 later check-in)"
@@ -400,22 +382,16 @@ mod tests {
         // As of 2026-02-15: a check-in on 2026-01-20 is 26 days old; none at all is 45 days.
         let owned = [
             company("grow"),
-            (
-                "okrs/2026-Q1/sales/sell.md".to_string(),
-                "+++\ntitle = \"Sell\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\n\
-                 [[key_results]]\ntitle = \"A\"\ntarget = 10\n\
+            sell(
+                "[[key_results]]\ntitle = \"A\"\ntarget = 10\n\
                  [[key_results.checkins]]\ndate = 2026-01-20\nvalue = 5\n\
                  [[key_results]]\ntitle = \"B\"\ntarget = 10\n\
-                 [[key_results]]\ntitle = \"C\"\ntarget = 10\ncurrent = 10\n+++\n"
-                    .to_string(),
+                 [[key_results]]\ntitle = \"C\"\ntarget = 10\ncurrent = 10\n",
             ),
         ];
         assert_eq!(
             of_rule("stale-key-result", &files(&owned)),
-            [
-                at("okrs/2026-Q1/sales/sell.md", 10),
-                at("okrs/2026-Q1/sales/sell.md", 13)
-            ]
+            [at(SELL, 10), at(SELL, 13)]
         );
     }
 }

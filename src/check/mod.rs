@@ -243,7 +243,15 @@ pub(crate) mod testing {
 
     /// `(rule, file, line)` of every finding.
     pub fn findings(files: &[(&str, &str)]) -> Vec<(String, String, Option<usize>)> {
-        let checked = run(files);
+        findings_on(files, AS_OF)
+    }
+
+    /// [`findings`] as of another day than [`AS_OF`].
+    pub fn findings_on(
+        files: &[(&str, &str)],
+        as_of: &str,
+    ) -> Vec<(String, String, Option<usize>)> {
+        let checked = run_on(files, as_of);
         checked
             .diagnostics
             .iter()
@@ -260,7 +268,16 @@ pub(crate) mod testing {
 
     /// Findings of one rule, as `(file, line)`.
     pub fn of_rule(rule: &str, files: &[(&str, &str)]) -> Vec<(String, Option<usize>)> {
-        findings(files)
+        of_rule_on(rule, files, AS_OF)
+    }
+
+    /// [`of_rule`] as of another day than [`AS_OF`].
+    pub fn of_rule_on(
+        rule: &str,
+        files: &[(&str, &str)],
+        as_of: &str,
+    ) -> Vec<(String, Option<usize>)> {
+        findings_on(files, as_of)
             .into_iter()
             .filter(|(r, _, _)| r == rule)
             .map(|(_, f, l)| (f, l))

@@ -21,14 +21,7 @@ pub const SAMPLE_INITIATIVE: &str = "A campaign, a project, a training";
 const READ_AT_MOST: usize = 1000;
 
 fn head(text: &str) -> &str {
-    if text.len() <= READ_AT_MOST {
-        return text;
-    }
-    let mut end = READ_AT_MOST;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
+    crate::text::prefix(text, READ_AT_MOST)
 }
 
 /// The words of a title, without the punctuation around them.

@@ -9,16 +9,19 @@
 //! - `dates.rs`: days as `2026-11-23` ([`iso_date`]) or `Nov 23`
 //!   ([`push_short_date`]);
 //! - `printable.rs`: hidden characters escaped for terminals, CI logs and
-//!   Markdown comments ([`printable`]).
+//!   Markdown comments ([`printable`]);
+//! - `cut.rs`: the start of a text, cut at a character boundary ([`prefix`]).
 //!
 //! Numbers and dates are written digit by digit, not through the formatter:
 //! a site prints hundreds of thousands of them.
 
+mod cut;
 mod dates;
 mod escape;
 mod numbers;
 mod printable;
 
+pub use cut::prefix;
 pub use dates::{IsoDate, iso_date, push_iso_date, push_short_date};
 pub use escape::{escape_html, push_escaped};
 pub use numbers::{

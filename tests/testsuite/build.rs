@@ -23,12 +23,16 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn build(repo: &Path, out: &Path, extra: &[&str]) -> Output {
+    build_on(repo, out, AS_OF, extra)
+}
+
+fn build_on(repo: &Path, out: &Path, as_of: &str, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_okr"))
         .arg("build")
         .arg(repo)
         .arg("--out")
         .arg(out)
-        .args(["--as-of", AS_OF])
+        .args(["--as-of", as_of])
         .args(extra)
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
@@ -986,14 +990,7 @@ fn home_page_on(repo: &str, as_of: &str) -> String {
 /// Builds `repo` as of `as_of`, which must succeed.
 fn built_on(repo: &str, as_of: &str) -> PathBuf {
     let out = scratch(&format!("{repo}-{as_of}")).join("public");
-    let output = Command::new(env!("CARGO_BIN_EXE_okr"))
-        .arg("build")
-        .arg(fixture(repo))
-        .arg("--out")
-        .arg(&out)
-        .args(["--as-of", as_of])
-        .output()
-        .expect("run okr");
+    let output = build_on(&fixture(repo), &out, as_of, &[]);
     assert!(
         output.status.success(),
         "{}",

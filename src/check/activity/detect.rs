@@ -601,19 +601,10 @@ impl Detector {
     }
 }
 
-/// Cuts `title` to at most `MAX_BYTES` bytes, at a character boundary.
-fn capped(title: &str) -> &str {
-    let mut end = title.len().min(MAX_BYTES);
-    while !title.is_char_boundary(end) {
-        end -= 1;
-    }
-    &title[..end]
-}
-
 /// Words (lowercase), numbers and the marks that matter.
 fn tokens(title: &str) -> Vec<Tok> {
     let mut out: Vec<Tok> = Vec::new();
-    let mut chars = capped(title).chars().peekable();
+    let mut chars = crate::text::prefix(title, MAX_BYTES).chars().peekable();
     let mut money_before = false;
     while let Some(c) = chars.next() {
         if out.len() >= MAX_TOKENS {
