@@ -110,9 +110,10 @@ pub fn elapsed_fraction(period: &Period, as_of: NaiveDate) -> f64 {
     (elapsed as f64 / span as f64).clamp(0.0, 1.0)
 }
 
-/// The final grade of a score: achieved, partial or missed.
-pub fn grade(score: f64, t: &Thresholds) -> Status {
-    if score >= t.achieved {
+/// The final grade of a score aiming at `goal` (see [`Thresholds::goal`]):
+/// achieved, partial or missed.
+pub fn grade(score: f64, goal: f64, t: &Thresholds) -> Status {
+    if score >= goal {
         Status::Achieved
     } else if score >= t.partial {
         Status::Partial
@@ -121,15 +122,37 @@ pub fn grade(score: f64, t: &Thresholds) -> Status {
     }
 }
 
-/// Status of a (clamped) progress or score in a period at `as_of`.
-pub fn status(progress: f64, period: &Period, as_of: NaiveDate, t: &Thresholds) -> Status {
+/// The score expected by `as_of` of an objective aiming at `goal`: the pace
+/// runs from 0 on the period's first day to the goal on its last.
+pub fn expected(period: &Period, as_of: NaiveDate, goal: f64) -> f64 {
+    goal * elapsed_fraction(period, as_of)
+}
+
+/// Status of a (clamped) progress or score in a period at `as_of`, aiming
+/// at `goal`: the objective's (see [`Thresholds::goal`]), also for its key
+/// results.
+///
+/// Each band's edge runs in a straight line from its tolerance below 0 on
+/// the first day to the grade it stands for on the last: `on-track` from
+/// `−on_track_tolerance` to the kind's goal, `at-risk` from
+/// `−at_risk_tolerance` to `partial`. So early on the bands are as forgiving
+/// as a tolerance allows, and on the last day the status is the grade the
+/// next day brings: on-track ⇒ achieved, at-risk ⇒ partial, off-track ⇒ missed.
+pub fn status(
+    progress: f64,
+    period: &Period,
+    as_of: NaiveDate,
+    goal: f64,
+    t: &Thresholds,
+) -> Status {
     if as_of > period.end {
-        return grade(progress, t);
+        return grade(progress, goal, t);
     }
-    let expected = elapsed_fraction(period, as_of);
-    if progress >= expected - t.on_track_tolerance {
+    let elapsed = elapsed_fraction(period, as_of);
+    let edge = |grade: f64, tolerance: f64| grade * elapsed - tolerance * (1.0 - elapsed);
+    if progress >= edge(goal, t.on_track_tolerance) {
         Status::OnTrack
-    } else if progress >= expected - t.at_risk_tolerance {
+    } else if progress >= edge(t.partial, t.at_risk_tolerance) {
         Status::AtRisk
     } else {
         Status::OffTrack
@@ -205,6 +228,9 @@ pub struct ObjectiveScore {
     /// `[retrospective] score`, shown beside the computed one, never instead.
     pub overridden: Option<f64>,
     pub status: Option<Status>,
+    /// The score it aims at, by its kind: what its pace runs to and its
+    /// grade `achieved` starts from (see [`Thresholds::goal`]).
+    pub goal: f64,
     pub key_results: Vec<KeyResultScore>,
     /// Mean score of the objectives aligned to it, kept beside its own score.
     pub aligned_progress: Option<f64>,
@@ -228,13 +254,26 @@ pub enum OwnerKey {
 pub struct Scores {
     /// Parallel to [`Org::objectives`].
     pub objectives: Vec<ObjectiveScore>,
-    /// Mean of an owner's objective scores per period.
-    pub owners: BTreeMap<(OwnerKey, String), f64>,
+    /// An owner's objectives per period, taken together.
+    pub owners: BTreeMap<(OwnerKey, String), OwnerScore>,
+}
+
+/// An owner's objectives of one period, taken together.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct OwnerScore {
+    /// The mean of their scores.
+    pub score: f64,
+    /// The mean of their goals: what the owner's pace runs to.
+    pub goal: f64,
 }
 
 impl Scores {
     /// The mean score of `owner`'s objectives in `period`, if any has one.
     pub fn owner(&self, owner: OwnerKey, period: &str) -> Option<f64> {
+        self.owner_score(owner, period).map(|o| o.score)
+    }
+
+    pub fn owner_score(&self, owner: OwnerKey, period: &str) -> Option<OwnerScore> {
         self.owners.get(&(owner, period.to_string())).copied()
     }
 }
@@ -248,8 +287,10 @@ pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
         .iter()
         .zip(&periods)
         .map(|(objective, period)| {
-            let stand =
-                |score: Option<f64>| Some(status(score?, period.as_ref()?, as_of, thresholds));
+            let goal = thresholds.goal(objective.kind());
+            let stand = |score: Option<f64>| {
+                Some(status(score?, period.as_ref()?, as_of, goal, thresholds))
+            };
             let key_results: Vec<KeyResultScore> = objective
                 .key_results
                 .iter()
@@ -282,6 +323,7 @@ pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
                 computed,
                 overridden,
                 status: stand(score),
+                goal,
                 key_results,
                 aligned_progress: None,
                 from_aligned: false,
@@ -307,27 +349,33 @@ pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
             s.status = s
                 .score
                 .zip(periods[i].as_ref())
-                .map(|(score, p)| status(score, p, as_of, thresholds));
+                .map(|(score, p)| status(score, p, as_of, s.goal, thresholds));
         }
     }
-    let mut by_owner: BTreeMap<(OwnerKey, String), Vec<f64>> = BTreeMap::new();
-    for (objective, score) in org.objectives.iter().zip(&objectives) {
+    let mut by_owner: BTreeMap<(OwnerKey, String), Vec<(f64, f64)>> = BTreeMap::new();
+    for (objective, score_of) in org.objectives.iter().zip(&objectives) {
         let owner = match objective.owner {
             Owner::Company => OwnerKey::Company,
             Owner::Team(i) => OwnerKey::Team(org.teams[i].id.value.clone()),
             Owner::Person(i) => OwnerKey::Person(org.people[i].id.value.clone()),
             Owner::Unknown => continue,
         };
-        if let Some(score) = score.score {
+        if let Some(score) = score_of.score {
             by_owner
                 .entry((owner, objective.period.value.clone()))
                 .or_default()
-                .push(score);
+                .push((score, score_of.goal));
         }
     }
     let owners = by_owner
         .into_iter()
-        .filter_map(|(key, scores)| Some((key, mean(scores)?)))
+        .filter_map(|(key, scores)| {
+            let owner = OwnerScore {
+                score: mean(scores.iter().map(|s| s.0))?,
+                goal: mean(scores.iter().map(|s| s.1))?,
+            };
+            Some((key, owner))
+        })
         .collect();
     Scores { objectives, owners }
 }
@@ -514,6 +562,7 @@ pub fn mean_history(series: &[&[(NaiveDate, f64)]]) -> Series {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ObjectiveKind;
 
     fn quarter() -> Period {
         Period::builtin("2026-Q1").unwrap()
@@ -570,22 +619,221 @@ mod tests {
     }
 
     #[test]
-    fn status_compares_progress_with_the_pace() {
+    fn status_compares_progress_with_the_pace_to_the_goal() {
         let t = Thresholds::default();
         let q = quarter();
         let mid = date("2026-02-15"); // about half the quarter elapsed
-        assert_eq!(status(0.45, &q, mid, &t), Status::OnTrack);
-        assert_eq!(status(0.30, &q, mid, &t), Status::AtRisk);
-        assert_eq!(status(0.20, &q, mid, &t), Status::OffTrack);
+        let aspirational = t.goal(ObjectiveKind::Aspirational);
+        // On track from about 0.30 (half of 0.7, less half the tolerance),
+        // at risk from about 0.08 (half of 0.4, less half of 0.25).
+        assert_eq!(status(0.31, &q, mid, aspirational, &t), Status::OnTrack);
+        assert_eq!(status(0.29, &q, mid, aspirational, &t), Status::AtRisk);
+        assert_eq!(status(0.07, &q, mid, aspirational, &t), Status::OffTrack);
+        // A committed objective paces to 1: on track from about 0.46.
+        let committed = t.goal(ObjectiveKind::Committed);
+        assert_eq!(status(0.47, &q, mid, committed, &t), Status::OnTrack);
+        assert_eq!(status(0.45, &q, mid, committed, &t), Status::AtRisk);
+        // On the first day nothing is behind yet; the tolerances are the
+        // only slack, as they always were.
+        let first = q.start;
+        assert_eq!(status(0.0, &q, first, committed, &t), Status::OnTrack);
+        assert_eq!(expected(&q, mid, aspirational), 0.7 * 45.0 / 89.0);
     }
 
     #[test]
-    fn ended_periods_get_a_grade() {
+    fn ended_periods_get_a_grade_by_kind() {
         let t = Thresholds::default();
         let after = date("2026-04-01");
-        assert_eq!(status(0.7, &quarter(), after, &t), Status::Achieved);
-        assert_eq!(status(0.4, &quarter(), after, &t), Status::Partial);
-        assert_eq!(status(0.39, &quarter(), after, &t), Status::Missed);
+        let aspirational = t.goal(ObjectiveKind::Aspirational);
+        assert_eq!(
+            status(0.7, &quarter(), after, aspirational, &t),
+            Status::Achieved
+        );
+        assert_eq!(
+            status(0.4, &quarter(), after, aspirational, &t),
+            Status::Partial
+        );
+        assert_eq!(
+            status(0.39, &quarter(), after, aspirational, &t),
+            Status::Missed
+        );
+        let committed = t.goal(ObjectiveKind::Committed);
+        assert_eq!(
+            status(0.9, &quarter(), after, committed, &t),
+            Status::Partial
+        );
+        assert_eq!(
+            status(1.0, &quarter(), after, committed, &t),
+            Status::Achieved
+        );
+    }
+
+    /// A small deterministic generator (xorshift64*): many cases, the same
+    /// every run, no dependency.
+    struct Cases(u64);
+
+    impl Cases {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+
+        /// A number in 0..=1 with a few exact edges among them.
+        fn fraction(&mut self) -> f64 {
+            match self.below(8) {
+                0 => 0.0,
+                1 => 1.0,
+                _ => self.below(1001) as f64 / 1000.0,
+            }
+        }
+    }
+
+    #[test]
+    fn on_the_last_day_every_status_is_the_grade_of_the_next_day() {
+        let q = quarter();
+        let (last, next) = (q.end, q.end.succ_opt().unwrap());
+        let mut cases = Cases(0x0c0f_fee5);
+        for _ in 0..20_000 {
+            let mut t = Thresholds::default();
+            if cases.below(2) == 0 {
+                // Any settings a company may write, edges included.
+                t.partial = cases.fraction();
+                t.achieved = t.partial.max(cases.fraction());
+                t.committed_achieved = t.partial.max(cases.fraction());
+                t.on_track_tolerance = cases.fraction();
+                t.at_risk_tolerance = cases.fraction();
+            }
+            let kind =
+                [ObjectiveKind::Aspirational, ObjectiveKind::Committed][cases.below(2) as usize];
+            let goal = t.goal(kind);
+            let score = match cases.below(4) {
+                0 => goal,
+                1 => t.partial,
+                _ => cases.fraction(),
+            };
+            let before = status(score, &q, last, goal, &t);
+            assert!(matches!(
+                before,
+                Status::OnTrack | Status::AtRisk | Status::OffTrack
+            ));
+            let after = status(score, &q, next, goal, &t);
+            assert_eq!(predict(before), after, "score {score}, {kind:?}, {t:?}");
+        }
+    }
+
+    /// A generated objective file: a kind, two to four key results of every
+    /// measure (rising, falling, milestone), weights, check-ins across the
+    /// quarter, and some overrides; some parents have no key results.
+    fn generated_objective(cases: &mut Cases, id: usize, aligns_to: Option<usize>) -> String {
+        let mut text = format!("+++\ntitle = \"Objective {id}\"\nperiod = \"2026-Q1\"\n");
+        if let Some(parent) = aligns_to {
+            text.push_str(&format!("team = \"t\"\naligns_to = \"o{parent}\"\n"));
+        }
+        if cases.below(2) == 0 {
+            text.push_str("kind = \"committed\"\n");
+        }
+        let key_results = match aligns_to {
+            None if cases.below(3) == 0 => 0,
+            _ => 2 + cases.below(3),
+        };
+        for k in 0..key_results {
+            text.push_str(&format!("[[key_results]]\ntitle = \"Measure {k}\"\n"));
+            let range = match cases.below(3) {
+                0 => None,
+                1 => Some((100.0, 40.0)),
+                _ => Some((0.0, 200.0)),
+            };
+            match range {
+                None => text.push_str("done = false\n"),
+                Some((start, target)) => {
+                    text.push_str(&format!("start = {start}\ntarget = {target}\n"))
+                }
+            }
+            if cases.below(3) == 0 {
+                text.push_str(&format!("weight = {}\n", 1 + cases.below(4)));
+            }
+            for _ in 0..cases.below(5) {
+                let value = match range {
+                    None => cases.below(2) as f64,
+                    Some((start, target)) => {
+                        start + (target - start) * (cases.below(1400) as f64 / 1000.0 - 0.2)
+                    }
+                };
+                let date = q_day(cases.below(90));
+                text.push_str(&format!(
+                    "[[key_results.checkins]]\ndate = {date}\nvalue = {value}\n"
+                ));
+            }
+        }
+        if cases.below(8) == 0 {
+            let score = cases.fraction();
+            text.push_str(&format!(
+                "[retrospective]\nscore = {score}\nreason = \"Measured wrongly\"\n"
+            ));
+        }
+        text.push_str("+++\n");
+        text
+    }
+
+    /// The `day`th day of 2026-Q1, counting from 0.
+    fn q_day(day: u64) -> NaiveDate {
+        quarter().start + chrono::Days::new(day)
+    }
+
+    #[test]
+    fn generated_objectives_on_their_last_day_predict_the_grade_of_the_next() {
+        use crate::check::testing::{CONFIG, run};
+        let q = quarter();
+        let (last, next) = (q.end, q.end.succ_opt().unwrap());
+        let mut cases = Cases(0x5eed_0f0c);
+        let mut seen = std::collections::BTreeSet::new();
+        for round in 0..40 {
+            let files: Vec<(String, String)> = (0..8)
+                .map(|i| {
+                    // The first three are company objectives; the others align to one.
+                    let parent = (i >= 3).then(|| cases.below(3) as usize);
+                    (
+                        format!("okrs/2026-Q1/o{i}.md"),
+                        generated_objective(&mut cases, i, parent),
+                    )
+                })
+                .collect();
+            let mut all = vec![CONFIG, ("teams/t.md", "+++\nname = \"T\"\n+++\n")];
+            all.extend(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+            let checked = run(&all);
+            let (before, after) = (score_org(&checked.org, last), score_org(&checked.org, next));
+            assert_eq!(
+                before.objectives.len(),
+                8,
+                "round {round}: {:#?}",
+                checked.diagnostics
+            );
+            for (i, (b, a)) in before.objectives.iter().zip(&after.objectives).enumerate() {
+                seen.extend(b.status);
+                assert_eq!(
+                    b.status.map(predict),
+                    a.status,
+                    "round {round}, objective {i}:\n{}",
+                    files[i].1
+                );
+                for (kb, ka) in b.key_results.iter().zip(&a.key_results) {
+                    assert_eq!(
+                        kb.status.map(predict),
+                        ka.status,
+                        "round {round}, objective {i}"
+                    );
+                }
+            }
+        }
+        // The cases reach every status a last day can have.
+        let running = [Status::OnTrack, Status::AtRisk, Status::OffTrack];
+        assert_eq!(seen.into_iter().collect::<Vec<_>>(), running);
     }
 
     /// An organisation of one objective in 2026-Q1 with these key results.
@@ -610,6 +858,16 @@ mod tests {
     const LAUNCH: &str = "[[key_results]]\ntitle = \"Shop live\"\ndone = false\n\
         [[key_results.checkins]]\ndate = 2026-03-10\nvalue = 1\n";
 
+    /// The grade a running period's status foretells.
+    fn predict(status: Status) -> Status {
+        match status {
+            Status::OnTrack => Status::Achieved,
+            Status::AtRisk => Status::Partial,
+            Status::OffTrack => Status::Missed,
+            graded => graded,
+        }
+    }
+
     #[test]
     fn status_follows_the_check_ins_known_on_each_as_of_date() {
         let checked = org_of(SIGNUPS, "");
@@ -620,19 +878,19 @@ mod tests {
             let day = date(day);
             let kr = &objective.key_results[0];
             let p = clamp(key_result_progress(kr, day).unwrap());
-            (p, status(p, &q, day, &t))
+            (p, status(p, &q, day, t.achieved, &t))
         };
         // Later check-ins are not known yet on an earlier day.
         assert_eq!(at("2026-01-05"), (0.0, Status::OnTrack));
-        assert_eq!(at("2026-01-20"), (0.1, Status::AtRisk));
-        assert_eq!(at("2026-02-14"), (0.1, Status::OffTrack));
+        assert_eq!(at("2026-01-20"), (0.1, Status::OnTrack));
+        assert_eq!(at("2026-02-14"), (0.1, Status::AtRisk));
         assert_eq!(at("2026-02-15"), (0.3, Status::AtRisk));
-        assert_eq!(at("2026-03-14"), (0.3, Status::OffTrack));
+        assert_eq!(at("2026-03-14"), (0.3, Status::AtRisk));
         assert_eq!(at("2026-03-20"), (0.8, Status::OnTrack));
         assert_eq!(at("2026-04-02"), (0.8, Status::Achieved));
         for (day, expected) in [
-            ("2026-02-15", Status::AtRisk),
-            ("2026-02-25", Status::OffTrack),
+            ("2026-01-20", Status::OnTrack),
+            ("2026-02-25", Status::AtRisk),
             ("2026-03-20", Status::OnTrack),
             ("2026-04-02", Status::Achieved),
         ] {
@@ -664,12 +922,7 @@ mod tests {
         assert_eq!(o.overridden, Some(0.9));
         assert_eq!(o.score, Some(0.9));
         assert_eq!(o.status, Some(Status::Achieved));
-        assert_eq!(
-            scored
-                .owners
-                .get(&(OwnerKey::Company, "2026-Q1".to_string())),
-            Some(&0.9)
-        );
+        assert_eq!(scored.owner(OwnerKey::Company, "2026-Q1"), Some(0.9));
     }
 
     #[test]

@@ -71,6 +71,8 @@ pub struct ObjectiveSpec {
     pub aligns_to: Vec<String>,
     /// Default: from the title.
     pub id: Option<String>,
+    /// `kind = "committed"`: it must happen, so it is achieved only at 1.0.
+    pub committed: bool,
 }
 
 /// `okr new team`'s arguments.
@@ -167,6 +169,11 @@ pub fn objective_text(spec: &ObjectiveSpec, today: NaiveDate) -> String {
             text.push_str(&format!("aligns_to = [{}]\n", items.join(", ")));
         }
     }
+    text.push_str(if spec.committed {
+        "kind = \"committed\"                  # must happen: achieved at 1.0, and its pace runs to 1.0\n"
+    } else {
+        "# kind = \"committed\"                # must happen (achieved at 1.0); default \"aspirational\": a stretch, achieved from 0.7\n"
+    });
     text.push_str(
         "# contributors = [\"person-id\"]     # people who help, by id\n\
          # tags = [\"tag\"]\n\

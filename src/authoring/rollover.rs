@@ -242,7 +242,7 @@ pub fn rollover(
         let name = format!("{from}/{}", o.id.value);
         let score = scores.objectives[i].score;
         if let Some(s) = score
-            && score::grade(s, thresholds) == Status::Achieved
+            && score::grade(s, thresholds.goal(o.kind()), thresholds) == Status::Achieved
         {
             report.kept.push(Kept {
                 objective: name,

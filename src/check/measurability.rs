@@ -5,7 +5,7 @@
 use super::{Context, activity};
 use crate::model::diagnostic::{Diagnostic, Rule, Vocabulary, did_you_mean};
 use crate::model::source::FileId;
-use crate::model::{InitiativeStatus, KeyResult, Measure, Spanned};
+use crate::model::{InitiativeStatus, KeyResult, Measure, ObjectiveKind, Spanned};
 use std::cell::OnceCell;
 use std::collections::HashSet;
 
@@ -134,6 +134,21 @@ fn numbers(kr: &KeyResult) -> impl Iterator<Item = (Option<&Spanned<f64>>, &'sta
     .chain(checkins)
 }
 
+/// A value that must be one of a few names and is none of them.
+fn unknown_name(file: FileId, value: &Spanned<String>, what: &str, names: &[&str]) -> Diagnostic {
+    let help = match did_you_mean(&value.value, names.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("use one of: {}", names.join(", ")),
+    };
+    Diagnostic::new(
+        Rule::InvalidValue,
+        file,
+        Some(value.span.clone()),
+        format!("unknown {what} `{}`", value.value),
+    )
+    .with_help(help)
+}
+
 pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
     for o in &cx.org.objectives {
         for kr in &o.key_results {
@@ -158,6 +173,16 @@ pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        if let Some(kind) = &o.kind
+            && ObjectiveKind::from_name(&kind.value).is_none()
+        {
+            out.push(unknown_name(
+                o.file,
+                kind,
+                "objective kind",
+                ObjectiveKind::NAMES,
+            ));
+        }
         // Prepared once per objective, when an initiative names a key result.
         let kr_ids = || o.key_results.iter().map(|k| k.id.value.as_str());
         let known: OnceCell<HashSet<&str>> = OnceCell::new();
@@ -166,20 +191,12 @@ pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
             if let Some(status) = &initiative.status
                 && InitiativeStatus::from_name(&status.value).is_none()
             {
-                let help =
-                    match did_you_mean(&status.value, InitiativeStatus::NAMES.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("use one of: {}", InitiativeStatus::NAMES.join(", ")),
-                    };
-                out.push(
-                    Diagnostic::new(
-                        Rule::InvalidValue,
-                        o.file,
-                        Some(status.span.clone()),
-                        format!("unknown initiative status `{}`", status.value),
-                    )
-                    .with_help(help),
-                );
+                out.push(unknown_name(
+                    o.file,
+                    status,
+                    "initiative status",
+                    InitiativeStatus::NAMES,
+                ));
             }
             if let Some(kr) = &initiative.key_result
                 && !known
@@ -266,6 +283,25 @@ mod tests {
     }
 
     const FILE: &str = "okrs/2026-Q1/sales/sell.md";
+
+    #[test]
+    fn an_unknown_objective_kind_is_named_with_the_closest_one() {
+        let owned = [
+            company("grow"),
+            team_objective("sell", "grow", "kind = \"comitted\"\n"),
+        ];
+        let found = findings(&files(&owned));
+        let invalid: Vec<_> = found.iter().filter(|f| f.0 == "invalid-value").collect();
+        assert_eq!(invalid.len(), 1, "{found:?}");
+        let checked = run(&files(&owned));
+        let d = (checked.diagnostics.iter())
+            .find(|d| d.rule.name() == "invalid-value")
+            .expect("the finding");
+        assert_eq!(d.message, "unknown objective kind `comitted`");
+        assert_eq!(d.help.as_deref(), Some("did you mean `committed`?"));
+        // Counted as the default until it is fixed.
+        assert_eq!(checked.scores.objectives[1].goal, 0.7);
+    }
 
     #[test]
     fn no_key_results() {

@@ -193,6 +193,10 @@ pub enum NewCommand {
         /// The id, instead of one made from the title
         #[arg(long)]
         id: Option<String>,
+        /// A committed objective: it must happen, so it is achieved only at a score of 1.0
+        /// [default: aspirational, a stretch achieved from 0.7]
+        #[arg(long)]
+        committed: bool,
     },
     /// teams/ID.md
     #[command(

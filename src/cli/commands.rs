@@ -167,6 +167,7 @@ pub fn run_new(args: NewArgs, global: &Global) -> Result<ExitCode, String> {
             person,
             aligns_to,
             id,
+            committed,
         } => {
             let spec = new::ObjectiveSpec {
                 title,
@@ -175,6 +176,7 @@ pub fn run_new(args: NewArgs, global: &Global) -> Result<ExitCode, String> {
                 person,
                 aligns_to,
                 id,
+                committed,
             };
             new::objective(&root, &spec, today)
         }

@@ -72,6 +72,19 @@ pub struct Thresholds {
     pub achieved: f64,
     /// Final grade `partial` from this score on; below, `missed`.
     pub partial: f64,
+    /// A committed objective's final grade `achieved` from this score on.
+    pub committed_achieved: f64,
+}
+
+impl Thresholds {
+    /// The score an objective of this kind aims at: `achieved` on its last
+    /// day is what its pace runs to.
+    pub fn goal(&self, kind: ObjectiveKind) -> f64 {
+        match kind {
+            ObjectiveKind::Aspirational => self.achieved,
+            ObjectiveKind::Committed => self.committed_achieved,
+        }
+    }
 }
 
 impl Default for Thresholds {
@@ -81,6 +94,7 @@ impl Default for Thresholds {
             at_risk_tolerance: 0.25,
             achieved: 0.7,
             partial: 0.4,
+            committed_achieved: 1.0,
         }
     }
 }
@@ -199,6 +213,8 @@ pub struct Objective {
     pub aligns_to: Vec<Spanned<String>>,
     pub contributors: Vec<Spanned<String>>,
     pub tags: Vec<String>,
+    /// `kind = "committed"` or `"aspirational"` as written; see [`Objective::kind`].
+    pub kind: Option<Spanned<String>>,
     pub key_results: Vec<KeyResult>,
     pub initiatives: Vec<Initiative>,
     /// `carried_from = "PERIOD/id"`: the objective of an earlier period this one continues.
@@ -229,7 +245,45 @@ pub struct Retrospective {
     pub notes: Option<String>,
 }
 
+/// What an objective is expected to reach, as OKR practice distinguishes:
+/// a committed objective must happen (1.0), an aspirational one is a
+/// stretch where 0.7 is a success.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ObjectiveKind {
+    #[default]
+    Aspirational,
+    Committed,
+}
+
+impl ObjectiveKind {
+    pub const NAMES: &'static [&'static str] = &["aspirational", "committed"];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "aspirational" => Some(Self::Aspirational),
+            "committed" => Some(Self::Committed),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Aspirational => "aspirational",
+            Self::Committed => "committed",
+        }
+    }
+}
+
 impl Objective {
+    /// Its kind; aspirational unless `kind = "committed"` (an unknown name
+    /// is reported by `invalid-value` and counts as the default).
+    pub fn kind(&self) -> ObjectiveKind {
+        self.kind
+            .as_ref()
+            .and_then(|k| ObjectiveKind::from_name(&k.value))
+            .unwrap_or_default()
+    }
+
     /// The level implied by the owner keys, whether or not the owner exists.
     pub fn level(&self) -> Level {
         if self.person.is_some() {

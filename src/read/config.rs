@@ -183,6 +183,7 @@ fn check_settings(r: &mut Reader, t: &Table<'_>) -> CheckSettings {
         at_risk_tolerance: fraction(r, "at_risk_tolerance", d.at_risk_tolerance),
         achieved: fraction(r, "achieved", d.achieved),
         partial: fraction(r, "partial", d.partial),
+        committed_achieved: fraction(r, "committed_achieved", d.committed_achieved),
     };
     CheckSettings {
         max_objectives,

@@ -97,6 +97,7 @@ pub fn parse_objective(file: &SourceFile, id: FileId) -> Parsed<Objective> {
                 .into_iter()
                 .map(|t| t.value)
                 .collect(),
+            kind: r.string(root, "kind"),
             key_results,
             initiatives,
             carried_from: r.string(root, "carried_from"),

@@ -6,8 +6,8 @@
 //! rejects or miss one it accepts; unit tests below check that each declared
 //! type is the one the parser reads.
 
-use crate::model::InitiativeStatus;
 use crate::model::diagnostic::Rule;
+use crate::model::{InitiativeStatus, ObjectiveKind};
 use serde_json::{Map, Value, json};
 
 /// What a field holds.
@@ -196,6 +196,11 @@ pub const OBJECTIVE: &[Field] = &[
     ),
     field("tags", Kind::Strings, "Free-form tags."),
     field(
+        "kind",
+        Kind::OneOf(ObjectiveKind::NAMES),
+        "\"aspirational\" (the default: a stretch, achieved from 0.7) or \"committed\" (must happen: achieved at 1.0).",
+    ),
+    field(
         "key_results",
         Kind::Tables(KEY_RESULT),
         "How we know we got there: `[[key_results]]`, two to five.",
@@ -290,6 +295,11 @@ pub const CHECKS: &[Field] = &[
         "partial",
         Kind::Fraction,
         "Final grade partial from this score on, else missed; default 0.4.",
+    ),
+    field(
+        "committed_achieved",
+        Kind::Fraction,
+        "A committed objective's final grade achieved from this score on; default 1.0.",
     ),
     field(
         "rules",

@@ -7,7 +7,7 @@
 //!    "key_results":[{"id","title","start","target","current","unit","progress","status","confidence",
 //!      "checkins":[{"date","value","confidence","note"}]}],
 //!    "contributors":[{"id","name"}],"tags","initiatives":[{"title","status","key_result"}],
-//!    "retrospective":{"score","reason","notes"}}],
+//!    "retrospective":{"score","reason","notes"},"kind","goal"}],
 //!  "teams":[{"id","name","score"}],"people":[{"id","name","score"}]}
 //! ```
 //!
@@ -133,6 +133,10 @@ struct ObjectiveOut<'a> {
     tags: &'a [String],
     initiatives: Vec<InitiativeOut<'a>>,
     retrospective: Option<RetrospectiveOut<'a>>,
+    /// `committed` or `aspirational`.
+    kind: &'static str,
+    /// The score it is achieved from, by its kind.
+    goal: f64,
 }
 
 #[derive(Serialize)]
@@ -244,12 +248,14 @@ impl<'a> Export<'a> {
             tags: &o.tags,
             initiatives: o.initiatives.iter().map(initiative).collect(),
             retrospective: o.retrospective.as_ref().map(retrospective),
+            kind: o.kind().name(),
+            goal: s.goal,
         }
     }
 
     fn owner_score(&self, key: OwnerKey) -> Option<f64> {
         let key = (key, self.current_period.clone());
-        self.checked.scores.owners.get(&key).copied()
+        self.checked.scores.owners.get(&key).map(|o| o.score)
     }
 
     /// The whole export as JSON.

@@ -416,7 +416,7 @@ fn a_theme_of_its_own_reads_key_results_and_lines() {
     let list = between(&page, "<ul class=\"mine\">", "</ul>");
     assert_eq!(
         list,
-        "\n<li>German revenue from €0 to €2M: 700,000 of 2,000,000 €, 35%, At risk, \
+        "\n<li>German revenue from €0 to €2M: 700,000 of 2,000,000 €, 35%, On track, \
          check-ins 2026-02-10=700,000 (60%)</li>\
          \n<li>Brand recognition in the target group from 5 % to 20 %: 9 of 20 %, 27%, \
          At risk, check-ins 2026-02-12=9</li>"
@@ -461,7 +461,7 @@ fn a_theme_that_overrides_a_partial_gets_its_own_markup() {
     let objective = read(&out.join("objectives/2026-Q1/expand-germany/index.html"));
     let head = between(&objective, "<header class=\"page-head\">", "</header>");
     assert!(
-        head.contains("<b class=\"mine-at-risk\">At risk</b>"),
+        head.contains("<b class=\"mine-on-track\">On track</b>"),
         "{head}"
     );
     let key_results = between(&objective, "<h2>Key results</h2>", "</section>");
@@ -535,7 +535,7 @@ fn a_theme_that_overrides_a_partial_gets_its_own_markup() {
         "{objective}"
     );
     // The status badge stays the built-in one where the theme left it.
-    assert!(objective.contains("<span class=\"badge status-at-risk\">At risk</span>"));
+    assert!(objective.contains("<span class=\"badge status-on-track\">On track</span>"));
 }
 
 /// Every file below `dir` with its bytes.
@@ -928,7 +928,7 @@ fn progress_over_time_is_on_the_pages() {
     let churn = page("objectives/2026-Q4/cut-churn/index.html");
     assert_eq!(count(&churn, r#"<svg class="chart chart-score""#), 1);
     assert_eq!(count(&churn, r#"<svg class="chart chart-burnup""#), 3);
-    assert!(churn.contains("aria-label=\"2 % on Nov 19, from 2.4 on Oct 1; expected 1.88 by Nov 23; target 1.5 on Dec 31;"));
+    assert!(churn.contains("aria-label=\"2 % on Nov 19, from 2.4 on Oct 1; expected 2.03 by Nov 23; target 1.5 on Dec 31;"));
     assert!(churn.contains("Continues <a href=\"/objectives/2026-Q3/account-health/\">"));
     // The milestone steps from not done to done.
     let enterprise = page("objectives/2026-Q4/enterprise-ready/index.html");

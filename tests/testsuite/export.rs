@@ -130,7 +130,9 @@ fn assert_pinned_order(text: &str) {
                 "contributors",
                 "tags",
                 "initiatives",
-                "retrospective"
+                "retrospective",
+                "kind",
+                "goal"
             ]
         );
         assert_eq!(o.get("owner").keys(), ["kind", "id", "name"]);
@@ -521,7 +523,7 @@ fn json_carries_contributors_tags_initiatives_and_the_retrospective() {
     );
     tmp.write(
         "okrs/2026-Q1/sales/sell.md",
-        "+++\ntitle = \"Sell to German retailers\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\naligns_to = \"grow\"\ncontributors = [\"ben\"]\ntags = [\"germany\", \"retail\"]\n[[key_results]]\nid = \"deals\"\ntitle = \"Signed retailers from 0 to 4\"\nstart = 0\ntarget = 4\n[[key_results.checkins]]\ndate = 2026-02-01\nvalue = 1\n[[initiatives]]\ntitle = \"Trade fair in Cologne\"\nkey_result = \"deals\"\nstatus = \"in-progress\"\n[[initiatives]]\ntitle = \"Retail pricing sheet\"\n+++\n",
+        "+++\ntitle = \"Sell to German retailers\"\nperiod = \"2026-Q1\"\nkind = \"committed\"\nteam = \"sales\"\naligns_to = \"grow\"\ncontributors = [\"ben\"]\ntags = [\"germany\", \"retail\"]\n[[key_results]]\nid = \"deals\"\ntitle = \"Signed retailers from 0 to 4\"\nstart = 0\ntarget = 4\n[[key_results.checkins]]\ndate = 2026-02-01\nvalue = 1\n[[initiatives]]\ntitle = \"Trade fair in Cologne\"\nkey_result = \"deals\"\nstatus = \"in-progress\"\n[[initiatives]]\ntitle = \"Retail pricing sheet\"\n+++\n",
     );
     let text = export(&tmp.path, "json", AS_OF).stdout;
     let json: Value = serde_json::from_str(&text).unwrap();
@@ -544,7 +546,15 @@ fn json_carries_contributors_tags_initiatives_and_the_retrospective() {
     assert_eq!(grow["contributors"], serde_json::json!([]));
     assert_eq!(grow["tags"], serde_json::json!([]));
     assert_eq!(grow["initiatives"], serde_json::json!([]));
+    assert_eq!(
+        (&grow["kind"], &grow["goal"]),
+        (&"aspirational".into(), &0.7.into())
+    );
     let sell = &json["objectives"][1];
+    assert_eq!(
+        (&sell["kind"], &sell["goal"]),
+        (&"committed".into(), &1.0.into())
+    );
     assert_eq!(sell["owner"]["name"], "Sales team");
     assert_eq!(
         sell["contributors"],

@@ -23,3 +23,4 @@ mod safety;
 mod schema;
 mod serve;
 mod snapshots;
+mod statuses;

@@ -47,10 +47,10 @@ fn a_new_team_objective_is_written_and_only_its_sample_key_results_are_reported(
     assert_eq!(
         report.places(),
         [
-            at("placeholder-text", rel, 11),
-            at("stale-key-result", rel, 11),
-            at("placeholder-text", rel, 29),
-            at("stale-key-result", rel, 29)
+            at("placeholder-text", rel, 12),
+            at("stale-key-result", rel, 12),
+            at("placeholder-text", rel, 30),
+            at("stale-key-result", rel, 30)
         ]
     );
     assert!(
@@ -318,4 +318,47 @@ fn concurrent_new_objectives_never_duplicate_an_id() {
         }
         assert_eq!(report_of(&repo.path).summary.errors, 0);
     }
+}
+
+#[test]
+fn a_committed_objective_is_written_with_its_kind_and_checks_as_one() {
+    let repo = initialised("new-committed");
+    let written = new(
+        &repo.path,
+        &[
+            "objective",
+            "--period",
+            "2026-Q1",
+            "--committed",
+            "Keep every customer's data safe",
+        ],
+    );
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let text = std::fs::read_to_string(written.stdout.trim()).unwrap();
+    assert!(text.contains("\nkind = \"committed\" "), "{text}");
+    // Without --committed, the kind is left to its default and shown as a comment.
+    let aspirational = new(
+        &repo.path,
+        &[
+            "objective",
+            "--period",
+            "2026-Q1",
+            "Be the easiest to start with",
+        ],
+    );
+    let text = std::fs::read_to_string(aspirational.stdout.trim()).unwrap();
+    assert!(text.contains("\n# kind = \"committed\" "), "{text}");
+    // Neither adds a finding of its own: only the samples left to fill in.
+    let report = report_of(&repo.path);
+    assert!(
+        report.diagnostics.iter().all(|d| [
+            "placeholder-text",
+            "stale-key-result",
+            "unsupported-objective",
+            "unaligned"
+        ]
+        .contains(&d.rule.as_str())),
+        "{:?}",
+        report.places()
+    );
 }

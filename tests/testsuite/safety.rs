@@ -4,15 +4,11 @@
 //! land outside where it belongs; and the output does not depend on the
 //! directory order or the place of the repository.
 
-use crate::common::{AS_OF, Run, TempDir, copy_tree, fixture, okr, run};
+use crate::common::{AS_OF, Run, TempDir, copy_tree, fixture, gen_org, okr, run};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-#[path = "../../examples/gen-org.rs"]
-#[allow(dead_code)] // its `main` is for the example
-mod gen_org;
 
 /// What a path holds, links not followed.
 #[derive(Debug, PartialEq, Eq)]

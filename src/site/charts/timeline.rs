@@ -98,6 +98,10 @@ pub struct Burnup<'a> {
     pub last: NaiveDate,
     pub as_of: NaiveDate,
     pub goal: Goal,
+    /// The share of the way from start to target the pace line runs to on
+    /// the last day: the goal of the key result's objective (0.7 for an
+    /// aspirational one, 1 for a committed one).
+    pub pace: f64,
     /// Values by day, oldest first (see [`crate::score::key_result_history`]).
     pub values: &'a [(NaiveDate, f64)],
     /// Whether the first value is the start on the period's first day rather
@@ -137,7 +141,8 @@ pub struct BurnupGeometry {
     pub actual: Vec<Point>,
     /// Milestones move in steps (not done, done) rather than lines.
     pub steps: bool,
-    /// From start on the first day to target on the last; none for milestones.
+    /// From start on the first day to where the pace ends on the last; none
+    /// for milestones.
     pub expected: Option<(Point, Point)>,
     pub start_y: f64,
     pub target_y: f64,
@@ -181,7 +186,8 @@ pub fn burnup_geometry(b: &Burnup) -> BurnupGeometry {
     };
     let expected = match b.goal {
         Goal::Metric { start, target } => {
-            Some((scale.point((b.first, start)), scale.point((b.last, target))))
+            let end = start + (target - start) * b.pace;
+            Some((scale.point((b.first, start)), scale.point((b.last, end))))
         }
         Goal::Milestone => None,
     };
@@ -293,6 +299,9 @@ pub struct ScoreTrend<'a> {
     pub scores: &'a [(NaiveDate, f64)],
     /// A retrospective's override, marked at the period's end.
     pub overridden: Option<f64>,
+    /// The score aimed at: the pace runs to it and a guide line marks it
+    /// (0.7 for an aspirational objective, 1 for a committed one).
+    pub goal: f64,
     /// Text alternative; written escaped.
     pub label: &'a str,
 }
@@ -353,9 +362,6 @@ impl Size {
     }
 }
 
-/// The score a stretch goal is a success at; drawn as a guide.
-pub const STRETCH: f64 = 0.7;
-
 /// Where everything of a score chart goes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScoreGeometry {
@@ -363,9 +369,10 @@ pub struct ScoreGeometry {
     pub height: f64,
     pub scale: Scale,
     pub line: Vec<Point>,
-    /// The pace: 0 on the first day, 1 on the last.
+    /// The pace: 0 on the first day, the goal on the last.
     pub expected: (Point, Point),
-    pub stretch_y: f64,
+    /// The goal's guide line.
+    pub goal_y: f64,
     pub as_of_x: Option<f64>,
     /// The latest score, dotted.
     pub last: Option<Point>,
@@ -386,8 +393,8 @@ pub fn score_geometry(t: &ScoreTrend, size: Size) -> ScoreGeometry {
     ScoreGeometry {
         width,
         height,
-        expected: (scale.point((t.first, 0.0)), scale.point((t.last, 1.0))),
-        stretch_y: scale.y(STRETCH),
+        expected: (scale.point((t.first, 0.0)), scale.point((t.last, t.goal))),
+        goal_y: scale.y(t.goal),
         as_of_x: scale.as_of_x(t.as_of),
         last: line.last().copied(),
         overridden: t.overridden.map(|v| scale.point((t.last, v))),
@@ -408,16 +415,18 @@ pub fn score_chart(t: &ScoreTrend, size: Size) -> String {
     let plot = g.scale.area;
     if size != Size::Spark {
         hline(&mut out, "chart-grid", plot, plot.bottom());
-        hline(&mut out, "chart-stretch", plot, g.stretch_y);
+        hline(&mut out, "chart-stretch", plot, g.goal_y);
     }
     if size == Size::Full {
         hline(&mut out, "chart-grid", plot, plot.top);
         let mut labels = YLabels::open(&mut out, plot.left);
-        for (y, value) in [
-            (plot.bottom(), 0.0),
-            (g.stretch_y, STRETCH),
-            (plot.top, 1.0),
-        ] {
+        let mut levels = vec![(plot.bottom(), 0.0), (plot.top, 1.0)];
+        // The goal's label, unless it is 1 (or so near that the labels
+        // would overlap): then the top label names it.
+        if plot.top + LABEL_HEIGHT <= g.goal_y && g.goal_y + LABEL_HEIGHT <= plot.bottom() {
+            levels.insert(1, (g.goal_y, t.goal));
+        }
+        for (y, value) in levels {
             labels.number(y, value);
         }
         labels.close();
@@ -656,6 +665,7 @@ mod tests {
             last: day(LAST),
             as_of: day(as_of),
             goal,
+            pace: 1.0,
             values,
             from_start: false,
             confidence,
@@ -933,6 +943,7 @@ mod tests {
                     as_of: day("2026-11-20"),
                     scores: &scores,
                     overridden: Some(-1.0),
+                    goal: 0.7,
                     label: "score",
                 },
                 size,
@@ -954,15 +965,18 @@ mod tests {
             as_of: day("2026-11-15"),
             scores: &scores,
             overridden: None,
+            goal: 0.7,
             label: "score",
         };
         let g = score_geometry(&trend, Size::Small);
-        // 200 × 64 with the plot at (3, 4) sized 194 × 56.
-        assert_eq!(g.expected, ((3.0, 60.0), (197.0, 4.0)));
+        // 200 × 64 with the plot at (3, 4) sized 194 × 56; the pace runs to 0.7.
+        assert_eq!(g.expected.0, (3.0, 60.0));
+        assert_eq!(g.expected.1.0, 197.0);
+        assert!((g.expected.1.1 - (60.0 - 56.0 * 0.7)).abs() < 1e-9);
         assert_eq!(g.line[0], (3.0, 60.0));
         assert_eq!(g.line[1], (3.0 + 194.0 * 0.5, 60.0 - 56.0 * 0.25));
         assert_eq!(g.last, Some(g.line[1]));
-        assert!((g.stretch_y - (60.0 - 56.0 * STRETCH)).abs() < 1e-9);
+        assert!((g.goal_y - (60.0 - 56.0 * 0.7)).abs() < 1e-9);
         assert_eq!(g.as_of_x, Some(100.0));
         let full = score_chart(&trend, Size::Full);
         assert!(full.contains(">0.7</text>") && full.contains(">Nov 15</text>"));
@@ -980,6 +994,7 @@ mod tests {
             as_of: day("2027-01-05"),
             scores: &scores,
             overridden: Some(0.75),
+            goal: 0.7,
             label: "score",
         };
         let g = score_geometry(&trend, Size::Small);

@@ -81,6 +81,10 @@ pub struct ObjectiveCard<'a> {
     pub url: String,
     pub period: &'a str,
     pub owner: OwnerView,
+    /// `committed` or `aspirational`.
+    pub kind: &'static str,
+    /// The score it aims at by its kind, e.g. `0.7`: its grade is achieved from it.
+    pub goal: String,
     /// The score that counts: the retrospective's override, else the computed one.
     pub score: Option<String>,
     /// The computed score, given when an override replaces it.
@@ -179,9 +183,11 @@ impl Serialize for CardItem<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let card = self.card;
-        let mut item = serializer.serialize_struct("CardItem", 17)?;
+        let mut item = serializer.serialize_struct("CardItem", 19)?;
         serialize_brief(&mut item, card)?;
         item.serialize_field("id", card.id)?;
+        item.serialize_field("kind", card.kind)?;
+        item.serialize_field("goal", &card.goal)?;
         item.serialize_field("computed", &card.computed)?;
         item.serialize_field("overridden", &card.overridden)?;
         item.serialize_field("bar", &card.bar)?;
@@ -350,7 +356,7 @@ impl<'a> SiteData<'a> {
         let expected = period
             .as_ref()
             .filter(|p| p.contains_date(as_of))
-            .map(|p| score::elapsed_fraction(p, as_of));
+            .map(|p| score::expected(p, as_of, s.goal));
         let key_results: Vec<KeyResultView> = (0..o.key_results.len())
             .map(|i| {
                 let is_stale = self.mark_stale && s.key_results[i].stale.is_some();
@@ -364,6 +370,7 @@ impl<'a> SiteData<'a> {
             what: "Score",
             history: &history,
             overridden: s.overridden,
+            goal: s.goal,
         };
         let trend = period
             .as_ref()
@@ -374,6 +381,8 @@ impl<'a> SiteData<'a> {
             url: urls.objective(&o.period.value, &o.id.value),
             period: &o.period.value,
             owner: owner_view(org, urls, o.owner),
+            kind: o.kind().name(),
+            goal: number(s.goal),
             score: s.score.map(number),
             computed: s.overridden.and(s.computed).map(number),
             overridden: s.overridden.is_some(),

@@ -62,6 +62,8 @@ pub(super) struct ScoreChart<'h> {
     pub(super) what: &'h str,
     pub(super) history: &'h [(NaiveDate, f64)],
     pub(super) overridden: Option<f64>,
+    /// The score aimed at, drawn as the pace's end and a guide line.
+    pub(super) goal: f64,
 }
 
 impl ScoreChart<'_> {
@@ -73,6 +75,7 @@ impl ScoreChart<'_> {
                 as_of,
                 scores: self.history,
                 overridden: self.overridden,
+                goal: self.goal,
                 label: &self.label(),
             },
             size,
@@ -137,8 +140,14 @@ impl Label {
     }
 }
 
-/// A key result's burn-up over `period`; none for one without a target.
-pub(super) fn burnup_chart(kr: &KeyResult, period: &Period, as_of: NaiveDate) -> Option<Html> {
+/// A key result's burn-up over `period`, its pace running to `goal` (its
+/// objective's); none for one without a target.
+pub(super) fn burnup_chart(
+    kr: &KeyResult,
+    period: &Period,
+    as_of: NaiveDate,
+    goal_score: f64,
+) -> Option<Html> {
     let goal = match &kr.measure {
         Measure::Metric { start, target } => Goal::Metric {
             start: start.value,
@@ -176,7 +185,7 @@ pub(super) fn burnup_chart(kr: &KeyResult, period: &Period, as_of: NaiveDate) ->
     }
     if let Goal::Metric { start, target } = goal {
         if period.contains_date(as_of) {
-            let pace = start + (target - start) * score::elapsed_fraction(period, as_of);
+            let pace = start + (target - start) * score::expected(period, as_of, goal_score);
             label.text("; expected ");
             label.value(pace, None);
             label.text(" by ");
@@ -194,6 +203,7 @@ pub(super) fn burnup_chart(kr: &KeyResult, period: &Period, as_of: NaiveDate) ->
         last: period.end,
         as_of,
         goal,
+        pace: goal_score,
         from_start: kr.checkins.iter().all(|c| c.date.value > period.start),
         values: &values,
         confidence: &confidence,
@@ -216,6 +226,7 @@ impl<'a> SiteData<'a> {
             what: "Score",
             history: &self.card(index).history,
             overridden: self.checked.scores.objectives[index].overridden,
+            goal: self.checked.scores.objectives[index].goal,
         };
         chart.draw(period, self.as_of, size)
     }

@@ -195,10 +195,11 @@ impl<'a> SiteData<'a> {
             url: self.card(i).url.clone(),
         };
         let checkins: Vec<Option<Html>> = o.key_results.iter().map(checkin_table).collect();
+        let goal = self.checked.scores.objectives[index].goal;
         let burnups: Vec<Option<Html>> = o
             .key_results
             .iter()
-            .map(|kr| burnup_chart(kr, period.as_ref()?, self.as_of))
+            .map(|kr| burnup_chart(kr, period.as_ref()?, self.as_of, goal))
             .collect();
         ObjectivePage {
             breadcrumbs_gap,

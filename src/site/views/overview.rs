@@ -92,7 +92,11 @@ impl<'a> SiteData<'a> {
             .copied()
             .filter(|&i| org.objectives[i].period.value == company_period)
             .collect();
-        let company_score = scores.owner(OwnerKey::Company, company_period);
+        let company_owner = scores.owner_score(OwnerKey::Company, company_period);
+        let company_score = company_owner.map(|c| c.score);
+        let thresholds = &org.config.checks.thresholds;
+        // Without a score, the pace runs to an aspirational objective's goal.
+        let company_goal = company_owner.map_or(thresholds.achieved, |c| c.goal);
         let company_computed =
             score::mean(scored.iter().filter_map(|&i| scores.objectives[i].computed));
         let histories: Vec<&[(NaiveDate, f64)]> = scored
@@ -100,25 +104,24 @@ impl<'a> SiteData<'a> {
             .map(|&i| self.card(i).history.as_slice())
             .collect();
         let company_history = score::mean_history(&histories);
-        let company_expected = org
-            .period(company_period)
-            .filter(|p| p.contains_date(self.as_of))
-            .map(|p| score::elapsed_fraction(&p, self.as_of));
-        let expected = org
-            .period(&period.name)
-            .filter(|p| p.contains_date(self.as_of))
-            .map(|p| score::elapsed_fraction(&p, self.as_of));
+        let running = |name: &str| org.period(name).filter(|p| p.contains_date(self.as_of));
+        let company_expected =
+            running(company_period).map(|p| score::expected(&p, self.as_of, company_goal));
         let company_status = org
             .period(company_period)
             .zip(company_score)
-            .map(|(p, s)| score::status(s, &p, self.as_of, &org.config.checks.thresholds));
+            .map(|(p, s)| score::status(s, &p, self.as_of, company_goal, thresholds));
         let teams = org
             .teams
             .iter()
             .enumerate()
             .map(|(t, team)| {
                 let own = self.of_period(&self.index.by_team[t], &period.name);
-                let score = scores.owner(OwnerKey::Team(team.id.value.clone()), &period.name);
+                let owner = scores.owner_score(OwnerKey::Team(team.id.value.clone()), &period.name);
+                let score = owner.map(|o| o.score);
+                let expected = running(&period.name)
+                    .zip(owner)
+                    .map(|(p, o)| score::expected(&p, self.as_of, o.goal));
                 let (sparkline, trend) = self.team_trend(t);
                 TeamScore {
                     name: team.display_name().to_string(),
@@ -140,6 +143,7 @@ impl<'a> SiteData<'a> {
                     what: "Company score",
                     history: &company_history,
                     overridden: None,
+                    goal: company_goal,
                 };
                 chart.draw(&p, self.as_of, Size::Full)
             },

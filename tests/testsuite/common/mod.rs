@@ -6,6 +6,9 @@
 
 pub mod org;
 
+#[path = "../../../examples/gen-org.rs"]
+pub mod gen_org;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
