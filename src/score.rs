@@ -1,7 +1,7 @@
 //! Scoring: pure functions from numbers and dates to progress, scores and statuses.
 
 use crate::model::period::Period;
-use crate::model::{KeyResult, Measure, Objective, Org, Owner, Thresholds};
+use crate::model::{Bound, KeyResult, Measure, Objective, Org, Owner, Thresholds};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -51,22 +51,90 @@ pub fn clamp(raw: f64) -> f64 {
     raw.clamp(0.0, 1.0)
 }
 
-/// A key result's raw progress on `as_of`. A milestone is 1 when `done`,
-/// else what its latest check-in says (1 done, 0 not done).
-pub fn key_result_progress(kr: &KeyResult, as_of: NaiveDate) -> Option<f64> {
+/// A key result's raw progress on `as_of` in its objective's `period`. A
+/// milestone is 1 when `done`, else what its latest check-in says (1 done,
+/// 0 not done); a metric to keep, the share of the period it has held (see
+/// [`held_progress`]), which needs the period.
+pub fn key_result_progress(
+    kr: &KeyResult,
+    period: Option<&Period>,
+    as_of: NaiveDate,
+) -> Option<f64> {
     match &kr.measure {
         Measure::Milestone { done } if done.value => Some(1.0),
+        Measure::Kept { .. } => held_progress(kr, period?, as_of),
         _ => value_progress(kr, kr.current(as_of)),
     }
 }
 
 /// The raw progress a value of this key result stands for; a milestone's
-/// value is 1 for done and 0 for not done.
+/// value is 1 for done and 0 for not done. A metric to keep is scored over
+/// days, not by one value: `None` here.
 pub fn value_progress(kr: &KeyResult, value: f64) -> Option<f64> {
     match &kr.measure {
         Measure::Metric { start, target } => progress(start.value, target.value, value),
         Measure::Milestone { .. } => Some(clamp(value)),
-        Measure::Missing { .. } => None,
+        Measure::Missing { .. } | Measure::Kept { .. } => None,
+    }
+}
+
+/// A metric to keep's progress on `as_of`: the days of its period it has
+/// held its bound so far, as a share of all the period's days. Each value
+/// counts from its day until the next one's; days before its first known
+/// value (its `start`, else its first check-in) count as not held. It grows
+/// like any progress while the metric holds, and after the last day it is
+/// the share of the period the metric held. `None` for an unknown bound.
+pub fn held_progress(kr: &KeyResult, period: &Period, as_of: NaiveDate) -> Option<f64> {
+    let (bound, target) = kr.kept()?;
+    let Some(until) = drawn_until(period, as_of) else {
+        return Some(0.0);
+    };
+    let mut tally = Tally::new(period, bound, target);
+    for (day, value) in key_result_history(kr, period, as_of) {
+        tally.record(day, value);
+    }
+    Some(tally.progress_on(until))
+}
+
+/// How many days a metric to keep has held its bound, value by value.
+#[derive(Clone, Copy, Debug)]
+struct Tally {
+    bound: Bound,
+    target: f64,
+    /// Days in the period, its first and last included.
+    days: f64,
+    /// Days held before the latest value's day.
+    held: i64,
+    /// The latest value's day, and whether that value holds.
+    since: Option<(NaiveDate, bool)>,
+}
+
+impl Tally {
+    fn new(period: &Period, bound: Bound, target: f64) -> Tally {
+        Tally {
+            bound,
+            target,
+            days: ((period.end - period.start).num_days() + 1).max(1) as f64,
+            held: 0,
+            since: None,
+        }
+    }
+
+    /// A value from `day` on; days come in order, and the last of a day wins.
+    fn record(&mut self, day: NaiveDate, value: f64) {
+        if let Some((from, true)) = self.since {
+            self.held += (day - from).num_days();
+        }
+        self.since = Some((day, self.bound.holds(value, self.target)));
+    }
+
+    /// The share of the period held up to `day`, that day included.
+    fn progress_on(&self, day: NaiveDate) -> f64 {
+        let open = match self.since {
+            Some((from, true)) if day >= from => (day - from).num_days() + 1,
+            _ => 0,
+        };
+        (self.held + open) as f64 / self.days
     }
 }
 
@@ -295,7 +363,7 @@ pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
                 .key_results
                 .iter()
                 .map(|kr| {
-                    let progress = key_result_progress(kr, as_of);
+                    let progress = key_result_progress(kr, period.as_ref(), as_of);
                     let score = progress.map(clamp);
                     KeyResultScore {
                         progress,
@@ -445,11 +513,12 @@ pub fn key_result_history(kr: &KeyResult, period: &Period, as_of: NaiveDate) -> 
         .collect();
     checkins.sort_by_key(|&(date, i, _)| (date, i));
     let mut series: Series = Vec::with_capacity(checkins.len() + 2);
-    if checkins
-        .first()
-        .is_none_or(|&(date, _, _)| date > period.start)
+    if let Some(start) = kr.known_start()
+        && checkins
+            .first()
+            .is_none_or(|&(date, _, _)| date > period.start)
     {
-        series.push((period.start, kr.start()));
+        series.push((period.start, start));
     }
     for (date, _, value) in checkins {
         // One point a day: the last written of a day wins, as for scores.
@@ -494,27 +563,46 @@ pub fn objective_history(objective: &Objective, period: &Period, as_of: NaiveDat
         })
         .collect();
     moves.sort_by_key(|&(date, k, i, _)| (date, k, i));
-    let mut progress: Vec<Option<f64>> = key_results
+    // Each key result's progress as the days pass: a value's, or a metric
+    // to keep's tally of the days it held.
+    enum Track {
+        Value(Option<f64>),
+        Held(Tally),
+    }
+    let mut tracks: Vec<Track> = key_results
         .iter()
-        .map(|kr| value_progress(kr, kr.start()))
+        .map(|kr| match kr.kept() {
+            Some((bound, target)) => {
+                let mut tally = Tally::new(period, bound, target);
+                if let Some(start) = kr.known_start() {
+                    tally.record(period.start, start);
+                }
+                Track::Held(tally)
+            }
+            None => Track::Value(value_progress(kr, kr.start())),
+        })
         .collect();
-    let score = |progress: &[Option<f64>]| {
-        weighted_mean(
-            key_results
-                .iter()
-                .zip(progress)
-                .filter_map(|(kr, p)| Some((clamp((*p)?), kr.weight()))),
-        )
+    let score = |tracks: &[Track], day: NaiveDate| {
+        weighted_mean(key_results.iter().zip(tracks).filter_map(|(kr, track)| {
+            let progress = match track {
+                Track::Value(progress) => (*progress)?,
+                Track::Held(tally) => tally.progress_on(day),
+            };
+            Some((clamp(progress), kr.weight()))
+        }))
     };
     let mut series: Series = Vec::new();
     let mut at = 0;
     let mut day = period.start;
     loop {
         while let Some(&(_, k, _, value)) = moves.get(at).filter(|m| m.0 == day) {
-            progress[k] = value_progress(&key_results[k], value);
+            match &mut tracks[k] {
+                Track::Value(progress) => *progress = value_progress(&key_results[k], value),
+                Track::Held(tally) => tally.record(day, value),
+            }
             at += 1;
         }
-        if let Some(s) = score(&progress) {
+        if let Some(s) = score(&tracks, day) {
             series.push((day, s));
         }
         match moves.get(at) {
@@ -524,11 +612,10 @@ pub fn objective_history(objective: &Objective, period: &Period, as_of: NaiveDat
     }
     // The last day drawn holds the score as computed on `as_of` (a written
     // `current`, a milestone marked done).
-    let now = weighted_mean(
-        key_results
-            .iter()
-            .filter_map(|kr| Some((clamp(key_result_progress(kr, as_of)?), kr.weight()))),
-    );
+    let now = weighted_mean(key_results.iter().filter_map(|kr| {
+        let progress = key_result_progress(kr, Some(period), as_of)?;
+        Some((clamp(progress), kr.weight()))
+    }));
     if let Some(now) = now {
         match series.last_mut() {
             Some(last) if last.0 == until => last.1 = now,
@@ -877,7 +964,7 @@ mod tests {
         let at = |day: &str| {
             let day = date(day);
             let kr = &objective.key_results[0];
-            let p = clamp(key_result_progress(kr, day).unwrap());
+            let p = clamp(key_result_progress(kr, Some(&q), day).unwrap());
             (p, status(p, &q, day, t.achieved, &t))
         };
         // Later check-ins are not known yet on an earlier day.
@@ -899,15 +986,85 @@ mod tests {
         }
     }
 
+    /// NPS to keep at 50 or more, 52 on the first day, 47 from 1 March
+    /// (day 59 of 90), 55 again from 11 March (day 69).
+    const NPS: &str = "[[key_results]]\ntitle = \"NPS at 50 or more\"\nkeep = \"at-least\"\ntarget = 50\nstart = 52\n\
+        [[key_results.checkins]]\ndate = 2026-03-01\nvalue = 47\n\
+        [[key_results.checkins]]\ndate = 2026-03-11\nvalue = 55\n";
+
+    #[test]
+    fn a_metric_to_keep_scores_the_share_of_the_period_it_held() {
+        let checked = org_of(NPS, "");
+        assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
+        let kr = &checked.org.objectives[0].key_results[0];
+        let q = quarter();
+        let held = |day: &str| held_progress(kr, &q, date(day)).unwrap();
+        // Held every day so far: progress grows with the days, like a metric on pace.
+        assert_eq!(held("2026-01-01"), 1.0 / 90.0);
+        assert_eq!(held("2026-02-28"), 59.0 / 90.0);
+        // Breached from 1 March: the days stop counting.
+        assert_eq!(held("2026-03-10"), 59.0 / 90.0);
+        // Held again from 11 March to the end: 59 + 21 days of 90.
+        assert_eq!(held("2026-03-31"), 80.0 / 90.0);
+        assert_eq!(held("2026-06-01"), 80.0 / 90.0);
+        assert_eq!(held_progress(kr, &q, date("2025-12-01")), Some(0.0));
+        // Its score over time agrees with it on the days it is drawn.
+        let history = objective_history(&checked.org.objectives[0], &q, date("2026-04-02"));
+        assert_eq!(history.last(), Some(&(q.end, 80.0 / 90.0)));
+        assert!(
+            history.contains(&(date("2026-03-01"), 59.0 / 90.0)),
+            "{history:?}"
+        );
+        // Graded by how much it held: 0.89 is achieved for an aspirational objective.
+        let scored = score_org(&checked.org, date("2026-04-02"));
+        assert_eq!(scored.objectives[0].status, Some(Status::Achieved));
+    }
+
+    #[test]
+    fn a_metric_to_keep_counts_from_its_first_known_value_and_either_way() {
+        // No start: the days before the first check-in count as not held.
+        let latency = "[[key_results]]\ntitle = \"p95 latency at most 300 ms\"\nkeep = \"at-most\"\ntarget = 300\nunit = \"ms\"\n\
+            [[key_results.checkins]]\ndate = 2026-01-11\nvalue = 280\n\
+            [[key_results.checkins]]\ndate = 2026-01-21\nvalue = 320\n";
+        let checked = org_of(latency, "");
+        let kr = &checked.org.objectives[0].key_results[0];
+        let q = quarter();
+        assert_eq!(held_progress(kr, &q, date("2026-01-05")), Some(0.0));
+        assert_eq!(held_progress(kr, &q, date("2026-03-31")), Some(10.0 / 90.0));
+        // A written `current` is the value on the last day drawn: 40 on
+        // 31 March breaches, so that day no longer counts.
+        let checked = org_of(
+            &NPS.replace("start = 52\n", "start = 52\ncurrent = 40\n"),
+            "",
+        );
+        assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
+        let kr = &checked.org.objectives[0].key_results[0];
+        assert_eq!(held_progress(kr, &q, date("2026-03-31")), Some(79.0 / 90.0));
+        // An unknown bound is not guessed.
+        let unknown = org_of(&NPS.replace("at-least", "above"), "");
+        let kr = &unknown.org.objectives[0].key_results[0];
+        assert_eq!(held_progress(kr, &q, date("2026-03-31")), None);
+        assert_eq!(unknown.scores.objectives[0].key_results[0].score, None);
+    }
+
     #[test]
     fn milestones_count_when_done_or_checked_in_as_done() {
         let checked = org_of(LAUNCH, "");
         let kr = &checked.org.objectives[0].key_results[0];
-        assert_eq!(key_result_progress(kr, date("2026-03-01")), Some(0.0));
-        assert_eq!(key_result_progress(kr, date("2026-03-10")), Some(1.0));
+        assert_eq!(
+            key_result_progress(kr, Some(&quarter()), date("2026-03-01")),
+            Some(0.0)
+        );
+        assert_eq!(
+            key_result_progress(kr, Some(&quarter()), date("2026-03-10")),
+            Some(1.0)
+        );
         let done = org_of("[[key_results]]\ntitle = \"Shop live\"\ndone = true\n", "");
         let kr = &done.org.objectives[0].key_results[0];
-        assert_eq!(key_result_progress(kr, date("2026-01-01")), Some(1.0));
+        assert_eq!(
+            key_result_progress(kr, Some(&quarter()), date("2026-01-01")),
+            Some(1.0)
+        );
     }
 
     #[test]

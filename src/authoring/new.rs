@@ -187,6 +187,7 @@ title = "Key result {n}: {SAMPLE_KEY_RESULT}"
 start = 0                           # where the metric stands at the start
 target = 100                        # where it should get to
 # done = false                      # a milestone instead of a metric: write this, not start and target
+# keep = "at-least"                 # a metric to keep (a KPI) instead: "at-least" or "at-most" the target, all period
 unit = "%"                          # e.g. "%", "EUR", "customers"
 # id = "kr{n}"                         # default kr1, kr2, … by position; set it to align to this key result
 # current = 0                       # default: the latest check-in's value, else start

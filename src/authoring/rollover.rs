@@ -337,7 +337,11 @@ fn carry(
     let key_results = &objective.key_results;
     let finished: Vec<bool> = key_results
         .iter()
-        .map(|kr| score::key_result_progress(kr, as_of).is_some_and(|p| p >= 1.0))
+        // A metric to keep is held again next period, never finished.
+        .map(|kr| {
+            !matches!(kr.measure, Measure::Kept { .. })
+                && score::key_result_progress(kr, None, as_of).is_some_and(|p| p >= 1.0)
+        })
         .collect();
     if finished.iter().all(|f| *f) {
         return Err(Why::NothingLeft);

@@ -5,7 +5,7 @@
 use super::{Context, activity};
 use crate::model::diagnostic::{Diagnostic, Rule, Vocabulary, did_you_mean};
 use crate::model::source::FileId;
-use crate::model::{InitiativeStatus, KeyResult, Measure, ObjectiveKind, Spanned};
+use crate::model::{Bound, InitiativeStatus, KeyResult, Measure, ObjectiveKind, Spanned};
 use std::cell::OnceCell;
 use std::collections::HashSet;
 
@@ -120,6 +120,7 @@ fn too_large(file: FileId, value: Option<&Spanned<f64>>, key: &str, out: &mut Ve
 fn numbers(kr: &KeyResult) -> impl Iterator<Item = (Option<&Spanned<f64>>, &'static str)> {
     let (start, target) = match &kr.measure {
         Measure::Metric { start, target } => (Some(start), Some(target)),
+        Measure::Kept { start, target, .. } => (start.as_ref(), Some(target)),
         Measure::Missing { start } => (start.as_ref(), None),
         Measure::Milestone { .. } => (None, None),
     };
@@ -154,6 +155,11 @@ pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
         for kr in &o.key_results {
             for (value, key) in numbers(kr) {
                 too_large(o.file, value, key, out);
+            }
+            if let Measure::Kept { keep, .. } = &kr.measure
+                && Bound::from_name(&keep.value).is_none()
+            {
+                out.push(unknown_name(o.file, keep, "`keep` bound", Bound::NAMES));
             }
             fraction(o.file, &kr.confidence, "`confidence`", out);
             for checkin in &kr.checkins {

@@ -339,10 +339,13 @@ fn compare_key_results(
         let (a, b) = (&old[o], &new[n]);
         let mut field = |field: &'static str, from: Option<Value>, to: Option<Value>| {
             if from != to {
+                // Lowered: made easier to reach, or for a metric to keep, to hold.
                 let lowered = (field == "target").then(|| {
                     let start = b.start.unwrap_or(0.0);
-                    match (a.target, b.target) {
-                        (Some(was), Some(now)) => (now - start).abs() < (was - start).abs(),
+                    match (a.target, b.target, b.keep.as_deref()) {
+                        (Some(was), Some(now), Some("at-least")) => now < was,
+                        (Some(was), Some(now), Some("at-most")) => now > was,
+                        (Some(was), Some(now), _) => (now - start).abs() < (was - start).abs(),
                         _ => false,
                     }
                 });
@@ -360,6 +363,7 @@ fn compare_key_results(
         field("start", number(a.start), number(b.start));
         field("target", number(a.target), number(b.target));
         field("done", a.done.map(Value::Bool), b.done.map(Value::Bool));
+        field("keep", text(a.keep.as_deref()), text(b.keep.as_deref()));
         field("current", number(a.current), number(b.current));
         field("unit", text(a.unit.as_deref()), text(b.unit.as_deref()));
         let date = |d: Option<NaiveDate>| d.map(|d| Value::Text(crate::text::iso_date(d)));

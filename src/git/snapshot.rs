@@ -52,6 +52,8 @@ pub struct KeyResultSnapshot {
     pub start: Option<f64>,
     pub target: Option<f64>,
     pub done: Option<bool>,
+    /// A metric to keep's bound, `at-least` or `at-most`, as written.
+    pub keep: Option<String>,
     pub current: Option<f64>,
     pub unit: Option<String>,
     pub due: Option<NaiveDate>,
@@ -118,6 +120,9 @@ impl Snapshot {
                         Measure::Metric { start, target } => {
                             (Some(start.value), Some(target.value), None)
                         }
+                        Measure::Kept { start, target, .. } => {
+                            (start.as_ref().map(|s| s.value), Some(target.value), None)
+                        }
                         Measure::Milestone { done } => (None, None, Some(done.value)),
                         Measure::Missing { start } => (start.as_ref().map(|s| s.value), None, None),
                     };
@@ -128,6 +133,10 @@ impl Snapshot {
                         start,
                         target,
                         done,
+                        keep: match &kr.measure {
+                            Measure::Kept { keep, .. } => Some(keep.value.clone()),
+                            _ => None,
+                        },
                         current: kr.current.as_ref().map(|c| c.value),
                         unit: kr.unit().map(str::to_string),
                         due: kr.due.as_ref().map(|d| d.value),

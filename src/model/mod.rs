@@ -306,8 +306,51 @@ pub enum Measure {
     },
     /// Done or not done.
     Milestone { done: Spanned<bool> },
+    /// A metric to keep (a KPI, a health metric): `keep = "at-least"` or
+    /// `"at-most"` the `target`, held over the period rather than moved.
+    /// `start`, when given, is its value on the period's first day.
+    Kept {
+        keep: Spanned<String>,
+        target: Spanned<f64>,
+        start: Option<Spanned<f64>>,
+    },
     /// Neither `target` nor `done` given (reported as `missing-target`).
     Missing { start: Option<Spanned<f64>> },
+}
+
+/// Which side of its target a metric to keep must stay on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    AtLeast,
+    AtMost,
+}
+
+impl Bound {
+    pub const NAMES: &'static [&'static str] = &["at-least", "at-most"];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "at-least" => Some(Self::AtLeast),
+            "at-most" => Some(Self::AtMost),
+            _ => None,
+        }
+    }
+
+    /// Whether `value` is on the right side of `target`.
+    pub fn holds(self, value: f64, target: f64) -> bool {
+        match self {
+            Bound::AtLeast => value >= target,
+            Bound::AtMost => value <= target,
+        }
+    }
+
+    /// `≥` or `≤`, for text beside a value.
+    pub fn sign(self) -> &'static str {
+        match self {
+            Bound::AtLeast => "≥",
+            Bound::AtMost => "≤",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -329,11 +372,34 @@ pub struct KeyResult {
 }
 
 impl KeyResult {
+    /// Where it starts: a milestone at 0 (not done), a metric at `start`
+    /// (default 0), a metric to keep at `start` when given, else at its
+    /// target, the level it keeps.
     pub fn start(&self) -> f64 {
         match &self.measure {
             Measure::Metric { start, .. } => start.value,
             Measure::Missing { start } => start.as_ref().map_or(0.0, |s| s.value),
             Measure::Milestone { .. } => 0.0,
+            Measure::Kept { start, target, .. } => start.as_ref().unwrap_or(target).value,
+        }
+    }
+
+    /// Its value on the period's first day, when it is known: a metric to
+    /// keep without `start` has none until its first check-in.
+    pub fn known_start(&self) -> Option<f64> {
+        match &self.measure {
+            Measure::Kept { start, .. } => start.as_ref().map(|s| s.value),
+            _ => Some(self.start()),
+        }
+    }
+
+    /// The bound and target of a metric to keep with a known `keep`.
+    pub fn kept(&self) -> Option<(Bound, f64)> {
+        match &self.measure {
+            Measure::Kept { keep, target, .. } => {
+                Some((Bound::from_name(&keep.value)?, target.value))
+            }
+            _ => None,
         }
     }
 

@@ -273,10 +273,19 @@ fn key_result(r: &mut Reader, table: &Table<'_>, span: Span, index: usize) -> Ke
     let start = r.number(table, "start");
     let target = r.number(table, "target");
     let done = r.boolean(table, "done");
+    let keep = r.string(table, "keep");
+    let keep_span = keep.as_ref().map(|k| k.span.clone());
     let measure = match (target, done) {
-        (Some(target), None) => Measure::Metric {
-            start: start.unwrap_or_else(|| Spanned::new(0.0, target.span.clone())),
-            target,
+        (Some(target), None) => match keep {
+            Some(keep) => Measure::Kept {
+                keep,
+                target,
+                start,
+            },
+            None => Measure::Metric {
+                start: start.unwrap_or_else(|| Spanned::new(0.0, target.span.clone())),
+                target,
+            },
         },
         (None, Some(done)) => Measure::Milestone { done },
         (None, None) => Measure::Missing { start },
@@ -290,6 +299,13 @@ fn key_result(r: &mut Reader, table: &Table<'_>, span: Span, index: usize) -> Ke
             Measure::Milestone { done }
         }
     };
+    if let (Some(span), Measure::Milestone { .. }) = (keep_span, &measure) {
+        r.report_at(
+            span,
+            "a milestone has nothing to keep: `keep` goes with a `target`".into(),
+            Some("remove `keep`, or write `target = <number>` instead of `done` to keep a metric at or beyond it".into()),
+        );
+    }
     // Sized up front: check-ins are the largest part of the model, and a
     // vector grown by doubling would leave a quarter of it unused.
     let tables = r.tables(table, "checkins");

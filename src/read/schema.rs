@@ -7,7 +7,7 @@
 //! type is the one the parser reads.
 
 use crate::model::diagnostic::Rule;
-use crate::model::{InitiativeStatus, ObjectiveKind};
+use crate::model::{Bound, InitiativeStatus, ObjectiveKind};
 use serde_json::{Map, Value, json};
 
 /// What a field holds.
@@ -96,6 +96,11 @@ pub const KEY_RESULT: &[Field] = &[
         "target",
         Kind::Number,
         "Where the metric should get to. Required unless the key result is a milestone (`done`).",
+    ),
+    field(
+        "keep",
+        Kind::OneOf(Bound::NAMES),
+        "A metric to keep rather than move: \"at-least\" or \"at-most\" the `target`, scored by the share of the period it held.",
     ),
     field(
         "done",

@@ -5,7 +5,7 @@
 //! {"generated_at","as_of","current_period",
 //!  "objectives":[{"id","period","title","owner":{"kind","id","name"},"aligns_to","score","status","url",
 //!    "key_results":[{"id","title","start","target","current","unit","progress","status","confidence",
-//!      "checkins":[{"date","value","confidence","note"}]}],
+//!      "checkins":[{"date","value","confidence","note"}],"keep"}],
 //!    "contributors":[{"id","name"}],"tags","initiatives":[{"title","status","key_result"}],
 //!    "retrospective":{"score","reason","notes"},"kind","goal"}],
 //!  "teams":[{"id","name","score"}],"people":[{"id","name","score"}]}
@@ -116,6 +116,8 @@ struct KeyResultOut<'a> {
     status: Option<&'static str>,
     confidence: Option<f64>,
     checkins: Vec<CheckinOut<'a>>,
+    /// A metric to keep's bound, `at-least` or `at-most`; `null` otherwise.
+    keep: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -444,6 +446,7 @@ fn key_result<'a>(kr: &'a KeyResult, s: &KeyResultScore, as_of: NaiveDate) -> Ke
         Measure::Metric { start, target } => (start.value, Some(target.value), kr.current(as_of)),
         Measure::Milestone { .. } => (0.0, Some(1.0), s.progress.unwrap_or(0.0)),
         Measure::Missing { .. } => (kr.start(), None, kr.current(as_of)),
+        Measure::Kept { target, .. } => (kr.start(), Some(target.value), kr.current(as_of)),
     };
     let mut checkins: Vec<CheckinOut> = kr
         .checkins
@@ -472,6 +475,10 @@ fn key_result<'a>(kr: &'a KeyResult, s: &KeyResultScore, as_of: NaiveDate) -> Ke
             .or_else(|| kr.latest_checkin(as_of).and_then(|c| c.confidence.as_ref()))
             .map(|c| c.value),
         checkins,
+        keep: match &kr.measure {
+            Measure::Kept { keep, .. } => Some(keep.value.as_str()),
+            _ => None,
+        },
     }
 }
 

@@ -159,7 +159,8 @@ fn assert_pinned_order(text: &str) {
                     "progress",
                     "status",
                     "confidence",
-                    "checkins"
+                    "checkins",
+                    "keep"
                 ]
             );
             for c in kr.get("checkins").items() {

@@ -88,6 +88,25 @@ pub enum Goal {
     Metric { start: f64, target: f64 },
     /// Done (1) or not (0).
     Milestone,
+    /// A level to stay at or above (or at or below, `at_most`): drawn as a
+    /// threshold line, with the values that breach it marked.
+    Keep { target: f64, at_most: bool },
+}
+
+impl Goal {
+    /// Whether `value` breaches a level to keep; nothing else has one.
+    pub fn breached_by(self, value: f64) -> bool {
+        match self {
+            Goal::Keep { target, at_most } => {
+                if at_most {
+                    value > target
+                } else {
+                    value < target
+                }
+            }
+            _ => false,
+        }
+    }
 }
 
 /// A key result's burn-up: its values over the period against the straight
@@ -146,6 +165,8 @@ pub struct BurnupGeometry {
     pub expected: Option<(Point, Point)>,
     pub start_y: f64,
     pub target_y: f64,
+    /// The values of a metric to keep that breach its level.
+    pub breaches: Vec<Point>,
     /// `(y, value)` of the lowest value when it falls below both start and
     /// target (a metric that went backwards): a labelled line there keeps
     /// the chart's axis beneath everything drawn, rather than the line
@@ -162,6 +183,7 @@ pub fn burnup_geometry(b: &Burnup) -> BurnupGeometry {
     let (start, target) = match b.goal {
         Goal::Metric { start, target } => (start, target),
         Goal::Milestone => (0.0, 1.0),
+        Goal::Keep { target, .. } => (target, target),
     };
     let (mut low, mut high) = (start.min(target), start.max(target));
     let lowest_level = low;
@@ -169,11 +191,14 @@ pub fn burnup_geometry(b: &Burnup) -> BurnupGeometry {
         low = low.min(v);
         high = high.max(v);
     }
-    let floor_value = (low < lowest_level).then_some(low);
+    // A level to keep is a line, not a floor to mark.
+    let floor_value = (low < lowest_level && !matches!(b.goal, Goal::Keep { .. })).then_some(low);
     if high <= low {
-        // Start equals target (reported elsewhere): still draw a level line.
-        low -= 1.0;
-        high += 1.0;
+        // One level only (a metric to keep, or start equal to target, which
+        // is reported elsewhere): room around the line it draws.
+        let room = (high.abs() * 0.1).max(1.0);
+        low -= room;
+        high += room;
     }
     // Room above and below so lines at the extremes stay visible.
     let pad = (high - low) * 0.06;
@@ -189,7 +214,7 @@ pub fn burnup_geometry(b: &Burnup) -> BurnupGeometry {
             let end = start + (target - start) * b.pace;
             Some((scale.point((b.first, start)), scale.point((b.last, end))))
         }
-        Goal::Milestone => None,
+        Goal::Milestone | Goal::Keep { .. } => None,
     };
     let confidence_area = (!b.confidence.is_empty()).then_some(CONFIDENCE_STRIP);
     let confidence = confidence_area.map_or_else(Vec::new, |area| {
@@ -209,6 +234,10 @@ pub fn burnup_geometry(b: &Burnup) -> BurnupGeometry {
         width: BURNUP_WIDTH,
         height,
         actual: b.values.iter().map(|&p| scale.point(p)).collect(),
+        breaches: (b.values.iter())
+            .filter(|&&(_, v)| b.goal.breached_by(v))
+            .map(|&p| scale.point(p))
+            .collect(),
         steps: b.goal == Goal::Milestone,
         expected,
         start_y: scale.y(start),
@@ -227,7 +256,9 @@ pub fn burnup(b: &Burnup) -> String {
     let mut out = String::with_capacity(1024);
     open(&mut out, "chart-burnup", g.width, g.height, b.label);
     let plot = g.scale.area;
-    hline(&mut out, "chart-grid", plot, g.start_y);
+    if !matches!(b.goal, Goal::Keep { .. }) {
+        hline(&mut out, "chart-grid", plot, g.start_y);
+    }
     hline(&mut out, "chart-target", plot, g.target_y);
     if let Some((y, _)) = g.floor {
         hline(&mut out, "chart-grid", plot, y);
@@ -253,6 +284,11 @@ pub fn burnup(b: &Burnup) -> String {
         Goal::Milestone => {
             labels.text(g.start_y, "not done");
             labels.text(g.target_y, "done");
+        }
+        Goal::Keep { target, at_most } => {
+            let mut level = String::from(if at_most { "≤ " } else { "≥ " });
+            push_decimal(&mut level, target, true);
+            labels.text(g.target_y, &level);
         }
     }
     // Labelled unless it would overlap the level just above it.
@@ -285,6 +321,9 @@ pub fn burnup(b: &Burnup) -> String {
     line(&mut out, "chart-actual", &g.actual, g.steps);
     let checked_in = &g.actual[usize::from(b.from_start).min(g.actual.len())..];
     dots(&mut out, "chart-points", checked_in);
+    if !g.breaches.is_empty() {
+        dots(&mut out, "chart-breach", &g.breaches);
+    }
     out.push_str("</svg>");
     out
 }

@@ -287,6 +287,7 @@ fn key_result_view<'a>(
         // Done when written so, or when a check-in says so.
         Measure::Milestone { .. } => (true, scores.progress == Some(1.0), "done".to_string()),
         Measure::Missing { .. } => (false, false, "—".to_string()),
+        Measure::Kept { target, .. } => (false, false, number(target.value)),
     };
     let status = scores.status.map(StatusView::of);
     let progress = scores.progress.map(percent);

@@ -3,7 +3,7 @@
 
 use super::{Html, Line, PeriodView, SiteData, StatusCount, StatusView, html};
 use crate::model::period::Period;
-use crate::model::{KeyResult, Measure};
+use crate::model::{Bound, KeyResult, Measure};
 use crate::score::{self, Status};
 use crate::site::charts::timeline::{self, Burnup, Goal, ScoreTrend, Size};
 use crate::site::charts::{self, Bar};
@@ -154,6 +154,13 @@ pub(super) fn burnup_chart(
             target: target.value,
         },
         Measure::Milestone { .. } => Goal::Milestone,
+        Measure::Kept { .. } => {
+            let (bound, target) = kr.kept()?;
+            Goal::Keep {
+                target,
+                at_most: bound == Bound::AtMost,
+            }
+        }
         Measure::Missing { .. } => return None,
     };
     let values = score::key_result_history(kr, period, as_of);
@@ -174,14 +181,29 @@ pub(super) fn burnup_chart(
             label.day(day);
         }
         (Goal::Milestone, _, _) => label.text("Not done yet"),
-        (Goal::Metric { .. }, Some(&(d0, v0)), Some(&(d1, v1))) => {
+        (Goal::Metric { .. } | Goal::Keep { .. }, Some(&(d0, v0)), Some(&(d1, v1))) => {
             label.value_on(v1, unit, d1);
             if d0 != d1 {
                 label.text(", from ");
                 label.value_on(v0, None, d0);
             }
         }
+        (Goal::Keep { .. }, _, _) => label.text("No values yet"),
         (Goal::Metric { .. }, _, _) => label.text("No values before the period starts"),
+    }
+    if let Goal::Keep { target, at_most } = goal {
+        label.text(if at_most {
+            "; to keep at most "
+        } else {
+            "; to keep at least "
+        });
+        label.value(target, None);
+        let breaches = values.iter().filter(|v| goal.breached_by(v.1)).count();
+        match breaches {
+            0 => label.text("; no breach"),
+            1 => label.text("; 1 value breaches it"),
+            n => label.text(&format!("; {n} values breach it")),
+        }
     }
     if let Goal::Metric { start, target } = goal {
         if period.contains_date(as_of) {

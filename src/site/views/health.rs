@@ -178,7 +178,7 @@ impl<'a> SiteData<'a> {
             measurability: Coverage::new(
                 key_results
                     .iter()
-                    .filter(|m| matches!(m, Measure::Metric { .. }))
+                    .filter(|m| matches!(m, Measure::Metric { .. } | Measure::Kept { .. }))
                     .count(),
                 key_results.len(),
             ),
