@@ -319,8 +319,10 @@ mod tests {
         due: None,
         weight: None,
         confidence: None,
+        owner: None,
         checkins: Vec::new(),
         span: 0..0,
+        owner_person: None,
     });
 
     fn key_result<'a>(title: &'a str, milestone: bool) -> KeyResultView<'a> {
