@@ -391,8 +391,8 @@ fn key_result_owner(
         return Ok(Some(person));
     }
     if let Some(team) = org.team_index(&owner.value) {
-        let lead = (org.teams[team].lead.as_ref())
-            .filter(|lead| org.person_index(&lead.value).is_some());
+        let lead =
+            (org.teams[team].lead.as_ref()).filter(|lead| org.person_index(&lead.value).is_some());
         let help = match lead {
             Some(lead) => format!(
                 "name the person who answers for it, e.g. the team's lead: `owner = \"{}\"`",
@@ -404,7 +404,12 @@ fn key_result_owner(
             "key result owner `{}` is a team; a key result is owned by one person",
             owner.value
         );
-        let d = Diagnostic::new(Rule::UnknownOwner, objective.file, Some(owner.span.clone()), message);
+        let d = Diagnostic::new(
+            Rule::UnknownOwner,
+            objective.file,
+            Some(owner.span.clone()),
+            message,
+        );
         return Err(d.with_label("a team, not a person").with_help(help));
     }
     if broken.people.contains(&owner.value) {
@@ -414,7 +419,13 @@ fn key_result_owner(
         "key result owner `{}` is neither in people/ nor a member of a team",
         owner.value
     );
-    let d = unknown(Rule::UnknownOwner, objective.file, owner, message, names.people());
+    let d = unknown(
+        Rule::UnknownOwner,
+        objective.file,
+        owner,
+        message,
+        names.people(),
+    );
     Err(match d.help {
         Some(_) => d,
         None => d.with_help("write the id of a person in people/ or in a team's `members`"),

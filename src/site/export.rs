@@ -551,11 +551,7 @@ mod tests {
     #[test]
     fn key_results_carry_their_owner_in_json_and_csv() {
         let (path, text) = company("grow");
-        let text = text.replacen(
-            "target = 10\n",
-            "target = 10\nowner = \"anna\"\n",
-            1,
-        );
+        let text = text.replacen("target = 10\n", "target = 10\nowner = \"anna\"\n", 1);
         let people = ("people/anna.md", "+++\nname = \"Anna Berg\"\n+++\n");
         let owned = [(path, text)];
         let mut files = files(&owned);
@@ -575,7 +571,11 @@ mod tests {
             "{}",
             lines[0]
         );
-        assert!(lines[1].ends_with(",Company,anna,Anna Berg"), "{}", lines[1]);
+        assert!(
+            lines[1].ends_with(",Company,anna,Anna Berg"),
+            "{}",
+            lines[1]
+        );
         assert!(lines[2].ends_with(",Company,,"), "{}", lines[2]);
     }
 

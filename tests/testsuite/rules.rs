@@ -157,8 +157,16 @@ fn unknown_owner() {
                 4
             ),
             // Key results' owners: a misspelt person, and a team.
-            at("unknown-owner", "okrs/2026-Q1/online/easier-checkout.md", 10),
-            at("unknown-owner", "okrs/2026-Q1/online/easier-checkout.md", 29),
+            at(
+                "unknown-owner",
+                "okrs/2026-Q1/online/easier-checkout.md",
+                10
+            ),
+            at(
+                "unknown-owner",
+                "okrs/2026-Q1/online/easier-checkout.md",
+                29
+            ),
             // Both a team and a person: reported at the person.
             at("unknown-owner", "okrs/2026-Q1/online/product-videos.md", 5),
         ]

@@ -387,7 +387,9 @@ mod tests {
         assert!(list.contains("<span class=\"badge status-on-track\">On track</span> <span class=\"badge badge-stale\">Stale</span>"), "{list}");
         assert!(list.contains("<strong>1,500</strong>"), "{list}");
         assert!(
-            list.contains("</span> <a class=\"kr-owner\" href=\"/people/anna/\">Anna &lt;A&gt;</a>\n"),
+            list.contains(
+                "</span> <a class=\"kr-owner\" href=\"/people/anna/\">Anna &lt;A&gt;</a>\n"
+            ),
             "owner beside the title: {list}"
         );
         assert!(list.contains("target</span> 2,000 k</span>"), "{list}");

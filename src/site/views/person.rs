@@ -1,9 +1,7 @@
 //! A person's page: their teams, the objectives they own or contribute to,
 //! the key results they own, and the objectives of the teams they lead.
 
-use super::{
-    Blocks, CardItem, Html, Line, LineItem, Link, Multiple, SiteData, StatusView, html,
-};
+use super::{Blocks, CardItem, Html, Line, LineItem, Link, Multiple, SiteData, StatusView, html};
 use crate::score::OwnerKey;
 use crate::site::markdown;
 use crate::text::number;
