@@ -49,8 +49,8 @@ fn a_new_team_objective_is_written_and_only_its_sample_key_results_are_reported(
         [
             at("placeholder-text", rel, 11),
             at("stale-key-result", rel, 11),
-            at("placeholder-text", rel, 29),
-            at("stale-key-result", rel, 29)
+            at("placeholder-text", rel, 30),
+            at("stale-key-result", rel, 30)
         ]
     );
     assert!(
