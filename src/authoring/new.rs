@@ -194,6 +194,7 @@ unit = "%"                          # e.g. "%", "EUR", "customers"
 # due = {today}                  # when the target should be reached
 # weight = 1.0                      # weight in the objective's score, default 1
 # confidence = 0.5                  # how likely the target is reached, 0 to 1
+# owner = "person-id"               # the person who answers for it, e.g. a member of the team
 
 # [[key_results.checkins]]          # one per check-in, every week or two: uncomment when you have a value
 # date = {today}

@@ -59,7 +59,7 @@ rules! {
     InvalidId => "invalid-id", Error, "an id is not lowercase ASCII letters, digits, `-` and `_` starting with a letter or digit, or is longer than 100 characters";
     DuplicateId => "duplicate-id", Error, "two objectives of a period, two key results of an objective, two teams or two people share an id";
     UnknownPeriod => "unknown-period", Error, "an objective names a period that is neither built in nor defined in okr.toml";
-    UnknownOwner => "unknown-owner", Error, "an objective names an undefined team or person, or both a team and a person";
+    UnknownOwner => "unknown-owner", Error, "an objective names an undefined team or person, or both a team and a person; a key result's `owner` is no known person";
     UnknownReference => "unknown-reference", Error, "a team's parent or lead, an objective's contributor or its `carried_from`, names nobody defined";
     UnresolvedAlignment => "unresolved-alignment", Error, "`aligns_to` names no objective or key result, or more than one";
     AlignmentCycle => "alignment-cycle", Error, "objectives align to each other in a circle, or teams are their own parents";

@@ -2,7 +2,7 @@
 //!
 //! Parsing fills in what the files say (with the place each value came from);
 //! resolving fills in the links between entities ([`Objective::owner`],
-//! [`Objective::parents`], [`Objective::children`]).
+//! [`Objective::parents`], [`Objective::children`], [`KeyResult::owner_person`]).
 
 pub mod base_url;
 pub mod diagnostic;
@@ -365,10 +365,15 @@ pub struct KeyResult {
     pub due: Option<Spanned<NaiveDate>>,
     pub weight: Option<Spanned<f64>>,
     pub confidence: Option<Spanned<f64>>,
+    /// `owner = "person-id"`: the person who answers for this key result.
+    pub owner: Option<Spanned<String>>,
     /// In the order written.
     pub checkins: Vec<Checkin>,
     /// The key result's table, for findings about it as a whole.
     pub span: Span,
+    // Filled in by `resolve`.
+    /// Index into [`Org::people`] of `owner`, when it names a known person.
+    pub owner_person: Option<usize>,
 }
 
 impl KeyResult {

@@ -231,8 +231,11 @@ pub fn known_mistake(what: &str, key: &str) -> Option<KnownMistake> {
         ("key result", "due_date" | "deadline" | "due_by" | "end_date") => {
             means("due", "write `due = YYYY-MM-DD`")
         }
-        ("key result", "owner" | "owners" | "assignee") => only(
-            "a key result is owned by its objective's `team` or `person`; name helpers as the objective's `contributors`",
+        ("key result", "assignee" | "assigned_to" | "responsible") => {
+            means("owner", "write `owner = \"<person id>\"`")
+        }
+        ("key result", "owners") => only(
+            "a key result has one owner: write `owner = \"<person id>\"` and name the others as the objective's `contributors`",
         ),
         ("key result", "checkin" | "check_ins" | "check-ins" | "updates") => {
             only("write each check-in as a `[[key_results.checkins]]` table")

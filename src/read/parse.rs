@@ -321,8 +321,10 @@ fn key_result(r: &mut Reader, table: &Table<'_>, span: Span, index: usize) -> Ke
         due: r.date(table, "due"),
         weight: r.number(table, "weight"),
         confidence: r.number(table, "confidence"),
+        owner: r.string(table, "owner"),
         checkins,
         span,
+        owner_person: None,
     }
 }
 
@@ -444,6 +446,7 @@ value = 4
 id = "launch"
 title = "Shop live"
 done = false
+owner = "anna"
 +++
 Body *here*.
 "#;
@@ -465,6 +468,11 @@ Body *here*.
         assert_eq!(kr.current("2026-02-01".parse().unwrap()), 4.0);
         assert!(matches!(kr.measure, Measure::Metric { ref target, .. } if target.value == 2.5));
         assert_eq!(o.key_results[1].id.value, "launch");
+        assert_eq!(kr.owner, None);
+        let owner = o.key_results[1].owner.as_ref().unwrap();
+        assert_eq!(owner.value, "anna");
+        assert_eq!(&file.text[owner.span.clone()], "\"anna\"");
+        assert_eq!(o.key_results[1].owner_person, None, "resolved later");
         assert!(matches!(
             o.key_results[1].measure,
             Measure::Milestone { .. }
@@ -920,6 +928,16 @@ Body *here*.
                 "write `due = YYYY-MM-DD`",
             ),
             ("key result", "baseline = 0", "write `start = <number>`"),
+            (
+                "key result",
+                "assignee = \"anna\"",
+                "write `owner = \"<person id>\"`",
+            ),
+            (
+                "key result",
+                "owners = [\"anna\", \"ben\"]",
+                "a key result has one owner: write `owner = \"<person id>\"` and name the others as the objective's `contributors`",
+            ),
             (
                 "key result",
                 "value = 3",

@@ -77,6 +77,9 @@ pub fn unlink(org: Org) -> Unlinked {
     }
     for mut objective in org.objectives {
         objective.owner = Owner::Unknown;
+        for kr in &mut objective.key_results {
+            kr.owner_person = None;
+        }
         objective.parents.clear();
         objective.children.clear();
         let file = objective.file.0;
@@ -175,6 +178,7 @@ pub fn link(loaded: Loaded, parsed: Vec<ParsedFile>) -> (Org, Vec<Diagnostic>) {
     };
     resolve_team_references(&org, &broken, &mut diagnostics);
     resolve_owners(&mut org, &broken, &mut diagnostics);
+    resolve_key_result_owners(&mut org, &broken, &mut diagnostics);
     resolve_contributors(&org, &broken, &mut diagnostics);
     resolve_alignments(&mut org, &broken, &mut diagnostics);
     resolve_carried_from(&mut org, &broken, &mut diagnostics);
@@ -353,6 +357,80 @@ fn owner_of(
             }
         },
     }
+}
+
+/// A key result's `owner` must be a person: one who answers for it.
+fn resolve_key_result_owners(org: &mut Org, broken: &Broken, out: &mut Vec<Diagnostic>) {
+    let names = Names::new(org);
+    let mut found = Vec::new();
+    for (i, objective) in org.objectives.iter().enumerate() {
+        for (k, kr) in objective.key_results.iter().enumerate() {
+            let Some(owner) = &kr.owner else { continue };
+            match key_result_owner(&names, objective, owner, broken) {
+                Ok(Some(person)) => found.push((i, k, person)),
+                Ok(None) => {}
+                Err(d) => out.push(d),
+            }
+        }
+    }
+    for (i, k, person) in found {
+        org.objectives[i].key_results[k].owner_person = Some(person);
+    }
+}
+
+/// The person a key result's `owner` names; `Ok(None)` when it names a
+/// broken person file, whose own finding says it all.
+fn key_result_owner(
+    names: &Names,
+    objective: &Objective,
+    owner: &Spanned<String>,
+    broken: &Broken,
+) -> Result<Option<usize>, Diagnostic> {
+    let org = names.org;
+    if let Some(person) = org.person_index(&owner.value) {
+        return Ok(Some(person));
+    }
+    if let Some(team) = org.team_index(&owner.value) {
+        let lead =
+            (org.teams[team].lead.as_ref()).filter(|lead| org.person_index(&lead.value).is_some());
+        let help = match lead {
+            Some(lead) => format!(
+                "name the person who answers for it, e.g. the team's lead: `owner = \"{}\"`",
+                lead.value
+            ),
+            None => "name the person who answers for it: `owner = \"<person id>\"`".to_string(),
+        };
+        let message = format!(
+            "key result owner `{}` is a team; a key result is owned by one person",
+            owner.value
+        );
+        let d = Diagnostic::new(
+            Rule::UnknownOwner,
+            objective.file,
+            Some(owner.span.clone()),
+            message,
+        );
+        return Err(d.with_label("a team, not a person").with_help(help));
+    }
+    if broken.people.contains(&owner.value) {
+        return Ok(None);
+    }
+    let message = format!(
+        "key result owner `{}` is neither in people/ nor a member of a team",
+        owner.value
+    );
+    let d = unknown(
+        Rule::UnknownOwner,
+        objective.file,
+        owner,
+        message,
+        names.people(),
+    );
+    Err(match d.help {
+        Some(_) => d,
+        None => d.with_help("write the id of a person in people/ or in a team's `members`"),
+    }
+    .with_label("unknown person"))
 }
 
 fn resolve_contributors(org: &Org, broken: &Broken, out: &mut Vec<Diagnostic>) {
@@ -994,6 +1072,60 @@ mod tests {
                 Some(2)
             )]
         );
+    }
+
+    /// A company objective whose key results name `owners`, one each.
+    fn with_key_result_owners(owners: &[&str]) -> (String, String) {
+        let (path, mut text) = company("grow");
+        for (i, owner) in owners.iter().enumerate() {
+            let title = format!("title = \"Metric {} of grow from 0 to 10\"\n", i + 1);
+            text = text.replace(&title, &format!("{title}owner = \"{owner}\"\n"));
+        }
+        (path, text)
+    }
+
+    #[test]
+    fn key_result_owners_resolve_to_people() {
+        let owned = [
+            with_key_result_owners(&["anna"]),
+            team_objective("sell", "grow", ""),
+        ];
+        let checked = run(&files(&owned));
+        assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+        let krs = &checked.org.objectives[0].key_results;
+        let anna = checked.org.person_index("anna");
+        assert!(anna.is_some());
+        assert_eq!(krs[0].owner_person, anna);
+        assert_eq!(krs[1].owner_person, None, "no owner written");
+    }
+
+    #[test]
+    fn key_result_owners_that_are_no_person_say_whom_to_name() {
+        let owned = [with_key_result_owners(&["anan", "sales"])];
+        let checked = run(&files(&owned));
+        let file = checked.org.file(checked.org.objectives[0].file);
+        let found: Vec<String> = (checked.diagnostics.iter())
+            .filter(|d| d.rule == Rule::UnknownOwner)
+            .map(|d| {
+                let span = d.span.clone().unwrap_or_default();
+                format!(
+                    "{} {} | {} | {}",
+                    d.rule.name(),
+                    &file.text[span],
+                    d.message,
+                    d.help.as_deref().unwrap_or("")
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "unknown-owner \"anan\" | key result owner `anan` is neither in people/ nor a member of a team | did you mean `anna`?",
+                "unknown-owner \"sales\" | key result owner `sales` is a team; a key result is owned by one person | name the person who answers for it, e.g. the team's lead: `owner = \"anna\"`",
+            ]
+        );
+        let krs = &checked.org.objectives[0].key_results;
+        assert_eq!((krs[0].owner_person, krs[1].owner_person), (None, None));
     }
 
     #[test]

@@ -125,6 +125,11 @@ pub const KEY_RESULT: &[Field] = &[
         "How likely the target is reached, from 0 to 1.",
     ),
     field(
+        "owner",
+        Kind::Id,
+        "The id of the person who answers for this key result, e.g. a member of the owning team.",
+    ),
+    field(
         "checkins",
         Kind::Tables(CHECKIN),
         "Progress over time: `[[key_results.checkins]]` with `date` and `value`.",

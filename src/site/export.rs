@@ -5,7 +5,7 @@
 //! {"generated_at","as_of","current_period",
 //!  "objectives":[{"id","period","title","owner":{"kind","id","name"},"aligns_to","score","status","url",
 //!    "key_results":[{"id","title","start","target","current","unit","progress","status","confidence",
-//!      "checkins":[{"date","value","confidence","note"}],"keep"}],
+//!      "checkins":[{"date","value","confidence","note"}],"keep","owner","owner_name"}],
 //!    "contributors":[{"id","name"}],"tags","initiatives":[{"title","status","key_result"}],
 //!    "retrospective":{"score","reason","notes"},"kind","goal"}],
 //!  "teams":[{"id","name","score"}],"people":[{"id","name","score"}]}
@@ -52,6 +52,8 @@ pub const CSV_COLUMNS: &[&str] = &[
     "last_checkin",
     // Added after the pinned columns above, which never move.
     "owner_name",
+    "key_result_owner",
+    "key_result_owner_name",
 ];
 
 /// The JSON Schema of the JSON export, as `docs/okrs.schema.json` holds it
@@ -118,6 +120,9 @@ struct KeyResultOut<'a> {
     checkins: Vec<CheckinOut<'a>>,
     /// A metric to keep's bound, `at-least` or `at-most`; `null` otherwise.
     keep: Option<&'a str>,
+    /// The id of the person who answers for it, as written.
+    owner: Option<&'a str>,
+    owner_name: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -240,7 +245,7 @@ impl<'a> Export<'a> {
                 .key_results
                 .iter()
                 .zip(&s.key_results)
-                .map(|(kr, s)| key_result(kr, s, self.as_of))
+                .map(|(kr, s)| key_result(&self.checked.org, kr, s, self.as_of))
                 .collect(),
             contributors: o
                 .contributors
@@ -350,36 +355,20 @@ impl<'a> Export<'a> {
                 text_cell(o.status.unwrap_or_default()),
                 text_cell(&o.url),
             ];
-            // The columns added after the pinned ones.
+            // The objective's column added after the pinned ones.
             let trailing_columns = [text_cell(o.owner.name)];
-            if o.key_results.is_empty() {
+            let mut row_of = |(pinned, added): KeyResultCells| {
                 let mut row = objective_columns.to_vec();
-                row.resize(CSV_COLUMNS.len() - trailing_columns.len(), String::new());
+                row.extend(pinned);
                 row.extend(trailing_columns.iter().cloned());
+                row.extend(added);
                 rows.push(row);
+            };
+            if o.key_results.is_empty() {
+                row_of(KeyResultCells::default());
             }
             for kr in &o.key_results {
-                let mut row = objective_columns.to_vec();
-                row.extend([
-                    text_cell(kr.id),
-                    text_cell(kr.title),
-                    cell(Some(kr.start)),
-                    cell(kr.target),
-                    cell(Some(kr.current)),
-                    text_cell(kr.unit.unwrap_or_default()),
-                    cell(kr.progress),
-                    text_cell(kr.status.unwrap_or_default()),
-                    cell(kr.confidence),
-                    kr.checkins.len().to_string(),
-                    text_cell(
-                        &kr.checkins
-                            .last()
-                            .map(|c| crate::text::iso_date(c.date.0))
-                            .unwrap_or_default(),
-                    ),
-                ]);
-                row.extend(trailing_columns.iter().cloned());
-                rows.push(row);
+                row_of(key_result_cells(kr));
             }
         }
         // Writing to memory cannot fail; a failure would only lose rows, never panic.
@@ -389,6 +378,32 @@ impl<'a> Export<'a> {
         }
         writer.into_inner().unwrap_or_default()
     }
+}
+
+/// A key result's columns: the pinned ones, and those added after the
+/// objective's `owner_name`.
+type KeyResultCells = ([String; 11], [String; 2]);
+
+fn key_result_cells(kr: &KeyResultOut) -> KeyResultCells {
+    let last_checkin = (kr.checkins.last()).map(|c| crate::text::iso_date(c.date.0));
+    let pinned = [
+        text_cell(kr.id),
+        text_cell(kr.title),
+        cell(Some(kr.start)),
+        cell(kr.target),
+        cell(Some(kr.current)),
+        text_cell(kr.unit.unwrap_or_default()),
+        cell(kr.progress),
+        text_cell(kr.status.unwrap_or_default()),
+        cell(kr.confidence),
+        kr.checkins.len().to_string(),
+        text_cell(&last_checkin.unwrap_or_default()),
+    ];
+    let added = [
+        text_cell(kr.owner.unwrap_or_default()),
+        text_cell(kr.owner_name.unwrap_or_default()),
+    ];
+    (pinned, added)
 }
 
 /// A number as Rust writes it (the shortest text that reads back as the same
@@ -440,7 +455,12 @@ fn retrospective(r: &Retrospective) -> RetrospectiveOut<'_> {
     }
 }
 
-fn key_result<'a>(kr: &'a KeyResult, s: &KeyResultScore, as_of: NaiveDate) -> KeyResultOut<'a> {
+fn key_result<'a>(
+    org: &'a Org,
+    kr: &'a KeyResult,
+    s: &KeyResultScore,
+    as_of: NaiveDate,
+) -> KeyResultOut<'a> {
     // A milestone is measured as 0 → 1, done (or checked in as done) or not.
     let (start, target, current) = match &kr.measure {
         Measure::Metric { start, target } => (start.value, Some(target.value), kr.current(as_of)),
@@ -479,6 +499,12 @@ fn key_result<'a>(kr: &'a KeyResult, s: &KeyResultScore, as_of: NaiveDate) -> Ke
             Measure::Kept { keep, .. } => Some(keep.value.as_str()),
             _ => None,
         },
+        owner: kr.owner.as_ref().map(|o| o.value.as_str()),
+        // An unknown owner is an error, so it never reaches a build: named by its id.
+        owner_name: kr.owner.as_ref().map(|o| match kr.owner_person {
+            Some(p) => org.people[p].display_name(),
+            None => o.value.as_str(),
+        }),
     }
 }
 
@@ -529,14 +555,45 @@ mod tests {
         assert_eq!(lines.len(), 4, "header, two key results, final line end");
         assert!(lines[1].starts_with("grow,2026-Q1,Company grow,company,,,0.5,"));
         assert!(
-            lines[1].ends_with(",Company"),
-            "owner_name last: {}",
+            lines[1].ends_with(",Company,,"),
+            "owner_name, then no key result owner: {}",
             lines[1]
         );
     }
 
     #[test]
-    fn an_objective_without_key_results_keeps_its_owner_name_in_the_last_column() {
+    fn key_results_carry_their_owner_in_json_and_csv() {
+        let (path, text) = company("grow");
+        let text = text.replacen("target = 10\n", "target = 10\nowner = \"anna\"\n", 1);
+        let people = ("people/anna.md", "+++\nname = \"Anna Berg\"\n+++\n");
+        let owned = [(path, text)];
+        let mut files = files(&owned);
+        files.push(people);
+        let checked = run(&files);
+        let export = Export::new(&checked, urls("/"));
+        let json: serde_json::Value = serde_json::from_slice(&export.json()).unwrap();
+        let krs = &json["objectives"][0]["key_results"];
+        assert_eq!(krs[0]["owner"], "anna");
+        assert_eq!(krs[0]["owner_name"], "Anna Berg");
+        assert_eq!(krs[1]["owner"], serde_json::Value::Null);
+        assert_eq!(krs[1]["owner_name"], serde_json::Value::Null);
+        let text = String::from_utf8(export.csv()).unwrap();
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert!(
+            lines[0].ends_with(",owner_name,key_result_owner,key_result_owner_name"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[1].ends_with(",Company,anna,Anna Berg"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[2].ends_with(",Company,,"), "{}", lines[2]);
+    }
+
+    #[test]
+    fn an_objective_without_key_results_keeps_its_owner_name_in_its_column() {
         let empty = (
             "okrs/2026-Q1/sales/plan.md".to_string(),
             "+++\ntitle = \"Plan\"\nperiod = \"2026-Q1\"\nteam = \"sales\"\n+++\n".to_string(),
@@ -545,8 +602,10 @@ mod tests {
         let text = String::from_utf8(Export::new(&checked, urls("/")).csv()).unwrap();
         let row: Vec<&str> = text.split("\r\n").nth(1).unwrap().split(',').collect();
         assert_eq!(row.len(), CSV_COLUMNS.len());
-        assert_eq!(row[CSV_COLUMNS.len() - 1], "Sales");
-        assert_eq!(row[CSV_COLUMNS.len() - 2], "", "no last check-in");
+        let owner_name = CSV_COLUMNS.iter().position(|&c| c == "owner_name").unwrap();
+        assert_eq!(row[owner_name], "Sales");
+        assert_eq!(row[owner_name - 1], "", "no last check-in");
+        assert_eq!(row[owner_name + 1..], ["", ""], "no key result, no owner");
     }
 
     #[test]

@@ -1069,3 +1069,48 @@ fn an_ended_period_shows_grades_and_retrospectives_not_staleness() {
         "{running}"
     );
 }
+
+#[test]
+fn key_results_show_their_owner_and_people_pages_what_they_own_and_lead() {
+    let out = built("key-result-owners", "key-result-owners", &[]);
+    let omar = "<a class=\"kr-owner\" href=\"/people/omar/\">Omar Nilsen</a>";
+    // Beside the key result on its objective's page, and on its card.
+    let objective = read(&out.join("objectives/2026-Q1/online-bookings/index.html"));
+    let details = between(&objective, "id=\"kr-mobile-conversion\"", "</article>");
+    assert!(
+        details.contains(&format!("<span>owner {omar}</span>")),
+        "{details}"
+    );
+    let other = between(&objective, "id=\"kr-online-share\"", "</article>");
+    assert!(!other.contains("kr-owner"), "{other}");
+    let team = read(&out.join("teams/bookings/index.html"));
+    assert!(
+        team.contains(&format!(
+            "<span class=\"kr-title\">Mobile booking conversion from 2 % to 4 %</span> {omar}"
+        )),
+        "{team}"
+    );
+    // The owner's page lists the key result, linked, with its objective.
+    let person = read(&out.join("people/omar/index.html"));
+    let owned = between(&person, "<h3>Key results owned</h3>", "</ul>");
+    assert!(
+        owned.contains(
+            "<a href=\"/objectives/2026-Q1/online-bookings/#kr-mobile-conversion\">Mobile booking conversion from 2 % to 4 %</a>"
+        ),
+        "{owned}"
+    );
+    assert!(
+        owned.contains("in <a href=\"/objectives/2026-Q1/online-bookings/\">Make booking a crossing online quick</a>"),
+        "{owned}"
+    );
+    assert!(!person.contains("class=\"empty\""), "{person}");
+    // The team's lead, who owns nothing, sees the team's objectives.
+    let lead = read(&out.join("people/lena/index.html"));
+    let led = between(&lead, "<h3>Objectives of the teams they lead</h3>", "</ul>");
+    assert!(
+        led.contains("<a href=\"/objectives/2026-Q1/online-bookings/\">Make booking a crossing online quick</a>"),
+        "{led}"
+    );
+    assert!(!lead.contains("Key results owned"), "{lead}");
+    assert!(!lead.contains("class=\"empty\""), "{lead}");
+}

@@ -160,7 +160,9 @@ fn assert_pinned_order(text: &str) {
                     "status",
                     "confidence",
                     "checkins",
-                    "keep"
+                    "keep",
+                    "owner",
+                    "owner_name"
                 ]
             );
             for c in kr.get("checkins").items() {
@@ -410,7 +412,9 @@ fn csv_keeps_the_pinned_columns_first_and_adds_new_ones_at_the_end() {
     let csv_text = export(&example(), "csv", EXAMPLE_AS_OF).stdout;
     let pinned = "objective_id,period,objective_title,owner_kind,owner_id,aligns_to,objective_score,objective_status,url,key_result_id,key_result_title,start,target,current,unit,progress,key_result_status,confidence,checkins,last_checkin";
     assert!(
-        csv_text.starts_with(&format!("{pinned},owner_name\r\n")),
+        csv_text.starts_with(&format!(
+            "{pinned},owner_name,key_result_owner,key_result_owner_name\r\n"
+        )),
         "{}",
         csv_text.lines().next().unwrap_or_default()
     );
@@ -437,6 +441,48 @@ fn csv_keeps_the_pinned_columns_first_and_adds_new_ones_at_the_end() {
         );
     }
     assert_eq!(by_objective["partner-channel"], "Growth");
+}
+
+/// A key result's owner: its id and name in the JSON export, and in the
+/// CSV's last two columns; nothing for a key result without one.
+#[test]
+fn key_results_carry_their_owner_id_and_name() {
+    let json: Value =
+        serde_json::from_str(&export(&example(), "json", EXAMPLE_AS_OF).stdout).unwrap();
+    let churn = (json["objectives"].as_array().unwrap().iter())
+        .find(|o| o["id"] == "cut-churn")
+        .unwrap();
+    let krs = &churn["key_results"];
+    assert_eq!(krs[0]["id"], "logo-churn");
+    assert_eq!(krs[0]["owner"], "ingrid");
+    assert_eq!(krs[0]["owner_name"], "Ingrid Solberg");
+    assert_eq!(krs[1]["owner"], Value::Null);
+    assert_eq!(krs[1]["owner_name"], Value::Null);
+
+    let csv_text = export(&example(), "csv", EXAMPLE_AS_OF).stdout;
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (kr, owner, name) = (
+        column("key_result_id"),
+        column("key_result_owner"),
+        column("key_result_owner_name"),
+    );
+    let owners: Vec<(String, String, String)> = reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[0] == "cut-churn")
+        .map(|r| (r[kr].to_string(), r[owner].to_string(), r[name].to_string()))
+        .collect();
+    let row = |kr: &str, owner: &str, name: &str| (kr.into(), owner.into(), name.into());
+    assert_eq!(
+        owners,
+        [
+            row("logo-churn", "ingrid", "Ingrid Solberg"),
+            row("at-risk-health", "", ""),
+            row("save-rate", "diego", "Diego Ferreira"),
+        ]
+    );
 }
 
 /// Excel reads a CSV file as UTF-8 only after a byte-order mark: `--bom`

@@ -156,6 +156,17 @@ fn unknown_owner() {
                 "okrs/2026-Q1/marketing/spring-campaign.md",
                 4
             ),
+            // Key results' owners: a misspelt person, and a team.
+            at(
+                "unknown-owner",
+                "okrs/2026-Q1/online/easier-checkout.md",
+                10
+            ),
+            at(
+                "unknown-owner",
+                "okrs/2026-Q1/online/easier-checkout.md",
+                29
+            ),
             // Both a team and a person: reported at the person.
             at("unknown-owner", "okrs/2026-Q1/online/product-videos.md", 5),
         ]
@@ -169,6 +180,25 @@ fn unknown_owner() {
     assert!(help(d).contains("`marketing`"), "{}", help(d));
     let d = report.find("unknown-owner", "okrs/2026-Q1/erik/b2b-fleet.md", 4);
     assert!(d.message.contains("`erik`"), "{}", d.message);
+
+    let checkout = "okrs/2026-Q1/online/easier-checkout.md";
+    let d = report.find("unknown-owner", checkout, 10);
+    assert_eq!(d.column, Some("owner = ".len() as u64 + 1));
+    assert_eq!(
+        d.message,
+        "key result owner `benn` is neither in people/ nor a member of a team"
+    );
+    assert_eq!(help(d), "did you mean `ben`?");
+    let d = report.find("unknown-owner", checkout, 29);
+    assert_eq!(d.column, Some("owner = ".len() as u64 + 1));
+    assert_eq!(
+        d.message,
+        "key result owner `online` is a team; a key result is owned by one person"
+    );
+    assert_eq!(
+        help(d),
+        "name the person who answers for it, e.g. the team's lead: `owner = \"anna\"`"
+    );
 }
 
 #[test]

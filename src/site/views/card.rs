@@ -4,7 +4,7 @@
 
 use super::chart::{ScoreChart, score_bar};
 use super::markup;
-use super::{Block, Blocks, Html, SiteData, StatusView, Urls, html};
+use super::{Block, Blocks, Html, Link, SiteData, StatusView, Urls, html};
 use crate::model::{Checkin, KeyResult, Measure, Objective, Org, Owner};
 use crate::score::{self, Series};
 use crate::site::charts::timeline::Size;
@@ -29,6 +29,8 @@ pub struct KeyResultView<'a> {
     pub confidence: Option<String>,
     pub weight: Option<String>,
     pub due: Option<String>,
+    /// The person who answers for it, linked to their page.
+    pub owner: Option<Link>,
     pub stale: bool,
     pub bar: Html,
     /// Every check-in, oldest first.
@@ -279,6 +281,7 @@ fn key_result_view<'a>(
     scores: &score::KeyResultScore,
     expected: Option<f64>,
     stale: bool,
+    owner: Option<Link>,
     as_of: NaiveDate,
 ) -> KeyResultView<'a> {
     let kr = &objective.key_results[index];
@@ -331,6 +334,7 @@ fn key_result_view<'a>(
             .map(percent),
         weight: kr.weight.as_ref().map(|w| number(w.value)),
         due: kr.due.as_ref().map(|d| d.value.to_string()),
+        owner,
         stale,
         bar,
         checkins: Checkins(kr),
@@ -361,7 +365,8 @@ impl<'a> SiteData<'a> {
         let key_results: Vec<KeyResultView> = (0..o.key_results.len())
             .map(|i| {
                 let is_stale = self.mark_stale && s.key_results[i].stale.is_some();
-                key_result_view(o, i, &s.key_results[i], expected, is_stale, as_of)
+                let owner = o.key_results[i].owner_person.map(|p| self.person_link(p));
+                key_result_view(o, i, &s.key_results[i], expected, is_stale, owner, as_of)
             })
             .collect();
         let history = period

@@ -8,7 +8,7 @@
 //! that overrides a partial, or the status badge they all contain, gets its own
 //! template rendered instead (see [`Blocks`] and `render::Theme::load`).
 
-use super::{Html, KeyResultView, ObjectiveCard, StatusView, html};
+use super::{Html, KeyResultView, Link, ObjectiveCard, StatusView, html};
 use crate::text::{push_digits, push_escaped};
 
 /// The partial defining the `status_badge` component, which every block below
@@ -105,6 +105,15 @@ fn push_badge(out: &mut String, status: Option<StatusView>) {
     }
 }
 
+/// A key result's owner, linked to their page.
+fn push_owner(out: &mut String, owner: &Link) {
+    out.push_str("<a class=\"kr-owner\" href=\"");
+    push_escaped(out, &owner.url);
+    out.push_str("\">");
+    push_escaped(out, &owner.name);
+    out.push_str("</a>");
+}
+
 /// `start`, `now` and `target`, or the milestone's state; `indent` is the
 /// whitespace before each figure.
 fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
@@ -171,7 +180,12 @@ pub fn card_key_results(key_results: &[KeyResultView]) -> Html {
         }
         out.push_str("\">\n      <div class=\"kr-head\">\n        <span class=\"kr-title\">");
         push_escaped(&mut out, kr.title);
-        out.push_str("</span>\n        ");
+        out.push_str("</span>");
+        if let Some(owner) = &kr.owner {
+            out.push(' ');
+            push_owner(&mut out, owner);
+        }
+        out.push_str("\n        ");
         push_badge(&mut out, kr.status);
         if kr.stale {
             out.push_str(" <span class=\"badge badge-stale\">Stale</span>");
@@ -227,6 +241,11 @@ pub fn key_result_details(
         push_badge(&mut out, kr.status);
         if kr.stale {
             out.push_str(" <span class=\"badge badge-stale\">Stale: no recent check-in</span>");
+        }
+        if let Some(owner) = &kr.owner {
+            out.push_str(" <span>owner ");
+            push_owner(&mut out, owner);
+            out.push_str("</span>");
         }
         for (label, value) in [
             ("due ", &kr.due),
@@ -319,8 +338,10 @@ mod tests {
         due: None,
         weight: None,
         confidence: None,
+        owner: None,
         checkins: Vec::new(),
         span: 0..0,
+        owner_person: None,
     });
 
     fn key_result<'a>(title: &'a str, milestone: bool) -> KeyResultView<'a> {
@@ -338,6 +359,10 @@ mod tests {
             confidence: None,
             weight: Some("2".into()),
             due: None,
+            owner: Some(Link {
+                name: "Anna <A>".into(),
+                url: "/people/anna/".into(),
+            }),
             stale: true,
             bar: html("<svg/>"),
             checkins: Checkins(&MODEL),
@@ -361,6 +386,12 @@ mod tests {
         );
         assert!(list.contains("<span class=\"badge status-on-track\">On track</span> <span class=\"badge badge-stale\">Stale</span>"), "{list}");
         assert!(list.contains("<strong>1,500</strong>"), "{list}");
+        assert!(
+            list.contains(
+                "</span> <a class=\"kr-owner\" href=\"/people/anna/\">Anna &lt;A&gt;</a>\n"
+            ),
+            "owner beside the title: {list}"
+        );
         assert!(list.contains("target</span> 2,000 k</span>"), "{list}");
         assert!(
             list.contains("<div class=\"kr-bar\"><svg/></div>"),
@@ -384,6 +415,7 @@ mod tests {
     #[test]
     fn key_result_details_carry_charts_tables_and_the_empty_case() {
         let mut second = key_result("Churn", false);
+        second.owner = None;
         second.status = None;
         second.stale = false;
         let krs = [key_result("Signups", false), second];
@@ -393,6 +425,10 @@ mod tests {
         let (first, second) = text(&details).split_once("</article>").unwrap_or_default();
         assert!(first.contains("id=\"kr-signups\""), "{first}");
         assert!(first.contains(" <span>weight 2</span>"), "{first}");
+        assert!(
+            first.contains(" <span>owner <a class=\"kr-owner\" href=\"/people/anna/\">Anna &lt;A&gt;</a></span>"),
+            "{first}"
+        );
         assert!(first.contains("75% of the way"), "{first}");
         assert!(
             first.contains("<div class=\"chart-figure\"><svg id=\"b\"/></div>\n    <table/>"),
@@ -407,6 +443,7 @@ mod tests {
             "{second}"
         );
         assert!(!second.contains("chart-figure"), "{second}");
+        assert!(!second.contains("owner"), "{second}");
     }
 
     #[test]

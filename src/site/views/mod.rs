@@ -50,7 +50,7 @@ pub use health::{Coverage, FindingGroup, FindingView, HealthPage, LoweredTarget}
 pub use markup::{Block, Blocks, STATUS_BADGE};
 pub use objective::{InitiativeView, ObjectivePage, ParentView, RetrospectiveView};
 pub use overview::{OverviewPage, PeriodRetrospective, TeamScore, TreeItem};
-pub use person::{PersonPage, PersonPeriod};
+pub use person::{OwnedKeyResult, PersonPage, PersonPeriod};
 pub use team::{TeamPage, TeamPeriod};
 
 /// Addresses of the site's pages, all starting with the base URL so they
@@ -238,7 +238,11 @@ struct Index {
     by_team: Vec<Vec<usize>>,
     by_person: Vec<Vec<usize>>,
     contributions: Vec<Vec<usize>>,
+    /// Per person, the key results they own, as (objective, key result).
+    key_results_by_person: Vec<Vec<(usize, usize)>>,
     teams_of_person: Vec<Vec<usize>>,
+    /// Per person, the teams whose `lead` they are.
+    teams_led: Vec<Vec<usize>>,
     child_teams: Vec<Vec<usize>>,
     /// Objectives whose `carried_from` names each objective.
     successors: Vec<Vec<usize>>,
@@ -253,7 +257,9 @@ impl Index {
             by_team: vec![Vec::new(); org.teams.len()],
             by_person: vec![Vec::new(); org.people.len()],
             contributions: vec![Vec::new(); org.people.len()],
+            key_results_by_person: vec![Vec::new(); org.people.len()],
             teams_of_person: vec![Vec::new(); org.people.len()],
+            teams_led: vec![Vec::new(); org.people.len()],
             child_teams: vec![Vec::new(); org.teams.len()],
             successors: vec![Vec::new(); org.objectives.len()],
             ..Index::default()
@@ -275,6 +281,11 @@ impl Index {
                 .filter_map(|c| org.person_index(&c.value))
             {
                 index.contributions[p].push(i);
+            }
+            for (k, kr) in o.key_results.iter().enumerate() {
+                if let Some(p) = kr.owner_person {
+                    index.key_results_by_person[p].push((i, k));
+                }
             }
             if let Some(from) = o.predecessor {
                 index.successors[from].push(i);
@@ -299,6 +310,9 @@ impl Index {
                 .collect();
             for p in people {
                 index.teams_of_person[p].push(t);
+            }
+            if let Some(lead) = team.lead.as_ref().and_then(|l| org.person_index(&l.value)) {
+                index.teams_led[lead].push(t);
             }
             if let Some(parent) = team.parent.as_ref().and_then(|p| org.team_index(&p.value)) {
                 index.child_teams[parent].push(t);
