@@ -9,7 +9,7 @@ use crate::model::{Checkin, KeyResult, Measure, Objective, Org, Owner};
 use crate::score::{self, Series};
 use crate::site::charts::timeline::Size;
 use crate::site::charts::{self, Bar};
-use crate::text::{iso_date, number, percent};
+use crate::text::{iso_date, number, percent, score, with_unit};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -20,6 +20,8 @@ pub struct KeyResultView<'a> {
     pub unit: Option<&'a str>,
     pub milestone: bool,
     pub done: bool,
+    /// `start`, `target` and `current` as shown: with the unit (`45%`,
+    /// `1 account`; see [`crate::text::with_unit`]).
     pub start: String,
     pub target: String,
     pub current: String,
@@ -277,7 +279,7 @@ fn key_result_view<'a>(
 ) -> KeyResultView<'a> {
     let kr = &objective.key_results[index];
     let (milestone, done, target) = match &kr.measure {
-        Measure::Metric { target, .. } => (false, false, number(target.value)),
+        Measure::Metric { target, .. } => (false, false, with_unit(target.value, kr.unit())),
         // Done when written so, or when a check-in says so.
         Measure::Milestone { .. } => (true, scores.progress == Some(1.0), "done".to_string()),
         Measure::Missing { .. } => (false, false, "—".to_string()),
@@ -303,12 +305,12 @@ fn key_result_view<'a>(
         unit: kr.unit(),
         milestone,
         done,
-        start: number(kr.start()),
+        start: with_unit(kr.start(), kr.unit()),
         target,
         current: if milestone {
             if done { "done" } else { "not done" }.to_string()
         } else {
-            number(kr.current(as_of))
+            with_unit(kr.current(as_of), kr.unit())
         },
         progress,
         status,
@@ -330,12 +332,12 @@ fn key_result_view<'a>(
     }
 }
 
-/// A milestone's check-in value as words, a metric's as a number.
+/// A milestone's check-in value as words, a metric's as a number with its unit.
 pub(super) fn checkin_value(kr: &KeyResult, value: f64) -> String {
     match kr.measure {
         Measure::Milestone { .. } if value >= 1.0 => "done".to_string(),
         Measure::Milestone { .. } => "not done".to_string(),
-        _ => number(value),
+        _ => with_unit(value, kr.unit()),
     }
 }
 
@@ -374,13 +376,13 @@ impl<'a> SiteData<'a> {
             url: urls.objective(&o.period.value, &o.id.value),
             period: &o.period.value,
             owner: owner_view(org, urls, o.owner),
-            score: s.score.map(number),
-            computed: s.overridden.and(s.computed).map(number),
+            score: s.score.map(score),
+            computed: s.overridden.and(s.computed).map(score),
             overridden: s.overridden.is_some(),
             status: s.status.map(StatusView::of),
             bar: score_bar(s.score, s.status, expected),
             trend,
-            aligned_progress: s.aligned_progress.map(number),
+            aligned_progress: s.aligned_progress.map(score),
             from_aligned: s.from_aligned,
             stale: key_results.iter().filter(|k| k.stale).count(),
             key_results,

@@ -105,8 +105,8 @@ fn push_badge(out: &mut String, status: Option<StatusView>) {
     }
 }
 
-/// `start`, `now` and `target`, or the milestone's state; `indent` is the
-/// whitespace before each figure.
+/// `start`, `now` and `target` (each with its unit), or the milestone's
+/// state; `indent` is the whitespace before each figure.
 fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
     out.push_str(indent);
     if kr.milestone {
@@ -125,10 +125,6 @@ fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
     out.push_str(indent);
     out.push_str("<span><span class=\"label\">target</span> ");
     push_escaped(out, &kr.target);
-    if let Some(unit) = kr.unit.filter(|u| !u.is_empty()) {
-        out.push(' ');
-        push_escaped(out, unit);
-    }
     out.push_str("</span>");
 }
 
@@ -331,8 +327,8 @@ mod tests {
             milestone,
             done: false,
             start: "0".into(),
-            target: "2,000".into(),
-            current: if milestone { "not done" } else { "1,500" }.into(),
+            target: "2,000 k".into(),
+            current: if milestone { "not done" } else { "1,500 k" }.into(),
             progress: Some("75%".into()),
             status: Some(StatusView::of(Status::OnTrack)),
             confidence: None,
@@ -360,7 +356,7 @@ mod tests {
             "{list}"
         );
         assert!(list.contains("<span class=\"badge status-on-track\">On track</span> <span class=\"badge badge-stale\">Stale</span>"), "{list}");
-        assert!(list.contains("<strong>1,500</strong>"), "{list}");
+        assert!(list.contains("<strong>1,500 k</strong>"), "{list}");
         assert!(list.contains("target</span> 2,000 k</span>"), "{list}");
         assert!(
             list.contains("<div class=\"kr-bar\"><svg/></div>"),

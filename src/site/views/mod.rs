@@ -201,6 +201,7 @@ pub struct RecentCheckin<'a> {
     pub key_result: &'a str,
     /// The key result on its objective's page.
     pub url: String,
+    /// With the unit, as every value is shown.
     pub value: String,
     pub unit: Option<&'a str>,
     pub confidence: Option<String>,
