@@ -268,7 +268,10 @@ pub fn burnup(b: &Burnup) -> String {
         labels.number(y, value);
     }
     if let Some(area) = g.confidence_area {
-        labels.text(area.top + area.height / 2.0, "confidence");
+        // The stylesheet hides it where it would not fit the margin (phones);
+        // the legend names the strip too.
+        labels.start_with_class(area.top + area.height / 2.0, "chart-aside");
+        labels.out.push_str("confidence</text>");
     }
     labels.close();
     x_labels(&mut out, &g.scale, b.as_of, g.as_of_x);
@@ -567,7 +570,17 @@ impl<'o> YLabels<'o> {
     }
 
     fn start(&mut self, y: f64) {
-        self.out.push_str(r#"<text x=""#);
+        self.start_with_class(y, "");
+    }
+
+    fn start_with_class(&mut self, y: f64, class: &str) {
+        self.out.push_str("<text ");
+        if !class.is_empty() {
+            self.out.push_str(r#"class=""#);
+            self.out.push_str(class);
+            self.out.push_str(r#"" "#);
+        }
+        self.out.push_str(r#"x=""#);
         coord(self.out, self.x);
         self.out.push_str(r#"" y=""#);
         // A third of the font size below the line centres the text on it.
