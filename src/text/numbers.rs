@@ -165,8 +165,18 @@ pub fn push_unit(out: &mut String, value: f64, unit: Option<&str>) {
 /// Plural nouns that a trailing `s` does not make plural, or whose
 /// singular is not the word without it.
 const NOT_PLURAL: [&str; 12] = [
-    "news", "series", "species", "means", "lens", "physics", "analytics", "sales", "savings",
-    "earnings", "kudos", "basis",
+    "news",
+    "series",
+    "species",
+    "means",
+    "lens",
+    "physics",
+    "analytics",
+    "sales",
+    "savings",
+    "earnings",
+    "kudos",
+    "basis",
 ];
 
 /// The singular of a unit written as the plural of a simple noun

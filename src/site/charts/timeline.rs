@@ -734,8 +734,15 @@ mod tests {
         assert!(short.contains(">1 day</text>") && short.contains(">1,500 days</text>"));
         // Too long for the margin: the numbers alone, the unit once, escaped.
         let long = labels("<technicians>");
-        assert!(long.contains(">1</text>") && long.contains(">1,500</text>"), "{long}");
-        assert_eq!(long.matches("&lt;technicians&gt;</text>").count(), 1, "{long}");
+        assert!(
+            long.contains(">1</text>") && long.contains(">1,500</text>"),
+            "{long}"
+        );
+        assert_eq!(
+            long.matches("&lt;technicians&gt;</text>").count(),
+            1,
+            "{long}"
+        );
     }
 
     fn round(p: Point) -> Point {
