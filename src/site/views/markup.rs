@@ -116,15 +116,15 @@ fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
         return;
     }
     out.push_str("<span><span class=\"label\">start</span> ");
-    push_escaped(out, &kr.start);
+    push_escaped(out, &kr.start_with_unit);
     out.push_str("</span>");
     out.push_str(indent);
     out.push_str("<span><span class=\"label\">now</span> <strong>");
-    push_escaped(out, &kr.current);
+    push_escaped(out, &kr.current_with_unit);
     out.push_str("</strong></span>");
     out.push_str(indent);
     out.push_str("<span><span class=\"label\">target</span> ");
-    push_escaped(out, &kr.target);
+    push_escaped(out, &kr.target_with_unit);
     out.push_str("</span>");
 }
 
@@ -327,8 +327,11 @@ mod tests {
             milestone,
             done: false,
             start: "0".into(),
-            target: "2,000 k".into(),
-            current: if milestone { "not done" } else { "1,500 k" }.into(),
+            target: "2,000".into(),
+            current: if milestone { "not done" } else { "1,500" }.into(),
+            start_with_unit: "0 k".into(),
+            target_with_unit: "2,000 k".into(),
+            current_with_unit: if milestone { "not done" } else { "1,500 k" }.into(),
             progress: Some("75%".into()),
             status: Some(StatusView::of(Status::OnTrack)),
             confidence: None,

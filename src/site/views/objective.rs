@@ -1,7 +1,7 @@
 //! An objective's page: its card with every key result's burn-up and
 //! check-ins, its place in the alignment chain, its retrospective and history.
 
-use super::card::checkin_value;
+use super::card::checkin_value_with_unit;
 use super::changes::{entry_view, history_note};
 use super::chart::burnup_chart;
 use super::markup;
@@ -139,7 +139,7 @@ fn checkin_table(kr: &KeyResult) -> Option<Html> {
         out.push_str("\n        <tr><td>");
         push_iso_date(&mut out, c.date.value);
         out.push_str("</td><td>");
-        push_escaped(&mut out, &checkin_value(kr, c.value.value));
+        push_escaped(&mut out, &checkin_value_with_unit(kr, c.value.value));
         out.push_str("</td><td>");
         if let Some(confidence) = &c.confidence {
             push_percent(&mut out, confidence.value);
