@@ -3,6 +3,7 @@
 use crate::check::Checked;
 use crate::model::diagnostic::{Diagnostic, Severity};
 use crate::model::source::SourceFile;
+pub use crate::text::plural;
 use crate::text::{self, printable};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
@@ -27,15 +28,6 @@ impl Summary {
             objectives: checked.org.objectives.len(),
             key_results: checked.org.key_result_count(),
         }
-    }
-}
-
-/// `1 error`, `2 errors`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 

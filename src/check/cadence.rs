@@ -5,6 +5,7 @@ use super::Context;
 use crate::model::diagnostic::{Diagnostic, Rule};
 use crate::model::{KeyResult, Objective, Owner, Spanned};
 use crate::score::Stale;
+use crate::text::plural;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -195,10 +196,15 @@ pub fn stale_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Rule::StaleKeyResult,
                     o.file,
                     Some(span),
-                    format!("key result `{}` is stale: {what} {days} days ago, on {since}", kr.id.value),
+                    format!(
+                        "key result `{}` is stale: {what} {} ago, on {since}",
+                        kr.id.value,
+                        days_text(days)
+                    ),
                 )
                 .with_help(format!(
-                    "add a `[[key_results.checkins]]` with today's value (every {limit} days at most)"
+                    "add a `[[key_results.checkins]]` with today's value (every {} at most)",
+                    days_text(limit)
                 )),
             );
         }
@@ -217,7 +223,8 @@ pub fn stale_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
                 o.file,
                 Some(kr.title.span.clone()),
                 format!(
-                    "no key result of {period} has a check-in yet: {n} {many} gone more than {limit} days without one, this one first"
+                    "no key result of {period} has a check-in yet: {n} {many} gone more than {} without one, this one first",
+                    days_text(limit)
                 ),
             )
             .with_help(
@@ -226,6 +233,11 @@ pub fn stale_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
+}
+
+/// `1 day`, `14 days`.
+fn days_text(days: i64) -> String {
+    plural(usize::try_from(days).unwrap_or_default(), "day")
 }
 
 #[cfg(test)]
@@ -375,6 +387,32 @@ mod tests {
         let checked = run_on(&files(&owned), "2026-03-01");
         let stale = (checked.diagnostics.iter()).filter(|d| d.rule.name() == "stale-key-result");
         assert_eq!(stale.count(), 4);
+    }
+
+    #[test]
+    fn a_limit_of_one_day_is_said_in_the_singular() {
+        let owned = [
+            company("grow"),
+            sell(
+                "[[key_results]]\ntitle = \"A\"\ntarget = 10\n[[key_results.checkins]]\ndate = 2026-02-10\nvalue = 5\n",
+            ),
+        ];
+        let mut files = files(&owned);
+        files[0] = (
+            "okr.toml",
+            "title = \"Test\"\n[checks]\nstale_after_days = 1\n",
+        );
+        let checked = run(&files);
+        let stale: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.name() == "stale-key-result")
+            .filter_map(|d| d.help.as_deref())
+            .collect();
+        assert!(
+            stale.iter().any(|h| h.contains("(every 1 day at most)")),
+            "{stale:?}"
+        );
     }
 
     #[test]

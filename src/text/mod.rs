@@ -5,7 +5,9 @@
 //! - `escape.rs`: text in HTML (and SVG inside it), text nodes and attribute
 //!   values alike ([`escape_html`]);
 //! - `numbers.rs`: numbers as pages, charts and messages show them
-//!   ([`number`], [`decimal`], [`percent`], [`exact_number`]);
+//!   ([`number`], [`decimal`], [`percent`], [`exact_number`]), scores
+//!   ([`score`]), values with their unit ([`with_unit`]) and counts
+//!   ([`plural`]);
 //! - `dates.rs`: days as `2026-11-23` ([`iso_date`]) or `Nov 23`
 //!   ([`push_short_date`]);
 //! - `printable.rs`: hidden characters escaped for terminals, CI logs and
@@ -25,6 +27,7 @@ pub use cut::prefix;
 pub use dates::{IsoDate, iso_date, push_iso_date, push_short_date};
 pub use escape::{escape_html, push_escaped};
 pub use numbers::{
-    decimal, exact_number, number, percent, push_decimal, push_digits, push_percent,
+    decimal, exact_number, number, percent, plural, push_decimal, push_digits, push_percent,
+    push_unit, score, singular, with_unit,
 };
 pub use printable::{is_hidden, printable, push_printable};

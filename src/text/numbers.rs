@@ -1,7 +1,9 @@
 //! Numbers as pages, charts and messages show them: rounded to hundredths
 //! ([`decimal`], [`number`]), as whole percentages ([`percent`]), or with
 //! every digit ([`exact_number`]); thousands grouped with `,` where people
-//! read them, not in chart coordinates.
+//! read them, not in chart coordinates. A score always has two decimals
+//! ([`score`]), a value its unit ([`with_unit`]) and a count its noun in
+//! the right number ([`plural`]).
 
 use std::fmt::Write;
 
@@ -110,6 +112,100 @@ pub fn push_percent(out: &mut String, fraction: f64) {
     }
 }
 
+/// A score (0 to 1) with two decimals, the way OKR grades are written
+/// everywhere: `0.70`, `1.00`, `0.05`.
+pub fn score(value: f64) -> String {
+    let cents = if value.is_finite() {
+        (value * 100.0).round()
+    } else {
+        0.0
+    };
+    // Scores lie in 0..=1; anything else is shown as it is, rounded.
+    if cents.abs() >= 1e15 {
+        return decimal(value, true);
+    }
+    let cents = cents as i64;
+    let mut out = String::with_capacity(5);
+    if cents < 0 {
+        out.push('-');
+    }
+    let cents = cents.unsigned_abs();
+    push_digits(&mut out, cents / 100, true);
+    out.push('.');
+    out.push(char::from(b'0' + (cents % 100 / 10) as u8));
+    out.push(char::from(b'0' + (cents % 10) as u8));
+    out
+}
+
+/// `value` as [`number`] writes it, followed by its unit: a sign such as
+/// `%` or `/5` right after the number (`45%`, `4.2/5`), a word after a space
+/// (`12 accounts`), in the singular for exactly one (`1 account`).
+pub fn with_unit(value: f64, unit: Option<&str>) -> String {
+    let mut out = number(value);
+    push_unit(&mut out, value, unit);
+    out
+}
+
+/// Appends `unit` after a number already written, as [`with_unit`] does.
+pub fn push_unit(out: &mut String, value: f64, unit: Option<&str>) {
+    let Some(unit) = unit.map(str::trim).filter(|u| !u.is_empty()) else {
+        return;
+    };
+    if !unit.starts_with(['%', '‰', '/']) {
+        out.push(' ');
+    }
+    // Exactly one, as shown: 1.004 is written `1` too.
+    if decimal(value, false) == "1" {
+        out.push_str(singular(unit));
+    } else {
+        out.push_str(unit);
+    }
+}
+
+/// Plural nouns that a trailing `s` does not make plural, or whose
+/// singular is not the word without it.
+const NOT_PLURAL: [&str; 12] = [
+    "news",
+    "series",
+    "species",
+    "means",
+    "lens",
+    "physics",
+    "analytics",
+    "sales",
+    "savings",
+    "earnings",
+    "kudos",
+    "basis",
+];
+
+/// The singular of a unit written as the plural of a simple noun
+/// (`accounts`, `days`), else the unit as written: symbols and
+/// abbreviations (`ms`, `NPS`, `k€`, `/5`), words in `-ss`, `-us`, `-is`
+/// or `-es` (whose singular may or may not keep the `e`) and a few nouns
+/// that only look plural. Conservative: a wrong singular reads worse than
+/// a plural.
+pub fn singular(unit: &str) -> &str {
+    let simple_noun = unit.len() >= 4 && unit.bytes().all(|b| b.is_ascii_lowercase());
+    let Some(stem) = unit.strip_suffix('s').filter(|_| simple_noun) else {
+        return unit;
+    };
+    if stem.ends_with(['s', 'u', 'i', 'e']) || NOT_PLURAL.contains(&unit) {
+        return unit;
+    }
+    stem
+}
+
+/// `1 error`, `2 errors`: a count and a regular noun, in the singular for
+/// exactly one.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// How numbers are written in change descriptions: exact, thousands grouped.
 pub fn exact_number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
@@ -192,6 +288,65 @@ mod tests {
         assert_eq!(percent(0.425), "43%");
         assert_eq!(percent(0.424), "42%");
         assert_eq!(percent(1.5), "150%");
+    }
+
+    #[test]
+    fn scores_always_have_two_decimals() {
+        assert_eq!(score(0.0), "0.00");
+        assert_eq!(score(0.5), "0.50");
+        assert_eq!(score(0.7), "0.70");
+        assert_eq!(score(0.666), "0.67");
+        assert_eq!(score(0.05), "0.05");
+        assert_eq!(score(1.0), "1.00");
+        assert_eq!(score(-0.001), "0.00");
+        assert_eq!(score(f64::NAN), "0.00");
+    }
+
+    #[test]
+    fn units_follow_their_value() {
+        assert_eq!(with_unit(45.0, Some("%")), "45%");
+        assert_eq!(with_unit(4.2, Some("/5")), "4.2/5");
+        assert_eq!(with_unit(12.0, Some("accounts")), "12 accounts");
+        assert_eq!(with_unit(1.0, Some("accounts")), "1 account");
+        assert_eq!(with_unit(1.0, Some("days")), "1 day");
+        assert_eq!(with_unit(1.001, Some("days")), "1 day");
+        assert_eq!(with_unit(1.5, Some("days")), "1.5 days");
+        assert_eq!(with_unit(0.0, Some("days")), "0 days");
+        assert_eq!(with_unit(1_500.0, Some("€k")), "1,500 €k");
+        assert_eq!(with_unit(1.0, Some("ms")), "1 ms");
+        assert_eq!(with_unit(1.0, Some("NPS")), "1 NPS");
+        assert_eq!(with_unit(7.0, None), "7");
+        assert_eq!(with_unit(7.0, Some(" ")), "7");
+    }
+
+    #[test]
+    fn only_simple_plural_nouns_lose_their_s() {
+        for (unit, one) in [
+            ("accounts", "account"),
+            ("customers", "customer"),
+            ("days", "day"),
+            ("stars", "star"),
+            ("tickets/month", "tickets/month"),
+            ("queries", "queries"),
+            ("classes", "classes"),
+            ("status", "status"),
+            ("news", "news"),
+            ("ms", "ms"),
+            ("mins", "min"),
+            ("NPS", "NPS"),
+            ("k€", "k€"),
+            ("%", "%"),
+            ("hours", "hour"),
+        ] {
+            assert_eq!(singular(unit), one, "{unit}");
+        }
+    }
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(plural(0, "finding"), "0 findings");
+        assert_eq!(plural(1, "key result"), "1 key result");
+        assert_eq!(plural(2, "day"), "2 days");
     }
 
     #[test]

@@ -928,7 +928,7 @@ fn progress_over_time_is_on_the_pages() {
     let churn = page("objectives/2026-Q4/cut-churn/index.html");
     assert_eq!(count(&churn, r#"<svg class="chart chart-score""#), 1);
     assert_eq!(count(&churn, r#"<svg class="chart chart-burnup""#), 3);
-    assert!(churn.contains("aria-label=\"2 % on Nov 19, from 2.4 on Oct 1; expected 2.03 by Nov 23; target 1.5 on Dec 31;"));
+    assert!(churn.contains("aria-label=\"2% on Nov 19, from 2.4% on Oct 1; expected 2.03% by Nov 23; target 1.5% on Dec 31;"));
     assert!(churn.contains("Continues <a href=\"/objectives/2026-Q3/account-health/\">"));
     // The milestone steps from not done to done.
     let enterprise = page("objectives/2026-Q4/enterprise-ready/index.html");
@@ -963,7 +963,7 @@ fn progress_over_time_is_on_the_pages() {
     let app = page("objectives/2026-Q3/technician-app/index.html");
     assert!(app.contains("Final grade <span class=\"badge status-partial\">Partial</span>"));
     assert!(app.contains("0.52 computed from the key results"));
-    assert!(app.contains("<strong>0.6</strong> set in the retrospective"));
+    assert!(app.contains("<strong>0.60</strong> set in the retrospective"));
     assert!(app.contains("class=\"chart-override\""));
 }
 
@@ -1113,4 +1113,50 @@ fn key_results_show_their_owner_and_people_pages_what_they_own_and_lead() {
     );
     assert!(!lead.contains("Key results owned"), "{lead}");
     assert!(!lead.contains("class=\"empty\""), "{lead}");
+}
+
+/// Every value reads with its unit, `%` beside the number and a word after
+/// it in the singular for one, and every score with two decimals.
+#[test]
+fn values_carry_their_unit_and_scores_two_decimals() {
+    let repo = scratch("units").join("repo");
+    copy_dir(&fixture("basic"), &repo);
+    let file = repo.join("okrs/2026-Q1/expand-germany.md");
+    let text = read(&file).replacen(
+        "+++\nGermany",
+        "\n[[key_results]]\nid = \"accounts\"\ntitle = \"Win 3 reference accounts\"\n\
+         target = 3\nunit = \"accounts\"\n\n[[key_results.checkins]]\ndate = 2026-02-11\nvalue = 1\n\
+         +++\nGermany",
+        1,
+    );
+    std::fs::write(&file, text).expect("write objective");
+    let out = built_at(&repo);
+    let page = read(&out.join("objectives/2026-Q1/expand-germany/index.html"));
+    let accounts = between(&page, "id=\"kr-accounts\"", "</article>");
+    assert!(
+        accounts.contains("<strong>1 account</strong>"),
+        "{accounts}"
+    );
+    assert!(
+        accounts.contains("<span class=\"label\">target</span> 3 accounts</span>"),
+        "{accounts}"
+    );
+    assert!(
+        accounts.contains("<td>2026-02-11</td><td>1 account</td>"),
+        "{accounts}"
+    );
+    assert!(accounts.contains(">3 accounts</text>"), "{accounts}");
+    let awareness = between(&page, "id=\"kr-awareness\"", "</article>");
+    assert!(awareness.contains("<strong>9%</strong>"), "{awareness}");
+    assert!(
+        awareness.contains("<td>2026-02-12</td><td>9%</td>"),
+        "{awareness}"
+    );
+    assert!(awareness.contains(">20%</text>"), "{awareness}");
+    // Scores: two decimals on the page, in its chart's labels and text alternatives.
+    assert!(
+        page.contains(">0.70</text>") && page.contains(">1.00</text>"),
+        "{page}"
+    );
+    assert!(!page.contains(">0.7</text>"), "{page}");
 }

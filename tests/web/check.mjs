@@ -217,6 +217,9 @@ async function browse(site) {
   }
 }
 
+/** The smallest chart text a phone may show, in CSS pixels as rendered. */
+const MIN_CHART_TEXT_PX = 10.5;
+
 /**
  * Opens every page of the site 390 px wide: none may scroll sideways. Names
  * the elements that stick out, so that a failure says where to look.
@@ -231,6 +234,7 @@ async function fitsPhones(browser, origin, site, colorScheme) {
   );
   const pages = (await walk(site)).filter((f) => f.endsWith('.html')).sort();
   const problems = [];
+  const textProblems = [];
   const page = await context.newPage();
   for (const file of pages) {
     const relative = path.relative(site, file).split(path.sep).join('/');
@@ -246,9 +250,24 @@ async function fitsPhones(browser, origin, site, colorScheme) {
       return { scroll, out };
     }, width);
     if (wide) problems.push(`${url} is ${wide.scroll} px wide: ${wide.out.join(', ')}`);
+    // Chart text is in the chart's units, which shrink with the chart: the
+    // font size times the chart's scale is what a reader sees.
+    const small = await page.evaluate((least) => {
+      const sizes = [...document.querySelectorAll('svg text')]
+        .filter((t) => t.getClientRects().length > 0)
+        .map((t) => {
+          const svg = t.ownerSVGElement;
+          const scale = svg.getBoundingClientRect().width / (svg.viewBox.baseVal?.width || svg.getBoundingClientRect().width);
+          return { text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize) * scale };
+        })
+        .filter((t) => t.size < least);
+      return sizes.slice(0, 3).map((t) => `"${t.text}" ${t.size.toFixed(1)} px`);
+    }, MIN_CHART_TEXT_PX);
+    if (small.length > 0) textProblems.push(`${url}: chart text below ${MIN_CHART_TEXT_PX} px: ${small.join(', ')}`);
   }
   await context.close();
   record(`every page fits ${width} px (${colorScheme}): ${pages.length} pages`, problems);
+  record(`chart text is ${MIN_CHART_TEXT_PX} px or more at ${width} px (${colorScheme})`, textProblems);
 }
 
 /** Opens one page and returns what is wrong with it and the links later stops follow. */

@@ -13,7 +13,9 @@
 //! share the scales, plot areas, axis labels and SVG writers below; apart,
 //! each would import nearly all of the other.
 
-use crate::text::{push_decimal, push_digits, push_escaped, push_short_date};
+use crate::text::{
+    escape_html, push_decimal, push_digits, push_escaped, push_short_date, score, with_unit,
+};
 use chrono::NaiveDate;
 
 /// A point in viewBox units, y growing downwards.
@@ -130,6 +132,8 @@ pub struct Burnup<'a> {
     pub confidence: &'a [(NaiveDate, f64)],
     /// Text alternative; written escaped.
     pub label: &'a str,
+    /// The values' unit, beside the start and target levels' numbers.
+    pub unit: Option<&'a str>,
 }
 
 const BURNUP_WIDTH: f64 = 480.0;
@@ -149,6 +153,9 @@ const CONFIDENCE_STRIP: Area = Area {
 const AXIS_LINE: f64 = 16.0;
 /// The least distance between two labels on the left that keeps them apart.
 const LABEL_HEIGHT: f64 = 12.0;
+/// The most characters a label on the left holds within the margin, as
+/// many as `confidence`.
+const LABEL_CHARS: usize = 10;
 
 /// Where everything of a burn-up goes.
 #[derive(Clone, Debug, PartialEq)]
@@ -278,8 +285,13 @@ pub fn burnup(b: &Burnup) -> String {
     let mut labels = YLabels::open(&mut out, plot.left);
     match b.goal {
         Goal::Metric { start, target } => {
-            labels.number(g.start_y, start);
-            labels.number(g.target_y, target);
+            let start_fits = labels.value(g.start_y, start, b.unit);
+            let target_fits = labels.value(g.target_y, target, b.unit);
+            let fits = start_fits && target_fits;
+            // A unit too long for the margin is written once, under the upper level.
+            if let Some(unit) = b.unit.filter(|_| !fits) {
+                labels.text(g.start_y.min(g.target_y) + LABEL_HEIGHT, &escape_html(unit));
+            }
         }
         Goal::Milestone => {
             labels.text(g.start_y, "not done");
@@ -298,7 +310,10 @@ pub fn burnup(b: &Burnup) -> String {
         labels.number(y, value);
     }
     if let Some(area) = g.confidence_area {
-        labels.text(area.top + area.height / 2.0, "confidence");
+        // The stylesheet hides it where it would not fit the margin (phones);
+        // the legend names the strip too.
+        labels.start_with_class(area.top + area.height / 2.0, "chart-aside");
+        labels.out.push_str("confidence</text>");
     }
     labels.close();
     x_labels(&mut out, &g.scale, b.as_of, g.as_of_x);
@@ -466,7 +481,7 @@ pub fn score_chart(t: &ScoreTrend, size: Size) -> String {
             levels.insert(1, (g.goal_y, t.goal));
         }
         for (y, value) in levels {
-            labels.number(y, value);
+            labels.score(y, value);
         }
         labels.close();
     }
@@ -603,7 +618,17 @@ impl<'o> YLabels<'o> {
     }
 
     fn start(&mut self, y: f64) {
-        self.out.push_str(r#"<text x=""#);
+        self.start_with_class(y, "");
+    }
+
+    fn start_with_class(&mut self, y: f64, class: &str) {
+        self.out.push_str("<text ");
+        if !class.is_empty() {
+            self.out.push_str(r#"class=""#);
+            self.out.push_str(class);
+            self.out.push_str(r#"" "#);
+        }
+        self.out.push_str(r#"x=""#);
         coord(self.out, self.x);
         self.out.push_str(r#"" y=""#);
         // A third of the font size below the line centres the text on it.
@@ -615,6 +640,28 @@ impl<'o> YLabels<'o> {
         self.start(y);
         push_decimal(self.out, value, true);
         self.out.push_str("</text>");
+    }
+
+    /// A score, with two decimals like every score on the site.
+    fn score(&mut self, y: f64, value: f64) {
+        self.start(y);
+        self.out.push_str(&score(value));
+        self.out.push_str("</text>");
+    }
+
+    /// `value` with `unit` when both fit the margin, else the number alone;
+    /// says whether the unit was written.
+    fn value(&mut self, y: f64, value: f64, unit: Option<&str>) -> bool {
+        let text = with_unit(value, unit);
+        let fits = text.chars().count() <= LABEL_CHARS;
+        self.start(y);
+        if fits {
+            push_escaped(self.out, &text);
+        } else {
+            push_decimal(self.out, value, true);
+        }
+        self.out.push_str("</text>");
+        fits
     }
 
     fn text(&mut self, y: f64, text: &str) {
@@ -709,7 +756,42 @@ mod tests {
             from_start: false,
             confidence,
             label: "burn-up",
+            unit: None,
         }
+    }
+
+    #[test]
+    fn start_and_target_carry_their_unit_within_the_margin() {
+        let labels = |unit: &str| {
+            let b = Burnup {
+                unit: Some(unit),
+                ..burnup_of(
+                    Goal::Metric {
+                        start: 1.0,
+                        target: 1_500.0,
+                    },
+                    &[],
+                    &[],
+                    "2026-11-23",
+                )
+            };
+            burnup(&b)
+        };
+        let percent = labels("%");
+        assert!(percent.contains(">1%</text>") && percent.contains(">1,500%</text>"));
+        let short = labels("days");
+        assert!(short.contains(">1 day</text>") && short.contains(">1,500 days</text>"));
+        // Too long for the margin: the numbers alone, the unit once, escaped.
+        let long = labels("<technicians>");
+        assert!(
+            long.contains(">1</text>") && long.contains(">1,500</text>"),
+            "{long}"
+        );
+        assert_eq!(
+            long.matches("&lt;technicians&gt;</text>").count(),
+            1,
+            "{long}"
+        );
     }
 
     fn round(p: Point) -> Point {
@@ -896,6 +978,7 @@ mod tests {
         let confidence = [(day("2026-11-19"), 0.4)];
         let svg = burnup(&Burnup {
             label: r#"Churn <b>"x"</b> & co"#,
+            unit: None,
             ..burnup_of(
                 Goal::Metric {
                     start: 2.4,
@@ -1018,7 +1101,7 @@ mod tests {
         assert!((g.goal_y - (60.0 - 56.0 * 0.7)).abs() < 1e-9);
         assert_eq!(g.as_of_x, Some(100.0));
         let full = score_chart(&trend, Size::Full);
-        assert!(full.contains(">0.7</text>") && full.contains(">Nov 15</text>"));
+        assert!(full.contains(">0.70</text>") && full.contains(">Nov 15</text>"));
         let spark = score_chart(&trend, Size::Spark);
         assert!(spark.starts_with(r#"<svg class="chart chart-trend" viewBox="0 0 100 24""#));
         assert!(!spark.contains("<text") && !spark.contains("chart-asof"));

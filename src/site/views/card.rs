@@ -9,7 +9,7 @@ use crate::model::{Checkin, KeyResult, Measure, Objective, Org, Owner};
 use crate::score::{self, Series};
 use crate::site::charts::timeline::Size;
 use crate::site::charts::{self, Bar};
-use crate::text::{iso_date, number, percent};
+use crate::text::{iso_date, number, percent, score, with_unit};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -23,6 +23,11 @@ pub struct KeyResultView<'a> {
     pub start: String,
     pub target: String,
     pub current: String,
+    /// `start`, `target` and `current` as pages show them: with the unit
+    /// (`45%`, `1 account`; see [`crate::text::with_unit`]).
+    pub start_with_unit: String,
+    pub target_with_unit: String,
+    pub current_with_unit: String,
     /// Raw progress as a percentage (may exceed 100%).
     pub progress: Option<String>,
     pub status: Option<StatusView>,
@@ -50,6 +55,7 @@ impl Serialize for Checkins<'_> {
         serializer.collect_seq(checkins.into_iter().map(|c| CheckinView {
             date: iso_date(c.date.value),
             value: checkin_value(kr, c.value.value),
+            value_with_unit: checkin_value_with_unit(kr, c.value.value),
             confidence: c.confidence.as_ref().map(|c| percent(c.value)),
             note: c.note.as_deref(),
         }))
@@ -62,6 +68,8 @@ struct CheckinView<'a> {
     date: String,
     /// A number as the site writes numbers, or `done` / `not done` for a milestone.
     value: String,
+    /// `value` with the key result's unit.
+    value_with_unit: String,
     confidence: Option<String>,
     note: Option<&'a str>,
 }
@@ -286,12 +294,25 @@ fn key_result_view<'a>(
 ) -> KeyResultView<'a> {
     let kr = &objective.key_results[index];
     let (milestone, done, target) = match &kr.measure {
-        Measure::Metric { target, .. } => (false, false, number(target.value)),
+        Measure::Metric { target, .. } => (false, false, Ok(target.value)),
         // Done when written so, or when a check-in says so.
-        Measure::Milestone { .. } => (true, scores.progress == Some(1.0), "done".to_string()),
-        Measure::Missing { .. } => (false, false, "—".to_string()),
-        Measure::Kept { target, .. } => (false, false, number(target.value)),
+        Measure::Milestone { .. } => (true, scores.progress == Some(1.0), Err("done")),
+        Measure::Missing { .. } => (false, false, Err("—")),
+        Measure::Kept { target, .. } => (false, false, Ok(target.value)),
     };
+    let current = match (milestone, done) {
+        (false, _) => Ok(kr.current(as_of)),
+        (true, true) => Err("done"),
+        (true, false) => Err("not done"),
+    };
+    // A number without and with its unit, or words for what is no number.
+    let shown = |value: Result<f64, &str>| match value {
+        Ok(v) => (number(v), with_unit(v, kr.unit())),
+        Err(words) => (words.to_string(), words.to_string()),
+    };
+    let (start, start_with_unit) = shown(Ok(kr.start()));
+    let (target, target_with_unit) = shown(target);
+    let (current, current_with_unit) = shown(current);
     let status = scores.status.map(StatusView::of);
     let progress = scores.progress.map(percent);
     // As for score bars, the key result's title stands next to the bar.
@@ -313,13 +334,12 @@ fn key_result_view<'a>(
         unit: kr.unit(),
         milestone,
         done,
-        start: number(kr.start()),
+        start,
         target,
-        current: if milestone {
-            if done { "done" } else { "not done" }.to_string()
-        } else {
-            number(kr.current(as_of))
-        },
+        current,
+        start_with_unit,
+        target_with_unit,
+        current_with_unit,
         progress,
         status,
         confidence: kr
@@ -343,10 +363,20 @@ fn key_result_view<'a>(
 
 /// A milestone's check-in value as words, a metric's as a number.
 pub(super) fn checkin_value(kr: &KeyResult, value: f64) -> String {
+    milestone_state(kr, value).map_or_else(|| number(value), str::to_string)
+}
+
+/// [`checkin_value`] with the key result's unit, as pages show it.
+pub(super) fn checkin_value_with_unit(kr: &KeyResult, value: f64) -> String {
+    milestone_state(kr, value).map_or_else(|| with_unit(value, kr.unit()), str::to_string)
+}
+
+/// `done` or `not done` for a milestone's check-in value; none for a metric.
+fn milestone_state(kr: &KeyResult, value: f64) -> Option<&'static str> {
     match kr.measure {
-        Measure::Milestone { .. } if value >= 1.0 => "done".to_string(),
-        Measure::Milestone { .. } => "not done".to_string(),
-        _ => number(value),
+        Measure::Milestone { .. } if value >= 1.0 => Some("done"),
+        Measure::Milestone { .. } => Some("not done"),
+        _ => None,
     }
 }
 
@@ -388,14 +418,14 @@ impl<'a> SiteData<'a> {
             period: &o.period.value,
             owner: owner_view(org, urls, o.owner),
             kind: o.kind().name(),
-            goal: number(s.goal),
-            score: s.score.map(number),
-            computed: s.overridden.and(s.computed).map(number),
+            goal: score(s.goal),
+            score: s.score.map(score),
+            computed: s.overridden.and(s.computed).map(score),
             overridden: s.overridden.is_some(),
             status: s.status.map(StatusView::of),
             bar: score_bar(s.score, s.status, expected),
             trend,
-            aligned_progress: s.aligned_progress.map(number),
+            aligned_progress: s.aligned_progress.map(score),
             from_aligned: s.from_aligned,
             stale: key_results.iter().filter(|k| k.stale).count(),
             key_results,

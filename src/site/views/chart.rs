@@ -7,7 +7,7 @@ use crate::model::{Bound, KeyResult, Measure};
 use crate::score::{self, Status};
 use crate::site::charts::timeline::{self, Burnup, Goal, ScoreTrend, Size};
 use crate::site::charts::{self, Bar};
-use crate::text::{number, percent, push_decimal, push_short_date};
+use crate::text::{percent, push_decimal, push_short_date, push_unit, score as score_text};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -38,7 +38,7 @@ fn score_on(series: &[(NaiveDate, f64)], day: NaiveDate) -> Option<f64> {
 /// bar always stands next to that name, and pages repeat bars by the thousand.
 pub(super) fn score_bar(score: Option<f64>, status: Option<Status>, expected: Option<f64>) -> Html {
     let mut label = match score {
-        Some(s) => format!("Score {}", number(s)),
+        Some(s) => format!("Score {}", score_text(s)),
         None => "No score".to_string(),
     };
     if let Some(status) = status {
@@ -46,7 +46,7 @@ pub(super) fn score_bar(score: Option<f64>, status: Option<Status>, expected: Op
         label.push_str(&StatusView::of(status).label.to_lowercase());
     }
     if let Some(e) = expected {
-        label.push_str(&format!(" (expected {})", number(e)));
+        label.push_str(&format!(" (expected {})", score_text(e)));
     }
     html(&charts::progress_bar(&Bar {
         progress: score,
@@ -88,16 +88,16 @@ impl ScoreChart<'_> {
         label.text(" over time: ");
         match (self.history.first(), self.history.last()) {
             (Some(&(d0, v0)), Some(&(d1, v1))) if d0 != d1 => {
-                label.value_on(v0, None, d0);
+                label.score_on(v0, d0);
                 label.text(", ");
-                label.value_on(v1, None, d1);
+                label.score_on(v1, d1);
             }
-            (Some(&(d, v)), _) => label.value_on(v, None, d),
+            (Some(&(d, v)), _) => label.score_on(v, d),
             _ => label.text("nothing to show before the period starts"),
         }
         if let Some(o) = self.overridden {
             label.text("; set to ");
-            label.value(o, None);
+            label.text(&score_text(o));
             label.text(" in the retrospective");
         }
         label.0
@@ -119,20 +119,24 @@ impl Label {
         self.0.push_str(text);
     }
 
-    /// A number with its unit, e.g. `2.4 %`.
+    /// A number with its unit, e.g. `2.4%`, `3 accounts`.
     fn value(&mut self, value: f64, unit: Option<&str>) {
         push_decimal(&mut self.0, value, true);
-        if let Some(unit) = unit {
-            self.0.push(' ');
-            self.0.push_str(unit);
-        }
+        push_unit(&mut self.0, value, unit);
     }
 
     fn day(&mut self, day: NaiveDate) {
         push_short_date(&mut self.0, day);
     }
 
-    /// `2.4 % on Nov 23`.
+    /// `0.45 on Nov 23`.
+    fn score_on(&mut self, score: f64, day: NaiveDate) {
+        self.text(&score_text(score));
+        self.text(" on ");
+        self.day(day);
+    }
+
+    /// `2.4% on Nov 23`.
     fn value_on(&mut self, value: f64, unit: Option<&str>, day: NaiveDate) {
         self.value(value, unit);
         self.text(" on ");
@@ -173,7 +177,7 @@ pub(super) fn burnup_chart(
     confidence.sort_by_key(|c| c.0);
     let unit = kr.unit();
     // The value now first, then where it started, where it should be by now
-    // and where it should end; the unit once, with the value now.
+    // and where it should end, each with its unit.
     let mut label = Label::new("");
     match (goal, values.first(), values.last()) {
         (Goal::Milestone, _, Some(&(day, v))) if v >= 1.0 => {
@@ -185,7 +189,7 @@ pub(super) fn burnup_chart(
             label.value_on(v1, unit, d1);
             if d0 != d1 {
                 label.text(", from ");
-                label.value_on(v0, None, d0);
+                label.value_on(v0, unit, d0);
             }
         }
         (Goal::Keep { .. }, _, _) => label.text("No values yet"),
@@ -209,12 +213,12 @@ pub(super) fn burnup_chart(
         if period.contains_date(as_of) {
             let pace = start + (target - start) * score::expected(period, as_of, goal_score);
             label.text("; expected ");
-            label.value(pace, None);
+            label.value(pace, unit);
             label.text(" by ");
             label.day(as_of);
         }
         label.text("; target ");
-        label.value_on(target, None, period.end);
+        label.value_on(target, unit, period.end);
     }
     if let Some(&(_, c)) = confidence.last() {
         label.text("; confidence ");
@@ -230,6 +234,7 @@ pub(super) fn burnup_chart(
         values: &values,
         confidence: &confidence,
         label: &label.0,
+        unit,
     })))
 }
 
@@ -304,7 +309,7 @@ impl<'a> SiteData<'a> {
             values.push(value);
             points.push(TrendPoint {
                 period: view.name.clone(),
-                score: value.map(number),
+                score: value.map(score_text),
             });
         }
         points.reverse();

@@ -114,8 +114,8 @@ fn push_owner(out: &mut String, owner: &Link) {
     out.push_str("</a>");
 }
 
-/// `start`, `now` and `target`, or the milestone's state; `indent` is the
-/// whitespace before each figure.
+/// `start`, `now` and `target` (each with its unit), or the milestone's
+/// state; `indent` is the whitespace before each figure.
 fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
     out.push_str(indent);
     if kr.milestone {
@@ -125,19 +125,15 @@ fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
         return;
     }
     out.push_str("<span><span class=\"label\">start</span> ");
-    push_escaped(out, &kr.start);
+    push_escaped(out, &kr.start_with_unit);
     out.push_str("</span>");
     out.push_str(indent);
     out.push_str("<span><span class=\"label\">now</span> <strong>");
-    push_escaped(out, &kr.current);
+    push_escaped(out, &kr.current_with_unit);
     out.push_str("</strong></span>");
     out.push_str(indent);
     out.push_str("<span><span class=\"label\">target</span> ");
-    push_escaped(out, &kr.target);
-    if let Some(unit) = kr.unit.filter(|u| !u.is_empty()) {
-        out.push(' ');
-        push_escaped(out, unit);
-    }
+    push_escaped(out, &kr.target_with_unit);
     out.push_str("</span>");
 }
 
@@ -354,6 +350,9 @@ mod tests {
             start: "0".into(),
             target: "2,000".into(),
             current: if milestone { "not done" } else { "1,500" }.into(),
+            start_with_unit: "0 k".into(),
+            target_with_unit: "2,000 k".into(),
+            current_with_unit: if milestone { "not done" } else { "1,500 k" }.into(),
             progress: Some("75%".into()),
             status: Some(StatusView::of(Status::OnTrack)),
             confidence: None,
@@ -385,7 +384,7 @@ mod tests {
             "{list}"
         );
         assert!(list.contains("<span class=\"badge status-on-track\">On track</span> <span class=\"badge badge-stale\">Stale</span>"), "{list}");
-        assert!(list.contains("<strong>1,500</strong>"), "{list}");
+        assert!(list.contains("<strong>1,500 k</strong>"), "{list}");
         assert!(
             list.contains(
                 "</span> <a class=\"kr-owner\" href=\"/people/anna/\">Anna &lt;A&gt;</a>\n"

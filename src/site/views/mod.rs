@@ -21,7 +21,7 @@ use crate::model::{Config, Level, Org, Owner};
 use crate::score::Status;
 use crate::site::routes::Route;
 use crate::text::{iso_date, percent};
-use card::checkin_value;
+use card::{checkin_value, checkin_value_with_unit};
 use chrono::NaiveDate;
 use objective::chain_tops;
 use rayon::prelude::*;
@@ -203,6 +203,8 @@ pub struct RecentCheckin<'a> {
     pub url: String,
     pub value: String,
     pub unit: Option<&'a str>,
+    /// `value` with `unit`, as pages show values.
+    pub value_with_unit: String,
     pub confidence: Option<String>,
     pub note: Option<&'a str>,
 }
@@ -536,6 +538,7 @@ impl<'a> SiteData<'a> {
                     url: format!("{}#kr-{}", self.card(i).url, kr.id.value),
                     value: checkin_value(kr, checkin.value.value),
                     unit: kr.unit().filter(|_| !kr.is_milestone()),
+                    value_with_unit: checkin_value_with_unit(kr, checkin.value.value),
                     confidence: checkin.confidence.as_ref().map(|c| percent(c.value)),
                     note: checkin.note.as_deref(),
                 }

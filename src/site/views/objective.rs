@@ -1,7 +1,7 @@
 //! An objective's page: its card with every key result's burn-up and
 //! check-ins, its place in the alignment chain, its retrospective and history.
 
-use super::card::checkin_value;
+use super::card::checkin_value_with_unit;
 use super::changes::{entry_view, history_note};
 use super::chart::burnup_chart;
 use super::markup;
@@ -11,7 +11,7 @@ use super::{
 use crate::model::{Checkin, KeyResult, Org};
 use crate::site::charts::timeline::Size;
 use crate::site::markdown;
-use crate::text::{number, push_escaped, push_iso_date, push_percent};
+use crate::text::{push_escaped, push_iso_date, push_percent, score};
 use serde::Serialize;
 
 /// Breadcrumbs shown below the top of a chain.
@@ -139,7 +139,7 @@ fn checkin_table(kr: &KeyResult) -> Option<Html> {
         out.push_str("\n        <tr><td>");
         push_iso_date(&mut out, c.date.value);
         out.push_str("</td><td>");
-        out.push_str(&checkin_value(kr, c.value.value));
+        push_escaped(&mut out, &checkin_value_with_unit(kr, c.value.value));
         out.push_str("</td><td>");
         if let Some(confidence) = &c.confidence {
             push_percent(&mut out, confidence.value);
@@ -287,8 +287,8 @@ impl<'a> SiteData<'a> {
         let retro = o.retrospective.as_ref()?;
         Some(RetrospectiveView {
             grade: s.status.filter(|_| ended).map(StatusView::of),
-            computed: s.computed.map(number),
-            overridden: s.overridden.map(number),
+            computed: s.computed.map(score),
+            overridden: s.overridden.map(score),
             reason: retro.reason.as_ref().map(|r| r.value.as_str()),
             notes: retro
                 .notes

@@ -9,7 +9,7 @@ use super::{
 use crate::model::Level;
 use crate::score::{self, OwnerKey};
 use crate::site::charts::timeline::Size;
-use crate::text::number;
+use crate::text;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -126,7 +126,7 @@ impl<'a> SiteData<'a> {
                 TeamScore {
                     name: team.display_name().to_string(),
                     url: self.urls.team(&team.id.value),
-                    score: score.map(number),
+                    score: score.map(text::score),
                     bar: score_bar(score, None, expected),
                     sparkline,
                     trend,
@@ -183,10 +183,10 @@ impl<'a> SiteData<'a> {
             period,
             company_period: company_period.to_string(),
             longer_periods,
-            company_score: company_score.map(number),
+            company_score: company_score.map(text::score),
             company_computed: company_computed
                 .filter(|c| Some(*c) != company_score)
-                .map(number),
+                .map(text::score),
             company_bar: score_bar(company_score, company_status, company_expected),
             company_chart,
             recent: self.recent(&objectives, RECENT_ON_OVERVIEW),

@@ -4,7 +4,7 @@
 use super::{Blocks, CardItem, Html, Line, LineItem, Link, Multiple, SiteData, StatusView, html};
 use crate::score::OwnerKey;
 use crate::site::markdown;
-use crate::text::number;
+use crate::text;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -77,7 +77,7 @@ impl<'a> SiteData<'a> {
                     period: self.period_link(period),
                     score: scores
                         .owner(OwnerKey::Person(person.id.value.clone()), &period.name)
-                        .map(number),
+                        .map(text::score),
                     trends: self.multiples(&owned, period),
                     owned: owned
                         .iter()

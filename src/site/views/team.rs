@@ -7,7 +7,7 @@ use super::{
 use crate::model::Owner;
 use crate::score::OwnerKey;
 use crate::site::markdown;
-use crate::text::number;
+use crate::text;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -65,7 +65,7 @@ impl<'a> SiteData<'a> {
             let (statuses, distribution) = self.distribution(&own, "Objectives");
             periods.push(TeamPeriod {
                 period: self.period_link(period),
-                score: score.map(number),
+                score: score.map(text::score),
                 bar: score_bar(score, None, None),
                 distribution,
                 statuses,
