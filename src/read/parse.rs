@@ -515,6 +515,27 @@ Body *here*.
     }
 
     #[test]
+    fn a_metric_to_keep_is_read_with_its_bound_and_a_milestone_cannot_keep() {
+        let text = "+++\ntitle = \"G\"\nperiod = \"2026-Q1\"\n[[key_results]]\ntitle = \"NPS at 50 or more\"\nkeep = \"at-least\"\ntarget = 50\n+++\n";
+        let (_, parsed) = objective(text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let kr = &parsed.entity.unwrap().key_results[0];
+        assert_eq!(kr.kept(), Some((crate::model::Bound::AtLeast, 50.0)));
+        // Without `start`, its first day has no known value.
+        assert_eq!(kr.known_start(), None);
+        let (_, parsed) = objective(&text.replace("target = 50", "done = false"));
+        let messages: Vec<&str> = parsed
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            ["a milestone has nothing to keep: `keep` goes with a `target`"]
+        );
+    }
+
+    #[test]
     fn a_date_time_where_a_date_belongs_shows_the_date_to_write() {
         let (message, help) = key_result_finding("due = 2026-03-01T10:00:00+02:00");
         assert_eq!(message, "`due` must be a date, not a date-time");

@@ -54,6 +54,8 @@ pub const CSV_COLUMNS: &[&str] = &[
     "owner_name",
     "key_result_owner",
     "key_result_owner_name",
+    "key_result_keep",
+    "objective_kind",
 ];
 
 /// The JSON Schema of the JSON export, as `docs/okrs.schema.json` holds it
@@ -362,6 +364,7 @@ impl<'a> Export<'a> {
                 row.extend(pinned);
                 row.extend(trailing_columns.iter().cloned());
                 row.extend(added);
+                row.push(text_cell(o.kind));
                 rows.push(row);
             };
             if o.key_results.is_empty() {
@@ -382,7 +385,7 @@ impl<'a> Export<'a> {
 
 /// A key result's columns: the pinned ones, and those added after the
 /// objective's `owner_name`.
-type KeyResultCells = ([String; 11], [String; 2]);
+type KeyResultCells = ([String; 11], [String; 3]);
 
 fn key_result_cells(kr: &KeyResultOut) -> KeyResultCells {
     let last_checkin = (kr.checkins.last()).map(|c| crate::text::iso_date(c.date.0));
@@ -402,6 +405,7 @@ fn key_result_cells(kr: &KeyResultOut) -> KeyResultCells {
     let added = [
         text_cell(kr.owner.unwrap_or_default()),
         text_cell(kr.owner_name.unwrap_or_default()),
+        text_cell(kr.keep.unwrap_or_default()),
     ];
     (pinned, added)
 }
@@ -555,8 +559,8 @@ mod tests {
         assert_eq!(lines.len(), 4, "header, two key results, final line end");
         assert!(lines[1].starts_with("grow,2026-Q1,Company grow,company,,,0.5,"));
         assert!(
-            lines[1].ends_with(",Company,,"),
-            "owner_name, then no key result owner: {}",
+            lines[1].ends_with(",Company,,,,aspirational"),
+            "owner_name, then no key result owner, no bound to keep, the kind: {}",
             lines[1]
         );
     }
@@ -580,16 +584,22 @@ mod tests {
         let text = String::from_utf8(export.csv()).unwrap();
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert!(
-            lines[0].ends_with(",owner_name,key_result_owner,key_result_owner_name"),
+            lines[0].ends_with(
+                ",owner_name,key_result_owner,key_result_owner_name,key_result_keep,objective_kind"
+            ),
             "{}",
             lines[0]
         );
         assert!(
-            lines[1].ends_with(",Company,anna,Anna Berg"),
+            lines[1].ends_with(",Company,anna,Anna Berg,,aspirational"),
             "{}",
             lines[1]
         );
-        assert!(lines[2].ends_with(",Company,,"), "{}", lines[2]);
+        assert!(
+            lines[2].ends_with(",Company,,,,aspirational"),
+            "{}",
+            lines[2]
+        );
     }
 
     #[test]
@@ -605,7 +615,11 @@ mod tests {
         let owner_name = CSV_COLUMNS.iter().position(|&c| c == "owner_name").unwrap();
         assert_eq!(row[owner_name], "Sales");
         assert_eq!(row[owner_name - 1], "", "no last check-in");
-        assert_eq!(row[owner_name + 1..], ["", ""], "no key result, no owner");
+        assert_eq!(
+            row[owner_name + 1..],
+            ["", "", "", "aspirational"],
+            "no key result: no owner, no bound; the objective's kind"
+        );
     }
 
     #[test]

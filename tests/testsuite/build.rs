@@ -930,6 +930,30 @@ fn progress_over_time_is_on_the_pages() {
     assert_eq!(count(&churn, r#"<svg class="chart chart-burnup""#), 3);
     assert!(churn.contains("aria-label=\"2% on Nov 19, from 2.4% on Oct 1; expected 2.03% by Nov 23; target 1.5% on Dec 31;"));
     assert!(churn.contains("Continues <a href=\"/objectives/2026-Q3/account-health/\">"));
+    // A metric to keep: its level and the share of the period it held, its
+    // burn-up with the level drawn and the breach marked, named in the legend.
+    let deploys = page("objectives/2026-Q4/boring-deploys/index.html");
+    let kept = between(&deploys, "id=\"kr-deploys-per-week\"", "</article>");
+    assert!(
+        kept.contains("<span class=\"label\">keep</span> at least 20 deploys</span>"),
+        "{kept}"
+    );
+    assert!(
+        kept.contains("<span class=\"progress-figure\">held 51% of the period</span>"),
+        "{kept}"
+    );
+    assert!(
+        kept.contains(">≥ 20</text>")
+            && kept.contains("<path class=\"chart-breach\" d=\"M163,108h0\"/>"),
+        "{kept}"
+    );
+    assert!(
+        kept.contains("to keep at least 20 deploys; 1 value breaches it"),
+        "{kept}"
+    );
+    assert!(!kept.contains("chart-pace"), "{kept}");
+    assert!(deploys.contains("<span class=\"key key-breach\"></span>"));
+    assert!(!churn.contains("key-breach"));
     // The milestone steps from not done to done.
     let enterprise = page("objectives/2026-Q4/enterprise-ready/index.html");
     assert!(enterprise.contains("aria-label=\"Done on Nov 12;"));

@@ -413,7 +413,7 @@ fn csv_keeps_the_pinned_columns_first_and_adds_new_ones_at_the_end() {
     let pinned = "objective_id,period,objective_title,owner_kind,owner_id,aligns_to,objective_score,objective_status,url,key_result_id,key_result_title,start,target,current,unit,progress,key_result_status,confidence,checkins,last_checkin";
     assert!(
         csv_text.starts_with(&format!(
-            "{pinned},owner_name,key_result_owner,key_result_owner_name\r\n"
+            "{pinned},owner_name,key_result_owner,key_result_owner_name,key_result_keep,objective_kind\r\n"
         )),
         "{}",
         csv_text.lines().next().unwrap_or_default()

@@ -5,7 +5,7 @@
 use super::chart::{ScoreChart, score_bar};
 use super::markup;
 use super::{Block, Blocks, Html, Link, SiteData, StatusView, Urls, html};
-use crate::model::{Checkin, KeyResult, Measure, Objective, Org, Owner};
+use crate::model::{Bound, Checkin, KeyResult, Measure, Objective, Org, Owner};
 use crate::score::{self, Series};
 use crate::site::charts::timeline::Size;
 use crate::site::charts::{self, Bar};
@@ -20,6 +20,9 @@ pub struct KeyResultView<'a> {
     pub unit: Option<&'a str>,
     pub milestone: bool,
     pub done: bool,
+    /// `at least` or `at most` for a metric to keep, whose progress is the
+    /// share of the period it held.
+    pub keep: Option<&'static str>,
     pub start: String,
     pub target: String,
     pub current: String,
@@ -313,12 +316,20 @@ fn key_result_view<'a>(
     let (start, start_with_unit) = shown(Ok(kr.start()));
     let (target, target_with_unit) = shown(target);
     let (current, current_with_unit) = shown(current);
+    let keep = kr.kept().map(|(bound, _)| match bound {
+        Bound::AtLeast => "at least",
+        Bound::AtMost => "at most",
+    });
     let status = scores.status.map(StatusView::of);
     let progress = scores.progress.map(percent);
     // As for score bars, the key result's title stands next to the bar.
     let label = format!(
-        "{} of target{}{}",
-        progress.as_deref().unwrap_or("No progress"),
+        "{}{}{}",
+        match (&progress, keep) {
+            (Some(p), Some(_)) => format!("Held {p} of the period"),
+            (Some(p), None) => format!("{p} of target"),
+            (None, _) => "No progress".to_string(),
+        },
         status.map_or(String::new(), |s| format!(", {}", s.label.to_lowercase())),
         expected.map_or(String::new(), |e| format!(" (expected {})", percent(e)))
     );
@@ -334,6 +345,7 @@ fn key_result_view<'a>(
         unit: kr.unit(),
         milestone,
         done,
+        keep,
         start,
         target,
         current,

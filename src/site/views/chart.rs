@@ -201,7 +201,7 @@ pub(super) fn burnup_chart(
         } else {
             "; to keep at least "
         });
-        label.value(target, None);
+        label.value(target, unit);
         let breaches = values.iter().filter(|v| goal.breached_by(v.1)).count();
         match breaches {
             0 => label.text("; no breach"),

@@ -124,6 +124,18 @@ fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
         out.push_str("</span>");
         return;
     }
+    if let Some(keep) = kr.keep {
+        out.push_str("<span><span class=\"label\">keep</span> ");
+        out.push_str(keep);
+        out.push(' ');
+        push_escaped(out, &kr.target_with_unit);
+        out.push_str("</span>");
+        out.push_str(indent);
+        out.push_str("<span><span class=\"label\">now</span> <strong>");
+        push_escaped(out, &kr.current_with_unit);
+        out.push_str("</strong></span>");
+        return;
+    }
     out.push_str("<span><span class=\"label\">start</span> ");
     push_escaped(out, &kr.start_with_unit);
     out.push_str("</span>");
@@ -192,6 +204,9 @@ pub fn card_key_results(key_results: &[KeyResultView]) -> Html {
         push_figures(&mut out, kr, "\n        ");
         if let Some(progress) = &kr.progress {
             out.push_str("<span class=\"progress-figure\">");
+            if kr.keep.is_some() {
+                out.push_str("held ");
+            }
             push_escaped(&mut out, progress);
             out.push_str("</span>");
         }
@@ -261,8 +276,14 @@ pub fn key_result_details(
         push_figures(&mut out, kr, "\n      ");
         if let Some(progress) = &kr.progress {
             out.push_str("<span class=\"progress-figure\">");
-            push_escaped(&mut out, progress);
-            out.push_str(" of the way</span>");
+            if kr.keep.is_some() {
+                out.push_str("held ");
+                push_escaped(&mut out, progress);
+                out.push_str(" of the period</span>");
+            } else {
+                push_escaped(&mut out, progress);
+                out.push_str(" of the way</span>");
+            }
         }
         out.push_str("\n    </p>");
         if let Some(burnup) = burnup {
@@ -347,6 +368,7 @@ mod tests {
             unit: Some("k"),
             milestone,
             done: false,
+            keep: None,
             start: "0".into(),
             target: "2,000".into(),
             current: if milestone { "not done" } else { "1,500" }.into(),

@@ -53,6 +53,9 @@ pub struct ObjectivePage<'a> {
     pub checkins: Vec<Option<Html>>,
     /// Each key result's burn-up, in the same order; none without a target.
     pub burnups: Vec<Option<Html>>,
+    /// Whether a key result is a metric to keep: its burn-up draws a level
+    /// and marks breaches, which the legend then names.
+    pub keeps: bool,
     /// Each key result as an `<article>` with its burn-up and check-ins,
     /// when okr writes them (`partials/key_result_details.html`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -208,6 +211,7 @@ impl<'a> SiteData<'a> {
                 .writes(Block::KeyResultDetails)
                 .then(|| markup::key_result_details(&card.key_results, &burnups, &checkins)),
             checkins,
+            keeps: o.key_results.iter().any(|kr| kr.kept().is_some()),
             burnups,
             score_chart: period
                 .as_ref()

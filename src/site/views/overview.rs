@@ -51,6 +51,9 @@ pub struct OverviewPage<'a> {
     /// retrospective overrides make the score above differ from it.
     pub company_computed: Option<String>,
     pub company_bar: Html,
+    /// The score the company's pace runs to: the mean goal of its
+    /// objectives (0.70 when all are aspirational).
+    pub company_goal: String,
     /// The company score over the period so far.
     pub company_chart: Html,
     /// The latest check-ins of the period, newest first.
@@ -188,6 +191,7 @@ impl<'a> SiteData<'a> {
                 .filter(|c| Some(*c) != company_score)
                 .map(text::score),
             company_bar: score_bar(company_score, company_status, company_expected),
+            company_goal: text::score(company_goal),
             company_chart,
             recent: self.recent(&objectives, RECENT_ON_OVERVIEW),
             retrospectives: retrospectives
