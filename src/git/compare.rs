@@ -364,6 +364,7 @@ fn compare_key_results(
         field("target", number(a.target), number(b.target));
         field("done", a.done.map(Value::Bool), b.done.map(Value::Bool));
         field("keep", text(a.keep.as_deref()), text(b.keep.as_deref()));
+        field("owner", text(a.owner.as_deref()), text(b.owner.as_deref()));
         field("current", number(a.current), number(b.current));
         field("unit", text(a.unit.as_deref()), text(b.unit.as_deref()));
         let date = |d: Option<NaiveDate>| d.map(|d| Value::Text(crate::text::iso_date(d)));

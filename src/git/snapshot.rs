@@ -54,6 +54,8 @@ pub struct KeyResultSnapshot {
     pub done: Option<bool>,
     /// A metric to keep's bound, `at-least` or `at-most`, as written.
     pub keep: Option<String>,
+    /// The person who answers for it, as written.
+    pub owner: Option<String>,
     pub current: Option<f64>,
     pub unit: Option<String>,
     pub due: Option<NaiveDate>,
@@ -137,6 +139,7 @@ impl Snapshot {
                             Measure::Kept { keep, .. } => Some(keep.value.clone()),
                             _ => None,
                         },
+                        owner: kr.owner.as_ref().map(|o| o.value.clone()),
                         current: kr.current.as_ref().map(|c| c.value),
                         unit: kr.unit().map(str::to_string),
                         due: kr.due.as_ref().map(|d| d.value),

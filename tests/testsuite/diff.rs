@@ -166,6 +166,38 @@ fn a_raised_target_is_not_called_lowered() {
     }
 }
 
+/// A metric to keep is lowered when its level gets easier to hold: a lower
+/// floor, a higher ceiling. Its owner changing is a change too.
+#[test]
+fn a_level_to_keep_made_easier_is_called_lowered_and_owners_are_tracked() {
+    let repo = GitRepo::new("diff-keep");
+    org::write_base(&repo);
+    let kept = edit(
+        org::PIPELINE,
+        "target = 100",
+        "keep = \"at-least\"\ntarget = 100",
+    );
+    repo.write(org::PIPELINE_PATH, &kept);
+    repo.commit("Anna Schmidt", "2026-01-05", "Set the Q1 OKRs");
+    let lower = edit(&kept, "target = 100", "target = 90\nowner = \"anna\"");
+    repo.write(org::PIPELINE_PATH, &lower);
+    let out = diff(&repo, &["HEAD", "--format", "human"]);
+    assert!(
+        out.contains("target of “Qualified opportunities” lowered: 100 → 90"),
+        "{out}"
+    );
+    assert!(out.contains("owner of “Qualified opportunities”"), "{out}");
+    // A ceiling raised is lowered too; a ceiling brought down is not.
+    let ceiling = edit(&kept, "at-least", "at-most");
+    for (to, lowered) in [("target = 120", true), ("target = 80", false)] {
+        repo.write(org::PIPELINE_PATH, &ceiling);
+        repo.commit("Anna Schmidt", "2026-01-06", "A ceiling");
+        repo.write(org::PIPELINE_PATH, &edit(&ceiling, "target = 100", to));
+        let out = diff(&repo, &["HEAD", "--format", "human"]);
+        assert_eq!(out.contains("lowered"), lowered, "{to}: {out}");
+    }
+}
+
 #[test]
 fn json_with_every_change_typed() {
     let (repo, _) = changed_repo();
