@@ -13,13 +13,14 @@
 // Exit code 0 when every check passed, 1 when one failed, 2 when it could not run.
 
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
+
+import { serve } from './serve.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -42,20 +43,6 @@ const FAILING_IMPACTS = new Set(['serious', 'critical']);
 const PAGE_TIMEOUT_MS = 30_000;
 const VNU_TIMEOUT_MS = 5 * 60_000;
 // Content types of what a site may hold; anything else is served as bytes.
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** One line per check, printed as it finishes and counted in the summary. */
 const results = [];
@@ -336,49 +323,6 @@ async function visit(page, origin, target, stop, tour, axeSource) {
 
 // ------------------------------------------------------------------ server
 
-
-/** Serves `root` under `base` on 127.0.0.1 like GitHub Pages: folders by their index.html, 404.html for the rest. */
-function serve(root, base) {
-  const server = createServer(async (request, response) => {
-    try {
-      const { pathname } = new URL(request.url, 'http://127.0.0.1');
-      let file = null;
-      if (pathname.startsWith(base)) {
-        const relative = decodeURIComponent(pathname.slice(base.length));
-        const candidate = path.resolve(root, relative);
-        // Nothing outside the site, whatever the request says.
-        if (candidate === root || candidate.startsWith(root + path.sep)) {
-          file = await existingFile(candidate);
-        }
-      }
-      const status = file ? 200 : 404;
-      file ??= path.join(root, '404.html');
-      const body = await readFile(file);
-      response.writeHead(status, {
-        'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
-        'content-length': body.length,
-      });
-      response.end(request.method === 'HEAD' ? undefined : body);
-    } catch (error) {
-      response.writeHead(500, { 'content-type': 'text/plain' });
-      response.end(String(error));
-    }
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
-async function existingFile(candidate) {
-  const info = await stat(candidate).catch(() => null);
-  if (info?.isFile()) return candidate;
-  if (info?.isDirectory()) {
-    const index = path.join(candidate, 'index.html');
-    if ((await stat(index).catch(() => null))?.isFile()) return index;
-  }
-  return null;
-}
 
 // ------------------------------------------------------------------ helpers
 
