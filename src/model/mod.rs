@@ -151,6 +151,9 @@ pub struct Person {
     pub id: Spanned<String>,
     pub name: Option<Spanned<String>>,
     pub role: Option<Spanned<String>>,
+    /// `github = "login"`: their GitHub login, for check-ins from issues and
+    /// mentions in reminders.
+    pub github: Option<Spanned<String>>,
     pub body: String,
 }
 

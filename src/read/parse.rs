@@ -62,6 +62,7 @@ pub fn parse_person(file: &SourceFile, id: FileId) -> Parsed<Person> {
             id: r.id(root, file),
             name: r.string(root, "name"),
             role: r.string(root, "role"),
+            github: r.string(root, "github"),
             body: body.to_string(),
         }
     })

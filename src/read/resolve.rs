@@ -210,6 +210,7 @@ fn add_members_as_people(teams: &[Team], people: &mut Vec<Person>) {
         id: id.clone(),
         name: None,
         role: None,
+        github: None,
         body: String::new(),
     }));
     people.sort_by(|a, b| a.id.value.cmp(&b.id.value).then(a.file.cmp(&b.file)));

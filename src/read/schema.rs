@@ -248,6 +248,11 @@ pub const PERSON: &[Field] = &[
     field("id", Kind::Id, "The person's id; default the file name."),
     field("name", Kind::String, "The person's display name."),
     field("role", Kind::String, "e.g. \"Engineering manager\"."),
+    field(
+        "github",
+        Kind::String,
+        "Their GitHub login, e.g. \"anna-schmidt\": who may check in from an issue, and whom reminders mention.",
+    ),
 ];
 
 pub const PERIOD: &[Field] = &[
