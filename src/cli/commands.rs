@@ -106,6 +106,20 @@ pub fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
             (started.elapsed() - checked_at).as_millis()
         );
     }
+    if built.near_pages_limit() {
+        eprintln!(
+            "warning: the site is {}, past 80% of the {} GitHub Pages publishes; heaviest: {}",
+            okr::text::size(built.bytes),
+            okr::text::size(site::PAGES_LIMIT),
+            weights(&built.weights[..built.weights.len().min(3)])
+        );
+    } else if verbosity == Verbosity::Verbose {
+        eprintln!(
+            "okr: the site is {}: {}",
+            okr::text::size(built.bytes),
+            weights(&built.weights)
+        );
+    }
     if verbosity > Verbosity::Quiet {
         println!(
             "wrote {} to {} ({}, {}, {}) in {} ms",
@@ -121,6 +135,24 @@ pub fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
     // would only make everyone wait longer.
     std::mem::forget((checked, history));
     Ok(ExitCode::SUCCESS)
+}
+
+/// `objective pages 210 MB (8,005 files, 26 KB each), …`
+fn weights(weights: &[site::Weight]) -> String {
+    let each = |w: &site::Weight| {
+        let average = w.bytes / w.files.max(1) as u64;
+        match w.files {
+            1 => format!("{} {}", w.kind, okr::text::size(w.bytes)),
+            n => format!(
+                "{} {} ({} files, {} each)",
+                w.kind,
+                okr::text::size(w.bytes),
+                okr::text::number(n as f64),
+                okr::text::size(average)
+            ),
+        }
+    };
+    weights.iter().map(each).collect::<Vec<_>>().join(", ")
 }
 
 pub fn run_init(args: InitArgs, global: &Global) -> Result<ExitCode, String> {

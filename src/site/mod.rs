@@ -68,10 +68,34 @@ impl From<RenderError> for BuildError {
 }
 
 /// What a build wrote.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Built {
     /// HTML pages, the 404 page included.
     pub pages: usize,
+    /// Bytes written in all: pages, `okrs.json`, assets and static files.
+    pub bytes: u64,
+    /// What each kind of file weighs, heaviest first.
+    pub weights: Vec<Weight>,
+}
+
+/// The files of one kind a build wrote: e.g. every objective page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Weight {
+    /// `objective pages`, `okrs.json`, …
+    pub kind: &'static str,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// The most GitHub Pages publishes: a site of 1 GB.
+pub const PAGES_LIMIT: u64 = 1_000_000_000;
+
+impl Built {
+    /// Whether the site passed 80% of what GitHub Pages publishes: time to
+    /// know what weighs most, before a build can no longer be published.
+    pub fn near_pages_limit(&self) -> bool {
+        self.bytes > PAGES_LIMIT / 10 * 8
+    }
 }
 
 /// One HTML page of the site.
@@ -102,6 +126,19 @@ fn pages(data: &SiteData) -> Vec<Page> {
 }
 
 impl Page {
+    /// The kind of page, as a build's weights name it.
+    fn kind(self) -> &'static str {
+        match self {
+            Page::Overview(_) => "overview pages",
+            Page::Objective(_) => "objective pages",
+            Page::Team(_) => "team pages",
+            Page::Person(_) => "person pages",
+            Page::Health => "the health page",
+            Page::Changes => "the changes page",
+            Page::NotFound => "the 404 page",
+        }
+    }
+
     /// Where the page goes, relative to the output folder: the current
     /// period's overview goes to two places, rendered once.
     fn paths(self, data: &SiteData) -> Vec<String> {
@@ -338,41 +375,76 @@ fn write_site(
     let results = render_and_write(&pages, &theme, &data, dir);
     let written = results
         .into_iter()
-        .collect::<Result<Vec<usize>, BuildError>>()?;
+        .collect::<Result<Vec<(usize, u64)>, BuildError>>()?;
     // The page views are done with: their memory serves the export.
     drop(data);
+    let mut weights: Vec<Weight> = Vec::new();
+    for (page, &(files, bytes)) in pages.iter().zip(&written) {
+        match weights.iter_mut().find(|w| w.kind == page.kind()) {
+            Some(weight) => {
+                weight.files += files;
+                weight.bytes += bytes;
+            }
+            None => weights.push(Weight {
+                kind: page.kind(),
+                files,
+                bytes,
+            }),
+        }
+    }
     let path = dir.join(EXPORT_FILE);
-    std::fs::File::create(&path)
+    let export_bytes = std::fs::File::create(&path)
         .and_then(|file| {
             let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
             Export::new(checked, urls).write_json(&mut out)?;
-            std::io::Write::flush(&mut out)
+            std::io::Write::flush(&mut out)?;
+            Ok(out.get_ref().metadata()?.len())
         })
         .map_err(|error| WriteError { path, error })?;
+    weights.push(Weight {
+        kind: EXPORT_FILE,
+        files: 1,
+        bytes: export_bytes,
+    });
 
     // GitHub Pages would otherwise run Jekyll, which hides folders starting with `_`.
     write_file(dir, ".nojekyll", b"")?;
     // Tells the next build this folder is a site it may replace.
     write_file(dir, crate::site::output::MARKER, b"")?;
+    let mut assets = Weight {
+        kind: "assets and static files",
+        files: 0,
+        bytes: 0,
+    };
     for (name, bytes) in &theme.assets {
         write_file(dir, &format!("assets/{name}"), bytes)?;
+        assets.files += 1;
+        assets.bytes += bytes.len() as u64;
     }
     let root = &checked.org.root;
     for (name, bytes) in render::read_tree(&root.join("static"), root)? {
         write_file(dir, &name, &bytes)?;
+        assets.files += 1;
+        assets.bytes += bytes.len() as u64;
     }
+    weights.push(assets);
+    // Heaviest first; the order of kinds above breaks ties, so it is stable.
+    weights.sort_by(|a, b| b.bytes.cmp(&a.bytes));
     Ok(Built {
-        pages: written.iter().sum(),
+        pages: written.iter().map(|w| w.0).sum(),
+        bytes: weights.iter().map(|w| w.bytes).sum(),
+        weights,
     })
 }
 
-/// Renders each page and writes it into `dir`; one result per page, in page order.
+/// Renders each page and writes it into `dir`; one result per page, in page
+/// order: how many files it went to, and their bytes.
 fn render_and_write(
     pages: &[Page],
     theme: &Theme,
     data: &SiteData,
     dir: &Path,
-) -> Vec<Result<usize, BuildError>> {
+) -> Vec<Result<(usize, u64), BuildError>> {
     // Each page is rendered and written by whichever core is free; the first
     // failure in page order is reported, so the message does not depend on timing.
     pages
@@ -387,7 +459,7 @@ fn render_and_write(
                 for path in &paths {
                     write_file(dir, path, html)?;
                 }
-                Ok(paths.len())
+                Ok((paths.len(), (paths.len() * html.len()) as u64))
             },
         )
         .collect()
@@ -432,6 +504,38 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["site"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_build_knows_what_it_wrote_by_kind_of_file() {
+        use crate::check::testing::*;
+        let owned = [company("grow"), team_objective("sell", "grow", "")];
+        let checked = run(&files(&owned));
+        let dir = std::env::temp_dir().join(format!("okr-site-weights-{}", std::process::id()));
+        let built = build(&checked, &History::disabled(), None, &dir).unwrap();
+        // Every byte on disk is counted once, in one kind, heaviest first.
+        let on_disk: u64 = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.metadata().unwrap().len())
+            .sum();
+        assert_eq!(built.bytes, on_disk);
+        assert_eq!(built.weights.iter().map(|w| w.bytes).sum::<u64>(), on_disk);
+        assert!(built.weights.windows(2).all(|w| w[0].bytes >= w[1].bytes));
+        let objectives = built
+            .weights
+            .iter()
+            .find(|w| w.kind == "objective pages")
+            .unwrap();
+        assert_eq!(objectives.files, 2);
+        assert!(!built.near_pages_limit());
+        let big = Built {
+            bytes: PAGES_LIMIT / 10 * 8 + 1,
+            ..built
+        };
+        assert!(big.near_pages_limit());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

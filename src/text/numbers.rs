@@ -206,6 +206,21 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// A size in decimal units, as GitHub states its limits: `512 bytes`,
+/// `17 KB`, `2.4 MB`, `850 MB`, `1.2 GB`; one decimal below 10 of a unit.
+pub fn size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")];
+    let Some(&(scale, unit)) = UNITS.iter().find(|(scale, _)| bytes >= *scale) else {
+        return plural(bytes as usize, "byte");
+    };
+    let value = bytes as f64 / scale as f64;
+    if value < 9.95 {
+        format!("{value:.1} {unit}")
+    } else {
+        format!("{value:.0} {unit}")
+    }
+}
+
 /// How numbers are written in change descriptions: exact, thousands grouped.
 pub fn exact_number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
@@ -229,6 +244,17 @@ pub fn exact_number(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_in_decimal_units() {
+        assert_eq!(size(1), "1 byte");
+        assert_eq!(size(512), "512 bytes");
+        assert_eq!(size(17_300), "17 KB");
+        assert_eq!(size(2_449_000), "2.4 MB");
+        assert_eq!(size(9_960_000), "10 MB");
+        assert_eq!(size(850_000_000), "850 MB");
+        assert_eq!(size(1_234_000_000), "1.2 GB");
+    }
 
     #[test]
     fn decimals_group_thousands_when_asked() {
