@@ -429,7 +429,7 @@ fn write_site(
     }
     weights.push(assets);
     // Heaviest first; the order of kinds above breaks ties, so it is stable.
-    weights.sort_by(|a, b| b.bytes.cmp(&a.bytes));
+    weights.sort_by_key(|w| std::cmp::Reverse(w.bytes));
     Ok(Built {
         pages: written.iter().map(|w| w.0).sum(),
         bytes: weights.iter().map(|w| w.bytes).sum(),
