@@ -2,7 +2,9 @@
 //! library, print, and say which exit code follows.
 
 use super::args::*;
-use super::{EXIT_FINDINGS, Global, as_of, base_url, color_for, print_lines, print_stdout};
+use super::{
+    EXIT_FINDINGS, Global, as_of, base_url, color_for, github_env, print_lines, print_stdout,
+};
 use okr::check;
 use okr::history::{self, History};
 use okr::report;
@@ -90,6 +92,8 @@ pub fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
         eprintln!("okr: {}", printable(&note.to_string()));
     }
     checked.release_unreported_sources();
+    // Links into the repository: okr.toml's, else the Actions run's.
+    checked.org.config.fill_in_from(&github_env());
     let built = site::build(&checked, &history, base_url.as_ref(), &out).map_err(|e| {
         // A failed build removes what it wrote; say so, since the reason names a path.
         let kept = if out.exists() {

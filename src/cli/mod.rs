@@ -106,6 +106,12 @@ fn as_of(given: Option<NaiveDate>) -> Result<NaiveDate, String> {
     }
 }
 
+/// What GitHub Actions says about the run, if okr runs in one: the one
+/// place the repository's environment is read (see `okr::model::repository`).
+fn github_env() -> okr::model::repository::GithubEnv {
+    okr::model::repository::GithubEnv::from_vars(|name| std::env::var(name).ok())
+}
+
 /// `--base-url`, checked as `base_url` in `okr.toml` is.
 fn base_url(given: Option<&str>) -> Result<Option<BaseUrl>, String> {
     given

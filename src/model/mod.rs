@@ -7,6 +7,7 @@
 pub mod base_url;
 pub mod diagnostic;
 pub mod period;
+pub mod repository;
 pub mod source;
 
 /// The longest id or period name: each becomes a folder name of the site,
@@ -43,6 +44,27 @@ pub struct Config {
     pub theme: Option<String>,
     pub periods: Periods,
     pub checks: CheckSettings,
+    /// The repository's web address the site links to (`repository`),
+    /// checked and normalised; see [`Config::fill_in_from`].
+    pub repository: Option<String>,
+    /// The branch those links open (`branch`); `None`: the default branch.
+    pub branch: Option<String>,
+}
+
+impl Config {
+    /// Takes `repository` and `branch`, where `okr.toml` leaves them out,
+    /// from the GitHub Actions run building the site.
+    pub fn fill_in_from(&mut self, env: &repository::GithubEnv) {
+        if let Some(found) = self.linked_repository(env) {
+            self.repository = Some(found.url);
+            self.branch = found.branch;
+        }
+    }
+
+    /// Where the site's links into the repository point, if anywhere.
+    pub fn linked_repository(&self, env: &repository::GithubEnv) -> Option<repository::Repository> {
+        repository::Repository::resolve(self.repository.as_deref(), self.branch.as_deref(), env)
+    }
 }
 
 /// The `[checks]` table.

@@ -4,6 +4,7 @@ use crate::model::MAX_NAME_LEN;
 use crate::model::base_url::BaseUrl;
 use crate::model::diagnostic::{Diagnostic, Rule, Severity, did_you_mean};
 use crate::model::period::{Period, Periods};
+use crate::model::repository::{self, RepositoryError};
 use crate::model::source::{FileId, SourceFile};
 use crate::model::{CheckSettings, Config, Thresholds};
 use crate::read::fields::Reader;
@@ -56,6 +57,20 @@ pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
             Some("use a built-in period such as `2026-Q1`, `2026-H2` or `2026`, or define it under [periods]".into()),
         );
     }
+    let repository = checked_string(
+        &mut r,
+        &root,
+        "repository",
+        repository::parse_url,
+        repository::REPOSITORY_HELP,
+    );
+    let branch = checked_string(
+        &mut r,
+        &root,
+        "branch",
+        repository::parse_branch,
+        repository::BRANCH_HELP,
+    );
     let checks = match table(&mut r, &root, "checks") {
         Some(t) => check_settings(&mut r, t),
         None => CheckSettings::default(),
@@ -71,7 +86,27 @@ pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
         theme,
         periods,
         checks,
+        repository,
+        branch,
     })
+}
+
+/// The string at `key` as `parse` reads it; a finding with `help` when it cannot.
+fn checked_string(
+    r: &mut Reader,
+    root: &Table<'_>,
+    key: &str,
+    parse: fn(&str) -> Result<String, RepositoryError>,
+    help: &str,
+) -> Option<String> {
+    let value = r.string(root, key)?;
+    match parse(&value.value) {
+        Ok(parsed) => Some(parsed),
+        Err(e) => {
+            r.report_at(value.span, format!("`{key}`: {e}"), Some(help.into()));
+            None
+        }
+    }
 }
 
 fn table<'t, 'i>(r: &mut Reader, root: &'t Table<'i>, key: &str) -> Option<&'t Table<'i>> {
@@ -303,6 +338,48 @@ stale-key-result = "off"
             Some(Severity::Error)
         );
         assert_eq!(config.checks.severity(Rule::StaleKeyResult), None);
+    }
+
+    #[test]
+    fn reads_the_repository_and_its_branch() {
+        let config = parse_text(
+            "repository = \"https://github.com/acme/okrs.git/\"\nbranch = \"release/okrs\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.repository.as_deref(),
+            Some("https://github.com/acme/okrs")
+        );
+        assert_eq!(config.branch.as_deref(), Some("release/okrs"));
+        let empty = parse_text("").unwrap();
+        assert_eq!((empty.repository, empty.branch), (None, None));
+        let text = "repository = \"https://token@github.com/acme/okrs\"\nbranch = \"a b\"\n";
+        let errors = parse_text(text).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(
+            errors[0].message,
+            "`repository`: `https://token@github.com/acme/okrs` must not hold a user name or password"
+        );
+        let span = errors[0].span.clone().unwrap();
+        assert!(text[span].contains("token@"), "the span is the value's");
+        assert!(
+            errors[0]
+                .help
+                .as_deref()
+                .unwrap_or_default()
+                .contains("repository = \"https://github.com/acme/okrs\"")
+        );
+        assert_eq!(
+            errors[1].message,
+            "`branch`: `a b` is not a branch name git accepts"
+        );
+        assert!(
+            errors[1]
+                .help
+                .as_deref()
+                .unwrap_or_default()
+                .contains("branch = \"main\"")
+        );
     }
 
     #[test]

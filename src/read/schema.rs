@@ -351,6 +351,16 @@ pub const CONFIG: &[Field] = &[
         "Custom periods, e.g. \"FY27-Q1\" = { start = 2026-07-01, end = 2026-09-30 }.",
     ),
     field("checks", Kind::Table(CHECKS), "Settings of `okr check`."),
+    field(
+        "repository",
+        Kind::String,
+        "The repository's web address, e.g. \"https://github.com/acme/okrs\": pages link to their files, commits and a check-in form. Default in GitHub Actions: the repository the workflow runs in.",
+    ),
+    field(
+        "branch",
+        Kind::String,
+        "The branch edit links open, e.g. \"main\". Default in GitHub Actions: the branch built; else the repository's default branch.",
+    ),
 ];
 
 /// Which file a schema describes.

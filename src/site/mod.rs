@@ -7,6 +7,7 @@ pub mod export;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod repo_links;
 pub mod routes;
 pub mod views;
 

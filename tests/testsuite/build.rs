@@ -35,6 +35,7 @@ fn build_on(repo: &Path, out: &Path, as_of: &str, extra: &[&str]) -> Output {
         .args(["--as-of", as_of])
         .args(extra)
         .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("GITHUB_ACTIONS")
         .output()
         .expect("run okr")
 }
@@ -585,7 +586,8 @@ fn assert_same_site(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) {
 /// are the same, over every key result, card and objective line of the
 /// example and the fixtures: milestones done and not, no unit or an empty
 /// one, HTML-special characters in titles, units, names and notes, no score,
-/// no key results, stale key results, ended, running and upcoming periods.
+/// no key results, stale key results, ended, running and upcoming periods,
+/// check-in links to a repository and none.
 #[test]
 fn the_partials_render_what_okr_writes_for_them() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -608,6 +610,14 @@ fn the_partials_render_what_okr_writes_for_them() {
         let dir = scratch(&format!("partials-{i}"));
         let repo = dir.join("repo");
         copy_dir(source, &repo);
+        // With links into a repository ("Check in" beside each key result)
+        // and, for the fixture in the middle, without.
+        if i != 1 {
+            let config = repo.join("okr.toml");
+            let text = read(&config);
+            let setting = "repository = \"https://github.com/acme/okrs\"\n";
+            std::fs::write(&config, format!("{setting}{text}")).expect("write");
+        }
         let build_into = |name: &str| {
             let out = dir.join(name);
             let output = Command::new(env!("CARGO_BIN_EXE_okr"))
@@ -617,6 +627,7 @@ fn the_partials_render_what_okr_writes_for_them() {
                 .arg(&out)
                 .args(["--as-of", as_of])
                 .env_remove("SOURCE_DATE_EPOCH")
+                .env_remove("GITHUB_ACTIONS")
                 .output()
                 .expect("run okr");
             let stderr = String::from_utf8_lossy(&output.stderr);
@@ -655,6 +666,7 @@ fn build_late_2026(repo: &Path, out: &Path, threads: &str) {
         .args(["--as-of", "2026-11-23"])
         .env("RAYON_NUM_THREADS", threads)
         .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("GITHUB_ACTIONS")
         .output()
         .expect("run okr");
     assert!(

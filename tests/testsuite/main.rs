@@ -17,6 +17,7 @@ mod history;
 mod init;
 mod inputs;
 mod new;
+mod repo_links;
 mod rollover;
 mod rules;
 mod safety;

@@ -77,6 +77,8 @@ company = "Acme"
 base_url = "/acme-okrs/"
 current_period = "2026-Q1"
 theme = "themes/brand"
+repository = "https://github.com/acme/okrs"
+branch = "main"
 [periods]
 "FY27-Q1" = { start = 2026-07-01, end = 2026-09-30 }
 [checks]

@@ -293,6 +293,7 @@ async function visit(page, origin, target, stop, tour, axeSource) {
     const answer = await fetch(url, { method: 'HEAD' });
     if (answer.status !== 200) problems.push(`broken link ${href}: HTTP ${answer.status}`);
   }
+  if (stop.name === 'objective') problems.push(...(await repositoryLinks(page)));
   const links = new Map();
   for (const next of tour.filter((t) => t.from === stop.name)) {
     const href = await page.locator(next.link).first().getAttribute('href', { timeout: 2000 }).catch(() => null);
@@ -319,6 +320,51 @@ async function visit(page, origin, target, stop, tour, axeSource) {
     else console.log(`       note: ${line}`);
   }
   return { problems, links };
+}
+
+/**
+ * The objective page's links into the repository (run.sh builds the site as
+ * GitHub Actions would): one "Edit this objective", and a "Check in" beside
+ * each key result, each a well-formed https address. They are not followed.
+ */
+async function repositoryLinks(page) {
+  const problems = [];
+  const links = (selector) =>
+    page.$$eval(selector, (anchors) => anchors.map((a) => ({ text: a.textContent, href: a.getAttribute('href') })));
+  const parse = (href) => {
+    try {
+      const url = new URL(href);
+      if (url.protocol === 'https:') return url;
+    } catch {}
+    problems.push(`not an https address: ${href}`);
+    return null;
+  };
+  const edits = await links('.edit-link a[href]');
+  if (edits.length !== 1 || edits[0].text !== 'Edit this objective') {
+    problems.push(`one "Edit this objective" link expected, found ${JSON.stringify(edits)}`);
+  }
+  for (const { href } of edits) {
+    const url = parse(href);
+    if (url && !/^\/[^/]+\/[^/]+\/edit\/[^/]+\/.+\.md$/.test(url.pathname)) problems.push(`not an edit address: ${href}`);
+  }
+  const checkIns = await links('a.kr-check-in[href]');
+  const keyResults = await page.locator('.kr-detail').count();
+  if (checkIns.length === 0 || checkIns.length !== keyResults) {
+    problems.push(`${checkIns.length} "Check in" links for ${keyResults} key results`);
+  }
+  for (const { text, href } of checkIns) {
+    const url = parse(href);
+    if (!url) continue;
+    const query = url.searchParams;
+    const wellFormed =
+      text.startsWith('Check in') &&
+      url.pathname.endsWith('/issues/new') &&
+      query.get('template') === 'okr-check-in.yml' &&
+      /^Check-in: ./.test(query.get('title') ?? '') &&
+      /^[^/#]+\/[^/#]+#[^/#]+$/.test(query.get('key_result') ?? '');
+    if (!wellFormed) problems.push(`not a check-in address: ${text} ${href}`);
+  }
+  return problems;
 }
 
 // ------------------------------------------------------------------ server

@@ -32,7 +32,10 @@ fi
 
 # A fixed as-of date, so the pages and screenshots are the same on every run.
 # Its intended warnings are not repeated here; on failure everything is shown.
-if ! build_log=$(cd "$root" && cargo run --locked --quiet -- build example-okrs \
+# Built as GitHub Actions would build it, so that pages link to the repository.
+if ! build_log=$(cd "$root" && GITHUB_ACTIONS=true GITHUB_SERVER_URL=https://github.com \
+  GITHUB_REPOSITORY=acme/okrs GITHUB_REF=refs/heads/main \
+  cargo run --locked --quiet -- build example-okrs \
   --out "$out/site" --base-url /acme-okrs/ --as-of 2026-11-23 2>&1); then
   printf '%s\nweb check: okr build of example-okrs failed\n' "$build_log" >&2
   exit 2

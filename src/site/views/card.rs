@@ -43,6 +43,8 @@ pub struct KeyResultView<'a> {
     pub bar: Html,
     /// Every check-in, oldest first.
     pub checkins: Checkins<'a>,
+    /// The issue form that checks in on it, when the site knows its repository.
+    pub check_in: Option<String>,
 }
 
 /// A key result's check-ins, oldest first, read from the model when a
@@ -370,6 +372,7 @@ fn key_result_view<'a>(
         stale,
         bar,
         checkins: Checkins(kr),
+        check_in: None,
     }
 }
 
@@ -408,7 +411,13 @@ impl<'a> SiteData<'a> {
             .map(|i| {
                 let is_stale = self.mark_stale && s.key_results[i].stale.is_some();
                 let owner = o.key_results[i].owner_person.map(|p| self.person_link(p));
-                key_result_view(o, i, &s.key_results[i], expected, is_stale, owner, as_of)
+                let mut view =
+                    key_result_view(o, i, &s.key_results[i], expected, is_stale, owner, as_of);
+                view.check_in = self.urls.repo().map(|repo| {
+                    let kr = &o.key_results[i];
+                    repo.check_in(&o.period.value, &o.id.value, &kr.id.value, &kr.title.value)
+                });
+                view
             })
             .collect();
         let history = period

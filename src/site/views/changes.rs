@@ -4,6 +4,7 @@
 use super::{PeriodView, SiteData};
 use crate::git::history::{self, Extent, History, OwnerRef};
 use crate::model::Owner;
+use crate::site::repo_links::RepoLinks;
 use crate::text::iso_date;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -55,6 +56,8 @@ pub struct HistoryEntryView<'a> {
     /// The short commit id; `commit_id` is the full one.
     pub commit: &'a str,
     pub commit_id: &'a str,
+    /// The commit in the repository, when the site knows it.
+    pub commit_url: Option<String>,
     pub summary: &'a str,
     pub changes: Vec<ChangeView>,
 }
@@ -69,6 +72,7 @@ pub struct HistoryView<'a> {
 pub(super) fn entry_view<'h>(
     history: &'h History,
     entry: &'h history::Entry,
+    repo: Option<&RepoLinks>,
 ) -> HistoryEntryView<'h> {
     let commit = &history.commits[entry.commit];
     HistoryEntryView {
@@ -76,6 +80,7 @@ pub(super) fn entry_view<'h>(
         author: &commit.author,
         commit: &commit.short,
         commit_id: &commit.id,
+        commit_url: repo.map(|r| r.commit(&commit.id)),
         summary: &commit.summary,
         changes: entry
             .changes
@@ -147,7 +152,7 @@ impl<'a> SiteData<'a> {
                 by_team.entry(t).or_default().push(row);
             }
             rows.push(ChangeRow {
-                entry: entry_view(history, entry),
+                entry: entry_view(history, entry, self.urls.repo()),
                 title: index.map_or(record.title.as_str(), |i| {
                     org.objectives[i].title.value.as_str()
                 }),

@@ -18,6 +18,8 @@ pub struct LoweredTarget<'a> {
     pub date: String,
     pub author: &'a str,
     pub commit: &'a str,
+    /// The commit in the repository, when the site knows it.
+    pub commit_url: Option<String>,
     pub summary: &'a str,
     pub objective: &'a str,
     pub url: Option<String>,
@@ -36,6 +38,8 @@ pub struct FindingView<'a> {
     pub file: &'a str,
     pub line: Option<usize>,
     pub column: Option<usize>,
+    /// The file at the finding's line in the repository, when the site knows it.
+    pub file_url: Option<String>,
     /// The objective the finding is about, when it is about one.
     pub objective: Option<Link>,
 }
@@ -107,6 +111,7 @@ impl<'a> SiteData<'a> {
                 file: placed.file,
                 line: placed.line,
                 column: placed.column,
+                file_url: self.urls.repo().map(|r| r.blob(placed.file, placed.line)),
                 objective: objective.map(|i| Link {
                     name: org.objectives[i].title.value.clone(),
                     url: self.card(i).url.clone(),
@@ -217,6 +222,7 @@ impl<'a> SiteData<'a> {
                         date: iso_date(commit.date),
                         author: &commit.author,
                         commit: &commit.short,
+                        commit_url: self.urls.repo().map(|r| r.commit(&commit.id)),
                         summary: &commit.summary,
                         objective: index.map_or(record.title.as_str(), |i| {
                             org.objectives[i].title.value.as_str()

@@ -114,6 +114,17 @@ fn push_owner(out: &mut String, owner: &Link) {
     out.push_str("</a>");
 }
 
+/// The link to the issue form that checks in on the key result, when there is one.
+fn push_check_in(out: &mut String, kr: &KeyResultView) {
+    if let Some(url) = &kr.check_in {
+        out.push_str(" <a class=\"kr-check-in\" href=\"");
+        push_escaped(out, url);
+        out.push_str("\">Check in<span class=\"visually-hidden\">: ");
+        push_escaped(out, kr.title);
+        out.push_str("</span></a>");
+    }
+}
+
 /// `start`, `now` and `target` (each with its unit), or the milestone's
 /// state; `indent` is the whitespace before each figure.
 fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
@@ -198,6 +209,7 @@ pub fn card_key_results(key_results: &[KeyResultView]) -> Html {
         if kr.stale {
             out.push_str(" <span class=\"badge badge-stale\">Stale</span>");
         }
+        push_check_in(&mut out, kr);
         out.push_str("\n      </div>\n      <div class=\"kr-bar\">");
         out.push_str(kr.bar.as_str().unwrap_or_default());
         out.push_str("</div>\n      <div class=\"kr-figures\">");
@@ -270,6 +282,7 @@ pub fn key_result_details(
                 out.push_str("</span>");
             }
         }
+        push_check_in(&mut out, kr);
         out.push_str("\n    </p>\n    <div class=\"kr-bar\">");
         out.push_str(kr.bar.as_str().unwrap_or_default());
         out.push_str("</div>\n    <p class=\"kr-figures\">");
@@ -387,6 +400,7 @@ mod tests {
             stale: true,
             bar: html("<svg/>"),
             checkins: Checkins(&MODEL),
+            check_in: None,
         }
     }
 
@@ -422,6 +436,26 @@ mod tests {
         assert_eq!(
             text(&code_spans("add `target = <n>` or `done` to <b> `x")),
             "add <code>target = &lt;n&gt;</code> or <code>done</code> to &lt;b&gt; `x"
+        );
+    }
+
+    #[test]
+    fn key_results_link_to_their_check_in_form_when_there_is_one() {
+        let mut kr = key_result("Sign<ups>", false);
+        assert!(!text(&card_key_results(std::slice::from_ref(&kr))).contains("Check in"));
+        kr.check_in = Some("https://github.com/a/b/issues/new?template=x&title=y".into());
+        let link = " <a class=\"kr-check-in\" href=\"https://github.com/a/b/issues/new?template=x&amp;title=y\">Check in<span class=\"visually-hidden\">: Sign&lt;ups&gt;</span></a>";
+        let list = card_key_results(std::slice::from_ref(&kr));
+        assert!(
+            text(&list).contains(&format!("Stale</span>{link}\n      </div>")),
+            "{}",
+            text(&list)
+        );
+        let details = key_result_details(std::slice::from_ref(&kr), &[], &[]);
+        assert!(
+            text(&details).contains(&format!("weight 2</span>{link}\n    </p>")),
+            "{}",
+            text(&details)
         );
     }
 

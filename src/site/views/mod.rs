@@ -17,8 +17,11 @@ use crate::git::history::{Extent, History};
 use crate::model::base_url::BaseUrl;
 use crate::model::diagnostic::Rule;
 use crate::model::period::Period;
+use crate::model::repository::GithubEnv;
+use crate::model::source::FileId;
 use crate::model::{Config, Level, Org, Owner};
 use crate::score::Status;
+use crate::site::repo_links::RepoLinks;
 use crate::site::routes::Route;
 use crate::text::{iso_date, percent};
 use card::{checkin_value, checkin_value_with_unit};
@@ -58,6 +61,8 @@ pub use team::{TeamPage, TeamPeriod};
 #[derive(Clone, Debug)]
 pub struct Urls {
     base: BaseUrl,
+    /// Links into the repository, when the site knows it.
+    repo: Option<RepoLinks>,
 }
 
 impl Urls {
@@ -68,7 +73,17 @@ impl Urls {
     }
 
     pub fn under(base: BaseUrl) -> Urls {
-        Urls { base }
+        Urls { base, repo: None }
+    }
+
+    /// These addresses, and links into the repository by `repo`.
+    pub fn with_repository(self, repo: Option<RepoLinks>) -> Urls {
+        Urls { repo, ..self }
+    }
+
+    /// Links into the repository, if the site knows it.
+    pub fn repo(&self) -> Option<&RepoLinks> {
+        self.repo.as_ref()
     }
 
     pub fn base(&self) -> &str {
@@ -392,6 +407,12 @@ pub fn current_period(org: &Org, as_of: NaiveDate) -> String {
 impl<'a> SiteData<'a> {
     pub fn new(checked: &'a Checked, urls: Urls) -> SiteData<'a> {
         let org = &checked.org;
+        // `okr.toml`'s repository, or the one the command line found in the
+        // environment and filled in there.
+        let repo = (org.config)
+            .linked_repository(&GithubEnv::default())
+            .map(|r| RepoLinks::new(&r, &org.root));
+        let urls = urls.with_repository(repo);
         let as_of = checked.as_of;
         let current = current_period(org, as_of);
         let periods = site_periods(org, &current, &urls, as_of);
@@ -544,6 +565,12 @@ impl<'a> SiteData<'a> {
                 }
             })
             .collect()
+    }
+
+    /// GitHub's editor on `file`, when the site knows the repository.
+    fn edit_url(&self, file: FileId) -> Option<String> {
+        let repo = self.urls.repo()?;
+        Some(repo.edit(&self.org().file(file).path))
     }
 
     fn person_link(&self, index: usize) -> Link {

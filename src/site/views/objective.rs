@@ -80,6 +80,8 @@ pub struct ObjectivePage<'a> {
     /// `None` when the build was told not to read the history; only a note
     /// when `okr serve` left it out.
     pub history: Option<HistoryView<'a>>,
+    /// GitHub's editor on the objective's file, when the site knows its repository.
+    pub edit_url: Option<String>,
 }
 
 /// The top of each objective's chain of first parents, in one pass over all
@@ -205,6 +207,7 @@ impl<'a> SiteData<'a> {
             .map(|kr| burnup_chart(kr, period.as_ref()?, self.as_of, goal))
             .collect();
         ObjectivePage {
+            edit_url: self.edit_url(o.file),
             breadcrumbs_gap,
             objective: CardItem::alone(card, blocks),
             key_results_html: blocks
@@ -268,7 +271,12 @@ impl<'a> SiteData<'a> {
                     entries: h
                         .record(&o.period.value, &o.id.value)
                         .map_or_else(Vec::new, |r| {
-                            r.entries.iter().rev().map(|e| entry_view(h, e)).collect()
+                            let repo = self.urls.repo();
+                            r.entries
+                                .iter()
+                                .rev()
+                                .map(|e| entry_view(h, e, repo))
+                                .collect()
                         }),
                     note: history_note(h),
                 }),

@@ -43,6 +43,9 @@ pub struct PersonPage<'a> {
     pub about: Html,
     pub teams: Vec<Link>,
     pub periods: Vec<PersonPeriod<'a>>,
+    /// GitHub's editor on the person's file, when the site knows the
+    /// repository and the person has a file of their own.
+    pub edit_url: Option<String>,
 }
 
 impl<'a> SiteData<'a> {
@@ -90,6 +93,7 @@ impl<'a> SiteData<'a> {
             })
             .collect();
         PersonPage {
+            edit_url: person.file.and_then(|file| self.edit_url(file)),
             id: &person.id.value,
             name: person.display_name(),
             role: person.role.as_ref().map(|r| r.value.as_str()),

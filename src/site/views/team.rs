@@ -43,6 +43,8 @@ pub struct TeamPage<'a> {
     /// The latest check-ins on the team's objectives, newest first.
     pub recent: Vec<RecentCheckin<'a>>,
     pub periods: Vec<TeamPeriod<'a>>,
+    /// GitHub's editor on the team's file, when the site knows the repository.
+    pub edit_url: Option<String>,
 }
 
 impl<'a> SiteData<'a> {
@@ -88,6 +90,7 @@ impl<'a> SiteData<'a> {
             .map(|p| self.person_link(p))
             .collect();
         TeamPage {
+            edit_url: self.edit_url(team.file),
             id: &team.id.value,
             name: team.display_name(),
             mission: html(&markdown::to_html(&team.body)),

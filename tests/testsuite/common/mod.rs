@@ -76,7 +76,9 @@ pub fn okr() -> Command {
     command
         .env_remove("SOURCE_DATE_EPOCH")
         .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE");
+        .env_remove("CLICOLOR_FORCE")
+        // Sites link to the repository when built in GitHub Actions.
+        .env_remove("GITHUB_ACTIONS");
     command
 }
 
