@@ -7,3 +7,6 @@ pub mod edit;
 pub mod init;
 pub mod new;
 pub mod rollover;
+pub mod git_write;
+pub mod issue_checkin;
+pub mod issue_form;
