@@ -510,8 +510,13 @@ fn refused(message: String) -> Refused {
 
 /// `text` as inline code, its fence longer than any run of backquotes in it.
 fn code(text: &str) -> String {
-    let fence = "`".repeat(longest_backquote_run(text) + 1);
-    format!("{fence} {text} {fence}")
+    match longest_backquote_run(text) {
+        0 => format!("`{text}`"),
+        run => {
+            let fence = "`".repeat(run + 1);
+            format!("{fence} {text} {fence}")
+        }
+    }
 }
 
 /// `text` as a fenced code block that nothing in it can close.
@@ -784,6 +789,7 @@ mod tests {
         assert!(comment.contains(&format!("{fence}text\n``")), "{comment}");
         assert!(comment.contains(&format!("```\n```\n{fence}\n")), "{comment}");
         assert_eq!(code("a`b"), "`` a`b ``");
+        assert_eq!(code("a-b"), "`a-b`");
         assert_eq!(code_block("x"), "```text\nx\n```");
     }
 }

@@ -124,17 +124,6 @@ fn package() -> (String, String) {
     )
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
 /// The steps that install okr and cache it: exactly this package at exactly
 /// this version, under a key that names both, installed only on a cache miss.
 fn assert_installs_this_package(steps: &[Value]) {
