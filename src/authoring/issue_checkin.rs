@@ -583,7 +583,7 @@ jobs:
           # The branch as it is now, not as it was when the issue was opened.
           ref: ${{ github.event.repository.default_branch }}
           # okr pushes the commit with the workflow's token.
-          persist-credentials: true
+          persist-credentials: true # zizmor: ignore[artipacked] no artifact is uploaded; okr pushes with it
       - id: okr-cache
         uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5
         with:
