@@ -209,10 +209,7 @@ impl fmt::Display for CheckinError {
                 who,
                 key_result,
                 allowed,
-            } => write!(
-                f,
-                "{who} may not check in on `{key_result}`: {allowed} may"
-            ),
+            } => write!(f, "{who} may not check in on `{key_result}`: {allowed} may"),
         }
     }
 }

@@ -14,8 +14,8 @@
 use crate::authoring::checkin::{self, Added, CheckinError, Request};
 use crate::authoring::git_write::Git;
 use crate::authoring::issue_form::{self, FormError};
-use crate::model::{Org, Owner};
 use crate::model::base_url::BaseUrl;
+use crate::model::{Org, Owner};
 use crate::site::routes::Route;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -256,7 +256,11 @@ fn answerable(org: &Org, objective: usize, key_result: usize) -> Vec<usize> {
 
 /// Records the check-in the event's issue asks for in the repository at
 /// `root`, which must be a git repository with nothing uncommitted.
-pub fn check_in(root: &Path, event: &Event, push: Push) -> Result<Result<Recorded, Refused>, Failure> {
+pub fn check_in(
+    root: &Path,
+    event: &Event,
+    push: Push,
+) -> Result<Result<Recorded, Refused>, Failure> {
     let git = Git::new(root);
     let cannot = |message: String| Failure {
         message,
@@ -346,7 +350,10 @@ pub fn check_in(root: &Path, event: &Event, push: Push) -> Result<Result<Recorde
     if let Some(branch) = branch {
         outputs.push(("branch", branch));
     }
-    outputs.push(("title", message.lines().next().unwrap_or_default().to_string()));
+    outputs.push((
+        "title",
+        message.lines().next().unwrap_or_default().to_string(),
+    ));
     Ok(Ok(Recorded {
         added,
         comment,
@@ -369,7 +376,9 @@ fn read_fields(event: &Event) -> Result<Fields, String> {
     let confidence = match &form.confidence {
         None => None,
         Some(text) => Some(checkin::parse_value(text, false).ok_or_else(|| {
-            format!("confidence must be a number between 0 and 1, not `{text}` (0.7 means 70% sure)")
+            format!(
+                "confidence must be a number between 0 and 1, not `{text}` (0.7 means 70% sure)"
+            )
         })?),
     };
     let date = match &form.date {
@@ -409,7 +418,13 @@ fn author_of(org: &Org, login: &str) -> String {
 fn plain_name(name: &str) -> String {
     let kept: String = name
         .chars()
-        .map(|c| if c.is_control() || matches!(c, '<' | '>') { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || matches!(c, '<' | '>') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -476,13 +491,18 @@ fn recorded_comment(
         added.date
     );
     let mut comment = match push {
-        Push::DefaultBranch => format!("Recorded {what} in {}, commit {link}.\n", code(&added.file)),
+        Push::DefaultBranch => {
+            format!("Recorded {what} in {}, commit {link}.\n", code(&added.file))
+        }
         Push::PullRequest => format!(
             "Proposed {what} in {}, commit {link} on branch {}: it is recorded once the pull request is merged.\n",
             code(&added.file),
             code(&format!("{BRANCH_PREFIX}{}", event.issue.number))
         ),
-        Push::No => format!("Committed {what} in {}, commit {short} (not pushed).\n", code(&added.file)),
+        Push::No => format!(
+            "Committed {what} in {}, commit {short} (not pushed).\n",
+            code(&added.file)
+        ),
     };
     if let Some(url) = site {
         comment.push_str(&format!(
@@ -658,7 +678,10 @@ pub fn workflow() -> String {
 /// What `okr init` writes for check-ins from issues: the form and the workflow.
 pub fn init_files() -> Vec<(String, String)> {
     vec![
-        (issue_form::FORM_PATH.to_string(), issue_form::FORM.to_string()),
+        (
+            issue_form::FORM_PATH.to_string(),
+            issue_form::FORM.to_string(),
+        ),
         (WORKFLOW_PATH.to_string(), workflow()),
     ]
 }
@@ -690,7 +713,9 @@ mod tests {
         let mine = format!(
             "+++\ntitle = \"Mine\"\nperiod = \"2026-Q1\"\nperson = \"owner\"\ncontributors = [\"contributor\"]\n\n{kr}owner = \"kr-owner\"\n+++\n"
         );
-        let theirs = format!("+++\ntitle = \"Theirs\"\nperiod = \"2026-Q1\"\nteam = \"support\"\n\n{kr}+++\n");
+        let theirs = format!(
+            "+++\ntitle = \"Theirs\"\nperiod = \"2026-Q1\"\nteam = \"support\"\n\n{kr}+++\n"
+        );
         let mut files: Vec<(&str, &str)> = vec![
             ("okr.toml", "title = \"T\"\n"),
             (
@@ -732,7 +757,11 @@ mod tests {
     fn others_only_when_the_repository_trusts_them() {
         let org = org();
         for association in ["OWNER", "MEMBER", "COLLABORATOR"] {
-            assert_eq!(may(&org, "mine", "otto", association), Ok(()), "{association}");
+            assert_eq!(
+                may(&org, "mine", "otto", association),
+                Ok(()),
+                "{association}"
+            );
         }
         for association in [
             "CONTRIBUTOR",
@@ -742,7 +771,10 @@ mod tests {
             "NONE",
             "member",
         ] {
-            assert!(may(&org, "mine", "otto", association).is_err(), "{association}");
+            assert!(
+                may(&org, "mine", "otto", association).is_err(),
+                "{association}"
+            );
         }
         let who = may(&org, "theirs", "otto", "NONE").unwrap_err();
         assert_eq!(
@@ -787,7 +819,10 @@ mod tests {
         let comment = refused(message).comment;
         let fence = "````";
         assert!(comment.contains(&format!("{fence}text\n``")), "{comment}");
-        assert!(comment.contains(&format!("```\n```\n{fence}\n")), "{comment}");
+        assert!(
+            comment.contains(&format!("```\n```\n{fence}\n")),
+            "{comment}"
+        );
         assert_eq!(code("a`b"), "`` a`b ``");
         assert_eq!(code("a-b"), "`a-b`");
         assert_eq!(code_block("x"), "```text\nx\n```");

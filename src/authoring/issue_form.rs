@@ -160,7 +160,7 @@ pub fn parse(body: &str) -> Result<Fields, FormError> {
             .filter(|&&(at, f)| f == field && at >= after)
             .map(|&(at, _)| at);
         let found = if LABELS[field] == DATE {
-            candidates.last()
+            candidates.next_back()
         } else {
             candidates.next()
         };
@@ -252,12 +252,17 @@ mod tests {
         );
         // Fields missing altogether (an issue written by hand) are empty too.
         let fields = parse("### Key result\nlaunch#beta\n### Value\n3\n").unwrap();
-        assert_eq!((fields.key_result.as_str(), fields.note), ("launch#beta", None));
+        assert_eq!(
+            (fields.key_result.as_str(), fields.note),
+            ("launch#beta", None)
+        );
     }
 
     #[test]
     fn windows_line_breaks_and_spaces_are_read_alike() {
-        let windows = RENDERED.replace('\n', "\r\n").replace("### Value", "###   Value  ");
+        let windows = RENDERED
+            .replace('\n', "\r\n")
+            .replace("### Value", "###   Value  ");
         assert_eq!(parse(&windows).unwrap(), parse(RENDERED).unwrap());
         let spaced = RENDERED.replace("1200", "   1200\t ");
         assert_eq!(parse(&spaced).unwrap().value, "1200");
@@ -273,7 +278,10 @@ mod tests {
         assert_eq!(fields.value, "1200");
         assert_eq!(fields.date.as_deref(), Some("2027-02-01"));
         let note = fields.note.unwrap();
-        assert!(note.contains("### Value\n\n999\n\n### Date\n\n2020-01-01"), "{note}");
+        assert!(
+            note.contains("### Value\n\n999\n\n### Date\n\n2020-01-01"),
+            "{note}"
+        );
     }
 
     #[test]

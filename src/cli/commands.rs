@@ -320,8 +320,9 @@ fn run_github_checkin(
 ) -> Result<ExitCode, String> {
     use okr::authoring::issue_checkin::{self, Push};
     let write_comment = |text: &str| match &args.comment_file {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
         None => Ok(()),
     };
     let event = issue_checkin::read_event(event)?;

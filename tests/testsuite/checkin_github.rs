@@ -49,7 +49,10 @@ impl Setup {
     }
 
     fn remote_ref(&self, branch: &str) -> String {
-        git(&self.remote.path, &["for-each-ref", "--format=%(objectname)", branch])
+        git(
+            &self.remote.path,
+            &["for-each-ref", "--format=%(objectname)", branch],
+        )
     }
 
     /// Runs the command as the workflow does; the run and the comment file.
@@ -163,7 +166,9 @@ fn a_check_in_from_an_issue_is_committed_in_the_author_s_name_and_pushed() {
     );
     assert_eq!(
         git(dir, &["log", "-1", "--format=%B"]),
-        format!("Check-in: 2026-Q3/faster-answers#first-reply = 3 on 2026-09-30\n\nFrom {ISSUE} by @ana-lima")
+        format!(
+            "Check-in: 2026-Q3/faster-answers#first-reply = 3 on 2026-09-30\n\nFrom {ISSUE} by @ana-lima"
+        )
     );
     assert_eq!(git(dir, &["rev-parse", "HEAD^"]), before);
     assert_eq!(git(dir, &["diff", "--name-only", "HEAD^", "HEAD"]), FILE);
@@ -186,7 +191,10 @@ fn a_check_in_from_an_issue_is_committed_in_the_author_s_name_and_pushed() {
              https://bellwether.example/okrs/objectives/2026-Q3/faster-answers/\n"
         )
     );
-    assert!(!comment.contains('@') && !comment.contains('<'), "{comment}");
+    assert!(
+        !comment.contains('@') && !comment.contains('<'),
+        "{comment}"
+    );
 
     // The issue edited afterwards is not recorded twice.
     let (again, comment) = setup.run(&event("ana-lima", "NONE", &valid_body()), &[]);
@@ -209,7 +217,10 @@ fn assert_refused(setup: &Setup, event: &serde_json::Value) -> String {
     assert_eq!(git(&setup.repo.path, &["for-each-ref"]), refs);
     assert_eq!(setup.remote_ref("refs/heads/main"), remote);
     assert!(git(&setup.repo.path, &["status", "--porcelain"]).is_empty());
-    assert!(comment.starts_with("The check-in was not recorded:\n\n```"), "{comment}");
+    assert!(
+        comment.starts_with("The check-in was not recorded:\n\n```"),
+        "{comment}"
+    );
     // The message on standard error is the one in the comment.
     let message = run.stderr.trim().trim_start_matches("okr: ");
     assert!(comment.contains(message), "{comment}\n{}", run.stderr);
@@ -229,20 +240,44 @@ fn refusals_change_nothing_and_say_why() {
         "{comment}"
     );
     // A value that is not a number, by a collaborator.
-    let bad_value = body("2026-Q3/faster-answers#first-reply", "3 hours", "_No response_", "_No response_");
+    let bad_value = body(
+        "2026-Q3/faster-answers#first-reply",
+        "3 hours",
+        "_No response_",
+        "_No response_",
+    );
     let comment = assert_refused(&setup, &event("bo", "COLLABORATOR", &bad_value));
     assert!(comment.contains("`3 hours` is not a number"), "{comment}");
     // An unknown key result, with what was meant.
-    let unknown = body("2026-Q3/faster-answers#first-replies", "3", "_No response_", "_No response_");
+    let unknown = body(
+        "2026-Q3/faster-answers#first-replies",
+        "3",
+        "_No response_",
+        "_No response_",
+    );
     let comment = assert_refused(&setup, &event("bo", "MEMBER", &unknown));
     assert!(comment.contains("did you mean `first-reply`?"), "{comment}");
     // A date outside the period.
-    let late = body("2026-Q3/faster-answers#first-reply", "3", "_No response_", "2026-12-01");
+    let late = body(
+        "2026-Q3/faster-answers#first-reply",
+        "3",
+        "_No response_",
+        "2026-12-01",
+    );
     let comment = assert_refused(&setup, &event("ana-lima", "NONE", &late));
-    assert!(comment.contains("outside the objective's period"), "{comment}");
+    assert!(
+        comment.contains("outside the objective's period"),
+        "{comment}"
+    );
     // Not a form: no key result.
-    let comment = assert_refused(&setup, &event("ana-lima", "NONE", "Please add 3 to first reply"));
-    assert!(comment.contains("the issue has no `Key result`"), "{comment}");
+    let comment = assert_refused(
+        &setup,
+        &event("ana-lima", "NONE", "Please add 3 to first reply"),
+    );
+    assert!(
+        comment.contains("the issue has no `Key result`"),
+        "{comment}"
+    );
 }
 
 #[test]
@@ -267,7 +302,10 @@ fn what_the_issue_says_cannot_mention_link_or_inject_html_in_the_comment() {
         .unwrap_or_else(|| panic!("a fenced block:\n{comment}"));
     assert!(inside.contains("@octocat [x](https://evil.example) <img src=x>"));
     let outside = comment.replace(inside, "");
-    assert!(!outside.contains('@') && !outside.contains('<'), "{outside}");
+    assert!(
+        !outside.contains('@') && !outside.contains('<'),
+        "{outside}"
+    );
 }
 
 #[test]
@@ -277,10 +315,17 @@ fn a_pull_request_branch_leaves_the_default_branch_alone() {
     let (run, comment) = setup.run(&event("bo", "OWNER", &valid_body()), &["--pull-request"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let commit = setup.head();
-    assert!(run.stdout.contains("branch=okr-check-in/12\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("branch=okr-check-in/12\n"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(setup.remote_ref("refs/heads/okr-check-in/12"), commit);
     assert_eq!(setup.remote_ref("refs/heads/main"), main);
-    assert!(comment.contains("once the pull request is merged"), "{comment}");
+    assert!(
+        comment.contains("once the pull request is merged"),
+        "{comment}"
+    );
     // Not in people/: the login is the author's name.
     assert_eq!(
         git(&setup.repo.path, &["log", "-1", "--format=%an <%ae>"]),
@@ -298,14 +343,52 @@ fn events_of_another_shape_and_positional_arguments_are_refused() {
         .arg(&path)
         .current_dir(&setup.repo.path));
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("is not a GitHub `issues` event"), "{}", run.stderr);
-    let both = run_in(&setup.repo.path, &["checkin", "a#b", "3", "--github-event", "e.json"]);
+    assert!(
+        run.stderr.contains("is not a GitHub `issues` event"),
+        "{}",
+        run.stderr
+    );
+    let both = run_in(
+        &setup.repo.path,
+        &["checkin", "a#b", "3", "--github-event", "e.json"],
+    );
     assert_eq!(both.code, 2);
-    assert!(both.stderr.contains("cannot be used with"), "{}", both.stderr);
+    assert!(
+        both.stderr.contains("cannot be used with"),
+        "{}",
+        both.stderr
+    );
     let help = run_in(&setup.repo.path, &["checkin", "--help"]);
-    assert!(help.stdout.contains("--github-event <PATH>"), "{}", help.stdout);
+    assert!(
+        help.stdout.contains("--github-event <PATH>"),
+        "{}",
+        help.stdout
+    );
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Run {
     run(okr().args(args).current_dir(dir))
+}
+
+#[test]
+fn a_push_that_fails_takes_the_commit_and_the_file_back() {
+    let setup = Setup::new();
+    let files = snapshot(&setup.repo.path);
+    let head = setup.head();
+    let missing = setup.remote.path.join("no-such-remote");
+    git(
+        &setup.repo.path,
+        &["remote", "set-url", "origin", missing.to_str().unwrap()],
+    );
+    let (run, comment) = setup.run(&event("ana-lima", "NONE", &valid_body()), &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("git push"), "{}", run.stderr);
+    assert_eq!(snapshot(&setup.repo.path), files);
+    assert_eq!(setup.head(), head);
+    assert!(git(&setup.repo.path, &["status", "--porcelain"]).is_empty());
+    assert!(comment.contains("could not be pushed"), "{comment}");
+    assert!(
+        comment.contains("OKR_CHECKIN_VIA_PULL_REQUEST"),
+        "{comment}"
+    );
 }

@@ -348,12 +348,15 @@ fn init_writes_the_check_in_form_and_its_workflow() {
 
     // The form: the site's "Check in" links name its file and fill `key_result`.
     let form = read(".github/ISSUE_TEMPLATE/okr-check-in.yml");
-    assert_eq!(form["labels"], serde_yaml_ng::from_str::<Value>("[okr-check-in]").unwrap());
+    assert_eq!(
+        form["labels"],
+        serde_yaml_ng::from_str::<Value>("[okr-check-in]").unwrap()
+    );
     let fields: Vec<(&str, &str, bool)> = form["body"]
         .as_sequence()
         .unwrap()
         .iter()
-        .filter(|f| f["type"] != Value::from("markdown"))
+        .filter(|f| f["type"].as_str() != Some("markdown"))
         .map(|f| {
             (
                 f["id"].as_str().unwrap(),
@@ -373,7 +376,8 @@ fn init_writes_the_check_in_form_and_its_workflow() {
         ]
     );
 
-    let text = std::fs::read_to_string(tmp.path.join(".github/workflows/okr-check-in.yml")).unwrap();
+    let text =
+        std::fs::read_to_string(tmp.path.join(".github/workflows/okr-check-in.yml")).unwrap();
     let workflow = read(".github/workflows/okr-check-in.yml");
     assert_eq!(
         workflow["on"]["issues"]["types"],
