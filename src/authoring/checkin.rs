@@ -43,17 +43,26 @@ pub struct Added {
     pub milestone: bool,
 }
 
-impl fmt::Display for Added {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let value = match (self.milestone, self.value >= 1.0) {
+impl Added {
+    /// The value for reading: a number, or a milestone's `done` / `not done`.
+    pub fn value_text(&self) -> String {
+        match (self.milestone, self.value >= 1.0) {
             (true, true) => "done".to_string(),
             (true, false) => "not done".to_string(),
             (false, _) => crate::text::number(self.value),
-        };
+        }
+    }
+}
+
+impl fmt::Display for Added {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "added a check-in to {}: {} = {value} on {}",
-            self.file, self.key_result, self.date
+            "added a check-in to {}: {} = {} on {}",
+            self.file,
+            self.key_result,
+            self.value_text(),
+            self.date
         )
     }
 }
@@ -115,6 +124,13 @@ pub enum CheckinError {
         why: String,
     },
     Io(PathBuf, std::io::Error),
+    /// Whoever asks may not check in on this key result (`okr checkin
+    /// --github-event`): `allowed` says who may.
+    NotAllowed {
+        who: String,
+        key_result: String,
+        allowed: String,
+    },
 }
 
 impl fmt::Display for CheckinError {
@@ -189,6 +205,11 @@ impl fmt::Display for CheckinError {
             ),
             CannotEdit { file, why } => write!(f, "cannot add the check-in to {file}: {why}"),
             Io(path, e) => write!(f, "cannot write {}: {e}", path.display()),
+            NotAllowed {
+                who,
+                key_result,
+                allowed,
+            } => write!(f, "{who} may not check in on `{key_result}`: {allowed} may"),
         }
     }
 }
@@ -203,10 +224,22 @@ impl From<LoadError> for CheckinError {
 
 /// Adds the check-in `request` describes to the repository at `root`.
 pub fn add(root: &Path, request: &Request) -> Result<Added, CheckinError> {
+    add_if(root, request, |_, _, _| Ok(()))
+}
+
+/// [`add`], once `allow` has accepted the key result the request names
+/// (objective and key result indices into `org`): asked under the same lock,
+/// on the same reading of the files, before anything else is judged.
+pub fn add_if(
+    root: &Path,
+    request: &Request,
+    allow: impl FnOnce(&Org, usize, usize) -> Result<(), CheckinError>,
+) -> Result<Added, CheckinError> {
     // Held until the file is written: another check-in waits, then reads it.
     let lock = edit::WriteLock::acquire(root);
     let (org, broken) = load_org(root)?;
     let (index, kr_index) = find(&org, &broken, request)?;
+    allow(&org, index, kr_index)?;
     let objective = &org.objectives[index];
     let kr = &objective.key_results[kr_index];
     let milestone = kr.is_milestone();

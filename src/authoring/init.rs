@@ -301,6 +301,7 @@ pub fn files(options: &Options, branch: &str) -> Vec<(String, String)> {
         (WORKFLOW_PATH.to_string(), workflow(branch)),
         (DEPENDABOT_PATH.to_string(), DEPENDABOT.to_string()),
     ]);
+    files.extend(crate::authoring::issue_checkin::init_files());
     files
 }
 

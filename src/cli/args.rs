@@ -75,7 +75,7 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Append a check-in to a key result's file, changing nothing else in it.
     #[command(
-        after_help = "Examples:\n  okr checkin cut-churn#logo-churn 1.9 --confidence 0.5 --note \"Save desk live\"\n  okr checkin 2026-Q4/enterprise-ready#soc2-report done --date 2026-11-12"
+        after_help = "Examples:\n  okr checkin cut-churn#logo-churn 1.9 --confidence 0.5 --note \"Save desk live\"\n  okr checkin 2026-Q4/enterprise-ready#soc2-report done --date 2026-11-12\n  okr checkin --github-event \"$GITHUB_EVENT_PATH\" --comment-file comment.md   # in .github/workflows/okr-check-in.yml\n\nFrom an issue (--github-event), the issue's author may check in when their GitHub login is the\n`github` of a person in people/ who owns the objective, contributes to it, owns the key result, or\nleads or belongs to the owning team; else only the repository's owners, members and collaborators."
     )]
     Checkin(CheckinArgs),
     /// Start period TO with a copy of each objective of FROM that was not achieved.
@@ -298,10 +298,11 @@ pub struct CompletionsArgs {
 #[derive(clap::Args)]
 pub struct CheckinArgs {
     /// The key result: OBJECTIVE#KEY-RESULT, or PERIOD/OBJECTIVE#KEY-RESULT
-    pub reference: String,
+    #[arg(required_unless_present = "github_event")]
+    pub reference: Option<String>,
     /// Its value now: a number, or `done` / `not-done` for a milestone
-    #[arg(allow_hyphen_values = true)]
-    pub value: String,
+    #[arg(allow_hyphen_values = true, required_unless_present = "github_event")]
+    pub value: Option<String>,
     /// The day of the check-in [default: today, or SOURCE_DATE_EPOCH]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<NaiveDate>,
@@ -314,6 +315,35 @@ pub struct CheckinArgs {
     /// Add it even if it is dated before the latest check-in
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub github: GithubCheckinArgs,
+}
+
+/// `okr checkin --github-event`: the check-in an issue asks for.
+#[derive(clap::Args)]
+pub struct GithubCheckinArgs {
+    /// Take the check-in from the issue of this GitHub `issues` event (the
+    /// check-in form's fields; in a workflow, "$GITHUB_EVENT_PATH"), if the
+    /// issue's author may check in on the key result; commit it in their
+    /// name and push it to the default branch. Prints `commit=`, `branch=`
+    /// and `title=` lines for "$GITHUB_OUTPUT". Exit 0: recorded; 1: refused,
+    /// nothing changed; 2: could not run
+    #[arg(
+        long,
+        value_name = "PATH",
+        conflicts_with_all = ["reference", "value", "date", "confidence", "note", "force"]
+    )]
+    pub github_event: Option<PathBuf>,
+    /// Write what to answer on the issue here, in Markdown: what was recorded
+    /// and the commit, or why not
+    #[arg(long, value_name = "PATH", requires = "github_event")]
+    pub comment_file: Option<PathBuf>,
+    /// Push to a new branch okr-check-in/<issue number> instead, for a pull request
+    #[arg(long, requires = "github_event", conflicts_with = "no_push")]
+    pub pull_request: bool,
+    /// Commit, but push nothing
+    #[arg(long, requires = "github_event")]
+    pub no_push: bool,
 }
 
 #[derive(clap::Args)]

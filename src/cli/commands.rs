@@ -324,9 +324,16 @@ pub fn run_completions(args: CompletionsArgs) -> Result<ExitCode, String> {
 }
 
 pub fn run_checkin(args: CheckinArgs, global: &Global) -> Result<ExitCode, String> {
+    if let Some(event) = &args.github.github_event {
+        return run_github_checkin(event, &args.github, global);
+    }
+    // clap requires both unless --github-event is given.
+    let (Some(reference), Some(value)) = (&args.reference, &args.value) else {
+        return Err("give the key result and its value, or --github-event".into());
+    };
     let request = okr::checkin::Request {
-        reference: &args.reference,
-        value: &args.value,
+        reference,
+        value,
         date: as_of(args.date)?,
         confidence: args.confidence,
         note: args.note.as_deref(),
@@ -338,6 +345,57 @@ pub fn run_checkin(args: CheckinArgs, global: &Global) -> Result<ExitCode, Strin
         print_lines(&added.to_string());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `okr checkin --github-event`: exit 0 recorded, 1 refused (the comment
+/// says why), 2 could not run; nothing is changed unless it exits 0.
+fn run_github_checkin(
+    event: &std::path::Path,
+    args: &GithubCheckinArgs,
+    global: &Global,
+) -> Result<ExitCode, String> {
+    use okr::authoring::issue_checkin::{self, Push};
+    let write_comment = |text: &str| match &args.comment_file {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
+        None => Ok(()),
+    };
+    let event = issue_checkin::read_event(event)?;
+    let root = global.repository(None)?;
+    let push = match (args.pull_request, args.no_push) {
+        (true, _) => Push::PullRequest,
+        (_, true) => Push::No,
+        _ => Push::DefaultBranch,
+    };
+    match issue_checkin::check_in(&root, &event, push) {
+        Ok(Ok(recorded)) => {
+            write_comment(&recorded.comment)?;
+            let lines: String = recorded
+                .outputs
+                .iter()
+                .map(|(name, value)| format!("{name}={value}\n"))
+                .collect();
+            print_stdout(lines.as_bytes())?;
+            if global.verbosity > Verbosity::Quiet {
+                eprintln!("okr: {}", printable(&recorded.added.to_string()));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(Err(refused)) => {
+            write_comment(&refused.comment)?;
+            for line in refused.message.lines() {
+                eprintln!("okr: {}", printable(line));
+            }
+            Ok(ExitCode::from(EXIT_FINDINGS))
+        }
+        Err(failure) => {
+            if let Some(comment) = &failure.comment {
+                write_comment(comment)?;
+            }
+            Err(failure.message)
+        }
+    }
 }
 
 pub fn run_rollover(args: RolloverArgs, global: &Global) -> Result<ExitCode, String> {

@@ -3,28 +3,9 @@
 //! as it was.
 
 use crate::common::*;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 const LOYAL: &str = "okrs/2026-Q4/company/loyal-customers.md";
-
-/// Every file of a repository with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).expect("read a folder") {
-            let path = entry.expect("an entry").path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                let rel = path.strip_prefix(root).expect("inside").to_string_lossy();
-                out.insert(rel.replace('\\', "/"), std::fs::read(&path).expect("read"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
 
 fn checkin(dir: &Path, args: &[&str]) -> Run {
     run(okr().arg("checkin").args(args).arg("--dir").arg(dir))

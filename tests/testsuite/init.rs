@@ -124,17 +124,6 @@ fn package() -> (String, String) {
     )
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
 /// The steps that install okr and cache it: exactly this package at exactly
 /// this version, under a key that names both, installed only on a cache miss.
 fn assert_installs_this_package(steps: &[Value]) {
@@ -345,4 +334,103 @@ fn no_git_and_an_enclosing_repository_make_no_repository() {
         "no repository inside a repository"
     );
     assert!(!made.stderr.contains("git repository"), "{}", made.stderr);
+}
+
+#[test]
+fn init_writes_the_check_in_form_and_its_workflow() {
+    let tmp = TempDir::new("init-check-in");
+    assert_eq!(init(&tmp.path, &["--empty", "--no-git"]).code, 0);
+    let read = |path: &str| -> Value {
+        let text = std::fs::read_to_string(tmp.path.join(path))
+            .unwrap_or_else(|_| panic!("{path} was not written"));
+        serde_yaml_ng::from_str(&text).expect("valid YAML")
+    };
+
+    // The form: the site's "Check in" links name its file and fill `key_result`.
+    let form = read(".github/ISSUE_TEMPLATE/okr-check-in.yml");
+    assert_eq!(
+        form["labels"],
+        serde_yaml_ng::from_str::<Value>("[okr-check-in]").unwrap()
+    );
+    let fields: Vec<(&str, &str, bool)> = form["body"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter(|f| f["type"].as_str() != Some("markdown"))
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap(),
+                f["type"].as_str().unwrap(),
+                f["validations"]["required"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("key_result", "input", true),
+            ("value", "input", true),
+            ("confidence", "input", false),
+            ("note", "textarea", false),
+            ("date", "input", false),
+        ]
+    );
+
+    let text =
+        std::fs::read_to_string(tmp.path.join(".github/workflows/okr-check-in.yml")).unwrap();
+    let workflow = read(".github/workflows/okr-check-in.yml");
+    assert_eq!(
+        workflow["on"]["issues"]["types"],
+        serde_yaml_ng::from_str::<Value>("[opened, edited]").unwrap()
+    );
+    assert_eq!(
+        workflow["env"]["OKR_CHECKIN_VIA_PULL_REQUEST"],
+        Value::from("false")
+    );
+    assert_eq!(
+        workflow["permissions"],
+        serde_yaml_ng::from_str::<Value>("{}").unwrap()
+    );
+    let job = &workflow["jobs"]["check-in"];
+    let condition = job["if"].as_str().unwrap();
+    assert!(
+        condition.contains("github.event.issue.labels.*.name, 'okr-check-in'"),
+        "{condition}"
+    );
+    assert_eq!(
+        job["permissions"],
+        serde_yaml_ng::from_str::<Value>("{contents: write, issues: write}").unwrap()
+    );
+    let steps = job["steps"].as_sequence().unwrap().clone();
+    assert_installs_this_package(&steps);
+    let runs = runs(&steps);
+    assert!(
+        runs.iter().any(|r| r.contains(
+            "okr checkin --github-event \"$GITHUB_EVENT_PATH\" --comment-file \"$RUNNER_TEMP/okr-check-in.md\""
+        )),
+        "{runs:?}"
+    );
+    assert!(runs.iter().any(|r| r.contains("gh issue comment")));
+    assert!(runs.iter().any(|r| r.contains("gh issue close")));
+    let publish = &workflow["jobs"]["publish"];
+    assert_eq!(
+        publish["permissions"],
+        serde_yaml_ng::from_str::<Value>("{actions: write}").unwrap()
+    );
+    for (_, job) in workflow["jobs"].as_mapping().unwrap() {
+        for step in job["steps"].as_sequence().unwrap() {
+            if let Some(uses) = step.get("uses").and_then(Value::as_str) {
+                let (_, commit) = uses.split_once('@').unwrap();
+                assert_eq!(commit.len(), 40, "{uses} is pinned to a full commit id");
+                assert!(text.lines().any(|l| l.contains(uses) && l.contains("# v")));
+            }
+            // The issue's text reaches okr only through the event file.
+            if let Some(run) = step.get("run").and_then(Value::as_str) {
+                assert!(!run.contains("${{"), "no expression inside run: {run}");
+            }
+            if let Some(token) = step.get("env").and_then(|e| e.get("GH_TOKEN")) {
+                assert_eq!(token, &Value::from("${{ github.token }}"));
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@ mod bad_input;
 mod build;
 mod check;
 mod checkin;
+mod checkin_github;
 mod cli;
 mod diff;
 mod export;

@@ -624,3 +624,24 @@ pub fn initialised(label: &str) -> TempDir {
     assert_eq!(init.code, 0, "{}", init.stderr);
     tmp
 }
+
+/// Every file of a repository with its bytes (not git's own, under `.git`).
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("read a folder") {
+            let path = entry.expect("an entry").path();
+            if path.file_name().is_some_and(|n| n == ".git") {
+                continue;
+            }
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).expect("inside").to_string_lossy();
+                out.insert(rel.replace('\\', "/"), std::fs::read(&path).expect("read"));
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
