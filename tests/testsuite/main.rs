@@ -11,6 +11,7 @@ mod check;
 mod checkin;
 mod cli;
 mod diff;
+mod digest;
 mod export;
 mod fuzz_corpus;
 mod history;
