@@ -52,8 +52,10 @@ pub struct Digest {
     pub targets: Targets,
     /// Key results waiting for a check-in, the longest waiting first.
     pub stale: Vec<StaleItem>,
-    /// Unfinished key results due within [`DUE_WITHIN_DAYS`], soonest first.
+    /// Unfinished key results due from `as_of` to `due_until`, soonest first.
     pub due: Vec<DueItem>,
+    /// `as_of` and [`DUE_WITHIN_DAYS`] more.
+    pub due_until: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -214,6 +216,7 @@ pub fn digest(checked: &Checked, history: Option<&History>, urls: &Urls, days: i
         targets: targets(&names, history, since, as_of),
         stale: stale(&names, &checked.scores),
         due: due(&names, &periods, &checked.scores, as_of),
+        due_until: (as_of + Duration::days(DUE_WITHIN_DAYS)).to_string(),
     }
 }
 

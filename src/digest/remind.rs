@@ -182,19 +182,26 @@ impl Reminders {
             self.due_within_days, self.as_of
         );
         for reminder in &self.people {
+            // Each line names whom it asks, so that GitHub notifies them.
             let who = match &reminder.person {
-                Some(p) => match &p.github {
-                    Some(login) => format!("@{login}"),
-                    None => escape_markdown(&p.name),
-                },
-                None => "Nobody named".to_string(),
+                Some(p) => {
+                    out.push_str(&format!(
+                        "\n### [{}](<{}>)\n\n",
+                        escape_markdown(&p.name),
+                        p.url
+                    ));
+                    match &p.github {
+                        Some(login) => format!("@{login}: "),
+                        None => format!("{}: ", escape_markdown(&p.name)),
+                    }
+                }
+                None => {
+                    out.push_str(
+                        "\n### Nobody named\n\nName who answers for each with `owner = \"person-id\"` on the key result.\n\n",
+                    );
+                    String::new()
+                }
             };
-            match &reminder.person {
-                Some(p) => out.push_str(&format!("\n### [{}](<{}>)\n\n", escape_markdown(&p.name), p.url)),
-                None => out.push_str(
-                    "\n### Nobody named\n\nName someone with `owner = \"person-id\"` on each key result.\n\n",
-                ),
-            }
             for task in &reminder.key_results {
                 let mut why = Vec::new();
                 if let Some(since) = &task.stale_since {
@@ -204,7 +211,7 @@ impl Reminders {
                     why.push(format!("due {due}"));
                 }
                 out.push_str(&format!(
-                    "- [ ] {who}: [{}](<{}>) ({}) — {}\n",
+                    "- [ ] {who}[{}](<{}>) ({}) — {}\n",
                     escape_markdown(&task.key_result.title),
                     task.key_result.url,
                     escape_markdown(&task.objective.title),

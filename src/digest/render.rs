@@ -119,10 +119,10 @@ fn pace_line(d: &Digest, s: &dyn Syntax) -> String {
         return format!("{period}: no company objective has a score yet.");
     };
     let mut line = format!(
-        "{period}: the company's objectives score {} where the pace to {} expects {} by now: {}",
+        "{period}: company objectives score {}, against {} expected by now on the pace to {}: {}",
         s.bold(&score(now)),
-        score(p.goal.unwrap_or(expected)),
         score(expected),
+        score(p.goal.unwrap_or(expected)),
         s.bold(&status.replace('-', " ")),
     );
     if let Some(before) = p.before {
@@ -233,16 +233,6 @@ pub(super) fn sections(d: &Digest, s: &dyn Syntax) -> Vec<Section> {
         krs.dedup();
         krs.len()
     };
-    let gains: Vec<&Move> = d
-        .key_results_moved
-        .iter()
-        .filter(|m| m.change > 0.0)
-        .collect();
-    let drops: Vec<&Move> = d
-        .key_results_moved
-        .iter()
-        .filter(|m| m.change < 0.0)
-        .collect();
     let lead = if d.checkins.is_empty() {
         format!("No check-in since {}.", d.since)
     } else {
@@ -254,14 +244,23 @@ pub(super) fn sections(d: &Digest, s: &dyn Syntax) -> Vec<Section> {
         )
     };
     let mut items = Vec::new();
-    if !d.objectives_moved.is_empty() {
-        items.push(Item::Label("Objectives".to_string()));
-        items.extend(capped(&d.objectives_moved, |m| score_move(m, s)));
-    }
-    for (label, list) in [("Key results up", &gains), ("Key results down", &drops)] {
+    type Show = fn(&Move, &dyn Syntax) -> String;
+    let lists: [(&str, &[Move], bool, Show); 4] = [
+        ("Objectives up", &d.objectives_moved, true, score_move),
+        ("Objectives down", &d.objectives_moved, false, score_move),
+        ("Key results up", &d.key_results_moved, true, progress_move),
+        (
+            "Key results down",
+            &d.key_results_moved,
+            false,
+            progress_move,
+        ),
+    ];
+    for (label, moves, up, show) in lists {
+        let list: Vec<&Move> = moves.iter().filter(|m| (m.change > 0.0) == up).collect();
         if !list.is_empty() {
             items.push(Item::Label(label.to_string()));
-            items.extend(capped(list, |m| progress_move(m, s)));
+            items.extend(capped(&list, |m| show(m, s)));
         }
     }
     out.push(Section {
@@ -310,7 +309,7 @@ pub(super) fn sections(d: &Digest, s: &dyn Syntax) -> Vec<Section> {
         lead: d
             .due
             .is_empty()
-            .then(|| "Nothing unfinished is due.".to_string()),
+            .then(|| format!("Nothing unfinished is due by {}.", d.due_until)),
         items: capped(&d.due, |item| due_line(item, s)),
     });
     out

@@ -271,3 +271,28 @@ fn init_writes_the_reminder_workflow_only_when_asked() {
         }
     }
 }
+
+/// `text` without its "Targets changed" section, which depends on how much
+/// git history the clone has.
+fn without_targets(text: &str) -> String {
+    let Some((before, rest)) = text.split_once("### Targets changed") else {
+        return text.to_string();
+    };
+    let after = rest.find("### ").map_or("", |i| &rest[i..]);
+    format!("{before}{after}")
+}
+
+#[test]
+fn the_documented_example_is_what_okr_prints() {
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/digest-example.md"),
+    )
+    .unwrap();
+    let out = on_example("digest", &[]).stdout;
+    assert_eq!(
+        without_targets(&out),
+        without_targets(&doc),
+        "docs/digest-example.md is `okr digest example-okrs --as-of {EXAMPLE_AS_OF}`"
+    );
+    assert!(doc.contains("### Targets changed"));
+}
