@@ -63,6 +63,8 @@ pub struct PeriodPace {
     pub name: String,
     pub start: Option<String>,
     pub end: Option<String>,
+    /// `running`, `ended` or `upcoming` on the as-of date (as the site says).
+    pub state: Option<&'static str>,
     pub url: String,
     /// The mean score of the company's objectives of the period, now.
     pub score: Option<f64>,
@@ -178,6 +180,17 @@ pub(crate) fn finished(kr: &KeyResult, score: Option<f64>) -> bool {
     done || score.is_some_and(|s| s >= 1.0)
 }
 
+/// `day` moved by `days`, stopping at the calendar's ends rather than
+/// overflowing (`--as-of` takes any date chrono can hold).
+pub(crate) fn shifted(day: NaiveDate, days: i64) -> NaiveDate {
+    day.checked_add_signed(Duration::days(days))
+        .unwrap_or(if days < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        })
+}
+
 /// User text as every format may carry it: hidden characters escaped.
 pub(crate) fn clean(text: &str) -> String {
     printable(text).into_owned()
@@ -188,7 +201,7 @@ pub(crate) fn clean(text: &str) -> String {
 pub fn digest(checked: &Checked, history: Option<&History>, urls: &Urls, days: i64) -> Digest {
     let org = &checked.org;
     let as_of = checked.as_of;
-    let since = as_of - Duration::days(days);
+    let since = shifted(as_of, -days);
     let before = score::score_org(org, since);
     let periods = org.objective_periods();
     let names = Names { org, urls };
@@ -216,7 +229,7 @@ pub fn digest(checked: &Checked, history: Option<&History>, urls: &Urls, days: i
         targets: targets(&names, history, since, as_of),
         stale: stale(&names, &checked.scores),
         due: due(&names, &periods, &checked.scores, as_of),
-        due_until: (as_of + Duration::days(DUE_WITHIN_DAYS)).to_string(),
+        due_until: shifted(as_of, DUE_WITHIN_DAYS).to_string(),
     }
 }
 
@@ -305,6 +318,15 @@ fn pace(
         name: clean(current),
         start: period.as_ref().map(|p| p.start.to_string()),
         end: period.as_ref().map(|p| p.end.to_string()),
+        state: period.as_ref().map(|p| {
+            if as_of > p.end {
+                "ended"
+            } else if as_of < p.start {
+                "upcoming"
+            } else {
+                "running"
+            }
+        }),
         url: urls.period(current),
         score: now.map(|o| o.score),
         // Before the period began its score was no score at all.
@@ -490,7 +512,7 @@ fn stale(names: &Names, scores: &Scores) -> Vec<StaleItem> {
         }
     }
     // The longest waiting first; a stable sort keeps file order among equals.
-    out.sort_by(|a, b| b.days.cmp(&a.days));
+    out.sort_by_key(|item| std::cmp::Reverse(item.days));
     out
 }
 
@@ -500,7 +522,7 @@ fn due(
     scores: &Scores,
     as_of: NaiveDate,
 ) -> Vec<DueItem> {
-    let until = as_of + Duration::days(DUE_WITHIN_DAYS);
+    let until = shifted(as_of, DUE_WITHIN_DAYS);
     let mut out = Vec::new();
     for (i, o) in names.org.objectives.iter().enumerate() {
         // An ended period's key results are graded, not due.
@@ -601,6 +623,24 @@ mod tests {
             Some(score::expected(&period, as_of, 0.7))
         );
         assert_eq!(d.period.status, Some("at-risk"));
+    }
+
+    #[test]
+    fn an_ended_period_is_told_by_its_grade() {
+        let config = (
+            "okr.toml",
+            "title = \"Test\"\ncurrent_period = \"2026-Q1\"\n",
+        );
+        let checked = run_on(&[config, TEAM, GROW, SELL, BO], "2026-04-10");
+        let d = digest_of(&checked, "/");
+        assert_eq!(d.period.state, Some("ended"));
+        assert_eq!(d.period.status, Some("missed"));
+        let text = d.markdown();
+        assert!(
+            text.contains("2026-Q1](</periods/2026-Q1/>) has ended: company objectives scored **0.30** against a goal of 0.70: **missed**."),
+            "{text}"
+        );
+        assert!(d.stale.is_empty() && d.due.is_empty());
     }
 
     #[test]

@@ -3,12 +3,11 @@
 //! objective's owner, else the owning team's lead and members. A GitHub
 //! login from `people/*.md` becomes an @mention.
 
-use super::{KeyResultRef, Names, ObjectiveRef, clean, finished};
+use super::{KeyResultRef, Names, ObjectiveRef, clean, finished, shifted};
 use crate::check::Checked;
 use crate::git::diff::escape_markdown;
 use crate::model::{Objective, Owner};
 use crate::site::views::Urls;
-use chrono::Duration;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -90,7 +89,7 @@ fn answerable(org: &crate::model::Org, objective: &Objective, k: usize) -> Vec<u
 pub fn reminders(checked: &Checked, urls: &Urls) -> Reminders {
     let org = &checked.org;
     let as_of = checked.as_of;
-    let until = as_of + Duration::days(REMIND_DUE_WITHIN_DAYS);
+    let until = shifted(as_of, REMIND_DUE_WITHIN_DAYS);
     let names = Names { org, urls };
     let periods = org.objective_periods();
     // `None` (nobody) sorts first in a map; it is moved last below.

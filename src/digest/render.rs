@@ -118,6 +118,14 @@ fn pace_line(d: &Digest, s: &dyn Syntax) -> String {
     let (Some(now), Some(expected), Some(status)) = (p.score, p.expected, p.status) else {
         return format!("{period}: no company objective has a score yet.");
     };
+    if p.state == Some("ended") {
+        return format!(
+            "{period} has ended: company objectives scored {} against a goal of {}: {}.",
+            s.bold(&score(now)),
+            score(p.goal.unwrap_or(expected)),
+            s.bold(status),
+        );
+    }
     let mut line = format!(
         "{period}: company objectives score {}, against {} expected by now on the pace to {}: {}",
         s.bold(&score(now)),
