@@ -110,13 +110,14 @@ fn signed_points(change: f64) -> String {
     format!("{sign}{} points", points.trim_end_matches('%'))
 }
 
-/// The sentence on the company's pace, e.g. "Quillfield scores 0.42 in
-/// 2026-Q4, 0.37 expected by now: on track (+0.05 this week)".
+/// The sentence on the company's pace, e.g. "2026-Q4: company objectives
+/// score 0.56, against 0.41 expected by now on the pace to 0.70: on track,
+/// up 0.03 this week."; once the period has ended, its grade.
 fn pace_line(d: &Digest, s: &dyn Syntax) -> String {
     let p = &d.period;
     let period = s.link(&p.name, &p.url);
     let (Some(now), Some(expected), Some(status)) = (p.score, p.expected, p.status) else {
-        return format!("{period}: no company objective has a score yet.");
+        return format!("{period}: no company objective of the period has a score yet.");
     };
     if p.state == Some("ended") {
         return format!(
@@ -135,7 +136,7 @@ fn pace_line(d: &Digest, s: &dyn Syntax) -> String {
     );
     if let Some(before) = p.before {
         let change = now - before;
-        let week = this(d.days);
+        let week = window_words(d.days);
         if change.abs() >= 0.005 {
             let way = if change > 0.0 { "up" } else { "down" };
             line.push_str(&format!(", {way} {} {week}", score(change.abs())));
@@ -147,11 +148,11 @@ fn pace_line(d: &Digest, s: &dyn Syntax) -> String {
     line
 }
 
-/// "this week", "today", "in 10 days": the window in words.
-fn this(n: i64) -> String {
+/// "this week", "in 10 days": the window in words.
+fn window_words(n: i64) -> String {
     match n {
         7 => "this week".to_string(),
-        1 => "today".to_string(),
+        1 => "in a day".to_string(),
         n => format!("in {n} days"),
     }
 }
