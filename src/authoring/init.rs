@@ -301,6 +301,10 @@ pub fn files(options: &Options, branch: &str) -> Vec<(String, String)> {
     if *sample {
         files.extend(sample_files(period, *today));
     }
+    // Off by default: an issue a week is for teams that asked for one.
+    if options.reminders {
+        files.push((REMINDERS_PATH.to_string(), reminders_workflow()));
+    }
     files.extend([
         // The site, and what a killed `okr checkin` may leave beside a file.
         (
@@ -310,9 +314,6 @@ pub fn files(options: &Options, branch: &str) -> Vec<(String, String)> {
         (WORKFLOW_PATH.to_string(), workflow(branch)),
         (DEPENDABOT_PATH.to_string(), DEPENDABOT.to_string()),
     ]);
-    if options.reminders {
-        files.push((REMINDERS_PATH.to_string(), reminders_workflow()));
-    }
     files
 }
 
