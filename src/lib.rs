@@ -11,6 +11,7 @@
 
 pub mod authoring;
 pub mod check;
+pub mod digest;
 pub mod git;
 pub mod model;
 pub mod read;

@@ -66,6 +66,8 @@ pub struct Options {
     pub git: bool,
     /// Add the files to a folder that holds others (never over one).
     pub force: bool,
+    /// Also the weekly check-in reminder workflow ([`REMINDERS_PATH`]).
+    pub reminders: bool,
 }
 
 impl Options {
@@ -79,6 +81,7 @@ impl Options {
             sample: true,
             git: true,
             force: false,
+            reminders: false,
         }
     }
 }
@@ -201,6 +204,12 @@ jobs:
       - env:
           BASE_PATH: ${{ steps.pages.outputs.base_path }}
         run: okr build --base-url "$BASE_PATH/"
+      # What moved this week, with links into the site, in the run's summary;
+      # the deploy goes ahead even if this step fails.
+      - continue-on-error: true
+        env:
+          SITE_URL: ${{ steps.pages.outputs.base_url }}
+        run: okr digest --base-url "$SITE_URL/" >> "$GITHUB_STEP_SUMMARY"
       - uses: actions/upload-pages-artifact@fc324d3547104276b827a68afc52ff2a11cc49c9 # v5.0.0
         with:
           path: public
@@ -291,6 +300,10 @@ pub fn files(options: &Options, branch: &str) -> Vec<(String, String)> {
     let mut files = vec![(CONFIG_FILE.to_string(), config)];
     if *sample {
         files.extend(sample_files(period, *today));
+    }
+    // Off by default: an issue a week is for teams that asked for one.
+    if options.reminders {
+        files.push((REMINDERS_PATH.to_string(), reminders_workflow()));
     }
     files.extend([
         // The site, and what a killed `okr checkin` may leave beside a file.
@@ -449,6 +462,84 @@ pub fn init(dir: &Path, options: &Options) -> Result<Initialised, InitError> {
         written: files.into_iter().map(|(rel, _)| rel).collect(),
         git_created,
     })
+}
+
+/// The weekly reminder workflow `okr init --reminders` writes.
+pub const REMINDERS_PATH: &str = ".github/workflows/okr-reminders.yml";
+
+/// Every Monday (and by hand), `okr remind` as an issue with a checklist per
+/// person, when anyone owes a check-in; one issue a week. Hardened as
+/// [`WORKFLOW`]: pinned actions, least permissions per job, no credentials
+/// kept by checkout, no `${{ }}` inside `run:`.
+const REMINDERS_WORKFLOW: &str = r#"# Opens an issue every Monday listing the key results that wait for a
+# check-in or are due within 7 days: a checklist per person, who is
+# @mentioned when people/ID.md gives their `github` login. Nothing to remind,
+# no issue; at most one issue a week. Written by okr init --reminders
+# ({PACKAGE} {VERSION}).
+name: OKR reminders
+
+on:
+  schedule:
+    # Mondays at 08:00 UTC.
+    - cron: "0 8 * * 1"
+  workflow_dispatch:
+
+permissions: {}
+
+concurrency:
+  group: okr-reminders
+  cancel-in-progress: false
+
+jobs:
+  remind:
+    name: Remind owners to check in
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read # to check out the repository
+      issues: write # to open the reminder issue
+      pages: read # for configure-pages to read the site's address
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          persist-credentials: false
+      - id: okr-cache
+        uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5
+        with:
+          path: ~/.cargo/bin/okr
+          key: {PACKAGE}-{VERSION}-${{ runner.os }}-${{ runner.arch }}
+      - if: steps.okr-cache.outputs.cache-hit != 'true'
+        run: cargo install {PACKAGE} --locked --version {VERSION}
+      # The site's address, so that the issue links into it.
+      - id: pages
+        uses: actions/configure-pages@983d7736d9b0ae728b81ab479565c72886d7745b # v5.0.0
+      - env:
+          SITE_URL: ${{ steps.pages.outputs.base_url }}
+        run: okr remind --format markdown --base-url "$SITE_URL/" > reminder.md
+      - env:
+          GH_TOKEN: ${{ github.token }}
+          GH_REPO: ${{ github.repository }}
+        run: |
+          if ! grep -q -- '- \[ \]' reminder.md; then
+            echo "Nothing to remind this week."
+            exit 0
+          fi
+          monday=$(date -u -d "-$(( $(date -u +%u) - 1 )) days" +%F)
+          title="OKR check-in reminder, week of $monday"
+          if gh issue list --state all --label okr-reminder --search "\"$title\" in:title" \
+              --json title --jq '.[].title' | grep -qxF "$title"; then
+            echo "This week's reminder is open already: $title"
+            exit 0
+          fi
+          gh label create okr-reminder --color 0e8a16 \
+            --description "Weekly OKR check-in reminder" --force
+          gh issue create --title "$title" --body-file reminder.md --label okr-reminder
+"#;
+
+/// The reminder workflow, with this package and version.
+pub fn reminders_workflow() -> String {
+    REMINDERS_WORKFLOW
+        .replace("{PACKAGE}", env!("CARGO_PKG_NAME"))
+        .replace("{VERSION}", env!("CARGO_PKG_VERSION"))
 }
 
 #[cfg(test)]

@@ -85,6 +85,16 @@ pub enum Command {
     Rollover(RolloverArgs),
     /// Show what changed in the OKRs between two revisions, e.g. for a pull-request comment.
     Diff(DiffArgs),
+    /// Print what moved in the last days: check-ins, scores against the pace, stale and due key results.
+    #[command(
+        after_help = "Examples:\n  okr digest\n  okr digest --since 14 --format json\n  okr digest --format slack --base-url https://acme.github.io/acme-okrs/ > payload.json"
+    )]
+    Digest(DigestArgs),
+    /// List who owes a check-in: stale key results and those due within 7 days, per person.
+    #[command(
+        after_help = "Examples:\n  okr remind\n  okr remind --format markdown > reminder.md && gh issue create --title \"OKR check-in reminder\" --body-file reminder.md"
+    )]
+    Remind(RemindArgs),
 }
 
 #[derive(clap::Args)]
@@ -158,6 +168,9 @@ pub struct InitArgs {
     /// The day the first check-ins are dated; their period is its quarter [default: today]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<NaiveDate>,
+    /// Also write a weekly workflow that opens a check-in reminder issue
+    #[arg(long)]
+    pub reminders: bool,
 }
 
 #[derive(clap::Args)]
@@ -377,5 +390,62 @@ pub enum DiffFormat {
     /// For a pull-request comment
     Markdown,
     /// One JSON object (see the README)
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct DigestArgs {
+    /// The repository, or a folder inside it [default: the current folder]
+    #[arg(value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub path: Option<PathBuf>,
+    /// How many days back the digest looks
+    #[arg(long, value_name = "DAYS", default_value_t = 7,
+          value_parser = clap::value_parser!(i64).range(1..=366))]
+    pub since: i64,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DigestFormat::Markdown)]
+    pub format: DigestFormat,
+    /// The last day of the window [default: today, or SOURCE_DATE_EPOCH]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<NaiveDate>,
+    /// Path prefix or full URL of the site the links point into; a full URL makes them absolute [default: base_url in okr.toml]
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Do not read the change history from git (no "Targets changed")
+    #[arg(long)]
+    pub no_history: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DigestFormat {
+    /// For people: a job summary, an issue, an e-mail
+    Markdown,
+    /// One JSON object (see the README)
+    Json,
+    /// A Slack (or Microsoft Teams) incoming-webhook payload
+    Slack,
+}
+
+#[derive(clap::Args)]
+pub struct RemindArgs {
+    /// The repository, or a folder inside it [default: the current folder]
+    #[arg(value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub path: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RemindFormat::Markdown)]
+    pub format: RemindFormat,
+    /// The day to judge staleness and due dates at [default: today, or SOURCE_DATE_EPOCH]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<NaiveDate>,
+    /// Path prefix or full URL of the site the links point into [default: base_url in okr.toml]
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RemindFormat {
+    /// A GitHub issue body: a checklist per person, with @mentions
+    Markdown,
+    /// One JSON object, for webhooks (see the README)
     Json,
 }

@@ -165,6 +165,7 @@ pub fn run_init(args: InitArgs, global: &Global) -> Result<ExitCode, String> {
         sample: !args.empty,
         git: !args.no_git,
         force: args.force,
+        reminders: args.reminders,
         ..okr::init::Options::new(&args.company, as_of(args.as_of)?)
     };
     let done = okr::init::init(&dir, &options).map_err(|e| e.to_string())?;
@@ -428,5 +429,65 @@ pub fn run_diff(args: DiffArgs, global: &Global) -> Result<ExitCode, String> {
         DiffFormat::Json => diff.json(),
     };
     print_stdout(output.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Checks the repository for `okr digest` and `okr remind`: like `okr
+/// export`, they speak only of a repository without errors.
+fn checked_clean(
+    path: Option<&std::path::Path>,
+    as_of: Option<chrono::NaiveDate>,
+    global: &Global,
+) -> Result<Result<(std::path::PathBuf, check::Checked), ExitCode>, String> {
+    let as_of = super::as_of(as_of)?;
+    let root = global.repository(path)?;
+    let checked = check::check(&root, as_of).map_err(|e| e.to_string())?;
+    if checked.errors() > 0 {
+        eprint!("{}", report::human(&checked, color_for(&std::io::stderr())));
+        eprintln!("okr: fix the findings above first");
+        return Ok(Err(ExitCode::from(EXIT_FINDINGS)));
+    }
+    Ok(Ok((root, checked)))
+}
+
+pub fn run_digest(args: DigestArgs, global: &Global) -> Result<ExitCode, String> {
+    let base_url = base_url(args.base_url.as_deref())?;
+    let (root, checked) = match checked_clean(args.path.as_deref(), args.as_of, global)? {
+        Ok(found) => found,
+        Err(code) => return Ok(code),
+    };
+    let history = (!args.no_history).then(|| {
+        history::walk(&root)
+            .and_then(|w| w.finish(Some(&checked.org)))
+            .unwrap_or_else(|e| History::unavailable(e.to_string()))
+    });
+    let urls = okr::views::Urls::for_site(base_url.as_ref(), &checked.org.config);
+    let digest = okr::digest::digest(&checked, history.as_ref(), &urls, args.since);
+    print_stdout(
+        match args.format {
+            DigestFormat::Markdown => digest.markdown(),
+            DigestFormat::Json => digest.json(),
+            DigestFormat::Slack => digest.slack(),
+        }
+        .as_bytes(),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_remind(args: RemindArgs, global: &Global) -> Result<ExitCode, String> {
+    let base_url = base_url(args.base_url.as_deref())?;
+    let (_, checked) = match checked_clean(args.path.as_deref(), args.as_of, global)? {
+        Ok(found) => found,
+        Err(code) => return Ok(code),
+    };
+    let urls = okr::views::Urls::for_site(base_url.as_ref(), &checked.org.config);
+    let reminders = okr::digest::reminders(&checked, &urls);
+    print_stdout(
+        match args.format {
+            RemindFormat::Markdown => reminders.markdown(),
+            RemindFormat::Json => reminders.json(),
+        }
+        .as_bytes(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -50,6 +50,8 @@ pub fn run() -> ExitCode {
         Command::Checkin(args) => commands::run_checkin(args, &global),
         Command::Rollover(args) => commands::run_rollover(args, &global),
         Command::Diff(args) => commands::run_diff(args, &global),
+        Command::Digest(args) => commands::run_digest(args, &global),
+        Command::Remind(args) => commands::run_remind(args, &global),
     };
     match result {
         Ok(code) => code,

@@ -461,7 +461,7 @@ const MENTION_BREAK: char = '\u{2060}';
 /// Text that Markdown shows as written, on one line: hidden characters
 /// escaped ([`printable`]), characters with a meaning in Markdown (or
 /// GitHub's `$` maths) escaped with a backslash, and mentions broken.
-fn escape_markdown(text: &str) -> String {
+pub(crate) fn escape_markdown(text: &str) -> String {
     let text = printable(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

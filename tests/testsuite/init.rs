@@ -249,6 +249,18 @@ fn the_workflow_checks_pull_requests_and_deploys_to_pages() {
         base_url["env"]["BASE_PATH"],
         Value::from(format!("${{{{ steps.{id}.outputs.base_path }}}}"))
     );
+    // The week's digest in the run's summary, with links into the site; its
+    // failure never stops the deploy.
+    let digest = step_running(&build, "okr digest").expect("the build job writes a digest");
+    assert_eq!(
+        digest["run"],
+        Value::from("okr digest --base-url \"$SITE_URL/\" >> \"$GITHUB_STEP_SUMMARY\"")
+    );
+    assert_eq!(
+        digest["env"]["SITE_URL"],
+        Value::from(format!("${{{{ steps.{id}.outputs.base_url }}}}"))
+    );
+    assert_eq!(digest["continue-on-error"], Value::from(true));
     let upload = step_uses(&build, "actions/upload-pages-artifact").expect("upload");
     assert_eq!(upload["with"]["path"], Value::from("public"));
 

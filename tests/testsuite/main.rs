@@ -12,6 +12,7 @@ mod checkin;
 mod checkin_github;
 mod cli;
 mod diff;
+mod digest;
 mod export;
 mod fuzz_corpus;
 mod history;

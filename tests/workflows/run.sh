@@ -29,6 +29,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 "$okr" init --quiet --no-git --as-of 2026-11-23 "$tmp/sample"
 "$okr" init --quiet --no-git --empty --as-of 2026-11-23 "$tmp/empty"
+"$okr" init --quiet --no-git --empty --reminders --as-of 2026-11-23 "$tmp/reminders"
 
 mapfile -t workflows < <(find "$tmp" -path '*/.github/workflows/*' -name '*.yml' | sort)
 if [ ${#workflows[@]} -eq 0 ]; then
@@ -39,5 +40,5 @@ status=0
 node "$here/lint.mjs" "${workflows[@]}" || status=1
 # Offline: no look-ups of the actions' tags; pedantic: every audit there is.
 zizmor --version
-zizmor --offline --persona pedantic --no-progress "$tmp/sample" "$tmp/empty" || status=1
+zizmor --offline --persona pedantic --no-progress "$tmp/sample" "$tmp/empty" "$tmp/reminders" || status=1
 exit "$status"
