@@ -4,6 +4,8 @@
 
 pub mod checkin;
 pub mod edit;
+pub mod fetch;
 pub mod init;
 pub mod new;
 pub mod rollover;
+pub mod sync;

@@ -50,6 +50,7 @@ pub fn run() -> ExitCode {
         Command::Checkin(args) => commands::run_checkin(args, &global),
         Command::Rollover(args) => commands::run_rollover(args, &global),
         Command::Diff(args) => commands::run_diff(args, &global),
+        Command::Sync(args) => commands::run_sync(args, &global),
     };
     match result {
         Ok(code) => code,

@@ -357,6 +357,7 @@ mod tests {
         confidence: None,
         owner: None,
         checkins: Vec::new(),
+        source: None,
         span: 0..0,
         owner_person: None,
     });
