@@ -26,9 +26,13 @@ impl Default for Limits {
 }
 
 /// The body of `url`, fetched with `headers` (values expanded); the error
-/// says why in one line, with every header value redacted.
+/// says why in one line, with the URL shown without its query and every
+/// header value redacted: either may hold a key.
 pub fn get(url: &str, headers: &[(String, String)], limits: Limits) -> Result<Vec<u8>, String> {
-    fetch(url, headers, limits).map_err(|why| redact(&why, headers))
+    fetch(url, headers, limits).map_err(|why| {
+        let shown = url.split(['?', '#']).next().unwrap_or(url);
+        redact(&why.replace(url, shown), headers)
+    })
 }
 
 /// `message` with every header value in it replaced by `***`.

@@ -469,19 +469,28 @@ pub struct Source {
 }
 
 impl Source {
-    /// Where the values come from, for people: `data/wau.csv, column wau`.
-    /// A URL is shown without its query, which may carry a key.
-    pub fn describe(&self) -> String {
-        let origin = match (&self.file, &self.url) {
-            (Some(file), _) => file.value.clone(),
-            (None, Some(url)) => url.value.split(['?', '#']).next().unwrap_or("").to_string(),
-            (None, None) => String::new(),
-        };
-        match (&self.column, &self.pointer) {
-            (Some(column), _) => format!("{origin}, column {}", column.value),
-            (None, Some(pointer)) => format!("{origin}, {}", pointer.value),
-            (None, None) => origin,
+    /// The file or URL the values come from; a URL without its query, which
+    /// may carry a key.
+    pub fn origin(&self) -> &str {
+        match (&self.file, &self.url) {
+            (Some(file), _) => &file.value,
+            (None, Some(url)) => url.value.split(['?', '#']).next().unwrap_or(""),
+            (None, None) => "",
         }
+    }
+
+    /// Which value of it is read: `column wau`, `pointer /metrics/wau`.
+    pub fn value_name(&self) -> String {
+        match (&self.column, &self.pointer) {
+            (Some(column), _) => format!("column {}", column.value),
+            (None, Some(pointer)) => format!("pointer {}", pointer.value),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// Where the values come from, for people: `data/wau.csv, column wau`.
+    pub fn describe(&self) -> String {
+        format!("{}, {}", self.origin(), self.value_name())
     }
 }
 

@@ -644,9 +644,9 @@ mod tests {
     #[test]
     fn a_missing_column_or_a_bad_cell_says_where_and_what_to_write() {
         let csv = b"week,wau\n2026-10-05,1200\n2026-10-12,1.3k\n";
-        let missing = values(&csv_source("wua", None), csv, "data/m.csv").unwrap_err();
+        let missing = values(&csv_source("waus", None), csv, "data/m.csv").unwrap_err();
         assert_eq!(missing.key, Key::Column);
-        assert_eq!(missing.message, "data/m.csv has no column `wua`");
+        assert_eq!(missing.message, "data/m.csv has no column `waus`");
         assert_eq!(missing.help.as_deref(), Some("did you mean `wau`?"));
         let bad = values(&csv_source("wau", None), csv, "data/m.csv").unwrap_err();
         assert_eq!(
@@ -676,8 +676,11 @@ mod tests {
                 (date("2026-10-12"), 1350.0)
             ]))
         );
-        let missing = values(&json_source("/metrics/wua"), json, "data/m.json").unwrap_err();
-        assert_eq!(missing.message, "data/m.json has nothing at `/metrics/wua`");
+        let missing = values(&json_source("/metrics/waus"), json, "data/m.json").unwrap_err();
+        assert_eq!(
+            missing.message,
+            "data/m.json has nothing at `/metrics/waus`"
+        );
         assert_eq!(
             missing.help.as_deref(),
             Some("did you mean `/metrics/wau`?")
