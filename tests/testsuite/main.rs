@@ -24,3 +24,4 @@ mod schema;
 mod serve;
 mod snapshots;
 mod statuses;
+mod sync;
