@@ -367,3 +367,20 @@ fn a_killed_sync_leaves_every_file_whole() {
     let again = sync(&repo.path, &[]);
     assert!(!again.stdout.contains("added "), "{}", again.stdout);
 }
+
+/// The example's check-ins are what its data files say up to 2026-11-23.
+#[test]
+fn the_example_is_in_step_with_its_data() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-okrs");
+    let run = run(okr()
+        .arg("sync")
+        .arg(&example)
+        .args(["--as-of", "2026-11-23", "--dry-run"]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .ends_with("okr sync: 0 check-ins to add, 3 key results unchanged, 0 failed\n"),
+        "{}",
+        run.stdout
+    );
+}
