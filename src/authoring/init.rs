@@ -451,36 +451,6 @@ pub fn init(dir: &Path, options: &Options) -> Result<Initialised, InitError> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::check;
-    use crate::read::load;
-
-    #[test]
-    fn quarters_follow_the_calendar() {
-        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
-        assert_eq!(quarter_of(day("2026-01-01")), "2026-Q1");
-        assert_eq!(quarter_of(day("2026-06-30")), "2026-Q2");
-        assert_eq!(quarter_of(day("2026-12-31")), "2026-Q4");
-    }
-
-    #[test]
-    fn the_new_repository_is_clean() {
-        let today: NaiveDate = "2026-05-20".parse().unwrap();
-        let files = files(&Options::new("Acme \"Tools\"", today), "main");
-        let borrowed: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(p, t)| (p.as_str(), t.as_str()))
-            .collect();
-        let checked = check::check_loaded(load::from_memory(&borrowed).unwrap(), today);
-        assert_eq!(checked.diagnostics, []);
-        assert_eq!(checked.org.objectives.len(), 2);
-        assert_eq!(checked.org.config.company, "Acme \"Tools\"");
-        assert_eq!(checked.org.objectives[1].parents.len(), 1);
-    }
-}
-
 /// The workflow that runs `okr sync` every day, relative to the repository.
 pub const SYNC_WORKFLOW_PATH: &str = ".github/workflows/okr-sync.yml";
 
@@ -565,4 +535,34 @@ pub fn sync_workflow() -> String {
     SYNC_WORKFLOW
         .replace("{PACKAGE}", env!("CARGO_PKG_NAME"))
         .replace("{VERSION}", env!("CARGO_PKG_VERSION"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check;
+    use crate::read::load;
+
+    #[test]
+    fn quarters_follow_the_calendar() {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(quarter_of(day("2026-01-01")), "2026-Q1");
+        assert_eq!(quarter_of(day("2026-06-30")), "2026-Q2");
+        assert_eq!(quarter_of(day("2026-12-31")), "2026-Q4");
+    }
+
+    #[test]
+    fn the_new_repository_is_clean() {
+        let today: NaiveDate = "2026-05-20".parse().unwrap();
+        let files = files(&Options::new("Acme \"Tools\"", today), "main");
+        let borrowed: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let checked = check::check_loaded(load::from_memory(&borrowed).unwrap(), today);
+        assert_eq!(checked.diagnostics, []);
+        assert_eq!(checked.org.objectives.len(), 2);
+        assert_eq!(checked.org.config.company, "Acme \"Tools\"");
+        assert_eq!(checked.org.objectives[1].parents.len(), 1);
+    }
 }
