@@ -85,6 +85,7 @@ fn span_of(kr: &KeyResult, source: &Source, key: Key) -> Span {
         Key::DateColumn => source.date_column.as_ref(),
         Key::Pointer => source.pointer.as_ref(),
         Key::Header(i) => source.headers.get(i).map(|(_, value)| value),
+        Key::HeaderName(i) => source.headers.get(i).map(|(name, _)| name),
     };
     match value {
         Some(value) => value.span.clone(),

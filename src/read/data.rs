@@ -23,8 +23,10 @@ pub enum Key {
     Column,
     DateColumn,
     Pointer,
-    /// The header at this index of [`Source::headers`].
+    /// The value of the header at this index of [`Source::headers`].
     Header(usize),
+    /// The name of the header at this index.
+    HeaderName(usize),
 }
 
 /// What is wrong with a source, and what to write instead.
@@ -250,7 +252,7 @@ fn header_problems(source: &Source) -> Vec<Problem> {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !token {
             problems.push(problem(
-                Key::Header(i),
+                Key::HeaderName(i),
                 format!("`{}` is not an HTTP header name", name.value),
                 "write a header name of letters, digits and `-`, e.g. `Authorization`",
             ));

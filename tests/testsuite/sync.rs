@@ -149,6 +149,13 @@ fn a_dry_run_says_what_it_would_add_and_writes_nothing() {
 #[test]
 fn only_syncs_the_key_results_named_and_an_unknown_one_is_a_usage_error() {
     let repo = repository(FILE_SOURCES);
+    let objective = sync(&repo.path, &["--only", "grow", "--dry-run"]);
+    assert_eq!(
+        objective.stdout.matches("would add ").count(),
+        5,
+        "{}",
+        objective.stdout
+    );
     let run = sync(&repo.path, &["--only", "grow#nps", "2026-Q1/grow#churn"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout.matches("added ").count(), 2, "{}", run.stdout);
