@@ -245,11 +245,16 @@ fn header_problems(source: &Source) -> Vec<Problem> {
         ));
     }
     for (i, (name, value)) in source.headers.iter().enumerate() {
-        let token = !name.value.is_empty()
+        // As the JSON Schema's names of a table of names: an HTTP token.
+        let token = name
+            .value
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
             && name
                 .value
                 .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
         if !token {
             problems.push(problem(
                 Key::HeaderName(i),
