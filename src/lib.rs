@@ -23,7 +23,7 @@ pub mod text;
 
 // Each stage's modules under their own names too, as before the stages had
 // folders: `okr::load`, `okr::history`, `okr::init`, …
-pub use authoring::{checkin, edit, init, new, rollover};
+pub use authoring::{checkin, edit, init, new, rollover, sync};
 pub use git::{diff, history};
 pub use model::{diagnostic, period, source};
 pub use read::{config, fields, frontmatter, load, parse, resolve, schema, toml_doc};

@@ -313,6 +313,7 @@ pub fn files(options: &Options, branch: &str) -> Vec<(String, String)> {
         ),
         (WORKFLOW_PATH.to_string(), workflow(branch)),
         (DEPENDABOT_PATH.to_string(), DEPENDABOT.to_string()),
+        (SYNC_WORKFLOW_PATH.to_string(), sync_workflow()),
     ]);
     files.extend(crate::authoring::issue_checkin::init_files());
     files
@@ -538,6 +539,92 @@ jobs:
 /// The reminder workflow, with this package and version.
 pub fn reminders_workflow() -> String {
     REMINDERS_WORKFLOW
+        .replace("{PACKAGE}", env!("CARGO_PKG_NAME"))
+        .replace("{VERSION}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The workflow that runs `okr sync` every day, relative to the repository.
+pub const SYNC_WORKFLOW_PATH: &str = ".github/workflows/okr-sync.yml";
+
+/// Every day and by hand: `okr sync`, then a commit of the new check-ins by
+/// the Actions bot, listing them. The step that fetches gets the secrets it
+/// needs through `env:` only, and the job may write contents and nothing
+/// else; what failed to sync fails the run after what succeeded is pushed.
+/// `{PACKAGE}` and `{VERSION}` are filled in by [`sync_workflow`].
+const SYNC_WORKFLOW: &str = r#"# Adds check-ins from the data sources of key results ([key_results.source])
+# every day and when run by hand from the Actions tab, and commits them.
+# Written by okr init ({PACKAGE} {VERSION}).
+#
+# A source read over HTTPS with a token: store the token under Settings →
+# Secrets and variables → Actions, and pass it to the sync step in `env:` by
+# the name its `headers` use, e.g. `${METRICS_TOKEN}`.
+name: OKR sync
+
+on:
+  schedule:
+    # Every day at 04:43 UTC, before the site is rebuilt at 05:17.
+    - cron: "43 4 * * *"
+  workflow_dispatch:
+
+permissions: {}
+
+concurrency:
+  group: okr-sync
+  cancel-in-progress: false
+
+jobs:
+  sync:
+    name: Add check-ins from data sources
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write # to push the commit with the new check-ins
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          # The commit is pushed with the job's token.
+          persist-credentials: true
+      - id: okr-cache
+        uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5
+        with:
+          path: ~/.cargo/bin/okr
+          key: {PACKAGE}-{VERSION}-${{ runner.os }}-${{ runner.arch }}
+      # The okr command, from the crates.io package {PACKAGE} at the version
+      # that wrote this file; change both here and in the key above to upgrade.
+      - if: steps.okr-cache.outputs.cache-hit != 'true'
+        run: cargo install {PACKAGE} --locked --version {VERSION}
+      - id: sync
+        # Tokens for sources read over HTTPS, by the names their headers use:
+        # env:
+        #   METRICS_TOKEN: ${{ secrets.METRICS_TOKEN }}
+        run: |
+          status=0
+          okr sync > "$RUNNER_TEMP/okr-sync.txt" || status=$?
+          cat "$RUNNER_TEMP/okr-sync.txt"
+          echo "status=$status" >> "$GITHUB_OUTPUT"
+      # What was added is committed even when another source failed.
+      - run: |
+          if git diff --quiet; then
+            echo "No new values."
+            exit 0
+          fi
+          git config user.name "github-actions[bot]"
+          git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
+          {
+            echo "Check-ins from data sources"
+            echo
+            grep '^added ' "$RUNNER_TEMP/okr-sync.txt" || true
+          } > "$RUNNER_TEMP/okr-sync-message.txt"
+          git commit --all --quiet --file "$RUNNER_TEMP/okr-sync-message.txt"
+          git push
+      - if: steps.sync.outputs.status != '0'
+        run: |
+          echo "::error::okr sync could not read every source: see the sync step"
+          exit 1
+"#;
+
+/// The `okr sync` workflow.
+pub fn sync_workflow() -> String {
+    SYNC_WORKFLOW
         .replace("{PACKAGE}", env!("CARGO_PKG_NAME"))
         .replace("{VERSION}", env!("CARGO_PKG_VERSION"))
 }

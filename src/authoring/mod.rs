@@ -4,9 +4,11 @@
 
 pub mod checkin;
 pub mod edit;
+pub mod fetch;
 pub mod git_write;
 pub mod init;
 pub mod issue_checkin;
 pub mod issue_form;
 pub mod new;
 pub mod rollover;
+pub mod sync;

@@ -196,6 +196,10 @@ unit = "%"                          # e.g. "%", "EUR", "customers"
 # confidence = 0.5                  # how likely the target is reached, 0 to 1
 # owner = "person-id"               # the person who answers for it, e.g. a member of the team
 
+# [key_results.source]              # values from data, added as check-ins by `okr sync`
+# file = "data/metrics.csv"         # a CSV or JSON file in the repository (or url = "https://…", JSON)
+# column = "value"                  # CSV: the value column (JSON: pointer = "/path/to/value")
+
 # [[key_results.checkins]]          # one per check-in, every week or two: uncomment when you have a value
 # date = {today}
 # value = 0                         # the metric's value that day
@@ -459,6 +463,7 @@ mod tests {
         {
             let name = match field.name {
                 "checkins" => "[[key_results.checkins]]",
+                "source" => "[key_results.source]",
                 "key_results" => "[[key_results]]",
                 "initiatives" => "[[initiatives]]",
                 "retrospective" => "[retrospective]",

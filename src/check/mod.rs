@@ -11,6 +11,7 @@ mod identity;
 pub use identity::{MAX_ID_LEN, is_valid_id, slugify};
 mod facts;
 mod measurability;
+mod sources;
 mod wording;
 pub use wording::{SAMPLE_INITIATIVE, SAMPLE_KEY_RESULT};
 mod ambition;
@@ -54,6 +55,7 @@ const RULES: &[RuleFn] = &[
     measurability::missing_target,
     measurability::empty_range,
     measurability::invalid_value,
+    sources::invalid_source,
     measurability::binary_key_result,
     activity::activity_key_result,
     measurability::key_result_count,

@@ -95,6 +95,11 @@ pub enum Command {
         after_help = "Examples:\n  okr remind\n  okr remind --format markdown > reminder.md && gh issue create --title \"OKR check-in reminder\" --body-file reminder.md"
     )]
     Remind(RemindArgs),
+    /// Add check-ins from each key result's data source (`[key_results.source]`): new values only.
+    #[command(
+        after_help = "Examples:\n  okr sync\n  okr sync --dry-run\n  okr sync --only grow-usage#wau --as-of 2026-11-23"
+    )]
+    Sync(SyncArgs),
 }
 
 #[derive(clap::Args)]
@@ -448,4 +453,20 @@ pub enum RemindFormat {
     Markdown,
     /// One JSON object, for webhooks (see the README)
     Json,
+}
+
+#[derive(clap::Args)]
+pub struct SyncArgs {
+    /// The repository, or a folder inside it [default: the current folder]
+    #[arg(value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub path: Option<PathBuf>,
+    /// Say what would be added, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Only these key results: OBJECTIVE#KEY-RESULT, PERIOD/OBJECTIVE#KEY-RESULT, or an objective for all of its key results
+    #[arg(long, num_args = 1.., value_name = "REF")]
+    pub only: Vec<String>,
+    /// The day a single value is checked in on; no dated value after it is added [default: today, or SOURCE_DATE_EPOCH]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<NaiveDate>,
 }

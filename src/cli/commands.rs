@@ -491,3 +491,26 @@ pub fn run_remind(args: RemindArgs, global: &Global) -> Result<ExitCode, String>
     )?;
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn run_sync(args: SyncArgs, global: &Global) -> Result<ExitCode, String> {
+    let as_of = as_of(args.as_of)?;
+    let root = global.repository(args.path.as_deref())?;
+    // The environment is read here only: the library is given it as data.
+    let env = |name: &str| std::env::var(name).ok();
+    let options = okr::sync::Options {
+        as_of,
+        dry_run: args.dry_run,
+        only: &args.only,
+        env: &env,
+        limits: okr::authoring::fetch::Limits::default(),
+    };
+    let synced = okr::sync::sync(&root, &options).map_err(|e| e.to_string())?;
+    let quiet = global.verbosity == Verbosity::Quiet;
+    print_lines(&okr::sync::report(&synced, args.dry_run, quiet));
+    let failed = synced.iter().any(|s| s.failure.is_some());
+    Ok(if failed {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -52,6 +52,7 @@ pub fn run() -> ExitCode {
         Command::Diff(args) => commands::run_diff(args, &global),
         Command::Digest(args) => commands::run_digest(args, &global),
         Command::Remind(args) => commands::run_remind(args, &global),
+        Command::Sync(args) => commands::run_sync(args, &global),
     };
     match result {
         Ok(code) => code,

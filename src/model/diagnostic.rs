@@ -69,6 +69,7 @@ rules! {
     MissingTarget => "missing-target", Error, "a key result has neither a numeric `target` nor a milestone `done`";
     EmptyRange => "empty-range", Error, "a key result's start equals its target, so progress cannot be measured";
     InvalidValue => "invalid-value", Error, "a value is out of range: confidence outside 0..=1, weight <= 0, a number beyond 1e15 in size, an unknown initiative status, objective kind or key result";
+    InvalidSource => "invalid-source", Error, "a key result's `[key_results.source]` names a data file, column, date or JSON pointer that is not there or holds no numbers, a URL that is not HTTPS, or a header with a credential written in it";
     Unaligned => "unaligned", Warning, "a team or person objective aligns to nothing";
     UnsupportedObjective => "unsupported-objective", Warning, "a company objective that no objective aligns to";
     BinaryKeyResult => "binary-key-result", Warning, "a done/not-done milestone instead of a measured metric";

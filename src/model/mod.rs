@@ -394,6 +394,8 @@ pub struct KeyResult {
     pub owner: Option<Spanned<String>>,
     /// In the order written.
     pub checkins: Vec<Checkin>,
+    /// `[key_results.source]`: where `okr sync` reads its values.
+    pub source: Option<Source>,
     /// The key result's table, for findings about it as a whole.
     pub span: Span,
     // Filled in by `resolve`.
@@ -466,6 +468,51 @@ impl KeyResult {
     /// Whether this key result is a done/not-done milestone.
     pub fn is_milestone(&self) -> bool {
         matches!(self.measure, Measure::Milestone { .. })
+    }
+}
+
+/// `[key_results.source]`: a data file in the repository (CSV or JSON) or a
+/// JSON document over HTTPS that holds a key result's values.
+#[derive(Clone, Debug, Default)]
+pub struct Source {
+    /// A path relative to the repository root.
+    pub file: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+    /// CSV: the header of the value column.
+    pub column: Option<Spanned<String>>,
+    /// CSV: the header of the date column, for a time series.
+    pub date_column: Option<Spanned<String>>,
+    /// JSON: an RFC 6901 pointer to a number or to an array of `{date, value}`.
+    pub pointer: Option<Spanned<String>>,
+    /// HTTP headers for `url` as written, `${NAME}` unexpanded, in the order written.
+    pub headers: Vec<(Spanned<String>, Spanned<String>)>,
+    /// The `[key_results.source]` table.
+    pub span: Span,
+}
+
+impl Source {
+    /// The file or URL the values come from; a URL without its query, which
+    /// may carry a key.
+    pub fn origin(&self) -> &str {
+        match (&self.file, &self.url) {
+            (Some(file), _) => &file.value,
+            (None, Some(url)) => url.value.split(['?', '#']).next().unwrap_or(""),
+            (None, None) => "",
+        }
+    }
+
+    /// Which value of it is read: `column wau`, `pointer /metrics/wau`.
+    pub fn value_name(&self) -> String {
+        match (&self.column, &self.pointer) {
+            (Some(column), _) => format!("column {}", column.value),
+            (None, Some(pointer)) => format!("pointer {}", pointer.value),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// Where the values come from, for people: `data/wau.csv, column wau`.
+    pub fn describe(&self) -> String {
+        format!("{}, {}", self.origin(), self.value_name())
     }
 }
 

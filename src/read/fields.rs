@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 /// A date in quotes, only as TOML writes one bare: `YYYY-MM-DD` with a
 /// four-digit year (chrono alone would also take `2026-2-1` or `-200000-01-01`).
-fn quoted_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn quoted_date(text: &str) -> Option<NaiveDate> {
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
         let part = text.get(range)?;
         let digits_only = part.bytes().all(|b| b.is_ascii_digit());

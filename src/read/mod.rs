@@ -6,6 +6,7 @@
 
 pub mod body;
 pub mod config;
+pub mod data;
 pub mod fields;
 pub mod frontmatter;
 pub mod load;

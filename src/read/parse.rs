@@ -8,14 +8,15 @@
 use crate::model::diagnostic::{Diagnostic, Rule};
 use crate::model::source::{FileId, SourceFile, Span};
 use crate::model::{
-    Checkin, Initiative, KeyResult, Measure, Objective, Owner, Person, Retrospective, Spanned, Team,
+    Checkin, Initiative, KeyResult, Measure, Objective, Owner, Person, Retrospective, Source,
+    Spanned, Team,
 };
 use crate::read::body;
 use crate::read::fields::Reader;
 use crate::read::frontmatter;
 use crate::read::mistakes::{self, NumberFix, number_fix, number_help};
 use crate::read::schema;
-use crate::read::toml_doc::{self, Item, Table};
+use crate::read::toml_doc::{self, Item, Table, Value};
 use std::collections::BTreeSet;
 
 /// What parsing one file gave: the entity, unless its front matter is broken
@@ -312,6 +313,7 @@ fn key_result(r: &mut Reader, table: &Table<'_>, span: Span, index: usize) -> Ke
     let tables = r.tables(table, "checkins");
     let mut checkins = Vec::with_capacity(tables.len());
     checkins.extend(tables.into_iter().filter_map(|(t, s)| checkin(r, t, s)));
+    let source = r.table(table, "source").map(|(t, s)| source(r, t, s));
     KeyResult {
         id,
         id_explicit,
@@ -324,8 +326,35 @@ fn key_result(r: &mut Reader, table: &Table<'_>, span: Span, index: usize) -> Ke
         confidence: r.number(table, "confidence"),
         owner: r.string(table, "owner"),
         checkins,
+        source,
         span,
         owner_person: None,
+    }
+}
+
+/// `[key_results.source]` as written; `okr check` judges what it names.
+fn source(r: &mut Reader, table: &Table<'_>, span: Span) -> Source {
+    r.check_keys(table, schema::SOURCE, "source");
+    let mut headers = Vec::new();
+    if let Some((t, _)) = r.table(table, "headers") {
+        for entry in t.iter() {
+            match &entry.item.value {
+                Value::String(value) => headers.push((
+                    Spanned::new(entry.key.to_string(), r.span(entry.key_span.clone())),
+                    Spanned::new(value.to_string(), r.span(entry.item.span.clone())),
+                )),
+                _ => r.wrong_type(&entry.key, &entry.item, "a string"),
+            }
+        }
+    }
+    Source {
+        file: r.string(table, "file"),
+        url: r.string(table, "url"),
+        column: r.string(table, "column"),
+        date_column: r.string(table, "date_column"),
+        pointer: r.string(table, "pointer"),
+        headers,
+        span,
     }
 }
 

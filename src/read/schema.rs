@@ -134,6 +134,44 @@ pub const KEY_RESULT: &[Field] = &[
         Kind::Tables(CHECKIN),
         "Progress over time: `[[key_results.checkins]]` with `date` and `value`.",
     ),
+    field(
+        "source",
+        Kind::Table(SOURCE),
+        "Where `okr sync` reads the values: `[key_results.source]` with a `file` (CSV or JSON) or a `url` (JSON).",
+    ),
+];
+
+pub const SOURCE: &[Field] = &[
+    field(
+        "file",
+        Kind::String,
+        "A CSV or JSON file in the repository, e.g. \"data/product-metrics.csv\". Not together with `url`.",
+    ),
+    field(
+        "url",
+        Kind::String,
+        "A JSON document over HTTPS (plain http only to 127.0.0.1 or localhost), read with `pointer`.",
+    ),
+    field(
+        "column",
+        Kind::String,
+        "CSV: the header of the value column.",
+    ),
+    field(
+        "date_column",
+        Kind::String,
+        "CSV: the header of the date column (YYYY-MM-DD): a time series, one check-in per new dated row.",
+    ),
+    field(
+        "pointer",
+        Kind::String,
+        "JSON: a JSON Pointer (RFC 6901), e.g. \"/metrics/wau\", to a number or to an array of `{date, value}`.",
+    ),
+    field(
+        "headers",
+        Kind::Named(&Kind::String),
+        "HTTP headers for `url`; `${NAME}` is taken from the environment, e.g. `{ Authorization = \"Bearer ${METRICS_TOKEN}\" }`.",
+    ),
 ];
 
 pub const INITIATIVE: &[Field] = &[

@@ -28,6 +28,7 @@ fn a_new_repository_checks_and_builds_clean() {
         "okrs/2026-Q1/product/effortless-first-week.md",
         ".gitignore",
         ".github/workflows/okrs.yml",
+        ".github/workflows/okr-sync.yml",
     ] {
         assert!(repo.join(file).is_file(), "{file} was not written");
         assert!(run_init.stdout.contains(file), "{file} is not listed");
@@ -279,6 +280,80 @@ fn the_workflow_checks_pull_requests_and_deploys_to_pages() {
         dependabot["updates"][0]["package-ecosystem"],
         Value::from("github-actions")
     );
+}
+
+/// `okr sync` every day and by hand, committed by the Actions bot with the
+/// check-ins it added listed; secrets only through `env:`, and the job may
+/// write contents and nothing else.
+#[test]
+fn the_sync_workflow_commits_new_check_ins_every_day() {
+    let tmp = TempDir::new("init-sync-workflow");
+    assert_eq!(init(&tmp.path, &["--no-git"]).code, 0);
+    let text = std::fs::read_to_string(tmp.path.join(".github/workflows/okr-sync.yml")).unwrap();
+    let workflow: Value = serde_yaml_ng::from_str(&text).expect("the workflow is valid YAML");
+    let on = &workflow["on"];
+    assert!(on.get("workflow_dispatch").is_some());
+    assert!(on.get("pull_request").is_none() && on.get("push").is_none());
+    let cron = on["schedule"][0]["cron"].as_str().expect("a daily sync");
+    assert!(cron.ends_with("* * *"), "every day: {cron}");
+    assert_eq!(
+        workflow["permissions"],
+        serde_yaml_ng::from_str::<Value>("{}").unwrap()
+    );
+    let jobs = workflow["jobs"].as_mapping().unwrap();
+    assert_eq!(jobs.len(), 1);
+    let job = &workflow["jobs"]["sync"];
+    assert_eq!(
+        job["permissions"],
+        serde_yaml_ng::from_str::<Value>("{contents: write}").unwrap()
+    );
+    let steps = job["steps"].as_sequence().unwrap();
+    assert_installs_this_package(steps);
+    for step in steps {
+        if let Some(uses) = step.get("uses").and_then(Value::as_str) {
+            let (_, commit) = uses.split_once('@').unwrap();
+            assert!(commit.len() == 40, "{uses} is pinned to a full commit id");
+            assert!(
+                text.lines().any(|l| l.contains(uses) && l.contains("# v")),
+                "{uses} says its version beside it"
+            );
+        }
+        if let Some(run) = step.get("run").and_then(Value::as_str) {
+            assert!(!run.contains("${{"), "no expression inside run: {run}");
+        }
+    }
+    let checkout = step_uses(steps, "actions/checkout").expect("a checkout");
+    assert_eq!(
+        checkout["with"]["persist-credentials"],
+        Value::from(true),
+        "it pushes"
+    );
+    let sync = steps
+        .iter()
+        .find(|s| {
+            s.get("run")
+                .and_then(Value::as_str)
+                .is_some_and(|r| r.contains("okr sync"))
+        })
+        .expect("a step runs okr sync");
+    assert_eq!(sync["id"], Value::from("sync"));
+    assert!(
+        text.contains("# env:\n        #   METRICS_TOKEN: ${{ secrets.METRICS_TOKEN }}"),
+        "a commented example passes a secret through env: {text}"
+    );
+    let commit = step_running(steps, "if git diff --quiet").expect("a commit step");
+    let commit = commit["run"].as_str().unwrap();
+    for part in [
+        "git config user.name \"github-actions[bot]\"",
+        "41898282+github-actions[bot]@users.noreply.github.com",
+        "grep '^added '",
+        "git commit --all",
+        "git push",
+    ] {
+        assert!(commit.contains(part), "{part}: {commit}");
+    }
+    let last = steps.last().unwrap();
+    assert_eq!(last["if"], Value::from("steps.sync.outputs.status != '0'"));
 }
 
 fn uses_action(step: &Value, action: &str) -> bool {

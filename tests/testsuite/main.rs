@@ -27,3 +27,4 @@ mod schema;
 mod serve;
 mod snapshots;
 mod statuses;
+mod sync;

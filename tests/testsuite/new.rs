@@ -49,8 +49,8 @@ fn a_new_team_objective_is_written_and_only_its_sample_key_results_are_reported(
         [
             at("placeholder-text", rel, 12),
             at("stale-key-result", rel, 12),
-            at("placeholder-text", rel, 32),
-            at("stale-key-result", rel, 32)
+            at("placeholder-text", rel, 36),
+            at("stale-key-result", rel, 36)
         ]
     );
     assert!(

@@ -367,6 +367,57 @@ fn empty_range() {
 }
 
 #[test]
+fn invalid_source() {
+    let report = report("rules/invalid-source");
+    let rule = "invalid-source";
+    let (checkout, delivery, company) = (
+        "okrs/2026-Q1/online/easier-checkout.md",
+        "okrs/2026-Q1/online/delivery.md",
+        "okrs/2026-Q1/company/commuter-first.md",
+    );
+    // The JSON source of `service-rating` is sound and not reported.
+    assert_eq!(
+        report.places(),
+        [
+            at(rule, company, 16),  // a token written into `headers`
+            at(rule, delivery, 14), // file = "../delivery-times.csv"
+            at(rule, delivery, 28), // plain http to another machine
+            at(rule, checkout, 16), // no column `conversion_rate`
+            at(rule, checkout, 39), // `n/a` in the value column
+        ]
+    );
+    let token = report.find(rule, company, 16);
+    assert!(token.message.contains("credential"), "{}", token.message);
+    assert!(
+        !token.message.contains("7f3a9c1e"),
+        "a token is never shown"
+    );
+    let help = token.help.as_deref().unwrap_or("");
+    assert!(help.contains("${METRICS_TOKEN}"), "{help}");
+    let column = report.find(rule, checkout, 16);
+    assert_eq!(column.column, Some("column = ".len() as u64 + 1));
+    assert_eq!(
+        column.message,
+        "data/shop.csv has no column `conversion_rate`"
+    );
+    assert_eq!(column.help.as_deref(), Some("did you mean `conversion`?"));
+    let cell = report.find(rule, checkout, 39);
+    assert!(
+        cell.message.starts_with("data/shop.csv:3: `n/a`"),
+        "{}",
+        cell.message
+    );
+    let outside = report.find(rule, delivery, 14);
+    assert!(
+        outside.message.contains("inside the repository"),
+        "{}",
+        outside.message
+    );
+    let http = report.find(rule, delivery, 28);
+    assert!(http.help.as_deref().unwrap_or("").contains("https://"));
+}
+
+#[test]
 fn invalid_value() {
     let report = report("rules/invalid-value");
     let file = "okrs/2026-Q1/online/trade-in.md";

@@ -39,6 +39,8 @@ pub struct KeyResultView<'a> {
     pub due: Option<String>,
     /// The person who answers for it, linked to their page.
     pub owner: Option<Link>,
+    /// Where `okr sync` reads its values: `data/wau.csv (column wau)`.
+    pub source: Option<String>,
     pub stale: bool,
     pub bar: Html,
     /// Every check-in, oldest first.
@@ -369,6 +371,10 @@ fn key_result_view<'a>(
         weight: kr.weight.as_ref().map(|w| number(w.value)),
         due: kr.due.as_ref().map(|d| d.value.to_string()),
         owner,
+        source: kr
+            .source
+            .as_ref()
+            .map(|s| format!("{} ({})", s.origin(), s.value_name())),
         stale,
         bar,
         checkins: Checkins(kr),

@@ -299,6 +299,11 @@ pub fn key_result_details(
             }
         }
         out.push_str("\n    </p>");
+        if let Some(source) = &kr.source {
+            out.push_str("\n    <p class=\"kr-source\">Values from ");
+            push_escaped(&mut out, source);
+            out.push_str("</p>");
+        }
         if let Some(burnup) = burnup {
             out.push_str("\n    <div class=\"chart-figure\">");
             out.push_str(burnup);
@@ -370,6 +375,7 @@ mod tests {
         confidence: None,
         owner: None,
         checkins: Vec::new(),
+        source: None,
         span: 0..0,
         owner_person: None,
     });
@@ -397,6 +403,7 @@ mod tests {
                 name: "Anna <A>".into(),
                 url: "/people/anna/".into(),
             }),
+            source: Some("data/<m>.csv (column wau)".into()),
             stale: true,
             bar: html("<svg/>"),
             checkins: Checkins(&MODEL),
@@ -471,6 +478,7 @@ mod tests {
     fn key_result_details_carry_charts_tables_and_the_empty_case() {
         let mut second = key_result("Churn", false);
         second.owner = None;
+        second.source = None;
         second.status = None;
         second.stale = false;
         let krs = [key_result("Signups", false), second];
@@ -486,6 +494,11 @@ mod tests {
         );
         assert!(first.contains("75% of the way"), "{first}");
         assert!(
+            first
+                .contains("<p class=\"kr-source\">Values from data/&lt;m&gt;.csv (column wau)</p>"),
+            "{first}"
+        );
+        assert!(
             first.contains("<div class=\"chart-figure\"><svg id=\"b\"/></div>\n    <table/>"),
             "{first}"
         );
@@ -499,6 +512,7 @@ mod tests {
         );
         assert!(!second.contains("chart-figure"), "{second}");
         assert!(!second.contains("owner"), "{second}");
+        assert!(!second.contains("kr-source"), "{second}");
     }
 
     #[test]

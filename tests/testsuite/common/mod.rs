@@ -33,6 +33,7 @@ pub const RULES: &[(&str, &str)] = &[
     ("missing-target", "error"),
     ("empty-range", "error"),
     ("invalid-value", "error"),
+    ("invalid-source", "error"),
     ("unaligned", "warning"),
     ("unsupported-objective", "warning"),
     ("binary-key-result", "warning"),
