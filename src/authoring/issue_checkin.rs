@@ -649,7 +649,20 @@ jobs:
           GH_TOKEN: ${{ github.token }}
           GH_REPO: ${{ github.repository }}
           NUMBER: ${{ github.event.issue.number }}
-        run: gh issue close "$NUMBER" --reason completed
+        run: |
+          gh issue edit "$NUMBER" --remove-label okr-check-in-refused || true
+          gh issue close "$NUMBER" --reason completed
+      # A refusal marks the issue, so that waiting ones are easy to find;
+      # editing the issue tries again.
+      - if: failure() && steps.okr.outcome == 'failure'
+        env:
+          GH_TOKEN: ${{ github.token }}
+          GH_REPO: ${{ github.repository }}
+          NUMBER: ${{ github.event.issue.number }}
+        run: |
+          gh label create okr-check-in-refused --force --color D93F0B \
+            --description "okr could not record this check-in: see its comment"
+          gh issue edit "$NUMBER" --add-label okr-check-in-refused
 
   publish:
     name: Rebuild the site
