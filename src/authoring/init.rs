@@ -162,15 +162,7 @@ jobs:
           # site shows each objective's history.
           fetch-depth: 0
           persist-credentials: false
-      - id: okr-cache
-        uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5
-        with:
-          path: ~/.cargo/bin/okr
-          key: {PACKAGE}-{VERSION}-${{ runner.os }}-${{ runner.arch }}
-      # The okr command, from the crates.io package {PACKAGE} at the version
-      # that wrote this file; change both here and in the key above to upgrade.
-      - if: steps.okr-cache.outputs.cache-hit != 'true'
-        run: cargo install {PACKAGE} --locked --version {VERSION}
+      {INSTALL_OKR}
       - run: okr check --format github
       - run: okr build --out "$RUNNER_TEMP/site"
       # HEAD is the pull request merged into its base; HEAD^1 is the base.
@@ -190,13 +182,7 @@ jobs:
         with:
           fetch-depth: 0
           persist-credentials: false
-      - id: okr-cache
-        uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5
-        with:
-          path: ~/.cargo/bin/okr
-          key: {PACKAGE}-{VERSION}-${{ runner.os }}-${{ runner.arch }}
-      - if: steps.okr-cache.outputs.cache-hit != 'true'
-        run: cargo install {PACKAGE} --locked --version {VERSION}
+      {INSTALL_OKR}
       - run: okr check --format github
       - id: pages
         uses: actions/configure-pages@983d7736d9b0ae728b81ab479565c72886d7745b # v5.0.0
@@ -246,12 +232,31 @@ updates:
         patterns: ["*"]
 "#;
 
-/// The workflow for a repository whose default branch is `branch`.
-pub fn workflow(branch: &str) -> String {
-    WORKFLOW
+/// The steps of every workflow okr writes that get the okr command: the
+/// crates.io package at the version that wrote the file, cached per runner.
+const INSTALL_OKR: &str = "      - id: okr-cache
+        uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5
+        with:
+          path: ~/.cargo/bin/okr
+          key: {PACKAGE}-{VERSION}-${{ runner.os }}-${{ runner.arch }}
+      # The okr command, from the crates.io package {PACKAGE} at the version
+      # that wrote this file; change both here and in the key above to upgrade.
+      - if: steps.okr-cache.outputs.cache-hit != 'true'
+        run: cargo install {PACKAGE} --locked --version {VERSION}
+";
+
+/// A workflow's text with okr's install steps (`{INSTALL_OKR}`), this
+/// package and this version filled in.
+pub(crate) fn fill_workflow(template: &str) -> String {
+    template
+        .replace("      {INSTALL_OKR}\n", INSTALL_OKR)
         .replace("{PACKAGE}", env!("CARGO_PKG_NAME"))
         .replace("{VERSION}", env!("CARGO_PKG_VERSION"))
-        .replace("{BRANCH}", &yaml_plain(branch))
+}
+
+/// The workflow for a repository whose default branch is `branch`.
+pub fn workflow(branch: &str) -> String {
+    fill_workflow(WORKFLOW).replace("{BRANCH}", &yaml_plain(branch))
 }
 
 /// A branch name as a YAML flow scalar: plain when it is safely so, else quoted.
@@ -503,13 +508,7 @@ jobs:
       - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
         with:
           persist-credentials: false
-      - id: okr-cache
-        uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5
-        with:
-          path: ~/.cargo/bin/okr
-          key: {PACKAGE}-{VERSION}-${{ runner.os }}-${{ runner.arch }}
-      - if: steps.okr-cache.outputs.cache-hit != 'true'
-        run: cargo install {PACKAGE} --locked --version {VERSION}
+      {INSTALL_OKR}
       # The site's address, so that the issue links into it.
       - id: pages
         uses: actions/configure-pages@983d7736d9b0ae728b81ab479565c72886d7745b # v5.0.0
@@ -538,9 +537,7 @@ jobs:
 
 /// The reminder workflow, with this package and version.
 pub fn reminders_workflow() -> String {
-    REMINDERS_WORKFLOW
-        .replace("{PACKAGE}", env!("CARGO_PKG_NAME"))
-        .replace("{VERSION}", env!("CARGO_PKG_VERSION"))
+    fill_workflow(REMINDERS_WORKFLOW)
 }
 
 /// The workflow that runs `okr sync` every day, relative to the repository.
@@ -583,15 +580,7 @@ jobs:
         with:
           # The commit is pushed with the job's token.
           persist-credentials: true
-      - id: okr-cache
-        uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5
-        with:
-          path: ~/.cargo/bin/okr
-          key: {PACKAGE}-{VERSION}-${{ runner.os }}-${{ runner.arch }}
-      # The okr command, from the crates.io package {PACKAGE} at the version
-      # that wrote this file; change both here and in the key above to upgrade.
-      - if: steps.okr-cache.outputs.cache-hit != 'true'
-        run: cargo install {PACKAGE} --locked --version {VERSION}
+      {INSTALL_OKR}
       - id: sync
         # Tokens for sources read over HTTPS, by the names their headers use:
         # env:
@@ -624,9 +613,7 @@ jobs:
 
 /// The `okr sync` workflow.
 pub fn sync_workflow() -> String {
-    SYNC_WORKFLOW
-        .replace("{PACKAGE}", env!("CARGO_PKG_NAME"))
-        .replace("{VERSION}", env!("CARGO_PKG_VERSION"))
+    fill_workflow(SYNC_WORKFLOW)
 }
 
 #[cfg(test)]

@@ -604,15 +604,7 @@ jobs:
           ref: ${{ github.event.repository.default_branch }}
           # okr pushes the commit with the workflow's token.
           persist-credentials: true # zizmor: ignore[artipacked] no artifact is uploaded; okr pushes with it
-      - id: okr-cache
-        uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5
-        with:
-          path: ~/.cargo/bin/okr
-          key: {PACKAGE}-{VERSION}-${{ runner.os }}-${{ runner.arch }}
-      # The okr command, from the crates.io package {PACKAGE} at the version
-      # that wrote this file; change both here and in the key above to upgrade.
-      - if: steps.okr-cache.outputs.cache-hit != 'true'
-        run: cargo install {PACKAGE} --locked --version {VERSION}
+      {INSTALL_OKR}
       # okr reads the issue from the event file; nothing of it is expanded here.
       # Exit 0: recorded; 1: refused, and the comment says why; 2: failed.
       - id: okr
@@ -683,9 +675,7 @@ jobs:
 
 /// The check-in workflow.
 pub fn workflow() -> String {
-    WORKFLOW
-        .replace("{PACKAGE}", env!("CARGO_PKG_NAME"))
-        .replace("{VERSION}", env!("CARGO_PKG_VERSION"))
+    crate::authoring::init::fill_workflow(WORKFLOW)
 }
 
 /// What `okr init` writes for check-ins from issues: the form and the workflow.

@@ -369,11 +369,11 @@ impl Bound {
         }
     }
 
-    /// `≥` or `≤`, for text beside a value.
-    pub fn sign(self) -> &'static str {
+    /// `at least` or `at most`, for text before a value.
+    pub fn words(self) -> &'static str {
         match self {
-            Bound::AtLeast => "≥",
-            Bound::AtMost => "≤",
+            Bound::AtLeast => "at least",
+            Bound::AtMost => "at most",
         }
     }
 }

@@ -5,7 +5,7 @@
 use super::chart::{ScoreChart, score_bar};
 use super::markup;
 use super::{Block, Blocks, Html, Link, SiteData, StatusView, Urls, html};
-use crate::model::{Bound, Checkin, KeyResult, Measure, Objective, Org, Owner};
+use crate::model::{Checkin, KeyResult, Measure, Objective, Org, Owner};
 use crate::score::{self, Series};
 use crate::site::charts::timeline::Size;
 use crate::site::charts::{self, Bar};
@@ -320,10 +320,7 @@ fn key_result_view<'a>(
     let (start, start_with_unit) = shown(Ok(kr.start()));
     let (target, target_with_unit) = shown(target);
     let (current, current_with_unit) = shown(current);
-    let keep = kr.kept().map(|(bound, _)| match bound {
-        Bound::AtLeast => "at least",
-        Bound::AtMost => "at most",
-    });
+    let keep = kr.kept().map(|(bound, _)| bound.words());
     let status = scores.status.map(StatusView::of);
     let progress = scores.progress.map(percent);
     // As for score bars, the key result's title stands next to the bar.

@@ -195,12 +195,10 @@ pub(super) fn burnup_chart(
         (Goal::Keep { .. }, _, _) => label.text("No values yet"),
         (Goal::Metric { .. }, _, _) => label.text("No values before the period starts"),
     }
-    if let Goal::Keep { target, at_most } = goal {
-        label.text(if at_most {
-            "; to keep at most "
-        } else {
-            "; to keep at least "
-        });
+    if let (Goal::Keep { target, .. }, Some((bound, _))) = (goal, kr.kept()) {
+        label.text("; to keep ");
+        label.text(bound.words());
+        label.text(" ");
         label.value(target, unit);
         let breaches = values.iter().filter(|v| goal.breached_by(v.1)).count();
         match breaches {

@@ -135,33 +135,32 @@ fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
         out.push_str("</span>");
         return;
     }
-    if let Some(keep) = kr.keep {
-        out.push_str("<span><span class=\"label\">keep</span> ");
-        out.push_str(keep);
-        out.push(' ');
-        push_escaped(out, &kr.target_with_unit);
-        out.push_str("</span>");
-        out.push_str(indent);
-        out.push_str("<span><span class=\"label\">now</span> <strong>");
-        push_escaped(out, &kr.current_with_unit);
-        out.push_str("</strong></span>");
-        return;
+    // A metric to keep has a level where others have a start and a target.
+    match kr.keep {
+        Some(keep) => {
+            out.push_str("<span><span class=\"label\">keep</span> ");
+            out.push_str(keep);
+            out.push(' ');
+            push_escaped(out, &kr.target_with_unit);
+        }
+        None => {
+            out.push_str("<span><span class=\"label\">start</span> ");
+            push_escaped(out, &kr.start_with_unit);
+        }
     }
-    out.push_str("<span><span class=\"label\">start</span> ");
-    push_escaped(out, &kr.start_with_unit);
     out.push_str("</span>");
     out.push_str(indent);
     out.push_str("<span><span class=\"label\">now</span> <strong>");
     push_escaped(out, &kr.current_with_unit);
     out.push_str("</strong></span>");
-    out.push_str(indent);
-    out.push_str("<span><span class=\"label\">target</span> ");
-    push_escaped(out, &kr.target_with_unit);
-    out.push_str("</span>");
+    if kr.keep.is_none() {
+        out.push_str(indent);
+        out.push_str("<span><span class=\"label\">target</span> ");
+        push_escaped(out, &kr.target_with_unit);
+        out.push_str("</span>");
+    }
 }
 
-/// A card's key results as a list (`<ul class="kr-list">`); empty without
-/// any: `partials/key_result_list.html`.
 /// Plain text with its `backquoted` parts as code, the way findings and
 /// rule summaries quote what to write.
 pub fn code_spans(text: &str) -> Html {
@@ -186,6 +185,8 @@ pub fn code_spans(text: &str) -> Html {
     html(&out)
 }
 
+/// A card's key results as a list (`<ul class="kr-list">`); empty without
+/// any: `partials/key_result_list.html`.
 pub fn card_key_results(key_results: &[KeyResultView]) -> Html {
     if key_results.is_empty() {
         return html("");
