@@ -186,6 +186,18 @@ impl WriteLock {
         temp.finish(|from| rename_new(from, &path))
     }
 
+    /// Writes `path` whole, creating or replacing it: the file appears
+    /// whole or not at all (for files okr keeps for itself, like caches).
+    pub fn put(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return Err(io::ErrorKind::InvalidInput.into());
+        };
+        let path = self.inside(&std::fs::canonicalize(dir)?)?.join(name);
+        let mut temp = self.temp_beside(&path)?;
+        temp.write(bytes)?;
+        temp.finish(|from| std::fs::rename(from, &path))
+    }
+
     /// `path` if it is inside the repository (both resolved), else an error.
     fn inside(&self, path: &Path) -> io::Result<PathBuf> {
         let root = std::fs::canonicalize(&self.root)?;

@@ -151,6 +151,19 @@ pub struct BuildArgs {
     /// Do not read the change history from git
     #[arg(long)]
     pub no_history: bool,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// Where the change history read from git is kept between runs.
+#[derive(clap::Args)]
+pub struct CacheArgs {
+    /// Keep the history cache in DIR, so that the next run reads only the commits made since [default: .okr-cache/ in the repository]
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub cache: Option<PathBuf>,
+    /// Read the whole history from git, and keep no cache
+    #[arg(long, conflicts_with = "cache")]
+    pub no_cache: bool,
 }
 
 #[derive(clap::Args)]
@@ -419,6 +432,8 @@ pub struct DigestArgs {
     /// Do not read the change history from git (no "Targets changed")
     #[arg(long)]
     pub no_history: bool,
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

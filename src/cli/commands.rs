@@ -6,11 +6,12 @@ use super::{
     EXIT_FINDINGS, Global, as_of, base_url, color_for, github_env, print_lines, print_stdout,
 };
 use okr::check;
-use okr::history::{self, History};
+use okr::history::{self, History, HistoryError};
 use okr::report;
 use okr::serve::Verbosity;
 use okr::site;
 use okr::text::printable;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -61,10 +62,11 @@ pub fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
         None => root.join("public"),
     };
     okr::output::check(&root, &out, args.force).map_err(|e| e.to_string())?;
+    let cache = cache_dir(&args.cache, &root, global);
     // Which files each commit changed needs no parsing: found while checking.
     let (checked, walk) = rayon::join(
         || check::check(&root, as_of),
-        || (!args.no_history).then(|| history::walk(&root)),
+        || (!args.no_history).then(|| walk_history(&root, cache.as_deref())),
     );
     let mut checked = checked.map_err(|e| e.to_string())?;
     let checked_at = started.elapsed();
@@ -82,9 +84,7 @@ pub fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
     // The history reuses the working tree's objectives, parsed by the check.
     let history = match walk {
         None => History::disabled(),
-        Some(walk) => walk
-            .and_then(|w| w.finish(Some(&checked.org)))
-            .unwrap_or_else(|e| History::unavailable(e.to_string())),
+        Some(walk) => finish_history(walk, &checked.org, cache.as_deref(), verbosity),
     };
     if let Some(note) = history.note()
         && verbosity > Verbosity::Quiet
@@ -456,10 +456,10 @@ pub fn run_digest(args: DigestArgs, global: &Global) -> Result<ExitCode, String>
         Ok(found) => found,
         Err(code) => return Ok(code),
     };
+    let cache = cache_dir(&args.cache, &root, global);
     let history = (!args.no_history).then(|| {
-        history::walk(&root)
-            .and_then(|w| w.finish(Some(&checked.org)))
-            .unwrap_or_else(|e| History::unavailable(e.to_string()))
+        let walk = walk_history(&root, cache.as_deref());
+        finish_history(walk, &checked.org, cache.as_deref(), global.verbosity)
     });
     let urls = okr::views::Urls::for_site(base_url.as_ref(), &checked.org.config);
     let digest = okr::digest::digest(&checked, history.as_ref(), &urls, args.since);
@@ -513,4 +513,79 @@ pub fn run_sync(args: SyncArgs, global: &Global) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Where the history cache is kept: `--cache DIR`, else `.okr-cache/` in
+/// the repository; `None` with `--no-cache`.
+fn cache_dir(args: &CacheArgs, root: &Path, global: &Global) -> Option<PathBuf> {
+    if args.no_cache {
+        return None;
+    }
+    Some(match &args.cache {
+        Some(dir) => global.start(Some(dir)),
+        None => root.join(history::CACHE_DIR),
+    })
+}
+
+/// Starts reading the history, from the cache in `cache` where it serves.
+fn walk_history(root: &Path, cache: Option<&Path>) -> Result<history::Walk, HistoryError> {
+    let bytes = cache.and_then(|dir| std::fs::read(dir.join(history::CACHE_FILE)).ok());
+    let (cache, damaged) = match bytes.map(|bytes| history::Cache::decode(&bytes)) {
+        Some(Ok(cache)) => (Some(cache), None),
+        Some(Err(why)) => (None, Some(why)),
+        None => (None, None),
+    };
+    let mut walk = history::walk(root, cache)?;
+    if damaged.is_some() {
+        walk.cache = history::CacheUse::Cold(damaged);
+    }
+    Ok(walk)
+}
+
+/// Finishes reading the history and keeps the cache for the next run; a
+/// history that cannot be read is one the pages say is unavailable.
+fn finish_history(
+    walk: Result<history::Walk, HistoryError>,
+    org: &okr::model::Org,
+    cache: Option<&Path>,
+    verbosity: Verbosity,
+) -> History {
+    let finished = walk.and_then(|walk| {
+        let used = walk.cache.clone();
+        Ok((walk.finish(Some(org))?, used))
+    });
+    let (finished, used) = match finished {
+        Ok(finished) => finished,
+        Err(e) => return History::unavailable(e.to_string()),
+    };
+    if verbosity == Verbosity::Verbose {
+        eprintln!("okr: {}", printable(&used.to_string()));
+    }
+    // Nothing new since the cache was made: it is up to date as it is.
+    let unchanged = used == history::CacheUse::Warm { new_commits: 0 };
+    if let (Some(dir), Some(bytes), false) = (cache, &finished.cache, unchanged)
+        && let Err(e) = keep_cache(dir, bytes)
+        && verbosity > Verbosity::Quiet
+    {
+        eprintln!(
+            "warning: could not keep the history cache in {}: {e} (the next run reads the whole history again)",
+            printable(&dir.display().to_string())
+        );
+    }
+    finished.history
+}
+
+/// Writes the history cache into `dir`, whole or not at all, with a
+/// `.gitignore` that keeps it out of commits.
+fn keep_cache(dir: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let lock = okr::edit::WriteLock::acquire(dir);
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        lock.put(
+            &ignore,
+            b"# okr's history cache: safe to delete, never committed.\n*\n",
+        )?;
+    }
+    lock.put(&dir.join(history::CACHE_FILE), bytes)
 }

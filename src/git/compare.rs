@@ -4,12 +4,12 @@
 
 use super::snapshot::*;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// A value before or after a change.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Value {
     Number(f64),
@@ -26,14 +26,15 @@ impl Value {
 
 /// One semantic change to an objective. Serialised (for `okr diff --format
 /// json`) with a `kind` naming the variant.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Change {
     Created,
     Removed,
     /// `title`, `period`, `owner`, `aligns_to`, `contributors` or `tags`.
     Changed {
-        field: &'static str,
+        #[serde(deserialize_with = "field_name")]
+        field: FieldName,
         from: Option<Value>,
         to: Option<Value>,
     },
@@ -50,7 +51,8 @@ pub enum Change {
     KeyResultChanged {
         key_result: String,
         title: String,
-        field: &'static str,
+        #[serde(deserialize_with = "field_name")]
+        field: FieldName,
         from: Option<Value>,
         to: Option<Value>,
         /// For `target`: whether it moved towards the start, asking for less.
@@ -73,10 +75,44 @@ pub enum Change {
     /// `key_result` or `status`.
     InitiativeChanged {
         title: String,
-        field: &'static str,
+        #[serde(deserialize_with = "field_name")]
+        field: FieldName,
         from: Option<Value>,
         to: Option<Value>,
     },
+}
+
+/// A field's name, one of [`FIELDS`]. (Named, so that deriving
+/// `Deserialize` does not take the `'static` for input to borrow from.)
+pub type FieldName = &'static str;
+
+/// The names a change's `field` may have: the history cache reads them back.
+const FIELDS: [&str; 17] = [
+    "title",
+    "period",
+    "owner",
+    "aligns_to",
+    "contributors",
+    "tags",
+    "start",
+    "target",
+    "done",
+    "keep",
+    "current",
+    "unit",
+    "due",
+    "weight",
+    "confidence",
+    "key_result",
+    "status",
+];
+
+fn field_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let name = String::deserialize(d)?;
+    FIELDS
+        .into_iter()
+        .find(|f| *f == name)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown field `{name}`")))
 }
 
 impl Change {

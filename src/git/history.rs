@@ -16,17 +16,19 @@ use super::repo::*;
 use crate::model::Org;
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
+pub use super::cache::{CACHE_DIR, CACHE_FILE, Cache, CacheUse};
 pub use super::compare::{Change, Compared, Key, Value, compare, compare_sets, describe};
 pub use super::repo::{Commit, HistoryError, Repo};
 pub use super::snapshot::{OwnerRef, Snapshot};
 
 /// What one commit changed in one objective.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     /// Index into [`History::commits`].
     pub commit: usize,
@@ -34,7 +36,7 @@ pub struct Entry {
 }
 
 /// One objective's history, oldest entry first.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     /// The title and owner in the latest version seen (a removed objective keeps its last).
     pub title: String,
@@ -58,12 +60,13 @@ pub enum Extent {
 /// An object the history needed and the repository lacks or cannot read:
 /// the history has a gap there, rather than a change credited to the wrong
 /// commit.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Missing {
     /// A commit of the mainline (short ids): the history starts after it.
     Commit {
         id: String,
         child: String,
+        #[serde(with = "super::cache::date")]
         since: NaiveDate,
     },
     /// A version of an objective file, from the commit (short id) that made it.
@@ -106,7 +109,7 @@ impl History {
         History::empty(Extent::Unavailable(reason.into()))
     }
 
-    fn empty(extent: Extent) -> History {
+    pub(super) fn empty(extent: Extent) -> History {
         History {
             commits: Vec::new(),
             objectives: BTreeMap::new(),
@@ -170,22 +173,36 @@ pub fn read(dir: &Path) -> Result<History, HistoryError> {
 /// versions in the history with the same content (most objectives of a large
 /// organisation never change again once added) are not parsed a second time.
 pub fn read_with(dir: &Path, parsed: Option<&Org>) -> Result<History, HistoryError> {
-    walk(dir)?.finish(parsed)
+    Ok(walk(dir, None)?.finish(parsed)?.history)
 }
 
 /// The first half of reading the history, which needs no parsed objectives
 /// (so `okr build` runs it while it checks): which files each commit changed.
 pub struct Walk {
     repo: Repo,
+    /// The mainline's commits to replay, oldest first; with a cache, the
+    /// first is the commit the cache was made at, already replayed.
     chain: Vec<gix::ObjectId>,
+    /// Where the whole mainline ends, and its oldest commit.
     cut: Cut,
+    root: Option<gix::ObjectId>,
     /// `(index into chain, files changed)` of each commit that changed any.
     steps: Vec<(usize, Vec<BlobChange>)>,
     /// Versions parsed already: those `HEAD` no longer has (the working
     /// tree's are the check's to parse).
     parsed: Versions,
+    /// The replay up to `chain[0]`, from the cache.
+    resumed: Option<Replayed>,
+    /// Whether a cache was used, and if not, why.
+    pub cache: CacheUse,
     /// Why there is no history to read, e.g. no commits yet.
     empty: Option<&'static str>,
+}
+
+/// A history read, and the bytes of the cache to keep for the next build.
+pub struct Finished {
+    pub history: History,
+    pub cache: Option<Vec<u8>>,
 }
 
 /// One version of an objective file, as read from git.
@@ -217,20 +234,52 @@ fn parse_versions(repo: &Repo, wanted: &[(gix::ObjectId, &str)]) -> Versions {
     wanted.iter().map(|(id, _)| *id).zip(versions).collect()
 }
 
-/// Walks the mainline of the repository holding `dir` and diffs its trees.
-pub fn walk(dir: &Path) -> Result<Walk, HistoryError> {
+/// Walks the mainline of the repository holding `dir` and diffs its trees:
+/// all of it, or with a `cache` of an earlier build, only the commits made
+/// since (when the cache matches the repository; else all of it).
+pub fn walk(dir: &Path, cache: Option<Cache>) -> Result<Walk, HistoryError> {
     let repo = Repo::open(dir)?;
     if repo.repo.head_id().is_err() {
         return Ok(Walk {
             repo,
             chain: Vec::new(),
             cut: Cut::None,
+            root: None,
             steps: Vec::new(),
             parsed: Versions::new(),
+            resumed: None,
+            cache: CacheUse::Cold(None),
             empty: Some("the repository has no commits yet"),
         });
     }
-    let (chain, cut) = mainline(&repo)?;
+    let (resumed, chain, cut, root, used) = match cache.map(|c| c.resume(&repo)) {
+        Some(Ok(resumed)) => {
+            let used = CacheUse::Warm {
+                new_commits: resumed.chain.len() - 1,
+            };
+            let root = Some(resumed.root);
+            (
+                Some(resumed.replayed),
+                resumed.chain,
+                resumed.cut,
+                root,
+                used,
+            )
+        }
+        cold => {
+            let (chain, cut) = mainline(&repo, None)?;
+            let why = cold.and_then(Result::err);
+            let root = chain.first().copied();
+            (
+                None,
+                chain,
+                cut.unwrap_or(Cut::None),
+                root,
+                CacheUse::Cold(why),
+            )
+        }
+    };
+    let first = usize::from(resumed.is_some());
     let trees: Vec<Option<gix::ObjectId>> = chain
         .iter()
         .map(|&c| repo.subtree(c, "okrs"))
@@ -240,7 +289,7 @@ pub fn walk(dir: &Path) -> Result<Walk, HistoryError> {
     // oldest commit of a cut chain (a shallow clone's) is where the history
     // starts: its files are the base, not changes. Steps are independent: on
     // all cores.
-    let touched: Vec<usize> = (0..chain.len())
+    let touched: Vec<usize> = (first..chain.len())
         .filter(|&i| i == 0 || trees[i - 1] != trees[i])
         .collect();
     let shared = repo.repo.clone().into_sync();
@@ -285,28 +334,69 @@ pub fn walk(dir: &Path) -> Result<Walk, HistoryError> {
         repo,
         chain,
         cut,
+        root,
         steps,
         parsed,
+        resumed,
+        cache: used,
         empty: None,
     })
 }
 
 impl Walk {
-    /// Parses the versions the walk found and compares them, commit by commit.
-    pub fn finish(self, parsed: Option<&Org>) -> Result<History, HistoryError> {
+    /// Parses the versions the walk found and compares them, commit by
+    /// commit; with what a cache would keep of it.
+    pub fn finish(self, parsed: Option<&Org>) -> Result<Finished, HistoryError> {
         let Walk {
             repo,
             chain,
             cut,
+            root,
             steps,
             parsed: early,
+            resumed,
             empty,
+            ..
         } = self;
-        if let Some(reason) = empty {
-            return Ok(History::unavailable(reason));
+        let (Some(root), None) = (root, empty) else {
+            let reason = empty.unwrap_or("the repository has no commits yet");
+            return Ok(Finished {
+                history: History::unavailable(reason),
+                cache: None,
+            });
+        };
+        let replayed = replay(&repo, &chain, cut, steps, early, parsed, resumed)?;
+        let head = chain.last().copied().unwrap_or(root);
+        let cache = Cache::encode(&repo.prefix, head, root, cut, &replayed);
+        let mut history = replayed.history;
+        if cut != Cut::None {
+            let since = repo.commit_info(root)?.date;
+            match cut {
+                Cut::Missing(parent) => history.missing.insert(
+                    0,
+                    Missing::Commit {
+                        id: short_id(parent),
+                        child: short_id(root),
+                        since,
+                    },
+                ),
+                _ => history.extent = Extent::Shallow { since },
+            }
         }
-        replay(&repo, &chain, cut, steps, early, parsed)
+        Ok(Finished {
+            history,
+            cache: Some(cache),
+        })
     }
+}
+
+/// What the replay knows after a commit: the history so far (without what
+/// the mainline's end says of it) and, for each objective file, the blob of
+/// its last version that parsed (`None`: since then came a version git
+/// lacks, so what it holds is unknown). The cache keeps it.
+pub(super) struct Replayed {
+    pub(super) history: History,
+    pub(super) files: BTreeMap<String, Option<gix::ObjectId>>,
 }
 
 fn replay(
@@ -316,7 +406,8 @@ fn replay(
     steps: Vec<(usize, Vec<BlobChange>)>,
     early: Versions,
     parsed: Option<&Org>,
-) -> Result<History, HistoryError> {
+    resumed: Option<Replayed>,
+) -> Result<Replayed, HistoryError> {
     // Parse every version once, on all cores, keyed by blob id.
     let kind = repo.repo.object_hash();
     let known: Vec<(gix::ObjectId, Arc<Snapshot>)> = parsed.map_or_else(Vec::new, |org| {
@@ -335,19 +426,32 @@ fn replay(
         .map(|(id, s)| (id, Version::Parsed(s)))
         .collect();
     cache.extend(early);
+    let Replayed {
+        mut history,
+        files: mut current,
+    } = resumed.unwrap_or_else(|| Replayed {
+        history: History::empty(Extent::Complete),
+        files: BTreeMap::new(),
+    });
+    // The versions compared with: each step's new ones, and (resuming) the
+    // last versions of the files those steps change.
     let mut seen: BTreeSet<gix::ObjectId> = BTreeSet::new();
     let wanted: Vec<(gix::ObjectId, &str)> = steps
         .iter()
         .flat_map(|(_, changed)| changed.iter())
-        .filter_map(|(path, _, new)| Some(((*new)?, path.as_str())))
+        .flat_map(|(path, _, new)| {
+            let was = current.get(&format!("okrs/{path}")).copied().flatten();
+            [*new, was]
+                .into_iter()
+                .flatten()
+                .map(|id| (id, path.as_str()))
+        })
         .filter(|(id, _)| !cache.contains_key(id) && seen.insert(*id))
         .collect();
     let versions = parse_versions(repo, &wanted);
     cache.extend(versions);
 
     // Replay the changes in order.
-    let mut current: BTreeMap<String, Known> = BTreeMap::new();
-    let mut history = History::empty(Extent::Complete);
     let start = usize::from(cut != Cut::None);
     for (i, changed) in steps {
         let sides = apply(
@@ -401,28 +505,10 @@ fn replay(
             history.add(c.key, commit, c.changes, latest);
         }
     }
-    if cut != Cut::None {
-        let since = repo.commit_info(chain[0])?.date;
-        match cut {
-            Cut::Missing(parent) => history.missing.insert(
-                0,
-                Missing::Commit {
-                    id: short_id(parent),
-                    child: short_id(chain[0]),
-                    since,
-                },
-            ),
-            _ => history.extent = Extent::Shallow { since },
-        }
-    }
-    Ok(history)
-}
-
-/// What the replay knows of a file: its last version that parsed, or that
-/// since then came a version git lacks, so what it holds now is unknown.
-enum Known {
-    Version(Arc<Snapshot>),
-    Unknown,
+    Ok(Replayed {
+        history,
+        files: current,
+    })
 }
 
 /// The versions one commit's changed files had before and after it, to
@@ -440,43 +526,47 @@ struct Sides {
 /// makes the file unknown (and goes to `missing`) until its next version,
 /// which is then the file's new start, compared with nothing.
 fn apply(
-    current: &mut BTreeMap<String, Known>,
+    current: &mut BTreeMap<String, Option<gix::ObjectId>>,
     changed: Vec<BlobChange>,
     cache: &Versions,
     commit: gix::ObjectId,
     missing: &mut Vec<Missing>,
 ) -> Sides {
+    let parsed = |id: gix::ObjectId| match cache.get(&id) {
+        Some(Version::Parsed(snapshot)) => Some(snapshot.clone()),
+        _ => None,
+    };
     let mut sides = Sides::default();
     for (path, _, blob) in changed {
         let path = format!("okrs/{path}");
-        let now = match blob.map(|id| cache.get(&id).cloned().unwrap_or(Version::Missing)) {
-            Some(Version::Broken) => continue,
-            Some(Version::Missing) => {
+        let now = match blob.map(|id| (id, cache.get(&id).cloned().unwrap_or(Version::Missing))) {
+            Some((_, Version::Broken)) => continue,
+            Some((_, Version::Missing)) => {
                 missing.push(Missing::Version {
                     path: path.clone(),
                     commit: short_id(commit),
                 });
                 sides.unsure = true;
-                current.insert(path, Known::Unknown);
+                current.insert(path, None);
                 continue;
             }
-            Some(Version::Parsed(now)) => Some(now),
+            Some((id, Version::Parsed(now))) => Some((id, now)),
             None => None,
         };
         let was = match &now {
-            Some(now) => current.insert(path.clone(), Known::Version(now.clone())),
+            Some((id, _)) => current.insert(path.clone(), Some(*id)),
             None => current.remove(&path),
         };
-        match was {
+        match was.map(|was| was.and_then(parsed)) {
             // Compared with a version git lacks, what changed is unknown.
-            Some(Known::Unknown) => {
+            Some(None) => {
                 sides.unsure = true;
                 continue;
             }
-            Some(Known::Version(was)) => sides.old.push((path.clone(), was)),
+            Some(Some(was)) => sides.old.push((path.clone(), was)),
             None => {}
         }
-        if let Some(now) = now {
+        if let Some((_, now)) = now {
             sides.new.push((path, now));
         }
     }

@@ -2,6 +2,7 @@
 //! what `repo` reads with `snapshot` and `compare`) and the difference
 //! between two revisions (`diff`).
 
+pub mod cache;
 pub mod compare;
 pub mod diff;
 pub mod history;

@@ -10,13 +10,14 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// A commit that changed objectives.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Commit {
     pub id: String,
     /// The first 7 hex digits, as `git log --oneline` shows.
     pub short: String,
     pub author: String,
     /// The author's date, in the author's time zone.
+    #[serde(with = "super::cache::date")]
     pub date: NaiveDate,
     /// The first line of the commit message.
     pub summary: String,
@@ -261,6 +262,11 @@ impl Repo {
         Ok(entry.map(|e| e.object_id()))
     }
 
+    /// Whether the repository has, and can read, the commit `id`.
+    pub(super) fn has_commit(&self, id: gix::ObjectId) -> bool {
+        self.repo.find_commit(id).is_ok()
+    }
+
     fn blob(&self, id: gix::ObjectId) -> Result<Vec<u8>, HistoryError> {
         Ok(self.repo.find_blob(id).map_err(git)?.detach().data)
     }
@@ -294,36 +300,49 @@ pub(super) enum Cut {
     Missing(gix::ObjectId),
 }
 
-/// The first-parent chain of `HEAD`, oldest first, and where it ends.
-pub(super) fn mainline(repo: &Repo) -> Result<(Vec<gix::ObjectId>, Cut), HistoryError> {
-    let shallow: BTreeSet<gix::ObjectId> = repo
-        .repo
-        .shallow_commits()
-        .map_err(git)?
-        .map(|commits| commits.iter().copied().collect())
-        .unwrap_or_default();
+/// The first-parent chain of `HEAD`, oldest first, and where it ends; or,
+/// when it reaches `stop`, the chain from `stop` on (and `None`).
+pub(super) fn mainline(
+    repo: &Repo,
+    stop: Option<gix::ObjectId>,
+) -> Result<(Vec<gix::ObjectId>, Option<Cut>), HistoryError> {
+    let shallow = shallow_commits(repo)?;
     let mut chain = Vec::new();
     let mut at = Some(repo.repo.head_id().map_err(git)?.detach());
-    let mut cut = Cut::None;
+    let mut cut = Some(Cut::None);
     while let Some(id) = at {
         chain.push(id);
+        if Some(id) == stop {
+            cut = None;
+            break;
+        }
         if shallow.contains(&id) {
-            cut = Cut::Shallow;
+            cut = Some(Cut::Shallow);
             break;
         }
         let commit = repo.repo.find_commit(id).map_err(git)?;
         at = commit.parent_ids().next().map(|p| p.detach());
         if let Some(parent) = at
-            && repo.repo.find_commit(parent).is_err()
+            && !repo.has_commit(parent)
         {
             // Not a shallow clone's edge (that is in `.git/shallow`): a
             // commit lost or unreadable, which the history must name.
-            cut = Cut::Missing(parent);
+            cut = Some(Cut::Missing(parent));
             break;
         }
     }
     chain.reverse();
     Ok((chain, cut))
+}
+
+/// The commits a shallow clone's history ends at (`.git/shallow`).
+pub(super) fn shallow_commits(repo: &Repo) -> Result<BTreeSet<gix::ObjectId>, HistoryError> {
+    Ok(repo
+        .repo
+        .shallow_commits()
+        .map_err(git)?
+        .map(|commits| commits.iter().copied().collect())
+        .unwrap_or_default())
 }
 
 /// Runs `work` over `items` on all cores, in chunks: each chunk with its own

@@ -16,6 +16,7 @@ mod digest;
 mod export;
 mod fuzz_corpus;
 mod history;
+mod history_cache;
 mod init;
 mod inputs;
 mod new;

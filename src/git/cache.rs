@@ -1,0 +1,210 @@
+//! The history cache: what one build read from git (the history up to a
+//! commit, and which version of each objective file it had reached), kept in
+//! a file so that the next build reads only the commits made since.
+//!
+//! Everything in it is named by commit and blob ids, which are hashes of what
+//! they name, so it holds in any clone that has those commits. It is used
+//! only when the mainline of `HEAD` passes through the commit it was made at,
+//! and only as written by this version of okr for the same folder of the
+//! repository; anything else (a rewritten history, another repository, a
+//! damaged or foreign file) reads the history afresh, and the next cache
+//! replaces it. Deleting it only costs time.
+
+use super::compare::Key;
+use super::history::{History, Missing, Record, Replayed};
+use super::repo::{Commit, Cut, Repo, mainline, shallow_commits};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The cache's folder in the OKR repository, unless `--cache` names another.
+pub const CACHE_DIR: &str = ".okr-cache";
+/// The file in that folder.
+pub const CACHE_FILE: &str = "history.json";
+/// Changes whenever what the file holds, or what it means, changes.
+const FORMAT: u32 = 1;
+
+/// A history cache as read back from its file.
+#[derive(Deserialize)]
+pub struct Cache {
+    format: u32,
+    okr: String,
+    prefix: String,
+    head: String,
+    root: String,
+    cut: StoredCut,
+    commits: Vec<Commit>,
+    objectives: Vec<(Key, Record)>,
+    missing: Vec<Missing>,
+    files: Vec<(String, Option<String>)>,
+}
+
+/// The same, written from the history without copying it.
+#[derive(Serialize)]
+struct Writing<'a> {
+    format: u32,
+    okr: &'a str,
+    prefix: &'a str,
+    head: String,
+    root: String,
+    cut: StoredCut,
+    commits: &'a [Commit],
+    objectives: Vec<(&'a Key, &'a Record)>,
+    missing: &'a [Missing],
+    files: Vec<(&'a str, Option<String>)>,
+}
+
+/// Where the mainline ended when the cache was made: what must still hold.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+enum StoredCut {
+    /// At its first commit: nothing can change that.
+    Complete,
+    /// At a shallow clone's boundary: still a boundary.
+    Shallow,
+    /// Before a commit the repository lacked: still lacks.
+    Missing { parent: String },
+}
+
+/// Whether a build read the history with a cache.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CacheUse {
+    /// From the cache, and the commits made since.
+    Warm { new_commits: usize },
+    /// All of it from git; why the cache could not serve, when there was one.
+    Cold(Option<String>),
+}
+
+impl fmt::Display for CacheUse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CacheUse::Warm { new_commits: 1 } => {
+                f.write_str("history from the cache and 1 new commit")
+            }
+            CacheUse::Warm { new_commits } => {
+                write!(f, "history from the cache and {new_commits} new commits")
+            }
+            CacheUse::Cold(None) => f.write_str("history read from git (no cache yet)"),
+            CacheUse::Cold(Some(why)) => {
+                write!(f, "history read from git: the cache was not used ({why})")
+            }
+        }
+    }
+}
+
+/// A cache that matches the repository: the replay up to its commit, and
+/// the mainline from there to `HEAD`.
+pub(super) struct Resumed {
+    pub(super) chain: Vec<gix::ObjectId>,
+    pub(super) cut: Cut,
+    pub(super) root: gix::ObjectId,
+    pub(super) replayed: Replayed,
+}
+
+impl Cache {
+    /// Reads a cache file's bytes; an error says why they cannot serve.
+    pub fn decode(bytes: &[u8]) -> Result<Cache, String> {
+        let damaged = |_| "the file is damaged or not a cache of this version of okr".to_string();
+        let cache: Cache = serde_json::from_slice(bytes).map_err(damaged)?;
+        if cache.format != FORMAT || cache.okr != env!("CARGO_PKG_VERSION") {
+            return Err(format!("written by okr {}", cache.okr));
+        }
+        Ok(cache)
+    }
+
+    /// The cache's bytes for a replay that reached `head`.
+    pub(super) fn encode(
+        prefix: &str,
+        head: gix::ObjectId,
+        root: gix::ObjectId,
+        cut: Cut,
+        replayed: &Replayed,
+    ) -> Vec<u8> {
+        let history = &replayed.history;
+        let writing = Writing {
+            format: FORMAT,
+            okr: env!("CARGO_PKG_VERSION"),
+            prefix,
+            head: head.to_string(),
+            root: root.to_string(),
+            cut: match cut {
+                Cut::None => StoredCut::Complete,
+                Cut::Shallow => StoredCut::Shallow,
+                Cut::Missing(parent) => StoredCut::Missing {
+                    parent: parent.to_string(),
+                },
+            },
+            commits: &history.commits,
+            objectives: history.objectives.iter().collect(),
+            missing: &history.missing,
+            files: (replayed.files.iter())
+                .map(|(path, id)| (path.as_str(), id.map(|id| id.to_string())))
+                .collect(),
+        };
+        // Only strings, numbers and sequences: serialising cannot fail.
+        serde_json::to_vec(&writing).unwrap_or_default()
+    }
+
+    /// The replay the cache holds and the commits to replay after it, when
+    /// the cache matches `repo`; else why not.
+    pub(super) fn resume(self, repo: &Repo) -> Result<Resumed, String> {
+        if self.prefix != repo.prefix {
+            return Err("it was made for another folder of the repository".into());
+        }
+        let id = |hex: &str| {
+            gix::ObjectId::from_hex(hex.as_bytes()).map_err(|_| "the file is damaged".to_string())
+        };
+        let (head, root) = (id(&self.head)?, id(&self.root)?);
+        let (chain, end) = mainline(repo, Some(head)).map_err(|e| e.to_string())?;
+        if end.is_some() {
+            return Err(format!(
+                "it was made at commit {}, which the history of HEAD does not pass through: \
+                 a rewritten history, or another repository",
+                head.to_hex_with_len(7)
+            ));
+        }
+        let cut = match &self.cut {
+            StoredCut::Complete => Cut::None,
+            StoredCut::Shallow if shallow_commits(repo).is_ok_and(|s| s.contains(&root)) => {
+                Cut::Shallow
+            }
+            StoredCut::Shallow => return Err("the clone is no longer as shallow".into()),
+            StoredCut::Missing { parent } => {
+                let parent = id(parent)?;
+                if repo.has_commit(parent) {
+                    return Err("a commit missing then is there now".into());
+                }
+                Cut::Missing(parent)
+            }
+        };
+        let mut files = BTreeMap::new();
+        for (path, blob) in self.files {
+            files.insert(path, blob.as_deref().map(id).transpose()?);
+        }
+        let mut history = History::empty(super::history::Extent::Complete);
+        history.commits = self.commits;
+        history.objectives = self.objectives.into_iter().collect();
+        history.missing = self.missing;
+        Ok(Resumed {
+            chain,
+            cut,
+            root,
+            replayed: Replayed { history, files },
+        })
+    }
+}
+
+/// Dates as `YYYY-MM-DD` in the cache.
+pub(super) mod date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(day: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&crate::text::iso_date(*day))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let text = String::deserialize(d)?;
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(serde::de::Error::custom)
+    }
+}
