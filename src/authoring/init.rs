@@ -164,6 +164,12 @@ jobs:
           persist-credentials: false
       {INSTALL_OKR}
       - run: okr check --format github
+      # The history cache the default branch's last build kept (see below).
+      - uses: actions/cache/restore@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5
+        with:
+          path: .okr-cache
+          key: okr-history-${{ github.sha }}
+          restore-keys: okr-history-
       - run: okr build --out "$RUNNER_TEMP/site"
       # HEAD is the pull request merged into its base; HEAD^1 is the base.
       - if: ${{ !cancelled() }}
@@ -184,6 +190,13 @@ jobs:
           persist-credentials: false
       {INSTALL_OKR}
       - run: okr check --format github
+      # What the last build read from git, so this one reads only the commits
+      # made since (okr checks that it matches, and reads all when it does not).
+      - uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5
+        with:
+          path: .okr-cache
+          key: okr-history-${{ github.sha }}
+          restore-keys: okr-history-
       - id: pages
         uses: actions/configure-pages@983d7736d9b0ae728b81ab479565c72886d7745b # v5.0.0
       # The site is served under the repository's Pages path, e.g. /acme-okrs/.
@@ -311,10 +324,11 @@ pub fn files(options: &Options, branch: &str) -> Vec<(String, String)> {
         files.push((REMINDERS_PATH.to_string(), reminders_workflow()));
     }
     files.extend([
-        // The site, and what a killed `okr checkin` may leave beside a file.
+        // The site, the history cache, and what a killed `okr checkin` may
+        // leave beside a file.
         (
             ".gitignore".to_string(),
-            "/public/\n.*.okr-tmp-*\n".to_string(),
+            "/public/\n/.okr-cache/\n.*.okr-tmp-*\n".to_string(),
         ),
         (WORKFLOW_PATH.to_string(), workflow(branch)),
         (DEPENDABOT_PATH.to_string(), DEPENDABOT.to_string()),

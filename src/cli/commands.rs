@@ -561,9 +561,7 @@ fn finish_history(
     if verbosity == Verbosity::Verbose {
         eprintln!("okr: {}", printable(&used.to_string()));
     }
-    // Nothing new since the cache was made: it is up to date as it is.
-    let unchanged = used == history::CacheUse::Warm { new_commits: 0 };
-    if let (Some(dir), Some(bytes), false) = (cache, &finished.cache, unchanged)
+    if let (Some(dir), Some(bytes)) = (cache, &finished.cache)
         && let Err(e) = keep_cache(dir, bytes)
         && verbosity > Verbosity::Quiet
     {

@@ -197,9 +197,12 @@ pub struct Walk {
     pub cache: CacheUse,
     /// Why there is no history to read, e.g. no commits yet.
     empty: Option<&'static str>,
+    /// Steps replayed at a time.
+    window: usize,
 }
 
-/// A history read, and the bytes of the cache to keep for the next build.
+/// A history read, and the bytes of the cache to keep for the next build
+/// (`None`: the cache read is up to date).
 pub struct Finished {
     pub history: History,
     pub cache: Option<Vec<u8>>,
@@ -250,6 +253,7 @@ pub fn walk(dir: &Path, cache: Option<Cache>) -> Result<Walk, HistoryError> {
             resumed: None,
             cache: CacheUse::Cold(None),
             empty: Some("the repository has no commits yet"),
+            window: WINDOW,
         });
     }
     let (resumed, chain, cut, root, used) = match cache.map(|c| c.resume(&repo)) {
@@ -311,9 +315,32 @@ pub fn walk(dir: &Path, cache: Option<Cache>) -> Result<Walk, HistoryError> {
         }
     }
     // Versions the last commit no longer has are parsed now, while the check
-    // parses the working tree (which holds the last commit's, mostly).
+    // parses the working tree (which holds the last commit's, mostly); a
+    // history longer than one window of the replay parses them window by
+    // window instead, holding fewer at a time.
+    let parsed = if steps.len() > WINDOW {
+        Versions::new()
+    } else {
+        early_versions(&repo, &steps)
+    };
+    Ok(Walk {
+        repo,
+        chain,
+        cut,
+        root,
+        steps,
+        parsed,
+        resumed,
+        cache: used,
+        empty: None,
+        window: WINDOW,
+    })
+}
+
+/// The versions of a walk's steps that the last commit no longer has.
+fn early_versions(repo: &Repo, steps: &[(usize, Vec<BlobChange>)]) -> Versions {
     let mut last: HashMap<&str, gix::ObjectId> = HashMap::new();
-    for (_, changed) in &steps {
+    for (_, changed) in steps {
         for (path, _, new) in changed {
             match new {
                 Some(id) => last.insert(path.as_str(), *id),
@@ -329,21 +356,18 @@ pub fn walk(dir: &Path, cache: Option<Cache>) -> Result<Walk, HistoryError> {
         .filter_map(|(path, _, new)| Some(((*new)?, path.as_str())))
         .filter(|(id, _)| !kept.contains(id) && seen.insert(*id))
         .collect();
-    let parsed = parse_versions(&repo, &gone);
-    Ok(Walk {
-        repo,
-        chain,
-        cut,
-        root,
-        steps,
-        parsed,
-        resumed,
-        cache: used,
-        empty: None,
-    })
+    parse_versions(repo, &gone)
 }
 
 impl Walk {
+    /// Replays `steps` commits at a time rather than [`WINDOW`]: for tests
+    /// that the history does not depend on it.
+    #[doc(hidden)]
+    pub fn in_windows_of(mut self, steps: usize) -> Walk {
+        self.window = steps.max(1);
+        self
+    }
+
     /// Parses the versions the walk found and compares them, commit by
     /// commit; with what a cache would keep of it.
     pub fn finish(self, parsed: Option<&Org>) -> Result<Finished, HistoryError> {
@@ -356,7 +380,8 @@ impl Walk {
             parsed: early,
             resumed,
             empty,
-            ..
+            cache: used,
+            window,
         } = self;
         let (Some(root), None) = (root, empty) else {
             let reason = empty.unwrap_or("the repository has no commits yet");
@@ -365,9 +390,11 @@ impl Walk {
                 cache: None,
             });
         };
-        let replayed = replay(&repo, &chain, cut, steps, early, parsed, resumed)?;
+        let replayed = replay(&repo, &chain, cut, (steps, window), early, parsed, resumed)?;
         let head = chain.last().copied().unwrap_or(root);
-        let cache = Cache::encode(&repo.prefix, head, root, cut, &replayed);
+        // A cache that had every commit stays as it is.
+        let cache = (used != CacheUse::Warm { new_commits: 0 })
+            .then(|| Cache::encode(&repo.prefix, head, root, cut, &replayed));
         let mut history = replayed.history;
         if cut != Cut::None {
             let since = repo.commit_info(root)?.date;
@@ -383,10 +410,7 @@ impl Walk {
                 _ => history.extent = Extent::Shallow { since },
             }
         }
-        Ok(Finished {
-            history,
-            cache: Some(cache),
-        })
+        Ok(Finished { history, cache })
     }
 }
 
@@ -403,29 +427,11 @@ fn replay(
     repo: &Repo,
     chain: &[gix::ObjectId],
     cut: Cut,
-    steps: Vec<(usize, Vec<BlobChange>)>,
+    (steps, window): (Vec<(usize, Vec<BlobChange>)>, usize),
     early: Versions,
     parsed: Option<&Org>,
     resumed: Option<Replayed>,
 ) -> Result<Replayed, HistoryError> {
-    // Parse every version once, on all cores, keyed by blob id.
-    let kind = repo.repo.object_hash();
-    let known: Vec<(gix::ObjectId, Arc<Snapshot>)> = parsed.map_or_else(Vec::new, |org| {
-        org.objectives
-            .par_iter()
-            .filter_map(|o| {
-                // A blob's id is the hash of its content: equal ids, equal text.
-                let text = &org.file(o.file).text;
-                let id =
-                    gix::objs::compute_hash(kind, gix::objs::Kind::Blob, text.as_bytes()).ok()?;
-                Some((id, Arc::new(Snapshot::of(o))))
-            })
-            .collect()
-    });
-    let mut cache: Versions = (known.into_iter())
-        .map(|(id, s)| (id, Version::Parsed(s)))
-        .collect();
-    cache.extend(early);
     let Replayed {
         mut history,
         files: mut current,
@@ -433,34 +439,111 @@ fn replay(
         history: History::empty(Extent::Complete),
         files: BTreeMap::new(),
     });
-    // The versions compared with: each step's new ones, and (resuming) the
-    // last versions of the files those steps change.
-    let mut seen: BTreeSet<gix::ObjectId> = BTreeSet::new();
-    let wanted: Vec<(gix::ObjectId, &str)> = steps
-        .iter()
-        .flat_map(|(_, changed)| changed.iter())
-        .flat_map(|(path, _, new)| {
-            let was = current.get(&format!("okrs/{path}")).copied().flatten();
-            [*new, was]
-                .into_iter()
-                .flatten()
-                .map(|id| (id, path.as_str()))
-        })
-        .filter(|(id, _)| !cache.contains_key(id) && seen.insert(*id))
-        .collect();
-    let versions = parse_versions(repo, &wanted);
-    cache.extend(versions);
-
-    // Replay the changes in order.
+    // The working tree's objectives by blob id, once a window needs them.
+    let mut in_tree: Option<HashMap<gix::ObjectId, usize>> = None;
+    let mut cache = early;
     let start = usize::from(cut != Cut::None);
-    for (i, changed) in steps {
-        let sides = apply(
-            &mut current,
-            changed,
+    let mut steps = steps.into_iter().peekable();
+    while steps.peek().is_some() {
+        // A window of steps at a time: the versions it compares are parsed
+        // together (on all cores), and those no file holds after it are let
+        // go, so memory follows the organisation's size, not the history's.
+        let window: Vec<(usize, Vec<BlobChange>)> = steps.by_ref().take(window).collect();
+        let wanted = wanted_versions(&window, &current, &cache);
+        if !wanted.is_empty() {
+            let in_tree = parsed
+                .map(|org| &*in_tree.get_or_insert_with(|| blob_ids(org, repo.repo.object_hash())));
+            cache.extend(parse_or_reuse(repo, wanted, parsed.zip(in_tree)));
+        }
+        replay_window(
+            repo,
+            chain,
+            start,
+            window,
             &cache,
-            chain[i],
-            &mut history.missing,
-        );
+            &mut current,
+            &mut history,
+        )?;
+        let live: BTreeSet<gix::ObjectId> = current.values().flatten().copied().collect();
+        cache.retain(|id, _| live.contains(id));
+    }
+    Ok(Replayed {
+        history,
+        files: current,
+    })
+}
+
+/// Steps replayed at a time (see [`replay`]).
+pub(super) const WINDOW: usize = 4096;
+
+/// The versions a window of steps compares that `cache` lacks: each step's
+/// new ones, and the last versions of the files they change (which a resumed
+/// replay has not parsed), with a path each came from.
+fn wanted_versions<'s>(
+    window: &'s [(usize, Vec<BlobChange>)],
+    current: &BTreeMap<String, Option<gix::ObjectId>>,
+    cache: &Versions,
+) -> BTreeMap<gix::ObjectId, &'s str> {
+    let mut wanted = BTreeMap::new();
+    for (path, _, new) in window.iter().flat_map(|(_, changed)| changed.iter()) {
+        let was = current.get(&format!("okrs/{path}")).copied().flatten();
+        for id in [*new, was].into_iter().flatten() {
+            if !cache.contains_key(&id) {
+                wanted.entry(id).or_insert(path.as_str());
+            }
+        }
+    }
+    wanted
+}
+
+/// Each objective of the working tree by the blob id of its file's text.
+fn blob_ids(org: &Org, kind: gix::hash::Kind) -> HashMap<gix::ObjectId, usize> {
+    (org.objectives.par_iter().enumerate())
+        .filter_map(|(i, o)| {
+            let text = org.file(o.file).text.as_bytes();
+            let id = gix::objs::compute_hash(kind, gix::objs::Kind::Blob, text).ok()?;
+            Some((id, i))
+        })
+        .collect()
+}
+
+/// The versions `wanted`: those the working tree has from the check's parse
+/// (a blob's id is the hash of its content: equal ids, equal text), the
+/// others parsed from git.
+fn parse_or_reuse(
+    repo: &Repo,
+    mut wanted: BTreeMap<gix::ObjectId, &str>,
+    tree: Option<(&Org, &HashMap<gix::ObjectId, usize>)>,
+) -> Versions {
+    let mut versions = Versions::new();
+    if let Some((org, in_tree)) = tree {
+        let reused: Vec<gix::ObjectId> = (wanted.keys())
+            .filter(|id| in_tree.contains_key(*id))
+            .copied()
+            .collect();
+        for id in reused {
+            wanted.remove(&id);
+            let o = &org.objectives[in_tree[&id]];
+            versions.insert(id, Version::Parsed(Arc::new(Snapshot::of(o))));
+        }
+    }
+    let wanted: Vec<(gix::ObjectId, &str)> = wanted.into_iter().collect();
+    versions.extend(parse_versions(repo, &wanted));
+    versions
+}
+
+/// Replays a window of steps in order, adding what each changed to `history`.
+fn replay_window(
+    repo: &Repo,
+    chain: &[gix::ObjectId],
+    start: usize,
+    window: Vec<(usize, Vec<BlobChange>)>,
+    cache: &Versions,
+    current: &mut BTreeMap<String, Option<gix::ObjectId>>,
+    history: &mut History,
+) -> Result<(), HistoryError> {
+    for (i, changed) in window {
+        let sides = apply(current, changed, cache, chain[i], &mut history.missing);
         if i < start {
             continue; // the base of a cut chain: known, not changed
         }
@@ -505,10 +588,7 @@ fn replay(
             history.add(c.key, commit, c.changes, latest);
         }
     }
-    Ok(Replayed {
-        history,
-        files: current,
-    })
+    Ok(())
 }
 
 /// The versions one commit's changed files had before and after it, to

@@ -191,6 +191,7 @@ fn a_broken_version_in_between_is_skipped() {
         &edit(org::PIPELINE, "target = 100", "target = 90"),
     );
     let fixed = repo.commit("Bob Meyer", "2026-01-07", "Fix the front matter");
+    assert_same_in_windows(repo.path());
     assert_created_then_target(
         repo.path(),
         &first,
@@ -629,6 +630,7 @@ fn a_missing_version_leaves_a_named_gap_not_a_wrong_entry() {
         history::read(repo.path()).unwrap().note(),
         Some(note.clone())
     );
+    assert_same_in_windows(repo.path());
     let (_, result) = build(repo.path(), &[]);
     assert_eq!(
         result.stderr.matches(&format!("okr: {note}")).count(),
@@ -668,4 +670,75 @@ fn a_missing_commit_is_named_not_taken_for_a_shallow_clone() {
             &["2 check-ins added to “Qualified opportunities”"]
         )]
     );
+}
+
+#[test]
+fn the_changes_page_lists_the_newest_of_each_team_and_objective_pages_all() {
+    let repo = GitRepo::new("many-changes");
+    org::write_base(&repo);
+    repo.commit("Anna Schmidt", "2026-01-05", "Q1 objectives");
+    // Twelve changes to one team objective, a day apart.
+    for n in 1..=12 {
+        let target = format!("target = {}", 100 + n);
+        repo.write(
+            org::PIPELINE_PATH,
+            &edit(org::PIPELINE, "target = 100", &target),
+        );
+        repo.commit(
+            "Bob Meyer",
+            &format!("2026-01-{:02}", 5 + n),
+            &format!("Step {n}"),
+        );
+    }
+    let (out, _) = build(repo.path(), &[]);
+    let changes = out.join("changes/index.html");
+    let team = section(&changes, "team-sales");
+    assert_eq!(
+        team.matches("Fill the German pipeline").count(),
+        10,
+        "{team}"
+    );
+    assert!(
+        team.contains("2026-01-17") && !team.contains("2026-01-07"),
+        "the newest: {team}"
+    );
+    assert!(
+        team.ends_with("The newest 10 of 14 changes. Each objective's page lists all of its own."),
+        "{team}"
+    );
+    // All changes fit in the first section: no such line there.
+    let all = section(&changes, "all");
+    assert_eq!(all.matches("Fill the German pipeline").count(), 13, "{all}");
+    assert!(!all.contains("The newest"), "{all}");
+    let html = std::fs::read_to_string(&changes).unwrap();
+    assert!(html.contains("<a href=\"#team-sales\">Sales</a> <span class=\"count\">14</span>"));
+    let page = section(
+        &out.join("objectives/2026-Q1/pipeline/index.html"),
+        "history",
+    );
+    assert_eq!(
+        page.matches("target of “Qualified opportunities”").count(),
+        12,
+        "{page}"
+    );
+}
+
+/// The history of `dir` read in windows of 1, 2 and 3 commits, with and
+/// without the working tree's objectives, is the history read at once.
+fn assert_same_in_windows(dir: &Path) {
+    let whole = history::read(dir).unwrap();
+    let checked = okr::check::check(dir, "2026-02-15".parse().unwrap()).unwrap();
+    for window in 1..=3 {
+        for parsed in [None, Some(&checked.org)] {
+            let walk = history::walk(dir, None).unwrap().in_windows_of(window);
+            let read = walk.finish(parsed).unwrap().history;
+            assert_eq!(read, whole, "windows of {window}");
+        }
+    }
+}
+
+#[test]
+fn the_history_does_not_depend_on_how_many_commits_are_replayed_at_a_time() {
+    let s = scripted();
+    assert_same_in_windows(s.repo.path());
 }

@@ -42,6 +42,7 @@ fn a_new_repository_checks_and_builds_clean() {
     assert!(repo.join("public/okrs.json").is_file());
     let gitignore = std::fs::read_to_string(repo.join(".gitignore")).unwrap();
     assert!(gitignore.lines().any(|l| l == "/public/"));
+    assert!(gitignore.lines().any(|l| l == "/.okr-cache/"));
 }
 
 #[test]
@@ -230,6 +231,34 @@ fn the_workflow_checks_pull_requests_and_deploys_to_pages() {
     );
 
     let build = steps("build");
+    // The history cache: kept by the default branch's builds (actions/cache
+    // saves it), only restored for pull requests; before the build that uses it.
+    for (job, action) in [(&build, "actions/cache"), (&check, "actions/cache/restore")] {
+        let at = |found: &dyn Fn(&Value) -> bool| job.iter().position(found);
+        let cache = at(&|s| {
+            s.get("uses")
+                .and_then(Value::as_str)
+                .is_some_and(|u| u.starts_with(&format!("{action}@")))
+                && s["with"]["path"] == Value::from(".okr-cache")
+        })
+        .unwrap_or_else(|| panic!("{action} keeps .okr-cache"));
+        assert!(
+            job[cache]["with"]["key"]
+                .as_str()
+                .unwrap()
+                .contains("${{ github.sha }}")
+        );
+        assert_eq!(
+            job[cache]["with"]["restore-keys"],
+            Value::from("okr-history-")
+        );
+        let built = at(&|s| {
+            s.get("run")
+                .and_then(Value::as_str)
+                .is_some_and(|r| r.starts_with("okr build"))
+        });
+        assert!(cache < built.unwrap(), "the cache comes before the build");
+    }
     let condition = jobs["build"]["if"].as_str().unwrap();
     assert!(
         condition.contains("github.event.repository.default_branch"),

@@ -22,13 +22,38 @@ pub struct ChangeRow<'a> {
 }
 
 /// A part of the Changes page: all changes, the company's, or one team's
-/// (its objectives and its members'). `rows` index [`ChangesPage::rows`].
+/// (its objectives and its members'). `rows` index [`ChangesPage::rows`]:
+/// the newest of the section's `total` changes.
 #[derive(Debug, Serialize)]
 pub struct ChangeSection {
     pub anchor: String,
     pub name: String,
     pub url: Option<String>,
     pub rows: Vec<usize>,
+    pub total: usize,
+}
+
+/// How many of the newest changes the Changes page lists in all, and for
+/// the company and each team: a page for people to read, the same size after
+/// years of weekly check-ins. Every objective's page lists all of its own.
+const ALL_SHOWN: usize = 200;
+const SECTION_SHOWN: usize = 10;
+
+/// The newest entries of a section (indices, newest first) and how many it has.
+#[derive(Default)]
+struct Picked {
+    entries: Vec<usize>,
+    total: usize,
+}
+
+impl Picked {
+    /// Counts entry `n` (offered newest first), keeping the first `shown`.
+    fn offer(&mut self, n: usize, shown: usize) {
+        if self.entries.len() < shown {
+            self.entries.push(n);
+        }
+        self.total += 1;
+    }
 }
 
 /// Changes dated within the current period, newest first (`changes/index.html`).
@@ -139,18 +164,36 @@ impl<'a> SiteData<'a> {
             };
         };
         let org = self.org();
-        let mut rows = Vec::new();
-        let mut company = Vec::new();
-        let mut by_team: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for (record, entry, index, key) in self.current_entries() {
-            let (owner, teams, is_company) = self.history_owner(record, index);
-            let row = rows.len();
+        let entries = self.current_entries();
+        // The newest changes of each section; the rows of those, built once.
+        let mut all = Picked::default();
+        let mut company = Picked::default();
+        let mut by_team: BTreeMap<usize, Picked> = BTreeMap::new();
+        let mut owners = Vec::with_capacity(entries.len());
+        for (n, (record, _, index, _)) in entries.iter().enumerate() {
+            let (owner, teams, is_company) = self.history_owner(record, *index);
+            all.offer(n, ALL_SHOWN);
             if is_company {
-                company.push(row);
+                company.offer(n, SECTION_SHOWN);
             }
             for t in teams {
-                by_team.entry(t).or_default().push(row);
+                by_team.entry(t).or_default().offer(n, SECTION_SHOWN);
             }
+            owners.push(owner);
+        }
+        let mut shown = vec![false; entries.len()];
+        let picked = [&all, &company].into_iter().chain(by_team.values());
+        for n in picked.flat_map(|p| p.entries.iter()) {
+            shown[*n] = true;
+        }
+        let mut rows = Vec::new();
+        let mut row_of = vec![usize::MAX; entries.len()];
+        for (n, ((record, entry, index, key), owner)) in entries.into_iter().zip(owners).enumerate()
+        {
+            if !shown[n] {
+                continue;
+            }
+            row_of[n] = rows.len();
             rows.push(ChangeRow {
                 entry: entry_view(history, entry, self.urls.repo()),
                 title: index.map_or(record.title.as_str(), |i| {
@@ -161,25 +204,30 @@ impl<'a> SiteData<'a> {
                 owner,
             });
         }
-        let mut sections = vec![ChangeSection {
-            anchor: "all".into(),
-            name: "All changes".into(),
-            url: None,
-            rows: (0..rows.len()).collect(),
-        }];
-        if !company.is_empty() {
-            sections.push(ChangeSection {
-                anchor: "company".into(),
-                name: org.config.company.clone(),
-                url: Some(self.urls.index()),
-                rows: company,
-            });
+        let section =
+            |anchor: String, name: String, url: Option<String>, picked: Picked| ChangeSection {
+                anchor,
+                name,
+                url,
+                rows: picked.entries.iter().map(|n| row_of[*n]).collect(),
+                total: picked.total,
+            };
+        let mut sections = vec![section("all".into(), "All changes".into(), None, all)];
+        if company.total > 0 {
+            sections.push(section(
+                "company".into(),
+                org.config.company.clone(),
+                Some(self.urls.index()),
+                company,
+            ));
         }
-        sections.extend(by_team.into_iter().map(|(t, rows)| ChangeSection {
-            anchor: format!("team-{}", org.teams[t].id.value),
-            name: org.teams[t].display_name().to_string(),
-            url: Some(self.urls.team(&org.teams[t].id.value)),
-            rows,
+        sections.extend(by_team.into_iter().map(|(t, picked)| {
+            section(
+                format!("team-{}", org.teams[t].id.value),
+                org.teams[t].display_name().to_string(),
+                Some(self.urls.team(&org.teams[t].id.value)),
+                picked,
+            )
         }));
         ChangesPage {
             period,
