@@ -1,6 +1,7 @@
 //! Micro-benchmark of the pipeline's stages on a generated organisation:
-//! `cargo bench --bench stages`. The comparison with Hugo and the growth
-//! figures come from `bench/compare.sh`.
+//! `cargo bench --bench stages`, or `OKR_BENCH_SHAPE=heavy cargo bench
+//! --bench stages` for another of gen-org's shapes (lean, default, heavy).
+//! The comparison with Hugo and the growth figures come from `bench/compare.sh`.
 
 use chrono::NaiveDate;
 use divan::Bencher;
@@ -13,10 +14,19 @@ use std::sync::LazyLock;
 #[allow(dead_code)] // its `main` is for the example
 mod gen_org;
 
-const AS_OF: &str = "2026-02-15";
+/// The organisation's shape: `OKR_BENCH_SHAPE`, else the default one.
+static SHAPE: LazyLock<gen_org::Shape> = LazyLock::new(|| {
+    let name = std::env::var("OKR_BENCH_SHAPE").unwrap_or_default();
+    match gen_org::Shape::parse(&name) {
+        Some(shape) => shape,
+        None if name.is_empty() => gen_org::Shape::Default,
+        None => panic!("OKR_BENCH_SHAPE is {name:?}: lean, default or heavy"),
+    }
+});
 
+/// The day the shape's organisation checks clean on.
 fn as_of() -> NaiveDate {
-    AS_OF.parse().unwrap_or_default()
+    SHAPE.as_of().parse().unwrap_or_default()
 }
 
 /// 100 teams of 4: about 1,600 objectives, written once per run, on a RAM
@@ -31,7 +41,7 @@ static ORG: LazyLock<PathBuf> = LazyLock::new(|| {
     };
     let dir = base.join(format!("okr-bench-stages-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    if let Err(e) = gen_org::write(&dir, &gen_org::generate(100, 4, 1)) {
+    if let Err(e) = gen_org::write(&dir, &gen_org::generate_shape(*SHAPE, 100, 4, 1)) {
         panic!("cannot write the benchmark organisation: {e}");
     }
     dir
