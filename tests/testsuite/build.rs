@@ -941,7 +941,9 @@ fn progress_over_time_is_on_the_pages() {
     let churn = page("objectives/2026-Q4/cut-churn/index.html");
     assert_eq!(count(&churn, r#"<svg class="chart chart-score""#), 1);
     assert_eq!(count(&churn, r#"<svg class="chart chart-burnup""#), 3);
-    assert!(churn.contains("<title>2% on Nov 19, from 2.4% on Oct 1; expected 2.03% by Nov 23; target 1.5% on Dec 31;"));
+    assert!(churn.contains(
+        "<title>2% on Nov 19, from 2.4% on Oct 1; expected 2.03% by Nov 23; target 1.5% on Dec 31;"
+    ));
     assert!(churn.contains("Continues <a href=\"/objectives/2026-Q3/account-health/\">"));
     // A metric to keep: its level and the share of the period it held, its
     // burn-up with the level drawn and the breach marked, named in the legend.
@@ -1197,4 +1199,35 @@ fn values_carry_their_unit_and_scores_two_decimals() {
         "{page}"
     );
     assert!(!page.contains(">0.7</text>"), "{page}");
+}
+
+/// What keeps a large organisation's site small (GitHub Pages publishes at
+/// most 1 GB): charts named once, by their `<title>`, and styled by the
+/// stylesheet; lists as lines without charts; no objective card repeated on
+/// team and person pages, whose small multiples link to each objective.
+#[test]
+fn pages_say_each_thing_once() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-okrs");
+    let out = scratch("small").join("public");
+    build_late_2026(&example, &out, "2");
+    for name in files(&out).iter().filter(|f| f.ends_with(".html")) {
+        let page = read(&out.join(name));
+        for svg in page.split("<svg").skip(1) {
+            let svg = &svg[..svg.find("</svg>").unwrap_or(svg.len())];
+            assert!(!svg.contains("aria-label"), "{name}: {svg}");
+            assert!(!svg.contains("style="), "{name}: {svg}");
+            assert!(!svg.contains("stroke=\"currentColor\""), "{name}: {svg}");
+        }
+        for line in page.split("<li class=\"objective-line\">").skip(1) {
+            let line = &line[..line.find("</li>").unwrap_or(line.len())];
+            assert!(!line.contains("<svg"), "{name}: {line}");
+        }
+        if name.starts_with("teams/") || name.starts_with("people/") {
+            assert!(!page.contains("<article class=\"card\">"), "{name}");
+        }
+    }
+    // The example's largest objective page, seven check-ins a key result and
+    // its history: 15.1 KB, where it was 18.4 KB.
+    let churn = read(&out.join("objectives/2026-Q4/cut-churn/index.html"));
+    assert!(churn.len() < 16_000, "{} bytes", churn.len());
 }

@@ -131,10 +131,7 @@ pub fn sparkline(points: &[Option<f64>], label: &str) -> String {
     );
     let d = sparkline_path(points, SPARK_WIDTH, SPARK_HEIGHT);
     if !d.is_empty() {
-        let _ = write!(
-            out,
-            r#"<path class="chart-line" d="{d}"/>"#
-        );
+        let _ = write!(out, r#"<path class="chart-line" d="{d}"/>"#);
     }
     let last = points
         .iter()
@@ -391,7 +388,11 @@ mod tests {
             sparkline(&[Some(0.1), Some(0.9)], label),
         ] {
             assert_eq!(between(&svg, "<title>", "</title>"), escaped, "{svg}");
-            assert_eq!(svg.matches("<title>").count(), 1 + svg.matches("<rect class=\"chart-segment").count(), "{svg}");
+            assert_eq!(
+                svg.matches("<title>").count(),
+                1 + svg.matches("<rect class=\"chart-segment").count(),
+                "{svg}"
+            );
             assert!(!svg.contains("]]>") && !svg.contains("<b>"), "{svg}");
             // Every `<` left opens one of the chart's own elements, and every
             // `&` starts one of the entities `escape` writes.

@@ -1195,6 +1195,9 @@ mod tests {
         // Huge coordinates saturate without overflowing the difference.
         let mut out = String::new();
         line(&mut out, "c", &[(-1e300, 0.0), (1e300, f64::NAN)], false);
-        assert!(out.starts_with(r#"<path class="c" d="M-4503599627370496,0l9007199254740992,0"#), "{out}");
+        assert!(
+            out.starts_with(r#"<path class="c" d="M-4503599627370496,0l9007199254740992,0"#),
+            "{out}"
+        );
     }
 }

@@ -514,7 +514,10 @@ mod tests {
         assert!(!second.contains("kr-source"), "{second}");
         // The burn-up stands for the bar; without one, the bar shows.
         assert!(!first.contains("kr-bar"), "{first}");
-        assert!(second.contains("<div class=\"kr-bar\"><svg/></div>"), "{second}");
+        assert!(
+            second.contains("<div class=\"kr-bar\"><svg/></div>"),
+            "{second}"
+        );
     }
 
     #[test]
