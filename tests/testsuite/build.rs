@@ -518,7 +518,6 @@ fn a_theme_that_overrides_a_partial_gets_its_own_markup() {
         "{index}"
     );
     assert!(!index.contains("kr-list"), "{index}");
-    let team = read(&out.join("teams/sales/index.html"));
     let objective = read(&out.join("objectives/2026-Q1/expand-germany/index.html"));
     assert!(
         objective.contains(
