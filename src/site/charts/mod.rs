@@ -3,7 +3,10 @@
 //! Charts are plain strings built ahead of time, so pages need no script and
 //! print as they show. Colours come only from classes (`chart-*`,
 //! `status-*`) that the stylesheet maps to CSS variables; every chart carries
-//! a text alternative, so nothing is said by colour alone.
+//! a text alternative, so nothing is said by colour alone. It is the chart's
+//! `<title>`, which names an `<svg role="img">` for assistive tools and shows
+//! as a tooltip: written once, not again as an `aria-label`, since pages
+//! repeat charts by the thousand.
 
 pub mod timeline;
 
@@ -120,7 +123,7 @@ pub fn sparkline(points: &[Option<f64>], label: &str) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"<svg class="chart chart-sparkline" viewBox="{m} {m} {w} {h}" width="{w}" height="{h}" role="img" aria-label="{label}"><title>{label}</title>"#,
+        r#"<svg class="chart chart-sparkline" viewBox="{m} {m} {w} {h}" width="{w}" height="{h}" role="img"><title>{label}</title>"#,
         m = num(-SPARK_MARGIN),
         w = num(SPARK_WIDTH + 2.0 * SPARK_MARGIN),
         h = num(SPARK_HEIGHT + 2.0 * SPARK_MARGIN),
@@ -128,10 +131,7 @@ pub fn sparkline(points: &[Option<f64>], label: &str) -> String {
     );
     let d = sparkline_path(points, SPARK_WIDTH, SPARK_HEIGHT);
     if !d.is_empty() {
-        let _ = write!(
-            out,
-            r#"<path class="chart-line" d="{d}" fill="none" stroke="currentColor" stroke-linecap="round" stroke-linejoin="round"/>"#
-        );
+        let _ = write!(out, r#"<path class="chart-line" d="{d}"/>"#);
     }
     let last = points
         .iter()
@@ -142,7 +142,7 @@ pub fn sparkline(points: &[Option<f64>], label: &str) -> String {
         let (x, y) = spark_point(i, points.len(), v, SPARK_WIDTH, SPARK_HEIGHT);
         let _ = write!(
             out,
-            r#"<circle class="chart-dot" cx="{}" cy="{}" r="{}" fill="currentColor"/>"#,
+            r#"<circle class="chart-dot" cx="{}" cy="{}" r="{}"/>"#,
             num(x),
             num(y),
             num(DOT_RADIUS)
@@ -227,12 +227,8 @@ fn open_bar(class: &str, label: &str) -> String {
     push_num(&mut out, BAR_WIDTH);
     out.push(' ');
     push_num(&mut out, BAR_HEIGHT);
-    out.push_str(r#"" preserveAspectRatio="none" role="img" aria-label=""#);
-    let label_start = out.len();
+    out.push_str(r#"" preserveAspectRatio="none" role="img"><title>"#);
     push_escaped(&mut out, label);
-    let label_end = out.len();
-    out.push_str(r#""><title>"#);
-    out.extend_from_within(label_start..label_end);
     out.push_str("</title>");
     out
 }
@@ -342,7 +338,8 @@ mod tests {
             assert!(svg.starts_with("<svg "), "{svg}");
             assert!(svg.ends_with("</svg>"));
             assert!(svg.contains(r#"role="img""#));
-            assert!(svg.contains(&format!(r#"aria-label="{label}""#)));
+            // The title names the chart; an `aria-label` would repeat it.
+            assert!(!svg.contains("aria-label"), "{svg}");
             // The title comes first so assistive tools find it.
             let after_open = &svg[svg.find('>').map_or(0, |i| i + 1)..];
             assert!(after_open.starts_with(&format!("<title>{label}</title>")));
@@ -390,9 +387,12 @@ mod tests {
             status_distribution(&[("on-track", 1), ("off-track", 2)], label),
             sparkline(&[Some(0.1), Some(0.9)], label),
         ] {
-            assert_eq!(between(&svg, "aria-label=\"", "\""), escaped, "{svg}");
             assert_eq!(between(&svg, "<title>", "</title>"), escaped, "{svg}");
-            assert_eq!(svg.matches("aria-label=").count(), 1, "{svg}");
+            assert_eq!(
+                svg.matches("<title>").count(),
+                1 + svg.matches("<rect class=\"chart-segment").count(),
+                "{svg}"
+            );
             assert!(!svg.contains("]]>") && !svg.contains("<b>"), "{svg}");
             // Every `<` left opens one of the chart's own elements, and every
             // `&` starts one of the entities `escape` writes.

@@ -7,7 +7,8 @@
 //! SVG text is written from it in one pass into one `String`, numbers appended
 //! without allocating: a large organisation has tens of thousands of these.
 //! As everywhere in [`crate::site::charts`], colours come from classes only and every
-//! chart has a `<title>` and an `aria-label`.
+//! chart has a `<title>` (its text alternative). Lines are written in
+//! relative steps between whole units, which keeps a page's charts short.
 //!
 //! One file of about 600 lines (and 300 of tests): burn-ups and score charts
 //! share the scales, plot areas, axis labels and SVG writers below; apart,
@@ -527,12 +528,8 @@ fn open(out: &mut String, class: &str, width: f64, height: f64, label: &str) {
     coord(out, width);
     out.push(' ');
     coord(out, height);
-    out.push_str(r#"" role="img" aria-label=""#);
-    let start = out.len();
+    out.push_str(r#"" role="img"><title>"#);
     push_escaped(out, label);
-    let end = out.len();
-    out.push_str(r#""><title>"#);
-    out.extend_from_within(start..end);
     out.push_str("</title>");
 }
 
@@ -569,6 +566,9 @@ fn line(out: &mut String, class: &str, points: &[Point], steps: bool) {
     open_path(out, class);
     out.push('M');
     pair(out, points[0]);
+    if !steps {
+        out.push('l');
+    }
     for window in points.windows(2) {
         let (from, to) = (window[0], window[1]);
         if steps {
@@ -579,8 +579,8 @@ fn line(out: &mut String, class: &str, points: &[Point], steps: bool) {
                 coord(out, to.1);
             }
         } else {
-            out.push('L');
-            pair(out, to);
+            // `l` repeats for every pair after it: each is a step from the last.
+            step(out, from, to, window[0] == points[0]);
         }
     }
     out.push_str(r#""/>"#);
@@ -593,9 +593,12 @@ fn dots(out: &mut String, class: &str, points: &[Point]) {
         return;
     }
     open_path(out, class);
-    for &p in points {
-        out.push('M');
-        pair(out, p);
+    out.push('M');
+    pair(out, points[0]);
+    out.push_str("h0");
+    for window in points.windows(2) {
+        out.push('m');
+        step(out, window[0], window[1], true);
         out.push_str("h0");
     }
     out.push_str(r#""/>"#);
@@ -686,8 +689,11 @@ fn x_labels(out: &mut String, scale: &Scale, as_of: NaiveDate, as_of_x: Option<f
         coord(out, x);
         out.push_str(r#"" y=""#);
         coord(out, y);
-        out.push_str(r#"" text-anchor=""#);
-        out.push_str(anchor);
+        // `start` is SVG's default.
+        if anchor != "start" {
+            out.push_str(r#"" text-anchor=""#);
+            out.push_str(anchor);
+        }
         out.push_str(r#"">"#);
         push_short_date(out, day);
         out.push_str("</text>");
@@ -705,6 +711,30 @@ fn x_labels(out: &mut String, scale: &Scale, as_of: NaiveDate, as_of_x: Option<f
     out.push_str("</g>");
 }
 
+/// The step from `from` to `to` in whole units, as the difference of their
+/// rounded coordinates, so that steps add up to where each point is drawn;
+/// `first` when nothing precedes it after the command letter. Numbers are
+/// separated by a comma or a space only where a minus sign does not do it.
+fn step(out: &mut String, from: Point, to: Point, first: bool) {
+    let dx = whole(to.0) - whole(from.0);
+    let dy = whole(to.1) - whole(from.1);
+    if !first && dx >= 0 {
+        out.push(' ');
+    }
+    push_signed(out, dx);
+    if dy >= 0 {
+        out.push(',');
+    }
+    push_signed(out, dy);
+}
+
+fn push_signed(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    push_digits(out, v.unsigned_abs(), false);
+}
+
 fn pair(out: &mut String, (x, y): Point) {
     coord(out, x);
     out.push(',');
@@ -715,17 +745,22 @@ fn pair(out: &mut String, (x, y): Point) {
 /// unit is about a pixel or two on screen, so more precision would only make
 /// pages larger.
 fn coord(out: &mut String, v: f64) {
-    // Rounded half away from zero, as `f64::round`, without its library call;
-    // `as` saturates, so huge values cannot overflow.
-    let whole = match v {
-        v if !v.is_finite() => 0,
+    push_signed(out, whole(v));
+}
+
+/// A coordinate rounded half away from zero, as `f64::round`, without its
+/// library call; non-finite as 0. `as` saturates, so huge values cannot
+/// overflow, and the saturated ends stay far enough from `i64`'s limits for
+/// a difference of two of them to fit.
+fn whole(v: f64) -> i64 {
+    const LIMIT: f64 = (1u64 << 52) as f64;
+    if !v.is_finite() {
+        return 0;
+    }
+    match v.clamp(-LIMIT, LIMIT) {
         v if v >= 0.0 => (v + 0.5) as i64,
         v => (v - 0.5) as i64,
-    };
-    if whole < 0 {
-        out.push('-');
     }
-    push_digits(out, whole.unsigned_abs(), false);
 }
 
 #[cfg(test)]
@@ -989,7 +1024,7 @@ mod tests {
                 "2026-11-23",
             )
         });
-        assert!(svg.starts_with(r#"<svg class="chart chart-burnup" viewBox="0 0 480 170" role="img" aria-label="Churn &lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; co"><title>Churn &lt;b&gt;"#));
+        assert!(svg.starts_with(r#"<svg class="chart chart-burnup" viewBox="0 0 480 170" role="img"><title>Churn &lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; co</title>"#));
         for part in [
             "chart-target",
             "chart-pace",
@@ -1145,6 +1180,24 @@ mod tests {
         assert_eq!(out, "0 12 0 -1 101 0 -3 ");
         let mut huge = String::new();
         coord(&mut huge, 1e300);
-        assert_eq!(huge, i64::MAX.to_string());
+        assert_eq!(huge, (1u64 << 52).to_string());
+    }
+
+    #[test]
+    fn lines_are_relative_steps_that_add_up_to_each_point() {
+        let mut out = String::new();
+        let points = [(10.4, 20.0), (12.6, 18.2), (30.0, 25.0), (29.0, 25.0)];
+        line(&mut out, "a", &points, false);
+        assert_eq!(out, r#"<path class="a" d="M10,20l3-2 17,7-1,0"/>"#);
+        let mut out = String::new();
+        dots(&mut out, "b", &points[..3]);
+        assert_eq!(out, r#"<path class="b" d="M10,20h0m3-2h0m17,7h0"/>"#);
+        // Huge coordinates saturate without overflowing the difference.
+        let mut out = String::new();
+        line(&mut out, "c", &[(-1e300, 0.0), (1e300, f64::NAN)], false);
+        assert!(
+            out.starts_with(r#"<path class="c" d="M-4503599627370496,0l9007199254740992,0"#),
+            "{out}"
+        );
     }
 }

@@ -126,9 +126,8 @@ fn push_check_in(out: &mut String, kr: &KeyResultView) {
 }
 
 /// `start`, `now` and `target` (each with its unit), or the milestone's
-/// state; `indent` is the whitespace before each figure.
-fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
-    out.push_str(indent);
+/// state, a space between each.
+fn push_figures(out: &mut String, kr: &KeyResultView) {
     if kr.milestone {
         out.push_str("<span>Milestone: ");
         push_escaped(out, &kr.current);
@@ -148,14 +147,11 @@ fn push_figures(out: &mut String, kr: &KeyResultView, indent: &str) {
             push_escaped(out, &kr.start_with_unit);
         }
     }
-    out.push_str("</span>");
-    out.push_str(indent);
-    out.push_str("<span><span class=\"label\">now</span> <strong>");
+    out.push_str("</span> <span><span class=\"label\">now</span> <strong>");
     push_escaped(out, &kr.current_with_unit);
     out.push_str("</strong></span>");
     if kr.keep.is_none() {
-        out.push_str(indent);
-        out.push_str("<span><span class=\"label\">target</span> ");
+        out.push_str(" <span><span class=\"label\">target</span> ");
         push_escaped(out, &kr.target_with_unit);
         out.push_str("</span>");
     }
@@ -185,36 +181,36 @@ pub fn code_spans(text: &str) -> Html {
     html(&out)
 }
 
-/// A card's key results as a list (`<ul class="kr-list">`); empty without
-/// any: `partials/key_result_list.html`.
+/// A card's key results as a list (`<ul class="kr-list">`), a line of
+/// markup each; empty without any: `partials/key_result_list.html`.
 pub fn card_key_results(key_results: &[KeyResultView]) -> Html {
     if key_results.is_empty() {
         return html("");
     }
-    let mut out = String::with_capacity(1200 * key_results.len());
-    out.push_str("\n  <ul class=\"kr-list\">");
+    let mut out = String::with_capacity(900 * key_results.len());
+    out.push_str("\n<ul class=\"kr-list\">");
     for kr in key_results {
-        out.push_str("\n    <li class=\"kr");
+        out.push_str("\n<li class=\"kr");
         if kr.stale {
             out.push_str(" kr-stale");
         }
-        out.push_str("\">\n      <div class=\"kr-head\">\n        <span class=\"kr-title\">");
+        out.push_str("\"><div class=\"kr-head\"><span class=\"kr-title\">");
         push_escaped(&mut out, kr.title);
         out.push_str("</span>");
         if let Some(owner) = &kr.owner {
             out.push(' ');
             push_owner(&mut out, owner);
         }
-        out.push_str("\n        ");
+        out.push(' ');
         push_badge(&mut out, kr.status);
         if kr.stale {
             out.push_str(" <span class=\"badge badge-stale\">Stale</span>");
         }
         push_check_in(&mut out, kr);
-        out.push_str("\n      </div>\n      <div class=\"kr-bar\">");
+        out.push_str("</div><div class=\"kr-bar\">");
         out.push_str(kr.bar.as_str().unwrap_or_default());
-        out.push_str("</div>\n      <div class=\"kr-figures\">");
-        push_figures(&mut out, kr, "\n        ");
+        out.push_str("</div><div class=\"kr-figures\">");
+        push_figures(&mut out, kr);
         if let Some(progress) = &kr.progress {
             out.push_str("<span class=\"progress-figure\">");
             if kr.keep.is_some() {
@@ -228,14 +224,15 @@ pub fn card_key_results(key_results: &[KeyResultView]) -> Html {
             push_escaped(&mut out, confidence);
             out.push_str("</span>");
         }
-        out.push_str("\n      </div>\n    </li>");
+        out.push_str("</div></li>");
     }
-    out.push_str("\n  </ul>");
+    out.push_str("\n</ul>");
     html(&out)
 }
 
 /// Each key result of an objective's page as an `<article>`, with its
-/// burn-up and check-in table (in the order of `key_results`):
+/// burn-up (or its bar, without one) and check-in table (in the order of
+/// `key_results`):
 /// `partials/key_result_details.html`.
 pub fn key_result_details(
     key_results: &[KeyResultView],
@@ -253,15 +250,15 @@ pub fn key_result_details(
     for (i, kr) in key_results.iter().enumerate() {
         let (burnup, table) = (text(burnups, i), text(checkins, i));
         out.reserve(1200 + burnup.map_or(0, str::len) + table.map_or(0, str::len));
-        out.push_str("\n  <article class=\"kr-detail");
+        out.push_str("\n<article class=\"kr-detail");
         if kr.stale {
             out.push_str(" kr-stale");
         }
         out.push_str("\" id=\"kr-");
         push_escaped(&mut out, kr.id);
-        out.push_str("\">\n    <h3>");
+        out.push_str("\"><h3>");
         push_escaped(&mut out, kr.title);
-        out.push_str("</h3>\n    <p class=\"card-meta\">\n      ");
+        out.push_str("</h3>\n<p class=\"card-meta\">");
         push_badge(&mut out, kr.status);
         if kr.stale {
             out.push_str(" <span class=\"badge badge-stale\">Stale: no recent check-in</span>");
@@ -284,10 +281,15 @@ pub fn key_result_details(
             }
         }
         push_check_in(&mut out, kr);
-        out.push_str("\n    </p>\n    <div class=\"kr-bar\">");
-        out.push_str(kr.bar.as_str().unwrap_or_default());
-        out.push_str("</div>\n    <p class=\"kr-figures\">");
-        push_figures(&mut out, kr, "\n      ");
+        out.push_str("</p>");
+        // The burn-up shows what the bar would, and more.
+        if burnup.is_none() {
+            out.push_str("\n<div class=\"kr-bar\">");
+            out.push_str(kr.bar.as_str().unwrap_or_default());
+            out.push_str("</div>");
+        }
+        out.push_str("\n<p class=\"kr-figures\">");
+        push_figures(&mut out, kr);
         if let Some(progress) = &kr.progress {
             out.push_str("<span class=\"progress-figure\">");
             if kr.keep.is_some() {
@@ -299,43 +301,44 @@ pub fn key_result_details(
                 out.push_str(" of the way</span>");
             }
         }
-        out.push_str("\n    </p>");
+        out.push_str("</p>");
         if let Some(source) = &kr.source {
-            out.push_str("\n    <p class=\"kr-source\">Values from ");
+            out.push_str("\n<p class=\"kr-source\">Values from ");
             push_escaped(&mut out, source);
             out.push_str("</p>");
         }
         if let Some(burnup) = burnup {
-            out.push_str("\n    <div class=\"chart-figure\">");
+            out.push_str("\n<div class=\"chart-figure\">");
             out.push_str(burnup);
             out.push_str("</div>");
         }
         match table {
             Some(table) => {
-                out.push_str("\n    ");
+                out.push('\n');
                 out.push_str(table);
             }
-            None => out.push_str("\n    <p class=\"empty\">No check-ins yet.</p>"),
+            None => out.push_str("\n<p class=\"empty\">No check-ins yet.</p>"),
         }
-        out.push_str("\n  </article>");
+        out.push_str("\n</article>");
     }
     html(&out)
 }
 
-/// An objective as one `<li class="objective-line">`: title, owner, status,
-/// score, stale key results and trend: `partials/objective_line.html`.
+/// An objective as one `<li class="objective-line">` on a line of its own:
+/// title, owner, status, score and stale key results, as lists show
+/// objectives by the thousand (the card, with its trend, is on the
+/// objective's page): `partials/objective_line.html`.
 pub fn objective_line(card: &ObjectiveCard) -> Html {
-    let trend = card.trend.as_str().unwrap_or_default();
-    let mut out = String::with_capacity(400 + card.title.len() + trend.len());
-    out.push_str("\n<li class=\"objective-line\">\n  <a href=\"");
+    let mut out = String::with_capacity(250 + card.title.len());
+    out.push_str("\n<li class=\"objective-line\"><a href=\"");
     push_escaped(&mut out, &card.url);
     out.push_str("\">");
     push_escaped(&mut out, card.title);
-    out.push_str("</a>\n  <span class=\"owner owner-");
+    out.push_str("</a> <span class=\"owner owner-");
     out.push_str(card.owner.level);
     out.push_str("\">");
     push_escaped(&mut out, &card.owner.name);
-    out.push_str("</span>\n  ");
+    out.push_str("</span> ");
     push_badge(&mut out, card.status);
     if let Some(score) = &card.score {
         out.push_str(" <span class=\"score\">");
@@ -347,12 +350,7 @@ pub fn objective_line(card: &ObjectiveCard) -> Html {
         push_digits(&mut out, card.stale as u64, false);
         out.push_str(" stale</span>");
     }
-    if !trend.is_empty() {
-        out.push_str(" <span class=\"trend\">");
-        out.push_str(trend);
-        out.push_str("</span>");
-    }
-    out.push_str("\n</li>\n");
+    out.push_str("</li>");
     html(&out)
 }
 
@@ -421,7 +419,7 @@ mod tests {
         let krs = [key_result("Signups <b>&</b> \"more\"", false)];
         let list = card_key_results(&krs);
         let list = text(&list);
-        assert!(list.starts_with("\n  <ul class=\"kr-list\">"), "{list}");
+        assert!(list.starts_with("\n<ul class=\"kr-list\">"), "{list}");
         assert!(list.contains("<li class=\"kr kr-stale\">"), "{list}");
         assert!(
             list.contains("Signups &lt;b&gt;&amp;&lt;/b&gt; &quot;more&quot;"),
@@ -431,7 +429,7 @@ mod tests {
         assert!(list.contains("<strong>1,500 k</strong>"), "{list}");
         assert!(
             list.contains(
-                "</span> <a class=\"kr-owner\" href=\"/people/anna/\">Anna &lt;A&gt;</a>\n"
+                "</span> <a class=\"kr-owner\" href=\"/people/anna/\">Anna &lt;A&gt;</a> <span class=\"badge"
             ),
             "owner beside the title: {list}"
         );
@@ -455,13 +453,13 @@ mod tests {
         let link = " <a class=\"kr-check-in\" href=\"https://github.com/a/b/issues/new?template=x&amp;title=y\">Check in<span class=\"visually-hidden\">: Sign&lt;ups&gt;</span></a>";
         let list = card_key_results(std::slice::from_ref(&kr));
         assert!(
-            text(&list).contains(&format!("Stale</span>{link}\n      </div>")),
+            text(&list).contains(&format!("Stale</span>{link}</div>")),
             "{}",
             text(&list)
         );
         let details = key_result_details(std::slice::from_ref(&kr), &[], &[]);
         assert!(
-            text(&details).contains(&format!("weight 2</span>{link}\n    </p>")),
+            text(&details).contains(&format!("weight 2</span>{link}</p>")),
             "{}",
             text(&details)
         );
@@ -500,7 +498,7 @@ mod tests {
             "{first}"
         );
         assert!(
-            first.contains("<div class=\"chart-figure\"><svg id=\"b\"/></div>\n    <table/>"),
+            first.contains("<div class=\"chart-figure\"><svg id=\"b\"/></div>\n<table/>"),
             "{first}"
         );
         assert!(
@@ -514,6 +512,12 @@ mod tests {
         assert!(!second.contains("chart-figure"), "{second}");
         assert!(!second.contains("owner"), "{second}");
         assert!(!second.contains("kr-source"), "{second}");
+        // The burn-up stands for the bar; without one, the bar shows.
+        assert!(!first.contains("kr-bar"), "{first}");
+        assert!(
+            second.contains("<div class=\"kr-bar\"><svg/></div>"),
+            "{second}"
+        );
     }
 
     #[test]
@@ -526,11 +530,12 @@ mod tests {
         let data = super::super::SiteData::new(&checked, urls);
         let line = objective_line(data.card(0));
         let line = text(&line);
-        assert!(line.starts_with("\n<li class=\"objective-line\">\n  <a href=\"/objectives/2026-Q1/grow/\">Grow &lt;fast&gt; &amp; far</a>"), "{line}");
+        assert!(line.starts_with("\n<li class=\"objective-line\"><a href=\"/objectives/2026-Q1/grow/\">Grow &lt;fast&gt; &amp; far</a>"), "{line}");
         assert!(
             line.contains("<span class=\"owner owner-company\">"),
             "{line}"
         );
-        assert!(line.ends_with("</span>\n</li>\n"), "{line}");
+        assert!(line.ends_with("</span></li>"), "{line}");
+        assert!(!line.contains("<svg"), "no trend chart in a line: {line}");
     }
 }

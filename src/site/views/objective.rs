@@ -133,15 +133,15 @@ fn checkin_table(kr: &KeyResult) -> Option<Html> {
     let mut rows: Vec<&Checkin> = kr.checkins.iter().collect();
     rows.sort_by_key(|c| std::cmp::Reverse(c.date.value));
     let mut out = String::with_capacity(300 + 100 * rows.len());
+    // One row a line, unindented, and no `scope` on a header row that can
+    // only head columns: tables of every key result add up.
     out.push_str(
-        "<table class=\"table checkins\">\n      \
-         <caption>Check-ins, newest first</caption>\n      \
-         <thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Value</th>\
-         <th scope=\"col\">Confidence</th><th scope=\"col\">Note</th></tr></thead>\n      \
+        "<table class=\"table checkins\">\n<caption>Check-ins, newest first</caption>\n\
+         <thead><tr><th>Date</th><th>Value</th><th>Confidence</th><th>Note</th></tr></thead>\n\
          <tbody>",
     );
     for c in rows {
-        out.push_str("\n        <tr><td>");
+        out.push_str("\n<tr><td>");
         push_iso_date(&mut out, c.date.value);
         out.push_str("</td><td>");
         push_escaped(&mut out, &checkin_value_with_unit(kr, c.value.value));
@@ -155,7 +155,7 @@ fn checkin_table(kr: &KeyResult) -> Option<Html> {
         }
         out.push_str("</td></tr>");
     }
-    out.push_str("\n      </tbody>\n    </table>");
+    out.push_str("\n</tbody>\n</table>");
     Some(html(&out))
 }
 
