@@ -284,9 +284,13 @@ pub fn walk(dir: &Path, cache: Option<Cache>) -> Result<Walk, HistoryError> {
         }
     };
     let first = usize::from(resumed.is_some());
-    let trees: Vec<Option<gix::ObjectId>> = chain
-        .iter()
-        .map(|&c| repo.subtree(c, "okrs"))
+    // Each commit's okrs/ tree, on all cores.
+    let shared = repo.repo.clone().into_sync();
+    let trees: Vec<Option<gix::ObjectId>> =
+        in_parallel(&shared, &repo.prefix, 0, &chain, |local, _, &c| {
+            local.subtree(c, "okrs")
+        })
+        .into_iter()
         .collect::<Result<_, _>>()?;
 
     // The file changes of each commit that touched okrs/, oldest first. The
@@ -296,7 +300,6 @@ pub fn walk(dir: &Path, cache: Option<Cache>) -> Result<Walk, HistoryError> {
     let touched: Vec<usize> = (first..chain.len())
         .filter(|&i| i == 0 || trees[i - 1] != trees[i])
         .collect();
-    let shared = repo.repo.clone().into_sync();
     let diffs = in_parallel(
         &shared,
         &repo.prefix,
@@ -483,13 +486,16 @@ fn wanted_versions<'s>(
     window: &'s [(usize, Vec<BlobChange>)],
     current: &BTreeMap<String, Option<gix::ObjectId>>,
     cache: &Versions,
-) -> BTreeMap<gix::ObjectId, &'s str> {
-    let mut wanted = BTreeMap::new();
+) -> Vec<(gix::ObjectId, &'s str)> {
+    // In the order of the commits: versions of a file next to each other are
+    // deltas of each other in git's packs, which its cache then serves.
+    let mut seen = BTreeSet::new();
+    let mut wanted = Vec::new();
     for (path, _, new) in window.iter().flat_map(|(_, changed)| changed.iter()) {
         let was = current.get(&format!("okrs/{path}")).copied().flatten();
         for id in [*new, was].into_iter().flatten() {
-            if !cache.contains_key(&id) {
-                wanted.entry(id).or_insert(path.as_str());
+            if !cache.contains_key(&id) && seen.insert(id) {
+                wanted.push((id, path.as_str()));
             }
         }
     }
@@ -512,22 +518,20 @@ fn blob_ids(org: &Org, kind: gix::hash::Kind) -> HashMap<gix::ObjectId, usize> {
 /// others parsed from git.
 fn parse_or_reuse(
     repo: &Repo,
-    mut wanted: BTreeMap<gix::ObjectId, &str>,
+    mut wanted: Vec<(gix::ObjectId, &str)>,
     tree: Option<(&Org, &HashMap<gix::ObjectId, usize>)>,
 ) -> Versions {
     let mut versions = Versions::new();
     if let Some((org, in_tree)) = tree {
-        let reused: Vec<gix::ObjectId> = (wanted.keys())
-            .filter(|id| in_tree.contains_key(*id))
-            .copied()
-            .collect();
-        for id in reused {
-            wanted.remove(&id);
-            let o = &org.objectives[in_tree[&id]];
-            versions.insert(id, Version::Parsed(Arc::new(Snapshot::of(o))));
-        }
+        wanted.retain(|(id, _)| match in_tree.get(id) {
+            Some(&i) => {
+                let snapshot = Snapshot::of(&org.objectives[i]);
+                versions.insert(*id, Version::Parsed(Arc::new(snapshot)));
+                false
+            }
+            None => true,
+        });
     }
-    let wanted: Vec<(gix::ObjectId, &str)> = wanted.into_iter().collect();
     versions.extend(parse_versions(repo, &wanted));
     versions
 }
