@@ -300,14 +300,19 @@ if [ "$history" = 1 ]; then
     echo "| $1 | ${without_s} s | ${with_s} s | $added $(mark "${added%\%}") | $(mb "$without_kb") | $(mb "$with_kb") | $added_kb $(mark "${added_kb%\%}") |"
     last_with_kb=$with_kb
   }
-  for commits in $history_commits; do
-    repo=$BENCH_DIR/org-history
-    clone=$BENCH_DIR/org-history-clone
+  # history_clone COMMITS: the organisation with COMMITS commits, cloned as
+  # CI's checkout gets it, in $clone; sets $as_of and $touched.
+  clone=$BENCH_DIR/org-history-clone
+  history_clone() {
+    local repo=$BENCH_DIR/org-history
     rm -rf "$repo" "$clone"
-    as_of=$(gen "$repo" --teams "$teams" --people-per-team 4 --history "$commits")
+    as_of=$(gen "$repo" --teams "$teams" --people-per-team 4 --history "$1")
     git clone --quiet --no-local "$repo" "$clone"
     rm -rf "$repo"
     touched=$(git -C "$clone" rev-list --count HEAD -- okrs)
+  }
+  for commits in $history_commits; do
+    history_clone "$commits"
     # `--out` outside the repository: the build reads git, it must not be part of it.
     : >"$BENCH_DIR/with.txt"; : >"$BENCH_DIR/without.txt"
     for _ in $(seq "$runs"); do
@@ -350,13 +355,7 @@ if [ "$history" = 1 ]; then
   # the organisation, not the history's length: at most a quarter more than
   # with the last history above, ten times shorter.
   if [ "$long_history" -gt 0 ]; then
-    repo=$BENCH_DIR/org-history
-    clone=$BENCH_DIR/org-history-clone
-    rm -rf "$repo" "$clone"
-    as_of=$(gen "$repo" --teams "$teams" --people-per-team 4 --history "$long_history")
-    git clone --quiet --no-local "$repo" "$clone"
-    rm -rf "$repo"
-    touched=$(git -C "$clone" rev-list --count HEAD -- okrs)
+    history_clone "$long_history"
     time_run "$BENCH_DIR/out-history" "$okr" build "$clone" --as-of "$as_of" --out "$BENCH_DIR/out-history" --no-history >"$BENCH_DIR/without.txt"
     time_run "$BENCH_DIR/out-history" "$okr" build "$clone" --as-of "$as_of" --out "$BENCH_DIR/out-history" "${no_cache[@]}" >"$BENCH_DIR/with.txt"
     history_row "$touched (one run each)" "$BENCH_DIR/without.txt" "$BENCH_DIR/with.txt" ""

@@ -26,14 +26,20 @@ fn cache_line(stderr: &str) -> &str {
         .unwrap_or_else(|| panic!("no line about the history in {stderr}"))
 }
 
+/// What a build of `repo` with the cache in `cache` said of the history.
+fn history_said(repo: &Path, cache: &Path) -> String {
+    let out = repo.join("public");
+    cache_line(&build(repo, &out, &["--cache", cache.to_str().unwrap()])).to_string()
+}
+
 /// A build with the cache in `cache` says `said` of it and writes exactly
 /// the pages of a build that reads the whole history without one.
-fn builds_as_without(repo: &GitRepo, cache: &Path, said: &str) {
+fn builds_as_without(repo: &Path, cache: &Path, said: &str) {
     let outs = TempDir::new("outs");
     let (with, without) = (outs.path.join("with"), outs.path.join("without"));
-    let stderr = build(repo.path(), &with, &["--cache", cache.to_str().unwrap()]);
+    let stderr = build(repo, &with, &["--cache", cache.to_str().unwrap()]);
     assert_eq!(cache_line(&stderr), said);
-    build(repo.path(), &without, &["--no-cache"]);
+    build(repo, &without, &["--no-cache"]);
     assert_eq!(
         snapshot(&with),
         snapshot(&without),
@@ -57,9 +63,9 @@ const COLD: &str = "okr: history read from git (no cache yet)";
 fn new_commits_are_read_after_the_cache_and_no_page_changes() {
     let repo = organisation();
     let cache = TempDir::new("cache");
-    builds_as_without(&repo, &cache.path, COLD);
+    builds_as_without(repo.path(), &cache.path, COLD);
     builds_as_without(
-        &repo,
+        repo.path(),
         &cache.path,
         "okr: history from the cache and 0 new commits",
     );
@@ -68,7 +74,7 @@ fn new_commits_are_read_after_the_cache_and_no_page_changes() {
     repo.write(PIPELINE_PATH, &pipeline_changed());
     repo.commit("Carla Diaz", "2026-01-12", "Fewer opportunities");
     builds_as_without(
-        &repo,
+        repo.path(),
         &cache.path,
         "okr: history from the cache and 1 new commit",
     );
@@ -88,7 +94,7 @@ fn new_commits_are_read_after_the_cache_and_no_page_changes() {
     );
     repo.commit("Bob Meyer", "2026-01-22", "No fairs this year");
     builds_as_without(
-        &repo,
+        repo.path(),
         &cache.path,
         "okr: history from the cache and 3 new commits",
     );
@@ -98,7 +104,7 @@ fn new_commits_are_read_after_the_cache_and_no_page_changes() {
 fn a_rewritten_history_is_read_afresh() {
     let repo = organisation();
     let cache = TempDir::new("cache");
-    builds_as_without(&repo, &cache.path, COLD);
+    builds_as_without(repo.path(), &cache.path, COLD);
     // The last commit amended: the cache's commit is no longer in the history.
     repo.write(PIPELINE_PATH, &pipeline_changed());
     git(repo.path(), &["add", "-A"]);
@@ -112,12 +118,7 @@ fn a_rewritten_history_is_read_afresh() {
             "More demos, fewer opportunities",
         ],
     );
-    let said = cache_line(&build(
-        repo.path(),
-        &repo.path().join("public"),
-        &["--cache", cache.path.to_str().unwrap()],
-    ))
-    .to_string();
+    let said = history_said(repo.path(), &cache.path);
     assert!(
         said.starts_with("okr: history read from git: the cache was not used (it was made at commit ")
             && said.ends_with("which the history of HEAD does not pass through: a rewritten history, or another repository)"),
@@ -125,7 +126,7 @@ fn a_rewritten_history_is_read_afresh() {
     );
     // The cache written then serves the next build.
     builds_as_without(
-        &repo,
+        repo.path(),
         &cache.path,
         "okr: history from the cache and 0 new commits",
     );
@@ -136,35 +137,25 @@ fn a_damaged_or_foreign_cache_is_never_trusted() {
     let repo = organisation();
     let cache = TempDir::new("cache");
     let file = cache.path.join("history.json");
-    builds_as_without(&repo, &cache.path, COLD);
+    builds_as_without(repo.path(), &cache.path, COLD);
     let good = std::fs::read_to_string(&file).unwrap();
     let damaged = "okr: history read from git: the cache was not used (the file is damaged or not a cache of this version of okr)";
     for bad in [&good[..good.len() / 2], "", "{}", "\u{0}\u{1}garbage"] {
         std::fs::write(&file, bad).unwrap();
-        builds_as_without(&repo, &cache.path, damaged);
+        builds_as_without(repo.path(), &cache.path, damaged);
     }
     // Valid JSON naming a commit that is not there, or a blob id that is not one.
     let head = git(repo.path(), &["rev-parse", "HEAD"]);
     let other = good.replace(&head, &"1".repeat(40));
     std::fs::write(&file, other).unwrap();
-    let said = cache_line(&build(
-        repo.path(),
-        &repo.path().join("public"),
-        &["--cache", cache.path.to_str().unwrap()],
-    ))
-    .to_string();
+    let said = history_said(repo.path(), &cache.path);
     assert!(said.contains("does not pass through"), "{said}");
     let version = good.replacen("\"okr\":\"", "\"okr\":\"0.0.0-", 1);
     std::fs::write(&file, version).unwrap();
-    let said = cache_line(&build(
-        repo.path(),
-        &repo.path().join("public"),
-        &["--cache", cache.path.to_str().unwrap()],
-    ))
-    .to_string();
+    let said = history_said(repo.path(), &cache.path);
     assert!(said.contains("(written by okr 0.0.0-"), "{said}");
     builds_as_without(
-        &repo,
+        repo.path(),
         &cache.path,
         "okr: history from the cache and 0 new commits",
     );
@@ -176,19 +167,14 @@ fn another_repositorys_cache_is_not_used() {
     write_base(&two);
     two.commit("Dana Kim", "2026-01-06", "Our own objectives");
     let cache = TempDir::new("cache");
-    builds_as_without(&one, &cache.path, COLD);
-    let said = cache_line(&build(
-        two.path(),
-        &two.path().join("public"),
-        &["--cache", cache.path.to_str().unwrap()],
-    ))
-    .to_string();
+    builds_as_without(one.path(), &cache.path, COLD);
+    let said = history_said(two.path(), &cache.path);
     assert!(
         said.contains("a rewritten history, or another repository"),
         "{said}"
     );
     builds_as_without(
-        &two,
+        two.path(),
         &cache.path,
         "okr: history from the cache and 0 new commits",
     );
@@ -210,12 +196,7 @@ fn another_repositorys_cache_is_not_used() {
         &nested.path().join("out-a"),
         &["--cache", cache.path.to_str().unwrap()],
     );
-    let said = cache_line(&build(
-        &b,
-        &nested.path().join("out-b"),
-        &["--cache", cache.path.to_str().unwrap()],
-    ))
-    .to_string();
+    let said = history_said(&b, &cache.path);
     assert!(
         said.contains("(it was made for another folder of the repository)"),
         "{said}"
@@ -236,5 +217,29 @@ fn the_default_cache_stays_out_of_git_and_no_cache_writes_none() {
     assert_eq!(
         cache_line(&said),
         "okr: history from the cache and 0 new commits"
+    );
+}
+
+#[test]
+fn a_shallow_clones_cache_is_not_used_once_it_is_deepened() {
+    let origin = organisation();
+    origin.write(PIPELINE_PATH, &pipeline_changed());
+    origin.commit("Carla Diaz", "2026-01-12", "Fewer opportunities");
+    let place = TempDir::new("shallow");
+    let url = format!("file://{}", origin.path().display());
+    git(&place.path, &["clone", "-q", "--depth", "2", &url, "repo"]);
+    let clone = place.path.join("repo");
+    let cache = TempDir::new("cache");
+    builds_as_without(&clone, &cache.path, COLD);
+    builds_as_without(
+        &clone,
+        &cache.path,
+        "okr: history from the cache and 0 new commits",
+    );
+    git(&clone, &["fetch", "-q", "--unshallow"]);
+    builds_as_without(
+        &clone,
+        &cache.path,
+        "okr: history read from git: the cache was not used (the clone is no longer as shallow)",
     );
 }
