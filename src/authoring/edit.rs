@@ -189,12 +189,24 @@ impl WriteLock {
     /// Writes `path` whole, creating or replacing it: the file appears
     /// whole or not at all (for files okr keeps for itself, like caches).
     pub fn put(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        self.put_with(path, |out| out.write_all(bytes))
+    }
+
+    /// [`WriteLock::put`] with what `write` writes, through a buffer.
+    pub fn put_with(
+        &self,
+        path: &Path,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
         let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
             return Err(io::ErrorKind::InvalidInput.into());
         };
         let path = self.inside(&std::fs::canonicalize(dir)?)?.join(name);
         let mut temp = self.temp_beside(&path)?;
-        temp.write(bytes)?;
+        let mut out = io::BufWriter::new(&mut temp.file);
+        write(&mut out)?;
+        out.flush()?;
+        drop(out);
         temp.finish(|from| std::fs::rename(from, &path))
     }
 

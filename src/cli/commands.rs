@@ -82,9 +82,9 @@ pub fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
     // The history reuses the working tree's objectives, parsed by the check.
-    let history = match walk {
-        None => History::disabled(),
-        Some(walk) => finish_history(walk, &checked.org, cache.as_deref(), verbosity),
+    let (history, keep) = match walk {
+        None => (History::disabled(), None),
+        Some(walk) => finish_history(walk, &checked.org, verbosity),
     };
     if let Some(note) = history.note()
         && verbosity > Verbosity::Quiet
@@ -94,7 +94,12 @@ pub fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
     checked.release_unreported_sources();
     // Links into the repository: okr.toml's, else the Actions run's.
     checked.org.config.fill_in_from(&github_env());
-    let built = site::build(&checked, &history, base_url.as_ref(), &out).map_err(|e| {
+    // The cache is written while the site is: both only read the history.
+    let (built, ()) = rayon::join(
+        || site::build(&checked, &history, base_url.as_ref(), &out),
+        || keep_cache(cache.as_deref(), keep.as_ref(), &history, verbosity),
+    );
+    let built = built.map_err(|e| {
         // A failed build removes what it wrote; say so, since the reason names a path.
         let kept = if out.exists() {
             format!("{} was left as it was", out.display())
@@ -459,7 +464,9 @@ pub fn run_digest(args: DigestArgs, global: &Global) -> Result<ExitCode, String>
     let cache = cache_dir(&args.cache, &root, global);
     let history = (!args.no_history).then(|| {
         let walk = walk_history(&root, cache.as_deref());
-        finish_history(walk, &checked.org, cache.as_deref(), global.verbosity)
+        let (history, keep) = finish_history(walk, &checked.org, global.verbosity);
+        keep_cache(cache.as_deref(), keep.as_ref(), &history, global.verbosity);
+        history
     });
     let urls = okr::views::Urls::for_site(base_url.as_ref(), &checked.org.config);
     let digest = okr::digest::digest(&checked, history.as_ref(), &urls, args.since);
@@ -542,27 +549,54 @@ fn walk_history(root: &Path, cache: Option<&Path>) -> Result<history::Walk, Hist
     Ok(walk)
 }
 
-/// Finishes reading the history and keeps the cache for the next run; a
-/// history that cannot be read is one the pages say is unavailable.
+/// Finishes reading the history; with what to keep of it for the next run
+/// ([`keep_cache`]). A history that cannot be read is one the pages say is
+/// unavailable.
 fn finish_history(
     walk: Result<history::Walk, HistoryError>,
     org: &okr::model::Org,
-    cache: Option<&Path>,
     verbosity: Verbosity,
-) -> History {
+) -> (History, Option<history::CacheState>) {
     let finished = walk.and_then(|walk| {
         let used = walk.cache.clone();
         Ok((walk.finish(Some(org))?, used))
     });
     let (finished, used) = match finished {
         Ok(finished) => finished,
-        Err(e) => return History::unavailable(e.to_string()),
+        Err(e) => return (History::unavailable(e.to_string()), None),
     };
     if verbosity == Verbosity::Verbose {
         eprintln!("okr: {}", printable(&used.to_string()));
     }
-    if let (Some(dir), Some(bytes)) = (cache, &finished.cache)
-        && let Err(e) = keep_cache(dir, bytes)
+    (finished.history, finished.cache)
+}
+
+/// Writes the history cache into `dir`, whole or not at all, with a
+/// `.gitignore` that keeps it out of commits; a failure is only said.
+fn keep_cache(
+    dir: Option<&Path>,
+    state: Option<&history::CacheState>,
+    history: &History,
+    verbosity: Verbosity,
+) {
+    let (Some(dir), Some(state)) = (dir, state) else {
+        return;
+    };
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let lock = okr::edit::WriteLock::acquire(dir);
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            lock.put(
+                &ignore,
+                b"# okr's history cache: safe to delete, never committed.\n*\n",
+            )?;
+        }
+        lock.put_with(&dir.join(history::CACHE_FILE), |out| {
+            state.write(history, out)
+        })
+    };
+    if let Err(e) = write()
         && verbosity > Verbosity::Quiet
     {
         eprintln!(
@@ -570,20 +604,4 @@ fn finish_history(
             printable(&dir.display().to_string())
         );
     }
-    finished.history
-}
-
-/// Writes the history cache into `dir`, whole or not at all, with a
-/// `.gitignore` that keeps it out of commits.
-fn keep_cache(dir: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let lock = okr::edit::WriteLock::acquire(dir);
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        lock.put(
-            &ignore,
-            b"# okr's history cache: safe to delete, never committed.\n*\n",
-        )?;
-    }
-    lock.put(&dir.join(history::CACHE_FILE), bytes)
 }

@@ -101,6 +101,66 @@ pub(super) struct Resumed {
     pub(super) replayed: Replayed,
 }
 
+/// What a build keeps for the next one, besides the history it read: to be
+/// written with [`CacheState::write`] once the history is in use (rendering
+/// need not wait for it).
+pub struct CacheState {
+    prefix: String,
+    head: gix::ObjectId,
+    root: gix::ObjectId,
+    cut: Cut,
+    files: BTreeMap<String, Option<gix::ObjectId>>,
+}
+
+impl CacheState {
+    pub(super) fn new(
+        prefix: &str,
+        head: gix::ObjectId,
+        root: gix::ObjectId,
+        cut: Cut,
+        files: BTreeMap<String, Option<gix::ObjectId>>,
+    ) -> CacheState {
+        CacheState {
+            prefix: prefix.to_string(),
+            head,
+            root,
+            cut,
+            files,
+        }
+    }
+
+    /// Writes the cache of `history` (as [`super::history::Walk::finish`]
+    /// returned it with this state) to `out`.
+    pub fn write(&self, history: &History, out: impl std::io::Write) -> std::io::Result<()> {
+        // The gap of a missing first commit is said anew by each build.
+        let missing = match self.cut {
+            Cut::Missing(_) => history.missing.get(1..).unwrap_or_default(),
+            _ => &history.missing,
+        };
+        let writing = Writing {
+            format: FORMAT,
+            okr: env!("CARGO_PKG_VERSION"),
+            prefix: &self.prefix,
+            head: self.head.to_string(),
+            root: self.root.to_string(),
+            cut: match self.cut {
+                Cut::None => StoredCut::Complete,
+                Cut::Shallow => StoredCut::Shallow,
+                Cut::Missing(parent) => StoredCut::Missing {
+                    parent: parent.to_string(),
+                },
+            },
+            commits: &history.commits,
+            objectives: history.objectives.iter().collect(),
+            missing,
+            files: (self.files.iter())
+                .map(|(path, id)| (path.as_str(), id.map(|id| id.to_string())))
+                .collect(),
+        };
+        serde_json::to_writer(out, &writing).map_err(std::io::Error::other)
+    }
+}
+
 impl Cache {
     /// Reads a cache file's bytes; an error says why they cannot serve.
     pub fn decode(bytes: &[u8]) -> Result<Cache, String> {
@@ -110,39 +170,6 @@ impl Cache {
             return Err(format!("written by okr {}", cache.okr));
         }
         Ok(cache)
-    }
-
-    /// The cache's bytes for a replay that reached `head`.
-    pub(super) fn encode(
-        prefix: &str,
-        head: gix::ObjectId,
-        root: gix::ObjectId,
-        cut: Cut,
-        replayed: &Replayed,
-    ) -> Vec<u8> {
-        let history = &replayed.history;
-        let writing = Writing {
-            format: FORMAT,
-            okr: env!("CARGO_PKG_VERSION"),
-            prefix,
-            head: head.to_string(),
-            root: root.to_string(),
-            cut: match cut {
-                Cut::None => StoredCut::Complete,
-                Cut::Shallow => StoredCut::Shallow,
-                Cut::Missing(parent) => StoredCut::Missing {
-                    parent: parent.to_string(),
-                },
-            },
-            commits: &history.commits,
-            objectives: history.objectives.iter().collect(),
-            missing: &history.missing,
-            files: (replayed.files.iter())
-                .map(|(path, id)| (path.as_str(), id.map(|id| id.to_string())))
-                .collect(),
-        };
-        // Only strings, numbers and sequences: serialising cannot fail.
-        serde_json::to_vec(&writing).unwrap_or_default()
     }
 
     /// The replay the cache holds and the commits to replay after it, when

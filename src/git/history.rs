@@ -22,7 +22,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use super::cache::{CACHE_DIR, CACHE_FILE, Cache, CacheUse};
+pub use super::cache::{CACHE_DIR, CACHE_FILE, Cache, CacheState, CacheUse};
 pub use super::compare::{Change, Compared, Key, Value, compare, compare_sets, describe};
 pub use super::repo::{Commit, HistoryError, Repo};
 pub use super::snapshot::{OwnerRef, Snapshot};
@@ -201,11 +201,11 @@ pub struct Walk {
     window: usize,
 }
 
-/// A history read, and the bytes of the cache to keep for the next build
-/// (`None`: the cache read is up to date).
+/// A history read, and what to keep of it for the next build (`None`: the
+/// cache read is up to date).
 pub struct Finished {
     pub history: History,
-    pub cache: Option<Vec<u8>>,
+    pub cache: Option<CacheState>,
 }
 
 /// One version of an objective file, as read from git.
@@ -395,10 +395,10 @@ impl Walk {
         };
         let replayed = replay(&repo, &chain, cut, (steps, window), early, parsed, resumed)?;
         let head = chain.last().copied().unwrap_or(root);
+        let Replayed { mut history, files } = replayed;
         // A cache that had every commit stays as it is.
         let cache = (used != CacheUse::Warm { new_commits: 0 })
-            .then(|| Cache::encode(&repo.prefix, head, root, cut, &replayed));
-        let mut history = replayed.history;
+            .then(|| CacheState::new(&repo.prefix, head, root, cut, files));
         if cut != Cut::None {
             let since = repo.commit_info(root)?.date;
             match cut {
@@ -454,9 +454,12 @@ fn replay(
         let window: Vec<(usize, Vec<BlobChange>)> = steps.by_ref().take(window).collect();
         let wanted = wanted_versions(&window, &current, &cache);
         if !wanted.is_empty() {
-            let in_tree = parsed
+            // Hashing the working tree's files costs about a tenth of
+            // parsing them: worth it to spare parsing many versions, not a few.
+            let reuse = parsed.filter(|org| wanted.len() * 8 > org.objectives.len());
+            let in_tree = reuse
                 .map(|org| &*in_tree.get_or_insert_with(|| blob_ids(org, repo.repo.object_hash())));
-            cache.extend(parse_or_reuse(repo, wanted, parsed.zip(in_tree)));
+            cache.extend(parse_or_reuse(repo, wanted, reuse.zip(in_tree)));
         }
         replay_window(
             repo,
