@@ -225,7 +225,7 @@ type Versions = HashMap<gix::ObjectId, Version>;
 fn parse_versions(repo: &Repo, wanted: &[(gix::ObjectId, &str)]) -> Versions {
     let shared = repo.repo.clone().into_sync();
     // Each blob is read once: caching decoded objects would only cost copies.
-    let versions = in_parallel(&shared, &repo.prefix, 0, wanted, |local, _, (id, path)| {
+    let versions = in_parallel(&shared, &repo.prefix, 0, wanted, |local, (id, path)| {
         let Ok(blob) = local.repo.find_blob(*id) else {
             return Version::Missing;
         };
@@ -287,7 +287,7 @@ pub fn walk(dir: &Path, cache: Option<Cache>) -> Result<Walk, HistoryError> {
     // Each commit's okrs/ tree, on all cores.
     let shared = repo.repo.clone().into_sync();
     let trees: Vec<Option<gix::ObjectId>> =
-        in_parallel(&shared, &repo.prefix, 0, &chain, |local, _, &c| {
+        in_parallel(&shared, &repo.prefix, 0, &chain, |local, &c| {
             local.subtree(c, "okrs")
         })
         .into_iter()
@@ -305,9 +305,9 @@ pub fn walk(dir: &Path, cache: Option<Cache>) -> Result<Walk, HistoryError> {
         &repo.prefix,
         OBJECT_CACHE,
         &touched,
-        |local, state, &i| {
+        |local, &i| {
             let before = if i == 0 { None } else { trees[i - 1] };
-            local.changed_blobs(before, trees[i], state)
+            local.changed_blobs(before, trees[i])
         },
     );
     let mut steps: Vec<(usize, Vec<BlobChange>)> = Vec::new();

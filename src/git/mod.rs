@@ -8,3 +8,4 @@ pub mod diff;
 pub mod history;
 pub mod repo;
 pub mod snapshot;
+mod tree_diff;

@@ -141,70 +141,6 @@ impl Repo {
         Ok(entry.filter(|e| e.mode().is_tree()).map(|e| e.object_id()))
     }
 
-    /// The blobs that differ between two trees (`None`: empty), as
-    /// `(path below the trees, old blob, new blob)`.
-    pub(super) fn changed_blobs(
-        &self,
-        old: Option<gix::ObjectId>,
-        new: Option<gix::ObjectId>,
-        state: &mut gix_diff::tree::State,
-    ) -> Result<Vec<BlobChange>, HistoryError> {
-        use gix_diff::tree::recorder::Change as Recorded;
-        let kind = self.repo.object_hash();
-        let data = |id: Option<gix::ObjectId>| -> Result<Vec<u8>, HistoryError> {
-            match id {
-                Some(id) => Ok(self.repo.find_tree(id).map_err(git)?.detach().data),
-                None => Ok(Vec::new()),
-            }
-        };
-        let (old_data, new_data) = (data(old)?, data(new)?);
-        let mut recorder = gix_diff::tree::Recorder::default();
-        gix_diff::tree(
-            gix::objs::TreeRefIter::from_bytes(&old_data, kind),
-            gix::objs::TreeRefIter::from_bytes(&new_data, kind),
-            state,
-            &self.repo.objects,
-            &mut recorder,
-        )
-        .map_err(git)?;
-        let blob =
-            |mode: gix::objs::tree::EntryMode, id: gix::ObjectId| mode.is_blob().then_some(id);
-        Ok(recorder
-            .records
-            .into_iter()
-            .filter_map(|change| {
-                let (path, old, new) = match change {
-                    Recorded::Addition {
-                        entry_mode,
-                        oid,
-                        path,
-                        ..
-                    } => (path, None, blob(entry_mode, oid)),
-                    Recorded::Deletion {
-                        entry_mode,
-                        oid,
-                        path,
-                        ..
-                    } => (path, blob(entry_mode, oid), None),
-                    Recorded::Modification {
-                        previous_entry_mode,
-                        previous_oid,
-                        entry_mode,
-                        oid,
-                        path,
-                    } => (
-                        path,
-                        blob(previous_entry_mode, previous_oid),
-                        blob(entry_mode, oid),
-                    ),
-                };
-                let path = String::from_utf8(path.into()).ok()?;
-                (path.ends_with(".md") && (old.is_some() || new.is_some()))
-                    .then_some((path, old, new))
-            })
-            .collect())
-    }
-
     /// The entries of the OKR repository's layout in a commit: `okr.toml`,
     /// and everything in `teams/`, `people/` and `okrs/`, links and folders
     /// included, for [`crate::read::load::from_bytes`] to judge as it judges files on disk.
@@ -346,23 +282,22 @@ pub(super) fn shallow_commits(repo: &Repo) -> Result<BTreeSet<gix::ObjectId>, Hi
 }
 
 /// Runs `work` over `items` on all cores, in chunks: each chunk with its own
-/// handle on the repository (opening one is not free) and tree-diff state.
+/// handle on the repository (opening one is not free).
 pub(super) fn in_parallel<T: Sync, R: Send>(
     shared: &gix::ThreadSafeRepository,
     prefix: &str,
     object_cache: usize,
     items: &[T],
-    work: impl Fn(&Repo, &mut gix_diff::tree::State, &T) -> R + Sync,
+    work: impl Fn(&Repo, &T) -> R + Sync,
 ) -> Vec<R> {
     let chunk = items.len().div_ceil(rayon::current_num_threads()).max(1);
     items
         .par_chunks(chunk)
         .flat_map_iter(|chunk| {
             let local = Repo::local(shared, prefix, object_cache);
-            let mut state = gix_diff::tree::State::default();
             chunk
                 .iter()
-                .map(|item| work(&local, &mut state, item))
+                .map(|item| work(&local, item))
                 .collect::<Vec<R>>()
         })
         .collect()

@@ -1,0 +1,422 @@
+//! Which Markdown blobs differ between two trees, reading only where the
+//! trees differ.
+//!
+//! Two versions of a large folder (a period holding thousands of team
+//! folders) differ in an entry or a few, and git writes a tree's entries
+//! sorted, so both versions share their first and their last bytes. Those
+//! are compared as bytes, and only the entries between are read and paired,
+//! where walking both trees entry by entry cost most of reading a long
+//! history.
+
+use super::repo::{BlobChange, HistoryError, Repo, git};
+use std::cmp::Ordering;
+
+/// One entry of a tree object: `<octal mode> <name>\0<id>`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Entry<'a> {
+    mode: u32,
+    name: &'a [u8],
+    id: &'a [u8],
+}
+
+const TYPE_BITS: u32 = 0o170000;
+
+impl Entry<'_> {
+    fn is_tree(&self) -> bool {
+        self.mode & TYPE_BITS == 0o040000
+    }
+
+    /// A file, executable or not (not a link, not a submodule).
+    fn is_blob(&self) -> bool {
+        self.mode & TYPE_BITS == 0o100000
+    }
+
+    fn object_id(&self) -> Option<gix::ObjectId> {
+        gix::ObjectId::try_from(self.id).ok()
+    }
+}
+
+fn malformed() -> HistoryError {
+    HistoryError::Git("a tree object is malformed".into())
+}
+
+/// Where the entry starting at `at` ends.
+fn entry_end(data: &[u8], at: usize, id_len: usize) -> Result<usize, HistoryError> {
+    let rest = data.get(at..).ok_or_else(malformed)?;
+    let nul = memchr::memchr(0, rest).ok_or_else(malformed)?;
+    let end = at + nul + 1 + id_len;
+    if end > data.len() {
+        return Err(malformed());
+    }
+    Ok(end)
+}
+
+/// The entry starting at `at`, and where it ends.
+fn entry_at(data: &[u8], at: usize, id_len: usize) -> Result<(Entry<'_>, usize), HistoryError> {
+    let end = entry_end(data, at, id_len)?;
+    let head = &data[at..end - id_len - 1];
+    let space = memchr::memchr(b' ', head).ok_or_else(malformed)?;
+    let mut mode = 0u32;
+    for &digit in &head[..space] {
+        if !(b'0'..=b'7').contains(&digit) || mode > u32::MAX >> 3 {
+            return Err(malformed());
+        }
+        mode = (mode << 3) | u32::from(digit - b'0');
+    }
+    let entry = Entry {
+        mode,
+        name: &head[space + 1..],
+        id: &data[end - id_len..end],
+    };
+    Ok((entry, end))
+}
+
+/// How many bytes `a` and `b` share from the start.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + CHUNK <= n && a[i..i + CHUNK] == b[i..i + CHUNK] {
+        i += CHUNK;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// How many bytes `a` and `b` share at the end.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    while i + CHUNK <= n && a[n - i - CHUNK..n - i] == b[n - i - CHUNK..n - i] {
+        i += CHUNK;
+    }
+    while i < n && a[n - i - 1] == b[n - i - 1] {
+        i += 1;
+    }
+    i
+}
+
+/// The entries of `a` and of `b` that are not the same in both, each side
+/// in its tree's order. Entries before the first differing byte are skipped
+/// (their bytes, hence their boundaries, are the same in both), and reading
+/// stops where what is left of both is the same bytes from an entry on.
+fn differing<'a, 'b>(
+    a: &'a [u8],
+    b: &'b [u8],
+    id_len: usize,
+) -> Result<(Vec<Entry<'a>>, Vec<Entry<'b>>), HistoryError> {
+    let same = common_prefix(a, b);
+    let mut start = 0;
+    while start < a.len().min(b.len()) {
+        let end = entry_end(a, start, id_len)?;
+        if end > same {
+            break;
+        }
+        start = end;
+    }
+    let tail = common_suffix(&a[start..], &b[start..]);
+    let (mut x, mut y) = (start, start);
+    let (mut old, mut new) = (Vec::new(), Vec::new());
+    loop {
+        let (left_a, left_b) = (a.len() - x, b.len() - y);
+        if left_a == left_b && left_a <= tail {
+            return Ok((old, new));
+        }
+        // Read on the side with more left, so the two ends meet.
+        if left_a >= left_b {
+            let (entry, end) = entry_at(a, x, id_len)?;
+            old.push(entry);
+            x = end;
+        } else {
+            let (entry, end) = entry_at(b, y, id_len)?;
+            new.push(entry);
+            y = end;
+        }
+    }
+}
+
+/// Git's order of a tree's entries: by name, a folder's name as if it ended
+/// in `/`.
+fn tree_order(x: &Entry, y: &Entry) -> Ordering {
+    let common = x.name.len().min(y.name.len());
+    x.name[..common].cmp(&y.name[..common]).then_with(|| {
+        let next = |e: &Entry| e.name.get(common).copied().or(e.is_tree().then_some(b'/'));
+        next(x).cmp(&next(y))
+    })
+}
+
+impl Repo {
+    /// The Markdown blobs that differ between two trees (`None`: empty), as
+    /// `(path below the trees, old blob, new blob)`, in the trees' order.
+    pub(super) fn changed_blobs(
+        &self,
+        old: Option<gix::ObjectId>,
+        new: Option<gix::ObjectId>,
+    ) -> Result<Vec<BlobChange>, HistoryError> {
+        let mut out = Vec::new();
+        self.diff_trees(old, new, &mut Vec::new(), &mut out)?;
+        Ok(out)
+    }
+
+    fn tree_data(&self, id: Option<gix::ObjectId>) -> Result<Vec<u8>, HistoryError> {
+        match id {
+            Some(id) => Ok(self.repo.find_tree(id).map_err(git)?.detach().data),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn diff_trees(
+        &self,
+        old: Option<gix::ObjectId>,
+        new: Option<gix::ObjectId>,
+        path: &mut Vec<u8>,
+        out: &mut Vec<BlobChange>,
+    ) -> Result<(), HistoryError> {
+        if old == new {
+            return Ok(());
+        }
+        let (a, b) = (self.tree_data(old)?, self.tree_data(new)?);
+        let (olds, news) = differing(&a, &b, self.repo.object_hash().len_in_bytes())?;
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let (o, n) = (olds.get(i), news.get(j));
+            let order = match (o, n) {
+                (Some(x), Some(y)) => tree_order(x, y),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => return Ok(()),
+            };
+            match order {
+                Ordering::Less => {
+                    self.entry_changed(o, None, path, out)?;
+                    i += 1;
+                }
+                Ordering::Greater => {
+                    self.entry_changed(None, n, path, out)?;
+                    j += 1;
+                }
+                Ordering::Equal => {
+                    self.entry_changed(o, n, path, out)?;
+                    (i, j) = (i + 1, j + 1);
+                }
+            }
+        }
+    }
+
+    /// Records what changed at one name: a folder's files, or a file.
+    fn entry_changed(
+        &self,
+        old: Option<&Entry>,
+        new: Option<&Entry>,
+        path: &mut Vec<u8>,
+        out: &mut Vec<BlobChange>,
+    ) -> Result<(), HistoryError> {
+        if old.is_some() && old == new {
+            return Ok(());
+        }
+        let Some(name) = old.or(new).map(|e| e.name) else {
+            return Ok(());
+        };
+        let id = |e: Option<&Entry>, tree: bool| {
+            let wanted = |e: &&Entry| if tree { e.is_tree() } else { e.is_blob() };
+            e.filter(wanted).and_then(Entry::object_id)
+        };
+        let len = path.len();
+        path.extend_from_slice(name);
+        let (old_tree, new_tree) = (id(old, true), id(new, true));
+        if old_tree.is_some() || new_tree.is_some() {
+            path.push(b'/');
+            let found = self.diff_trees(old_tree, new_tree, path, out);
+            path.truncate(len);
+            return found;
+        }
+        let (old_blob, new_blob) = (id(old, false), id(new, false));
+        if (old_blob.is_some() || new_blob.is_some())
+            && path.ends_with(b".md")
+            && let Ok(text) = std::str::from_utf8(path)
+        {
+            out.push((text.to_string(), old_blob, new_blob));
+        }
+        path.truncate(len);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tree object of `(mode, name, id byte)` entries, sorted as git sorts.
+    fn tree(entries: &[(&str, &str, u8)]) -> Vec<u8> {
+        let mut sorted: Vec<(&str, &str, u8)> = entries.to_vec();
+        let key = |(mode, name, _): &(&str, &str, u8)| {
+            let mut k = name.as_bytes().to_vec();
+            if *mode == "40000" {
+                k.push(b'/');
+            }
+            k
+        };
+        sorted.sort_by_key(key);
+        let mut out = Vec::new();
+        for (mode, name, id) in sorted {
+            out.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+            out.extend_from_slice(&[id; 20]);
+        }
+        out
+    }
+
+    fn names(entries: &[Entry]) -> Vec<String> {
+        entries
+            .iter()
+            .map(|e| format!("{}:{}", String::from_utf8_lossy(e.name), e.id[0]))
+            .collect()
+    }
+
+    /// What an entry-by-entry comparison of all of both trees finds.
+    fn naive(a: &[u8], b: &[u8]) -> (Vec<String>, Vec<String>) {
+        let all = |data: &[u8]| {
+            let mut out = Vec::new();
+            let mut at = 0;
+            while at < data.len() {
+                let (e, end) = entry_at(data, at, 20).unwrap();
+                out.push(format!("{}:{}", String::from_utf8_lossy(e.name), e.id[0]));
+                at = end;
+            }
+            out
+        };
+        let (a, b) = (all(a), all(b));
+        let old = a.iter().filter(|e| !b.contains(e)).cloned().collect();
+        let new = b.iter().filter(|e| !a.contains(e)).cloned().collect();
+        (old, new)
+    }
+
+    #[test]
+    fn only_the_entries_that_differ_are_read() {
+        let before: Vec<(&str, String, u8)> = (0..300)
+            .map(|n| ("40000", format!("team-{n:04}"), (n % 200) as u8))
+            .collect();
+        let entries = |v: &[(&str, String, u8)]| -> Vec<u8> {
+            let refs: Vec<(&str, &str, u8)> =
+                v.iter().map(|(m, n, i)| (*m, n.as_str(), *i)).collect();
+            tree(&refs)
+        };
+        let a = entries(&before);
+        let mut changed = before.clone();
+        changed[150].2 = 250;
+        changed.push(("100644", "readme.md".into(), 7));
+        changed.remove(10);
+        let b = entries(&changed);
+        let (old, new) = differing(&a, &b, 20).unwrap();
+        let (old, new) = (names(&old), names(&new));
+        // The entries read are those around each difference, no more than a few.
+        assert!(old.len() < 160 && new.len() < 160, "{old:?}");
+        let (expected_old, expected_new) = naive(&a, &b);
+        for e in &expected_old {
+            assert!(old.contains(e), "{e} missing from {old:?}");
+        }
+        for e in &expected_new {
+            assert!(new.contains(e), "{e} missing from {new:?}");
+        }
+        // One change in the middle: only it.
+        let mut one = before.clone();
+        one[150].2 = 250;
+        let one = entries(&one);
+        let (old, new) = differing(&a, &one, 20).unwrap();
+        assert_eq!(names(&old), ["team-0150:150"]);
+        assert_eq!(names(&new), ["team-0150:250"]);
+        // Nothing in common, and one side empty.
+        let (old, new) = differing(&a, &[], 20).unwrap();
+        assert_eq!((old.len(), new.len()), (300, 0));
+        let (old, new) = differing(&[], &b, 20).unwrap();
+        assert_eq!((old.len(), new.len()), (0, 300));
+    }
+
+    #[test]
+    fn differing_finds_what_a_whole_comparison_finds() {
+        // Pseudo-random trees from a fixed seed: shared runs, changed ids,
+        // entries added and removed anywhere, names that prefix each other.
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..500 {
+            let count = (next() % 40) as usize;
+            let pool: Vec<(String, &str)> = (0..count)
+                .map(|n| {
+                    let name = match next() % 3 {
+                        0 => format!("a{n}"),
+                        1 => format!("a{n}.md"),
+                        _ => format!("a{}", n / 2),
+                    };
+                    (name, if next() % 4 == 0 { "40000" } else { "100644" })
+                })
+                .collect();
+            let mut seen = std::collections::BTreeSet::new();
+            let base: Vec<(&str, &str, u8)> = pool
+                .iter()
+                .filter(|(name, _)| seen.insert(name.clone()) && seen.len() < 64)
+                .map(|(name, mode)| (*mode, name.as_str(), (next() % 3) as u8))
+                .collect();
+            let mut other: Vec<(&str, &str, u8)> = Vec::new();
+            for &(m, n, id) in &base {
+                match next() % 8 {
+                    0 => {}
+                    1 | 2 => other.push((m, n, id + 1)),
+                    _ => other.push((m, n, id)),
+                }
+            }
+            let (base, other) = (tree(&base), tree(&other));
+            // Entries dropped one way are entries added the other.
+            for (a, b) in [(&base, &other), (&other, &base)] {
+                let (old, new) = differing(a, b, 20).unwrap();
+                let (old, new) = (names(&old), names(&new));
+                let (expected_old, expected_new) = naive(a, b);
+                for e in &expected_old {
+                    assert!(old.contains(e), "{e} missing from {old:?}");
+                }
+                for e in &expected_new {
+                    assert!(new.contains(e), "{e} missing from {new:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn malformed_trees_are_errors_not_panics() {
+        let good = tree(&[("100644", "a.md", 1), ("100644", "b.md", 2)]);
+        for cut in 0..good.len() {
+            let _ = differing(&good[..cut], &good, 20);
+            let _ = differing(&good, &good[..cut], 20);
+        }
+        assert!(entry_at(b"1x0644 a.md\0", 0, 0).is_err());
+        assert!(entry_at(b"99999999999999 a.md\0", 0, 0).is_err());
+    }
+
+    #[test]
+    fn folders_sort_as_if_their_name_ended_in_a_slash() {
+        let e = |mode: u32, name: &'static str| Entry {
+            mode,
+            name: name.as_bytes(),
+            id: &[],
+        };
+        assert_eq!(
+            tree_order(&e(0o40000, "a"), &e(0o100644, "a.md")),
+            Ordering::Greater
+        );
+        assert_eq!(
+            tree_order(&e(0o100644, "a"), &e(0o100644, "a.md")),
+            Ordering::Less
+        );
+        assert_eq!(
+            tree_order(&e(0o40000, "a"), &e(0o100644, "a0")),
+            Ordering::Less
+        );
+    }
+}
