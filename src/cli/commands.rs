@@ -528,10 +528,25 @@ fn cache_dir(args: &CacheArgs, root: &Path, global: &Global) -> Option<PathBuf> 
     if args.no_cache {
         return None;
     }
-    Some(match &args.cache {
-        Some(dir) => global.start(Some(dir)),
-        None => root.join(history::CACHE_DIR),
-    })
+    if let Some(dir) = &args.cache {
+        return Some(global.start(Some(dir)));
+    }
+    let dir = root.join(history::CACHE_DIR);
+    // A link the repository brings would have the cache read from, and
+    // written to, wherever it leads.
+    if dir
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        if global.verbosity > Verbosity::Quiet {
+            eprintln!(
+                "warning: {} is a link, so no history cache is kept (remove it, or name a folder with --cache)",
+                printable(&dir.display().to_string())
+            );
+        }
+        return None;
+    }
+    Some(dir)
 }
 
 /// Starts reading the history, from the cache in `cache` where it serves.

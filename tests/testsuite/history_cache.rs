@@ -243,3 +243,25 @@ fn a_shallow_clones_cache_is_not_used_once_it_is_deepened() {
         "okr: history read from git: the cache was not used (the clone is no longer as shallow)",
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_cache_folder_that_is_a_link_is_not_followed() {
+    let repo = organisation();
+    let elsewhere = TempDir::new("elsewhere");
+    std::os::unix::fs::symlink(&elsewhere.path, repo.path().join(".okr-cache")).unwrap();
+    let result = run(okr()
+        .arg("build")
+        .arg(repo.path())
+        .args(["--as-of", "2026-02-15", "-v"]));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains(".okr-cache is a link, so no history cache is kept"),
+        "{}",
+        result.stderr
+    );
+    assert_eq!(cache_line(&result.stderr), COLD);
+    assert_eq!(std::fs::read_dir(&elsewhere.path).unwrap().count(), 0);
+}
