@@ -73,6 +73,8 @@ pub struct Repo {
     pub(super) repo: gix::Repository,
     /// The OKR root relative to the work tree, `""` or ending in `/`.
     pub(super) prefix: String,
+    /// Buffers for tree objects, reused from one tree diff to the next.
+    pub(super) buffers: std::cell::RefCell<Vec<Vec<u8>>>,
 }
 
 impl Repo {
@@ -95,7 +97,11 @@ impl Repo {
             prefix.push('/');
         }
         repo.object_cache_size_if_unset(OBJECT_CACHE);
-        Ok(Repo { repo, prefix })
+        Ok(Repo {
+            repo,
+            prefix,
+            buffers: Default::default(),
+        })
     }
 
     /// A handle of this thread on a repository opened by another.
@@ -105,6 +111,7 @@ impl Repo {
         Repo {
             repo,
             prefix: prefix.to_string(),
+            buffers: Default::default(),
         }
     }
 

@@ -71,13 +71,18 @@ fn entry_at(data: &[u8], at: usize, id_len: usize) -> Result<(Entry<'_>, usize),
     Ok((entry, end))
 }
 
-/// How many bytes `a` and `b` share from the start.
+/// How many bytes `a` and `b` share from the start: by blocks first (a
+/// comparison of a block is one call the library does with vector
+/// instructions), then the block where they differ word by word.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    const CHUNK: usize = 64;
+    const BLOCK: usize = 1024;
     let n = a.len().min(b.len());
     let mut i = 0;
-    while i + CHUNK <= n && a[i..i + CHUNK] == b[i..i + CHUNK] {
-        i += CHUNK;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    while i + 8 <= n && word(a, i) == word(b, i) {
+        i += 8;
     }
     while i < n && a[i] == b[i] {
         i += 1;
@@ -87,17 +92,27 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 
 /// How many bytes `a` and `b` share at the end.
 fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    const CHUNK: usize = 64;
+    const BLOCK: usize = 1024;
     let n = a.len().min(b.len());
     let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
     let mut i = 0;
-    while i + CHUNK <= n && a[n - i - CHUNK..n - i] == b[n - i - CHUNK..n - i] {
-        i += CHUNK;
+    while i + BLOCK <= n && a[n - i - BLOCK..n - i] == b[n - i - BLOCK..n - i] {
+        i += BLOCK;
+    }
+    while i + 8 <= n && word(a, n - i - 8) == word(b, n - i - 8) {
+        i += 8;
     }
     while i < n && a[n - i - 1] == b[n - i - 1] {
         i += 1;
     }
     i
+}
+
+/// The eight bytes of `data` at `at`, as one number to compare.
+fn word(data: &[u8], at: usize) -> u64 {
+    let mut bytes = [0; 8];
+    bytes.copy_from_slice(&data[at..at + 8]);
+    u64::from_ne_bytes(bytes)
 }
 
 /// The entries of `a` and of `b` that are not the same in both, each side
@@ -162,11 +177,25 @@ impl Repo {
         Ok(out)
     }
 
+    /// The tree `id` (`None`: empty) in a buffer of [`Repo::buffers`], which
+    /// the caller gives back: a tree of a large folder is tens of kilobytes,
+    /// read twice per commit.
     fn tree_data(&self, id: Option<gix::ObjectId>) -> Result<Vec<u8>, HistoryError> {
-        match id {
-            Some(id) => Ok(self.repo.find_tree(id).map_err(git)?.detach().data),
-            None => Ok(Vec::new()),
+        use gix::objs::Find;
+        let mut buffer = self.buffers.borrow_mut().pop().unwrap_or_default();
+        buffer.clear();
+        let Some(id) = id else {
+            return Ok(buffer);
+        };
+        let found = self.repo.objects.try_find(&id, &mut buffer).map_err(git)?;
+        let Some((kind, len)) = found.map(|data| (data.kind, data.data.len())) else {
+            return Err(HistoryError::Git(format!("the repository lacks tree {id}")));
+        };
+        if kind != gix::objs::Kind::Tree {
+            return Err(malformed());
         }
+        buffer.truncate(len);
+        Ok(buffer)
     }
 
     fn diff_trees(
@@ -180,7 +209,21 @@ impl Repo {
             return Ok(());
         }
         let (a, b) = (self.tree_data(old)?, self.tree_data(new)?);
-        let (olds, news) = differing(&a, &b, self.repo.object_hash().len_in_bytes())?;
+        let found = self.diff_entries(&a, &b, path, out);
+        self.buffers.borrow_mut().extend([a, b]);
+        found
+    }
+
+    /// Pairs the entries of two tree objects that differ and records what
+    /// changed at each name.
+    fn diff_entries(
+        &self,
+        a: &[u8],
+        b: &[u8],
+        path: &mut Vec<u8>,
+        out: &mut Vec<BlobChange>,
+    ) -> Result<(), HistoryError> {
+        let (olds, news) = differing(a, b, self.repo.object_hash().len_in_bytes())?;
         let (mut i, mut j) = (0, 0);
         loop {
             let (o, n) = (olds.get(i), news.get(j));
@@ -385,6 +428,27 @@ mod tests {
                     assert!(new.contains(e), "{e} missing from {new:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn shared_starts_and_ends_are_measured_across_blocks_and_words() {
+        for len in [0usize, 1, 7, 8, 9, 1023, 1024, 1025, 3000] {
+            let a: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            for at in [0, len / 3, len.saturating_sub(1)]
+                .into_iter()
+                .filter(|&at| at < len)
+            {
+                let mut b = a.clone();
+                b[at] ^= 0xff;
+                assert_eq!(common_prefix(&a, &b), at, "len {len}, at {at}");
+                assert_eq!(common_suffix(&a, &b), len - at - 1, "len {len}, at {at}");
+            }
+            assert_eq!(common_prefix(&a, &a), len);
+            assert_eq!(common_suffix(&a, &a), len);
+            let longer = [a.as_slice(), b"xyz"].concat();
+            assert_eq!(common_prefix(&a, &longer), len);
+            assert_eq!(common_suffix(&a[1.min(len)..], &a), len - 1.min(len));
         }
     }
 
