@@ -958,14 +958,14 @@ fn progress_over_time_is_on_the_pages() {
     );
     assert!(
         kept.contains(">≥ 20</text>")
-            && kept.contains("<path class=\"chart-breach\" d=\"M163,108h0\"/>"),
+            && kept.contains("<path class=\"breach\" d=\"M163,108h0\"/>"),
         "{kept}"
     );
     assert!(
         kept.contains("to keep at least 20 deploys; 1 value breaches it"),
         "{kept}"
     );
-    assert!(!kept.contains("chart-pace"), "{kept}");
+    assert!(!kept.contains("pace"), "{kept}");
     assert!(deploys.contains("<span class=\"key key-breach\"></span>"));
     assert!(!churn.contains("key-breach"));
     // The milestone steps from not done to done.
@@ -1002,7 +1002,7 @@ fn progress_over_time_is_on_the_pages() {
     assert!(app.contains("Final grade <span class=\"badge status-partial\">Partial</span>"));
     assert!(app.contains("0.52 computed from the key results"));
     assert!(app.contains("<strong>0.60</strong> set in the retrospective"));
-    assert!(app.contains("class=\"chart-override\""));
+    assert!(app.contains("class=\"override\""));
 }
 
 #[test]

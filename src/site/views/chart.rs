@@ -5,7 +5,7 @@ use super::{Html, Line, PeriodView, SiteData, StatusCount, StatusView, html};
 use crate::model::period::Period;
 use crate::model::{Bound, KeyResult, Measure};
 use crate::score::{self, Status};
-use crate::site::charts::timeline::{self, Burnup, Goal, ScoreTrend, Size};
+use crate::site::charts::timeline::{self, Burnup, Dates, Goal, ScoreTrend, Size};
 use crate::site::charts::{self, Bar};
 use crate::text::{percent, push_decimal, push_short_date, push_unit, score as score_text};
 use chrono::NaiveDate;
@@ -145,12 +145,14 @@ impl Label {
 }
 
 /// A key result's burn-up over `period`, its pace running to `goal` (its
-/// objective's); none for one without a target.
+/// objective's); none for one without a target. `dates` says how it shows
+/// the period's dates (see [`Dates`]).
 pub(super) fn burnup_chart(
     kr: &KeyResult,
     period: &Period,
     as_of: NaiveDate,
     goal_score: f64,
+    dates: Dates,
 ) -> Option<Html> {
     let goal = match &kr.measure {
         Measure::Metric { start, target } => Goal::Metric {
@@ -222,6 +224,7 @@ pub(super) fn burnup_chart(
         confidence: &confidence,
         label: &label.0,
         unit,
+        dates,
     })))
 }
 

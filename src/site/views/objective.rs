@@ -9,7 +9,7 @@ use super::{
     Block, Blocks, CardItem, HistoryView, Html, LineItem, Link, SiteData, StatusView, html,
 };
 use crate::model::{Checkin, KeyResult, Org};
-use crate::site::charts::timeline::Size;
+use crate::site::charts::timeline::{Dates, Size};
 use crate::site::markdown;
 use crate::text::{number, push_escaped, push_iso_date, push_percent, score};
 use serde::Serialize;
@@ -211,10 +211,16 @@ impl<'a> SiteData<'a> {
         };
         let checkins: Vec<Option<Html>> = o.key_results.iter().map(checkin_table).collect();
         let goal = self.checked.scores.objectives[index].goal;
+        // The first burn-up names the period's dates; the others show them from it.
+        let mut dates = Dates::Named;
         let burnups: Vec<Option<Html>> = o
             .key_results
             .iter()
-            .map(|kr| burnup_chart(kr, period.as_ref()?, self.as_of, goal))
+            .map(|kr| {
+                let chart = burnup_chart(kr, period.as_ref()?, self.as_of, goal, dates)?;
+                dates = Dates::Reused;
+                Some(chart)
+            })
             .collect();
         ObjectivePage {
             edit_url: self.edit_url(o.file),
