@@ -1100,7 +1100,10 @@ mod tests {
         };
         let own = drawn(Dates::Own);
         let dates = r#"<text x="66" y="130">Oct 1</text>"#;
-        assert!(own.contains(&format!(r#"<g class="text">{dates}"#)), "{own}");
+        assert!(
+            own.contains(&format!(r#"<g class="text">{dates}"#)),
+            "{own}"
+        );
         let named = drawn(Dates::Named);
         assert!(
             named.contains(&format!(r#"<g class="text" id="kr-dates">{dates}"#)),

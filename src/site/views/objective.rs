@@ -137,7 +137,10 @@ fn checkin_table(kr: &KeyResult) -> Option<Html> {
     // only head columns: tables of every key result add up. For the same
     // reason the unit is said once, in the header, and cells and rows leave
     // out the end tags HTML lets them omit.
-    let unit = kr.unit().map(str::trim).filter(|u| !u.is_empty() && !kr.is_milestone());
+    let unit = kr
+        .unit()
+        .map(str::trim)
+        .filter(|u| !u.is_empty() && !kr.is_milestone());
     out.push_str(
         "<table class=\"table checkins\">\n<caption>Check-ins, newest first</caption>\n\
          <thead><tr><th>Date</th><th>Value",
@@ -352,7 +355,8 @@ mod tests {
             signups.contains("<th>Value (sign&lt;ups&gt;)</th>"),
             "{signups}"
         );
-        let newer = signups.find("\n<tr><td>2026-02-10<td>1,750.5<td><td>&lt;b&gt;A &amp; B&lt;/b&gt;\n");
+        let newer =
+            signups.find("\n<tr><td>2026-02-10<td>1,750.5<td><td>&lt;b&gt;A &amp; B&lt;/b&gt;\n");
         let older = signups.find("\n<tr><td>2026-01-10<td>1,500<td>43%<td>\n</tbody>");
         assert!(
             newer.is_some() && older.is_some() && newer < older,
