@@ -339,7 +339,8 @@ pub fn burnup(b: &Burnup) -> String {
         Dates::Own => x_labels(&mut out, &g.scale, b.as_of, g.as_of_x, None),
         Dates::Named => x_labels(&mut out, &g.scale, b.as_of, g.as_of_x, Some(DATES_ID)),
         Dates::Reused => {
-            out.push_str(r##"<use href="#"##);
+            // The class styles the `<use>`, and its copy inherits fill and font.
+            out.push_str(r##"<use class="text" href="#"##);
             out.push_str(DATES_ID);
             out.push_str(r#""/>"#);
         }
@@ -722,23 +723,23 @@ fn x_labels(
         out.push('"');
     }
     out.push('>');
-    // The class aligns the label (`end`, `mid`); none for SVG's default, the start.
-    let mut label = |x: f64, class: &str, day: NaiveDate| {
-        out.push_str("<text ");
-        if !class.is_empty() {
-            out.push_str(r#"class=""#);
-            out.push_str(class);
-            out.push_str(r#"" "#);
-        }
-        out.push_str(r#"x=""#);
+    // Aligned by attribute, not by a class: the charts that show these
+    // labels through `<use>` get no rule of the stylesheet inside it.
+    let mut label = |x: f64, anchor: &str, day: NaiveDate| {
+        out.push_str(r#"<text x=""#);
         coord(out, x);
         out.push_str(r#"" y=""#);
         coord(out, y);
+        // `start` is SVG's default.
+        if anchor != "start" {
+            out.push_str(r#"" text-anchor=""#);
+            out.push_str(anchor);
+        }
         out.push_str(r#"">"#);
         push_short_date(out, day);
         out.push_str("</text>");
     };
-    label(area.left, "", scale.first);
+    label(area.left, "start", scale.first);
     label(area.right(), "end", scale.last);
     // About the width of a date at this size.
     const ROOM: f64 = 60.0;
@@ -746,7 +747,7 @@ fn x_labels(
         && x - area.left > ROOM
         && area.right() - x > ROOM
     {
-        label(x, "mid", as_of);
+        label(x, "middle", as_of);
     }
     out.push_str("</g>");
 }
@@ -1110,7 +1111,10 @@ mod tests {
             "{named}"
         );
         let reused = drawn(Dates::Reused);
-        assert!(reused.contains(r##"<use href="#kr-dates"/>"##), "{reused}");
+        assert!(
+            reused.contains(r##"<use class="text" href="#kr-dates"/>"##),
+            "{reused}"
+        );
         assert!(!reused.contains("Oct 1"), "{reused}");
         // The rest of the chart is the same.
         assert_eq!(
