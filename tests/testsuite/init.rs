@@ -239,7 +239,7 @@ fn the_workflow_checks_pull_requests_and_deploys_to_pages() {
             s.get("uses")
                 .and_then(Value::as_str)
                 .is_some_and(|u| u.starts_with(&format!("{action}@")))
-                && s["with"]["path"] == Value::from(".okr-cache")
+                && s["with"]["path"] == ".okr-cache"
         })
         .unwrap_or_else(|| panic!("{action} keeps .okr-cache"));
         assert!(
