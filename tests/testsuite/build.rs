@@ -1232,12 +1232,14 @@ fn pages_say_each_thing_once() {
     // Its burn-ups: the period's dates written once, under the first; no
     // attribute a class of the stylesheet carries.
     assert_eq!(
-        churn.matches(r#"<g class="text" id="kr-dates">"#).count(),
+        churn
+            .matches(r#"<g class="text" id="burnup-dates">"#)
+            .count(),
         1
     );
     assert_eq!(
         churn
-            .matches(r##"<use class="text" href="#kr-dates"/>"##)
+            .matches(r##"<use class="text" href="#burnup-dates"/>"##)
             .count(),
         2
     );

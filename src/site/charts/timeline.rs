@@ -152,8 +152,9 @@ pub enum Dates {
     Reused,
 }
 
-/// The id of the dates under the first burn-up of a page.
-pub const DATES_ID: &str = "kr-dates";
+/// The id of the dates under the first burn-up of a page: no other id of an
+/// objective's page starts with `burnup-` (key results' are `kr-<id>`).
+pub const DATES_ID: &str = "burnup-dates";
 
 const BURNUP_WIDTH: f64 = 480.0;
 const BURNUP_PLOT: Area = Area {
@@ -1107,19 +1108,21 @@ mod tests {
         );
         let named = drawn(Dates::Named);
         assert!(
-            named.contains(&format!(r#"<g class="text" id="kr-dates">{dates}"#)),
+            named.contains(&format!(r#"<g class="text" id="burnup-dates">{dates}"#)),
             "{named}"
         );
         let reused = drawn(Dates::Reused);
         assert!(
-            reused.contains(r##"<use class="text" href="#kr-dates"/>"##),
+            reused.contains(r##"<use class="text" href="#burnup-dates"/>"##),
             "{reused}"
         );
         assert!(!reused.contains("Oct 1"), "{reused}");
         // The rest of the chart is the same.
         assert_eq!(
             own.replace(dates, ""),
-            named.replace(dates, "").replace(r#" id="kr-dates""#, "")
+            named
+                .replace(dates, "")
+                .replace(r#" id="burnup-dates""#, "")
         );
     }
 
