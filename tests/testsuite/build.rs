@@ -1180,7 +1180,7 @@ fn values_carry_their_unit_and_scores_two_decimals() {
     );
     // In the check-in table, the unit once, in its header.
     assert!(
-        accounts.contains("<th>Value (accounts)</th>")
+        accounts.contains("<th>Value (accounts)<th>")
             && accounts.contains("<td>2026-02-11<td>1<td>"),
         "{accounts}"
     );
@@ -1188,7 +1188,7 @@ fn values_carry_their_unit_and_scores_two_decimals() {
     let awareness = between(&page, "id=\"kr-awareness\"", "</article>");
     assert!(awareness.contains("<strong>9%</strong>"), "{awareness}");
     assert!(
-        awareness.contains("<th>Value (%)</th>") && awareness.contains("<td>2026-02-12<td>9<td>"),
+        awareness.contains("<th>Value (%)<th>") && awareness.contains("<td>2026-02-12<td>9<td>"),
         "{awareness}"
     );
     assert!(awareness.contains(">20%</text>"), "{awareness}");
@@ -1246,7 +1246,7 @@ fn pages_say_each_thing_once() {
     assert!(!churn.contains("class=\"chart-grid"));
     // Its check-in tables: the unit once, in the header.
     let logo = between(&churn, "id=\"kr-logo-churn\"", "</article>");
-    assert!(logo.contains("<th>Value (%)</th>"), "{logo}");
+    assert!(logo.contains("<th>Value (%)<th>"), "{logo}");
     assert!(
         logo.contains("<td>2026-11-12<td>2.09<td>45%<td>\n"),
         "{logo}"

@@ -135,22 +135,22 @@ fn checkin_table(kr: &KeyResult) -> Option<Html> {
     let mut out = String::with_capacity(300 + 60 * rows.len());
     // One row a line, unindented, and no `scope` on a header row that can
     // only head columns: tables of every key result add up. For the same
-    // reason the unit is said once, in the header, and cells and rows leave
-    // out the end tags HTML lets them omit.
+    // reason the unit is said once, in the header, and cells, rows and the
+    // table's sections leave out the end tags HTML lets them omit.
     let unit = kr
         .unit()
         .map(str::trim)
         .filter(|u| !u.is_empty() && !kr.is_milestone());
     out.push_str(
         "<table class=\"table checkins\">\n<caption>Check-ins, newest first</caption>\n\
-         <thead><tr><th>Date</th><th>Value",
+         <thead><tr><th>Date<th>Value",
     );
     if let Some(unit) = unit {
         out.push_str(" (");
         push_escaped(&mut out, unit);
         out.push(')');
     }
-    out.push_str("</th><th>Confidence</th><th>Note</th></tr></thead>\n<tbody>");
+    out.push_str("<th>Confidence<th>Note\n<tbody>");
     for c in rows {
         out.push_str("\n<tr><td>");
         push_iso_date(&mut out, c.date.value);
@@ -168,7 +168,7 @@ fn checkin_table(kr: &KeyResult) -> Option<Html> {
             push_escaped(&mut out, note);
         }
     }
-    out.push_str("\n</tbody>\n</table>");
+    out.push_str("\n</table>");
     Some(html(&out))
 }
 
@@ -352,18 +352,20 @@ mod tests {
         let signups = table(0).unwrap_or_default();
         // The unit once, in the header; cells and rows without end tags.
         assert!(
-            signups.contains("<th>Value (sign&lt;ups&gt;)</th>"),
+            signups.contains(
+                "<thead><tr><th>Date<th>Value (sign&lt;ups&gt;)<th>Confidence<th>Note\n<tbody>"
+            ),
             "{signups}"
         );
         let newer =
             signups.find("\n<tr><td>2026-02-10<td>1,750.5<td><td>&lt;b&gt;A &amp; B&lt;/b&gt;\n");
-        let older = signups.find("\n<tr><td>2026-01-10<td>1,500<td>43%<td>\n</tbody>");
+        let older = signups.find("\n<tr><td>2026-01-10<td>1,500<td>43%<td>\n</table>");
         assert!(
             newer.is_some() && older.is_some() && newer < older,
             "{signups}"
         );
         let launch = table(1).unwrap_or_default();
-        assert!(launch.contains("<th>Value</th>"), "{launch}");
+        assert!(launch.contains("<th>Value<th>"), "{launch}");
         assert!(launch.contains("<td>2026-02-01<td>done<td>"), "{launch}");
         assert_eq!(table(2), None, "no check-ins, no table");
     }
