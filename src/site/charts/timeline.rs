@@ -135,7 +135,26 @@ pub struct Burnup<'a> {
     pub label: &'a str,
     /// The values' unit, beside the start and target levels' numbers.
     pub unit: Option<&'a str>,
+    /// How the period's dates under the plot are written.
+    pub dates: Dates,
 }
+
+/// The period's dates under a burn-up's plot: the same in every burn-up of an
+/// objective's page (one period, one plot width), so the page's first burn-up
+/// names them and the others reuse them, rather than each repeating them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dates {
+    /// Written in the chart, for a chart alone.
+    Own,
+    /// Written in the chart, named [`DATES_ID`] for the charts after it.
+    Named,
+    /// Shown from the page's chart named [`DATES_ID`] (`<use>`).
+    Reused,
+}
+
+/// The id of the dates under the first burn-up of a page: no other id of an
+/// objective's page starts with `burnup-` (key results' are `kr-<id>`).
+pub const DATES_ID: &str = "burnup-dates";
 
 const BURNUP_WIDTH: f64 = 480.0;
 const BURNUP_PLOT: Area = Area {
@@ -265,14 +284,14 @@ pub fn burnup(b: &Burnup) -> String {
     open(&mut out, "chart-burnup", g.width, g.height, b.label);
     let plot = g.scale.area;
     if !matches!(b.goal, Goal::Keep { .. }) {
-        hline(&mut out, "chart-grid", plot, g.start_y);
+        hline(&mut out, "grid", plot, g.start_y);
     }
-    hline(&mut out, "chart-target", plot, g.target_y);
+    hline(&mut out, "target", plot, g.target_y);
     if let Some((y, _)) = g.floor {
-        hline(&mut out, "chart-grid", plot, y);
+        hline(&mut out, "grid", plot, y);
     }
     if let Some((from, to)) = g.expected {
-        out.push_str(r#"<path class="chart-pace" d="M"#);
+        out.push_str(r#"<path class="pace" d="M"#);
         pair(&mut out, from);
         out.push('L');
         pair(&mut out, to);
@@ -280,7 +299,7 @@ pub fn burnup(b: &Burnup) -> String {
     }
     let bottom = g.confidence_area.map_or(plot.bottom(), |a| a.bottom());
     if let Some(x) = g.as_of_x {
-        vline(&mut out, "chart-asof", x, plot.top, bottom);
+        vline(&mut out, "asof", x, plot.top, bottom);
     }
     // The start and target levels, labelled on the left.
     let mut labels = YLabels::open(&mut out, plot.left);
@@ -313,13 +332,22 @@ pub fn burnup(b: &Burnup) -> String {
     if let Some(area) = g.confidence_area {
         // The stylesheet hides it where it would not fit the margin (phones);
         // the legend names the strip too.
-        labels.start_with_class(area.top + area.height / 2.0, "chart-aside");
+        labels.start_with_class(area.top + area.height / 2.0, "aside");
         labels.out.push_str("confidence</text>");
     }
     labels.close();
-    x_labels(&mut out, &g.scale, b.as_of, g.as_of_x);
+    match b.dates {
+        Dates::Own => x_labels(&mut out, &g.scale, b.as_of, g.as_of_x, None),
+        Dates::Named => x_labels(&mut out, &g.scale, b.as_of, g.as_of_x, Some(DATES_ID)),
+        Dates::Reused => {
+            // The class styles the `<use>`, and its copy inherits fill and font.
+            out.push_str(r##"<use class="text" href="#"##);
+            out.push_str(DATES_ID);
+            out.push_str(r#""/>"#);
+        }
+    }
     if let Some(area) = g.confidence_area {
-        out.push_str(r#"<rect class="chart-band" x=""#);
+        out.push_str(r#"<rect class="band" x=""#);
         coord(&mut out, area.left);
         out.push_str(r#"" y=""#);
         coord(&mut out, area.top);
@@ -330,15 +358,15 @@ pub fn burnup(b: &Burnup) -> String {
         out.push_str(r#""/>"#);
         // A line shows the trend; a lone value needs a dot to be seen.
         match g.confidence.len() {
-            1 => dots(&mut out, "chart-confidence-points", &g.confidence),
-            _ => line(&mut out, "chart-confidence", &g.confidence, false),
+            1 => dots(&mut out, "conf-dots", &g.confidence),
+            _ => line(&mut out, "conf", &g.confidence, false),
         }
     }
-    line(&mut out, "chart-actual", &g.actual, g.steps);
+    line(&mut out, "actual", &g.actual, g.steps);
     let checked_in = &g.actual[usize::from(b.from_start).min(g.actual.len())..];
-    dots(&mut out, "chart-points", checked_in);
+    dots(&mut out, "dots", checked_in);
     if !g.breaches.is_empty() {
-        dots(&mut out, "chart-breach", &g.breaches);
+        dots(&mut out, "breach", &g.breaches);
     }
     out.push_str("</svg>");
     out
@@ -469,11 +497,11 @@ pub fn score_chart(t: &ScoreTrend, size: Size) -> String {
     open(&mut out, size.class(), g.width, g.height, t.label);
     let plot = g.scale.area;
     if size != Size::Spark {
-        hline(&mut out, "chart-grid", plot, plot.bottom());
-        hline(&mut out, "chart-stretch", plot, g.goal_y);
+        hline(&mut out, "grid", plot, plot.bottom());
+        hline(&mut out, "stretch", plot, g.goal_y);
     }
     if size == Size::Full {
-        hline(&mut out, "chart-grid", plot, plot.top);
+        hline(&mut out, "grid", plot, plot.top);
         let mut labels = YLabels::open(&mut out, plot.left);
         let mut levels = vec![(plot.bottom(), 0.0), (plot.top, 1.0)];
         // The goal's label, unless it is 1 (or so near that the labels
@@ -486,7 +514,7 @@ pub fn score_chart(t: &ScoreTrend, size: Size) -> String {
         }
         labels.close();
     }
-    out.push_str(r#"<path class="chart-pace" d="M"#);
+    out.push_str(r#"<path class="pace" d="M"#);
     pair(&mut out, g.expected.0);
     out.push('L');
     pair(&mut out, g.expected.1);
@@ -494,19 +522,19 @@ pub fn score_chart(t: &ScoreTrend, size: Size) -> String {
     if size != Size::Spark
         && let Some(x) = g.as_of_x
     {
-        vline(&mut out, "chart-asof", x, plot.top, plot.bottom());
+        vline(&mut out, "asof", x, plot.top, plot.bottom());
     }
     if size == Size::Full {
-        x_labels(&mut out, &g.scale, t.as_of, g.as_of_x);
+        x_labels(&mut out, &g.scale, t.as_of, g.as_of_x, None);
     }
-    line(&mut out, "chart-actual", &g.line, false);
+    line(&mut out, "actual", &g.line, false);
     if let Some(last) = g.last {
-        dots(&mut out, "chart-points", &[last]);
+        dots(&mut out, "dots", &[last]);
     }
     if let Some((x, y)) = g.overridden {
         // A diamond: the override is a judgement, not a measurement.
         let r = if size == Size::Spark { 3.0 } else { 5.0 };
-        out.push_str(r#"<path class="chart-override" d="M"#);
+        out.push_str(r#"<path class="override" d="M"#);
         pair(&mut out, (x, y - r));
         out.push('L');
         pair(&mut out, (x + r, y));
@@ -613,7 +641,7 @@ struct YLabels<'o> {
 
 impl<'o> YLabels<'o> {
     fn open(out: &'o mut String, plot_left: f64) -> YLabels<'o> {
-        out.push_str(r#"<g class="chart-text" text-anchor="end">"#);
+        out.push_str(r#"<g class="text end">"#);
         YLabels {
             out,
             x: plot_left - 6.0,
@@ -680,10 +708,24 @@ impl<'o> YLabels<'o> {
 
 /// The period's first and last days under the plot, and the as-of day where
 /// it does not crowd them.
-fn x_labels(out: &mut String, scale: &Scale, as_of: NaiveDate, as_of_x: Option<f64>) {
+fn x_labels(
+    out: &mut String,
+    scale: &Scale,
+    as_of: NaiveDate,
+    as_of_x: Option<f64>,
+    id: Option<&str>,
+) {
     let area = scale.area;
     let y = area.bottom() + AXIS_LINE;
-    out.push_str(r#"<g class="chart-text">"#);
+    out.push_str(r#"<g class="text""#);
+    if let Some(id) = id {
+        out.push_str(r#" id=""#);
+        out.push_str(id);
+        out.push('"');
+    }
+    out.push('>');
+    // Aligned by attribute, not by a class: the charts that show these
+    // labels through `<use>` get no rule of the stylesheet inside it.
     let mut label = |x: f64, anchor: &str, day: NaiveDate| {
         out.push_str(r#"<text x=""#);
         coord(out, x);
@@ -792,6 +834,7 @@ mod tests {
             confidence,
             label: "burn-up",
             unit: None,
+            dates: Dates::Own,
         }
     }
 
@@ -1004,7 +1047,7 @@ mod tests {
         assert!(burnup_geometry(&b).floor.is_some());
         let svg = burnup(&b);
         assert!(!svg.contains(">39</text>"), "{svg}");
-        assert_eq!(svg.matches("chart-grid").count(), 2, "{svg}");
+        assert_eq!(svg.matches("grid").count(), 2, "{svg}");
     }
 
     #[test]
@@ -1026,12 +1069,12 @@ mod tests {
         });
         assert!(svg.starts_with(r#"<svg class="chart chart-burnup" viewBox="0 0 480 170" role="img"><title>Churn &lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; co</title>"#));
         for part in [
-            "chart-target",
-            "chart-pace",
-            "chart-asof",
-            "chart-actual",
-            "chart-points",
-            "chart-confidence",
+            r#"class="target""#,
+            r#"class="pace""#,
+            r#"class="asof""#,
+            r#"class="actual""#,
+            r#"class="dots""#,
+            r#"class="conf-dots""#,
             ">2.4</text>",
             ">1.5</text>",
             ">Oct 1</text>",
@@ -1042,6 +1085,45 @@ mod tests {
         }
         assert!(!svg.contains("NaN") && !svg.contains('#'), "{svg}");
         assert!(svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn a_pages_burn_ups_name_the_dates_once_and_reuse_them() {
+        let values = [(day(FIRST), 2.4), (day("2026-11-19"), 2.0)];
+        let goal = Goal::Metric {
+            start: 2.4,
+            target: 1.5,
+        };
+        let drawn = |dates| {
+            burnup(&Burnup {
+                dates,
+                ..burnup_of(goal, &values, &[], "2026-11-23")
+            })
+        };
+        let own = drawn(Dates::Own);
+        let dates = r#"<text x="66" y="130">Oct 1</text>"#;
+        assert!(
+            own.contains(&format!(r#"<g class="text">{dates}"#)),
+            "{own}"
+        );
+        let named = drawn(Dates::Named);
+        assert!(
+            named.contains(&format!(r#"<g class="text" id="burnup-dates">{dates}"#)),
+            "{named}"
+        );
+        let reused = drawn(Dates::Reused);
+        assert!(
+            reused.contains(r##"<use class="text" href="#burnup-dates"/>"##),
+            "{reused}"
+        );
+        assert!(!reused.contains("Oct 1"), "{reused}");
+        // The rest of the chart is the same.
+        assert_eq!(
+            own.replace(dates, ""),
+            named
+                .replace(dates, "")
+                .replace(r#" id="burnup-dates""#, "")
+        );
     }
 
     #[test]
@@ -1061,7 +1143,7 @@ mod tests {
         };
         let g = burnup_geometry(&b);
         let svg = burnup(&b);
-        let dots = svg.split(r#"class="chart-points" d=""#).nth(1).unwrap();
+        let dots = svg.split(r#"class="dots" d=""#).nth(1).unwrap();
         let dot = |p: Point| format!("M{},{}h0", p.0.round(), p.1.round());
         assert!(dots.starts_with(&dot(g.actual[1])), "{svg}");
         assert!(!dots.contains(&dot(g.actual[0])), "{svg}");
@@ -1079,8 +1161,8 @@ mod tests {
             &[],
             "2026-10-02",
         ));
-        assert!(!svg.contains("chart-actual"));
-        assert!(svg.contains(r#"class="chart-points""#));
+        assert!(!svg.contains("actual"));
+        assert!(svg.contains(r#"class="dots""#));
     }
 
     #[test]
@@ -1139,7 +1221,7 @@ mod tests {
         assert!(full.contains(">0.70</text>") && full.contains(">Nov 15</text>"));
         let spark = score_chart(&trend, Size::Spark);
         assert!(spark.starts_with(r#"<svg class="chart chart-trend" viewBox="0 0 100 24""#));
-        assert!(!spark.contains("<text") && !spark.contains("chart-asof"));
+        assert!(!spark.contains("<text") && !spark.contains("asof"));
     }
 
     #[test]
@@ -1157,7 +1239,7 @@ mod tests {
         let g = score_geometry(&trend, Size::Small);
         assert_eq!(g.overridden, Some((197.0, 60.0 - 56.0 * 0.75)));
         assert_eq!(g.as_of_x, None);
-        assert!(score_chart(&trend, Size::Small).contains("chart-override"));
+        assert!(score_chart(&trend, Size::Small).contains("override"));
         let empty = score_chart(
             &ScoreTrend {
                 scores: &[],
@@ -1166,7 +1248,7 @@ mod tests {
             },
             Size::Spark,
         );
-        assert!(!empty.contains("chart-actual") && !empty.contains("chart-points"));
+        assert!(!empty.contains("actual") && !empty.contains("dots"));
         assert!(empty.contains("<title>score</title>"));
     }
 

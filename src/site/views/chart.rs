@@ -5,7 +5,7 @@ use super::{Html, Line, PeriodView, SiteData, StatusCount, StatusView, html};
 use crate::model::period::Period;
 use crate::model::{Bound, KeyResult, Measure};
 use crate::score::{self, Status};
-use crate::site::charts::timeline::{self, Burnup, Goal, ScoreTrend, Size};
+use crate::site::charts::timeline::{self, Burnup, Dates, Goal, ScoreTrend, Size};
 use crate::site::charts::{self, Bar};
 use crate::text::{percent, push_decimal, push_short_date, push_unit, score as score_text};
 use chrono::NaiveDate;
@@ -145,12 +145,14 @@ impl Label {
 }
 
 /// A key result's burn-up over `period`, its pace running to `goal` (its
-/// objective's); none for one without a target.
+/// objective's); none for one without a target. `dates` says how it shows
+/// the period's dates (see [`Dates`]).
 pub(super) fn burnup_chart(
     kr: &KeyResult,
     period: &Period,
     as_of: NaiveDate,
     goal_score: f64,
+    dates: Dates,
 ) -> Option<Html> {
     let goal = match &kr.measure {
         Measure::Metric { start, target } => Goal::Metric {
@@ -176,24 +178,19 @@ pub(super) fn burnup_chart(
         .collect();
     confidence.sort_by_key(|c| c.0);
     let unit = kr.unit();
-    // The value now first, then where it started, where it should be by now
-    // and where it should end, each with its unit.
+    // What the chart shows that the figures beside it (start, now, target,
+    // confidence) and its check-in table do not: the value now against the
+    // pace, or against a level to keep. Said once on the page, not twice.
     let mut label = Label::new("");
-    match (goal, values.first(), values.last()) {
-        (Goal::Milestone, _, Some(&(day, v))) if v >= 1.0 => {
+    match (goal, values.last()) {
+        (Goal::Milestone, Some(&(day, v))) if v >= 1.0 => {
             label.text("Done on ");
             label.day(day);
         }
-        (Goal::Milestone, _, _) => label.text("Not done yet"),
-        (Goal::Metric { .. } | Goal::Keep { .. }, Some(&(d0, v0)), Some(&(d1, v1))) => {
-            label.value_on(v1, unit, d1);
-            if d0 != d1 {
-                label.text(", from ");
-                label.value_on(v0, unit, d0);
-            }
-        }
-        (Goal::Keep { .. }, _, _) => label.text("No values yet"),
-        (Goal::Metric { .. }, _, _) => label.text("No values before the period starts"),
+        (Goal::Milestone, _) => label.text("Not done yet"),
+        (Goal::Metric { .. } | Goal::Keep { .. }, Some(&(day, v))) => label.value_on(v, unit, day),
+        (Goal::Keep { .. }, _) => label.text("No values yet"),
+        (Goal::Metric { .. }, _) => label.text("No values before the period starts"),
     }
     if let (Goal::Keep { target, .. }, Some((bound, _))) = (goal, kr.kept()) {
         label.text("; to keep ");
@@ -207,20 +204,14 @@ pub(super) fn burnup_chart(
             n => label.text(&format!("; {n} values breach it")),
         }
     }
-    if let Goal::Metric { start, target } = goal {
-        if period.contains_date(as_of) {
-            let pace = start + (target - start) * score::expected(period, as_of, goal_score);
-            label.text("; expected ");
-            label.value(pace, unit);
-            label.text(" by ");
-            label.day(as_of);
-        }
-        label.text("; target ");
-        label.value_on(target, unit, period.end);
-    }
-    if let Some(&(_, c)) = confidence.last() {
-        label.text("; confidence ");
-        label.text(&percent(c));
+    if let Goal::Metric { start, target } = goal
+        && period.contains_date(as_of)
+    {
+        let pace = start + (target - start) * score::expected(period, as_of, goal_score);
+        label.text("; expected ");
+        label.value(pace, unit);
+        label.text(" by ");
+        label.day(as_of);
     }
     Some(html(&timeline::burnup(&Burnup {
         first: period.start,
@@ -233,6 +224,7 @@ pub(super) fn burnup_chart(
         confidence: &confidence,
         label: &label.0,
         unit,
+        dates,
     })))
 }
 

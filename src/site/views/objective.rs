@@ -9,9 +9,9 @@ use super::{
     Block, Blocks, CardItem, HistoryView, Html, LineItem, Link, SiteData, StatusView, html,
 };
 use crate::model::{Checkin, KeyResult, Org};
-use crate::site::charts::timeline::Size;
+use crate::site::charts::timeline::{Dates, Size};
 use crate::site::markdown;
-use crate::text::{push_escaped, push_iso_date, push_percent, score};
+use crate::text::{number, push_escaped, push_iso_date, push_percent, score};
 use serde::Serialize;
 
 /// Breadcrumbs shown below the top of a chain.
@@ -132,30 +132,43 @@ fn checkin_table(kr: &KeyResult) -> Option<Html> {
     }
     let mut rows: Vec<&Checkin> = kr.checkins.iter().collect();
     rows.sort_by_key(|c| std::cmp::Reverse(c.date.value));
-    let mut out = String::with_capacity(300 + 100 * rows.len());
+    let mut out = String::with_capacity(300 + 60 * rows.len());
     // One row a line, unindented, and no `scope` on a header row that can
-    // only head columns: tables of every key result add up.
+    // only head columns: tables of every key result add up. For the same
+    // reason the unit is said once, in the header, and cells, rows and the
+    // table's sections leave out the end tags HTML lets them omit.
+    let unit = kr
+        .unit()
+        .map(str::trim)
+        .filter(|u| !u.is_empty() && !kr.is_milestone());
     out.push_str(
         "<table class=\"table checkins\">\n<caption>Check-ins, newest first</caption>\n\
-         <thead><tr><th>Date</th><th>Value</th><th>Confidence</th><th>Note</th></tr></thead>\n\
-         <tbody>",
+         <thead><tr><th>Date<th>Value",
     );
+    if let Some(unit) = unit {
+        out.push_str(" (");
+        push_escaped(&mut out, unit);
+        out.push(')');
+    }
+    out.push_str("<th>Confidence<th>Note\n<tbody>");
     for c in rows {
         out.push_str("\n<tr><td>");
         push_iso_date(&mut out, c.date.value);
-        out.push_str("</td><td>");
-        push_escaped(&mut out, &checkin_value_with_unit(kr, c.value.value));
-        out.push_str("</td><td>");
+        out.push_str("<td>");
+        match unit {
+            Some(_) => push_escaped(&mut out, &number(c.value.value)),
+            None => push_escaped(&mut out, &checkin_value_with_unit(kr, c.value.value)),
+        }
+        out.push_str("<td>");
         if let Some(confidence) = &c.confidence {
             push_percent(&mut out, confidence.value);
         }
-        out.push_str("</td><td>");
+        out.push_str("<td>");
         if let Some(note) = &c.note {
             push_escaped(&mut out, note);
         }
-        out.push_str("</td></tr>");
     }
-    out.push_str("\n</tbody>\n</table>");
+    out.push_str("\n</table>");
     Some(html(&out))
 }
 
@@ -201,10 +214,16 @@ impl<'a> SiteData<'a> {
         };
         let checkins: Vec<Option<Html>> = o.key_results.iter().map(checkin_table).collect();
         let goal = self.checked.scores.objectives[index].goal;
+        // The first burn-up names the period's dates; the others show them from it.
+        let mut dates = Dates::Named;
         let burnups: Vec<Option<Html>> = o
             .key_results
             .iter()
-            .map(|kr| burnup_chart(kr, period.as_ref()?, self.as_of, goal))
+            .map(|kr| {
+                let chart = burnup_chart(kr, period.as_ref()?, self.as_of, goal, dates)?;
+                dates = Dates::Reused;
+                Some(chart)
+            })
             .collect();
         ObjectivePage {
             edit_url: self.edit_url(o.file),
@@ -321,7 +340,7 @@ mod tests {
     fn checkin_tables_list_newest_first_and_escape_notes() {
         use crate::check::testing::*;
         let text = "+++\ntitle = \"Grow\"\nperiod = \"2026-Q1\"\n\
-            [[key_results]]\ntitle = \"Signups from 0 to 2000\"\ntarget = 2000\n\
+            [[key_results]]\ntitle = \"Signups from 0 to 2000\"\ntarget = 2000\nunit = \"sign<ups>\"\n\
             [[key_results.checkins]]\ndate = 2026-01-10\nvalue = 1500\nconfidence = 0.425\n\
             [[key_results.checkins]]\ndate = 2026-02-10\nvalue = 1750.5\nnote = \"<b>A & B</b>\"\n\
             [[key_results]]\ntitle = \"Launch the shop\"\ndone = false\n\
@@ -331,19 +350,23 @@ mod tests {
         let krs = &checked.org.objectives[0].key_results;
         let table = |i: usize| checkin_table(&krs[i]).map(|t| t.to_string());
         let signups = table(0).unwrap_or_default();
-        let newer = signups.find(
-            "<td>2026-02-10</td><td>1,750.5</td><td></td><td>&lt;b&gt;A &amp; B&lt;/b&gt;</td>",
+        // The unit once, in the header; cells and rows without end tags.
+        assert!(
+            signups.contains(
+                "<thead><tr><th>Date<th>Value (sign&lt;ups&gt;)<th>Confidence<th>Note\n<tbody>"
+            ),
+            "{signups}"
         );
-        let older = signups.find("<td>2026-01-10</td><td>1,500</td><td>43%</td><td></td>");
+        let newer =
+            signups.find("\n<tr><td>2026-02-10<td>1,750.5<td><td>&lt;b&gt;A &amp; B&lt;/b&gt;\n");
+        let older = signups.find("\n<tr><td>2026-01-10<td>1,500<td>43%<td>\n</table>");
         assert!(
             newer.is_some() && older.is_some() && newer < older,
             "{signups}"
         );
-        assert!(
-            table(1)
-                .unwrap_or_default()
-                .contains("<td>2026-02-01</td><td>done</td>")
-        );
+        let launch = table(1).unwrap_or_default();
+        assert!(launch.contains("<th>Value<th>"), "{launch}");
+        assert!(launch.contains("<td>2026-02-01<td>done<td>"), "{launch}");
         assert_eq!(table(2), None, "no check-ins, no table");
     }
 

@@ -240,8 +240,12 @@ impl<'a> SiteData<'a> {
             .collect()
     }
 
-    /// The alignment tree of a period: company objectives, then what aligns
-    /// to them and is `in_view` (of a period overlapping this one), depth first.
+    /// The alignment tree of a period: company objectives, then the team
+    /// objectives that align to them and are `in_view` (of a period
+    /// overlapping this one), depth first. Personal objectives, most of an
+    /// organisation's, are on the pages of the objectives they align to and
+    /// of their owners: every overview listing all of them would weigh
+    /// megabytes.
     fn tree<'s>(&'s self, roots: &[usize], in_view: impl Fn(usize) -> bool) -> Vec<TreeItem<'s>> {
         let org = self.org();
         let mut items: Vec<TreeItem> = Vec::new();
@@ -257,6 +261,7 @@ impl<'a> SiteData<'a> {
                 .iter()
                 .copied()
                 .filter(|&c| !visited[c] && in_view(c))
+                .filter(|&c| org.objectives[c].level() != Level::Person)
                 .collect();
             if let Some(last) = items.last_mut() {
                 last.closes = last.depth.saturating_sub(depth)
