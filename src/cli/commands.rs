@@ -552,14 +552,16 @@ fn cache_dir(args: &CacheArgs, root: &Path, global: &Global) -> Option<PathBuf> 
 /// Starts reading the history, from the cache in `cache` where it serves.
 fn walk_history(root: &Path, cache: Option<&Path>) -> Result<history::Walk, HistoryError> {
     let bytes = cache.and_then(|dir| std::fs::read(dir.join(history::CACHE_FILE)).ok());
-    let (cache, damaged) = match bytes.map(|bytes| history::Cache::decode(&bytes)) {
+    let (cached, damaged) = match bytes.map(|bytes| history::Cache::decode(&bytes)) {
         Some(Ok(cache)) => (Some(cache), None),
         Some(Err(why)) => (None, Some(why)),
         None => (None, None),
     };
-    let mut walk = history::walk(root, cache)?;
+    let mut walk = history::walk(root, cached)?;
     if damaged.is_some() {
         walk.cache = history::CacheUse::Cold(damaged);
+    } else if cache.is_none() {
+        walk.cache = history::CacheUse::Cold(Some("none is kept".into()));
     }
     Ok(walk)
 }

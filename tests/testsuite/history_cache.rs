@@ -206,7 +206,11 @@ fn another_repositorys_cache_is_not_used() {
 #[test]
 fn the_default_cache_stays_out_of_git_and_no_cache_writes_none() {
     let repo = organisation();
-    build(repo.path(), &repo.path().join("public"), &["--no-cache"]);
+    let said = build(repo.path(), &repo.path().join("public"), &["--no-cache"]);
+    assert_eq!(
+        cache_line(&said),
+        "okr: history read from git: the cache was not used (none is kept)"
+    );
     assert!(!repo.path().join(".okr-cache").exists());
     let said = build(repo.path(), &repo.path().join("public"), &[]);
     assert_eq!(cache_line(&said), COLD);
@@ -262,6 +266,9 @@ fn a_cache_folder_that_is_a_link_is_not_followed() {
         "{}",
         result.stderr
     );
-    assert_eq!(cache_line(&result.stderr), COLD);
+    assert_eq!(
+        cache_line(&result.stderr),
+        "okr: history read from git: the cache was not used (none is kept)"
+    );
     assert_eq!(std::fs::read_dir(&elsewhere.path).unwrap().count(), 0);
 }
