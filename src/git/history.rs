@@ -455,8 +455,10 @@ fn replay(
         let wanted = wanted_versions(&window, &current, &cache);
         if !wanted.is_empty() {
             // Hashing the working tree's files costs about a tenth of
-            // parsing them: worth it to spare parsing many versions, not a few.
-            let reuse = parsed.filter(|org| wanted.len() * 8 > org.objectives.len());
+            // parsing them: worth it to spare parsing many versions, not a
+            // few (and, once hashed, for every window after).
+            let reuse =
+                parsed.filter(|org| in_tree.is_some() || wanted.len() * 8 > org.objectives.len());
             let in_tree = reuse
                 .map(|org| &*in_tree.get_or_insert_with(|| blob_ids(org, repo.repo.object_hash())));
             cache.extend(parse_or_reuse(repo, wanted, reuse.zip(in_tree)));

@@ -251,9 +251,12 @@ pub(super) fn mainline(
 ) -> Result<(Vec<gix::ObjectId>, Option<Cut>), HistoryError> {
     let shallow = shallow_commits(repo)?;
     let mut chain = Vec::new();
-    let mut at = Some(repo.repo.head_id().map_err(git)?.detach());
+    let head = repo.repo.head_id().map_err(git)?.detach();
+    // Each commit is read once: as the parent it is checked for, then walked on from.
+    let mut commit = repo.repo.find_commit(head).map_err(git)?;
     let mut cut = Some(Cut::None);
-    while let Some(id) = at {
+    loop {
+        let id = commit.id;
         chain.push(id);
         if Some(id) == stop {
             cut = None;
@@ -263,15 +266,17 @@ pub(super) fn mainline(
             cut = Some(Cut::Shallow);
             break;
         }
-        let commit = repo.repo.find_commit(id).map_err(git)?;
-        at = commit.parent_ids().next().map(|p| p.detach());
-        if let Some(parent) = at
-            && !repo.has_commit(parent)
-        {
-            // Not a shallow clone's edge (that is in `.git/shallow`): a
-            // commit lost or unreadable, which the history must name.
-            cut = Some(Cut::Missing(parent));
+        let Some(parent) = commit.parent_ids().next().map(|p| p.detach()) else {
             break;
+        };
+        match repo.repo.find_commit(parent) {
+            Ok(found) => commit = found,
+            Err(_) => {
+                // Not a shallow clone's edge (that is in `.git/shallow`): a
+                // commit lost or unreadable, which the history must name.
+                cut = Some(Cut::Missing(parent));
+                break;
+            }
         }
     }
     chain.reverse();
