@@ -67,6 +67,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/objective_line.html",
         include_str!("../../themes/default/templates/partials/objective_line.html"),
     ),
+    (
+        "partials/history.html",
+        include_str!("../../themes/default/templates/partials/history.html"),
+    ),
 ];
 
 /// The layout and the components pages render besides their own template:
@@ -184,12 +188,12 @@ fn is_built_in(name: &str, text: &str) -> bool {
         .any(|&(built_in, original)| built_in == name && original == text)
 }
 
-/// okr writes a block while its partial and the status badge inside it are
-/// the built-in ones, given the theme's own templates.
+/// okr writes a block while its partial, and the status badge where it shows
+/// one, are the built-in ones, given the theme's own templates.
 fn written_blocks(own: &BTreeSet<String>) -> Blocks {
     let built_in = |name: &str| !own.contains(name);
     Blocks::new(
-        |block| built_in(block.partial()) && built_in(STATUS_BADGE),
+        |block| built_in(block.partial()) && (!block.shows_badge() || built_in(STATUS_BADGE)),
         false,
     )
 }
@@ -367,6 +371,15 @@ mod tests {
         let badge = "{% component status_badge(status) %}<b>{{ status }}</b>{% endcomponent status_badge %}";
         let theme = theme_with("own-badge", &[(STATUS_BADGE, badge)]);
         let blocks = theme.blocks("objective.html");
-        assert!(blocks.fields && Block::ALL.into_iter().all(|b| !blocks.writes(b)));
+        // Every block showing a badge; the history shows none.
+        assert!(blocks.fields);
+        for block in Block::ALL {
+            assert_eq!(blocks.writes(block), !block.shows_badge(), "{block:?}");
+        }
+        let history = Block::History.partial();
+        let theme = theme_with("own-history", &[(history, "<ol class=\"mine\"></ol>")]);
+        let blocks = theme.blocks("objective.html");
+        assert!(blocks.fields && !blocks.writes(Block::History));
+        assert!(blocks.writes(Block::KeyResultDetails));
     }
 }

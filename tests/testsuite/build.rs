@@ -443,12 +443,44 @@ fn a_theme_of_its_own_reads_key_results_and_lines() {
 }
 
 /// Partials of the built-in theme that okr also writes itself.
-const PARTIALS: [&str; 4] = [
+const PARTIALS: [&str; 5] = [
     "partials/status_badge.html",
     "partials/key_result_list.html",
     "partials/key_result_details.html",
     "partials/objective_line.html",
+    "partials/history.html",
 ];
+
+/// Makes `repo` a git repository with two commits: all of it, then every
+/// objective renamed, by an author, with a message, whose text HTML must
+/// escape; each objective's history then has two entries.
+fn commit_twice(repo: &Path) {
+    use crate::common::{git, git_command};
+    let commit = |message: &str, date: &str| {
+        git(repo, &["add", "-A"]);
+        let output = git_command(repo)
+            .args(["commit", "-q", "-m", message])
+            .env("GIT_AUTHOR_NAME", "Ana <ops> & \"co\"")
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .output()
+            .expect("git commit runs");
+        assert!(output.status.success(), "{output:?}");
+    };
+    git(repo, &["init", "-q", "-b", "main"]);
+    commit("Set the OKRs", "2026-01-05T12:00:00+00:00");
+    for file in crate::common::files_below(&repo.join("okrs")) {
+        let text = read(&file);
+        if let Some(at) = text.find("title = \"") {
+            let renamed = format!("{}Renamed <&> {}", &text[..at + 9], &text[at + 9..]);
+            std::fs::write(&file, renamed).expect("write");
+        }
+    }
+    commit(
+        "Rename \"every\" <objective> & more",
+        "2026-01-12T12:00:00+00:00",
+    );
+}
 
 #[test]
 fn a_theme_that_overrides_a_partial_gets_its_own_markup() {
@@ -610,8 +642,10 @@ fn the_partials_render_what_okr_writes_for_them() {
         let dir = scratch(&format!("partials-{i}"));
         let repo = dir.join("repo");
         copy_dir(source, &repo);
-        // With links into a repository ("Check in" beside each key result)
-        // and, for the fixture in the middle, without.
+        // Each with a history: the entries' commits link into the
+        // repository, as do "Check in" links, except for the fixture in the
+        // middle.
+        commit_twice(&repo);
         if i != 1 {
             let config = repo.join("okr.toml");
             let text = read(&config);

@@ -1,7 +1,7 @@
 //! The change history as pages show it: the Changes page of the current
 //! period, and the entries and notes objective and health pages reuse.
 
-use super::{PeriodView, SiteData};
+use super::{Html, PeriodView, SiteData};
 use crate::git::history::{self, Extent, History, OwnerRef};
 use crate::model::Owner;
 use crate::site::repo_links::RepoLinks;
@@ -90,7 +90,13 @@ pub struct HistoryEntryView<'a> {
 /// An objective's history, newest first, and why it may be missing or partial.
 #[derive(Debug, Serialize)]
 pub struct HistoryView<'a> {
+    /// How many entries there are.
+    pub count: usize,
+    /// The entries, when templates may read them (see [`super::Blocks`]).
     pub entries: Vec<HistoryEntryView<'a>>,
+    /// The entries as an `<ol>`, when okr writes them (`partials/history.html`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<Html>,
     pub note: Option<String>,
 }
 

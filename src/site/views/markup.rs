@@ -1,5 +1,6 @@
 //! HTML for the blocks that pages repeat by the thousand: key results on
-//! cards and on objective pages, and objective lines in lists. Each is the
+//! cards and on objective pages, objective lines in lists, and the entries of
+//! an objective's history. Each is the
 //! compiled form of a partial template of the default theme
 //! (`themes/default/templates/partials/`), written here, like the charts and
 //! check-in tables, rather than interpreted by Tera for each of them: together
@@ -9,7 +10,9 @@
 //! template rendered instead (see [`Blocks`] and `render::Theme::load`).
 
 use super::{Html, KeyResultView, Link, ObjectiveCard, StatusView, html};
-use crate::text::{push_digits, push_escaped};
+use crate::git::history::{self, History, Record};
+use crate::site::repo_links::RepoLinks;
+use crate::text::{push_digits, push_escaped, push_iso_date};
 
 /// The partial defining the `status_badge` component, which every block below
 /// calls: [`push_badge`] is its compiled form.
@@ -24,14 +27,17 @@ pub enum Block {
     KeyResultDetails,
     /// An objective as a line of a list ([`objective_line`]).
     ObjectiveLine,
+    /// An objective's history ([`history`]).
+    History,
 }
 
 impl Block {
     /// In the order declared, so that `block as usize` indexes it.
-    pub const ALL: [Block; 3] = [
+    pub const ALL: [Block; 4] = [
         Block::KeyResultList,
         Block::KeyResultDetails,
         Block::ObjectiveLine,
+        Block::History,
     ];
 
     /// The partial of the default theme this block is the compiled form of.
@@ -40,7 +46,14 @@ impl Block {
             Block::KeyResultList => "partials/key_result_list.html",
             Block::KeyResultDetails => "partials/key_result_details.html",
             Block::ObjectiveLine => "partials/objective_line.html",
+            Block::History => "partials/history.html",
         }
+    }
+
+    /// Whether the block shows a status badge: it is then written only while
+    /// the badge's partial is the built-in one too.
+    pub fn shows_badge(self) -> bool {
+        self != Block::History
     }
 
     /// The template registered under [`Block::partial`]'s name while okr
@@ -51,6 +64,7 @@ impl Block {
             Block::KeyResultList => "{{ card.key_results_html }}",
             Block::KeyResultDetails => "{{ page.key_results_html }}",
             Block::ObjectiveLine => "{{ card.html }}",
+            Block::History => "{{ page.history.html }}",
         }
     }
 }
@@ -351,6 +365,49 @@ pub fn objective_line(card: &ObjectiveCard) -> Html {
         out.push_str(" stale</span>");
     }
     out.push_str("</li>");
+    html(&out)
+}
+
+/// An objective's history, newest entry first, as an `<ol class="history">`:
+/// `partials/history.html`. Commits link into the repository when the site
+/// knows it.
+pub fn history(history: &History, record: &Record, repo: Option<&RepoLinks>) -> Html {
+    let mut out = String::with_capacity(60 + record.entries.len() * 300);
+    out.push_str("\n<ol class=\"history\">");
+    for entry in record.entries.iter().rev() {
+        let commit = &history.commits[entry.commit];
+        out.push_str("\n<li>\n<p class=\"history-meta\"><time datetime=\"");
+        push_iso_date(&mut out, commit.date);
+        out.push_str("\">");
+        push_iso_date(&mut out, commit.date);
+        out.push_str("</time> · ");
+        push_escaped(&mut out, &commit.author);
+        out.push_str(" · ");
+        let url = repo.map(|r| r.commit(&commit.id));
+        if let Some(url) = &url {
+            out.push_str("<a href=\"");
+            push_escaped(&mut out, url);
+            out.push_str("\">");
+        }
+        out.push_str("<code class=\"commit\" title=\"");
+        push_escaped(&mut out, &commit.summary);
+        out.push_str("\">");
+        push_escaped(&mut out, &commit.short);
+        out.push_str("</code>");
+        if url.is_some() {
+            out.push_str("</a>");
+        }
+        out.push_str("</p>\n<ul class=\"change-list\">");
+        for change in &entry.changes {
+            out.push_str("\n<li class=\"change-");
+            out.push_str(change.kind());
+            out.push_str("\">");
+            push_escaped(&mut out, &history::describe(change));
+            out.push_str("</li>");
+        }
+        out.push_str("\n</ul>\n</li>");
+    }
+    out.push_str("\n</ol>");
     html(&out)
 }
 

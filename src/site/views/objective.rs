@@ -286,21 +286,31 @@ impl<'a> SiteData<'a> {
                 .map(|p| self.person_link(p))
                 .collect(),
             history: match self.history {
-                Some(h) => Some(HistoryView {
-                    entries: h
-                        .record(&o.period.value, &o.id.value)
-                        .map_or_else(Vec::new, |r| {
-                            let repo = self.urls.repo();
-                            r.entries
+                Some(h) => {
+                    let record = h.record(&o.period.value, &o.id.value);
+                    let repo = self.urls.repo();
+                    let written = blocks.writes(Block::History);
+                    Some(HistoryView {
+                        count: record.map_or(0, |r| r.entries.len()),
+                        entries: match record {
+                            Some(r) if blocks.fields || !written => r
+                                .entries
                                 .iter()
                                 .rev()
                                 .map(|e| entry_view(h, e, repo))
-                                .collect()
-                        }),
-                    note: history_note(h),
-                }),
+                                .collect(),
+                            _ => Vec::new(),
+                        },
+                        html: record
+                            .filter(|r| written && !r.entries.is_empty())
+                            .map(|r| markup::history(h, r, repo)),
+                        note: history_note(h),
+                    })
+                }
                 None => self.left_out_note().map(|note| HistoryView {
+                    count: 0,
                     entries: Vec::new(),
+                    html: None,
                     note: Some(note),
                 }),
             },
