@@ -241,6 +241,19 @@ fn parse_versions(repo: &Repo, wanted: &[(gix::ObjectId, &str)]) -> Versions {
 /// all of it, or with a `cache` of an earlier build, only the commits made
 /// since (when the cache matches the repository; else all of it).
 pub fn walk(dir: &Path, cache: Option<Cache>) -> Result<Walk, HistoryError> {
+    walk_in_parts_of(dir, cache, WINDOW)
+}
+
+/// [`walk`], reading and replaying `commits` commits at a time rather than
+/// [`WINDOW`], each part with its own opening of the repository once there
+/// are several: for tests that the history does not depend on it.
+#[doc(hidden)]
+pub fn walk_in_parts_of(
+    dir: &Path,
+    cache: Option<Cache>,
+    commits: usize,
+) -> Result<Walk, HistoryError> {
+    let window = commits.max(1);
     let repo = Repo::open(dir)?;
     if repo.repo.head_id().is_err() {
         return Ok(Walk {
@@ -253,7 +266,7 @@ pub fn walk(dir: &Path, cache: Option<Cache>) -> Result<Walk, HistoryError> {
             resumed: None,
             cache: CacheUse::Cold(None),
             empty: Some("the repository has no commits yet"),
-            window: WINDOW,
+            window,
         });
     }
     let (resumed, chain, cut, root, used) = match cache.map(|c| c.resume(&repo)) {
@@ -284,47 +297,60 @@ pub fn walk(dir: &Path, cache: Option<Cache>) -> Result<Walk, HistoryError> {
         }
     };
     let first = usize::from(resumed.is_some());
-    // Each commit's okrs/ tree, on all cores.
-    let shared = repo.repo.clone().into_sync();
-    let trees: Vec<Option<gix::ObjectId>> =
-        in_parallel(&shared, &repo.prefix, 0, &chain, |local, &c| {
-            local.subtree(c, "okrs")
-        })
-        .into_iter()
-        .collect::<Result<_, _>>()?;
-
-    // The file changes of each commit that touched okrs/, oldest first. The
-    // oldest commit of a cut chain (a shallow clone's) is where the history
-    // starts: its files are the base, not changes. Steps are independent: on
-    // all cores.
-    let touched: Vec<usize> = (first..chain.len())
-        .filter(|&i| i == 0 || trees[i - 1] != trees[i])
-        .collect();
-    let diffs = in_parallel(
-        &shared,
-        &repo.prefix,
-        OBJECT_CACHE,
-        &touched,
-        |local, &i| {
-            let before = if i == 0 { None } else { trees[i - 1] };
-            local.changed_blobs(before, trees[i])
-        },
-    );
+    // Each commit's okrs/ tree, and the file changes of each commit that
+    // touched okrs/, oldest first, on all cores. The oldest commit of a cut
+    // chain (a shallow clone's) is where the history starts: its files are
+    // the base, not changes. A long chain is read a part at a time, each
+    // with its own opening of the repository (see [`Repo::reopen`]).
+    let mut trees: Vec<Option<gix::ObjectId>> = Vec::with_capacity(chain.len());
     let mut steps: Vec<(usize, Vec<BlobChange>)> = Vec::new();
-    for (&i, changed) in touched.iter().zip(diffs) {
-        let changed = changed?;
-        if !changed.is_empty() {
-            steps.push((i, changed));
+    for start in (0..chain.len()).step_by(window) {
+        let end = (start + window).min(chain.len());
+        let shared = if chain.len() > window {
+            repo.reopen()?.repo.into_sync()
+        } else {
+            repo.repo.clone().into_sync()
+        };
+        let part = in_parallel(&shared, &repo.prefix, 0, &chain[start..end], |local, &c| {
+            local.subtree(c, "okrs")
+        });
+        for tree in part {
+            trees.push(tree?);
+        }
+        let touched: Vec<usize> = (start.max(first)..end)
+            .filter(|&i| i == 0 || trees[i - 1] != trees[i])
+            .collect();
+        let diffs = in_parallel(
+            &shared,
+            &repo.prefix,
+            OBJECT_CACHE,
+            &touched,
+            |local, &i| {
+                let before = if i == 0 { None } else { trees[i - 1] };
+                local.changed_blobs(before, trees[i])
+            },
+        );
+        for (&i, changed) in touched.iter().zip(diffs) {
+            let changed = changed?;
+            if !changed.is_empty() {
+                steps.push((i, changed));
+            }
         }
     }
     // Versions the last commit no longer has are parsed now, while the check
     // parses the working tree (which holds the last commit's, mostly); a
     // history longer than one window of the replay parses them window by
     // window instead, holding fewer at a time.
-    let parsed = if steps.len() > WINDOW {
+    let parsed = if steps.len() > window {
         Versions::new()
     } else {
         early_versions(&repo, &steps)
+    };
+    // Walking a long chain mapped all of its commits: let them go.
+    let repo = if chain.len() > window {
+        repo.reopen()?
+    } else {
+        repo
     };
     Ok(Walk {
         repo,
@@ -336,7 +362,7 @@ pub fn walk(dir: &Path, cache: Option<Cache>) -> Result<Walk, HistoryError> {
         resumed,
         cache: used,
         empty: None,
-        window: WINDOW,
+        window,
     })
 }
 
@@ -363,14 +389,6 @@ fn early_versions(repo: &Repo, steps: &[(usize, Vec<BlobChange>)]) -> Versions {
 }
 
 impl Walk {
-    /// Replays `steps` commits at a time rather than [`WINDOW`]: for tests
-    /// that the history does not depend on it.
-    #[doc(hidden)]
-    pub fn in_windows_of(mut self, steps: usize) -> Walk {
-        self.window = steps.max(1);
-        self
-    }
-
     /// Parses the versions the walk found and compares them, commit by
     /// commit; with what a cache would keep of it.
     pub fn finish(self, parsed: Option<&Org>) -> Result<Finished, HistoryError> {
@@ -446,12 +464,22 @@ fn replay(
     let mut in_tree: Option<HashMap<gix::ObjectId, usize>> = None;
     let mut cache = early;
     let start = usize::from(cut != Cut::None);
+    let many = steps.len() > window;
     let mut steps = steps.into_iter().peekable();
     while steps.peek().is_some() {
         // A window of steps at a time: the versions it compares are parsed
         // together (on all cores), and those no file holds after it are let
         // go, so memory follows the organisation's size, not the history's.
         let window: Vec<(usize, Vec<BlobChange>)> = steps.by_ref().take(window).collect();
+        // Each window of a long history with its own opening of the
+        // repository, as the walk's parts (see [`Repo::reopen`]).
+        let opened;
+        let repo = if many {
+            opened = repo.reopen()?;
+            &opened
+        } else {
+            repo
+        };
         let wanted = wanted_versions(&window, &current, &cache);
         if !wanted.is_empty() {
             // Hashing the working tree's files costs about a tenth of

@@ -104,6 +104,21 @@ impl Repo {
         })
     }
 
+    /// The same repository, opened afresh. What a handle maps of git's pack
+    /// files stays mapped, and counted in the process's memory, until the
+    /// last handle of its opening is gone: reading a long history a part at
+    /// a time, each part with its own opening, holds one part's worth.
+    pub(super) fn reopen(&self) -> Result<Repo, HistoryError> {
+        let dir = self.repo.workdir().unwrap_or_else(|| self.repo.git_dir());
+        let mut repo = gix::discover(dir).map_err(git)?;
+        repo.object_cache_size_if_unset(OBJECT_CACHE);
+        Ok(Repo {
+            repo,
+            prefix: self.prefix.clone(),
+            buffers: Default::default(),
+        })
+    }
+
     /// A handle of this thread on a repository opened by another.
     fn local(shared: &gix::ThreadSafeRepository, prefix: &str, object_cache: usize) -> Repo {
         let mut repo = shared.to_thread_local();

@@ -723,14 +723,15 @@ fn the_changes_page_lists_the_newest_of_each_team_and_objective_pages_all() {
     );
 }
 
-/// The history of `dir` read in windows of 1, 2 and 3 commits, with and
-/// without the working tree's objectives, is the history read at once.
+/// The history of `dir` read and replayed in parts of 1, 2 and 3 commits
+/// (each part with its own opening of the repository), with and without
+/// the working tree's objectives, is the history read at once.
 fn assert_same_in_windows(dir: &Path) {
     let whole = history::read(dir).unwrap();
     let checked = okr::check::check(dir, "2026-02-15".parse().unwrap()).unwrap();
     for window in 1..=3 {
         for parsed in [None, Some(&checked.org)] {
-            let walk = history::walk(dir, None).unwrap().in_windows_of(window);
+            let walk = history::walk_in_parts_of(dir, None, window).unwrap();
             let read = walk.finish(parsed).unwrap().history;
             assert_eq!(read, whole, "windows of {window}");
         }
