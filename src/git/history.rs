@@ -806,6 +806,26 @@ mod tests {
         );
         let changes = compare(&snapshot(BASE), &snapshot(&one));
         assert_eq!(describe(&changes[0]), "1 check-in added to “Revenue”");
+        // A note or a confidence given later edits the check-in.
+        for later in [
+            "value = 5\nnote = \"Late\"\n",
+            "value = 5\nconfidence = 0.5\n",
+        ] {
+            let edited = BASE.replace("value = 5\n", later);
+            let changes = compare(&snapshot(BASE), &snapshot(&edited));
+            assert!(
+                matches!(
+                    changes[..],
+                    [Change::CheckIns {
+                        added: 0,
+                        removed: 0,
+                        edited: 1,
+                        ..
+                    }]
+                ),
+                "{changes:?}"
+            );
+        }
     }
 
     #[test]

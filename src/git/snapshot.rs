@@ -64,12 +64,14 @@ pub struct KeyResultSnapshot {
     pub checkins: Vec<CheckinSnapshot>,
 }
 
+/// A check-in, as far as telling versions apart needs: its date, and a hash
+/// of what else it says. Versions of a long history hold many check-ins
+/// each, and replaying it holds thousands of versions at a time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckinSnapshot {
     pub date: NaiveDate,
-    pub value: f64,
-    pub confidence: Option<f64>,
-    pub note: Option<String>,
+    /// The value, the confidence and the note, hashed ([`checkin_hash`]).
+    pub said: u64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -82,6 +84,17 @@ pub struct InitiativeSnapshot {
 fn sorted(values: impl Iterator<Item = String>) -> Vec<String> {
     let set: BTreeSet<String> = values.collect();
     set.into_iter().collect()
+}
+
+/// A hash of a check-in's value, confidence and note: equal when they are.
+fn checkin_hash(value: f64, confidence: Option<f64>, note: Option<&str>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // Fixed keys, as for the body.
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.to_bits().hash(&mut hasher);
+    confidence.map(f64::to_bits).hash(&mut hasher);
+    note.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A hash of the body that ignores line endings and trailing blanks, which
@@ -150,9 +163,11 @@ impl Snapshot {
                             .iter()
                             .map(|c| CheckinSnapshot {
                                 date: c.date.value,
-                                value: c.value.value,
-                                confidence: c.confidence.as_ref().map(|c| c.value),
-                                note: c.note.clone(),
+                                said: checkin_hash(
+                                    c.value.value,
+                                    c.confidence.as_ref().map(|c| c.value),
+                                    c.note.as_deref(),
+                                ),
                             })
                             .collect(),
                     }
