@@ -82,7 +82,7 @@ impl Repo {
     pub fn open(dir: &Path) -> Result<Repo, HistoryError> {
         let not_a_repository = || HistoryError::NotARepository(dir.to_path_buf());
         let absolute = dir.canonicalize().map_err(|_| not_a_repository())?;
-        let mut repo = gix::discover(&absolute).map_err(|_| not_a_repository())?;
+        let repo = gix::discover(&absolute).map_err(|_| not_a_repository())?;
         let workdir = repo
             .workdir()
             .ok_or_else(not_a_repository)?
@@ -96,12 +96,7 @@ impl Repo {
             prefix.push_str(&part.as_os_str().to_string_lossy());
             prefix.push('/');
         }
-        repo.object_cache_size_if_unset(OBJECT_CACHE);
-        Ok(Repo {
-            repo,
-            prefix,
-            buffers: Default::default(),
-        })
+        Ok(Repo::opened(repo, prefix))
     }
 
     /// The same repository, opened afresh. What a handle maps of git's pack
@@ -110,13 +105,18 @@ impl Repo {
     /// a time, each part with its own opening, holds one part's worth.
     pub(super) fn reopen(&self) -> Result<Repo, HistoryError> {
         let dir = self.repo.workdir().unwrap_or_else(|| self.repo.git_dir());
-        let mut repo = gix::discover(dir).map_err(git)?;
+        let repo = gix::discover(dir).map_err(git)?;
+        Ok(Repo::opened(repo, self.prefix.clone()))
+    }
+
+    /// A repository just opened, reading the folder `prefix` of it.
+    fn opened(mut repo: gix::Repository, prefix: String) -> Repo {
         repo.object_cache_size_if_unset(OBJECT_CACHE);
-        Ok(Repo {
+        Repo {
             repo,
-            prefix: self.prefix.clone(),
+            prefix,
             buffers: Default::default(),
-        })
+        }
     }
 
     /// A handle of this thread on a repository opened by another.

@@ -201,7 +201,7 @@ impl Page {
             Page::Team(i) => theme.render_to(template, &data.team(i, blocks), "", out),
             Page::Person(i) => theme.render_to(template, &data.person(i, blocks), "", out),
             Page::Health => theme.render_to(template, &data.health(), "", out),
-            Page::Changes => theme.render_to(template, &data.changes(), "", out),
+            Page::Changes => theme.render_to(template, &data.changes(blocks), "", out),
             Page::NotFound => theme.render_to(template, &(), "", out),
         }
     }

@@ -71,6 +71,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/history.html",
         include_str!("../../themes/default/templates/partials/history.html"),
     ),
+    (
+        "partials/change_rows.html",
+        include_str!("../../themes/default/templates/partials/change_rows.html"),
+    ),
 ];
 
 /// The layout and the components pages render besides their own template:

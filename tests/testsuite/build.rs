@@ -443,18 +443,21 @@ fn a_theme_of_its_own_reads_key_results_and_lines() {
 }
 
 /// Partials of the built-in theme that okr also writes itself.
-const PARTIALS: [&str; 5] = [
+const PARTIALS: [&str; 6] = [
     "partials/status_badge.html",
     "partials/key_result_list.html",
     "partials/key_result_details.html",
     "partials/objective_line.html",
     "partials/history.html",
+    "partials/change_rows.html",
 ];
 
-/// Makes `repo` a git repository with two commits: all of it, then every
-/// objective renamed, by an author, with a message, whose text HTML must
-/// escape; each objective's history then has two entries.
-fn commit_twice(repo: &Path) {
+/// Makes `repo` a git repository with two commits, a week apart from
+/// `first` (a day of its current period, so that the Changes page lists
+/// them): all of it, then every objective renamed, by an author, with a
+/// message, whose text HTML must escape; each objective's history then has
+/// two entries.
+fn commit_twice(repo: &Path, first: chrono::NaiveDate) {
     use crate::common::{git, git_command};
     let commit = |message: &str, date: &str| {
         git(repo, &["add", "-A"]);
@@ -467,8 +470,9 @@ fn commit_twice(repo: &Path) {
             .expect("git commit runs");
         assert!(output.status.success(), "{output:?}");
     };
+    let at = |days| format!("{}T12:00:00+00:00", first + chrono::Days::new(days));
     git(repo, &["init", "-q", "-b", "main"]);
-    commit("Set the OKRs", "2026-01-05T12:00:00+00:00");
+    commit("Set the OKRs", &at(0));
     for file in crate::common::files_below(&repo.join("okrs")) {
         let text = read(&file);
         if let Some(at) = text.find("title = \"") {
@@ -476,10 +480,7 @@ fn commit_twice(repo: &Path) {
             std::fs::write(&file, renamed).expect("write");
         }
     }
-    commit(
-        "Rename \"every\" <objective> & more",
-        "2026-01-12T12:00:00+00:00",
-    );
+    commit("Rename \"every\" <objective> & more", &at(7));
 }
 
 #[test]
@@ -571,6 +572,43 @@ fn a_theme_that_overrides_a_partial_gets_its_own_markup() {
     assert!(objective.contains("<span class=\"badge status-on-track\">On track</span>"));
 }
 
+#[test]
+fn a_theme_that_overrides_the_history_partials_gets_its_own_rows() {
+    let rows = "{% for i in s.rows %}<tr class=\"mine\"><td>{{ page.rows[i].title }} \
+                {{ page.rows[i].entry.author }}</td></tr>{% endfor %}";
+    // An objective page of its own including the history without asking
+    // whether there is one: okr's markup is there all the same.
+    let objective = "{% extends \"base.html\" %}{% block content %}<h1>{{ page.objective.title }}</h1>\
+                     {% include \"partials/history.html\" %}{% endblock %}";
+    let repo = with_templates(
+        "basic",
+        "history-partials",
+        &[
+            ("partials/change_rows.html", rows),
+            ("objective.html", objective),
+        ],
+    );
+    commit_twice(&repo, "2026-01-05".parse().expect("a date"));
+    // An objective not committed yet, with no history.
+    let person = repo.join("okrs/2026-Q1/anna");
+    let text = read(&person.join("coach-the-team.md")).replace("fast", "faster");
+    std::fs::write(person.join("coach-new-hires.md"), text).expect("write");
+    let out = built_at(&repo);
+    let changes = read(&out.join("changes/index.html"));
+    assert!(
+        changes.contains(
+            "<tr class=\"mine\"><td>Renamed &lt;&amp;&gt; Build a German pipeline that converts \
+             Ana ops &amp; &quot;co</td></tr>"
+        ),
+        "{changes}"
+    );
+    assert!(!changes.contains("change-list"), "{changes}");
+    let page = read(&out.join("objectives/2026-Q1/expand-germany/index.html"));
+    assert_eq!(page.matches("<li class=\"change-").count(), 2, "{page}");
+    let new = read(&out.join("objectives/2026-Q1/coach-new-hires/index.html"));
+    assert!(new.contains("<ol class=\"history\">\n</ol>"), "{new}");
+}
+
 /// Every file below `dir` with its bytes.
 fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files(dir)
@@ -633,19 +671,20 @@ fn the_partials_render_what_okr_writes_for_them() {
             (*name, text)
         })
         .collect();
+    // Each as of a day, with the first of its two commits two weeks before.
     let sites = [
-        (root.join("example-okrs"), "2026-11-23"),
-        (fixture("basic"), AS_OF),
-        (fixture("edge-cases"), AS_OF),
+        (root.join("example-okrs"), "2026-11-23", "2026-11-09"),
+        (fixture("basic"), AS_OF, "2026-01-05"),
+        (fixture("edge-cases"), AS_OF, "2026-01-05"),
     ];
-    for (i, (source, as_of)) in sites.iter().enumerate() {
+    for (i, (source, as_of, first)) in sites.iter().enumerate() {
         let dir = scratch(&format!("partials-{i}"));
         let repo = dir.join("repo");
         copy_dir(source, &repo);
         // Each with a history: the entries' commits link into the
         // repository, as do "Check in" links, except for the fixture in the
         // middle.
-        commit_twice(&repo);
+        commit_twice(&repo, first.parse().expect("a date"));
         if i != 1 {
             let config = repo.join("okr.toml");
             let text = read(&config);

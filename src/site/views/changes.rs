@@ -1,7 +1,8 @@
 //! The change history as pages show it: the Changes page of the current
 //! period, and the entries and notes objective and health pages reuse.
 
-use super::{Html, PeriodView, SiteData};
+use super::markup::{self, Block, Blocks};
+use super::{Html, PeriodView, SiteData, html};
 use crate::git::history::{self, Extent, History, OwnerRef};
 use crate::model::Owner;
 use crate::site::repo_links::RepoLinks;
@@ -31,6 +32,9 @@ pub struct ChangeSection {
     pub url: Option<String>,
     pub rows: Vec<usize>,
     pub total: usize,
+    /// The rows as `<tr>`s, when okr writes them (`partials/change_rows.html`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<Html>,
 }
 
 /// How many of the newest changes the Changes page lists in all, and for
@@ -62,6 +66,10 @@ pub struct ChangesPage<'a> {
     pub period: Option<&'a PeriodView>,
     pub enabled: bool,
     pub note: Option<String>,
+    /// How many changes the period has.
+    pub count: usize,
+    /// The rows the sections show, when templates may read them (see
+    /// [`super::Blocks`]).
     pub rows: Vec<ChangeRow<'a>>,
     pub sections: Vec<ChangeSection>,
 }
@@ -155,7 +163,7 @@ impl<'a> SiteData<'a> {
         self.history_left_out.then(|| LEFT_OUT.to_string())
     }
 
-    pub fn changes(&self) -> ChangesPage<'_> {
+    pub fn changes(&self, blocks: Blocks) -> ChangesPage<'_> {
         let period = self
             .periods
             .iter()
@@ -165,6 +173,7 @@ impl<'a> SiteData<'a> {
                 period,
                 enabled: false,
                 note: self.left_out_note(),
+                count: 0,
                 rows: Vec::new(),
                 sections: Vec::new(),
             };
@@ -210,14 +219,37 @@ impl<'a> SiteData<'a> {
                 owner,
             });
         }
-        let section =
-            |anchor: String, name: String, url: Option<String>, picked: Picked| ChangeSection {
+        // Each row written once, however many sections show it.
+        let written: Vec<String> = if blocks.writes(Block::ChangeRows) {
+            rows.iter()
+                .map(|row| {
+                    let mut out = String::with_capacity(400);
+                    markup::change_row(&mut out, row);
+                    out
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let section = |anchor: String, name: String, url: Option<String>, picked: Picked| {
+            let rows: Vec<usize> = picked.entries.iter().map(|n| row_of[*n]).collect();
+            let html = (!written.is_empty()).then(|| {
+                let mut out = String::with_capacity(rows.iter().map(|&r| written[r].len()).sum());
+                for &r in &rows {
+                    out.push_str(&written[r]);
+                }
+                html(&out)
+            });
+            ChangeSection {
                 anchor,
                 name,
                 url,
-                rows: picked.entries.iter().map(|n| row_of[*n]).collect(),
+                rows,
                 total: picked.total,
-            };
+                html,
+            }
+        };
+        let count = all.total;
         let mut sections = vec![section("all".into(), "All changes".into(), None, all)];
         if company.total > 0 {
             sections.push(section(
@@ -239,7 +271,8 @@ impl<'a> SiteData<'a> {
             period,
             enabled: true,
             note: history_note(history),
-            rows,
+            count,
+            rows: if blocks.fields { rows } else { Vec::new() },
             sections,
         }
     }

@@ -1,6 +1,6 @@
 //! HTML for the blocks that pages repeat by the thousand: key results on
-//! cards and on objective pages, objective lines in lists, and the entries of
-//! an objective's history. Each is the
+//! cards and on objective pages, objective lines in lists, the entries of an
+//! objective's history and the rows of the Changes page. Each is the
 //! compiled form of a partial template of the default theme
 //! (`themes/default/templates/partials/`), written here, like the charts and
 //! check-in tables, rather than interpreted by Tera for each of them: together
@@ -9,8 +9,8 @@
 //! that overrides a partial, or the status badge they all contain, gets its own
 //! template rendered instead (see [`Blocks`] and `render::Theme::load`).
 
-use super::{Html, KeyResultView, Link, ObjectiveCard, StatusView, html};
-use crate::git::history::{self, History, Record};
+use super::{ChangeRow, Html, KeyResultView, Link, ObjectiveCard, StatusView, html};
+use crate::git::history::{self, Entry, History};
 use crate::site::repo_links::RepoLinks;
 use crate::text::{push_digits, push_escaped, push_iso_date};
 
@@ -29,15 +29,18 @@ pub enum Block {
     ObjectiveLine,
     /// An objective's history ([`history`]).
     History,
+    /// The rows of a section of the Changes page ([`change_row`]).
+    ChangeRows,
 }
 
 impl Block {
     /// In the order declared, so that `block as usize` indexes it.
-    pub const ALL: [Block; 4] = [
+    pub const ALL: [Block; 5] = [
         Block::KeyResultList,
         Block::KeyResultDetails,
         Block::ObjectiveLine,
         Block::History,
+        Block::ChangeRows,
     ];
 
     /// The partial of the default theme this block is the compiled form of.
@@ -47,13 +50,14 @@ impl Block {
             Block::KeyResultDetails => "partials/key_result_details.html",
             Block::ObjectiveLine => "partials/objective_line.html",
             Block::History => "partials/history.html",
+            Block::ChangeRows => "partials/change_rows.html",
         }
     }
 
     /// Whether the block shows a status badge: it is then written only while
     /// the badge's partial is the built-in one too.
     pub fn shows_badge(self) -> bool {
-        self != Block::History
+        !matches!(self, Block::History | Block::ChangeRows)
     }
 
     /// The template registered under [`Block::partial`]'s name while okr
@@ -65,6 +69,7 @@ impl Block {
             Block::KeyResultDetails => "{{ page.key_results_html }}",
             Block::ObjectiveLine => "{{ card.html }}",
             Block::History => "{{ page.history.html }}",
+            Block::ChangeRows => "{{ s.html }}",
         }
     }
 }
@@ -371,10 +376,10 @@ pub fn objective_line(card: &ObjectiveCard) -> Html {
 /// An objective's history, newest entry first, as an `<ol class="history">`:
 /// `partials/history.html`. Commits link into the repository when the site
 /// knows it.
-pub fn history(history: &History, record: &Record, repo: Option<&RepoLinks>) -> Html {
-    let mut out = String::with_capacity(60 + record.entries.len() * 300);
+pub fn history(history: &History, entries: &[Entry], repo: Option<&RepoLinks>) -> Html {
+    let mut out = String::with_capacity(60 + entries.len() * 300);
     out.push_str("\n<ol class=\"history\">");
-    for entry in record.entries.iter().rev() {
+    for entry in entries.iter().rev() {
         let commit = &history.commits[entry.commit];
         out.push_str("\n<li>\n<p class=\"history-meta\"><time datetime=\"");
         push_iso_date(&mut out, commit.date);
@@ -409,6 +414,56 @@ pub fn history(history: &History, record: &Record, repo: Option<&RepoLinks>) -> 
     }
     out.push_str("\n</ol>");
     html(&out)
+}
+
+/// A row of the Changes page, as `partials/change_rows.html` writes it for
+/// each row of a section.
+pub fn change_row(out: &mut String, row: &ChangeRow) {
+    let entry = &row.entry;
+    out.push_str("\n      <tr><td><time datetime=\"");
+    push_escaped(out, &entry.date);
+    out.push_str("\">");
+    push_escaped(out, &entry.date);
+    out.push_str("</time></td><td>");
+    match &row.url {
+        Some(url) => {
+            out.push_str("<a href=\"");
+            push_escaped(out, url);
+            out.push_str("\">");
+            push_escaped(out, row.title);
+            out.push_str("</a>");
+        }
+        None => push_escaped(out, row.title),
+    }
+    out.push_str(" <span class=\"muted\">");
+    push_escaped(out, &row.owner);
+    out.push_str(" · ");
+    push_escaped(out, row.period);
+    out.push_str("</span></td><td><ul class=\"change-list\">");
+    for change in &entry.changes {
+        out.push_str("<li class=\"change-");
+        push_escaped(out, change.kind);
+        out.push_str("\">");
+        push_escaped(out, &change.text);
+        out.push_str("</li>");
+    }
+    out.push_str("</ul></td><td>");
+    push_escaped(out, entry.author);
+    out.push_str("</td><td class=\"wide-only\">");
+    if let Some(url) = &entry.commit_url {
+        out.push_str("<a href=\"");
+        push_escaped(out, url);
+        out.push_str("\">");
+    }
+    out.push_str("<code class=\"commit\" title=\"");
+    push_escaped(out, entry.summary);
+    out.push_str("\">");
+    push_escaped(out, entry.commit);
+    out.push_str("</code>");
+    if entry.commit_url.is_some() {
+        out.push_str("</a>");
+    }
+    out.push_str("</td></tr>");
 }
 
 #[cfg(test)]

@@ -301,9 +301,10 @@ impl<'a> SiteData<'a> {
                                 .collect(),
                             _ => Vec::new(),
                         },
-                        html: record
-                            .filter(|r| written && !r.entries.is_empty())
-                            .map(|r| markup::history(h, r, repo)),
+                        // Always there while okr writes the block, so that a
+                        // theme's own page may include the partial unguarded.
+                        html: written
+                            .then(|| markup::history(h, record.map_or(&[], |r| &r.entries), repo)),
                         note: history_note(h),
                     })
                 }
