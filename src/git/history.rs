@@ -304,13 +304,11 @@ pub fn walk_in_parts_of(
     // with its own opening of the repository (see [`Repo::reopen`]).
     let mut trees: Vec<Option<gix::ObjectId>> = Vec::with_capacity(chain.len());
     let mut steps: Vec<(usize, Vec<BlobChange>)> = Vec::new();
+    let long = chain.len() > window;
     for start in (0..chain.len()).step_by(window) {
         let end = (start + window).min(chain.len());
-        let shared = if chain.len() > window {
-            repo.reopen()?.repo.into_sync()
-        } else {
-            repo.repo.clone().into_sync()
-        };
+        let opened = repo.opened_for_part(long)?;
+        let shared = opened.as_ref().unwrap_or(&repo).repo.clone().into_sync();
         let part = in_parallel(&shared, &repo.prefix, 0, &chain[start..end], |local, &c| {
             local.subtree(c, "okrs")
         });
@@ -347,11 +345,7 @@ pub fn walk_in_parts_of(
         early_versions(&repo, &steps)
     };
     // Walking a long chain mapped all of its commits: let them go.
-    let repo = if chain.len() > window {
-        repo.reopen()?
-    } else {
-        repo
-    };
+    let repo = repo.opened_for_part(long)?.unwrap_or(repo);
     Ok(Walk {
         repo,
         chain,
@@ -472,14 +466,9 @@ fn replay(
         // go, so memory follows the organisation's size, not the history's.
         let window: Vec<(usize, Vec<BlobChange>)> = steps.by_ref().take(window).collect();
         // Each window of a long history with its own opening of the
-        // repository, as the walk's parts (see [`Repo::reopen`]).
-        let opened;
-        let repo = if many {
-            opened = repo.reopen()?;
-            &opened
-        } else {
-            repo
-        };
+        // repository, as the walk's parts.
+        let opened = repo.opened_for_part(many)?;
+        let repo = opened.as_ref().unwrap_or(repo);
         let wanted = wanted_versions(&window, &current, &cache);
         if !wanted.is_empty() {
             // Hashing the working tree's files costs about a tenth of

@@ -109,6 +109,12 @@ impl Repo {
         Ok(Repo::opened(repo, self.prefix.clone()))
     }
 
+    /// The repository for one part of a history read in parts when it is
+    /// `long` (see [`Repo::reopen`]): its own opening; else `None`, this one.
+    pub(super) fn opened_for_part(&self, long: bool) -> Result<Option<Repo>, HistoryError> {
+        long.then(|| self.reopen()).transpose()
+    }
+
     /// A repository just opened, reading the folder `prefix` of it.
     fn opened(mut repo: gix::Repository, prefix: String) -> Repo {
         repo.object_cache_size_if_unset(OBJECT_CACHE);
