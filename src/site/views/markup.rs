@@ -389,26 +389,11 @@ pub fn history(history: &History, entries: &[Entry], repo: Option<&RepoLinks>) -
         push_escaped(&mut out, &commit.author);
         out.push_str(" · ");
         let url = repo.map(|r| r.commit(&commit.id));
-        if let Some(url) = &url {
-            out.push_str("<a href=\"");
-            push_escaped(&mut out, url);
-            out.push_str("\">");
-        }
-        out.push_str("<code class=\"commit\" title=\"");
-        push_escaped(&mut out, &commit.summary);
-        out.push_str("\">");
-        push_escaped(&mut out, &commit.short);
-        out.push_str("</code>");
-        if url.is_some() {
-            out.push_str("</a>");
-        }
+        push_commit(&mut out, url.as_deref(), &commit.summary, &commit.short);
         out.push_str("</p>\n<ul class=\"change-list\">");
         for change in &entry.changes {
-            out.push_str("\n<li class=\"change-");
-            out.push_str(change.kind());
-            out.push_str("\">");
-            push_escaped(&mut out, &history::describe(change));
-            out.push_str("</li>");
+            out.push('\n');
+            push_change(&mut out, change.kind(), &history::describe(change));
         }
         out.push_str("\n</ul>\n</li>");
     }
@@ -441,29 +426,45 @@ pub fn change_row(out: &mut String, row: &ChangeRow) {
     push_escaped(out, row.period);
     out.push_str("</span></td><td><ul class=\"change-list\">");
     for change in &entry.changes {
-        out.push_str("<li class=\"change-");
-        push_escaped(out, change.kind);
-        out.push_str("\">");
-        push_escaped(out, &change.text);
-        out.push_str("</li>");
+        push_change(out, change.kind, &change.text);
     }
     out.push_str("</ul></td><td>");
     push_escaped(out, entry.author);
     out.push_str("</td><td class=\"wide-only\">");
-    if let Some(url) = &entry.commit_url {
+    push_commit(
+        out,
+        entry.commit_url.as_deref(),
+        entry.summary,
+        entry.commit,
+    );
+    out.push_str("</td></tr>");
+}
+
+/// A commit's short id, its message's first line as the title, linked to
+/// the commit where the site knows the repository: in histories and rows.
+fn push_commit(out: &mut String, url: Option<&str>, summary: &str, short: &str) {
+    if let Some(url) = url {
         out.push_str("<a href=\"");
         push_escaped(out, url);
         out.push_str("\">");
     }
     out.push_str("<code class=\"commit\" title=\"");
-    push_escaped(out, entry.summary);
+    push_escaped(out, summary);
     out.push_str("\">");
-    push_escaped(out, entry.commit);
+    push_escaped(out, short);
     out.push_str("</code>");
-    if entry.commit_url.is_some() {
+    if url.is_some() {
         out.push_str("</a>");
     }
-    out.push_str("</td></tr>");
+}
+
+/// One change of a commit, as an item of a `change-list`.
+fn push_change(out: &mut String, kind: &str, text: &str) {
+    out.push_str("<li class=\"change-");
+    push_escaped(out, kind);
+    out.push_str("\">");
+    push_escaped(out, text);
+    out.push_str("</li>");
 }
 
 #[cfg(test)]

@@ -293,7 +293,7 @@ impl<'a> SiteData<'a> {
                     Some(HistoryView {
                         count: record.map_or(0, |r| r.entries.len()),
                         entries: match record {
-                            Some(r) if blocks.fields || !written => r
+                            Some(r) if blocks.fields => r
                                 .entries
                                 .iter()
                                 .rev()
