@@ -13,6 +13,7 @@ use crate::read::load::{self, LoadError};
 use crate::read::parse;
 use crate::read::resolve::{self, Reference};
 use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use toml_edit::{ArrayOfTables, InlineTable, Item, Table, Value};
@@ -224,7 +225,7 @@ impl From<LoadError> for CheckinError {
 
 /// Adds the check-in `request` describes to the repository at `root`.
 pub fn add(root: &Path, request: &Request) -> Result<Added, CheckinError> {
-    add_if(root, request, |_, _, _| Ok(()))
+    Writer::open(root)?.add(request)
 }
 
 /// [`add`], once `allow` has accepted the key result the request names
@@ -235,76 +236,127 @@ pub fn add_if(
     request: &Request,
     allow: impl FnOnce(&Org, usize, usize) -> Result<(), CheckinError>,
 ) -> Result<Added, CheckinError> {
-    // Held until the file is written: another check-in waits, then reads it.
-    let lock = edit::WriteLock::acquire(root);
-    let (org, broken) = load_org(root)?;
-    let (index, kr_index) = find(&org, &broken, request)?;
-    allow(&org, index, kr_index)?;
-    let objective = &org.objectives[index];
-    let kr = &objective.key_results[kr_index];
-    let milestone = kr.is_milestone();
-    let value = parse_value(request.value, milestone).ok_or_else(|| {
-        let (value, key_result) = (request.value.to_string(), kr.id.value.clone());
-        if milestone {
-            CheckinError::NotAMilestoneValue { value, key_result }
-        } else {
-            CheckinError::NotANumber { value, key_result }
+    Writer::open(root)?.add_if(request, allow)
+}
+
+/// Adds check-ins one after another under one lock, on one reading of the
+/// repository: `okr sync` adds many values, and loading the organisation again
+/// for each would cost its whole size per value.
+pub struct Writer {
+    /// Held until the writer is dropped: another check-in waits, then reads
+    /// the files as this one left them.
+    lock: edit::WriteLock,
+    root: PathBuf,
+    org: Org,
+    broken: Vec<(String, String)>,
+    /// The latest date added to each key result (objective and key result
+    /// indices) since the files were read, which `org` does not know.
+    added: BTreeMap<(usize, usize), NaiveDate>,
+}
+
+impl Writer {
+    /// Takes the repository's lock, then reads the organisation.
+    pub fn open(root: &Path) -> Result<Writer, CheckinError> {
+        let lock = edit::WriteLock::acquire(root);
+        let (org, broken) = load_org(root)?;
+        Ok(Writer {
+            lock,
+            root: root.to_path_buf(),
+            org,
+            broken,
+            added: BTreeMap::new(),
+        })
+    }
+
+    /// Adds the check-in `request` describes and writes its file.
+    pub fn add(&mut self, request: &Request) -> Result<Added, CheckinError> {
+        self.add_if(request, |_, _, _| Ok(()))
+    }
+
+    /// [`Writer::add`], once `allow` has accepted the key result the request
+    /// names, before anything else is judged.
+    pub fn add_if(
+        &mut self,
+        request: &Request,
+        allow: impl FnOnce(&Org, usize, usize) -> Result<(), CheckinError>,
+    ) -> Result<Added, CheckinError> {
+        let org = &self.org;
+        let (index, kr_index) = find(org, &self.broken, request)?;
+        allow(org, index, kr_index)?;
+        let objective = &org.objectives[index];
+        let kr = &objective.key_results[kr_index];
+        let milestone = kr.is_milestone();
+        let value = parse_value(request.value, milestone).ok_or_else(|| {
+            let (value, key_result) = (request.value.to_string(), kr.id.value.clone());
+            if milestone {
+                CheckinError::NotAMilestoneValue { value, key_result }
+            } else {
+                CheckinError::NotANumber { value, key_result }
+            }
+        })?;
+        if !milestone && !is_exact(request.value, value) {
+            return Err(CheckinError::Inexact {
+                value: request.value.trim().to_string(),
+                nearest: shortest(value),
+            });
         }
-    })?;
-    if !milestone && !is_exact(request.value, value) {
-        return Err(CheckinError::Inexact {
-            value: request.value.trim().to_string(),
-            nearest: shortest(value),
-        });
-    }
-    if let Some(c) = request.confidence
-        && !(0.0..=1.0).contains(&c)
-    {
-        return Err(CheckinError::Confidence(c));
-    }
-    let period =
-        org.period(&objective.period.value)
-            .ok_or_else(|| CheckinError::UnknownPeriod {
-                period: objective.period.value.clone(),
+        if let Some(c) = request.confidence
+            && !(0.0..=1.0).contains(&c)
+        {
+            return Err(CheckinError::Confidence(c));
+        }
+        let period =
+            org.period(&objective.period.value)
+                .ok_or_else(|| CheckinError::UnknownPeriod {
+                    period: objective.period.value.clone(),
+                })?;
+        if !period.contains_date(request.date) {
+            return Err(CheckinError::OutsidePeriod {
+                date: request.date,
+                period,
+            });
+        }
+        let written = kr.checkins.iter().map(|c| c.date.value);
+        let added = self.added.get(&(index, kr_index)).copied();
+        if let Some(latest) = written.chain(added).max()
+            && request.date < latest
+            && !request.force
+        {
+            return Err(CheckinError::BeforeLatest {
+                date: request.date,
+                latest,
+            });
+        }
+        let file = &org.file(objective.file).path;
+        let path = self.root.join(file);
+        let old = std::fs::read_to_string(&path).map_err(|e| CheckinError::Io(path.clone(), e))?;
+        let new =
+            append(&old, kr_index, value, request).map_err(|why| CheckinError::CannotEdit {
+                file: file.clone(),
+                why,
             })?;
-    if !period.contains_date(request.date) {
-        return Err(CheckinError::OutsidePeriod {
+        verify(&old, &new, kr_index, request.date, value).map_err(|why| {
+            CheckinError::CannotEdit {
+                file: file.clone(),
+                why,
+            }
+        })?;
+        self.lock
+            .replace(&path, new.as_bytes())
+            .map_err(|e| CheckinError::Io(path.clone(), e))?;
+        let latest = self.added.entry((index, kr_index)).or_insert(request.date);
+        *latest = (*latest).max(request.date);
+        Ok(Added {
+            file: file.clone(),
+            key_result: format!(
+                "{}/{}#{}",
+                objective.period.value, objective.id.value, kr.id.value
+            ),
             date: request.date,
-            period,
-        });
+            value,
+            milestone,
+        })
     }
-    if let Some(latest) = kr.checkins.iter().map(|c| c.date.value).max()
-        && request.date < latest
-        && !request.force
-    {
-        return Err(CheckinError::BeforeLatest {
-            date: request.date,
-            latest,
-        });
-    }
-    let file = &org.file(objective.file).path;
-    let path = root.join(file);
-    let old = std::fs::read_to_string(&path).map_err(|e| CheckinError::Io(path.clone(), e))?;
-    let new = append(&old, kr_index, value, request).map_err(|why| CheckinError::CannotEdit {
-        file: file.clone(),
-        why,
-    })?;
-    verify(&old, &new, kr_index, request.date, value).map_err(|why| CheckinError::CannotEdit {
-        file: file.clone(),
-        why,
-    })?;
-    lock.replace(&path, new.as_bytes())
-        .map_err(|e| CheckinError::Io(path.clone(), e))?;
-    Ok(Added {
-        file: file.clone(),
-        key_result: format!(
-            "{}/{}#{}",
-            objective.period.value, objective.id.value, kr.id.value
-        ),
-        date: request.date,
-        value,
-        milestone,
-    })
 }
 
 /// The organisation, and the files whose front matter is broken (by stem).

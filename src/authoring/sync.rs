@@ -1,6 +1,7 @@
 //! `okr sync`: reads every key result's `[key_results.source]` and adds the
-//! values that are new as check-ins, each through [`checkin::add`] (checked,
-//! under the repository's lock, the file changed only by the new entry).
+//! values that are new as check-ins, each through [`checkin::Writer`]
+//! (checked, under the repository's lock, the file changed only by the new
+//! entry).
 //! One source that fails never stops the others.
 
 use crate::authoring::checkin;
@@ -63,14 +64,66 @@ impl fmt::Display for SyncError {
 impl std::error::Error for SyncError {}
 
 /// Syncs the repository at `root`: one [`Synced`] per key result with a
-/// source, in file order.
+/// source, in file order. Every source is read first; the values that are new
+/// are then added under one lock, on one reading of the repository.
 pub fn sync(root: &Path, options: &Options) -> Result<Vec<Synced>, SyncError> {
     let (org, _) = resolve::build(load::load(root).map_err(SyncError::Load)?);
     let targets = targets(&org, options.only)?;
-    Ok(targets
+    let planned: Vec<(Synced, Vec<(NaiveDate, f64)>)> = targets
         .into_iter()
-        .map(|(objective, kr, source)| sync_one(root, &org, objective, kr, source, options))
+        .map(|(objective, kr, source)| plan(root, &org, objective, kr, source, options))
+        .collect();
+    if options.dry_run {
+        return Ok(planned
+            .into_iter()
+            .map(|(synced, values)| Synced {
+                added: values,
+                ..synced
+            })
+            .collect());
+    }
+    // Opened for the first value to add: a sync that adds nothing takes no lock.
+    let mut writer = None;
+    Ok(planned
+        .into_iter()
+        .map(|(mut synced, values)| {
+            add(root, &mut writer, &mut synced, values);
+            synced
+        })
         .collect())
+}
+
+/// Adds `values` to `synced`'s key result in order, up to the first that
+/// cannot be added, opening `writer` if it is not open yet.
+fn add(
+    root: &Path,
+    writer: &mut Option<Result<checkin::Writer, String>>,
+    synced: &mut Synced,
+    values: Vec<(NaiveDate, f64)>,
+) {
+    let note = format!("from {}", synced.source);
+    for (date, value) in values {
+        let opened =
+            writer.get_or_insert_with(|| checkin::Writer::open(root).map_err(|e| e.to_string()));
+        let value_text = value.to_string();
+        let request = checkin::Request {
+            reference: &synced.key_result,
+            value: &value_text,
+            date,
+            confidence: None,
+            note: Some(&note),
+            force: false,
+        };
+        let added = match opened {
+            Ok(writer) => writer.add(&request).map_err(|e| e.to_string()),
+            Err(why) => Err(why.clone()),
+        };
+        if let Err(why) = added {
+            synced.failure = Some(why);
+            return;
+        }
+        synced.added.push((date, value));
+    }
 }
 
 type Target<'a> = (&'a Objective, &'a KeyResult, &'a Source);
@@ -104,20 +157,21 @@ fn targets<'a>(org: &'a Org, only: &[String]) -> Result<Vec<Target<'a>>, SyncErr
         .collect())
 }
 
-fn sync_one(
+/// What syncing one key result starts from: its [`Synced`] with nothing added
+/// yet (or why its source could not be read), and the check-ins to add.
+fn plan(
     root: &Path,
     org: &Org,
     objective: &Objective,
     kr: &KeyResult,
     source: &Source,
     options: &Options,
-) -> Synced {
-    let key_result = format!(
-        "{}/{}#{}",
-        objective.period.value, objective.id.value, kr.id.value
-    );
+) -> (Synced, Vec<(NaiveDate, f64)>) {
     let mut synced = Synced {
-        key_result,
+        key_result: format!(
+            "{}/{}#{}",
+            objective.period.value, objective.id.value, kr.id.value
+        ),
         source: source.describe(),
         added: Vec::new(),
         failure: None,
@@ -128,33 +182,13 @@ fn sync_one(
             .ok_or_else(|| format!("the period `{}` is unknown", objective.period.value))?;
         Ok(new_checkins(kr, &values, &period, options.as_of))
     });
-    let planned = match planned {
-        Ok(planned) => planned,
+    match planned {
+        Ok(planned) => (synced, planned),
         Err(why) => {
             synced.failure = Some(why);
-            return synced;
+            (synced, Vec::new())
         }
-    };
-    let note = format!("from {}", synced.source);
-    for (date, value) in planned {
-        if !options.dry_run {
-            let value_text = value.to_string();
-            let request = checkin::Request {
-                reference: &synced.key_result,
-                value: &value_text,
-                date,
-                confidence: None,
-                note: Some(&note),
-                force: false,
-            };
-            if let Err(e) = checkin::add(root, &request) {
-                synced.failure = Some(e.to_string());
-                break;
-            }
-        }
-        synced.added.push((date, value));
     }
-    synced
 }
 
 /// The values the source holds now.

@@ -69,6 +69,49 @@ fn a_check_in_is_appended_and_nothing_else_changes() {
     assert_eq!(check.summary.errors, 0, "{:#?}", check.diagnostics);
 }
 
+/// What `okr sync` adds goes through one writer: one lock and one reading of
+/// the repository for many check-ins, each built on the file as the one
+/// before left it, and judged against the check-ins added since the reading.
+#[test]
+fn one_writer_adds_many_check_ins_on_one_reading() {
+    let repo = TempDir::copy_of("progress");
+    let request = |reference, value, date: &str| okr::checkin::Request {
+        reference,
+        value,
+        date: date.parse().unwrap(),
+        confidence: None,
+        note: None,
+        force: false,
+    };
+    let mut writer = okr::checkin::Writer::open(&repo.path).unwrap();
+    for (reference, value, date) in [
+        ("loyal-customers#churn", "2.7", "2026-11-09"),
+        ("loyal-customers#churn", "2.6", "2026-11-16"),
+        ("loyal-customers#program", "done", "2026-11-16"),
+    ] {
+        let added = writer.add(&request(reference, value, date)).unwrap();
+        assert_eq!(added.file, LOYAL);
+    }
+    // Before the check-in of 2026-11-16 this writer added, which the files it
+    // read did not have yet.
+    let refused = writer.add(&request("loyal-customers#churn", "2.65", "2026-11-10"));
+    assert!(
+        matches!(
+            refused,
+            Err(okr::checkin::CheckinError::BeforeLatest { .. })
+        ),
+        "{refused:?}"
+    );
+    drop(writer);
+    let text = read(&repo.path, LOYAL);
+    let first = text.find("date = 2026-11-09\nvalue = 2.7\n").unwrap();
+    let second = text.find("date = 2026-11-16\nvalue = 2.6\n").unwrap();
+    assert!(first < second && second < text.find("id = \"program\"").unwrap());
+    assert!(!text.contains("2.65"));
+    let check = run_check(&repo.path);
+    assert_eq!(check.summary.errors, 0, "{:#?}", check.diagnostics);
+}
+
 fn run_check(dir: &Path) -> Report {
     let run = run(okr()
         .arg("check")
