@@ -122,6 +122,12 @@ pub fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
             okr::text::size(site::PAGES_LIMIT),
             weights(&built.weights[..built.weights.len().min(3)])
         );
+        if built.periods > 1 {
+            eprintln!(
+                "  = help: each of the site's {} periods has pages of its own: `past_periods = 1` in okr.toml keeps pages only for the period that ended last (and those not ended yet); older ones are still checked",
+                built.periods
+            );
+        }
     } else if verbosity == Verbosity::Verbose {
         eprintln!(
             "okr: the site is {}: {}",

@@ -12,7 +12,7 @@ use crate::git::history::{Change, Extent, History};
 use crate::model::period::Period;
 use crate::model::{KeyResult, Measure, Objective, Org, Owner};
 use crate::score::{self, OwnerKey, Scores};
-use crate::site::views::{Urls, current_period};
+use crate::site::views::{self, Urls, current_period};
 use crate::text::{printable, with_unit};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -204,7 +204,7 @@ pub fn digest(checked: &Checked, history: Option<&History>, urls: &Urls, days: i
     let since = shifted(as_of, -days);
     let before = score::score_org(org, since);
     let periods = org.objective_periods();
-    let names = Names { org, urls };
+    let names = Names::new(org, urls, as_of);
     // Objectives whose period overlaps the window: the others cannot move.
     let in_window: Vec<usize> = (0..org.objectives.len())
         .filter(|&i| {
@@ -237,30 +237,55 @@ pub fn digest(checked: &Checked, history: Option<&History>, urls: &Urls, days: i
 struct Names<'a> {
     org: &'a Org,
     urls: &'a Urls,
+    /// Per objective, whether its period has pages on the site.
+    with_pages: Vec<bool>,
 }
 
-impl Names<'_> {
+impl<'a> Names<'a> {
+    fn new(org: &'a Org, urls: &'a Urls, as_of: NaiveDate) -> Names<'a> {
+        let current = current_period(org, as_of);
+        let periods = views::published_periods(org, &current, as_of);
+        Names {
+            org,
+            urls,
+            with_pages: views::with_pages(org, &periods),
+        }
+    }
+
+    /// Objective `i`'s page; for one of a period without pages (`past_periods`),
+    /// its file in the repository if the site knows it, else the site.
+    fn objective_url(&self, i: usize) -> String {
+        let o = &self.org.objectives[i];
+        if self.with_pages[i] {
+            return self.urls.objective(&o.period.value, &o.id.value);
+        }
+        match self.urls.repo() {
+            Some(repo) => repo.blob(&self.org.file(o.file).path, None),
+            None => self.urls.index(),
+        }
+    }
+
     fn objective(&self, i: usize) -> ObjectiveRef {
         let o = &self.org.objectives[i];
         ObjectiveRef {
             period: clean(&o.period.value),
             id: clean(&o.id.value),
             title: clean(&o.title.value),
-            url: self.urls.objective(&o.period.value, &o.id.value),
+            url: self.objective_url(i),
         }
     }
 
     fn key_result(&self, i: usize, k: usize) -> KeyResultRef {
         let o = &self.org.objectives[i];
         let kr = &o.key_results[k];
+        let url = self.objective_url(i);
         KeyResultRef {
             id: clean(&kr.id.value),
             title: clean(&kr.title.value),
-            url: format!(
-                "{}#kr-{}",
-                self.urls.objective(&o.period.value, &o.id.value),
-                kr.id.value
-            ),
+            url: match self.with_pages[i] {
+                true => format!("{url}#kr-{}", kr.id.value),
+                false => url,
+            },
         }
     }
 

@@ -90,7 +90,7 @@ pub fn reminders(checked: &Checked, urls: &Urls) -> Reminders {
     let org = &checked.org;
     let as_of = checked.as_of;
     let until = shifted(as_of, REMIND_DUE_WITHIN_DAYS);
-    let names = Names { org, urls };
+    let names = Names::new(org, urls, as_of);
     let periods = org.objective_periods();
     // `None` (nobody) sorts first in a map; it is moved last below.
     let mut by_person: BTreeMap<Option<usize>, Vec<Task>> = BTreeMap::new();

@@ -40,6 +40,9 @@ pub struct Config {
     pub company: String,
     pub base_url: base_url::BaseUrl,
     pub current_period: Option<String>,
+    /// How many of the periods that have ended keep their pages, those that
+    /// ended last (`past_periods`); `None`: every period.
+    pub past_periods: Option<usize>,
     /// A theme folder (relative to the root) replacing the built-in one.
     pub theme: Option<String>,
     pub periods: Periods,

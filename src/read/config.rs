@@ -57,6 +57,17 @@ pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
             Some("use a built-in period such as `2026-Q1`, `2026-H2` or `2026`, or define it under [periods]".into()),
         );
     }
+    let past_periods = r.number(&root, "past_periods").and_then(|n| {
+        if n.value >= 0.0 && n.value.fract() == 0.0 && n.value <= u32::MAX as f64 {
+            return Some(n.value as usize);
+        }
+        r.report_at(
+            n.span,
+            "`past_periods` must be a whole number ≥ 0".to_string(),
+            Some("the number of ended periods whose pages the site keeps, e.g. `past_periods = 4`; leave it out to keep them all".into()),
+        );
+        None
+    });
     let repository = checked_string(
         &mut r,
         &root,
@@ -83,6 +94,7 @@ pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
         company,
         base_url,
         current_period: current_period.map(|p| p.value),
+        past_periods,
         theme,
         periods,
         checks,
@@ -311,6 +323,7 @@ mod tests {
 company = "Acme"
 base_url = "/acme-okrs"
 current_period = "FY27-Q1"
+past_periods = 4
 [periods]
 "FY27-Q1" = { start = 2026-07-01, end = 2026-09-30 }
 [checks]
@@ -325,6 +338,7 @@ stale-key-result = "off"
         )
         .unwrap();
         assert_eq!(config.base_url.as_str(), "/acme-okrs/");
+        assert_eq!(config.past_periods, Some(4));
         assert_eq!(
             config.periods.get("FY27-Q1").unwrap().end.to_string(),
             "2026-09-30"
@@ -395,7 +409,7 @@ stale-key-result = "off"
     #[test]
     fn reports_every_mistake() {
         let errors = parse_text(
-            "titel = \"x\"\ncurrent_period = \"2026-Q9\"\n[checks]\nmax_objectives = -1\n[checks.rules]\nunalgned = \"off\"\ninvalid-front-matter = \"off\"\n",
+            "titel = \"x\"\ncurrent_period = \"2026-Q9\"\npast_periods = 1.5\n[checks]\nmax_objectives = -1\n[checks.rules]\nunalgned = \"off\"\ninvalid-front-matter = \"off\"\n",
         )
         .unwrap_err();
         let messages: Vec<_> = errors.iter().map(|d| d.message.as_str()).collect();
@@ -404,6 +418,7 @@ stale-key-result = "off"
             [
                 "unknown key `titel` in okr.toml",
                 "`current_period` names an unknown period `2026-Q9`",
+                "`past_periods` must be a whole number ≥ 0",
                 "`max_objectives` must be a whole number ≥ 0",
                 "unknown rule `unalgned`",
                 "`invalid-front-matter` cannot be configured: broken files are always errors",

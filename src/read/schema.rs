@@ -379,6 +379,11 @@ pub const CONFIG: &[Field] = &[
         "The period the site opens on; default the shortest period containing today.",
     ),
     field(
+        "past_periods",
+        Kind::Count,
+        "How many ended periods keep their pages, those that ended last, e.g. 4; older periods are still checked, but get no pages and are left out of okrs.json and exports. Default: all.",
+    ),
+    field(
         "theme",
         Kind::String,
         "A theme folder replacing the built-in one.",

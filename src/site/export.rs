@@ -169,18 +169,27 @@ pub struct Export<'a> {
     urls: Urls,
     as_of: NaiveDate,
     current_period: String,
+    /// The objectives exported, in file order: those whose period has pages.
+    objectives: Vec<usize>,
 }
 
 impl<'a> Export<'a> {
     /// The export of a checked organisation, its `url`s under `urls`
     /// ([`Urls::for_site`]), as of the day it was checked on.
     pub fn new(checked: &'a Checked, urls: Urls) -> Export<'a> {
+        let org = &checked.org;
         let as_of = checked.as_of;
+        let current_period = views::current_period(org, as_of);
+        let periods = views::published_periods(org, &current_period, as_of);
+        let with_pages = views::with_pages(org, &periods);
         Export {
             checked,
             urls,
             as_of,
-            current_period: views::current_period(&checked.org, as_of),
+            current_period,
+            objectives: (0..org.objectives.len())
+                .filter(|&i| with_pages[i])
+                .collect(),
         }
     }
 
@@ -291,13 +300,13 @@ impl<'a> Export<'a> {
         // `head` is an object: leave out its closing brace and continue it.
         out.write_all(&head[..head.len() - 1])?;
         out.write_all(b",\"objectives\":[")?;
-        let count = org.objectives.len();
-        for start in (0..count).step_by(BATCH) {
-            let chunks: Vec<Vec<u8>> = (start..count.min(start + BATCH))
-                .into_par_iter()
-                .map(|i| {
+        for (n, batch) in self.objectives.chunks(BATCH).enumerate() {
+            let chunks: Vec<Vec<u8>> = batch
+                .par_iter()
+                .enumerate()
+                .map(|(k, &i)| {
                     let mut chunk = Vec::with_capacity(4096);
-                    if i > 0 {
+                    if n > 0 || k > 0 {
                         chunk.push(b',');
                     }
                     // Serialising plain data into memory cannot fail.
@@ -344,7 +353,7 @@ impl<'a> Export<'a> {
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
         let mut rows: Vec<Vec<String>> = Vec::new();
-        for i in 0..self.checked.org.objectives.len() {
+        for &i in &self.objectives {
             let o = self.objective(i);
             let objective_columns = [
                 text_cell(o.id),

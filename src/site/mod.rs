@@ -77,6 +77,8 @@ pub struct Built {
     pub bytes: u64,
     /// What each kind of file weighs, heaviest first.
     pub weights: Vec<Weight>,
+    /// The periods with pages: each adds its own.
+    pub periods: usize,
 }
 
 /// The files of one kind a build wrote: e.g. every objective page.
@@ -119,7 +121,11 @@ fn pages(data: &SiteData) -> Vec<Page> {
     // of them alone at the end while the others have nothing to do.
     let mut pages = vec![Page::Changes, Page::Health];
     pages.extend((0..data.periods.len()).map(Page::Overview));
-    pages.extend((0..org.objectives.len()).map(Page::Objective));
+    pages.extend(
+        (0..org.objectives.len())
+            .filter(|&i| data.publishes(i))
+            .map(Page::Objective),
+    );
     pages.extend((0..org.teams.len()).map(Page::Team));
     pages.extend((0..org.people.len()).map(Page::Person));
     pages.push(Page::NotFound);
@@ -305,7 +311,8 @@ pub fn find_page(data: &SiteData, path: &str) -> Option<PageRef> {
         Route::Objective { period, id } => Page::Objective(
             org.objectives
                 .iter()
-                .position(|o| o.period.value == period && o.id.value == id)?,
+                .position(|o| o.period.value == period && o.id.value == id)
+                .filter(|&i| data.publishes(i))?,
         ),
         Route::Team(id) => Page::Team(org.team_index(id)?),
         Route::Person(id) => Page::Person(org.person_index(id)?),
@@ -377,6 +384,7 @@ fn write_site(
     let written = results
         .into_iter()
         .collect::<Result<Vec<(usize, u64)>, BuildError>>()?;
+    let periods = data.periods.len();
     // The page views are done with: their memory serves the export.
     drop(data);
     let mut weights: Vec<Weight> = Vec::new();
@@ -435,6 +443,7 @@ fn write_site(
         pages: written.iter().map(|w| w.0).sum(),
         bytes: weights.iter().map(|w| w.bytes).sum(),
         weights,
+        periods,
     })
 }
 

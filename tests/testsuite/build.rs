@@ -167,7 +167,8 @@ fn assert_links_resolve(out: &Path, base: &str) {
     for file in files(out).iter().filter(|f| f.ends_with(".html")) {
         let html = without_bodies(&read(&out.join(file)));
         for link in links(&html) {
-            if link.starts_with('#') {
+            // Links into the repository lead out of the site.
+            if link.starts_with('#') || link.starts_with("https://github.com/") {
                 continue;
             }
             let path = link
@@ -1350,4 +1351,86 @@ fn pages_say_each_thing_once() {
         let url = format!("/{}", name.trim_end_matches("index.html"));
         assert!(linked.contains(&url), "no page links to {url}");
     }
+}
+
+/// `past_periods` in okr.toml: of the periods that have ended, only the
+/// newest keep their pages; the others are still checked. Nothing links to a
+/// page that is not there, and okrs.json and the exports list what has pages.
+#[test]
+fn past_periods_keeps_pages_only_for_the_periods_that_ended_last() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-okrs");
+    let scratch = scratch("past-periods");
+    let repo = scratch.join("repo");
+    copy_dir(&example, &repo);
+    let config = read(&repo.join("okr.toml"));
+    let with = |setting: &str| {
+        std::fs::write(
+            repo.join("okr.toml"),
+            format!("{config}{setting}repository = \"https://github.com/acme/okrs\"\n"),
+        )
+        .unwrap();
+    };
+    let built = |name: &str| {
+        let out = scratch.join(name);
+        let output = build_on(&repo, &out, "2026-11-23", &[]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (out, String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    with("");
+    let all = built("all");
+    // 2026-Q3 ended on 2026-09-30; 2026 and 2026-Q4 are running.
+    with("past_periods = 0\n");
+    let (out, said) = built("none");
+    assert!(!out.join("objectives/2026-Q3").exists());
+    assert!(!out.join("periods/2026-Q3").exists());
+    assert!(
+        out.join("objectives/2026-Q4/cut-churn/index.html")
+            .is_file()
+    );
+    assert!(out.join("periods/2026/index.html").is_file());
+    assert_links_resolve(&out, "/");
+    // Still checked: every objective counts.
+    // `(31 objectives, 0 errors, 3 warnings)`.
+    let checked = |stdout: &str| stdout.split(['(', ')']).nth(1).map(str::to_string);
+    assert_eq!(checked(&said), checked(&all.1), "{said}");
+    // The objective carried from 2026-Q3 links to its file instead.
+    let churn = read(&out.join("objectives/2026-Q4/cut-churn/index.html"));
+    assert!(
+        churn.contains(
+            "Continues <a href=\"https://github.com/acme/okrs/blob/HEAD/okrs/2026-Q3/customer-success/account-health.md\">"
+        ),
+        "{}",
+        between(&churn, "class=\"muted carried\"", "</p>")
+    );
+    assert!(!read(&out.join("index.html")).contains("2026-Q3"));
+    // okrs.json and `okr export` list the objectives with pages, and only them.
+    let json: serde_json::Value = serde_json::from_str(&read(&out.join("okrs.json"))).unwrap();
+    let periods: BTreeSet<&str> = json["objectives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["period"].as_str().unwrap())
+        .collect();
+    assert_eq!(periods, BTreeSet::from(["2026", "2026-Q4"]));
+    let export = Command::new(env!("CARGO_BIN_EXE_okr"))
+        .args(["export", "--format", "json", "--as-of", "2026-11-23"])
+        .arg(&repo)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&export.stdout) == read(&out.join("okrs.json")));
+
+    // One ended period kept: 2026-Q3 has its pages again.
+    with("past_periods = 1\n");
+    let (out, _) = built("one");
+    assert!(out.join("periods/2026-Q3/index.html").is_file());
+    assert!(
+        read(&out.join("objectives/2026-Q4/cut-churn/index.html"))
+            .contains("Continues <a href=\"/objectives/2026-Q3/account-health/\">")
+    );
+    assert_links_resolve(&out, "/");
+    assert_eq!(files(&out), files(&all.0));
 }

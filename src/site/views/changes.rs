@@ -215,7 +215,7 @@ impl<'a> SiteData<'a> {
                     org.objectives[i].title.value.as_str()
                 }),
                 period: &key.0,
-                url: index.map(|i| self.card(i).url.clone()),
+                url: index.and_then(|i| self.page_url(i)),
                 owner,
             });
         }

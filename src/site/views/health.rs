@@ -112,9 +112,11 @@ impl<'a> SiteData<'a> {
                 line: placed.line,
                 column: placed.column,
                 file_url: self.urls.repo().map(|r| r.blob(placed.file, placed.line)),
-                objective: objective.map(|i| Link {
-                    name: org.objectives[i].title.value.clone(),
-                    url: self.card(i).url.clone(),
+                objective: objective.and_then(|i| {
+                    Some(Link {
+                        name: org.objectives[i].title.value.clone(),
+                        url: self.page_url(i)?,
+                    })
                 }),
             };
             // Errors first, then warnings.
@@ -227,7 +229,7 @@ impl<'a> SiteData<'a> {
                         objective: index.map_or(record.title.as_str(), |i| {
                             org.objectives[i].title.value.as_str()
                         }),
-                        url: index.map(|i| self.card(i).url.clone()),
+                        url: index.and_then(|i| self.page_url(i)),
                         key_result: title,
                         from: show(from),
                         to: show(to),

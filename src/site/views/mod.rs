@@ -236,6 +236,8 @@ pub struct SiteData<'a> {
     mark_stale: bool,
     urls: Urls,
     as_of: NaiveDate,
+    /// Per objective, whether its period has pages (see [`published_periods`]).
+    published: Vec<bool>,
     index: Index,
     /// The top of each objective's chain of first parents (`None` in a cycle).
     chain_tops: Vec<Option<usize>>,
@@ -339,8 +341,13 @@ impl Index {
     }
 }
 
-/// The periods the site shows: every period an objective uses, and the current one, by start date.
-fn site_periods(org: &Org, current: &str, urls: &Urls, as_of: NaiveDate) -> Vec<PeriodView> {
+/// The periods the site has pages for, by start date: every period an
+/// objective uses, and the current one; with `past_periods = N` in
+/// `okr.toml`, of the periods that ended before `as_of` only the N that ended
+/// last (and any that ended with the last of them). Older periods are still
+/// read and checked: a large organisation's site grows by a whole period's
+/// pages every period, and GitHub Pages publishes at most 1 GB.
+pub fn published_periods(org: &Org, current: &str, as_of: NaiveDate) -> Vec<Period> {
     let names: BTreeSet<&str> = org
         .objectives
         .iter()
@@ -348,6 +355,16 @@ fn site_periods(org: &Org, current: &str, urls: &Urls, as_of: NaiveDate) -> Vec<
         .chain(std::iter::once(current))
         .collect();
     let mut periods: Vec<Period> = names.into_iter().filter_map(|n| org.period(n)).collect();
+    if let Some(kept) = org.config.past_periods {
+        let ended = |p: &Period| as_of > p.end && p.name != current;
+        let mut ends: Vec<NaiveDate> = periods.iter().filter(|p| ended(p)).map(|p| p.end).collect();
+        ends.sort_unstable_by(|a, b| b.cmp(a));
+        match kept.checked_sub(1).and_then(|last| ends.get(last)) {
+            Some(&cutoff) => periods.retain(|p| !ended(p) || p.end >= cutoff),
+            None if kept == 0 => periods.retain(|p| !ended(p)),
+            None => {}
+        }
+    }
     periods.sort_by(|a, b| {
         a.start
             .cmp(&b.start)
@@ -355,6 +372,19 @@ fn site_periods(org: &Org, current: &str, urls: &Urls, as_of: NaiveDate) -> Vec<
             .then(a.name.cmp(&b.name))
     });
     periods
+}
+
+/// Per objective, whether its period has pages (see [`published_periods`]).
+pub fn with_pages(org: &Org, periods: &[Period]) -> Vec<bool> {
+    let names: BTreeSet<&str> = periods.iter().map(|p| p.name.as_str()).collect();
+    (org.objectives.iter())
+        .map(|o| names.contains(o.period.value.as_str()))
+        .collect()
+}
+
+/// The [`published_periods`] as pages show them.
+fn site_periods(org: &Org, current: &str, urls: &Urls, as_of: NaiveDate) -> Vec<PeriodView> {
+    published_periods(org, current, as_of)
         .into_iter()
         .map(|p| PeriodView {
             url: urls.period(&p.name),
@@ -416,6 +446,7 @@ impl<'a> SiteData<'a> {
         let as_of = checked.as_of;
         let current = current_period(org, as_of);
         let periods = site_periods(org, &current, &urls, as_of);
+        let published = with_pages(org, &published_periods(org, &current, as_of));
         let mark_stale = (org.config.checks).severity(Rule::StaleKeyResult).is_some();
         let site = SiteView {
             title: org.config.title.clone(),
@@ -435,6 +466,7 @@ impl<'a> SiteData<'a> {
         SiteData {
             site,
             cards: (0..org.objectives.len()).map(|_| OnceLock::new()).collect(),
+            published,
             periods,
             checked,
             mark_stale,
@@ -490,6 +522,16 @@ impl<'a> SiteData<'a> {
 
     pub fn org(&self) -> &'a Org {
         &self.checked.org
+    }
+
+    /// Whether objective `index` has a page: whether its period has.
+    pub fn publishes(&self, index: usize) -> bool {
+        self.published[index]
+    }
+
+    /// The address of objective `index`'s page, when it has one.
+    pub fn page_url(&self, index: usize) -> Option<String> {
+        self.publishes(index).then(|| self.card(index).url.clone())
     }
 
     /// Indices of a period's objectives, in file order.
@@ -605,6 +647,45 @@ impl<'a> SiteData<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn past_periods_keeps_the_periods_that_ended_last_and_every_one_not_ended() {
+        use crate::check::testing::*;
+        let objective = |period: &str| {
+            (
+                format!("okrs/{period}/grow.md"),
+                format!(
+                    "+++\ntitle = \"Grow in {period}\"\nperiod = \"{period}\"\n{}+++\n",
+                    key_results(2)
+                ),
+            )
+        };
+        let periods = ["2025", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"].map(objective);
+        let published = |setting: &str| {
+            let config = format!("title = \"Test\"\n{setting}");
+            let mut files: Vec<(&str, &str)> = vec![("okr.toml", &config)];
+            files.extend(periods.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+            let checked = run_on(&files, "2026-02-15");
+            let current = current_period(&checked.org, checked.as_of);
+            (published_periods(&checked.org, &current, checked.as_of).into_iter())
+                .map(|p| p.name)
+                .collect::<Vec<String>>()
+        };
+        let every = ["2025", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"];
+        assert_eq!(published(""), every);
+        assert_eq!(published("past_periods = 9\n"), every);
+        // The year and its last quarter ended on the same day: both are kept.
+        assert_eq!(
+            published("past_periods = 1\n"),
+            ["2025", "2025-Q4", "2026-Q1", "2026-Q2"]
+        );
+        assert_eq!(published("past_periods = 0\n"), ["2026-Q1", "2026-Q2"]);
+        // The current period keeps its pages even when it has ended.
+        assert_eq!(
+            published("past_periods = 0\ncurrent_period = \"2025-Q3\"\n"),
+            ["2025-Q3", "2026-Q1", "2026-Q2"]
+        );
+    }
 
     #[test]
     fn urls_start_with_the_base() {

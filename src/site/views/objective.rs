@@ -200,17 +200,28 @@ impl<'a> SiteData<'a> {
                 .first()
                 .is_some_and(|l| l.objective != top)
         });
-        let mut breadcrumbs: Vec<Link> = top.into_iter().map(crumb).collect();
-        breadcrumbs.extend(near.iter().rev().map(|&i| crumb(i)));
+        // Only objectives with pages: an ended period's may have none.
+        let breadcrumbs: Vec<Link> = (top.into_iter().chain(near.iter().rev().copied()))
+            .filter(|&i| self.publishes(i))
+            .map(crumb)
+            .collect();
         let period = org.period(&o.period.value);
         let card = self.card(index);
-        // Another period's objective: its period is part of the name.
-        let across = |i: usize| Link {
-            name: format!(
-                "{} ({})",
-                org.objectives[i].title.value, org.objectives[i].period.value
-            ),
-            url: self.card(i).url.clone(),
+        // Another period's objective: its period is part of the name. One of
+        // a period without pages links to its file in the repository, if the
+        // site knows the repository.
+        let across = |i: usize| {
+            let url = self.page_url(i).or_else(|| {
+                let file = &org.file(org.objectives[i].file).path;
+                self.urls.repo().map(|repo| repo.blob(file, None))
+            })?;
+            Some(Link {
+                name: format!(
+                    "{} ({})",
+                    org.objectives[i].title.value, org.objectives[i].period.value
+                ),
+                url,
+            })
         };
         let checkins: Vec<Option<Html>> = o.key_results.iter().map(checkin_table).collect();
         let goal = self.checked.scores.objectives[index].goal;
@@ -239,10 +250,10 @@ impl<'a> SiteData<'a> {
                 .as_ref()
                 .map_or_else(|| html(""), |p| self.objective_chart(index, p, Size::Full)),
             retrospective: self.retrospective(index),
-            carried_from: o.predecessor.map(across),
+            carried_from: o.predecessor.and_then(across),
             carried_into: self.index.successors[index]
                 .iter()
-                .map(|&i| across(i))
+                .filter_map(|&i| across(i))
                 .collect(),
             breadcrumbs,
             body: html(&markdown::to_html(&o.body)),
@@ -264,6 +275,7 @@ impl<'a> SiteData<'a> {
             parents: o
                 .parents
                 .iter()
+                .filter(|l| self.publishes(l.objective))
                 .map(|l| ParentView {
                     card: LineItem::new(self.card(l.objective), blocks),
                     key_result: l.key_result.map(|k| {
@@ -277,6 +289,7 @@ impl<'a> SiteData<'a> {
             children: o
                 .children
                 .iter()
+                .filter(|&&c| self.publishes(c))
                 .map(|&c| LineItem::new(self.card(c), blocks))
                 .collect(),
             contributors: o

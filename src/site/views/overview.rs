@@ -217,7 +217,8 @@ impl<'a> SiteData<'a> {
     }
 
     /// The company objectives a period's overview shows: its own, then those
-    /// of each longer period containing it, nearest first, files in order.
+    /// of each longer period containing it that has pages, nearest first,
+    /// files in order.
     fn company_objectives(&self, period: &str) -> Vec<usize> {
         let org = self.org();
         let Some(this) = org.period(period) else {
@@ -226,7 +227,7 @@ impl<'a> SiteData<'a> {
         self.index
             .company_periods
             .iter()
-            .filter(|p| p.contains(&this))
+            .filter(|p| p.contains(&this) && self.periods.iter().any(|s| s.name == p.name))
             .flat_map(|p| self.of_level(self.in_period(&p.name), Level::Company))
             .collect()
     }
@@ -260,7 +261,7 @@ impl<'a> SiteData<'a> {
                 .children
                 .iter()
                 .copied()
-                .filter(|&c| !visited[c] && in_view(c))
+                .filter(|&c| !visited[c] && in_view(c) && self.publishes(c))
                 .filter(|&c| org.objectives[c].level() != Level::Person)
                 .collect();
             if let Some(last) = items.last_mut() {

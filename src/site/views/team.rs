@@ -59,6 +59,7 @@ impl<'a> SiteData<'a> {
                 .iter()
                 .flat_map(|&i| org.objectives[i].children.iter().copied())
                 .filter(|&c| matches!(org.objectives[c].owner, Owner::Person(_)))
+                .filter(|&c| self.publishes(c))
                 .collect();
             if own.is_empty() && aligned.is_empty() {
                 continue;
