@@ -308,6 +308,10 @@ pub fn files(options: &Options, branch: &str) -> Vec<(String, String)> {
          # The GitHub workflow passes the Pages path with --base-url; set this\n\
          # only to build for another sub-path yourself.\n\
          # base_url = \"/\"\n\
+         # Each period has pages of its own, and GitHub Pages publishes at most\n\
+         # 1 GB: keep pages for only the periods that ended last (and those not\n\
+         # ended yet); older ones are still checked.\n\
+         # past_periods = 4\n\
          \n\
          [checks]\n\
          stale_after_days = 14\n",
