@@ -162,6 +162,48 @@ impl History {
     pub fn record(&self, period: &str, id: &str) -> Option<&Record> {
         self.objectives.get(&(period.to_string(), id.to_string()))
     }
+
+    /// The history as known on `as_of`: without the commits dated after it,
+    /// as a build as of a past day shows the values known then. `None` when
+    /// no commit is dated after it, as on every build as of today, so that
+    /// only a look back pays for a copy.
+    pub fn until(&self, as_of: NaiveDate) -> Option<History> {
+        if self.commits.iter().all(|c| c.date <= as_of) {
+            return None;
+        }
+        let mut moved = vec![None; self.commits.len()];
+        let mut commits = Vec::new();
+        for (i, commit) in self.commits.iter().enumerate() {
+            if commit.date <= as_of {
+                moved[i] = Some(commits.len());
+                commits.push(commit.clone());
+            }
+        }
+        let objectives = (self.objectives.iter())
+            .filter_map(|(key, record)| {
+                let entries: Vec<Entry> = (record.entries.iter())
+                    .filter_map(|e| {
+                        Some(Entry {
+                            commit: moved[e.commit]?,
+                            changes: e.changes.clone(),
+                        })
+                    })
+                    .collect();
+                let record = Record {
+                    title: record.title.clone(),
+                    owner: record.owner.clone(),
+                    entries,
+                };
+                (!record.entries.is_empty()).then(|| (key.clone(), record))
+            })
+            .collect();
+        Some(History {
+            commits,
+            objectives,
+            extent: self.extent.clone(),
+            missing: self.missing.clone(),
+        })
+    }
 }
 
 /// Reads the history of the objectives of the OKR repository at `dir`.

@@ -277,7 +277,6 @@ fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
     std::fs::write(&path, bytes).map_err(|error| WriteError { path, error }.into())
 }
 
-/// Renders and writes every page and asset into `dir`.
 /// The theme loaded and the page views computed: everything pages are rendered from.
 fn prepare<'a>(
     checked: &'a Checked,
@@ -343,7 +342,8 @@ pub fn render(
     base_url: Option<&BaseUrl>,
 ) -> Result<Vec<(String, String)>, BuildError> {
     let urls = Urls::for_site(base_url, &checked.org.config);
-    let (theme, data) = prepare(checked, history, &urls)?;
+    let cut = history.until(checked.as_of);
+    let (theme, data) = prepare(checked, cut.as_ref().unwrap_or(history), &urls)?;
     data.build_all_cards();
     let json = Export::new(checked, urls).json();
     let rendered = pages(&data)
@@ -377,7 +377,9 @@ fn write_site(
     dir: &Path,
 ) -> Result<Built, BuildError> {
     let urls = Urls::for_site(base_url, &checked.org.config);
-    let (theme, data) = prepare(checked, history, &urls)?;
+    // The pages show the history as known on the as-of date.
+    let cut = history.until(checked.as_of);
+    let (theme, data) = prepare(checked, cut.as_ref().unwrap_or(history), &urls)?;
     data.build_all_cards();
     let pages = pages(&data);
     let results = render_and_write(&pages, &theme, &data, dir);

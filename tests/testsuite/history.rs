@@ -366,6 +366,50 @@ fn the_site_shows_history_changes_and_lowered_targets() {
     );
 }
 
+/// A build as of a past day shows the history known on that day, as it shows
+/// the values known then; the cache it keeps still holds the whole history.
+#[test]
+fn a_build_as_of_a_past_day_shows_the_history_known_then() {
+    let s = scripted();
+    let c = &s.commits;
+    let built_on = |as_of: &str| {
+        let out = s.repo.path().join(format!("public-{as_of}"));
+        let result = run(okr()
+            .arg("build")
+            .arg(s.repo.path())
+            .arg("--out")
+            .arg(&out)
+            .args(["--as-of", as_of]));
+        assert_eq!(result.code, 0, "okr build failed: {}", result.stderr);
+        out
+    };
+    // The weekly check-in was committed on 2026-02-10.
+    let out = built_on("2026-02-09");
+    let history = section(
+        &out.join("objectives/2026-Q1/pipeline/index.html"),
+        "history",
+    );
+    assert!(
+        history.starts_with(&format!(
+            "History 2026-02-09 · Carla Diaz · {} alignment: grow → retain",
+            c[5]
+        )),
+        "{history}"
+    );
+    let changes = std::fs::read_to_string(out.join("changes/index.html")).unwrap();
+    assert!(changes.contains(&c[5]) && !changes.contains(&c[6]));
+    // The cache that build kept serves a build as of today in full.
+    let out = built_on("2026-02-15");
+    let history = section(
+        &out.join("objectives/2026-Q1/pipeline/index.html"),
+        "history",
+    );
+    assert!(
+        history.starts_with(&format!("History 2026-02-10 · Anna Schmidt · {}", c[6])),
+        "{history}"
+    );
+}
+
 #[test]
 fn a_shallow_clone_builds_and_says_once_that_history_is_partial() {
     let s = scripted();
