@@ -137,7 +137,27 @@ pub struct Burnup<'a> {
     pub unit: Option<&'a str>,
     /// How the period's dates under the plot are written.
     pub dates: Dates,
+    /// How its frame is written.
+    pub frame: Frame<'a>,
 }
+
+/// A burn-up's frame: its start and target levels, its pace and as-of lines
+/// and its confidence strip. Key results of one objective whose values stay
+/// between start and target have the same one, so a page's burn-up names its
+/// frame, and each after it with the same frame shows it from there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frame<'a> {
+    /// Written in the chart.
+    Own,
+    /// Shown from the page's burn-up that named the same frame, if one did
+    /// (of these, the frames the page's burn-ups named so far, in order:
+    /// the first is [`FRAME_ID`]`-1`); else written and named.
+    Shared(&'a [String]),
+}
+
+/// The start of the ids of the frames a page's burn-ups name: no other id of
+/// an objective's page starts with `burnup-` (key results' are `kr-<id>`).
+pub const FRAME_ID: &str = "burnup-frame";
 
 /// The period's dates under a burn-up's plot: the same in every burn-up of an
 /// objective's page (one period, one plot width), so the page's first burn-up
@@ -279,28 +299,44 @@ pub fn burnup_geometry(b: &Burnup) -> BurnupGeometry {
 
 /// A key result's burn-up as inline SVG.
 pub fn burnup(b: &Burnup) -> String {
+    burnup_and_frame(b).0
+}
+
+/// [`burnup`], and the frame it named, if it named one: for the page's
+/// burn-ups after it ([`Frame::Shared`]).
+pub fn burnup_and_frame(b: &Burnup) -> (String, Option<String>) {
     let g = burnup_geometry(b);
     let mut out = String::with_capacity(1024);
     open(&mut out, "chart-burnup", g.width, g.height, b.label);
     let plot = g.scale.area;
-    if !matches!(b.goal, Goal::Keep { .. }) {
-        hline(&mut out, "grid", plot, g.start_y);
-    }
-    hline(&mut out, "target", plot, g.target_y);
-    if let Some((y, _)) = g.floor {
-        hline(&mut out, "grid", plot, y);
-    }
-    if let Some((from, to)) = g.expected {
-        out.push_str(r#"<path class="pace" d="M"#);
-        pair(&mut out, from);
-        out.push('L');
-        pair(&mut out, to);
-        out.push_str(r#""/>"#);
-    }
-    let bottom = g.confidence_area.map_or(plot.bottom(), |a| a.bottom());
-    if let Some(x) = g.as_of_x {
-        vline(&mut out, "asof", x, plot.top, bottom);
-    }
+    let frame = burnup_frame(b, &g);
+    let id = |out: &mut String, n: usize| {
+        out.push_str(FRAME_ID);
+        out.push('-');
+        out.push_str(&n.to_string());
+    };
+    let named = match b.frame {
+        Frame::Own => {
+            out.push_str(&frame);
+            None
+        }
+        Frame::Shared(named) => match named.iter().position(|f| *f == frame) {
+            Some(i) => {
+                out.push_str(r##"<use href="#"##);
+                id(&mut out, i + 1);
+                out.push_str(r#""/>"#);
+                None
+            }
+            None => {
+                out.push_str(r#"<g id=""#);
+                id(&mut out, named.len() + 1);
+                out.push_str(r#"">"#);
+                out.push_str(&frame);
+                out.push_str("</g>");
+                Some(frame)
+            }
+        },
+    };
     // The start and target levels, labelled on the left.
     let mut labels = YLabels::open(&mut out, plot.left);
     match b.goal {
@@ -346,16 +382,7 @@ pub fn burnup(b: &Burnup) -> String {
             out.push_str(r#""/>"#);
         }
     }
-    if let Some(area) = g.confidence_area {
-        out.push_str(r#"<rect class="band" x=""#);
-        coord(&mut out, area.left);
-        out.push_str(r#"" y=""#);
-        coord(&mut out, area.top);
-        out.push_str(r#"" width=""#);
-        coord(&mut out, area.width);
-        out.push_str(r#"" height=""#);
-        coord(&mut out, area.height);
-        out.push_str(r#""/>"#);
+    if g.confidence_area.is_some() {
         // A line shows the trend; a lone value needs a dot to be seen.
         match g.confidence.len() {
             1 => dots(&mut out, "conf-dots", &g.confidence),
@@ -369,6 +396,43 @@ pub fn burnup(b: &Burnup) -> String {
         dots(&mut out, "breach", &g.breaches);
     }
     out.push_str("</svg>");
+    (out, named)
+}
+
+/// A burn-up's [`Frame`], drawn beneath everything else: nothing else of the
+/// chart overlaps the strip, so it is drawn here too.
+fn burnup_frame(b: &Burnup, g: &BurnupGeometry) -> String {
+    let mut out = String::with_capacity(256);
+    let plot = g.scale.area;
+    if !matches!(b.goal, Goal::Keep { .. }) {
+        hline(&mut out, "grid", plot, g.start_y);
+    }
+    hline(&mut out, "target", plot, g.target_y);
+    if let Some((y, _)) = g.floor {
+        hline(&mut out, "grid", plot, y);
+    }
+    if let Some((from, to)) = g.expected {
+        out.push_str(r#"<path class="pace" d="M"#);
+        pair(&mut out, from);
+        out.push('L');
+        pair(&mut out, to);
+        out.push_str(r#""/>"#);
+    }
+    let bottom = g.confidence_area.map_or(plot.bottom(), |a| a.bottom());
+    if let Some(x) = g.as_of_x {
+        vline(&mut out, "asof", x, plot.top, bottom);
+    }
+    if let Some(area) = g.confidence_area {
+        out.push_str(r#"<rect class="band" x=""#);
+        coord(&mut out, area.left);
+        out.push_str(r#"" y=""#);
+        coord(&mut out, area.top);
+        out.push_str(r#"" width=""#);
+        coord(&mut out, area.width);
+        out.push_str(r#"" height=""#);
+        coord(&mut out, area.height);
+        out.push_str(r#""/>"#);
+    }
     out
 }
 
@@ -835,6 +899,7 @@ mod tests {
             label: "burn-up",
             unit: None,
             dates: Dates::Own,
+            frame: Frame::Own,
         }
     }
 
@@ -1124,6 +1189,54 @@ mod tests {
                 .replace(dates, "")
                 .replace(r#" id="burnup-dates""#, "")
         );
+    }
+
+    #[test]
+    fn a_pages_burn_ups_name_each_frame_once_and_reuse_it() {
+        let rising = Goal::Metric {
+            start: 0.0,
+            target: 10.0,
+        };
+        let falling = Goal::Metric {
+            start: 10.0,
+            target: 0.0,
+        };
+        let confidence = [(day("2026-10-20"), 0.6)];
+        let drawn = |goal, values: &[(NaiveDate, f64)], frame| {
+            burnup_and_frame(&Burnup {
+                frame,
+                ..burnup_of(goal, values, &confidence, "2026-11-23")
+            })
+        };
+        let first_values = [(day("2026-10-20"), 2.0)];
+        let (own, none) = drawn(rising, &first_values, Frame::Own);
+        assert_eq!(none, None);
+        let (first, named) = drawn(rising, &first_values, Frame::Shared(&[]));
+        let frame = named.expect("the first burn-up names its frame");
+        assert!(
+            first.contains(&format!(r#"<g id="burnup-frame-1">{frame}</g>"#)),
+            "{first}"
+        );
+        assert!(frame.contains(r#"class="pace""#) && frame.contains(r#"class="band""#));
+        assert_eq!(
+            own,
+            first
+                .replace(r#"<g id="burnup-frame-1">"#, "")
+                .replace(&format!("{frame}</g>"), &frame)
+        );
+        // Another key result rising to its target within the same levels.
+        let named = [frame];
+        let (second, none) = drawn(rising, &[(day("2026-11-01"), 6.0)], Frame::Shared(&named));
+        assert_eq!(none, None);
+        assert!(
+            second.contains(r##"<use href="#burnup-frame-1"/>"##),
+            "{second}"
+        );
+        assert!(!second.contains(r#"class="pace""#), "{second}");
+        // One falling to its target has a frame of its own, named next.
+        let (third, also) = drawn(falling, &first_values, Frame::Shared(&named));
+        assert!(third.contains(r#"<g id="burnup-frame-2">"#), "{third}");
+        assert!(also.is_some());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::{Html, Line, PeriodView, SiteData, StatusCount, StatusView, html};
 use crate::model::period::Period;
 use crate::model::{Bound, KeyResult, Measure};
 use crate::score::{self, Status};
-use crate::site::charts::timeline::{self, Burnup, Dates, Goal, ScoreTrend, Size};
+use crate::site::charts::timeline::{self, Burnup, Dates, Frame, Goal, ScoreTrend, Size};
 use crate::site::charts::{self, Bar};
 use crate::text::{percent, push_decimal, push_short_date, push_unit, score as score_text};
 use chrono::NaiveDate;
@@ -145,15 +145,16 @@ impl Label {
 }
 
 /// A key result's burn-up over `period`, its pace running to `goal` (its
-/// objective's); none for one without a target. `dates` says how it shows
-/// the period's dates (see [`Dates`]).
+/// objective's), and the frame it named, if it did; none for one without a
+/// target. `dates` and `frame` say how it shows the period's dates and its
+/// frame (see [`Dates`] and [`Frame`]).
 pub(super) fn burnup_chart(
     kr: &KeyResult,
     period: &Period,
     as_of: NaiveDate,
     goal_score: f64,
-    dates: Dates,
-) -> Option<Html> {
+    (dates, frame): (Dates, Frame),
+) -> Option<(Html, Option<String>)> {
     let goal = match &kr.measure {
         Measure::Metric { start, target } => Goal::Metric {
             start: start.value,
@@ -213,7 +214,7 @@ pub(super) fn burnup_chart(
         label.text(" by ");
         label.day(as_of);
     }
-    Some(html(&timeline::burnup(&Burnup {
+    let (svg, drawn_frame) = timeline::burnup_and_frame(&Burnup {
         first: period.start,
         last: period.end,
         as_of,
@@ -225,7 +226,9 @@ pub(super) fn burnup_chart(
         label: &label.0,
         unit,
         dates,
-    })))
+        frame,
+    });
+    Some((html(&svg), drawn_frame))
 }
 
 /// One objective's score over time in a small multiple: every chart of a

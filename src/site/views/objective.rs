@@ -9,7 +9,7 @@ use super::{
     Block, Blocks, CardItem, HistoryView, Html, LineItem, Link, SiteData, StatusView, html,
 };
 use crate::model::{Checkin, KeyResult, Org};
-use crate::site::charts::timeline::{Dates, Size};
+use crate::site::charts::timeline::{Dates, Frame, Size};
 use crate::site::markdown;
 use crate::text::{number, push_escaped, push_iso_date, push_percent, score};
 use serde::Serialize;
@@ -225,17 +225,23 @@ impl<'a> SiteData<'a> {
         };
         let checkins: Vec<Option<Html>> = o.key_results.iter().map(checkin_table).collect();
         let goal = self.checked.scores.objectives[index].goal;
-        // The first burn-up names the period's dates; the others show them from it.
-        let mut dates = Dates::Named;
-        let burnups: Vec<Option<Html>> = o
-            .key_results
-            .iter()
-            .map(|kr| {
-                let chart = burnup_chart(kr, period.as_ref()?, self.as_of, goal, dates)?;
-                dates = Dates::Reused;
-                Some(chart)
-            })
-            .collect();
+        // The first burn-up names the period's dates, the others show them
+        // from it; each names its frame unless one before it named the same.
+        let mut frames: Vec<String> = Vec::new();
+        let mut burnups: Vec<Option<Html>> = Vec::with_capacity(o.key_results.len());
+        for kr in &o.key_results {
+            let dates = match burnups.iter().any(Option::is_some) {
+                false => Dates::Named,
+                true => Dates::Reused,
+            };
+            let chart = (period.as_ref()).and_then(|p| {
+                burnup_chart(kr, p, self.as_of, goal, (dates, Frame::Shared(&frames)))
+            });
+            burnups.push(chart.map(|(svg, named)| {
+                frames.extend(named);
+                svg
+            }));
+        }
         ObjectivePage {
             edit_url: self.edit_url(o.file),
             breadcrumbs_gap,
