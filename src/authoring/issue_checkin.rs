@@ -17,6 +17,7 @@ use crate::authoring::issue_form::{self, FormError};
 use crate::model::base_url::BaseUrl;
 use crate::model::{Org, Owner};
 use crate::site::routes::Route;
+use crate::site::views;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::fmt;
@@ -294,7 +295,10 @@ pub fn check_in(
     let mut base_url = None;
     let added = checkin::add_if(root, &request, |org, o, k| {
         author = Some(author_of(org, login));
-        base_url = Some(org.config.base_url.clone());
+        // The site, rebuilt the day the issue was opened, may have no page
+        // for an ended period's objective (`past_periods`).
+        let built_on = event.opened_on().unwrap_or(fields.date);
+        base_url = views::has_page(org, o, built_on).then(|| org.config.base_url.clone());
         may_check_in(org, o, k, login, &event.issue.author_association).map_err(|allowed| {
             CheckinError::NotAllowed {
                 who: format!("@{login}"),

@@ -16,6 +16,7 @@ mod http;
 use http::{Shared, accept};
 
 use crate::check::{self, Checked};
+use crate::model::Org;
 use crate::model::base_url::BaseUrl;
 use crate::model::source::FileId;
 use crate::read::config::CONFIG_FILE;
@@ -27,7 +28,7 @@ use crate::site::render::{self, Theme};
 use crate::site::views::{SiteData, Urls};
 use crate::site::{self, EXPORT_FILE};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -248,16 +249,14 @@ impl Server {
     /// What a batch of changed paths means for the site; `None` when nothing it shows changed.
     fn classify(&self, paths: &[PathBuf]) -> Option<Change> {
         let live = self.live.read().unwrap_or_else(|e| e.into_inner());
-        let files = match &live.content {
-            Content::Site { model } => &model.borrow_owner().org.files,
-            Content::Broken { checked, .. } => &checked.org.files,
+        let org = match &live.content {
+            Content::Site { model } => &model.borrow_owner().org,
+            Content::Broken { checked, .. } => &checked.org,
             Content::NoRepository(_) => return Some(Change::Everything),
         };
-        let theme_dir = match &live.content {
-            Content::Site { model } => model.borrow_owner().org.config.theme.clone(),
-            Content::Broken { checked, .. } => checked.org.config.theme.clone(),
-            Content::NoRepository(_) => None,
-        };
+        let (files, theme_dir) = (&org.files, &org.config.theme);
+        // The check reads the data files sources name (`invalid-source`).
+        let data_files = data_files(org);
         let mut changed = Vec::new();
         let mut theme = false;
         for path in paths {
@@ -273,7 +272,7 @@ impl Server {
             if parts.iter().any(|p| p.starts_with('.')) || rel.ends_with('~') {
                 continue;
             }
-            if rel == CONFIG_FILE {
+            if rel == CONFIG_FILE || data_files.contains(rel.as_str()) {
                 return Some(Change::Everything);
             }
             let top = parts.first().map_or("", String::as_str);
@@ -494,6 +493,21 @@ impl Server {
             model: Box::new(model),
         }
     }
+}
+
+/// The data files the key results' sources name, relative to the root as
+/// changed paths are: `data/wau.csv` for `./data/wau.csv`.
+fn data_files(org: &Org) -> BTreeSet<String> {
+    (org.objectives.iter())
+        .flat_map(|o| &o.key_results)
+        .filter_map(|kr| kr.source.as_ref()?.file.as_ref())
+        .map(|file| {
+            (file.value.split('/'))
+                .filter(|part| !part.is_empty() && *part != ".")
+                .collect::<Vec<&str>>()
+                .join("/")
+        })
+        .collect()
 }
 
 /// Hands the templates what every page shows of the site (title, periods, counts).

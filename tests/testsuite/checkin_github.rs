@@ -333,6 +333,47 @@ fn a_pull_request_branch_leaves_the_default_branch_alone() {
     );
 }
 
+/// A late check-in to a period whose pages the site no longer has
+/// (`past_periods`) is recorded; the comment links to no page.
+#[test]
+fn a_check_in_to_a_period_without_pages_links_to_no_page() {
+    let setup = Setup::new();
+    let dir = &setup.repo.path;
+    let config = std::fs::read_to_string(dir.join("okr.toml")).unwrap();
+    setup
+        .repo
+        .write("okr.toml", format!("{config}past_periods = 0\n"));
+    git(
+        dir,
+        &[
+            "commit",
+            "--quiet",
+            "--all",
+            "--message",
+            "Pages for running periods only",
+        ],
+    );
+    // Opened on 2026-10-05, when 2026-Q3 has ended; the value is for 2026-09-30.
+    let mut late = event(
+        "bo",
+        "OWNER",
+        &body(
+            "2026-Q3/faster-answers#first-reply",
+            "3",
+            "Final value",
+            "2026-09-30",
+        ),
+    );
+    late["issue"]["created_at"] = json!("2026-10-05T09:00:00Z");
+    let (run, comment) = setup.run(&late, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        comment.starts_with("Recorded `2026-Q3/faster-answers#first-reply` = 3 on 2026-09-30"),
+        "{comment}"
+    );
+    assert!(!comment.contains("page"), "{comment}");
+}
+
 #[test]
 fn events_of_another_shape_and_positional_arguments_are_refused() {
     let setup = Setup::new();

@@ -433,3 +433,23 @@ fn a_fragment_is_never_redirected_into() {
     ));
     assert_eq!(status, 404, "{response}");
 }
+
+/// The check reads the data files that sources name (`invalid-source`): a
+/// change to one is checked again, as a change to an objective is.
+#[test]
+fn a_changed_data_file_is_checked_again() {
+    let repo = initialised("serve-data");
+    let path = repo.path.join(OBJECTIVE);
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "unit = \"days\"\n",
+        "unit = \"days\"\n\n[key_results.source]\nfile = \"./data/usage.csv\"\ncolumn = \"days\"\n",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    repo.write("data/usage.csv", "week,users\n2026-02-09,3\n");
+    let server = Server::start(&repo.path);
+    let error = server.wait_for(PAGE, 500, "The OKRs have errors");
+    assert!(error.contains("invalid-source"), "{error}");
+    repo.write("data/usage.csv", "week,days\n2026-02-09,3\n");
+    server.wait_for(PAGE, 200, "Median days to first finished project");
+}

@@ -374,6 +374,14 @@ pub fn published_periods(org: &Org, current: &str, as_of: NaiveDate) -> Vec<Peri
     periods
 }
 
+/// Whether objective `index` has a page on a site built as of `as_of`.
+pub fn has_page(org: &Org, index: usize, as_of: NaiveDate) -> bool {
+    let period = &org.objectives[index].period.value;
+    published_periods(org, &current_period(org, as_of), as_of)
+        .iter()
+        .any(|p| p.name == *period)
+}
+
 /// Per objective, whether its period has pages (see [`published_periods`]).
 pub fn with_pages(org: &Org, periods: &[Period]) -> Vec<bool> {
     let names: BTreeSet<&str> = periods.iter().map(|p| p.name.as_str()).collect();
