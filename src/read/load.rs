@@ -579,6 +579,10 @@ fn read_entry(root: &Path, path: &Path, verdict: &Verdict) -> Option<Read> {
     }
 }
 
+/// The most memory a file's size reserves before it is read: larger files
+/// grow the buffer as they are read, so a size that lies costs nothing.
+const HINT_LIMIT: usize = 64 << 20;
+
 /// Reads a regular file, never through a link and never waiting on a named
 /// pipe: what was examined may have been replaced since.
 fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
@@ -592,14 +596,20 @@ fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
         options.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
     }
     let mut file = options.open(path)?;
-    if !file.metadata()?.is_file() {
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             NOT_A_REGULAR_FILE,
         ));
     }
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)?;
+    // Sized from the metadata just read: `File::read_to_end` would ask the
+    // system for the size and the position again, two calls more per file
+    // (a tenth of what reading thousands of small files costs). The size is
+    // only a hint, so a file that grows meanwhile is still read whole.
+    let hint = usize::try_from(metadata.len()).unwrap_or(0).min(HINT_LIMIT);
+    let mut bytes = Vec::with_capacity(hint.saturating_add(1));
+    file.by_ref().take(u64::MAX).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
