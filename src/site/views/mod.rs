@@ -391,8 +391,13 @@ pub fn with_pages(org: &Org, periods: &[Period]) -> Vec<bool> {
 }
 
 /// The [`published_periods`] as pages show them.
-fn site_periods(org: &Org, current: &str, urls: &Urls, as_of: NaiveDate) -> Vec<PeriodView> {
-    published_periods(org, current, as_of)
+fn period_views(
+    periods: Vec<Period>,
+    current: &str,
+    urls: &Urls,
+    as_of: NaiveDate,
+) -> Vec<PeriodView> {
+    periods
         .into_iter()
         .map(|p| PeriodView {
             url: urls.period(&p.name),
@@ -453,8 +458,9 @@ impl<'a> SiteData<'a> {
         let urls = urls.with_repository(repo);
         let as_of = checked.as_of;
         let current = current_period(org, as_of);
-        let periods = site_periods(org, &current, &urls, as_of);
-        let published = with_pages(org, &published_periods(org, &current, as_of));
+        let shown = published_periods(org, &current, as_of);
+        let published = with_pages(org, &shown);
+        let periods = period_views(shown, &current, &urls, as_of);
         let mark_stale = (org.config.checks).severity(Rule::StaleKeyResult).is_some();
         let site = SiteView {
             title: org.config.title.clone(),

@@ -230,9 +230,10 @@ impl<'a> SiteData<'a> {
         let mut frames: Vec<String> = Vec::new();
         let mut burnups: Vec<Option<Html>> = Vec::with_capacity(o.key_results.len());
         for kr in &o.key_results {
-            let dates = match burnups.iter().any(Option::is_some) {
-                false => Dates::Named,
-                true => Dates::Reused,
+            let dates = if burnups.iter().any(Option::is_some) {
+                Dates::Reused
+            } else {
+                Dates::Named
             };
             let chart = (period.as_ref()).and_then(|p| {
                 burnup_chart(kr, p, self.as_of, goal, (dates, Frame::Shared(&frames)))
