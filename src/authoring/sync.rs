@@ -82,29 +82,29 @@ pub fn sync(root: &Path, options: &Options) -> Result<Vec<Synced>, SyncError> {
             })
             .collect());
     }
-    // Opened for the first value to add: a sync that adds nothing takes no lock.
-    let mut writer = None;
+    // A sync that adds nothing takes no lock.
+    let mut writer = (planned.iter().any(|(_, values)| !values.is_empty()))
+        .then(|| checkin::Writer::open(root).map_err(|e| e.to_string()));
     Ok(planned
         .into_iter()
         .map(|(mut synced, values)| {
-            add(root, &mut writer, &mut synced, values);
+            if let Some(writer) = &mut writer {
+                add(writer, &mut synced, values);
+            }
             synced
         })
         .collect())
 }
 
 /// Adds `values` to `synced`'s key result in order, up to the first that
-/// cannot be added, opening `writer` if it is not open yet.
+/// cannot be added (all of them when the writer could not be opened).
 fn add(
-    root: &Path,
-    writer: &mut Option<Result<checkin::Writer, String>>,
+    writer: &mut Result<checkin::Writer, String>,
     synced: &mut Synced,
     values: Vec<(NaiveDate, f64)>,
 ) {
     let note = format!("from {}", synced.source);
     for (date, value) in values {
-        let opened =
-            writer.get_or_insert_with(|| checkin::Writer::open(root).map_err(|e| e.to_string()));
         let value_text = value.to_string();
         let request = checkin::Request {
             reference: &synced.key_result,
@@ -114,7 +114,7 @@ fn add(
             note: Some(&note),
             force: false,
         };
-        let added = match opened {
+        let added = match writer {
             Ok(writer) => writer.add(&request).map_err(|e| e.to_string()),
             Err(why) => Err(why.clone()),
         };

@@ -282,9 +282,10 @@ impl<'a> Names<'a> {
         KeyResultRef {
             id: clean(&kr.id.value),
             title: clean(&kr.title.value),
-            url: match self.with_pages[i] {
-                true => format!("{url}#kr-{}", kr.id.value),
-                false => url,
+            url: if self.with_pages[i] {
+                format!("{url}#kr-{}", kr.id.value)
+            } else {
+                url
             },
         }
     }

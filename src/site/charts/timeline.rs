@@ -313,7 +313,7 @@ pub fn burnup_and_frame(b: &Burnup) -> (String, Option<String>) {
     let id = |out: &mut String, n: usize| {
         out.push_str(FRAME_ID);
         out.push('-');
-        out.push_str(&n.to_string());
+        push_digits(out, n as u64, false);
     };
     let named = match b.frame {
         Frame::Own => {

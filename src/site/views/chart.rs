@@ -153,7 +153,8 @@ pub(super) fn burnup_chart(
     period: &Period,
     as_of: NaiveDate,
     goal_score: f64,
-    (dates, frame): (Dates, Frame),
+    dates: Dates,
+    frame: Frame,
 ) -> Option<(Html, Option<String>)> {
     let goal = match &kr.measure {
         Measure::Metric { start, target } => Goal::Metric {

@@ -235,9 +235,8 @@ impl<'a> SiteData<'a> {
             } else {
                 Dates::Named
             };
-            let chart = (period.as_ref()).and_then(|p| {
-                burnup_chart(kr, p, self.as_of, goal, (dates, Frame::Shared(&frames)))
-            });
+            let chart = (period.as_ref())
+                .and_then(|p| burnup_chart(kr, p, self.as_of, goal, dates, Frame::Shared(&frames)));
             burnups.push(chart.map(|(svg, named)| {
                 frames.extend(named);
                 svg

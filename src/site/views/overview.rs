@@ -227,8 +227,9 @@ impl<'a> SiteData<'a> {
         self.index
             .company_periods
             .iter()
-            .filter(|p| p.contains(&this) && self.periods.iter().any(|s| s.name == p.name))
+            .filter(|p| p.contains(&this))
             .flat_map(|p| self.of_level(self.in_period(&p.name), Level::Company))
+            .filter(|&i| self.publishes(i))
             .collect()
     }
 
