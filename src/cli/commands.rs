@@ -81,17 +81,22 @@ pub fn run_build(args: BuildArgs, global: &Global) -> Result<ExitCode, String> {
         );
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
-    // The history reuses the working tree's objectives, parsed by the check.
+    // The history reuses the working tree's objectives, parsed by the check,
+    // found by their files' texts; which are then let go before the replay
+    // of the history, rather than held through it.
+    let reuse = walk
+        .as_ref()
+        .and_then(|walk| walk.as_ref().ok()?.reuse(&checked.org));
+    checked.release_unreported_sources();
     let (history, keep) = match walk {
         None => (History::disabled(), None),
-        Some(walk) => finish_history(walk, &checked.org, verbosity),
+        Some(walk) => finish_history(walk, &checked.org, reuse, verbosity),
     };
     if let Some(note) = history.note()
         && verbosity > Verbosity::Quiet
     {
         eprintln!("okr: {}", printable(&note.to_string()));
     }
-    checked.release_unreported_sources();
     // Links into the repository: okr.toml's, else the Actions run's.
     checked.org.config.fill_in_from(&github_env());
     // The cache is written while the site is: both only read the history.
@@ -470,7 +475,8 @@ pub fn run_digest(args: DigestArgs, global: &Global) -> Result<ExitCode, String>
     let cache = cache_dir(&args.cache, &root, global);
     let history = (!args.no_history).then(|| {
         let walk = walk_history(&root, cache.as_deref());
-        let (history, keep) = finish_history(walk, &checked.org, global.verbosity);
+        let reuse = walk.as_ref().ok().and_then(|walk| walk.reuse(&checked.org));
+        let (history, keep) = finish_history(walk, &checked.org, reuse, global.verbosity);
         keep_cache(cache.as_deref(), keep.as_ref(), &history, global.verbosity);
         history
     });
@@ -578,11 +584,12 @@ fn walk_history(root: &Path, cache: Option<&Path>) -> Result<history::Walk, Hist
 fn finish_history(
     walk: Result<history::Walk, HistoryError>,
     org: &okr::model::Org,
+    reuse: Option<history::Reuse>,
     verbosity: Verbosity,
 ) -> (History, Option<history::CacheState>) {
     let finished = walk.and_then(|walk| {
         let used = walk.cache.clone();
-        Ok((walk.finish(Some(org))?, used))
+        Ok((walk.finish(reuse.map(|reuse| (org, reuse)))?, used))
     });
     let (finished, used) = match finished {
         Ok(finished) => finished,

@@ -769,16 +769,33 @@ fn the_changes_page_lists_the_newest_of_each_team_and_objective_pages_all() {
 
 /// The history of `dir` read and replayed in parts of 1, 2 and 3 commits
 /// (each part with its own opening of the repository), with and without
-/// the working tree's objectives, is the history read at once.
+/// the working tree's objectives, is the history read at once. The working
+/// tree's are reused as a build does: found by their files' texts, which are
+/// let go before the replay.
 fn assert_same_in_windows(dir: &Path) {
     let whole = history::read(dir).unwrap();
-    let checked = okr::check::check(dir, "2026-02-15".parse().unwrap()).unwrap();
+    let as_of = "2026-02-15".parse().unwrap();
     for window in 1..=3 {
-        for parsed in [None, Some(&checked.org)] {
-            let walk = history::walk_in_parts_of(dir, None, window).unwrap();
-            let read = walk.finish(parsed).unwrap().history;
-            assert_eq!(read, whole, "windows of {window}");
-        }
+        let walk = history::walk_in_parts_of(dir, None, window).unwrap();
+        let read = walk.finish(None).unwrap().history;
+        assert_eq!(read, whole, "windows of {window}");
+
+        let mut checked = okr::check::check(dir, as_of).unwrap();
+        let walk = history::walk_in_parts_of(dir, None, window).unwrap();
+        let reuse = walk.reuse(&checked.org);
+        assert!(
+            reuse.is_some(),
+            "enough versions for the working tree's to be reused"
+        );
+        checked.release_unreported_sources();
+        let read = walk
+            .finish(reuse.map(|r| (&checked.org, r)))
+            .unwrap()
+            .history;
+        assert_eq!(
+            read, whole,
+            "windows of {window}, reusing the working tree's"
+        );
     }
 }
 
