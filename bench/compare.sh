@@ -12,10 +12,11 @@
 # people), writes the same objective files as a Hugo site with a minimal
 # template, builds both alternately from a clean output folder, then `okr
 # check` alone, and prints median wall time and peak memory (GNU time) with
-# the ratios okr/Hugo; then okr at 1x and 4x the organisation to show
-# linear growth; on the heavy shape, okr serve showing one changed objective
-# against a full build. Each shape is checked as of the day its organisation
-# is clean on (gen-org prints it).
+# the ratios okr/Hugo (each the median of the ratios run by run: a pair
+# timed one after the other shares the machine's speed); then okr at 1x and
+# 4x the organisation to show linear growth; on the heavy shape, okr serve
+# showing one changed objective against a full build. Each shape is checked
+# as of the day its organisation is clean on (gen-org prints it).
 #
 # A separate block times what reading the change history from git adds to
 # `okr build`: the default shape as a git repository with 1,000 and with
@@ -98,6 +99,12 @@ time_run() {
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 col() { awk -v c="$1" '{ print $c }' "$2" | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# paired COL FILE_A FILE_B: the median of A's figure over B's, run by run
+# (line N of each file was timed one after the other), unrounded: pairing
+# keeps a ratio steady when the machine's speed drifts during the run.
+paired() { paste -d' ' "$2" "$3" | awk -v c="$1" '{ print $c / $(c + 2) }' | median; }
+round2() { awk -v r="$1" 'BEGIN { printf "%.2f", r }'; }
+percent_added() { awk -v r="$1" 'BEGIN { printf "%+.0f%%", (r - 1) * 100 }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
 # The bytes of the files under a folder, and as okr prints them (decimal units).
 bytes_of() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
@@ -170,6 +177,9 @@ for shape in $shapes; do
   F[$shape,okr_s]=$(col 1 "$BENCH_DIR/okr.txt"); F[$shape,okr_kb]=$(col 2 "$BENCH_DIR/okr.txt")
   F[$shape,hugo_s]=$(col 1 "$BENCH_DIR/hugo.txt"); F[$shape,hugo_kb]=$(col 2 "$BENCH_DIR/hugo.txt")
   F[$shape,check_s]=$(col 1 "$BENCH_DIR/check.txt"); F[$shape,check_kb]=$(col 2 "$BENCH_DIR/check.txt")
+  F[$shape,okr_time]=$(paired 1 "$BENCH_DIR/okr.txt" "$BENCH_DIR/hugo.txt")
+  F[$shape,okr_memory]=$(paired 2 "$BENCH_DIR/okr.txt" "$BENCH_DIR/hugo.txt")
+  F[$shape,check_time]=$(paired 1 "$BENCH_DIR/check.txt" "$BENCH_DIR/hugo.txt")
 
   # ---- okr serve (heavy shape): one objective file changed, against a full build ----
   # The server keeps the organisation in memory; serve-latency rewrites one
@@ -229,11 +239,11 @@ cell_content() { echo "$(thousands "${F[$1,key_results]}") / $(thousands "${F[$1
 cell_as_of() { echo "${F[$1,as_of]}"; }
 cell_hugo() { echo "${F[$1,hugo_s]} s, $(mb "${F[$1,hugo_kb]}")"; }
 cell_okr() { echo "${F[$1,okr_s]} s, $(mb "${F[$1,okr_kb]}")"; }
-cell_okr_time() { local r; r=$(ratio "${F[$1,okr_s]}" "${F[$1,hugo_s]}"); echo "$r $(met "$r" 0.2)"; }
-cell_okr_memory() { local r; r=$(ratio "${F[$1,okr_kb]}" "${F[$1,hugo_kb]}"); echo "$r $(met "$r" 0.5)"; }
+cell_okr_time() { local r; r=$(round2 "${F[$1,okr_time]}"); echo "$r $(met "$r" 0.2)"; }
+cell_okr_memory() { local r; r=$(round2 "${F[$1,okr_memory]}"); echo "$r $(met "$r" 0.5)"; }
 cell_site() { echo "${F[$1,site]}, $(thousands "${F[$1,pages]}") pages"; }
 cell_check() { echo "${F[$1,check_s]} s, $(mb "${F[$1,check_kb]}")"; }
-cell_check_time() { local r; r=$(ratio "${F[$1,check_s]}" "${F[$1,hugo_s]}"); echo "$r $(met "$r" 0.1)"; }
+cell_check_time() { local r; r=$(round2 "${F[$1,check_time]}"); echo "$r $(met "$r" 0.1)"; }
 cell_growth() { have "$1" scale_4x && echo "${F[$1,scale_1x]} / ${F[$1,scale_4x]} s" || echo "—"; }
 cell_growth_ratio() {
   have "$1" scale_4x || { echo "—"; return; }
@@ -250,7 +260,7 @@ cell_serve_company() {
 
 echo
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); $(hugo version | cut -d' ' -f1-2); okr $("$okr" --version | cut -d' ' -f2)"
-echo "Organisations: $teams teams, $((teams * 4)) people, one per shape (gen-org --shape). Median of $runs runs each, okr and Hugo alternating, from a clean output folder."
+echo "Organisations: $teams teams, $((teams * 4)) people, one per shape (gen-org --shape). Median of $runs runs each, okr and Hugo alternating, from a clean output folder; a ratio to Hugo is the median of the ratios run by run."
 echo
 header="| |"; rule="|---|"
 for shape in $shapes; do header="$header $shape |"; rule="$rule---:|"; done
@@ -293,7 +303,7 @@ if [ "$history" = 1 ]; then
   grep -qE -- '(^|[^-a-z])--cache[ =<]' <<<"$build_help" && cache=1
   grep -q -- '--no-cache' <<<"$build_help" && no_cache=(--no-cache)
   echo
-  echo "Change history: $(thousands $((5 + teams * 16))) objectives of the default shape as a git repository (gen-org --history N), cloned with git clone --no-local as CI's checkout gets it. Median of $runs runs each, alternating. Target: at most +50% time and memory."
+  echo "Change history: $(thousands $((5 + teams * 16))) objectives of the default shape as a git repository (gen-org --history N), cloned with git clone --no-local as CI's checkout gets it. Median of $runs runs each, alternating; what the history adds is the median of what it added run by run. Target: at most +50% time and memory."
   echo
   echo "| commits touching okrs/ | \`--no-history\` | with history | time added | peak memory, \`--no-history\` | with history | memory added |"
   echo "|---:|---:|---:|---:|---:|---:|---:|"
@@ -306,8 +316,8 @@ if [ "$history" = 1 ]; then
     local without_s with_s without_kb with_kb added added_kb
     without_s=$(col 1 "$2"); without_kb=$(col 2 "$2")
     with_s=$(col 1 "$3"); with_kb=$(col 2 "$3")
-    added=$(awk -v a="$with_s" -v b="$without_s" 'BEGIN { printf "%+.0f%%", (a / b - 1) * 100 }')
-    added_kb=$(awk -v a="$with_kb" -v b="$without_kb" 'BEGIN { printf "%+.0f%%", (a / b - 1) * 100 }')
+    added=$(percent_added "$(paired 1 "$3" "$2")")
+    added_kb=$(percent_added "$(paired 2 "$3" "$2")")
     echo "| $1 | ${without_s} s | ${with_s} s | $added $(mark "${added%\%}") | $(mb "$without_kb") | $(mb "$with_kb") | $added_kb $(mark "${added_kb%\%}") |"
     last_with_kb=$with_kb
   }
