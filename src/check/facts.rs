@@ -72,6 +72,9 @@ type Known = HashMap<String, Arc<TitleFacts>, FixedState>;
 /// found with.
 #[derive(Default)]
 pub struct TitleMemo {
+    /// A memo for one check only (`okr check`, `okr build`): it learns
+    /// nothing, since nothing would ask it again.
+    once: bool,
     words: (Vec<String>, Vec<String>),
     /// Titles of objectives and initiatives, read alike.
     titles: Known,
@@ -86,6 +89,7 @@ impl Facts {
         let words = (checks.activity_verbs.clone(), checks.not_activities.clone());
         if memo.words != words {
             *memo = TitleMemo {
+                once: memo.once,
                 words,
                 ..TitleMemo::default()
             };
@@ -123,6 +127,10 @@ impl Facts {
                 (facts, fresh)
             })
             .collect();
+        if memo.once {
+            let objectives = looked.into_iter().map(|(facts, _)| facts).collect();
+            return Facts { objectives };
+        }
         memo.prune(org);
         let mut objectives = Vec::with_capacity(looked.len());
         for (facts, fresh) in looked {
@@ -145,6 +153,14 @@ impl Facts {
 }
 
 impl TitleMemo {
+    /// A memo for a single check, which keeps nothing.
+    pub fn once() -> TitleMemo {
+        TitleMemo {
+            once: true,
+            ..TitleMemo::default()
+        }
+    }
+
     /// An objective's or initiative's title (or a unit), as known or read now.
     fn title(&self, title: &str) -> Looked {
         match self.titles.get(title) {
@@ -232,5 +248,17 @@ mod tests {
         let silenced = "title = \"Test\"\n[checks]\nnot_activities = [\"translate\"]\n";
         assert_eq!(activities(config, "Translate the app", &mut memo), 1);
         assert_eq!(activities(silenced, "Translate the app", &mut memo), 0);
+    }
+
+    #[test]
+    fn a_memo_for_one_check_finds_the_same_and_keeps_nothing() {
+        let config = "title = \"Test\"\n";
+        let silenced = "title = \"Test\"\n[checks]\nnot_activities = [\"translate\"]\n";
+        let mut memo = TitleMemo::once();
+        assert_eq!(activities(config, "Attend 3 trade shows", &mut memo), 1);
+        assert_eq!(activities(config, "Translate the app", &mut memo), 1);
+        assert_eq!(activities(silenced, "Translate the app", &mut memo), 0);
+        assert!(memo.once, "new settings keep it a memo for one check");
+        assert_eq!((memo.titles.len(), memo.key_results.len()), (0, 0));
     }
 }

@@ -123,7 +123,7 @@ pub fn check_loaded(loaded: Loaded, as_of: NaiveDate) -> Checked {
 /// Scores and checks a resolved organisation; `diagnostics` are those found
 /// while loading, parsing and resolving it.
 pub fn check_resolved(org: Org, diagnostics: Vec<Diagnostic>, as_of: NaiveDate) -> Checked {
-    check_remembering(org, diagnostics, as_of, &mut TitleMemo::default())
+    check_remembering(org, diagnostics, as_of, &mut TitleMemo::once())
 }
 
 /// [`check_resolved`], taking what is known of titles from `memo` and
