@@ -46,21 +46,22 @@ pub struct KeyResultFacts {
     pub unit_placeholder: bool,
 }
 
-/// A title's facts, and whether they were read now rather than known.
+/// A title's facts, and whether to remember them: read now rather than
+/// known, by a memo that keeps what it learns.
 type Looked = (Arc<TitleFacts>, bool);
 
 /// A title read now, to remember: whether of a key result, the title, its facts.
 type Fresh<'o> = (bool, &'o str, Arc<TitleFacts>);
 
-/// The facts of `looked`, noted in `fresh` when they were read now.
+/// The facts of `looked`, noted in `fresh` when they are to be remembered.
 fn note<'o>(
     fresh: &mut Vec<Fresh<'o>>,
     kr: bool,
     title: &'o str,
     looked: Looked,
 ) -> Arc<TitleFacts> {
-    let (facts, new) = looked;
-    if new {
+    let (facts, remember) = looked;
+    if remember {
         fresh.push((kr, title, facts.clone()));
     }
     facts
@@ -98,7 +99,7 @@ impl Facts {
         let known = &*memo;
         let key_result = |title: &str| match known.key_results.get(title) {
             Some(facts) => (facts.clone(), false),
-            None => (Arc::new(read(title, Some(&detector))), true),
+            None => (Arc::new(read(title, Some(&detector))), !known.once),
         };
         // Each objective's facts, with the titles read now (to remember).
         let looked: Vec<(ObjectiveFacts, Vec<Fresh>)> = org
@@ -127,10 +128,6 @@ impl Facts {
                 (facts, fresh)
             })
             .collect();
-        if memo.once {
-            let objectives = looked.into_iter().map(|(facts, _)| facts).collect();
-            return Facts { objectives };
-        }
         memo.prune(org);
         let mut objectives = Vec::with_capacity(looked.len());
         for (facts, fresh) in looked {
@@ -165,7 +162,7 @@ impl TitleMemo {
     fn title(&self, title: &str) -> Looked {
         match self.titles.get(title) {
             Some(facts) => (facts.clone(), false),
-            None => (Arc::new(read(title, None)), true),
+            None => (Arc::new(read(title, None)), !self.once),
         }
     }
 

@@ -213,9 +213,8 @@ pub fn read(dir: &Path) -> Result<History, HistoryError> {
     read_with(dir, None)
 }
 
-/// Like [`read`], reusing the objectives of the working tree, already parsed:
-/// versions in the history with the same content (most objectives of a large
-/// organisation never change again once added) are not parsed a second time.
+/// Like [`read`], reusing the objectives of the working tree, already parsed
+/// (see [`Reuse`]).
 pub fn read_with(dir: &Path, parsed: Option<&Org>) -> Result<History, HistoryError> {
     let walk = walk(dir, None)?;
     let reuse = parsed.and_then(|org| Some((org, walk.reuse(org)?)));
