@@ -202,7 +202,14 @@ impl Page {
             }
             Page::Objective(i) => {
                 let period = &data.org().objectives[i].period.value;
-                theme.render_to(template, &data.objective(i, blocks), period, out)
+                let page = data.objective(i, blocks);
+                if theme.writes_objective_pages() {
+                    out.extend_from_slice(
+                        views::objective_page(&data.site, &page, period).as_bytes(),
+                    );
+                    return Ok(());
+                }
+                theme.render_to(template, &page, period, out)
             }
             Page::Team(i) => theme.render_to(template, &data.team(i, blocks), "", out),
             Page::Person(i) => theme.render_to(template, &data.person(i, blocks), "", out),

@@ -7,7 +7,7 @@
 //! built-in one, the template registered under its name is a stand-in
 //! printing the HTML okr wrote into the page's view.
 
-use crate::site::views::{Block, Blocks, STATUS_BADGE};
+use crate::site::views::{Block, Blocks, OBJECTIVE_PAGE_TEMPLATES, STATUS_BADGE};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -281,6 +281,15 @@ impl Theme {
         )
     }
 
+    /// Whether okr writes objective pages itself
+    /// ([`crate::site::views::objective_page`]): while every template they
+    /// are rendered from is the built-in one.
+    pub fn writes_objective_pages(&self) -> bool {
+        !OBJECTIVE_PAGE_TEMPLATES
+            .iter()
+            .any(|t| self.own.contains(*t))
+    }
+
     /// Values every page sees, e.g. the site's title and the period switcher.
     pub fn set_global(&mut self, key: &'static str, value: &impl Serialize) {
         self.tera.global_context().insert(key, value);
@@ -385,5 +394,23 @@ mod tests {
         let blocks = theme.blocks("objective.html");
         assert!(blocks.fields && !blocks.writes(Block::History));
         assert!(blocks.writes(Block::KeyResultDetails));
+    }
+
+    #[test]
+    fn okr_writes_objective_pages_while_no_template_they_use_is_the_themes_own() {
+        assert!(theme_with("pages-built-in", &[]).writes_objective_pages());
+        let copied = theme_with("pages-copied", &[("base.html", built_in("base.html"))]);
+        assert!(copied.writes_objective_pages());
+        // Templates an objective page does not use leave it to okr.
+        let list = Block::KeyResultList.partial();
+        for name in ["team.html", "index.html", list] {
+            let theme = theme_with("pages-other", &[(name, "<p>mine</p>")]);
+            assert!(theme.writes_objective_pages(), "{name}");
+        }
+        for name in OBJECTIVE_PAGE_TEMPLATES {
+            let own = format!("{}{{# mine #}}", built_in(name));
+            let theme = theme_with("pages-own", &[(name, &own)]);
+            assert!(!theme.writes_objective_pages(), "{name}");
+        }
     }
 }

@@ -649,16 +649,18 @@ fn assert_same_site(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) {
     }
 }
 
-/// okr's own markup for the blocks pages repeat (src/views/markup.rs) and the
-/// built-in partials it is the compiled form of give the same bytes. Each
-/// site is built as it is, and again with copies of the partials whose
-/// output ends in a marker (a theme's own, so Tera renders them; the status
-/// badge's in its component's body); without the markers, both
-/// are the same, over every key result, card and objective line of the
-/// example and the fixtures: milestones done and not, no unit or an empty
-/// one, HTML-special characters in titles, units, names and notes, no score,
-/// no key results, stale key results, ended, running and upcoming periods,
-/// check-in links to a repository and none.
+/// okr's own markup for the blocks pages repeat (src/views/markup.rs) and
+/// for objective pages (src/views/page_markup.rs) gives the same bytes as the
+/// built-in templates it is the compiled form of. Each site is built as it
+/// is, and again with copies of the partials whose output ends in a marker (a
+/// theme's own, so Tera renders them, and the objective pages that include
+/// them; the status badge's in its component's body); without the markers,
+/// both are the same, over every key result, card, objective line and
+/// objective page of the example and the fixtures: milestones done and not,
+/// no unit or an empty one, HTML-special characters in titles, units, names
+/// and notes, no score, no key results, stale key results, ended, running and
+/// upcoming periods, check-in links to a repository and none, retrospectives,
+/// overrides, carried objectives, tags, scores from aligned objectives.
 #[test]
 fn the_partials_render_what_okr_writes_for_them() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -677,6 +679,8 @@ fn the_partials_render_what_okr_writes_for_them() {
         (root.join("example-okrs"), "2026-11-23", "2026-11-09"),
         (fixture("basic"), AS_OF, "2026-01-05"),
         (fixture("edge-cases"), AS_OF, "2026-01-05"),
+        (fixture("measured-by-children"), AS_OF, "2026-01-05"),
+        (fixture("key-result-owners"), AS_OF, "2026-01-05"),
     ];
     for (i, (source, as_of, first)) in sites.iter().enumerate() {
         let dir = scratch(&format!("partials-{i}"));

@@ -169,6 +169,16 @@ impl<'a> LineItem<'a> {
     }
 }
 
+impl LineItem<'_> {
+    /// The line as okr wrote it, or nothing where a template renders it.
+    pub fn html_str(&self) -> &str {
+        self.html
+            .as_ref()
+            .and_then(Html::as_str)
+            .unwrap_or_default()
+    }
+}
+
 impl Serialize for LineItem<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -111,7 +111,7 @@ impl Blocks {
 }
 
 /// A status as a badge, or "No score" without one: `partials/status_badge.html`.
-fn push_badge(out: &mut String, status: Option<StatusView>) {
+pub(super) fn push_badge(out: &mut String, status: Option<StatusView>) {
     match status {
         Some(status) => {
             out.push_str("<span class=\"badge status-");

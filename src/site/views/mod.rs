@@ -39,6 +39,7 @@ mod health;
 mod markup;
 mod objective;
 mod overview;
+mod page_markup;
 mod person;
 mod team;
 
@@ -53,6 +54,7 @@ pub use health::{Coverage, FindingGroup, FindingView, HealthPage, LoweredTarget}
 pub use markup::{Block, Blocks, STATUS_BADGE};
 pub use objective::{InitiativeView, ObjectivePage, ParentView, RetrospectiveView};
 pub use overview::{OverviewPage, PeriodRetrospective, TeamScore, TreeItem};
+pub use page_markup::{OBJECTIVE_PAGE_TEMPLATES, objective_page};
 pub use person::{OwnedKeyResult, PersonPage, PersonPeriod};
 pub use team::{TeamPage, TeamPeriod};
 

@@ -1,0 +1,353 @@
+//! Whole pages okr writes itself: the objective page, the page a site has
+//! most of, is the compiled form of the default theme's `objective.html` in
+//! its `base.html` layout, as [`super::markup`] holds the partials'. Tera
+//! interpreting it, and copying its view into a context first, was a tenth
+//! of a build. The markup is the templates', byte for byte (`tests/build.rs`
+//! builds sites both ways and compares them); while a theme has its own
+//! version of any template the page uses ([`OBJECTIVE_PAGE_TEMPLATES`]),
+//! Tera renders the page from the theme's templates instead.
+
+use super::markup::{STATUS_BADGE, push_badge};
+use super::{Html, Link, ObjectivePage, RetrospectiveView, SiteView};
+use crate::text::{push_digits, push_escaped};
+
+/// Every template an objective page is rendered from: the page, its layout,
+/// the components and the partials it includes.
+pub const OBJECTIVE_PAGE_TEMPLATES: [&str; 7] = [
+    "objective.html",
+    "base.html",
+    "macros.html",
+    "partials/key_result_details.html",
+    "partials/objective_line.html",
+    "partials/history.html",
+    STATUS_BADGE,
+];
+
+fn push_html(out: &mut String, html: &Html) {
+    out.push_str(html.as_str().unwrap_or_default());
+}
+
+/// `base.html` up to its `content` block, with `title` in its `title` block
+/// (escaped, as `{{ }}` would) and `active_period` marked in the switcher.
+fn push_layout_head(out: &mut String, site: &SiteView, title: &[&str], active_period: &str) {
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    for part in title {
+        push_escaped(out, part);
+    }
+    out.push_str("</title>\n<link rel=\"stylesheet\" href=\"");
+    push_escaped(out, &site.stylesheet);
+    out.push_str("\">\n<link rel=\"icon\" href=\"");
+    push_escaped(out, &site.favicon);
+    out.push_str("\" type=\"image/svg+xml\">\n</head>\n<body>\n<a class=\"skip-link\" href=\"#main\">Skip to content</a>\n<header class=\"site-header\">\n<div class=\"wrap header-row\">\n<a class=\"brand\" href=\"");
+    push_escaped(out, &site.index_url);
+    out.push_str("\">");
+    push_escaped(out, &site.title);
+    out.push_str("</a>\n<nav class=\"period-switcher\" aria-label=\"Periods\">\n<ul>");
+    for p in &site.periods {
+        out.push_str("\n<li><a href=\"");
+        push_escaped(out, &p.url);
+        out.push_str("\" class=\"period-");
+        push_escaped(out, p.state);
+        if p.current {
+            out.push_str(" is-current");
+        }
+        out.push('"');
+        if p.name == active_period {
+            out.push_str(" aria-current=\"page\"");
+        }
+        out.push_str(" title=\"");
+        push_escaped(out, &p.start);
+        out.push_str(" to ");
+        push_escaped(out, &p.end);
+        if p.current {
+            out.push_str(" (current period)");
+        }
+        out.push_str("\">");
+        push_escaped(out, &p.name);
+        out.push_str("</a></li>");
+    }
+    out.push_str("\n</ul>\n</nav>\n<a class=\"changes-link\" href=\"");
+    push_escaped(out, &site.changes_url);
+    out.push_str("\">Changes</a>\n<a class=\"health-link\" href=\"");
+    push_escaped(out, &site.health_url);
+    out.push_str("\">Health");
+    for (count, class, one, many) in [
+        (site.errors, "error", "error", "errors"),
+        (site.warnings, "warning", "warning", "warnings"),
+    ] {
+        if count > 0 {
+            out.push_str(" <span class=\"count count-");
+            out.push_str(class);
+            out.push_str("\">");
+            push_digits(out, count as u64, false);
+            out.push(' ');
+            out.push_str(if count == 1 { one } else { many });
+            out.push_str("</span>");
+        }
+    }
+    out.push_str("</a>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">\n");
+}
+
+/// `base.html` after its `content` block.
+fn push_layout_foot(out: &mut String, site: &SiteView) {
+    out.push_str("\n</main>\n<footer class=\"site-footer wrap\">\n<p>");
+    push_escaped(out, &site.company);
+    out.push_str(" · progress as of ");
+    push_escaped(out, &site.as_of);
+    out.push_str(" · <a href=\"");
+    push_escaped(out, &site.health_url);
+    out.push_str("\">check findings</a></p>\n</footer>\n</body>\n</html>\n");
+}
+
+/// `<a href="{{ l.url }}">{{ l.name }}</a>`.
+fn push_link(out: &mut String, l: &Link) {
+    out.push_str("<a href=\"");
+    push_escaped(out, &l.url);
+    out.push_str("\">");
+    push_escaped(out, &l.name);
+    out.push_str("</a>");
+}
+
+/// The `link_list` component of `macros.html`.
+fn push_links(out: &mut String, links: &[Link]) {
+    for (i, l) in links.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_link(out, l);
+    }
+}
+
+/// The `retrospective` component of `macros.html`.
+fn push_retrospective(out: &mut String, r: &RetrospectiveView) {
+    out.push_str("\n<p class=\"card-meta retrospective\">");
+    if let Some(grade) = r.grade {
+        out.push_str("<span>Final grade ");
+        push_badge(out, Some(grade));
+        out.push_str("</span>");
+    }
+    out.push_str("\n  <span class=\"score\">");
+    match &r.computed {
+        Some(computed) => push_escaped(out, computed),
+        None => out.push('—'),
+    }
+    out.push_str(" computed from the key results</span>");
+    if let Some(overridden) = &r.overridden {
+        out.push_str("<span class=\"score\"><strong>");
+        push_escaped(out, overridden);
+        out.push_str("</strong> set in the retrospective</span>");
+    }
+    out.push_str("\n</p>");
+    if let Some(reason) = r.reason {
+        out.push_str("\n<p class=\"reason\"><span class=\"label\">Why the score was set</span> ");
+        push_escaped(out, reason);
+        out.push_str("</p>");
+    }
+    if let Some(notes) = &r.notes {
+        out.push_str("\n<div class=\"prose retrospective-notes\">");
+        push_html(out, notes);
+        out.push_str("</div>");
+    }
+    out.push('\n');
+}
+
+/// An objective's page: `objective.html` in `base.html`, with the blocks
+/// the view carries as HTML (it is built with [`super::Blocks::BUILT_IN`]).
+pub fn objective_page(site: &SiteView, page: &ObjectivePage, active_period: &str) -> String {
+    let o = page.objective.card;
+    let body = page.body.as_str().unwrap_or_default();
+    let details = page.key_results_html.as_ref().and_then(Html::as_str);
+    let mut out = String::with_capacity(4096 + body.len() + details.map_or(0, str::len));
+    push_layout_head(
+        &mut out,
+        site,
+        &[o.title, " · ", &site.title],
+        active_period,
+    );
+
+    out.push_str("\n\n<nav class=\"breadcrumbs\" aria-label=\"Alignment\">\n<ol>\n<li><a href=\"");
+    push_escaped(&mut out, &site.index_url);
+    out.push_str("\">");
+    push_escaped(&mut out, &site.company);
+    out.push_str("</a></li>");
+    for (i, crumb) in page.breadcrumbs.iter().enumerate() {
+        out.push_str("\n<li>");
+        push_link(&mut out, crumb);
+        out.push_str("</li>");
+        if i == 0 && page.breadcrumbs_gap {
+            out.push_str("\n<li title=\"Steps of the alignment chain left out\">…</li>");
+        }
+    }
+    out.push_str("\n<li aria-current=\"page\">");
+    push_escaped(&mut out, o.title);
+    out.push_str("</li>\n</ol>\n</nav>\n<header class=\"page-head\">\n<h1>");
+    push_escaped(&mut out, o.title);
+    out.push_str("</h1>\n<p class=\"card-meta\">\n<a class=\"owner owner-");
+    push_escaped(&mut out, o.owner.level);
+    out.push_str("\" href=\"");
+    push_escaped(&mut out, &o.owner.url);
+    out.push_str("\">");
+    push_escaped(&mut out, &o.owner.name);
+    out.push_str("</a>\n<span class=\"period-tag\">");
+    push_escaped(&mut out, o.period);
+    out.push_str("</span>\n<span class=\"kind-tag kind-");
+    push_escaped(&mut out, o.kind);
+    out.push_str("\">");
+    push_escaped(&mut out, o.kind);
+    out.push_str(if o.kind == "committed" {
+        ": must happen, achieved from "
+    } else {
+        ": a stretch, achieved from "
+    });
+    push_escaped(&mut out, &o.goal);
+    out.push_str("</span>\n");
+    push_badge(&mut out, o.status);
+    if let Some(score) = &o.score {
+        out.push_str("<span class=\"score\">score ");
+        push_escaped(&mut out, score);
+        out.push_str("</span>");
+    }
+    if o.overridden {
+        out.push_str("<span class=\"score\">set in the retrospective; computed ");
+        push_escaped(&mut out, o.computed.as_deref().unwrap_or("—"));
+        out.push_str("</span>");
+    }
+    if o.from_aligned {
+        out.push_str("<span class=\"score\">from the objectives aligned to it</span>");
+    } else if let Some(aligned) = &o.aligned_progress {
+        out.push_str("<span class=\"score\">aligned progress ");
+        push_escaped(&mut out, aligned);
+        out.push_str(" <span class=\"muted\">(the mean score of the objectives aligned to this one)</span></span>");
+    }
+    for tag in o.tags {
+        out.push_str("<span class=\"tag\">#");
+        push_escaped(&mut out, tag);
+        out.push_str("</span>");
+    }
+    out.push_str("\n</p>");
+    let score_chart = page.score_chart.as_str().unwrap_or_default();
+    let charted = !score_chart.is_empty() && !page.burnups.is_empty();
+    if !charted {
+        out.push_str("\n<div class=\"card-bar\">");
+        push_html(&mut out, &o.bar);
+        out.push_str("</div>");
+    }
+    if let Some(from) = &page.carried_from {
+        out.push_str("\n<p class=\"muted carried\">Continues ");
+        push_link(&mut out, from);
+        out.push_str(".</p>");
+    }
+    if !page.carried_into.is_empty() {
+        out.push_str("\n<p class=\"muted carried\">Continued in ");
+        push_links(&mut out, &page.carried_into);
+        out.push_str(".</p>");
+    }
+    if let Some(edit) = &page.edit_url {
+        out.push_str("\n<p class=\"edit-link\"><a href=\"");
+        push_escaped(&mut out, edit);
+        out.push_str("\">Edit this objective</a></p>");
+    }
+    out.push_str("\n</header>");
+    if !body.is_empty() {
+        out.push_str("\n<section class=\"prose\">");
+        out.push_str(body);
+        out.push_str("</section>");
+    }
+    if let Some(r) = &page.retrospective {
+        out.push_str("\n<section>\n<h2>Retrospective</h2>\n");
+        push_retrospective(&mut out, r);
+        out.push_str("\n</section>");
+    }
+    if charted {
+        out.push_str("\n<section>\n<h2>Score over time</h2>\n<figure class=\"chart-figure\">\n");
+        out.push_str(score_chart);
+        out.push_str("\n</figure>\n<p class=\"chart-legend muted\"><span>In the charts on this page:</span> <span class=\"key-actual\">score, or a key result's value</span> <span class=\"key-pace\">expected pace, to ");
+        push_escaped(&mut out, &o.goal);
+        out.push_str(" of the way by the end</span> <span class=\"key-stretch\">");
+        push_escaped(&mut out, &o.goal);
+        out.push_str(", the score it is achieved from</span> <span class=\"key-target\">target");
+        if page.keeps {
+            out.push_str(", or the level to keep</span> <span class=\"key-breach\">a value that breaches its level");
+        }
+        out.push_str("</span> <span class=\"key-confidence\">confidence</span>");
+        if o.overridden {
+            out.push_str(" <span class=\"key-override\">score set in the retrospective</span>");
+        }
+        out.push_str("</p>\n</section>");
+    }
+    out.push_str("\n\n<section>\n<h2>Key results</h2>");
+    if o.from_aligned {
+        out.push_str("\n<p class=\"muted\">None of its own: its score is the mean score of the objectives aligned to it, listed below.</p>");
+    }
+    out.push_str(details.unwrap_or_default());
+    out.push_str("\n</section>");
+    if !page.initiatives.is_empty() {
+        out.push_str("\n<section>\n<h2>Initiatives</h2>\n<ul class=\"initiatives\">");
+        for i in &page.initiatives {
+            out.push_str("\n<li><span class=\"badge initiative-");
+            push_escaped(&mut out, i.status);
+            out.push_str("\">");
+            push_escaped(&mut out, &i.status.replace('-', " "));
+            out.push_str("</span> ");
+            push_escaped(&mut out, i.title);
+            if let Some(kr) = i.key_result {
+                out.push_str(" <span class=\"muted\">→ ");
+                push_escaped(&mut out, kr);
+                out.push_str("</span>");
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("\n</ul>\n</section>");
+    }
+    if !page.parents.is_empty() {
+        out.push_str("\n<section>\n<h2>Supports</h2>\n<ul class=\"objective-lines\">");
+        for p in &page.parents {
+            out.push_str(p.card.html_str());
+            if let Some(kr) = p.key_result {
+                out.push_str("\n<li class=\"muted via\">through the key result “");
+                push_escaped(&mut out, kr);
+                out.push_str("”</li>");
+            }
+        }
+        out.push_str("\n</ul>\n</section>");
+    }
+    out.push_str("\n\n<section>\n<h2>Aligned to this objective</h2>");
+    if page.children.is_empty() {
+        out.push_str("\n<p class=\"empty\">Nothing aligns to this objective yet.</p>");
+    } else {
+        out.push_str("\n<ul class=\"objective-lines\">");
+        for child in &page.children {
+            out.push_str(child.html_str());
+        }
+        out.push_str("\n</ul>");
+    }
+    out.push_str("\n</section>");
+    if !page.contributors.is_empty() {
+        out.push_str("\n<section>\n<h2>Contributors</h2>\n<ul class=\"people\">");
+        for p in &page.contributors {
+            out.push_str("\n<li>");
+            push_link(&mut out, p);
+            out.push_str("</li>");
+        }
+        out.push_str("\n</ul>\n</section>");
+    }
+    if let Some(history) = &page.history {
+        out.push_str("\n<section id=\"history\">\n<h2>History</h2>");
+        if let Some(note) = &history.note {
+            out.push_str("\n<p class=\"history-note\">");
+            push_escaped(&mut out, note);
+            out.push_str("</p>");
+        }
+        if history.count > 0 {
+            if let Some(html) = &history.html {
+                push_html(&mut out, html);
+            }
+        } else if history.note.is_none() {
+            out.push_str("\n<p class=\"empty\">No committed changes yet.</p>");
+        }
+        out.push_str("\n</section>");
+    }
+    out.push('\n');
+    push_layout_foot(&mut out, site);
+    out
+}
