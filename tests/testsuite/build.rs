@@ -26,13 +26,15 @@ fn build(repo: &Path, out: &Path, extra: &[&str]) -> Output {
     build_on(repo, out, AS_OF, extra)
 }
 
+/// Builds keep no history cache: fixtures are built where they are, in the
+/// source tree, which a test must not write to.
 fn build_on(repo: &Path, out: &Path, as_of: &str, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_okr"))
         .arg("build")
         .arg(repo)
         .arg("--out")
         .arg(out)
-        .args(["--as-of", as_of])
+        .args(["--as-of", as_of, "--no-cache"])
         .args(extra)
         .env_remove("SOURCE_DATE_EPOCH")
         .env_remove("GITHUB_ACTIONS")
@@ -741,7 +743,7 @@ fn build_late_2026(repo: &Path, out: &Path, threads: &str) {
         .arg(repo)
         .arg("--out")
         .arg(out)
-        .args(["--as-of", "2026-11-23"])
+        .args(["--as-of", "2026-11-23", "--no-cache"])
         .env("RAYON_NUM_THREADS", threads)
         .env_remove("SOURCE_DATE_EPOCH")
         .env_remove("GITHUB_ACTIONS")

@@ -65,7 +65,7 @@ fn quiet_leaves_only_findings() {
         .arg(fixture("clean"))
         .arg("--out")
         .arg(tmp.path.join("site"))
-        .args(["--as-of", AS_OF, "-q"]));
+        .args(["--as-of", AS_OF, "-q", "--no-cache"]));
     assert_eq!(build.code, 0, "{}", build.stderr);
     assert_eq!(build.stdout, "");
     let verbose =

@@ -212,7 +212,8 @@ fn build_writes_okrs_json_in_the_documented_shape() {
         .arg(example())
         .arg("--out")
         .arg(&out)
-        .args(["--as-of", EXAMPLE_AS_OF, "--base-url", "/quillfield/"]));
+        .args(["--as-of", EXAMPLE_AS_OF, "--base-url", "/quillfield/"])
+        .arg("--no-cache"));
     assert_eq!(build.code, 0, "{}", build.stderr);
     let text = std::fs::read_to_string(out.join("okrs.json")).unwrap();
     let json: Value = serde_json::from_str(&text).unwrap();
