@@ -135,8 +135,8 @@ pub fn check_remembering(
     as_of: NaiveDate,
     memo: &mut TitleMemo,
 ) -> Checked {
-    let scores = score::score_org(&org, as_of);
-    let facts = Facts::of(&org, memo);
+    // Scoring runs on one core; reading the titles, beside it, on the others.
+    let (scores, facts) = rayon::join(|| score::score_org(&org, as_of), || Facts::of(&org, memo));
     let periods = org.objective_periods();
     let context = Context {
         org: &org,

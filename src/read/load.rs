@@ -505,13 +505,12 @@ fn link_leaves(link: &[u8], target: &[u8]) -> bool {
 
 fn read_folder(loaded: &mut Loaded, folder: &str, kind: FileKind, folders: bool) {
     let dir = loaded.root.join(folder);
-    let mut found: Vec<(PathBuf, Verdict)> = Vec::new();
-    match std::fs::symlink_metadata(&dir) {
-        Ok(meta) if meta.file_type().is_symlink() => found.push((dir, Verdict::Link)),
-        Ok(meta) if meta.is_dir() => walk(&dir, folders, &mut found),
+    let found: Vec<(PathBuf, Verdict)> = match std::fs::symlink_metadata(&dir) {
+        Ok(meta) if meta.file_type().is_symlink() => vec![(dir, Verdict::Link)],
+        Ok(meta) if meta.is_dir() => walk(&dir, if folders { usize::MAX } else { 1 }, folders),
         // No such folder, or a file by its name: nothing to read.
-        _ => {}
-    }
+        _ => Vec::new(),
+    };
     // Reading is most of loading: do it on all cores, keeping the walk's order.
     let root = &loaded.root;
     let read: Vec<Option<Read>> = found
@@ -527,38 +526,59 @@ fn read_folder(loaded: &mut Loaded, folder: &str, kind: FileKind, folders: bool)
 }
 
 /// Walks a source folder, links not followed, for every entry [`examine`]
-/// does not skip, in name order.
-fn walk(dir: &Path, folders: bool, found: &mut Vec<(PathBuf, Verdict)>) {
-    let mut walker = walkdir::WalkDir::new(dir)
-        .max_depth(if folders { usize::MAX } else { 1 })
-        .sort_by_file_name()
-        .into_iter()
-        // Hidden files and folders (editor swap files, `.git`) are not OKRs.
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().as_encoded_bytes().starts_with(b"."));
-    while let Some(entry) = walker.next() {
+/// does not skip, in name order, folders first listed then walked into,
+/// `levels` deep. Sub-folders are walked on all cores: a period's folder
+/// holds a folder per team and person, each listed with system calls of its
+/// own, which one core took a fifth of a check's time to make.
+fn walk(dir: &Path, levels: usize, folders: bool) -> Vec<(PathBuf, Verdict)> {
+    let cannot_read =
+        |path: PathBuf, e: std::io::Error| (path, Verdict::Refused(format!("cannot read: {e}")));
+    let listing = match std::fs::read_dir(dir) {
+        Ok(listing) => listing,
+        Err(e) => return vec![cannot_read(dir.to_path_buf(), e)],
+    };
+    // What could not be listed first, then the entries by name.
+    let mut found = Vec::new();
+    let mut entries = Vec::new();
+    for entry in listing {
         let entry = match entry {
-            Ok(entry) if entry.depth() == 0 => continue,
             Ok(entry) => entry,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-                let reason = e
-                    .io_error()
-                    .map_or_else(|| e.to_string(), ToString::to_string);
-                found.push((path, Verdict::Refused(format!("cannot read: {reason}"))));
+                found.push(cannot_read(dir.to_path_buf(), e));
                 continue;
             }
         };
-        let name = entry.file_name().as_encoded_bytes();
-        let verdict = examine(name, Entry::of(entry.file_type()), folders);
-        if entry.file_type().is_dir() && matches!(verdict, Verdict::Ignored(..)) {
-            walker.skip_current_dir(); // the folder is reported, not each file in it
+        let name = entry.file_name();
+        // Hidden files and folders (editor swap files, `.git`) are not OKRs.
+        if name.as_encoded_bytes().starts_with(b".") {
+            continue;
         }
-        if verdict != Verdict::Skip {
-            found.push((entry.into_path(), verdict));
+        // The type as listed, a link as a link: nothing is followed.
+        match entry.file_type() {
+            Ok(file_type) => entries.push((name, file_type)),
+            Err(e) => found.push(cannot_read(entry.path(), e)),
         }
     }
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let each = |(name, file_type): (std::ffi::OsString, std::fs::FileType)| {
+        let path = dir.join(&name);
+        let verdict = examine(name.as_encoded_bytes(), Entry::of(file_type), folders);
+        // An ignored folder is reported, not each file in it.
+        let into = levels > 1 && file_type.is_dir() && !matches!(verdict, Verdict::Ignored(..));
+        let inside = into.then(|| walk(&path, levels - 1, folders));
+        let own = (verdict != Verdict::Skip).then_some((path, verdict));
+        own.into_iter().chain(inside.into_iter().flatten())
+    };
+    if levels > 1 && entries.iter().any(|(_, t)| t.is_dir()) {
+        let walked: Vec<Vec<(PathBuf, Verdict)>> = entries
+            .into_par_iter()
+            .map(|entry| each(entry).collect())
+            .collect();
+        found.extend(walked.into_iter().flatten());
+    } else {
+        found.extend(entries.into_iter().flat_map(each));
+    }
+    found
 }
 
 /// Reads an entry found on disk as its verdict says; `None` for one skipped.

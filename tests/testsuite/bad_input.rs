@@ -266,6 +266,10 @@ const CASES: &[Case] = &[
         expect: Findings(&[(IFM, "okrs/2026-Q1/secret.md", None)], 1),
     },
     Case {
+        name: "unreadable-folder",
+        expect: Findings(&[(IFM, "okrs/2026-Q1/locked", None)], 1),
+    },
+    Case {
         name: "unterminated",
         expect: Findings(&[(IFM, "okrs/2026-Q1/open.md", Some(1))], 1),
     },
@@ -372,10 +376,11 @@ fn prepare(name: &str) -> Prepared {
                 .expect("take the read permission");
         }
     }
+    // Root reads what has no read permission: the case then runs as nobody.
     let as_other_user = recipe
         .unreadable
         .iter()
-        .any(|file| std::fs::read(path(file)).is_ok());
+        .any(|file| std::fs::read(path(file)).is_ok() || std::fs::read_dir(path(file)).is_ok());
     Prepared { dir, as_other_user }
 }
 
