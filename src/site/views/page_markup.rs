@@ -2,10 +2,11 @@
 //! most of, is the compiled form of the default theme's `objective.html` in
 //! its `base.html` layout, as [`super::markup`] holds the partials'. Tera
 //! interpreting it, and copying its view into a context first, was a tenth
-//! of a build. The markup is the templates', byte for byte (`tests/build.rs`
-//! builds sites both ways and compares them); while a theme has its own
-//! version of any template the page uses ([`OBJECTIVE_PAGE_TEMPLATES`]),
-//! Tera renders the page from the theme's templates instead.
+//! of a build. The markup is the templates', byte for byte
+//! (`tests/testsuite/build.rs` builds sites both ways and compares them);
+//! while a theme has its own version of any template the page uses
+//! ([`OBJECTIVE_PAGE_TEMPLATES`]), Tera renders the page from the theme's
+//! templates instead.
 
 use super::markup::{STATUS_BADGE, push_badge};
 use super::{Html, Link, ObjectivePage, RetrospectiveView, SiteView};
