@@ -662,7 +662,8 @@ fn assert_same_site(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) {
 /// no unit or an empty one, HTML-special characters in titles, units, names
 /// and notes, no score, no key results, stale key results, ended, running and
 /// upcoming periods, check-in links to a repository and none, retrospectives,
-/// overrides, carried objectives, tags, scores from aligned objectives.
+/// overrides, carried objectives, tags, scores from aligned objectives, a
+/// year's objectives beside its quarters'.
 #[test]
 fn the_partials_render_what_okr_writes_for_them() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -683,6 +684,7 @@ fn the_partials_render_what_okr_writes_for_them() {
         (fixture("edge-cases"), AS_OF, "2026-01-05"),
         (fixture("measured-by-children"), AS_OF, "2026-01-05"),
         (fixture("key-result-owners"), AS_OF, "2026-01-05"),
+        (fixture("annual-company"), "2027-03-15", "2027-02-01"),
     ];
     for (i, (source, as_of, first)) in sites.iter().enumerate() {
         let dir = scratch(&format!("partials-{i}"));
