@@ -203,19 +203,36 @@ impl Page {
             Page::Objective(i) => {
                 let period = &data.org().objectives[i].period.value;
                 let page = data.objective(i, blocks);
-                if theme.writes_objective_pages() {
-                    out.extend_from_slice(
-                        views::objective_page(&data.site, &page, period).as_bytes(),
-                    );
-                    return Ok(());
+                if !theme.writes_objective_pages() {
+                    return theme.render_to(template, &page, period, out);
                 }
-                theme.render_to(template, &page, period, out)
+                append_text(out, |html| {
+                    views::objective_page(&data.site, &page, period, html)
+                });
+                Ok(())
             }
             Page::Team(i) => theme.render_to(template, &data.team(i, blocks), "", out),
             Page::Person(i) => theme.render_to(template, &data.person(i, blocks), "", out),
             Page::Health => theme.render_to(template, &data.health(), "", out),
             Page::Changes => theme.render_to(template, &data.changes(blocks), "", out),
             Page::NotFound => theme.render_to(template, &(), "", out),
+        }
+    }
+}
+
+/// Appends what `write` writes to `out`: in place, without a copy, where
+/// `out` holds text, as the buffers pages are rendered into do.
+fn append_text(out: &mut Vec<u8>, write: impl FnOnce(&mut String)) {
+    match String::from_utf8(std::mem::take(out)) {
+        Ok(mut text) => {
+            write(&mut text);
+            *out = text.into_bytes();
+        }
+        Err(not_text) => {
+            *out = not_text.into_bytes();
+            let mut text = String::new();
+            write(&mut text);
+            out.extend_from_slice(text.as_bytes());
         }
     }
 }
@@ -502,6 +519,16 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_appended_to_what_a_buffer_holds_text_or_not() {
+        let mut out = b"<p>".to_vec();
+        append_text(&mut out, |t| t.push_str("é</p>"));
+        assert_eq!(out, "<p>é</p>".as_bytes());
+        let mut out = vec![0xff];
+        append_text(&mut out, |t| t.push('x'));
+        assert_eq!(out, [0xff, b'x']);
+    }
 
     #[test]
     fn writes_stay_below_their_folder() {

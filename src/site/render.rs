@@ -129,6 +129,9 @@ pub struct Theme {
     own: BTreeSet<String>,
     /// The blocks okr writes itself: those whose partials are built in.
     written: Blocks,
+    /// Whether okr writes objective pages itself: while every template they
+    /// are rendered from is the built-in one.
+    objective_pages: bool,
 }
 
 /// Fails unless `path`, links followed, is inside the folder `root` (canonical).
@@ -247,6 +250,7 @@ impl Theme {
             .map(|(name, _)| name.clone())
             .collect();
         let written = written_blocks(&own);
+        let objective_pages = !OBJECTIVE_PAGE_TEMPLATES.iter().any(|t| own.contains(*t));
         for block in Block::ALL.into_iter().filter(|&b| written.writes(b)) {
             templates.insert(block.partial().to_string(), block.stand_in().to_string());
         }
@@ -266,6 +270,7 @@ impl Theme {
             assets,
             own,
             written,
+            objective_pages,
         })
     }
 
@@ -285,9 +290,7 @@ impl Theme {
     /// ([`crate::site::views::objective_page`]): while every template they
     /// are rendered from is the built-in one.
     pub fn writes_objective_pages(&self) -> bool {
-        !OBJECTIVE_PAGE_TEMPLATES
-            .iter()
-            .any(|t| self.own.contains(*t))
+        self.objective_pages
     }
 
     /// Values every page sees, e.g. the site's title and the period switcher.

@@ -10,7 +10,7 @@
 
 use super::markup::{STATUS_BADGE, push_badge};
 use super::{Html, Link, ObjectivePage, RetrospectiveView, SiteView};
-use crate::text::{push_digits, push_escaped};
+use crate::text::{plural, push_escaped};
 
 /// Every template an objective page is rendered from: the page, its layout,
 /// the components and the partials it includes.
@@ -72,17 +72,12 @@ fn push_layout_head(out: &mut String, site: &SiteView, title: &[&str], active_pe
     out.push_str("\">Changes</a>\n<a class=\"health-link\" href=\"");
     push_escaped(out, &site.health_url);
     out.push_str("\">Health");
-    for (count, class, one, many) in [
-        (site.errors, "error", "error", "errors"),
-        (site.warnings, "warning", "warning", "warnings"),
-    ] {
+    for (count, kind) in [(site.errors, "error"), (site.warnings, "warning")] {
         if count > 0 {
             out.push_str(" <span class=\"count count-");
-            out.push_str(class);
+            out.push_str(kind);
             out.push_str("\">");
-            push_digits(out, count as u64, false);
-            out.push(' ');
-            out.push_str(if count == 1 { one } else { many });
+            out.push_str(&plural(count, kind));
             out.push_str("</span>");
         }
     }
@@ -153,76 +148,76 @@ fn push_retrospective(out: &mut String, r: &RetrospectiveView) {
 }
 
 /// An objective's page: `objective.html` in `base.html`, with the blocks
-/// the view carries as HTML (it is built with [`super::Blocks::BUILT_IN`]).
-pub fn objective_page(site: &SiteView, page: &ObjectivePage, active_period: &str) -> String {
+/// the view carries as HTML (it is built with [`super::Blocks::BUILT_IN`]),
+/// appended to `out`.
+pub fn objective_page(
+    site: &SiteView,
+    page: &ObjectivePage,
+    active_period: &str,
+    out: &mut String,
+) {
     let o = page.objective.card;
     let body = page.body.as_str().unwrap_or_default();
     let details = page.key_results_html.as_ref().and_then(Html::as_str);
-    let mut out = String::with_capacity(4096 + body.len() + details.map_or(0, str::len));
-    push_layout_head(
-        &mut out,
-        site,
-        &[o.title, " · ", &site.title],
-        active_period,
-    );
+    push_layout_head(out, site, &[o.title, " · ", &site.title], active_period);
 
     out.push_str("\n\n<nav class=\"breadcrumbs\" aria-label=\"Alignment\">\n<ol>\n<li><a href=\"");
-    push_escaped(&mut out, &site.index_url);
+    push_escaped(out, &site.index_url);
     out.push_str("\">");
-    push_escaped(&mut out, &site.company);
+    push_escaped(out, &site.company);
     out.push_str("</a></li>");
     for (i, crumb) in page.breadcrumbs.iter().enumerate() {
         out.push_str("\n<li>");
-        push_link(&mut out, crumb);
+        push_link(out, crumb);
         out.push_str("</li>");
         if i == 0 && page.breadcrumbs_gap {
             out.push_str("\n<li title=\"Steps of the alignment chain left out\">…</li>");
         }
     }
     out.push_str("\n<li aria-current=\"page\">");
-    push_escaped(&mut out, o.title);
+    push_escaped(out, o.title);
     out.push_str("</li>\n</ol>\n</nav>\n<header class=\"page-head\">\n<h1>");
-    push_escaped(&mut out, o.title);
+    push_escaped(out, o.title);
     out.push_str("</h1>\n<p class=\"card-meta\">\n<a class=\"owner owner-");
-    push_escaped(&mut out, o.owner.level);
+    push_escaped(out, o.owner.level);
     out.push_str("\" href=\"");
-    push_escaped(&mut out, &o.owner.url);
+    push_escaped(out, &o.owner.url);
     out.push_str("\">");
-    push_escaped(&mut out, &o.owner.name);
+    push_escaped(out, &o.owner.name);
     out.push_str("</a>\n<span class=\"period-tag\">");
-    push_escaped(&mut out, o.period);
+    push_escaped(out, o.period);
     out.push_str("</span>\n<span class=\"kind-tag kind-");
-    push_escaped(&mut out, o.kind);
+    push_escaped(out, o.kind);
     out.push_str("\">");
-    push_escaped(&mut out, o.kind);
+    push_escaped(out, o.kind);
     out.push_str(if o.kind == "committed" {
         ": must happen, achieved from "
     } else {
         ": a stretch, achieved from "
     });
-    push_escaped(&mut out, &o.goal);
+    push_escaped(out, &o.goal);
     out.push_str("</span>\n");
-    push_badge(&mut out, o.status);
+    push_badge(out, o.status);
     if let Some(score) = &o.score {
         out.push_str("<span class=\"score\">score ");
-        push_escaped(&mut out, score);
+        push_escaped(out, score);
         out.push_str("</span>");
     }
     if o.overridden {
         out.push_str("<span class=\"score\">set in the retrospective; computed ");
-        push_escaped(&mut out, o.computed.as_deref().unwrap_or("—"));
+        push_escaped(out, o.computed.as_deref().unwrap_or("—"));
         out.push_str("</span>");
     }
     if o.from_aligned {
         out.push_str("<span class=\"score\">from the objectives aligned to it</span>");
     } else if let Some(aligned) = &o.aligned_progress {
         out.push_str("<span class=\"score\">aligned progress ");
-        push_escaped(&mut out, aligned);
+        push_escaped(out, aligned);
         out.push_str(" <span class=\"muted\">(the mean score of the objectives aligned to this one)</span></span>");
     }
     for tag in o.tags {
         out.push_str("<span class=\"tag\">#");
-        push_escaped(&mut out, tag);
+        push_escaped(out, tag);
         out.push_str("</span>");
     }
     out.push_str("\n</p>");
@@ -230,22 +225,22 @@ pub fn objective_page(site: &SiteView, page: &ObjectivePage, active_period: &str
     let charted = !score_chart.is_empty() && !page.burnups.is_empty();
     if !charted {
         out.push_str("\n<div class=\"card-bar\">");
-        push_html(&mut out, &o.bar);
+        push_html(out, &o.bar);
         out.push_str("</div>");
     }
     if let Some(from) = &page.carried_from {
         out.push_str("\n<p class=\"muted carried\">Continues ");
-        push_link(&mut out, from);
+        push_link(out, from);
         out.push_str(".</p>");
     }
     if !page.carried_into.is_empty() {
         out.push_str("\n<p class=\"muted carried\">Continued in ");
-        push_links(&mut out, &page.carried_into);
+        push_links(out, &page.carried_into);
         out.push_str(".</p>");
     }
     if let Some(edit) = &page.edit_url {
         out.push_str("\n<p class=\"edit-link\"><a href=\"");
-        push_escaped(&mut out, edit);
+        push_escaped(out, edit);
         out.push_str("\">Edit this objective</a></p>");
     }
     out.push_str("\n</header>");
@@ -256,16 +251,16 @@ pub fn objective_page(site: &SiteView, page: &ObjectivePage, active_period: &str
     }
     if let Some(r) = &page.retrospective {
         out.push_str("\n<section>\n<h2>Retrospective</h2>\n");
-        push_retrospective(&mut out, r);
+        push_retrospective(out, r);
         out.push_str("\n</section>");
     }
     if charted {
         out.push_str("\n<section>\n<h2>Score over time</h2>\n<figure class=\"chart-figure\">\n");
         out.push_str(score_chart);
         out.push_str("\n</figure>\n<p class=\"chart-legend muted\"><span>In the charts on this page:</span> <span class=\"key-actual\">score, or a key result's value</span> <span class=\"key-pace\">expected pace, to ");
-        push_escaped(&mut out, &o.goal);
+        push_escaped(out, &o.goal);
         out.push_str(" of the way by the end</span> <span class=\"key-stretch\">");
-        push_escaped(&mut out, &o.goal);
+        push_escaped(out, &o.goal);
         out.push_str(", the score it is achieved from</span> <span class=\"key-target\">target");
         if page.keeps {
             out.push_str(", or the level to keep</span> <span class=\"key-breach\">a value that breaches its level");
@@ -286,14 +281,14 @@ pub fn objective_page(site: &SiteView, page: &ObjectivePage, active_period: &str
         out.push_str("\n<section>\n<h2>Initiatives</h2>\n<ul class=\"initiatives\">");
         for i in &page.initiatives {
             out.push_str("\n<li><span class=\"badge initiative-");
-            push_escaped(&mut out, i.status);
+            push_escaped(out, i.status);
             out.push_str("\">");
-            push_escaped(&mut out, &i.status.replace('-', " "));
+            push_escaped(out, &i.status.replace('-', " "));
             out.push_str("</span> ");
-            push_escaped(&mut out, i.title);
+            push_escaped(out, i.title);
             if let Some(kr) = i.key_result {
                 out.push_str(" <span class=\"muted\">→ ");
-                push_escaped(&mut out, kr);
+                push_escaped(out, kr);
                 out.push_str("</span>");
             }
             out.push_str("</li>");
@@ -306,7 +301,7 @@ pub fn objective_page(site: &SiteView, page: &ObjectivePage, active_period: &str
             out.push_str(p.card.html_str());
             if let Some(kr) = p.key_result {
                 out.push_str("\n<li class=\"muted via\">through the key result “");
-                push_escaped(&mut out, kr);
+                push_escaped(out, kr);
                 out.push_str("”</li>");
             }
         }
@@ -327,7 +322,7 @@ pub fn objective_page(site: &SiteView, page: &ObjectivePage, active_period: &str
         out.push_str("\n<section>\n<h2>Contributors</h2>\n<ul class=\"people\">");
         for p in &page.contributors {
             out.push_str("\n<li>");
-            push_link(&mut out, p);
+            push_link(out, p);
             out.push_str("</li>");
         }
         out.push_str("\n</ul>\n</section>");
@@ -336,12 +331,12 @@ pub fn objective_page(site: &SiteView, page: &ObjectivePage, active_period: &str
         out.push_str("\n<section id=\"history\">\n<h2>History</h2>");
         if let Some(note) = &history.note {
             out.push_str("\n<p class=\"history-note\">");
-            push_escaped(&mut out, note);
+            push_escaped(out, note);
             out.push_str("</p>");
         }
         if history.count > 0 {
             if let Some(html) = &history.html {
-                push_html(&mut out, html);
+                push_html(out, html);
             }
         } else if history.note.is_none() {
             out.push_str("\n<p class=\"empty\">No committed changes yet.</p>");
@@ -349,6 +344,5 @@ pub fn objective_page(site: &SiteView, page: &ObjectivePage, active_period: &str
         out.push_str("\n</section>");
     }
     out.push('\n');
-    push_layout_foot(&mut out, site);
-    out
+    push_layout_foot(out, site);
 }
