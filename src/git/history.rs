@@ -363,16 +363,12 @@ pub fn walk_in_parts_of(
         let touched: Vec<usize> = (start.max(first)..end)
             .filter(|&i| i == 0 || trees[i - 1] != trees[i])
             .collect();
-        let diffs = in_parallel(
-            &shared,
-            &repo.prefix,
-            OBJECT_CACHE,
-            &touched,
-            |local, &i| {
-                let before = if i == 0 { None } else { trees[i - 1] };
-                local.changed_blobs(before, trees[i])
-            },
-        );
+        // No cache of decoded objects: the trees a diff reads again are the
+        // last diff's, which it keeps (see `tree_diff::Trees`).
+        let diffs = in_parallel(&shared, &repo.prefix, 0, &touched, |local, &i| {
+            let before = if i == 0 { None } else { trees[i - 1] };
+            local.changed_blobs(before, trees[i])
+        });
         for (&i, changed) in touched.iter().zip(diffs) {
             let mut changed = changed?;
             if !changed.is_empty() {
@@ -620,7 +616,10 @@ fn parse_or_reuse(
     versions
 }
 
-/// Replays a window of steps in order, adding what each changed to `history`.
+/// Replays a window of steps in order, adding what each changed to `history`:
+/// which versions each step compares follows from the steps before it, so
+/// that is found in order; what they changed, and who changed it, on all
+/// cores.
 fn replay_window(
     repo: &Repo,
     chain: &[gix::ObjectId],
@@ -630,53 +629,95 @@ fn replay_window(
     current: &mut BTreeMap<String, Option<gix::ObjectId>>,
     history: &mut History,
 ) -> Result<(), HistoryError> {
+    let mut compares: Vec<(gix::ObjectId, Sides)> = Vec::with_capacity(window.len());
     for (i, changed) in window {
         let sides = apply(current, changed, cache, chain[i], &mut history.missing);
-        if i < start {
-            continue; // the base of a cut chain: known, not changed
+        // The base of a cut chain is known, not changed.
+        if i >= start {
+            compares.push((chain[i], sides));
         }
-        let old: Vec<(&str, &Snapshot)> = (sides.old.iter())
-            .map(|(p, s)| (p.as_str(), &**s))
-            .collect();
-        let new: Vec<(&str, &Snapshot)> = (sides.new.iter())
-            .map(|(p, s)| (p.as_str(), &**s))
-            .collect();
-        let mut compared = compare_sets(&old, &new);
-        if sides.unsure {
-            // A file added or removed may be half of a move whose other
-            // half is unknown: rather no entry than a wrong one.
-            compared.retain(|c| !matches!(c.changes[..], [Change::Created] | [Change::Removed]));
-        }
-        if compared.is_empty() {
-            continue;
-        }
-        // Where each objective's file is, the newer side first.
-        let path = |c: &Compared| {
-            c.new
-                .map_or_else(|| c.old.map(|o| old[o].0), |n| Some(new[n].0))
-        };
-        let paths: Vec<&str> = compared.iter().filter_map(path).collect();
-        let authors = side_authors(repo, chain[i], &paths);
-        // Commits of this step by id, each added to the history once.
-        let mut indices: BTreeMap<gix::ObjectId, usize> = BTreeMap::new();
-        for c in compared {
-            let by = path(&c)
-                .and_then(|p| authors.get(p))
-                .copied()
-                .unwrap_or(chain[i]);
-            let commit = match indices.get(&by) {
-                Some(&index) => index,
-                None => {
-                    history.commits.push(repo.commit_info(by)?);
-                    indices.insert(by, history.commits.len() - 1);
-                    history.commits.len() - 1
-                }
-            };
-            let latest = c.new.map(|n| new[n].1).or_else(|| c.old.map(|o| old[o].1));
-            history.add(c.key, commit, c.changes, latest);
+    }
+    let shared = repo.repo.clone().into_sync();
+    let found = in_parallel(
+        &shared,
+        &repo.prefix,
+        OBJECT_CACHE,
+        &compares,
+        |local, (commit, sides)| changes_in(local, *commit, sides),
+    );
+    for found in found {
+        let Found { changes, commits } = found?;
+        let first = history.commits.len();
+        history.commits.extend(commits);
+        for (compared, by, latest) in changes {
+            history.add(
+                compared.key,
+                first + by,
+                compared.changes,
+                latest.as_deref(),
+            );
         }
     }
     Ok(())
+}
+
+/// What one commit changed: each objective's changes, with the commit that
+/// made them (an index into `commits`) and the objective's newer version;
+/// and those commits, each once, in the order first named.
+struct Found {
+    changes: Vec<(Compared, usize, Option<Arc<Snapshot>>)>,
+    commits: Vec<Commit>,
+}
+
+/// Compares the versions before and after `commit`; a change a merge
+/// brought in is credited to the commit on its branch that made it.
+fn changes_in(repo: &Repo, commit: gix::ObjectId, sides: &Sides) -> Result<Found, HistoryError> {
+    let old: Vec<(&str, &Snapshot)> = (sides.old.iter())
+        .map(|(p, s)| (p.as_str(), &**s))
+        .collect();
+    let new: Vec<(&str, &Snapshot)> = (sides.new.iter())
+        .map(|(p, s)| (p.as_str(), &**s))
+        .collect();
+    let mut compared = compare_sets(&old, &new);
+    if sides.unsure {
+        // A file added or removed may be half of a move whose other
+        // half is unknown: rather no entry than a wrong one.
+        compared.retain(|c| !matches!(c.changes[..], [Change::Created] | [Change::Removed]));
+    }
+    let mut found = Found {
+        changes: Vec::with_capacity(compared.len()),
+        commits: Vec::new(),
+    };
+    if compared.is_empty() {
+        return Ok(found);
+    }
+    // Where each objective's file is, the newer side first.
+    let path = |c: &Compared| {
+        c.new
+            .map_or_else(|| c.old.map(|o| old[o].0), |n| Some(new[n].0))
+    };
+    let paths: Vec<&str> = compared.iter().filter_map(path).collect();
+    let authors = side_authors(repo, commit, &paths);
+    let mut indices: BTreeMap<gix::ObjectId, usize> = BTreeMap::new();
+    for c in compared {
+        let by = path(&c)
+            .and_then(|p| authors.get(p))
+            .copied()
+            .unwrap_or(commit);
+        let index = match indices.get(&by) {
+            Some(&index) => index,
+            None => {
+                found.commits.push(repo.commit_info(by)?);
+                indices.insert(by, found.commits.len() - 1);
+                found.commits.len() - 1
+            }
+        };
+        let latest = (c.new.map(|n| &sides.new[n].1))
+            .or_else(|| c.old.map(|o| &sides.old[o].1))
+            .cloned();
+        found.changes.push((c, index, latest));
+    }
+    Ok(found)
 }
 
 /// The versions one commit's changed files had before and after it, to

@@ -64,8 +64,8 @@ pub(super) fn git(e: impl fmt::Display) -> HistoryError {
 /// and the new one (`None`: not there).
 pub(super) type BlobChange = (String, Option<gix::ObjectId>, Option<gix::ObjectId>);
 
-/// Bytes of decoded objects each handle keeps: a commit's new `okrs/` trees
-/// are the next commit's old ones.
+/// Bytes of decoded objects a handle that reads commits keeps: a commit is
+/// read for its parents, then again for its author and message.
 pub(super) const OBJECT_CACHE: usize = 4 * 1024 * 1024;
 
 /// A git repository and where the OKR repository sits in it.
@@ -73,8 +73,8 @@ pub struct Repo {
     pub(super) repo: gix::Repository,
     /// The OKR root relative to the work tree, `""` or ending in `/`.
     pub(super) prefix: String,
-    /// Buffers for tree objects, reused from one tree diff to the next.
-    pub(super) buffers: std::cell::RefCell<Vec<Vec<u8>>>,
+    /// Tree objects read by the last tree diffs, and buffers to reuse.
+    pub(super) trees: std::cell::RefCell<super::tree_diff::Trees>,
 }
 
 impl Repo {
@@ -121,7 +121,7 @@ impl Repo {
         Repo {
             repo,
             prefix,
-            buffers: Default::default(),
+            trees: Default::default(),
         }
     }
 
@@ -132,7 +132,7 @@ impl Repo {
         Repo {
             repo,
             prefix: prefix.to_string(),
-            buffers: Default::default(),
+            trees: Default::default(),
         }
     }
 

@@ -3,13 +3,14 @@
 //!
 //! Two versions of a large folder (a period holding thousands of team
 //! folders) differ in an entry or a few, and git writes a tree's entries
-//! sorted, so both versions share their first and their last bytes. Those
-//! are compared as bytes, and only the entries between are read and paired,
-//! where walking both trees entry by entry cost most of reading a long
-//! history.
+//! sorted, so the runs of entries between the differences are the same
+//! bytes in both. Those are compared as bytes, and only the entries that
+//! differ are read and paired, where walking both trees entry by entry cost
+//! most of reading a long history.
 
 use super::repo::{BlobChange, HistoryError, Repo, git};
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 /// One entry of a tree object: `<octal mode> <name>\0<id>`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -116,42 +117,72 @@ fn word(data: &[u8], at: usize) -> u64 {
 }
 
 /// The entries of `a` and of `b` that are not the same in both, each side
-/// in its tree's order. Entries before the first differing byte are skipped
-/// (their bytes, hence their boundaries, are the same in both), and reading
-/// stops where what is left of both is the same bytes from an entry on.
+/// in its tree's order. Runs of entries both share are skipped as bytes:
+/// where the two differ next is found by comparing blocks, and the entries
+/// before it are only stepped over, not read; reading stops where what is
+/// left of both is the same bytes from an entry on. A commit that changes
+/// files in three team folders of a period thus reads six entries of the
+/// period's tree, not the thousands between them.
 fn differing<'a, 'b>(
     a: &'a [u8],
     b: &'b [u8],
     id_len: usize,
 ) -> Result<(Vec<Entry<'a>>, Vec<Entry<'b>>), HistoryError> {
-    let same = common_prefix(a, b);
-    let mut start = 0;
-    while start < a.len().min(b.len()) {
-        let end = entry_end(a, start, id_len)?;
-        if end > same {
+    let (n, m) = (a.len(), b.len());
+    let tail = common_suffix(a, b);
+    let (mut x, mut y) = (0, 0);
+    let (mut old, mut new) = (Vec::new(), Vec::new());
+    // Both rests the same bytes, from an entry on: nothing more differs.
+    let done = |x: usize, y: usize| n - x == m - y && n - x <= tail;
+    while !done(x, y) {
+        // Step over the entries both share from here: the same bytes from
+        // an entry's start on are the same entries.
+        let mut same = common_prefix(&a[x..], &b[y..]);
+        while x < n && !done(x, y) {
+            let len = entry_end(a, x, id_len)? - x;
+            if len > same {
+                break;
+            }
+            (x, y, same) = (x + len, y + len, same - len);
+        }
+        if done(x, y) {
             break;
         }
-        start = end;
-    }
-    let tail = common_suffix(&a[start..], &b[start..]);
-    let (mut x, mut y) = (start, start);
-    let (mut old, mut new) = (Vec::new(), Vec::new());
-    loop {
-        let (left_a, left_b) = (a.len() - x, b.len() - y);
-        if left_a == left_b && left_a <= tail {
-            return Ok((old, new));
+        // An entry that differs: one side's alone, or the two paired by name.
+        let read_a = || entry_at(a, x, id_len);
+        let read_b = || entry_at(b, y, id_len);
+        match (x < n, y < m) {
+            (true, false) => {
+                let (entry, end) = read_a()?;
+                old.push(entry);
+                x = end;
+            }
+            (false, true) => {
+                let (entry, end) = read_b()?;
+                new.push(entry);
+                y = end;
+            }
+            _ => {
+                let ((ea, end_a), (eb, end_b)) = (read_a()?, read_b()?);
+                match tree_order(&ea, &eb) {
+                    Ordering::Less => {
+                        old.push(ea);
+                        x = end_a;
+                    }
+                    Ordering::Greater => {
+                        new.push(eb);
+                        y = end_b;
+                    }
+                    Ordering::Equal => {
+                        old.push(ea);
+                        new.push(eb);
+                        (x, y) = (end_a, end_b);
+                    }
+                }
+            }
         }
-        // Read on the side with more left, so the two ends meet.
-        if left_a >= left_b {
-            let (entry, end) = entry_at(a, x, id_len)?;
-            old.push(entry);
-            x = end;
-        } else {
-            let (entry, end) = entry_at(b, y, id_len)?;
-            new.push(entry);
-            y = end;
-        }
     }
+    Ok((old, new))
 }
 
 /// Git's order of a tree's entries: by name, a folder's name as if it ended
@@ -164,25 +195,53 @@ fn tree_order(x: &Entry, y: &Entry) -> Ordering {
     })
 }
 
+/// The trees one diff of two commits read on its newer side, which are the
+/// older side of the next commit's diff: kept rather than read from git
+/// again. A tree of a large folder is tens of kilobytes, and reading one
+/// from git's caches copies it.
+#[derive(Default)]
+pub(super) struct Trees {
+    /// The newer side's trees of the last diff (a commit may add thousands).
+    last: HashMap<gix::ObjectId, Vec<u8>>,
+    /// The newer side's trees of this one.
+    this: HashMap<gix::ObjectId, Vec<u8>>,
+    /// Buffers to read trees into.
+    spare: Vec<Vec<u8>>,
+}
+
+/// Buffers kept to read trees into: a diff reads a few trees on each side,
+/// and a commit that added thousands of folders leaves as many behind.
+const SPARE: usize = 16;
+
 impl Repo {
     /// The Markdown blobs that differ between two trees (`None`: empty), as
     /// `(path below the trees, old blob, new blob)`, in the trees' order.
+    /// Called for consecutive commits, `old` is the last call's `new`.
     pub(super) fn changed_blobs(
         &self,
         old: Option<gix::ObjectId>,
         new: Option<gix::ObjectId>,
     ) -> Result<Vec<BlobChange>, HistoryError> {
         let mut out = Vec::new();
-        self.diff_trees(old, new, &mut Vec::new(), &mut out)?;
-        Ok(out)
+        let found = self.diff_trees(old, new, &mut Vec::new(), &mut out);
+        let mut trees = self.trees.borrow_mut();
+        let Trees { last, this, spare } = &mut *trees;
+        spare.extend(last.drain().map(|(_, buffer)| buffer));
+        spare.truncate(SPARE);
+        std::mem::swap(last, this);
+        found.map(|()| out)
     }
 
-    /// The tree `id` (`None`: empty) in a buffer of [`Repo::buffers`], which
-    /// the caller gives back: a tree of a large folder is tens of kilobytes,
-    /// read twice per commit.
+    /// The tree `id` (`None`: empty), from the last diff's newer side or
+    /// from git.
     fn tree_data(&self, id: Option<gix::ObjectId>) -> Result<Vec<u8>, HistoryError> {
         use gix::objs::Find;
-        let mut buffer = self.buffers.borrow_mut().pop().unwrap_or_default();
+        let mut trees = self.trees.borrow_mut();
+        if let Some(kept) = id.and_then(|id| trees.last.remove(&id)) {
+            return Ok(kept);
+        }
+        let mut buffer = trees.spare.pop().unwrap_or_default();
+        drop(trees);
         buffer.clear();
         let Some(id) = id else {
             return Ok(buffer);
@@ -210,7 +269,13 @@ impl Repo {
         }
         let (a, b) = (self.tree_data(old)?, self.tree_data(new)?);
         let found = self.diff_entries(&a, &b, path, out);
-        self.buffers.borrow_mut().extend([a, b]);
+        let mut trees = self.trees.borrow_mut();
+        let Trees { this, spare, .. } = &mut *trees;
+        spare.push(a);
+        match new {
+            Some(id) => spare.extend(this.insert(id, b)),
+            None => spare.push(b),
+        }
         found
     }
 
@@ -354,16 +419,11 @@ mod tests {
         changed.remove(10);
         let b = entries(&changed);
         let (old, new) = differing(&a, &b, 20).unwrap();
-        let (old, new) = (names(&old), names(&new));
-        // The entries read are those around each difference, no more than a few.
-        assert!(old.len() < 160 && new.len() < 160, "{old:?}");
-        let (expected_old, expected_new) = naive(&a, &b);
-        for e in &expected_old {
-            assert!(old.contains(e), "{e} missing from {old:?}");
-        }
-        for e in &expected_new {
-            assert!(new.contains(e), "{e} missing from {new:?}");
-        }
+        // Only the entries that differ are read, though the differences are
+        // far apart: the runs between them are stepped over.
+        assert_eq!(names(&old), ["team-0010:10", "team-0150:150"]);
+        assert_eq!(names(&new), ["readme.md:7", "team-0150:250"]);
+        assert_eq!((names(&old), names(&new)), naive(&a, &b));
         // One change in the middle: only it.
         let mut one = before.clone();
         one[150].2 = 250;
@@ -419,14 +479,7 @@ mod tests {
             // Entries dropped one way are entries added the other.
             for (a, b) in [(&base, &other), (&other, &base)] {
                 let (old, new) = differing(a, b, 20).unwrap();
-                let (old, new) = (names(&old), names(&new));
-                let (expected_old, expected_new) = naive(a, b);
-                for e in &expected_old {
-                    assert!(old.contains(e), "{e} missing from {old:?}");
-                }
-                for e in &expected_new {
-                    assert!(new.contains(e), "{e} missing from {new:?}");
-                }
+                assert_eq!((names(&old), names(&new)), naive(a, b));
             }
         }
     }
