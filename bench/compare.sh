@@ -22,7 +22,8 @@
 # `okr build`: the default shape as a git repository with 1,000 and with
 # 10,000 commits touching it, each cloned as CI's checkout gets it (`git
 # clone --no-local`), and, where `okr build` has `--cache`, a build with a
-# warm history cache after one new commit; then one build each way at
+# warm history cache after one new commit, and the longest of them again
+# repacked as a hosting server stores it; then one build each way at
 # 100,000 commits, whose memory must stay that of the organisation rather
 # than grow with the history (`--long-history 0` skips it). The last block builds the
 # 32,000-objective organisation (2,000 teams) once and prints the site's size
@@ -332,14 +333,19 @@ if [ "$history" = 1 ]; then
     rm -rf "$repo"
     touched=$(git -C "$clone" rev-list --count HEAD -- okrs)
   }
-  for commits in $history_commits; do
-    history_clone "$commits"
-    # `--out` outside the repository: the build reads git, it must not be part of it.
+  # history_runs: $runs builds of $clone each way, alternating, into
+  # without.txt and with.txt (the history read whole, not from a cache).
+  # `--out` outside the repository: the build reads git, it must not be part of it.
+  history_runs() {
     : >"$BENCH_DIR/with.txt"; : >"$BENCH_DIR/without.txt"
     for _ in $(seq "$runs"); do
       time_run "$BENCH_DIR/out-history" "$okr" build "$clone" --as-of "$as_of" --out "$BENCH_DIR/out-history" --no-history >>"$BENCH_DIR/without.txt"
       time_run "$BENCH_DIR/out-history" "$okr" build "$clone" --as-of "$as_of" --out "$BENCH_DIR/out-history" "${no_cache[@]}" >>"$BENCH_DIR/with.txt"
     done
+  }
+  for commits in $history_commits; do
+    history_clone "$commits"
+    history_runs
     history_row "$touched" "$BENCH_DIR/without.txt" "$BENCH_DIR/with.txt"
     history_kb=$last_with_kb; history_touched=$touched
 
@@ -369,6 +375,17 @@ if [ "$history" = 1 ]; then
       rm -rf "$cache_dir"
     fi
     # ---- end of warm history cache ----
+    # ---- the longest history as a server stores it ----
+    # gen-org writes its repository with git fast-import, whose pack stores
+    # each version as a delta of the one before; a hosting server repacks,
+    # storing the newest whole and older versions as deltas of newer ones,
+    # and a clone from it gets its deltas. The same history, repacked so.
+    if [ "$commits" = "${history_commits##* }" ]; then
+      git -C "$clone" repack -adfq
+      touched=$(git -C "$clone" rev-list --count HEAD -- okrs)
+      history_runs
+      history_row "$touched, repacked as a server stores it (git repack -adf)" "$BENCH_DIR/without.txt" "$BENCH_DIR/with.txt"
+    fi
     rm -rf "$clone" "$BENCH_DIR/out-history"
   done
   # ---- a long history: one build each way, for its memory ----

@@ -364,11 +364,21 @@ pub fn walk_in_parts_of(
             .filter(|&i| i == 0 || trees[i - 1] != trees[i])
             .collect();
         // No cache of decoded objects: the trees a diff reads again are the
-        // last diff's, which it keeps (see `tree_diff::Trees`).
-        let diffs = in_parallel(&shared, &repo.prefix, 0, &touched, |local, &i| {
-            let before = if i == 0 { None } else { trees[i - 1] };
-            local.changed_blobs(before, trees[i])
-        });
+        // last diff's, which it keeps (see `tree_diff::Trees`). In the order
+        // git's pack stores this part's versions in, which costs a few times
+        // less than the other order.
+        let backwards = newer_are_bases(opened.as_ref().unwrap_or(&repo), &trees[start..]);
+        let diffs = in_parallel_backwards(
+            &shared,
+            &repo.prefix,
+            0,
+            &touched,
+            backwards,
+            |local, &i| {
+                let before = if i == 0 { None } else { trees[i - 1] };
+                local.changed_blobs(before, trees[i])
+            },
+        );
         for (&i, changed) in touched.iter().zip(diffs) {
             let mut changed = changed?;
             if !changed.is_empty() {

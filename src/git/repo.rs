@@ -323,17 +323,82 @@ pub(super) fn in_parallel<T: Sync, R: Send>(
     items: &[T],
     work: impl Fn(&Repo, &T) -> R + Sync,
 ) -> Vec<R> {
+    in_parallel_backwards(shared, prefix, object_cache, items, false, work)
+}
+
+/// [`in_parallel`], each chunk worked through from its end when `backwards`;
+/// the results in the items' order either way.
+pub(super) fn in_parallel_backwards<T: Sync, R: Send>(
+    shared: &gix::ThreadSafeRepository,
+    prefix: &str,
+    object_cache: usize,
+    items: &[T],
+    backwards: bool,
+    work: impl Fn(&Repo, &T) -> R + Sync,
+) -> Vec<R> {
     let chunk = items.len().div_ceil(rayon::current_num_threads()).max(1);
     items
         .par_chunks(chunk)
         .flat_map_iter(|chunk| {
             let local = Repo::local(shared, prefix, object_cache);
-            chunk
-                .iter()
-                .map(|item| work(&local, item))
-                .collect::<Vec<R>>()
+            if !backwards {
+                return chunk.iter().map(|item| work(&local, item)).collect();
+            }
+            let mut done: Vec<R> = chunk.iter().rev().map(|item| work(&local, item)).collect();
+            done.reverse();
+            done
         })
         .collect()
+}
+
+/// Whether versions of the same tree, oldest first, are read faster newest
+/// first. Git's caches keep the objects read last, so a version is cheap
+/// when the one it is stored as a delta of was read just before. Packs made
+/// by `git repack` (a server's, hence a clone's) store the newest version
+/// whole and older ones as deltas of newer ones; packs made by
+/// `git fast-import`, or pushed, the other way round. Told from how many
+/// deltas deep consecutive versions of `okrs/` and of its folders (the
+/// periods: the large trees, where it matters) are stored, at up to 32
+/// places.
+pub(super) fn newer_are_bases(repo: &Repo, versions: &[Option<gix::ObjectId>]) -> bool {
+    use gix::odb::Header as _;
+    let depth = |id: gix::ObjectId| match repo.repo.objects.try_header(&id) {
+        Ok(Some(gix::odb::find::Header::Packed(found))) => Some(found.num_deltas),
+        _ => None,
+    };
+    let folders = |id: gix::ObjectId| -> BTreeMap<Vec<u8>, gix::ObjectId> {
+        let Ok(tree) = repo.repo.find_tree(id) else {
+            return BTreeMap::new();
+        };
+        let Ok(decoded) = tree.decode() else {
+            return BTreeMap::new();
+        };
+        (decoded.entries.iter())
+            .filter(|e| e.mode.is_tree())
+            .map(|e| (e.filename.to_vec(), e.oid.to_owned()))
+            .collect()
+    };
+    let pairs: Vec<(gix::ObjectId, gix::ObjectId)> = versions
+        .windows(2)
+        .filter_map(|pair| Some((pair[0]?, pair[1]?)))
+        .filter(|(older, newer)| older != newer)
+        .collect();
+    let step = pairs.len().div_ceil(32).max(1);
+    let (mut older_deeper, mut newer_deeper) = (0, 0);
+    for &(older, newer) in pairs.iter().step_by(step) {
+        let (inside_older, inside_newer) = (folders(older), folders(newer));
+        let changed = (inside_older.iter())
+            .filter_map(|(name, &id)| Some((id, *inside_newer.get(name)?)))
+            .filter(|(a, b)| a != b);
+        for (a, b) in std::iter::once((older, newer)).chain(changed) {
+            match (depth(a), depth(b)) {
+                (Some(a), Some(b)) if a > b => older_deeper += 1,
+                (Some(a), Some(b)) if a < b => newer_deeper += 1,
+                _ => {}
+            }
+        }
+    }
+    older_deeper > newer_deeper
 }
 
 /// For a merge commit, the commit on the merged side that last changed each

@@ -195,15 +195,16 @@ fn tree_order(x: &Entry, y: &Entry) -> Ordering {
     })
 }
 
-/// The trees one diff of two commits read on its newer side, which are the
-/// older side of the next commit's diff: kept rather than read from git
-/// again. A tree of a large folder is tens of kilobytes, and reading one
-/// from git's caches copies it.
+/// The trees one diff of two commits read, kept for the next diff: diffs of
+/// consecutive commits share a side (the newer side of one is the older of
+/// the next, or the other way round when commits are diffed newest first).
+/// A tree of a large folder is tens of kilobytes, and reading one from
+/// git's caches copies it.
 #[derive(Default)]
 pub(super) struct Trees {
-    /// The newer side's trees of the last diff (a commit may add thousands).
+    /// The trees of the last diff (a commit may add thousands).
     last: HashMap<gix::ObjectId, Vec<u8>>,
-    /// The newer side's trees of this one.
+    /// The trees of this one.
     this: HashMap<gix::ObjectId, Vec<u8>>,
     /// Buffers to read trees into.
     spare: Vec<Vec<u8>>,
@@ -216,7 +217,7 @@ const SPARE: usize = 16;
 impl Repo {
     /// The Markdown blobs that differ between two trees (`None`: empty), as
     /// `(path below the trees, old blob, new blob)`, in the trees' order.
-    /// Called for consecutive commits, `old` is the last call's `new`.
+    /// Cheapest called for consecutive commits, in either order.
     pub(super) fn changed_blobs(
         &self,
         old: Option<gix::ObjectId>,
@@ -232,8 +233,7 @@ impl Repo {
         found.map(|()| out)
     }
 
-    /// The tree `id` (`None`: empty), from the last diff's newer side or
-    /// from git.
+    /// The tree `id` (`None`: empty), from the last diff or from git.
     fn tree_data(&self, id: Option<gix::ObjectId>) -> Result<Vec<u8>, HistoryError> {
         use gix::objs::Find;
         let mut trees = self.trees.borrow_mut();
@@ -271,10 +271,11 @@ impl Repo {
         let found = self.diff_entries(&a, &b, path, out);
         let mut trees = self.trees.borrow_mut();
         let Trees { this, spare, .. } = &mut *trees;
-        spare.push(a);
-        match new {
-            Some(id) => spare.extend(this.insert(id, b)),
-            None => spare.push(b),
+        for (id, data) in [(old, a), (new, b)] {
+            match id {
+                Some(id) => spare.extend(this.insert(id, data)),
+                None => spare.push(data),
+            }
         }
         found
     }

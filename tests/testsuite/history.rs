@@ -804,3 +804,15 @@ fn the_history_does_not_depend_on_how_many_commits_are_replayed_at_a_time() {
     let s = scripted();
     assert_same_in_windows(s.repo.path());
 }
+
+#[test]
+fn the_history_does_not_depend_on_how_git_stores_its_objects() {
+    // Loose objects as committed; then one pack as a server's repack stores
+    // it (newer versions whole, older ones as deltas of them), which the
+    // walk reads newest first.
+    let s = scripted();
+    let loose = history::read(s.repo.path()).unwrap();
+    git(s.repo.path(), &["repack", "-adfq", "--window=50", "--depth=50"]);
+    assert_eq!(history::read(s.repo.path()).unwrap(), loose);
+    assert_same_in_windows(s.repo.path());
+}
