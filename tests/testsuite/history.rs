@@ -812,7 +812,10 @@ fn the_history_does_not_depend_on_how_git_stores_its_objects() {
     // walk reads newest first.
     let s = scripted();
     let loose = history::read(s.repo.path()).unwrap();
-    git(s.repo.path(), &["repack", "-adfq", "--window=50", "--depth=50"]);
+    git(
+        s.repo.path(),
+        &["repack", "-adfq", "--window=50", "--depth=50"],
+    );
     assert_eq!(history::read(s.repo.path()).unwrap(), loose);
     assert_same_in_windows(s.repo.path());
 }
