@@ -356,7 +356,7 @@ pub(super) fn in_parallel_backwards<T: Sync, R: Send>(
 /// when the one it is stored as a delta of was read just before. Packs made
 /// by `git repack` (a server's, hence a clone's) store the newest version
 /// whole and older ones as deltas of newer ones; packs made by
-/// `git fast-import`, or pushed, the other way round. Told from how many
+/// `git fast-import` the other way round. Told from how many
 /// deltas deep consecutive versions of `okrs/` and of its folders (the
 /// periods: the large trees, where it matters) are stored, at up to 32
 /// places.
