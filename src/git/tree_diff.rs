@@ -116,8 +116,8 @@ fn word(data: &[u8], at: usize) -> u64 {
     u64::from_ne_bytes(bytes)
 }
 
-/// The entries of `a` and of `b` that are not the same in both, each side
-/// in its tree's order. Runs of entries both share are skipped as bytes:
+/// The entries of `a` and of `b` that are not the same in both, in the
+/// trees' order, paired by name (`None`: the name is on one side only). Runs of entries both share are skipped as bytes:
 /// where the two differ next is found by comparing blocks, and the entries
 /// before it are only stepped over, not read; reading stops where what is
 /// left of both is the same bytes from an entry on. A commit that changes
@@ -127,11 +127,11 @@ fn differing<'a, 'b>(
     a: &'a [u8],
     b: &'b [u8],
     id_len: usize,
-) -> Result<(Vec<Entry<'a>>, Vec<Entry<'b>>), HistoryError> {
+) -> Result<Vec<Differing<'a, 'b>>, HistoryError> {
     let (n, m) = (a.len(), b.len());
     let tail = common_suffix(a, b);
     let (mut x, mut y) = (0, 0);
-    let (mut old, mut new) = (Vec::new(), Vec::new());
+    let mut found = Vec::new();
     // Both rests the same bytes, from an entry on: nothing more differs.
     let done = |x: usize, y: usize| n - x == m - y && n - x <= tail;
     while !done(x, y) {
@@ -154,36 +154,39 @@ fn differing<'a, 'b>(
         match (x < n, y < m) {
             (true, false) => {
                 let (entry, end) = read_a()?;
-                old.push(entry);
+                found.push((Some(entry), None));
                 x = end;
             }
             (false, true) => {
                 let (entry, end) = read_b()?;
-                new.push(entry);
+                found.push((None, Some(entry)));
                 y = end;
             }
             _ => {
                 let ((ea, end_a), (eb, end_b)) = (read_a()?, read_b()?);
                 match tree_order(&ea, &eb) {
                     Ordering::Less => {
-                        old.push(ea);
+                        found.push((Some(ea), None));
                         x = end_a;
                     }
                     Ordering::Greater => {
-                        new.push(eb);
+                        found.push((None, Some(eb)));
                         y = end_b;
                     }
                     Ordering::Equal => {
-                        old.push(ea);
-                        new.push(eb);
+                        found.push((Some(ea), Some(eb)));
                         (x, y) = (end_a, end_b);
                     }
                 }
             }
         }
     }
-    Ok((old, new))
+    Ok(found)
 }
+
+/// An entry that differs between two trees: the old and the new one of a
+/// name, or one of them alone.
+type Differing<'a, 'b> = (Option<Entry<'a>>, Option<Entry<'b>>);
 
 /// Git's order of a tree's entries: by name, a folder's name as if it ended
 /// in `/`.
@@ -289,31 +292,10 @@ impl Repo {
         path: &mut Vec<u8>,
         out: &mut Vec<BlobChange>,
     ) -> Result<(), HistoryError> {
-        let (olds, news) = differing(a, b, self.repo.object_hash().len_in_bytes())?;
-        let (mut i, mut j) = (0, 0);
-        loop {
-            let (o, n) = (olds.get(i), news.get(j));
-            let order = match (o, n) {
-                (Some(x), Some(y)) => tree_order(x, y),
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (None, None) => return Ok(()),
-            };
-            match order {
-                Ordering::Less => {
-                    self.entry_changed(o, None, path, out)?;
-                    i += 1;
-                }
-                Ordering::Greater => {
-                    self.entry_changed(None, n, path, out)?;
-                    j += 1;
-                }
-                Ordering::Equal => {
-                    self.entry_changed(o, n, path, out)?;
-                    (i, j) = (i + 1, j + 1);
-                }
-            }
+        for (old, new) in differing(a, b, self.repo.object_hash().len_in_bytes())? {
+            self.entry_changed(old.as_ref(), new.as_ref(), path, out)?;
         }
+        Ok(())
     }
 
     /// Records what changed at one name: a folder's files, or a file.
@@ -378,6 +360,13 @@ mod tests {
         out
     }
 
+    /// The old entries and the new ones of pairs, each side in its order.
+    fn sides<'a, 'b>(found: Vec<Differing<'a, 'b>>) -> (Vec<Entry<'a>>, Vec<Entry<'b>>) {
+        let old = found.iter().filter_map(|(old, _)| *old).collect();
+        let new = found.iter().filter_map(|(_, new)| *new).collect();
+        (old, new)
+    }
+
     fn names(entries: &[Entry]) -> Vec<String> {
         entries
             .iter()
@@ -419,7 +408,7 @@ mod tests {
         changed.push(("100644", "readme.md".into(), 7));
         changed.remove(10);
         let b = entries(&changed);
-        let (old, new) = differing(&a, &b, 20).unwrap();
+        let (old, new) = sides(differing(&a, &b, 20).unwrap());
         // Only the entries that differ are read, though the differences are
         // far apart: the runs between them are stepped over.
         assert_eq!(names(&old), ["team-0010:10", "team-0150:150"]);
@@ -429,13 +418,13 @@ mod tests {
         let mut one = before.clone();
         one[150].2 = 250;
         let one = entries(&one);
-        let (old, new) = differing(&a, &one, 20).unwrap();
+        let (old, new) = sides(differing(&a, &one, 20).unwrap());
         assert_eq!(names(&old), ["team-0150:150"]);
         assert_eq!(names(&new), ["team-0150:250"]);
         // Nothing in common, and one side empty.
-        let (old, new) = differing(&a, &[], 20).unwrap();
+        let (old, new) = sides(differing(&a, &[], 20).unwrap());
         assert_eq!((old.len(), new.len()), (300, 0));
-        let (old, new) = differing(&[], &b, 20).unwrap();
+        let (old, new) = sides(differing(&[], &b, 20).unwrap());
         assert_eq!((old.len(), new.len()), (0, 300));
     }
 
@@ -479,7 +468,7 @@ mod tests {
             let (base, other) = (tree(&base), tree(&other));
             // Entries dropped one way are entries added the other.
             for (a, b) in [(&base, &other), (&other, &base)] {
-                let (old, new) = differing(a, b, 20).unwrap();
+                let (old, new) = sides(differing(a, b, 20).unwrap());
                 assert_eq!((names(&old), names(&new)), naive(a, b));
             }
         }
