@@ -12,6 +12,7 @@
 //! period and id, so a moved file keeps its history. Dates come from the
 //! commits (the author's date), never from the clock.
 
+use super::packs;
 use super::repo::*;
 use crate::model::Org;
 use chrono::NaiveDate;
@@ -268,18 +269,17 @@ type Versions = HashMap<gix::ObjectId, Version>;
 
 /// Parses the blobs `wanted` (`(id, path below okrs/)`), on all cores.
 fn parse_versions(repo: &Repo, wanted: &[(gix::ObjectId, &str)]) -> Versions {
-    let shared = repo.repo.clone().into_sync();
-    // Each blob is read once: caching decoded objects would only cost copies.
-    let versions = in_parallel(&shared, &repo.prefix, 0, wanted, |local, (id, path)| {
-        let Ok(blob) = local.repo.find_blob(*id) else {
+    let ids: Vec<gix::ObjectId> = wanted.iter().map(|(id, _)| *id).collect();
+    let versions = packs::read_blobs(repo, &ids, |i, blob| {
+        let Some(blob) = blob else {
             return Version::Missing;
         };
-        match Snapshot::parse(&format!("okrs/{path}"), &blob.data) {
+        match Snapshot::parse(&format!("okrs/{}", wanted[i].1), blob) {
             Some(snapshot) => Version::Parsed(Arc::new(snapshot)),
             None => Version::Broken,
         }
     });
-    wanted.iter().map(|(id, _)| *id).zip(versions).collect()
+    ids.into_iter().zip(versions).collect()
 }
 
 /// Walks the mainline of the repository holding `dir` and diffs its trees:

@@ -6,6 +6,7 @@ pub mod cache;
 pub mod compare;
 pub mod diff;
 pub mod history;
+mod packs;
 pub mod repo;
 pub mod snapshot;
 mod tree_diff;
