@@ -195,17 +195,37 @@ impl Repo {
                 entries.push(([name.as_bytes(), b"/", &e.filepath].concat(), e.mode, e.oid));
             }
         }
-        for (path, mode, id) in entries {
+        // The contents needed (links, `okr.toml` and the Markdown files;
+        // other files are judged by their names alone), read at once as
+        // git's packs store them: a revision of a large organisation has
+        // thousands.
+        let read: Vec<bool> = (entries.iter())
+            .map(|(path, mode, _)| {
+                mode.is_link()
+                    || (mode.is_blob() && (path == b"okr.toml" || path.ends_with(b".md")))
+            })
+            .collect();
+        let ids: Vec<gix::ObjectId> = (entries.iter().zip(&read))
+            .filter(|(_, read)| **read)
+            .map(|((_, _, id), _)| *id)
+            .collect();
+        let mut contents =
+            super::packs::read_blobs(self, &ids, |_, blob| blob.map(<[u8]>::to_vec)).into_iter();
+        for ((path, mode, id), read) in entries.into_iter().zip(read) {
+            if !mode.is_tree() && !mode.is_blob() && !mode.is_link() {
+                continue; // a submodule
+            }
+            let content = match read {
+                true => (contents.next().flatten())
+                    .ok_or_else(|| git(format_args!("git cannot read the object {id}")))?,
+                false => Vec::new(),
+            };
             let what = if mode.is_tree() {
                 StoredKind::Folder
             } else if mode.is_link() {
-                StoredKind::Link(self.blob(id)?)
-            } else if mode.is_blob() && (path == b"okr.toml" || path.ends_with(b".md")) {
-                StoredKind::File(self.blob(id)?)
-            } else if mode.is_blob() {
-                StoredKind::File(Vec::new()) // judged by its name alone
+                StoredKind::Link(content)
             } else {
-                continue; // a submodule
+                StoredKind::File(content)
             };
             files.push(Stored { path, what });
         }
@@ -229,10 +249,6 @@ impl Repo {
     /// Whether the repository has, and can read, the commit `id`.
     pub(super) fn has_commit(&self, id: gix::ObjectId) -> bool {
         self.repo.find_commit(id).is_ok()
-    }
-
-    fn blob(&self, id: gix::ObjectId) -> Result<Vec<u8>, HistoryError> {
-        Ok(self.repo.find_blob(id).map_err(git)?.detach().data)
     }
 
     pub(super) fn commit_info(&self, id: gix::ObjectId) -> Result<Commit, HistoryError> {

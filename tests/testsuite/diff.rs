@@ -121,6 +121,22 @@ fn two_revisions_and_a_folder() {
 }
 
 #[test]
+fn a_repository_packed_as_a_clone_gets_it_reads_the_same() {
+    // Loose objects as committed; then one pack, each version a delta of
+    // another, the newest whole (as a server's repack stores them).
+    let (repo, _) = changed_repo();
+    repo.commit("Bob Meyer", "2026-01-12", "Rework the sales objectives");
+    let loose = diff(&repo, &["HEAD~1", "HEAD"]);
+    let against_the_tree = diff(&repo, &["HEAD~1"]);
+    git(
+        repo.path(),
+        &["repack", "-adfq", "--window=50", "--depth=50"],
+    );
+    assert_eq!(diff(&repo, &["HEAD~1", "HEAD"]), loose);
+    assert_eq!(diff(&repo, &["HEAD~1"]), against_the_tree);
+}
+
+#[test]
 fn markdown_for_a_pull_request_comment() {
     let (repo, base) = changed_repo();
     assert_eq!(
