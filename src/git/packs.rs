@@ -33,6 +33,9 @@ pub(super) fn read_blobs<R: Send>(
     ids: &[gix::ObjectId],
     read: impl Fn(usize, Option<&[u8]>) -> R + Sync,
 ) -> Vec<R> {
+    if ids.is_empty() {
+        return Vec::new();
+    }
     let bundles = bundles(repo);
     let mut wanted: Vec<HashMap<u64, Vec<usize>>> = vec![HashMap::new(); bundles.len()];
     let mut elsewhere = Vec::new();
@@ -63,19 +66,22 @@ pub(super) fn read_blobs<R: Send>(
             None => elsewhere.push(i),
         }
     }
-    elsewhere.sort_unstable();
-    let shared = repo.repo.clone().into_sync();
-    let rest = in_parallel(
-        &shared,
-        &repo.prefix,
-        0,
-        &elsewhere,
-        |local, &i| match local.repo.find_blob(ids[i]) {
-            Ok(blob) => read(i, Some(&blob.data)),
-            Err(_) => read(i, None),
-        },
-    );
-    done.extend(elsewhere.into_iter().zip(rest));
+    // Gix opens a handle per core: only when something is left to it.
+    if !elsewhere.is_empty() {
+        elsewhere.sort_unstable();
+        let shared = repo.repo.clone().into_sync();
+        let rest = in_parallel(
+            &shared,
+            &repo.prefix,
+            0,
+            &elsewhere,
+            |local, &i| match local.repo.find_blob(ids[i]) {
+                Ok(blob) => read(i, Some(&blob.data)),
+                Err(_) => read(i, None),
+            },
+        );
+        done.extend(elsewhere.into_iter().zip(rest));
+    }
     // Each index is in exactly one place: a family's wanted objects or
     // `elsewhere`.
     done.sort_unstable_by_key(|(i, _)| *i);
