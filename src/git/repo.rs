@@ -215,10 +215,11 @@ impl Repo {
             if !mode.is_tree() && !mode.is_blob() && !mode.is_link() {
                 continue; // a submodule
             }
-            let content = match read {
-                true => (contents.next().flatten())
-                    .ok_or_else(|| git(format_args!("git cannot read the object {id}")))?,
-                false => Vec::new(),
+            let content = if read {
+                (contents.next().flatten())
+                    .ok_or_else(|| git(format_args!("git cannot read the object {id}")))?
+            } else {
+                Vec::new()
             };
             let what = if mode.is_tree() {
                 StoredKind::Folder
