@@ -584,26 +584,37 @@ impl<'a> SiteData<'a> {
     fn recent(&self, objectives: &[usize], limit: usize) -> Vec<RecentCheckin<'_>> {
         let org = self.org();
         // (day, objective, key result, check-in), to pick and sort before building views.
-        let mut found: Vec<(NaiveDate, usize, usize, usize)> = Vec::new();
-        for &i in objectives {
-            for (k, kr) in org.objectives[i].key_results.iter().enumerate() {
-                for (c, checkin) in kr.checkins.iter().enumerate() {
-                    if checkin.date.value <= self.as_of {
-                        found.push((checkin.date.value, i, k, c));
-                    }
-                }
-            }
-        }
-        let order = |a: &(NaiveDate, usize, usize, usize), b: &(NaiveDate, usize, usize, usize)| {
+        type Found = (NaiveDate, usize, usize, usize);
+        let order = |a: &Found, b: &Found| {
             b.0.cmp(&a.0)
                 .then(a.1.cmp(&b.1))
                 .then(a.2.cmp(&b.2))
                 .then(b.3.cmp(&a.3))
         };
-        if found.len() > limit {
-            found.select_nth_unstable_by(limit, order);
-            found.truncate(limit);
+        let keep_newest = |found: &mut Vec<Found>| {
+            if found.len() > limit {
+                found.select_nth_unstable_by(limit, order);
+                found.truncate(limit);
+            }
+        };
+        // The newest are kept as the check-ins are gone through, rather than
+        // all of them collected: the overview goes through every check-in of
+        // the organisation, hundreds of thousands in a large one.
+        let bound = limit.saturating_mul(2).max(64);
+        let mut found: Vec<Found> = Vec::with_capacity(bound);
+        for &i in objectives {
+            for (k, kr) in org.objectives[i].key_results.iter().enumerate() {
+                for (c, checkin) in kr.checkins.iter().enumerate() {
+                    if checkin.date.value <= self.as_of {
+                        found.push((checkin.date.value, i, k, c));
+                        if found.len() >= bound {
+                            keep_newest(&mut found);
+                        }
+                    }
+                }
+            }
         }
+        keep_newest(&mut found);
         found.sort_by(order);
         found
             .into_iter()
@@ -701,6 +712,63 @@ mod tests {
             published("past_periods = 0\ncurrent_period = \"2025-Q3\"\n"),
             ["2025-Q3", "2026-Q1", "2026-Q2"]
         );
+    }
+
+    #[test]
+    fn recent_check_ins_are_the_newest_up_to_the_as_of_date_whatever_their_number() {
+        use crate::check::testing::*;
+        // Three key results checked in on the same days (a day's in the
+        // order of the key results), and twice after the as-of date: more
+        // check-ins than are held at a time while picking.
+        let checkins = |kr: usize| -> String {
+            let days = (0..45)
+                .map(|d| NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(d));
+            let after = ["2026-02-20", "2026-03-01"].map(|d| d.parse::<NaiveDate>().unwrap());
+            (days.chain(after))
+                .enumerate()
+                .map(|(n, day)| {
+                    format!(
+                        "[[key_results.checkins]]\ndate = {day}\nvalue = {}\n",
+                        kr * 100 + n
+                    )
+                })
+                .collect()
+        };
+        let key_results: String = (1..=3)
+            .map(|kr| {
+                format!(
+                    "[[key_results]]\ntitle = \"Metric {kr} from 0 to 1000\"\ntarget = 1000\n{}",
+                    checkins(kr)
+                )
+            })
+            .collect();
+        let grow = (
+            "okrs/2026-Q1/grow.md".to_string(),
+            format!("+++\ntitle = \"Grow\"\nperiod = \"2026-Q1\"\n{key_results}+++\n"),
+        );
+        let checked = run(&files(&[grow]));
+        let data = SiteData::new(&checked, Urls::under(BaseUrl::default()));
+        let as_of = checked.as_of;
+        // Every check-in up to the as-of date, sorted whole.
+        let o = &checked.org.objectives[0];
+        let mut every: Vec<(NaiveDate, usize, usize)> = (o.key_results.iter().enumerate())
+            .flat_map(|(k, kr)| {
+                (kr.checkins.iter().enumerate()).map(move |(c, ci)| (ci.date.value, k, c))
+            })
+            .filter(|(day, _, _)| *day <= as_of)
+            .collect();
+        every.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)));
+        for limit in [0, 1, 12, 200] {
+            let shown: Vec<(String, String)> = (data.recent(&[0], limit).into_iter())
+                .map(|r| (r.date, r.key_result.to_string()))
+                .collect();
+            let expected: Vec<(String, String)> = (every.iter().take(limit))
+                .map(|&(day, k, _)| (iso_date(day), o.key_results[k].title.value.clone()))
+                .collect();
+            assert_eq!(shown, expected, "limit {limit}");
+        }
+        assert_eq!(data.recent(&[0], 200).len(), every.len());
+        assert_eq!(every.len(), 3 * 45);
     }
 
     #[test]
