@@ -60,6 +60,12 @@ pub(super) fn git(e: impl fmt::Display) -> HistoryError {
     HistoryError::Git(e.to_string())
 }
 
+/// Whether [`Repo::files_at`] reads an entry's content: links, `okr.toml` and
+/// the Markdown files; other files are judged by their names alone.
+fn content_needed(path: &[u8], mode: gix::objs::tree::EntryMode) -> bool {
+    mode.is_link() || (mode.is_blob() && (path == b"okr.toml" || path.ends_with(b".md")))
+}
+
 /// A file that differs between two trees: its path below them, the old blob
 /// and the new one (`None`: not there).
 pub(super) type BlobChange = (String, Option<gix::ObjectId>, Option<gix::ObjectId>);
@@ -195,27 +201,18 @@ impl Repo {
                 entries.push(([name.as_bytes(), b"/", &e.filepath].concat(), e.mode, e.oid));
             }
         }
-        // The contents needed (links, `okr.toml` and the Markdown files;
-        // other files are judged by their names alone), read at once as
-        // git's packs store them: a revision of a large organisation has
-        // thousands.
-        let read: Vec<bool> = (entries.iter())
-            .map(|(path, mode, _)| {
-                mode.is_link()
-                    || (mode.is_blob() && (path == b"okr.toml" || path.ends_with(b".md")))
-            })
-            .collect();
-        let ids: Vec<gix::ObjectId> = (entries.iter().zip(&read))
-            .filter(|(_, read)| **read)
-            .map(|((_, _, id), _)| *id)
+        // Submodules are left out.
+        entries.retain(|(_, mode, _)| mode.is_tree() || mode.is_blob() || mode.is_link());
+        // The contents needed, read at once as git's packs store them: a
+        // revision of a large organisation has thousands.
+        let ids: Vec<gix::ObjectId> = (entries.iter())
+            .filter(|(path, mode, _)| content_needed(path, *mode))
+            .map(|(_, _, id)| *id)
             .collect();
         let mut contents =
             super::packs::read_blobs(self, &ids, |_, blob| blob.map(<[u8]>::to_vec)).into_iter();
-        for ((path, mode, id), read) in entries.into_iter().zip(read) {
-            if !mode.is_tree() && !mode.is_blob() && !mode.is_link() {
-                continue; // a submodule
-            }
-            let content = if read {
+        for (path, mode, id) in entries {
+            let content = if content_needed(&path, mode) {
                 (contents.next().flatten())
                     .ok_or_else(|| git(format_args!("git cannot read the object {id}")))?
             } else {
