@@ -365,7 +365,9 @@ if [ "$history" = 1 ]; then
         /^\[\[initiatives\]\]$/ && !done { printf "[[key_results.checkins]]\ndate = %s\nvalue = %s\nconfidence = 0.7\n\n", date, value; done = 1 }
         { print }' "$clone/$file" >"$BENCH_DIR/edited.md"
       mv "$BENCH_DIR/edited.md" "$clone/$file"
-      git -C "$clone" -c user.name=bench -c user.email=bench@example.com commit --quiet -am "Weekly check-in $run"
+      # Made on the as-of day, as CI builds a commit as of the day it was made.
+      GIT_AUTHOR_DATE="$as_of 18:00:00 +0000" GIT_COMMITTER_DATE="$as_of 18:00:00 +0000" \
+        git -C "$clone" -c user.name=bench -c user.email=bench@example.com commit --quiet -am "Weekly check-in $run"
       time_run "$BENCH_DIR/out-history" "$okr" build "$clone" --as-of "$as_of" --out "$BENCH_DIR/out-history" --no-history >>"$BENCH_DIR/without.txt"
       time_run "$BENCH_DIR/out-history" "$okr" build "$clone" --as-of "$as_of" --out "$BENCH_DIR/out-history" --cache "$cache_dir" >>"$BENCH_DIR/warm.txt"
     done

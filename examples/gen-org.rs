@@ -28,8 +28,9 @@
 //! With `--history N`, OUT is also a git repository: one commit adding the
 //! organisation, then N commits that each change one to three objectives
 //! (a check-in added to a key result, dated by the as-of day, or a target
-//! moved by 5%), by people of the organisation at fixed dates. The files in
-//! OUT are the last commit's. It needs the `git` command (`git fast-import`).
+//! moved by 5%), by people of the organisation, the commits spread evenly
+//! from 2026-01-05 to the as-of day, however many: a build as of that day
+//! shows the whole history. The files in OUT are the last commit's. It needs the `git` command (`git fast-import`).
 //!
 //! `benches/stages.rs` includes this file to generate its organisation too.
 
@@ -603,6 +604,20 @@ fn change_objective(rng: &mut Rng, shape: Shape, text: &mut String, step: usize)
     }
 }
 
+/// When the scripted history starts: 2026-01-05 09:00 UTC.
+const FIRST_COMMIT: i64 = 1_767_603_600;
+
+/// Seconds from [`FIRST_COMMIT`] to noon on the shape's as-of day, over
+/// which the history's commits are spread evenly: a build as of that day
+/// shows every one of them, as a build of the newest commit as of the day
+/// it was made does, however long the history.
+fn commit_span(shape: Shape) -> i64 {
+    let noon = (shape.as_of().parse::<chrono::NaiveDate>().ok())
+        .and_then(|day| day.and_hms_opt(12, 0, 0))
+        .map_or(FIRST_COMMIT, |noon| noon.and_utc().timestamp());
+    noon - FIRST_COMMIT
+}
+
 /// Changes the organisation `commits` times, recording each step.
 fn scripted_history(org: &mut Org, commits: usize, seed: u64) -> Vec<Step> {
     let mut rng = Rng(seed ^ 0x4849_5354);
@@ -616,8 +631,7 @@ fn scripted_history(org: &mut Org, commits: usize, seed: u64) -> Vec<Step> {
         .filter_map(|(p, _)| p.file_stem())
         .map(|s| s.to_string_lossy().into_owned())
         .collect();
-    // 2026-01-05 09:00 UTC, then every 75 minutes: 1,000 commits end mid-February.
-    let first = 1_767_603_600;
+    let span = commit_span(org.shape);
     (0..commits)
         .map(|step| {
             let mut changed: Vec<usize> = (0..1 + rng.below(3))
@@ -640,7 +654,7 @@ fn scripted_history(org: &mut Org, commits: usize, seed: u64) -> Vec<Step> {
                     .get(rng.below(people.len() as u64) as usize)
                     .cloned()
                     .unwrap_or_else(|| "someone".into()),
-                time: first + step as i64 * 75 * 60,
+                time: FIRST_COMMIT + (span as u128 * step as u128 / commits as u128) as i64,
                 message,
                 changed,
             }
@@ -890,6 +904,29 @@ mod tests {
             heavy.iter().any(|&(_, body)| body > 7_000),
             "some are ~8 KB"
         );
+    }
+
+    #[test]
+    fn a_history_of_any_length_is_dated_by_the_as_of_day_in_order() {
+        for shape in Shape::ALL {
+            let as_of: chrono::NaiveDate = shape.as_of().parse().expect("a date");
+            for commits in [1, 7, 1_000] {
+                let mut org = generate_shape(shape, 2, 1, 1);
+                let steps = scripted_history(&mut org, commits, 1);
+                let days: Vec<chrono::NaiveDate> = (steps.iter())
+                    .map(|s| chrono::DateTime::from_timestamp(s.time, 0).expect("a time"))
+                    .map(|t| t.date_naive())
+                    .collect();
+                assert_eq!(days.len(), commits);
+                assert!(days.is_sorted(), "{shape:?}, {commits}: in order");
+                assert_eq!(days[0].to_string(), "2026-01-05");
+                assert!(
+                    days[commits - 1] <= as_of,
+                    "{shape:?}, {commits}: the last is dated {}",
+                    days[commits - 1]
+                );
+            }
+        }
     }
 
     #[test]
