@@ -717,6 +717,40 @@ fn a_missing_commit_is_named_not_taken_for_a_shallow_clone() {
 }
 
 #[test]
+fn the_health_page_lists_the_newest_200_lowered_targets_and_counts_them_all() {
+    let repo = GitRepo::new("many-lowered");
+    org::write_base(&repo);
+    let copy = |n: usize| edit(org::PIPELINE, "German pipeline", &format!("pipeline {n}"));
+    let path = |n: usize| format!("okrs/2026-Q1/sales/pipeline-{n:03}.md");
+    for n in 1..=101 {
+        repo.write(&path(n), &copy(n));
+    }
+    repo.commit("Anna Schmidt", "2026-01-05", "Q1 objectives");
+    // One commit lowers both targets of each: 202 in all.
+    for n in 1..=101 {
+        let lowered = edit(&copy(n), "target = 100", "target = 90");
+        repo.write(&path(n), &edit(&lowered, "target = 40", "target = 30"));
+    }
+    repo.commit("Bob Meyer", "2026-01-12", "Lower the targets");
+    let (out, _) = build(repo.path(), &[]);
+    let health = out.join("health/index.html");
+    let lowered = section(&health, "lowered-targets");
+    assert_eq!(lowered.matches("Bob Meyer").count(), 200, "{lowered}");
+    assert!(
+        lowered.ends_with(
+            "The newest 200 of 202 lowered targets. Each objective's page lists all of its own changes."
+        ),
+        "{lowered}"
+    );
+    // Each objective's page still has both of its own.
+    let page = section(
+        &out.join("objectives/2026-Q1/pipeline-001/index.html"),
+        "history",
+    );
+    assert_eq!(page.matches(" lowered: ").count(), 2, "{page}");
+}
+
+#[test]
 fn the_changes_page_lists_the_newest_of_each_team_and_objective_pages_all() {
     let repo = GitRepo::new("many-changes");
     org::write_base(&repo);

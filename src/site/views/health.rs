@@ -12,6 +12,11 @@ use crate::text::{iso_date, percent};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// How many lowered targets the health page lists, newest first: a list for
+/// people to read, the same size in a company of thousands whose history
+/// lowers targets by the thousand. Each objective's page lists all of its own.
+pub const LOWERED_SHOWN: usize = 200;
+
 /// A key result target moved towards its start during the current period.
 #[derive(Debug, Serialize)]
 pub struct LoweredTarget<'a> {
@@ -80,8 +85,10 @@ pub struct HealthPage<'a> {
     /// Key results with a numeric target.
     pub measurability: Coverage,
     pub stale: Vec<Line<'a>>,
-    /// Targets lowered during the current period, newest first.
+    /// Targets lowered during the current period, newest first: the newest
+    /// [`LOWERED_SHOWN`] of `lowered_total`.
     pub lowered_targets: Vec<LoweredTarget<'a>>,
+    pub lowered_total: usize,
     pub history_enabled: bool,
     pub history_note: Option<String>,
 }
@@ -89,6 +96,7 @@ pub struct HealthPage<'a> {
 impl<'a> SiteData<'a> {
     pub fn health(&self) -> HealthPage<'_> {
         let org = self.org();
+        let (lowered_targets, lowered_total) = self.lowered_targets();
         let checked = self.checked;
         // Which objective each file holds, to link findings to pages and owners.
         let by_file: BTreeMap<usize, usize> = org
@@ -194,7 +202,8 @@ impl<'a> SiteData<'a> {
                 .filter(|c| c.stale > 0)
                 .map(Line)
                 .collect(),
-            lowered_targets: self.lowered_targets(),
+            lowered_targets,
+            lowered_total,
             history_enabled: self.history.is_some(),
             history_note: match self.history {
                 Some(history) => history_note(history),
@@ -203,16 +212,22 @@ impl<'a> SiteData<'a> {
         }
     }
 
-    /// Targets moved towards their start by a commit dated within the current period.
-    fn lowered_targets(&self) -> Vec<LoweredTarget<'_>> {
+    /// The newest [`LOWERED_SHOWN`] targets moved towards their start by a
+    /// commit dated within the current period, and how many were in all.
+    fn lowered_targets(&self) -> (Vec<LoweredTarget<'_>>, usize) {
         let Some(history) = self.history else {
-            return Vec::new();
+            return (Vec::new(), 0);
         };
         let org = self.org();
         let mut out = Vec::new();
+        let mut total = 0;
         for (record, entry, index, _) in self.current_entries() {
             let commit = &history.commits[entry.commit];
             for change in entry.changes.iter().filter(|c| c.is_lowered_target()) {
+                total += 1;
+                if out.len() == LOWERED_SHOWN {
+                    continue;
+                }
                 if let history::Change::KeyResultChanged {
                     title, from, to, ..
                 } = change
@@ -237,6 +252,6 @@ impl<'a> SiteData<'a> {
                 }
             }
         }
-        out
+        (out, total)
     }
 }
