@@ -13,6 +13,7 @@
 use super::compare::Key;
 use super::history::{History, Missing, Record, Replayed};
 use super::repo::{Commit, Cut, Repo, mainline, shallow_commits};
+use super::stored::{Commits, ReadCommit, ReadRecord, Records};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -22,13 +23,10 @@ pub const CACHE_DIR: &str = ".okr-cache";
 /// The file in that folder.
 pub const CACHE_FILE: &str = "history.json";
 /// Changes whenever what the file holds, or what it means, changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A history cache as read back from its file.
-#[derive(Deserialize)]
 pub struct Cache {
-    format: u32,
-    okr: String,
     prefix: String,
     head: String,
     root: String,
@@ -39,7 +37,22 @@ pub struct Cache {
     files: Vec<(String, Option<String>)>,
 }
 
-/// The same, written from the history without copying it.
+/// The file as read, the history in its stored form (see [`super::stored`]).
+#[derive(Deserialize)]
+struct Reading {
+    format: u32,
+    okr: String,
+    prefix: String,
+    head: String,
+    root: String,
+    cut: StoredCut,
+    commits: Vec<ReadCommit>,
+    objectives: Vec<ReadRecord>,
+    missing: Vec<Missing>,
+    files: Vec<(String, Option<String>)>,
+}
+
+/// The file as written, from the history without copying it.
 #[derive(Serialize)]
 struct Writing<'a> {
     format: u32,
@@ -48,8 +61,8 @@ struct Writing<'a> {
     head: String,
     root: String,
     cut: StoredCut,
-    commits: &'a [Commit],
-    objectives: Vec<(&'a Key, &'a Record)>,
+    commits: Commits<'a>,
+    objectives: Records<'a>,
     missing: &'a [Missing],
     files: Vec<(&'a str, Option<String>)>,
 }
@@ -150,8 +163,8 @@ impl CacheState {
                     parent: parent.to_string(),
                 },
             },
-            commits: &history.commits,
-            objectives: history.objectives.iter().collect(),
+            commits: Commits(&history.commits),
+            objectives: Records(&history.objectives),
             missing,
             files: (self.files.iter())
                 .map(|(path, id)| (path.as_str(), id.map(|id| id.to_string())))
@@ -164,12 +177,26 @@ impl CacheState {
 impl Cache {
     /// Reads a cache file's bytes; an error says why they cannot serve.
     pub fn decode(bytes: &[u8]) -> Result<Cache, String> {
-        let damaged = |_| "the file is damaged or not a cache of this version of okr".to_string();
-        let cache: Cache = serde_json::from_slice(bytes).map_err(damaged)?;
-        if cache.format != FORMAT || cache.okr != env!("CARGO_PKG_VERSION") {
-            return Err(format!("written by okr {}", cache.okr));
+        const DAMAGED: &str = "the file is damaged or not a cache of this version of okr";
+        let read: Reading = serde_json::from_slice(bytes).map_err(|_| DAMAGED.to_string())?;
+        if read.format != FORMAT || read.okr != env!("CARGO_PKG_VERSION") {
+            return Err(format!("written by okr {}", read.okr));
         }
-        Ok(cache)
+        let commits: Vec<Commit> = read.commits.into_iter().map(|c| c.0).collect();
+        if !(read.objectives.iter()).all(|r| r.names_commits_below(commits.len())) {
+            return Err(DAMAGED.into());
+        }
+        let objectives = read.objectives.into_iter().map(|r| (r.0, r.1)).collect();
+        Ok(Cache {
+            prefix: read.prefix,
+            head: read.head,
+            root: read.root,
+            cut: read.cut,
+            commits,
+            objectives,
+            missing: read.missing,
+            files: read.files,
+        })
     }
 
     /// The replay the cache holds and the commits to replay after it, when
@@ -218,20 +245,5 @@ impl Cache {
             root,
             replayed: Replayed { history, files },
         })
-    }
-}
-
-/// Dates as `YYYY-MM-DD` in the cache.
-pub(super) mod date {
-    use chrono::NaiveDate;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(day: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&crate::text::iso_date(*day))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
-        let text = String::deserialize(d)?;
-        NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(serde::de::Error::custom)
     }
 }

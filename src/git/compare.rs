@@ -107,7 +107,7 @@ const FIELDS: [&str; 17] = [
     "status",
 ];
 
-fn field_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+pub(super) fn field_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
     let name = String::deserialize(d)?;
     FIELDS
         .into_iter()

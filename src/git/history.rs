@@ -29,7 +29,7 @@ pub use super::repo::{Commit, HistoryError, Repo};
 pub use super::snapshot::{OwnerRef, Snapshot};
 
 /// What one commit changed in one objective.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     /// Index into [`History::commits`].
     pub commit: usize,
@@ -39,7 +39,7 @@ pub struct Entry {
 }
 
 /// One objective's history, oldest entry first.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Record {
     /// The title and owner in the latest version seen (a removed objective keeps its last).
     pub title: String,
@@ -69,7 +69,7 @@ pub enum Missing {
     Commit {
         id: String,
         child: String,
-        #[serde(with = "super::cache::date")]
+        #[serde(with = "super::stored::date")]
         since: NaiveDate,
     },
     /// A version of an objective file, from the commit (short id) that made it.

@@ -9,4 +9,5 @@ pub mod history;
 mod packs;
 pub mod repo;
 pub mod snapshot;
+mod stored;
 mod tree_diff;

@@ -10,14 +10,13 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// A commit that changed objectives.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Commit {
     pub id: String,
     /// The first 7 hex digits, as `git log --oneline` shows.
     pub short: String,
     pub author: String,
     /// The author's date, in the author's time zone.
-    #[serde(with = "super::cache::date")]
     pub date: NaiveDate,
     /// The first line of the commit message.
     pub summary: String,
