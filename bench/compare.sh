@@ -20,7 +20,8 @@
 #
 # A separate block times what reading the change history from git adds to
 # `okr build`: the default shape as a git repository with 1,000 and with
-# 10,000 commits touching it, each cloned as CI's checkout gets it (`git
+# 10,000 commits touching it, all dated by the as-of day so that the pages
+# show every one, each cloned as CI's checkout gets it (`git
 # clone --no-local`), and, where `okr build` has `--cache`, a build with a
 # warm history cache after one new commit, and the longest of them again
 # repacked as a hosting server stores it; then one build each way at
