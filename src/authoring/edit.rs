@@ -167,7 +167,7 @@ impl WriteLock {
         if let Ok(meta) = std::fs::metadata(&path) {
             temp.file.set_permissions(meta.permissions())?;
         }
-        temp.finish(|from| std::fs::rename(from, &path))
+        temp.finish(Durable::Yes, |from| std::fs::rename(from, &path))
     }
 
     /// Writes a new file, creating its folder; fails (`AlreadyExists`) if
@@ -183,11 +183,15 @@ impl WriteLock {
         let path = self.inside(&std::fs::canonicalize(dir)?)?.join(name);
         let mut temp = self.temp_beside(&path)?;
         temp.write(bytes)?;
-        temp.finish(|from| rename_new(from, &path))
+        temp.finish(Durable::Yes, |from| rename_new(from, &path))
     }
 
     /// Writes `path` whole, creating or replacing it: the file appears
     /// whole or not at all (for files okr keeps for itself, like caches).
+    /// It is not flushed to disk first: after a crash of the system it may
+    /// be empty or cut short, which costs only the time to make it again
+    /// (a cache reads such a file as damaged), while every build that keeps
+    /// a cache of tens of megabytes would wait for the disk.
     pub fn put(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
         self.put_with(path, |out| out.write_all(bytes))
     }
@@ -207,7 +211,7 @@ impl WriteLock {
         write(&mut out)?;
         out.flush()?;
         drop(out);
-        temp.finish(|from| std::fs::rename(from, &path))
+        temp.finish(Durable::No, |from| std::fs::rename(from, &path))
     }
 
     /// `path` if it is inside the repository (both resolved), else an error.
@@ -257,6 +261,15 @@ fn lock_folder(_: &Path) -> Option<std::fs::File> {
     None
 }
 
+/// Whether a file is on disk before it takes its name, so that a crash of
+/// the system leaves the old file or the new one: what authors wrote must
+/// be; what okr keeps for itself need not (see [`WriteLock::put`]).
+#[derive(Clone, Copy)]
+enum Durable {
+    Yes,
+    No,
+}
+
 /// What marks a temporary file's name: `.<name>.okr-tmp-<16 hex digits>`.
 const TEMP: &str = ".okr-tmp-";
 
@@ -294,9 +307,16 @@ impl TempFile {
         self.file.write_all(bytes)
     }
 
-    /// Flushes the file to disk and moves it into place with `put`.
-    fn finish(mut self, put: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
-        self.file.sync_all()?;
+    /// Moves the file into place with `put`, flushed to disk first if it is
+    /// to be [`Durable`].
+    fn finish(
+        mut self,
+        durable: Durable,
+        put: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> io::Result<()> {
+        if let Durable::Yes = durable {
+            self.file.sync_all()?;
+        }
         let path = self.path.take().ok_or(io::ErrorKind::NotFound)?;
         let put = put(&path);
         if put.is_err() {
