@@ -10,9 +10,8 @@
 //! damaged or foreign file) reads the history afresh, and the next cache
 //! replaces it. Deleting it only costs time.
 
-use super::compare::Key;
-use super::history::{History, Missing, Record, Replayed};
-use super::repo::{Commit, Cut, Repo, mainline, shallow_commits};
+use super::history::{History, Missing, Replayed};
+use super::repo::{Cut, Repo, mainline, shallow_commits};
 use super::stored::{Commits, ReadCommit, ReadRecord, Records};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -25,21 +24,10 @@ pub const CACHE_FILE: &str = "history.json";
 /// Changes whenever what the file holds, or what it means, changes.
 const FORMAT: u32 = 2;
 
-/// A history cache as read back from its file.
-pub struct Cache {
-    prefix: String,
-    head: String,
-    root: String,
-    cut: StoredCut,
-    commits: Vec<Commit>,
-    objectives: Vec<(Key, Record)>,
-    missing: Vec<Missing>,
-    files: Vec<(String, Option<String>)>,
-}
-
-/// The file as read, the history in its stored form (see [`super::stored`]).
+/// A history cache as read back from its file (the history made from its
+/// stored form as it is read: see [`super::stored`]).
 #[derive(Deserialize)]
-struct Reading {
+pub struct Cache {
     format: u32,
     okr: String,
     prefix: String,
@@ -178,25 +166,15 @@ impl Cache {
     /// Reads a cache file's bytes; an error says why they cannot serve.
     pub fn decode(bytes: &[u8]) -> Result<Cache, String> {
         const DAMAGED: &str = "the file is damaged or not a cache of this version of okr";
-        let read: Reading = serde_json::from_slice(bytes).map_err(|_| DAMAGED.to_string())?;
-        if read.format != FORMAT || read.okr != env!("CARGO_PKG_VERSION") {
-            return Err(format!("written by okr {}", read.okr));
+        let cache: Cache = serde_json::from_slice(bytes).map_err(|_| DAMAGED.to_string())?;
+        if cache.format != FORMAT || cache.okr != env!("CARGO_PKG_VERSION") {
+            return Err(format!("written by okr {}", cache.okr));
         }
-        let commits: Vec<Commit> = read.commits.into_iter().map(|c| c.0).collect();
-        if !(read.objectives.iter()).all(|r| r.names_commits_below(commits.len())) {
+        let commits = cache.commits.len();
+        if !(cache.objectives.iter()).all(|r| r.names_commits_below(commits)) {
             return Err(DAMAGED.into());
         }
-        let objectives = read.objectives.into_iter().map(|r| (r.0, r.1)).collect();
-        Ok(Cache {
-            prefix: read.prefix,
-            head: read.head,
-            root: read.root,
-            cut: read.cut,
-            commits,
-            objectives,
-            missing: read.missing,
-            files: read.files,
-        })
+        Ok(cache)
     }
 
     /// The replay the cache holds and the commits to replay after it, when
@@ -236,8 +214,8 @@ impl Cache {
             files.insert(path, blob.as_deref().map(id).transpose()?);
         }
         let mut history = History::empty(super::history::Extent::Complete);
-        history.commits = self.commits;
-        history.objectives = self.objectives.into_iter().collect();
+        history.commits = self.commits.into_iter().map(|c| c.0).collect();
+        history.objectives = self.objectives.into_iter().map(|r| (r.0, r.1)).collect();
         history.missing = self.missing;
         Ok(Resumed {
             chain,

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// How many lowered targets the health page lists, newest first: a list for
 /// people to read, the same size in a company of thousands whose history
 /// lowers targets by the thousand. Each objective's page lists all of its own.
-pub const LOWERED_SHOWN: usize = 200;
+const LOWERED_SHOWN: usize = 200;
 
 /// A key result target moved towards its start during the current period.
 #[derive(Debug, Serialize)]
