@@ -4,12 +4,32 @@
 use super::markup::{self, Block, Blocks};
 use super::{Html, PeriodView, SiteData, html};
 use crate::git::history::{self, Extent, History, OwnerRef};
-use crate::model::Owner;
+use crate::model::{Org, Owner};
 use crate::site::repo_links::RepoLinks;
 use crate::text::iso_date;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// An entry of the history dated within the current period, and the
+/// objective it is about.
+pub(super) struct CurrentEntry<'a> {
+    pub record: &'a history::Record,
+    pub entry: &'a history::Entry,
+    /// The objective's index in the organisation, while it still exists.
+    pub index: Option<usize>,
+    pub key: &'a history::Key,
+}
+
+impl<'a> CurrentEntry<'a> {
+    /// The objective's title: its current one while it exists, else the
+    /// last one recorded.
+    pub fn title(&self, org: &'a Org) -> &'a str {
+        self.index.map_or(self.record.title.as_str(), |i| {
+            org.objectives[i].title.value.as_str()
+        })
+    }
+}
 
 /// One line of the Changes page: an entry and the objective it is about.
 #[derive(Debug, Serialize)]
@@ -185,8 +205,8 @@ impl<'a> SiteData<'a> {
         let mut company = Picked::default();
         let mut by_team: BTreeMap<usize, Picked> = BTreeMap::new();
         let mut owners = Vec::with_capacity(entries.len());
-        for (n, (record, _, index, _)) in entries.iter().enumerate() {
-            let (owner, teams, is_company) = self.history_owner(record, *index);
+        for (n, current) in entries.iter().enumerate() {
+            let (owner, teams, is_company) = self.history_owner(current.record, current.index);
             all.offer(n, ALL_SHOWN);
             if is_company {
                 company.offer(n, SECTION_SHOWN);
@@ -203,19 +223,16 @@ impl<'a> SiteData<'a> {
         }
         let mut rows = Vec::new();
         let mut row_of = vec![usize::MAX; entries.len()];
-        for (n, ((record, entry, index, key), owner)) in entries.into_iter().zip(owners).enumerate()
-        {
+        for (n, (current, owner)) in entries.iter().zip(owners).enumerate() {
             if !shown[n] {
                 continue;
             }
             row_of[n] = rows.len();
             rows.push(ChangeRow {
-                entry: entry_view(history, entry, self.urls.repo()),
-                title: index.map_or(record.title.as_str(), |i| {
-                    org.objectives[i].title.value.as_str()
-                }),
-                period: &key.0,
-                url: index.and_then(|i| self.page_url(i)),
+                entry: entry_view(history, current.entry, self.urls.repo()),
+                title: current.title(org),
+                period: &current.key.0,
+                url: current.index.and_then(|i| self.page_url(i)),
                 owner,
             });
         }
@@ -284,16 +301,15 @@ impl<'a> SiteData<'a> {
             .map(|p| (p.start, p.end))
     }
 
-    /// Entries dated within the current period, newest first, with the index
-    /// of their objective in the organisation where it still exists.
-    pub(super) fn current_entries(
-        &self,
-    ) -> Vec<(
-        &'a history::Record,
-        &'a history::Entry,
-        Option<usize>,
-        &'a history::Key,
-    )> {
+    /// Entries dated within the current period, newest first: sorted once
+    /// per build, for the Changes page and the health page.
+    pub(super) fn current_entries(&self) -> &[CurrentEntry<'a>] {
+        self.current_entries
+            .get_or_init(|| self.sort_current_entries())
+            .as_slice()
+    }
+
+    fn sort_current_entries(&self) -> Vec<CurrentEntry<'a>> {
         let Some(history) = self.history else {
             return Vec::new();
         };
@@ -312,9 +328,11 @@ impl<'a> SiteData<'a> {
                 let date = history.commits[e.commit].date;
                 window.is_none_or(|(start, end)| start <= date && date <= end)
             })
-            .map(|(key, record, entry)| {
-                let index = by_key.get(&(key.0.as_str(), key.1.as_str())).copied();
-                (record, entry, index, key)
+            .map(|(key, record, entry)| CurrentEntry {
+                index: by_key.get(&(key.0.as_str(), key.1.as_str())).copied(),
+                record,
+                entry,
+                key,
             })
             .collect()
     }

@@ -221,9 +221,14 @@ impl<'a> SiteData<'a> {
         let org = self.org();
         let mut out = Vec::new();
         let mut total = 0;
-        for (record, entry, index, _) in self.current_entries() {
-            let commit = &history.commits[entry.commit];
-            for change in entry.changes.iter().filter(|c| c.is_lowered_target()) {
+        for current in self.current_entries() {
+            let commit = &history.commits[current.entry.commit];
+            for change in current
+                .entry
+                .changes
+                .iter()
+                .filter(|c| c.is_lowered_target())
+            {
                 total += 1;
                 if out.len() == LOWERED_SHOWN {
                     continue;
@@ -241,10 +246,8 @@ impl<'a> SiteData<'a> {
                         commit: &commit.short,
                         commit_url: self.urls.repo().map(|r| r.commit(&commit.id)),
                         summary: &commit.summary,
-                        objective: index.map_or(record.title.as_str(), |i| {
-                            org.objectives[i].title.value.as_str()
-                        }),
-                        url: index.and_then(|i| self.page_url(i)),
+                        objective: current.title(org),
+                        url: current.index.and_then(|i| self.page_url(i)),
                         key_result: title,
                         from: show(from),
                         to: show(to),
