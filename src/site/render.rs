@@ -263,6 +263,14 @@ impl Theme {
                 Ok((0..end.min(1_000_000)).collect())
             },
         );
+        // `{{ n | thousands }}`: a count as the site writes numbers, `8,005`.
+        tera.register_filter(
+            "thousands",
+            |n: i64, _: tera::Kwargs, _: &tera::State| -> String {
+                let sign = if n < 0 { "-" } else { "" };
+                format!("{sign}{}", crate::text::thousands(n.unsigned_abs()))
+            },
+        );
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| RenderError::Template(e.to_string()))?;
         Ok(Theme {

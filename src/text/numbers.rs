@@ -196,6 +196,13 @@ pub fn singular(unit: &str) -> &str {
     stem
 }
 
+/// A whole count as pages write it, grouped in thousands: `8,005`.
+pub fn thousands(n: u64) -> String {
+    let mut out = String::with_capacity(8);
+    push_digits(&mut out, n, true);
+    out
+}
+
 /// `1 error`, `2 errors`: a count and a regular noun, in the singular for
 /// exactly one.
 pub fn plural(n: usize, word: &str) -> String {
@@ -371,6 +378,10 @@ mod tests {
     #[test]
     fn counts_agree_with_their_noun() {
         assert_eq!(plural(0, "finding"), "0 findings");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(8005), "8,005");
+        assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(plural(1, "key result"), "1 key result");
         assert_eq!(plural(2, "day"), "2 days");
     }

@@ -350,6 +350,27 @@ fn a_template_error_names_the_template_and_the_variable_and_writes_nothing() {
 }
 
 #[test]
+fn templates_group_counts_in_thousands_with_a_filter() {
+    let repo = scratch("thousands-filter").join("repo");
+    copy_dir(&fixture("basic"), &repo);
+    std::fs::create_dir_all(repo.join("templates")).expect("create");
+    std::fs::write(
+        repo.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}<p>{{ 8005 | thousands }} {{ 1234567 | thousands }} {{ -1200 | thousands }} {{ site.errors | thousands }}</p>{% endblock %}",
+    )
+    .expect("write");
+    let out = repo.join("public");
+    let output = build(&repo, &out, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let page = read(&out.join("404.html"));
+    assert!(page.contains("<p>8,005 1,234,567 -1,200 0</p>"), "{page}");
+}
+
+#[test]
 fn a_theme_folder_replaces_the_built_in_theme() {
     let repo = scratch("theme").join("repo");
     copy_dir(&fixture("basic"), &repo);
