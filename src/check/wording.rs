@@ -28,18 +28,57 @@ fn head(text: &str) -> &str {
 fn words(text: &str) -> impl Iterator<Item = &str> {
     head(text)
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| "()[]{}\"'“”‘’,.;:!".contains(c)))
+        .map(|w| {
+            w.trim_matches(|c: char| {
+                matches!(
+                    c,
+                    '(' | ')'
+                        | '['
+                        | ']'
+                        | '{'
+                        | '}'
+                        | '"'
+                        | '\''
+                        | '“'
+                        | '”'
+                        | '‘'
+                        | '’'
+                        | ','
+                        | '.'
+                        | ';'
+                        | ':'
+                        | '!'
+                )
+            })
+        })
         .filter(|w| !w.is_empty())
 }
 
 /// A title lowercased, its spaces collapsed and its trailing punctuation
 /// dropped: two titles that read the same are equal.
 pub fn normalised(title: &str) -> String {
-    let lower = head(title).to_lowercase();
-    let joined = lower.split_whitespace().collect::<Vec<_>>().join(" ");
-    joined
-        .trim_end_matches(|c: char| ".!;:,…".contains(c) || c.is_whitespace())
-        .to_string()
+    // One string, built once: every title of a check comes through here.
+    let text = head(title);
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_ascii() {
+        out.make_ascii_lowercase();
+    } else {
+        // Lowercasing never adds or removes whitespace, so it may follow the joining.
+        out = out.to_lowercase();
+    }
+    let end = out
+        .trim_end_matches(|c: char| {
+            matches!(c, '.' | '!' | ';' | ':' | ',' | '…') || c.is_whitespace()
+        })
+        .len();
+    out.truncate(end);
+    out
 }
 
 // --- placeholder-text ---------------------------------------------------
@@ -175,21 +214,22 @@ pub fn placeholder(text: &str) -> Option<Placeholder<'_>> {
     if let Some(at) = lorem() {
         return Some(Placeholder::FillIn(&text[at..at + LOREM.len()]));
     }
-    let words: Vec<&str> = words(text).collect();
-    (0..words.len()).find_map(|i| {
-        let (previous, word, next) = (
-            i.checked_sub(1).map(|p| words[p]),
-            words[i],
-            words.get(i + 1).copied(),
-        );
+    let mut previous = None;
+    let mut words = words(text).peekable();
+    while let Some(word) = words.next() {
+        let next = words.peek().copied();
         let with_percent = next == Some("%") && is_number_letter(word);
         let unsigned = word.trim_matches(|c| c == '%' || CURRENCY.contains(&c));
-        (is_filler_word(unsigned)
+        if is_filler_word(unsigned)
             || is_filler_amount(word)
             || with_percent
-            || is_lone_number_letter(previous, word, next))
-        .then_some(Placeholder::FillIn(word))
-    })
+            || is_lone_number_letter(previous, word, next)
+        {
+            return Some(Placeholder::FillIn(word));
+        }
+        previous = Some(word);
+    }
+    None
 }
 
 /// A finding when `text` holds placeholder text: `what` names the text,
@@ -336,7 +376,7 @@ fn number(word: &str) -> Number {
         && digits.ends_with(|c: char| c.is_ascii_digit())
         && digits
             .chars()
-            .all(|c| c.is_ascii_digit() || ",._".contains(c));
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '_'));
     let year = digits.len() == 4 && (1900..=2100).contains(&digits.parse::<u32>().unwrap_or(0));
     let version = digits.contains('.') && !digits.contains(',');
     match () {
@@ -371,6 +411,16 @@ fn is_label(words: &[&str], i: usize) -> bool {
     rank || name || date
 }
 
+/// Whether `word`, lowercased, is one of the lowercase `words`: without a
+/// lowercase copy of the ASCII words that titles are mostly made of.
+fn is_one_of(word: &str, words: &[&str]) -> bool {
+    if word.is_ascii() {
+        words.iter().any(|w| w.eq_ignore_ascii_case(word))
+    } else {
+        words.contains(&word.to_lowercase().as_str())
+    }
+}
+
 /// Whether a title is mostly a number: an amount and at most two words of
 /// content beside it ("€2M ARR", "NPS 50", "Reach 10,000 users").
 pub fn is_metric_title(title: &str) -> bool {
@@ -378,7 +428,6 @@ pub fn is_metric_title(title: &str) -> bool {
     let mut amounts = 0;
     let mut content = 0;
     for (i, word) in words.iter().enumerate() {
-        let lower = word.to_lowercase();
         let counts = match number(word) {
             Number::Amount => true,
             Number::Plain => !is_label(&words, i),
@@ -386,12 +435,9 @@ pub fn is_metric_title(title: &str) -> bool {
         };
         if counts {
             amounts += 1;
-        } else if matches!(lower.as_str(), "%" | "million" | "billion" | "thousand") {
+        } else if is_one_of(word, &["%", "million", "billion", "thousand"]) {
             // Part of the amount before it.
-        } else if !FILLER.contains(&lower.as_str())
-            && !is_period_word(word)
-            && number(word) == Number::Not
-        {
+        } else if !is_one_of(word, FILLER) && !is_period_word(word) && number(word) == Number::Not {
             content += 1;
             if content > 2 {
                 return false;
@@ -776,6 +822,16 @@ mod tests {
             "{:?}",
             found[0].help
         );
+    }
+
+    #[test]
+    fn titles_that_read_the_same_normalise_alike() {
+        assert_eq!(normalised("  Grow ARR\tto  5M.  "), "grow arr to 5m");
+        assert_eq!(normalised("Grow ARR to 5M!…"), "grow arr to 5m");
+        assert_eq!(normalised("Ship\u{a0}Ünïcode"), "ship ünïcode");
+        // Greek keeps its final sigma, as `str::to_lowercase` writes it.
+        assert_eq!(normalised("ΟΔΟΣ  ΣΟΦΙΑΣ"), "οδος σοφιας");
+        assert_eq!(normalised(" .,; "), "");
     }
 
     #[test]

@@ -311,13 +311,18 @@ impl Detector {
         if word.len() > LONGEST_TYPO * 2 {
             return None;
         }
-        for candidate in lemma_candidates(word, third) {
-            if let Some(kind) = self.verb_kind(&candidate) {
-                return Some((candidate, Some(kind)));
-            }
-            if self.starts_phrase(&candidate) {
-                return Some((candidate, None));
-            }
+        let mut found = None;
+        lemma_candidates(word, third, |candidate| {
+            found = match self.verb_kind(candidate) {
+                Some(kind) => Some((candidate.to_string(), Some(kind))),
+                None => self
+                    .starts_phrase(candidate)
+                    .then(|| (candidate.to_string(), None)),
+            };
+            found.is_some()
+        });
+        if found.is_some() {
+            return found;
         }
         // "relaunch", "co-host": a prefix on a verb of doing.
         for prefix in ["re-", "re", "co-"] {
@@ -768,44 +773,58 @@ fn subject_end(toks: &[Tok], at: usize) -> Option<usize> {
     (start == at && lex::DEPARTMENTS.contains(&first)).then_some(at + 1)
 }
 
-/// The base forms `word` may be: itself, an irregular past, or without "-ing", "-ed" (and "-s" after a subject).
-fn lemma_candidates(word: &str, third: bool) -> Vec<String> {
-    let mut out = vec![word.to_string()];
-    if let Some((_, base)) = lex::IRREGULAR.iter().find(|(form, _)| *form == word) {
-        out.push(base.to_string());
+/// The base forms `word` may be: itself, an irregular past, or without
+/// "-ing", "-ed" (and "-s" after a subject), in that order, each handed to
+/// `try_one` until it says it found what it looked for. Most are slices of
+/// `word`: a check reads every key result's words this way, so only the
+/// forms that add a letter are written out, into one buffer.
+fn lemma_candidates(word: &str, third: bool, mut try_one: impl FnMut(&str) -> bool) -> bool {
+    let mut spelled = String::new();
+    let mut with = |stem: &str, letter: char, try_one: &mut dyn FnMut(&str) -> bool| {
+        spelled.clear();
+        spelled.push_str(stem);
+        spelled.push(letter);
+        try_one(&spelled)
+    };
+    if try_one(word) {
+        return true;
     }
-    let mut stems = |suffix: &str, add_e: bool| {
+    if let Some((_, base)) = lex::IRREGULAR.iter().find(|(form, _)| *form == word)
+        && try_one(base)
+    {
+        return true;
+    }
+    for (suffix, add_e) in [("ing", true), ("ed", false), ("d", false)] {
         if let Some(stem) = word.strip_suffix(suffix)
             && stem.len() >= 2
+            && (try_one(stem)
+                || (add_e && with(stem, 'e', &mut try_one))
+                || undoubled(stem).is_some_and(&mut try_one))
         {
-            out.push(stem.to_string());
-            if add_e {
-                out.push(format!("{stem}e"));
-            }
-            if let Some(single) = undoubled(stem) {
-                out.push(single.to_string());
-            }
+            return true;
         }
-    };
-    stems("ing", true);
-    stems("ed", false);
-    stems("d", false);
-    if let Some(stem) = word.strip_suffix("ied") {
-        out.push(format!("{stem}y"));
+    }
+    if let Some(stem) = word.strip_suffix("ied")
+        && with(stem, 'y', &mut try_one)
+    {
+        return true;
     }
     if third {
-        if let Some(stem) = word.strip_suffix("ies") {
-            out.push(format!("{stem}y"));
+        if let Some(stem) = word.strip_suffix("ies")
+            && with(stem, 'y', &mut try_one)
+        {
+            return true;
         }
         for suffix in ["es", "s"] {
             if let Some(stem) = word.strip_suffix(suffix)
                 && stem.len() >= 2
+                && try_one(stem)
             {
-                out.push(stem.to_string());
+                return true;
             }
         }
     }
-    out
+    false
 }
 
 /// "runn" → "run", "shipp" → "ship".
