@@ -779,13 +779,7 @@ fn subject_end(toks: &[Tok], at: usize) -> Option<usize> {
 /// `word`: a check reads every key result's words this way, so only the
 /// forms that add a letter are written out, into one buffer.
 fn lemma_candidates(word: &str, third: bool, mut try_one: impl FnMut(&str) -> bool) -> bool {
-    let mut spelled = String::new();
-    let mut with = |stem: &str, letter: char, try_one: &mut dyn FnMut(&str) -> bool| {
-        spelled.clear();
-        spelled.push_str(stem);
-        spelled.push(letter);
-        try_one(&spelled)
-    };
+    let mut buf = String::new();
     if try_one(word) {
         return true;
     }
@@ -798,20 +792,20 @@ fn lemma_candidates(word: &str, third: bool, mut try_one: impl FnMut(&str) -> bo
         if let Some(stem) = word.strip_suffix(suffix)
             && stem.len() >= 2
             && (try_one(stem)
-                || (add_e && with(stem, 'e', &mut try_one))
+                || (add_e && try_one(spelled(&mut buf, stem, 'e')))
                 || undoubled(stem).is_some_and(&mut try_one))
         {
             return true;
         }
     }
     if let Some(stem) = word.strip_suffix("ied")
-        && with(stem, 'y', &mut try_one)
+        && try_one(spelled(&mut buf, stem, 'y'))
     {
         return true;
     }
     if third {
         if let Some(stem) = word.strip_suffix("ies")
-            && with(stem, 'y', &mut try_one)
+            && try_one(spelled(&mut buf, stem, 'y'))
         {
             return true;
         }
@@ -825,6 +819,14 @@ fn lemma_candidates(word: &str, third: bool, mut try_one: impl FnMut(&str) -> bo
         }
     }
     false
+}
+
+/// `stem` and `letter` written into `buf`: "creat" and 'e'.
+fn spelled<'b>(buf: &'b mut String, stem: &str, letter: char) -> &'b str {
+    buf.clear();
+    buf.push_str(stem);
+    buf.push(letter);
+    buf
 }
 
 /// "runn" → "run", "shipp" → "ship".
