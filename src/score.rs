@@ -346,14 +346,20 @@ impl Scores {
     }
 }
 
+/// Scores every objective of `org`, and each team's and person's, as of `as_of`.
 pub fn score_org(org: &Org, as_of: NaiveDate) -> Scores {
+    score_org_in(org, &org.objective_periods(), as_of)
+}
+
+/// [`score_org`], given each objective's period ([`Org::objective_periods`])
+/// by a caller that looked them up already, as the check does for its rules.
+pub fn score_org_in(org: &Org, periods: &[Option<Period>], as_of: NaiveDate) -> Scores {
     let thresholds = &org.config.checks.thresholds;
     let stale_after = org.config.checks.stale_after_days;
-    let periods = org.objective_periods();
     let mut objectives: Vec<ObjectiveScore> = org
         .objectives
         .iter()
-        .zip(&periods)
+        .zip(periods)
         .map(|(objective, period)| {
             let goal = thresholds.goal(objective.kind());
             let stand = |score: Option<f64>| {

@@ -135,9 +135,12 @@ pub fn check_remembering(
     as_of: NaiveDate,
     memo: &mut TitleMemo,
 ) -> Checked {
-    // Scoring runs on one core; reading the titles, beside it, on the others.
-    let (scores, facts) = rayon::join(|| score::score_org(&org, as_of), || Facts::of(&org, memo));
     let periods = org.objective_periods();
+    // Scoring runs on one core; reading the titles, beside it, on the others.
+    let (scores, facts) = rayon::join(
+        || score::score_org_in(&org, &periods, as_of),
+        || Facts::of(&org, memo),
+    );
     let context = Context {
         org: &org,
         as_of,
