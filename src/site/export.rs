@@ -178,18 +178,26 @@ impl<'a> Export<'a> {
     /// ([`Urls::for_site`]), as of the day it was checked on.
     pub fn new(checked: &'a Checked, urls: Urls) -> Export<'a> {
         let org = &checked.org;
-        let as_of = checked.as_of;
-        let current_period = views::current_period(org, as_of);
-        let periods = views::published_periods(org, &current_period, as_of);
+        let current_period = views::current_period(org, checked.as_of);
+        let periods = views::published_periods(org, &current_period, checked.as_of);
         let with_pages = views::with_pages(org, &periods);
+        Export::with_pages(checked, urls, current_period, &with_pages)
+    }
+
+    /// The export of a site whose views already found its current period
+    /// and, per objective, whether its period has pages.
+    pub fn with_pages(
+        checked: &'a Checked,
+        urls: Urls,
+        current_period: String,
+        with_pages: &[bool],
+    ) -> Export<'a> {
         Export {
             checked,
             urls,
-            as_of,
+            as_of: checked.as_of,
             current_period,
-            objectives: (0..org.objectives.len())
-                .filter(|&i| with_pages[i])
-                .collect(),
+            objectives: (0..with_pages.len()).filter(|&i| with_pages[i]).collect(),
         }
     }
 

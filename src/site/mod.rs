@@ -369,7 +369,7 @@ pub fn render(
     let cut = history.until(checked.as_of);
     let (theme, data) = prepare(checked, cut.as_ref().unwrap_or(history), &urls)?;
     data.build_all_cards();
-    let json = Export::new(checked, urls).json();
+    let json = export_of(checked, urls, &data).json();
     let rendered = pages(&data)
         .par_iter()
         .map(|&page| {
@@ -393,6 +393,12 @@ pub fn render(
     Ok(files)
 }
 
+/// `okrs.json` of a site: the objectives its views gave pages.
+fn export_of<'a>(checked: &'a Checked, urls: Urls, data: &SiteData) -> Export<'a> {
+    let current = data.site.current_period.clone();
+    Export::with_pages(checked, urls, current, data.published())
+}
+
 /// Renders and writes every page and asset into `dir`.
 fn write_site(
     checked: &Checked,
@@ -411,6 +417,7 @@ fn write_site(
         .into_iter()
         .collect::<Result<Vec<(usize, u64)>, BuildError>>()?;
     let periods = data.periods.len();
+    let export = export_of(checked, urls, &data);
     // The page views are done with: their memory serves the export.
     drop(data);
     let mut weights: Vec<Weight> = Vec::new();
@@ -431,7 +438,7 @@ fn write_site(
     let export_bytes = std::fs::File::create(&path)
         .and_then(|file| {
             let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
-            Export::new(checked, urls).write_json(&mut out)?;
+            export.write_json(&mut out)?;
             std::io::Write::flush(&mut out)?;
             Ok(out.get_ref().metadata()?.len())
         })

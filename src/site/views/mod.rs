@@ -549,6 +549,11 @@ impl<'a> SiteData<'a> {
         self.published[index]
     }
 
+    /// Per objective, whether it has a page.
+    pub fn published(&self) -> &[bool] {
+        &self.published
+    }
+
     /// The address of objective `index`'s page, when it has one.
     pub fn page_url(&self, index: usize) -> Option<String> {
         self.publishes(index).then(|| self.card(index).url.clone())
