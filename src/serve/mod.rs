@@ -23,7 +23,6 @@ use crate::read::config::CONFIG_FILE;
 use crate::read::load::{self, LoadError, Loaded};
 use crate::read::resolve::{self, ParsedFile};
 use crate::report;
-use crate::site::export::Export;
 use crate::site::render::{self, Theme};
 use crate::site::views::{SiteData, Urls};
 use crate::site::{self, EXPORT_FILE};
@@ -648,7 +647,8 @@ fn answer(live: &Live, path: &str) -> Answer {
         return (status, content_type(key), bytes);
     }
     let bytes = match page {
-        None => Export::new(model.borrow_owner(), served_urls()).json(),
+        None => model
+            .with_dependent(|checked, data| site::export_of(checked, served_urls(), data).json()),
         Some(page) => {
             let mut out = Vec::new();
             if let Err(e) =

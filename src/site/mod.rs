@@ -394,7 +394,7 @@ pub fn render(
 }
 
 /// `okrs.json` of a site: the objectives its views gave pages.
-fn export_of<'a>(checked: &'a Checked, urls: Urls, data: &SiteData) -> Export<'a> {
+pub fn export_of<'a>(checked: &'a Checked, urls: Urls, data: &SiteData) -> Export<'a> {
     let current = data.site.current_period.clone();
     Export::with_pages(checked, urls, current, data.published())
 }

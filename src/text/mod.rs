@@ -28,6 +28,6 @@ pub use dates::{IsoDate, iso_date, push_iso_date, push_short_date};
 pub use escape::{escape_html, push_escaped};
 pub use numbers::{
     decimal, exact_number, number, percent, plural, push_decimal, push_digits, push_percent,
-    push_unit, score, singular, size, thousands, with_unit,
+    push_plural, push_unit, score, singular, size, thousands, with_unit,
 };
 pub use printable::{is_hidden, printable, push_printable};

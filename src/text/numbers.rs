@@ -206,10 +206,19 @@ pub fn thousands(n: u64) -> String {
 /// `1 error`, `2 errors`: a count and a regular noun, in the singular for
 /// exactly one.
 pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
+    let mut out = String::with_capacity(word.len() + 8);
+    push_plural(&mut out, n, word, false);
+    out
+}
+
+/// Appends `n` and `word` as [`plural`] writes them, the count grouped in
+/// thousands when `thousands` (`8,005 errors`, as pages write counts).
+pub fn push_plural(out: &mut String, n: usize, word: &str, thousands: bool) {
+    push_digits(out, n as u64, thousands);
+    out.push(' ');
+    out.push_str(word);
+    if n != 1 {
+        out.push('s');
     }
 }
 
@@ -382,6 +391,10 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(8005), "8,005");
         assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(plural(8005, "error"), "8005 errors");
+        let mut page = String::new();
+        push_plural(&mut page, 8005, "error", true);
+        assert_eq!(page, "8,005 errors");
         assert_eq!(plural(1, "key result"), "1 key result");
         assert_eq!(plural(2, "day"), "2 days");
     }

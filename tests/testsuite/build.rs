@@ -330,16 +330,23 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-#[test]
-fn a_template_error_names_the_template_and_the_variable_and_writes_nothing() {
-    let repo = scratch("template-error").join("repo");
+/// A copy of the `basic` fixture in scratch folder `name` whose
+/// `templates/` replaces the built-in template `template` with `text`.
+fn basic_with_template(name: &str, template: &str, text: &str) -> PathBuf {
+    let repo = scratch(name).join("repo");
     copy_dir(&fixture("basic"), &repo);
     std::fs::create_dir_all(repo.join("templates")).expect("create");
-    std::fs::write(
-        repo.join("templates/team.html"),
+    std::fs::write(repo.join("templates").join(template), text).expect("write");
+    repo
+}
+
+#[test]
+fn a_template_error_names_the_template_and_the_variable_and_writes_nothing() {
+    let repo = basic_with_template(
+        "template-error",
+        "team.html",
         "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ page.nmae }}</p>\n{% endblock %}\n",
-    )
-    .expect("write");
+    );
     let out = repo.join("public");
     let output = build(&repo, &out, &[]);
     assert_eq!(output.status.code(), Some(2));
@@ -351,14 +358,11 @@ fn a_template_error_names_the_template_and_the_variable_and_writes_nothing() {
 
 #[test]
 fn templates_group_counts_in_thousands_with_a_filter() {
-    let repo = scratch("thousands-filter").join("repo");
-    copy_dir(&fixture("basic"), &repo);
-    std::fs::create_dir_all(repo.join("templates")).expect("create");
-    std::fs::write(
-        repo.join("templates/404.html"),
+    let repo = basic_with_template(
+        "thousands-filter",
+        "404.html",
         "{% extends \"base.html\" %}{% block content %}<p>{{ 8005 | thousands }} {{ 1234567 | thousands }} {{ -1200 | thousands }} {{ site.errors | thousands }}</p>{% endblock %}",
-    )
-    .expect("write");
+    );
     let out = repo.join("public");
     let output = build(&repo, &out, &[]);
     assert!(

@@ -10,7 +10,7 @@
 
 use super::markup::{STATUS_BADGE, push_badge};
 use super::{Html, Link, ObjectivePage, RetrospectiveView, SiteView};
-use crate::text::{push_digits, push_escaped};
+use crate::text::{push_escaped, push_plural};
 
 /// Every template an objective page is rendered from: the page, its layout,
 /// the components and the partials it includes.
@@ -77,12 +77,7 @@ fn push_layout_head(out: &mut String, site: &SiteView, title: &[&str], active_pe
             out.push_str(" <span class=\"count count-");
             out.push_str(kind);
             out.push_str("\">");
-            push_digits(out, count as u64, true);
-            out.push(' ');
-            out.push_str(kind);
-            if count != 1 {
-                out.push('s');
-            }
+            push_plural(out, count, kind, true);
             out.push_str("</span>");
         }
     }
