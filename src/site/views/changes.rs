@@ -11,6 +11,53 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// The history's records joined to the objectives they are about: made once
+/// per build, so that no page looks an objective up by its key.
+#[derive(Default)]
+pub(super) struct Records<'a> {
+    /// Every record in key order, with its objective while it exists.
+    all: Vec<(&'a history::Key, &'a history::Record, Option<usize>)>,
+    /// Per objective, its record (empty without a history).
+    of_objective: Vec<Option<&'a history::Record>>,
+}
+
+impl<'a> Records<'a> {
+    /// Joins the history's records (kept in key order) to the objectives
+    /// sorted the same way: one pass, whatever the history's length. Of
+    /// objectives sharing a key (an error the check reports), the last in
+    /// file order is the record's.
+    pub fn join(org: &'a Org, history: Option<&'a History>) -> Records<'a> {
+        let Some(history) = history else {
+            return Records::default();
+        };
+        let key = |i: usize| {
+            let o = &org.objectives[i];
+            (o.period.value.as_str(), o.id.value.as_str())
+        };
+        let mut order: Vec<usize> = (0..org.objectives.len()).collect();
+        order.sort_by(|&a, &b| key(a).cmp(&key(b)));
+        let mut order = order.into_iter().peekable();
+        let mut of_objective = vec![None; org.objectives.len()];
+        let mut all = Vec::with_capacity(history.objectives.len());
+        for (k, record) in &history.objectives {
+            let wanted = (k.0.as_str(), k.1.as_str());
+            while order.next_if(|&i| key(i) < wanted).is_some() {}
+            let mut index = None;
+            while let Some(i) = order.next_if(|&i| key(i) == wanted) {
+                of_objective[i] = Some(record);
+                index = Some(i);
+            }
+            all.push((k, record, index));
+        }
+        Records { all, of_objective }
+    }
+
+    /// Objective `index`'s record, when the history has one.
+    pub fn of(&self, index: usize) -> Option<&'a history::Record> {
+        self.of_objective.get(index).copied().flatten()
+    }
+}
+
 /// An entry of the history dated within the current period, and the
 /// objective it is about.
 pub(super) struct CurrentEntry<'a> {
@@ -31,6 +78,25 @@ impl<'a> CurrentEntry<'a> {
     }
 }
 
+/// Who a history record is about, as the Changes page groups it.
+struct HistoryOwner<'a> {
+    name: &'a str,
+    company: bool,
+    /// The owning team.
+    team: Option<usize>,
+    /// The teams of the owning person.
+    person_teams: &'a [usize],
+}
+
+impl HistoryOwner<'_> {
+    /// The teams whose sections list the record.
+    fn teams(&self) -> impl Iterator<Item = usize> + '_ {
+        self.team
+            .into_iter()
+            .chain(self.person_teams.iter().copied())
+    }
+}
+
 /// One line of the Changes page: an entry and the objective it is about.
 #[derive(Debug, Serialize)]
 pub struct ChangeRow<'a> {
@@ -39,7 +105,7 @@ pub struct ChangeRow<'a> {
     pub period: &'a str,
     /// `None` when the objective no longer exists.
     pub url: Option<String>,
-    pub owner: String,
+    pub owner: &'a str,
 }
 
 /// A part of the Changes page: all changes, the company's, or one team's
@@ -206,15 +272,15 @@ impl<'a> SiteData<'a> {
         let mut by_team: BTreeMap<usize, Picked> = BTreeMap::new();
         let mut owners = Vec::with_capacity(entries.len());
         for (n, current) in entries.iter().enumerate() {
-            let (owner, teams, is_company) = self.history_owner(current.record, current.index);
+            let owner = self.history_owner(current.record, current.index);
             all.offer(n, ALL_SHOWN);
-            if is_company {
+            if owner.company {
                 company.offer(n, SECTION_SHOWN);
             }
-            for t in teams {
+            for t in owner.teams() {
                 by_team.entry(t).or_default().offer(n, SECTION_SHOWN);
             }
-            owners.push(owner);
+            owners.push(owner.name);
         }
         let mut shown = vec![false; entries.len()];
         let picked = [&all, &company].into_iter().chain(by_team.values());
@@ -313,58 +379,125 @@ impl<'a> SiteData<'a> {
         let Some(history) = self.history else {
             return Vec::new();
         };
-        let org = self.org();
-        let by_key: BTreeMap<(&str, &str), usize> = org
-            .objectives
-            .iter()
-            .enumerate()
-            .map(|(i, o)| ((o.period.value.as_str(), o.id.value.as_str()), i))
-            .collect();
         let window = self.current_window();
-        history
-            .newest_first()
-            .into_iter()
-            .filter(|(_, _, e)| {
-                let date = history.commits[e.commit].date;
-                window.is_none_or(|(start, end)| start <= date && date <= end)
+        let mut entries: Vec<CurrentEntry<'a>> = (self.records.all.iter())
+            .flat_map(|&(key, record, index)| {
+                (record.entries.iter())
+                    .filter(move |e| {
+                        let date = history.commits[e.commit].date;
+                        window.is_none_or(|(start, end)| start <= date && date <= end)
+                    })
+                    .map(move |entry| CurrentEntry {
+                        record,
+                        entry,
+                        index,
+                        key,
+                    })
             })
-            .map(|(key, record, entry)| CurrentEntry {
-                index: by_key.get(&(key.0.as_str(), key.1.as_str())).copied(),
-                record,
-                entry,
-                key,
-            })
-            .collect()
+            .collect();
+        // Stable: the entries of one commit stay in key order.
+        entries.sort_by_key(|e| std::cmp::Reverse(e.entry.commit));
+        entries
     }
 
-    /// The owner's display name for a history record: the objective's current
-    /// owner while it exists, else the last one recorded.
-    fn history_owner(
-        &self,
-        record: &history::Record,
-        index: Option<usize>,
-    ) -> (String, Vec<usize>, bool) {
+    /// The owner of a history record: the objective's current owner while it
+    /// exists, else the last one recorded.
+    fn history_owner(&self, record: &'a history::Record, index: Option<usize>) -> HistoryOwner<'_> {
         let org = self.org();
-        let owner = match index.map(|i| org.objectives[i].owner) {
-            Some(Owner::Team(t)) => OwnerRef::Team(org.teams[t].id.value.clone()),
-            Some(Owner::Person(p)) => OwnerRef::Person(org.people[p].id.value.clone()),
-            Some(Owner::Company) => OwnerRef::Company,
-            Some(Owner::Unknown) | None => record.owner.clone(),
+        let team = |t: usize| HistoryOwner {
+            name: org.teams[t].display_name(),
+            company: false,
+            team: Some(t),
+            person_teams: &[],
         };
-        match owner {
-            OwnerRef::Company => (org.config.company.clone(), Vec::new(), true),
-            OwnerRef::Team(id) => match org.team_index(&id) {
-                Some(t) => (org.teams[t].display_name().to_string(), vec![t], false),
-                None => (id, Vec::new(), false),
-            },
-            OwnerRef::Person(id) => match org.person_index(&id) {
-                Some(p) => (
-                    org.people[p].display_name().to_string(),
-                    self.index.teams_of_person[p].clone(),
-                    false,
-                ),
-                None => (id, Vec::new(), false),
+        let person = |p: usize| HistoryOwner {
+            name: org.people[p].display_name(),
+            company: false,
+            team: None,
+            person_teams: &self.index.teams_of_person[p],
+        };
+        let company = HistoryOwner {
+            name: &org.config.company,
+            company: true,
+            team: None,
+            person_teams: &[],
+        };
+        let unknown = |id: &'a str| HistoryOwner {
+            name: id,
+            company: false,
+            team: None,
+            person_teams: &[],
+        };
+        match index.map(|i| org.objectives[i].owner) {
+            Some(Owner::Team(t)) => team(t),
+            Some(Owner::Person(p)) => person(p),
+            Some(Owner::Company) => company,
+            Some(Owner::Unknown) | None => match &record.owner {
+                OwnerRef::Company => company,
+                OwnerRef::Team(id) => org.team_index(id).map_or(unknown(id), team),
+                OwnerRef::Person(id) => org.person_index(id).map_or(unknown(id), person),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::*;
+
+    fn record(title: &str) -> history::Record {
+        history::Record {
+            title: title.into(),
+            owner: OwnerRef::Company,
+            entries: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn records_join_the_objectives_they_are_about_in_any_file_order() {
+        let objective = |id: &str| {
+            format!(
+                "+++\ntitle = \"{id}\"\nperiod = \"2026-Q1\"\n\
+                 [[key_results]]\ntitle = \"Signups from 0 to 2000\"\ntarget = 2000\n+++\n"
+            )
+        };
+        let (zeta, alpha, beta) = (objective("zeta"), objective("alpha"), objective("beta"));
+        let checked = run(&[
+            CONFIG,
+            ("okrs/2026-Q1/zeta.md", &zeta),
+            ("okrs/2026-Q1/alpha.md", &alpha),
+            ("okrs/2026-Q1/beta.md", &beta),
+        ]);
+        let org = &checked.org;
+        let id = |i: usize| org.objectives[i].id.value.as_str();
+        let mut history = History::disabled();
+        for key in ["alpha", "gone", "zeta"] {
+            history
+                .objectives
+                .insert(("2026-Q1".into(), key.into()), record(key));
+        }
+        history
+            .objectives
+            .insert(("2025-Q4".into(), "zeta".into()), record("old zeta"));
+        let records = Records::join(org, Some(&history));
+        let title_of = |i: usize| records.of(i).map(|r| r.title.as_str());
+        let of = |name: &str| (0..3).find(|&i| id(i) == name).map(title_of);
+        assert_eq!(of("zeta"), Some(Some("zeta")));
+        assert_eq!(of("alpha"), Some(Some("alpha")));
+        assert_eq!(of("beta"), Some(None));
+        let joined: Vec<(&str, &str, Option<&str>)> = (records.all.iter())
+            .map(|(k, _, i)| (k.0.as_str(), k.1.as_str(), i.map(id)))
+            .collect();
+        assert_eq!(
+            joined,
+            [
+                ("2025-Q4", "zeta", None),
+                ("2026-Q1", "alpha", Some("alpha")),
+                ("2026-Q1", "gone", None),
+                ("2026-Q1", "zeta", Some("zeta")),
+            ]
+        );
+        assert!(Records::join(org, None).of(0).is_none());
     }
 }

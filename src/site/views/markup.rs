@@ -421,7 +421,7 @@ pub fn change_row(out: &mut String, row: &ChangeRow) {
         None => push_escaped(out, row.title),
     }
     out.push_str(" <span class=\"muted\">");
-    push_escaped(out, &row.owner);
+    push_escaped(out, row.owner);
     out.push_str(" · ");
     push_escaped(out, row.period);
     out.push_str("</span></td><td><ul class=\"change-list\">");

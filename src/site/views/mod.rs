@@ -245,6 +245,8 @@ pub struct SiteData<'a> {
     chain_tops: Vec<Option<usize>>,
     /// `None` when the build does not show history.
     history: Option<&'a History>,
+    /// The history's records joined to the objectives they are about.
+    records: changes::Records<'a>,
     /// The history's entries within the current period, sorted when first needed.
     current_entries: OnceLock<Vec<changes::CurrentEntry<'a>>>,
     /// The history was left out to keep `okr serve` quick: pages say so, and
@@ -493,6 +495,7 @@ impl<'a> SiteData<'a> {
             index: Index::new(org),
             chain_tops: chain_tops(org),
             history: None,
+            records: changes::Records::default(),
             current_entries: OnceLock::new(),
             history_left_out: false,
         }
@@ -508,6 +511,7 @@ impl<'a> SiteData<'a> {
     /// Shows `history` on the objective, Changes and health pages.
     pub fn with_history(mut self, history: &'a History) -> SiteData<'a> {
         self.history = Some(history).filter(|h| h.extent != Extent::Disabled);
+        self.records = changes::Records::join(self.org(), self.history);
         self.current_entries = OnceLock::new();
         self
     }

@@ -306,7 +306,7 @@ impl<'a> SiteData<'a> {
                 .collect(),
             history: match self.history {
                 Some(h) => {
-                    let record = h.record(&o.period.value, &o.id.value);
+                    let record = self.records.of(index);
                     let repo = self.urls.repo();
                     let written = blocks.writes(Block::History);
                     Some(HistoryView {
