@@ -599,7 +599,6 @@ const HINT_LIMIT: usize = 64 << 20;
 /// Reads a regular file, never through a link and never waiting on a named
 /// pipe: what was examined may have been replaced since.
 fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read as _;
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -621,8 +620,32 @@ fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
     // (a tenth of what reading thousands of small files costs). The size is
     // only a hint, so a file that grows meanwhile is still read whole.
     let hint = usize::try_from(metadata.len()).unwrap_or(0).min(HINT_LIMIT);
-    let mut bytes = Vec::with_capacity(hint.saturating_add(1));
-    file.by_ref().take(u64::MAX).read_to_end(&mut bytes)?;
+    read_sized(&mut file, hint)
+}
+
+/// Reads `file` to its end into a buffer with room for `hint` bytes and one
+/// more. A regular file gives fewer bytes than asked only at its end, so once
+/// it has given the bytes its size promised with room left over, it is read:
+/// `read_to_end` would make one more call per file to hear nothing. A size
+/// of 0 promises nothing (some systems' files say 0 and have text).
+fn read_sized(file: &mut impl std::io::Read, hint: usize) -> std::io::Result<Vec<u8>> {
+    let mut bytes = vec![0; hint.saturating_add(1)];
+    let mut filled = 0;
+    loop {
+        if filled == bytes.len() {
+            bytes.resize(bytes.len().saturating_mul(2).max(8 << 10), 0);
+        }
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+        if hint > 0 && filled >= hint && filled < bytes.len() {
+            break;
+        }
+    }
+    bytes.truncate(filled);
     Ok(bytes)
 }
 
@@ -767,6 +790,44 @@ fn relative(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A regular file as the system reads it: as many bytes as asked, up to
+    /// its end; counting the calls.
+    struct RegularFile<'a> {
+        text: &'a [u8],
+        calls: usize,
+    }
+
+    impl std::io::Read for RegularFile<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.calls += 1;
+            let n = buf.len().min(self.text.len());
+            buf[..n].copy_from_slice(&self.text[..n]);
+            self.text = &self.text[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn files_are_read_whole_in_one_call_when_their_size_holds() {
+        let text = b"+++\ntitle = \"Grow\"\n+++\n";
+        let read = |hint: usize| {
+            let mut file = RegularFile { text, calls: 0 };
+            let bytes = read_sized(&mut file, hint).unwrap();
+            (bytes, file.calls)
+        };
+        assert_eq!(read(text.len()), (text.to_vec(), 1));
+        // Grown since its size was read, shrunk, or a size of 0 that says nothing.
+        assert_eq!(read(5).0, text);
+        assert_eq!(read(text.len() + 100), (text.to_vec(), 2));
+        assert_eq!(read(0), (text.to_vec(), 3));
+        let mut empty = RegularFile {
+            text: b"",
+            calls: 0,
+        };
+        assert_eq!(read_sized(&mut empty, 0).unwrap(), b"");
+        assert_eq!(empty.calls, 1);
+    }
 
     #[test]
     fn decode_strips_bom_and_finds_bad_bytes() {
