@@ -134,7 +134,7 @@ fn targets<'a>(org: &'a Org, only: &[String]) -> Result<Vec<Target<'a>>, SyncErr
         .objectives
         .iter()
         .flat_map(|o| o.key_results.iter().map(move |kr| (o, kr)))
-        .filter_map(|(o, kr)| kr.source.as_ref().map(|s| (o, kr, s)))
+        .filter_map(|(o, kr)| kr.source.as_deref().map(|s| (o, kr, s)))
         .collect();
     if only.is_empty() {
         return Ok(all);

@@ -248,7 +248,7 @@ pub struct Objective {
     /// `carried_from = "PERIOD/id"`: the objective of an earlier period this one continues.
     pub carried_from: Option<Spanned<String>>,
     /// `[retrospective]`: the end-of-period grade's override and notes.
-    pub retrospective: Option<Retrospective>,
+    pub retrospective: Option<Box<Retrospective>>,
     /// Why the objective matters, in Markdown.
     pub body: String,
     /// Where the front matter's TOML starts, for diagnostics about the whole objective.
@@ -398,7 +398,7 @@ pub struct KeyResult {
     /// In the order written.
     pub checkins: Vec<Checkin>,
     /// `[key_results.source]`: where `okr sync` reads its values.
-    pub source: Option<Source>,
+    pub source: Option<Box<Source>>,
     /// The key result's table, for findings about it as a whole.
     pub span: Span,
     // Filled in by `resolve`.

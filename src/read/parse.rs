@@ -105,7 +105,7 @@ pub fn parse_objective(file: &SourceFile, id: FileId) -> Parsed<Objective> {
             carried_from: r.string(root, "carried_from"),
             retrospective: r
                 .table(root, "retrospective")
-                .map(|(table, span)| retrospective(r, table, span)),
+                .map(|(table, span)| Box::new(retrospective(r, table, span))),
             body: body.to_string(),
             header,
             owner: Owner::Unknown,
@@ -326,7 +326,7 @@ fn key_result(r: &mut Reader, table: &Table<'_>, span: Span, index: usize) -> Ke
         confidence: r.number(table, "confidence"),
         owner: r.string(table, "owner"),
         checkins,
-        source,
+        source: source.map(Box::new),
         span,
         owner_person: None,
     }

@@ -273,7 +273,7 @@ impl<'a> Export<'a> {
                 .collect(),
             tags: &o.tags,
             initiatives: o.initiatives.iter().map(initiative).collect(),
-            retrospective: o.retrospective.as_ref().map(retrospective),
+            retrospective: o.retrospective.as_deref().map(retrospective),
             kind: o.kind().name(),
             goal: s.goal,
         }
