@@ -412,14 +412,17 @@ fn write_site(
     let (theme, data) = prepare(checked, cut.as_ref().unwrap_or(history), &urls)?;
     data.build_all_cards();
     let pages = pages(&data);
-    let results = render_and_write(&pages, &theme, &data, dir);
+    // okrs.json is one file serialised on one core: written while the pages
+    // are, rather than alone at the end with the other core idle.
+    let (results, export_bytes) = rayon::join(
+        || render_and_write(&pages, &theme, &data, dir),
+        || write_export(&export_of(checked, urls, &data), dir),
+    );
     let written = results
         .into_iter()
         .collect::<Result<Vec<(usize, u64)>, BuildError>>()?;
+    let export_bytes = export_bytes?;
     let periods = data.periods.len();
-    let export = export_of(checked, urls, &data);
-    // The page views are done with: their memory serves the export.
-    drop(data);
     let mut weights: Vec<Weight> = Vec::new();
     for (page, &(files, bytes)) in pages.iter().zip(&written) {
         match weights.iter_mut().find(|w| w.kind == page.kind()) {
@@ -434,15 +437,6 @@ fn write_site(
             }),
         }
     }
-    let path = dir.join(EXPORT_FILE);
-    let export_bytes = std::fs::File::create(&path)
-        .and_then(|file| {
-            let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
-            export.write_json(&mut out)?;
-            std::io::Write::flush(&mut out)?;
-            Ok(out.get_ref().metadata()?.len())
-        })
-        .map_err(|error| WriteError { path, error })?;
     weights.push(Weight {
         kind: EXPORT_FILE,
         files: 1,
@@ -478,6 +472,20 @@ fn write_site(
         weights,
         periods,
     })
+}
+
+/// Writes `okrs.json` into `dir`; how many bytes it took.
+fn write_export(export: &Export, dir: &Path) -> Result<u64, BuildError> {
+    let path = dir.join(EXPORT_FILE);
+    let bytes = std::fs::File::create(&path)
+        .and_then(|file| {
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
+            export.write_json(&mut out)?;
+            std::io::Write::flush(&mut out)?;
+            Ok(out.get_ref().metadata()?.len())
+        })
+        .map_err(|error| WriteError { path, error })?;
+    Ok(bytes)
 }
 
 /// Renders each page and writes it into `dir`; one result per page, in page
