@@ -307,8 +307,12 @@ fn prepare<'a>(
     history: &'a History,
     urls: &Urls,
 ) -> Result<(Theme, SiteData<'a>), BuildError> {
-    let mut theme = load_theme(&checked.org)?;
-    let data = SiteData::new(checked, urls.clone()).with_history(history);
+    // Independent, and each a few milliseconds on one core.
+    let (theme, data) = rayon::join(
+        || load_theme(&checked.org),
+        || SiteData::new(checked, urls.clone()).with_history(history),
+    );
+    let mut theme = theme?;
     theme.set_global("site", &data.site);
     Ok((theme, data))
 }
