@@ -8,7 +8,7 @@
 //! printable here, so that no format can carry a control character.
 
 use crate::check::Checked;
-use crate::git::history::{Change, Extent, History};
+use crate::git::history::{Change, Entry, Extent, History};
 use crate::model::period::Period;
 use crate::model::{KeyResult, Measure, Objective, Org, Owner};
 use crate::score::{self, OwnerKey, Scores};
@@ -16,7 +16,6 @@ use crate::site::views::{self, Urls, current_period};
 use crate::text::{printable, with_unit};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 mod remind;
 mod render;
@@ -473,24 +472,17 @@ fn targets(
             changes: Vec::new(),
         };
     };
-    // One lookup per entry, not a scan of every objective.
-    let by_key: BTreeMap<(&str, &str), usize> = names
-        .org
-        .objectives
-        .iter()
-        .enumerate()
-        .map(|(i, o)| ((o.period.value.as_str(), o.id.value.as_str()), i))
-        .collect();
     let mut changes = Vec::new();
-    for (key, _, entry) in history.newest_first() {
-        let commit = &history.commits[entry.commit];
-        if !(since < commit.date && commit.date <= as_of) {
-            continue;
-        }
+    let within = |e: &Entry| {
+        let date = history.commits[e.commit].date;
+        since < date && date <= as_of
+    };
+    for joined in history.joined(names.org).newest_first(within) {
         // Objectives that no longer exist have no page to link to.
-        let Some(&i) = by_key.get(&(key.0.as_str(), key.1.as_str())) else {
+        let (Some(i), entry) = (joined.index, joined.entry) else {
             continue;
         };
+        let commit = &history.commits[entry.commit];
         for change in &entry.changes {
             if let Change::KeyResultChanged {
                 title,

@@ -828,21 +828,103 @@ impl History {
         });
     }
 
-    /// Every entry, newest first, with its objective's key.
-    pub fn newest_first(&self) -> Vec<(&Key, &Record, &Entry)> {
-        let mut all: Vec<(&Key, &Record, &Entry)> = self
-            .objectives
-            .iter()
-            .flat_map(|(k, r)| r.entries.iter().map(move |e| (k, r, e)))
+    /// Its records joined to the objectives of `org` they are about.
+    pub fn joined<'a>(&'a self, org: &'a Org) -> Joined<'a> {
+        Joined::new(self, org)
+    }
+}
+
+/// A history's records joined to the objectives of an organisation: made
+/// once, so that no page or digest looks an objective up by its key.
+#[derive(Default)]
+pub struct Joined<'a> {
+    /// Every record in key order, with its objective while it exists.
+    records: Vec<(&'a Key, &'a Record, Option<usize>)>,
+    /// Per objective, its record (empty without a history).
+    of_objective: Vec<Option<&'a Record>>,
+}
+
+/// An entry of the history, the record it belongs to, and the objective it
+/// is about while that exists.
+pub struct JoinedEntry<'a> {
+    pub key: &'a Key,
+    pub record: &'a Record,
+    pub entry: &'a Entry,
+    /// The objective's index in the organisation.
+    pub index: Option<usize>,
+}
+
+impl<'a> JoinedEntry<'a> {
+    /// The objective's title: its current one while it exists, else the
+    /// last one recorded.
+    pub fn title(&self, org: &'a Org) -> &'a str {
+        self.index.map_or(self.record.title.as_str(), |i| {
+            org.objectives[i].title.value.as_str()
+        })
+    }
+}
+
+impl<'a> Joined<'a> {
+    /// Walks the records (kept in key order) beside the objectives sorted the
+    /// same way: one pass, whatever the history's length. Of objectives
+    /// sharing a key (an error the check reports), the last in file order is
+    /// the record's.
+    fn new(history: &'a History, org: &'a Org) -> Joined<'a> {
+        let key = |i: usize| {
+            let o = &org.objectives[i];
+            (o.period.value.as_str(), o.id.value.as_str())
+        };
+        let mut order: Vec<usize> = (0..org.objectives.len()).collect();
+        order.sort_by(|&a, &b| key(a).cmp(&key(b)));
+        let mut order = order.into_iter().peekable();
+        let mut of_objective = vec![None; org.objectives.len()];
+        let mut records = Vec::with_capacity(history.objectives.len());
+        for (k, record) in &history.objectives {
+            let wanted = (k.0.as_str(), k.1.as_str());
+            while order.next_if(|&i| key(i) < wanted).is_some() {}
+            let mut index = None;
+            while let Some(i) = order.next_if(|&i| key(i) == wanted) {
+                of_objective[i] = Some(record);
+                index = Some(i);
+            }
+            records.push((k, record, index));
+        }
+        Joined {
+            records,
+            of_objective,
+        }
+    }
+
+    /// Objective `index`'s record, when the history has one.
+    pub fn of(&self, index: usize) -> Option<&'a Record> {
+        self.of_objective.get(index).copied().flatten()
+    }
+
+    /// The entries `keep` keeps, newest commit first; one commit's in key order.
+    pub fn newest_first(&self, keep: impl Fn(&Entry) -> bool) -> Vec<JoinedEntry<'a>> {
+        let keep = &keep;
+        let mut entries: Vec<JoinedEntry<'a>> = (self.records.iter())
+            .flat_map(|&(key, record, index)| {
+                (record.entries.iter())
+                    .filter(move |e| keep(e))
+                    .map(move |entry| JoinedEntry {
+                        key,
+                        record,
+                        entry,
+                        index,
+                    })
+            })
             .collect();
-        all.sort_by(|a, b| b.2.commit.cmp(&a.2.commit).then(a.0.cmp(b.0)));
-        all
+        // Stable: the records were in key order.
+        entries.sort_by_key(|e| std::cmp::Reverse(e.entry.commit));
+        entries
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::testing::{CONFIG, run};
 
     fn snapshot(text: &str) -> Snapshot {
         Snapshot::parse("okrs/2026-Q1/grow.md", text.as_bytes()).expect("parses")
@@ -1050,5 +1132,60 @@ mod tests {
              the version of okrs/2.md from commit abcdef0; the version of okrs/3.md from commit abcdef0; 2 more; \
              what those changed is not shown (`git fsck` lists what is missing; a fresh clone restores it)"
         );
+    }
+
+    fn bare_record(title: &str) -> Record {
+        Record {
+            title: title.into(),
+            owner: OwnerRef::Company,
+            entries: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn records_join_the_objectives_they_are_about_in_any_file_order() {
+        let objective = |id: &str| {
+            format!(
+                "+++\ntitle = \"{id}\"\nperiod = \"2026-Q1\"\n\
+                 [[key_results]]\ntitle = \"Signups from 0 to 2000\"\ntarget = 2000\n+++\n"
+            )
+        };
+        let (zeta, alpha, beta) = (objective("zeta"), objective("alpha"), objective("beta"));
+        let checked = run(&[
+            CONFIG,
+            ("okrs/2026-Q1/zeta.md", &zeta),
+            ("okrs/2026-Q1/alpha.md", &alpha),
+            ("okrs/2026-Q1/beta.md", &beta),
+        ]);
+        let org = &checked.org;
+        let id = |i: usize| org.objectives[i].id.value.as_str();
+        let mut history = History::disabled();
+        for key in ["alpha", "gone", "zeta"] {
+            history
+                .objectives
+                .insert(("2026-Q1".into(), key.into()), bare_record(key));
+        }
+        history
+            .objectives
+            .insert(("2025-Q4".into(), "zeta".into()), bare_record("old zeta"));
+        let records = history.joined(org);
+        let title_of = |i: usize| records.of(i).map(|r| r.title.as_str());
+        let of = |name: &str| (0..3).find(|&i| id(i) == name).map(title_of);
+        assert_eq!(of("zeta"), Some(Some("zeta")));
+        assert_eq!(of("alpha"), Some(Some("alpha")));
+        assert_eq!(of("beta"), Some(None));
+        let joined: Vec<(&str, &str, Option<&str>)> = (records.records.iter())
+            .map(|(k, _, i)| (k.0.as_str(), k.1.as_str(), i.map(id)))
+            .collect();
+        assert_eq!(
+            joined,
+            [
+                ("2025-Q4", "zeta", None),
+                ("2026-Q1", "alpha", Some("alpha")),
+                ("2026-Q1", "gone", None),
+                ("2026-Q1", "zeta", Some("zeta")),
+            ]
+        );
+        assert!(Joined::default().of(0).is_none());
     }
 }

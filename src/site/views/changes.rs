@@ -4,79 +4,16 @@
 use super::markup::{self, Block, Blocks};
 use super::{Html, PeriodView, SiteData, html};
 use crate::git::history::{self, Extent, History, OwnerRef};
-use crate::model::{Org, Owner};
+use crate::model::Owner;
 use crate::site::repo_links::RepoLinks;
 use crate::text::iso_date;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The history's records joined to the objectives they are about: made once
-/// per build, so that no page looks an objective up by its key.
-#[derive(Default)]
-pub(super) struct Records<'a> {
-    /// Every record in key order, with its objective while it exists.
-    all: Vec<(&'a history::Key, &'a history::Record, Option<usize>)>,
-    /// Per objective, its record (empty without a history).
-    of_objective: Vec<Option<&'a history::Record>>,
-}
-
-impl<'a> Records<'a> {
-    /// Joins the history's records (kept in key order) to the objectives
-    /// sorted the same way: one pass, whatever the history's length. Of
-    /// objectives sharing a key (an error the check reports), the last in
-    /// file order is the record's.
-    pub fn join(org: &'a Org, history: Option<&'a History>) -> Records<'a> {
-        let Some(history) = history else {
-            return Records::default();
-        };
-        let key = |i: usize| {
-            let o = &org.objectives[i];
-            (o.period.value.as_str(), o.id.value.as_str())
-        };
-        let mut order: Vec<usize> = (0..org.objectives.len()).collect();
-        order.sort_by(|&a, &b| key(a).cmp(&key(b)));
-        let mut order = order.into_iter().peekable();
-        let mut of_objective = vec![None; org.objectives.len()];
-        let mut all = Vec::with_capacity(history.objectives.len());
-        for (k, record) in &history.objectives {
-            let wanted = (k.0.as_str(), k.1.as_str());
-            while order.next_if(|&i| key(i) < wanted).is_some() {}
-            let mut index = None;
-            while let Some(i) = order.next_if(|&i| key(i) == wanted) {
-                of_objective[i] = Some(record);
-                index = Some(i);
-            }
-            all.push((k, record, index));
-        }
-        Records { all, of_objective }
-    }
-
-    /// Objective `index`'s record, when the history has one.
-    pub fn of(&self, index: usize) -> Option<&'a history::Record> {
-        self.of_objective.get(index).copied().flatten()
-    }
-}
-
 /// An entry of the history dated within the current period, and the
 /// objective it is about.
-pub(super) struct CurrentEntry<'a> {
-    pub record: &'a history::Record,
-    pub entry: &'a history::Entry,
-    /// The objective's index in the organisation, while it still exists.
-    pub index: Option<usize>,
-    pub key: &'a history::Key,
-}
-
-impl<'a> CurrentEntry<'a> {
-    /// The objective's title: its current one while it exists, else the
-    /// last one recorded.
-    pub fn title(&self, org: &'a Org) -> &'a str {
-        self.index.map_or(self.record.title.as_str(), |i| {
-            org.objectives[i].title.value.as_str()
-        })
-    }
-}
+pub(super) type CurrentEntry<'a> = history::JoinedEntry<'a>;
 
 /// Who a history record is about, as the Changes page groups it.
 struct HistoryOwner<'a> {
@@ -380,24 +317,10 @@ impl<'a> SiteData<'a> {
             return Vec::new();
         };
         let window = self.current_window();
-        let mut entries: Vec<CurrentEntry<'a>> = (self.records.all.iter())
-            .flat_map(|&(key, record, index)| {
-                (record.entries.iter())
-                    .filter(move |e| {
-                        let date = history.commits[e.commit].date;
-                        window.is_none_or(|(start, end)| start <= date && date <= end)
-                    })
-                    .map(move |entry| CurrentEntry {
-                        record,
-                        entry,
-                        index,
-                        key,
-                    })
-            })
-            .collect();
-        // Stable: the entries of one commit stay in key order.
-        entries.sort_by_key(|e| std::cmp::Reverse(e.entry.commit));
-        entries
+        self.records.newest_first(|e| {
+            let date = history.commits[e.commit].date;
+            window.is_none_or(|(start, end)| start <= date && date <= end)
+        })
     }
 
     /// The owner of a history record: the objective's current owner while it
@@ -438,66 +361,5 @@ impl<'a> SiteData<'a> {
                 OwnerRef::Person(id) => org.person_index(id).map_or(unknown(id), person),
             },
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::check::testing::*;
-
-    fn record(title: &str) -> history::Record {
-        history::Record {
-            title: title.into(),
-            owner: OwnerRef::Company,
-            entries: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn records_join_the_objectives_they_are_about_in_any_file_order() {
-        let objective = |id: &str| {
-            format!(
-                "+++\ntitle = \"{id}\"\nperiod = \"2026-Q1\"\n\
-                 [[key_results]]\ntitle = \"Signups from 0 to 2000\"\ntarget = 2000\n+++\n"
-            )
-        };
-        let (zeta, alpha, beta) = (objective("zeta"), objective("alpha"), objective("beta"));
-        let checked = run(&[
-            CONFIG,
-            ("okrs/2026-Q1/zeta.md", &zeta),
-            ("okrs/2026-Q1/alpha.md", &alpha),
-            ("okrs/2026-Q1/beta.md", &beta),
-        ]);
-        let org = &checked.org;
-        let id = |i: usize| org.objectives[i].id.value.as_str();
-        let mut history = History::disabled();
-        for key in ["alpha", "gone", "zeta"] {
-            history
-                .objectives
-                .insert(("2026-Q1".into(), key.into()), record(key));
-        }
-        history
-            .objectives
-            .insert(("2025-Q4".into(), "zeta".into()), record("old zeta"));
-        let records = Records::join(org, Some(&history));
-        let title_of = |i: usize| records.of(i).map(|r| r.title.as_str());
-        let of = |name: &str| (0..3).find(|&i| id(i) == name).map(title_of);
-        assert_eq!(of("zeta"), Some(Some("zeta")));
-        assert_eq!(of("alpha"), Some(Some("alpha")));
-        assert_eq!(of("beta"), Some(None));
-        let joined: Vec<(&str, &str, Option<&str>)> = (records.all.iter())
-            .map(|(k, _, i)| (k.0.as_str(), k.1.as_str(), i.map(id)))
-            .collect();
-        assert_eq!(
-            joined,
-            [
-                ("2025-Q4", "zeta", None),
-                ("2026-Q1", "alpha", Some("alpha")),
-                ("2026-Q1", "gone", None),
-                ("2026-Q1", "zeta", Some("zeta")),
-            ]
-        );
-        assert!(Records::join(org, None).of(0).is_none());
     }
 }

@@ -13,7 +13,7 @@
 //! several pages use.
 
 use crate::check::Checked;
-use crate::git::history::{Extent, History};
+use crate::git::history::{self, Extent, History};
 use crate::model::base_url::BaseUrl;
 use crate::model::diagnostic::Rule;
 use crate::model::period::Period;
@@ -246,7 +246,7 @@ pub struct SiteData<'a> {
     /// `None` when the build does not show history.
     history: Option<&'a History>,
     /// The history's records joined to the objectives they are about.
-    records: changes::Records<'a>,
+    records: history::Joined<'a>,
     /// The history's entries within the current period, sorted when first needed.
     current_entries: OnceLock<Vec<changes::CurrentEntry<'a>>>,
     /// The history was left out to keep `okr serve` quick: pages say so, and
@@ -495,7 +495,7 @@ impl<'a> SiteData<'a> {
             index: Index::new(org),
             chain_tops: chain_tops(org),
             history: None,
-            records: changes::Records::default(),
+            records: history::Joined::default(),
             current_entries: OnceLock::new(),
             history_left_out: false,
         }
@@ -511,7 +511,7 @@ impl<'a> SiteData<'a> {
     /// Shows `history` on the objective, Changes and health pages.
     pub fn with_history(mut self, history: &'a History) -> SiteData<'a> {
         self.history = Some(history).filter(|h| h.extent != Extent::Disabled);
-        self.records = changes::Records::join(self.org(), self.history);
+        self.records = (self.history.map(|h| h.joined(self.org()))).unwrap_or_default();
         self.current_entries = OnceLock::new();
         self
     }
