@@ -495,7 +495,7 @@ fn targets(
             {
                 changes.push(TargetChange {
                     date: commit.date.to_string(),
-                    commit: clean(&commit.short),
+                    commit: clean(commit.short()),
                     author: clean(&commit.author),
                     objective: names.objective(i),
                     key_result: clean(title),

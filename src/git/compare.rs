@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 /// A value before or after a change.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,17 +41,17 @@ pub enum Change {
     },
     DescriptionEdited,
     KeyResultAdded {
-        key_result: String,
-        title: String,
+        key_result: Arc<str>,
+        title: Arc<str>,
     },
     KeyResultRemoved {
-        key_result: String,
-        title: String,
+        key_result: Arc<str>,
+        title: Arc<str>,
     },
     /// `title`, `start`, `target`, `done`, `current`, `unit`, `due`, `weight` or `confidence`.
     KeyResultChanged {
-        key_result: String,
-        title: String,
+        key_result: Arc<str>,
+        title: Arc<str>,
         #[serde(deserialize_with = "field_name")]
         field: FieldName,
         from: Option<Value>,
@@ -60,8 +61,8 @@ pub enum Change {
         lowered: Option<bool>,
     },
     CheckIns {
-        key_result: String,
-        title: String,
+        key_result: Arc<str>,
+        title: Arc<str>,
         added: usize,
         removed: usize,
         edited: usize,
@@ -115,6 +116,58 @@ pub(super) fn field_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'sta
         .ok_or_else(|| serde::de::Error::custom(format!("unknown field `{name}`")))
 }
 
+/// Strings handed out once each: equal strings share one allocation. The
+/// changes of an objective's history name the same few key results again
+/// and again, and a long history has hundreds of thousands of changes.
+#[derive(Default)]
+pub struct SharedStrings(BTreeSet<Arc<str>>);
+
+impl SharedStrings {
+    /// `text`, shared with every equal string handed out before.
+    pub fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(text) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = text.into();
+        self.0.insert(Arc::clone(&shared));
+        shared
+    }
+
+    /// Hands out `shared` for its text from now on, unless an equal string
+    /// was handed out before.
+    pub fn keep(&mut self, shared: &Arc<str>) {
+        if !self.0.contains(&**shared) {
+            self.0.insert(Arc::clone(shared));
+        }
+    }
+
+    /// Makes `change` name its key result with the strings handed out.
+    pub fn share(&mut self, change: &mut Change) {
+        if let Some((id, title)) = change.key_result_mut() {
+            *id = self.get(id);
+            *title = self.get(title);
+        }
+    }
+}
+
+/// `Some((key_result, title))` of a change about a key result, borrowed as
+/// the change is (shared or mutable).
+macro_rules! key_result_of {
+    ($change:expr) => {
+        match $change {
+            Change::KeyResultAdded { key_result, title }
+            | Change::KeyResultRemoved { key_result, title }
+            | Change::KeyResultChanged {
+                key_result, title, ..
+            }
+            | Change::CheckIns {
+                key_result, title, ..
+            } => Some((key_result, title)),
+            _ => None,
+        }
+    };
+}
+
 impl Change {
     /// The stable name of the change's variant, as `kind` in JSON and a CSS class.
     pub fn kind(&self) -> &'static str {
@@ -131,6 +184,15 @@ impl Change {
             Change::InitiativeRemoved { .. } => "initiative-removed",
             Change::InitiativeChanged { .. } => "initiative-changed",
         }
+    }
+
+    /// The key result a change is about, and its title: `(id, title)`.
+    pub fn key_result(&self) -> Option<(&Arc<str>, &Arc<str>)> {
+        key_result_of!(self)
+    }
+
+    fn key_result_mut(&mut self) -> Option<(&mut Arc<str>, &mut Arc<str>)> {
+        key_result_of!(self)
     }
 
     /// The change is a target moved towards its start value.
@@ -361,14 +423,14 @@ fn compare_key_results(
     let (pairs, removed, added) = pair_key_results(old, new);
     for o in removed {
         out.push(Change::KeyResultRemoved {
-            key_result: old[o].id.clone(),
-            title: old[o].title.clone(),
+            key_result: old[o].id.as_str().into(),
+            title: old[o].title.as_str().into(),
         });
     }
     for n in added {
         out.push(Change::KeyResultAdded {
-            key_result: new[n].id.clone(),
-            title: new[n].title.clone(),
+            key_result: new[n].id.as_str().into(),
+            title: new[n].title.as_str().into(),
         });
     }
     for (o, n) in pairs {
@@ -386,8 +448,8 @@ fn compare_key_results(
                     }
                 });
                 out.push(Change::KeyResultChanged {
-                    key_result: b.id.clone(),
-                    title: b.title.clone(),
+                    key_result: b.id.as_str().into(),
+                    title: b.title.as_str().into(),
                     field,
                     from,
                     to,
@@ -410,8 +472,8 @@ fn compare_key_results(
         let (added, removed, edited) = compare_checkins(&a.checkins, &b.checkins);
         if added + removed + edited > 0 {
             out.push(Change::CheckIns {
-                key_result: b.id.clone(),
-                title: b.title.clone(),
+                key_result: b.id.as_str().into(),
+                title: b.title.as_str().into(),
                 added,
                 removed,
                 edited,

@@ -24,7 +24,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use super::cache::{CACHE_DIR, CACHE_FILE, Cache, CacheState, CacheUse};
-pub use super::compare::{Change, Compared, Key, Value, compare, compare_sets, describe};
+pub use super::compare::{
+    Change, Compared, Key, SharedStrings, Value, compare, compare_sets, describe,
+};
 pub use super::repo::{Commit, HistoryError, Repo};
 pub use super::snapshot::{OwnerRef, Snapshot};
 
@@ -564,6 +566,10 @@ fn replay(
     })
 }
 
+/// The entries of a record, latest first, whose key results' ids and titles
+/// a new entry's changes take when they are the same.
+const SHARE_FROM: usize = 8;
+
 /// Steps walked and replayed at a time (see [`walk`] and [`replay`]): at
 /// 100,000 commits a window of 1,024 holds ~20 MB less of git's pack than
 /// one of 4,096, in the same time; smaller ones gain nothing more.
@@ -794,7 +800,13 @@ fn apply(
 
 impl History {
     /// Adds one commit's changes to an objective, moving its record when its period changed.
-    fn add(&mut self, key: Key, commit: usize, changes: Vec<Change>, latest: Option<&Snapshot>) {
+    fn add(
+        &mut self,
+        key: Key,
+        commit: usize,
+        mut changes: Vec<Change>,
+        latest: Option<&Snapshot>,
+    ) {
         for change in &changes {
             if let Change::Changed {
                 field: "period",
@@ -821,6 +833,20 @@ impl History {
         if let Some(s) = latest {
             record.title = s.title.clone();
             record.owner = s.owner.clone();
+        }
+        // Each version is parsed on its own, so its key results' ids and
+        // titles are new strings: take those the record's latest entries
+        // hold (a long history has hundreds of thousands of such changes,
+        // most about a key result an entry just before was about).
+        let mut shared = SharedStrings::default();
+        let earlier =
+            (record.entries.iter().rev().take(SHARE_FROM)).flat_map(|entry| entry.changes.iter());
+        for (id, title) in earlier.filter_map(Change::key_result) {
+            shared.keep(id);
+            shared.keep(title);
+        }
+        for change in &mut changes {
+            shared.share(change);
         }
         record.entries.push(Entry {
             commit,
@@ -1139,6 +1165,35 @@ mod tests {
             title: title.into(),
             owner: OwnerRef::Company,
             entries: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn changes_about_a_key_result_share_its_id_and_title() {
+        let key: Key = ("2026-Q1".into(), "grow".into());
+        let mut history = History::disabled();
+        let mut version = BASE.to_string();
+        let mut before = snapshot(&version);
+        for (commit, day) in (11..=14).enumerate() {
+            version = version.replace(
+                "+++\nWhy.",
+                &format!(
+                    "[[key_results.checkins]]\ndate = 2026-01-{day}\nvalue = {day}\n+++\nWhy."
+                ),
+            );
+            let after = snapshot(&version);
+            history.add(key.clone(), commit, compare(&before, &after), Some(&after));
+            before = after;
+        }
+        let record = &history.objectives[&key];
+        let named: Vec<(&Arc<str>, &Arc<str>)> = (record.entries.iter())
+            .flat_map(|entry| entry.changes.iter())
+            .filter_map(Change::key_result)
+            .collect();
+        assert_eq!(named.len(), 4, "{record:?}");
+        assert_eq!((&**named[0].0, &**named[0].1), ("kr1", "Revenue"));
+        for (id, title) in &named {
+            assert!(Arc::ptr_eq(id, named[0].0) && Arc::ptr_eq(title, named[0].1));
         }
     }
 

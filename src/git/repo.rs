@@ -12,14 +12,21 @@ use std::path::{Path, PathBuf};
 /// A commit that changed objectives.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Commit {
+    /// The full id, in hex.
     pub id: String,
-    /// The first 7 hex digits, as `git log --oneline` shows.
-    pub short: String,
     pub author: String,
     /// The author's date, in the author's time zone.
     pub date: NaiveDate,
     /// The first line of the commit message.
     pub summary: String,
+}
+
+impl Commit {
+    /// The first 7 hex digits of its id, as `git log --oneline` shows: a
+    /// slice of the id, not a copy (a long history has a hundred thousand).
+    pub fn short(&self) -> &str {
+        self.id.get(..7).unwrap_or(&self.id)
+    }
 }
 
 /// The first 7 hex digits of a commit id, as `git log --oneline` shows.
@@ -258,7 +265,6 @@ impl Repo {
         let summary = decoded.message().summary().to_string();
         Ok(Commit {
             id: id.to_string(),
-            short: short_id(id),
             author: author.name.to_string().trim().to_string(),
             date,
             summary,

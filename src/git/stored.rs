@@ -5,7 +5,7 @@
 //! named by its kind, and each objective names its key results' titles once,
 //! its changes giving their place in that list.
 
-use super::compare::{Change, FieldName, Key, Value, field_name};
+use super::compare::{Change, FieldName, Key, SharedStrings, Value, field_name};
 use super::history::{Entry, Record};
 use super::repo::Commit;
 use super::snapshot::OwnerRef;
@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Commits, as `[id, author, date, summary]` each.
 pub(super) struct Commits<'a>(pub(super) &'a [Commit]);
@@ -48,10 +49,12 @@ impl TryFrom<StoredCommit<'_>> for ReadCommit {
     type Error = Damaged;
 
     fn try_from(StoredCommit(id, author, date, summary): StoredCommit) -> Result<Self, Damaged> {
-        let short = id.get(..7).ok_or(Damaged)?.to_string();
+        // Its short id is its first 7 digits.
+        if id.len() < 7 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Damaged);
+        }
         Ok(ReadCommit(Commit {
             id: id.into_owned(),
-            short,
             author: author.into_owned(),
             date,
             summary: summary.into_owned(),
@@ -239,10 +242,11 @@ impl<'a> StoredRecord<'a> {
     }
 
     fn into_record(self) -> Result<(Key, Record), Damaged> {
-        let titles = self.titles;
-        let title = |place: usize| -> Result<String, Damaged> {
-            Ok(titles.get(place).ok_or(Damaged)?.to_string())
-        };
+        // Each title and key result id once, however many changes name it.
+        let mut shared = SharedStrings::default();
+        let titles: Vec<Arc<str>> = (self.titles.iter()).map(|t| shared.get(t)).collect();
+        let title = |place: usize| titles.get(place).cloned().ok_or(Damaged);
+        let mut id = |key_result: Cow<str>| shared.get(&key_result);
         let value = |v: Option<Cow<Value>>| v.map(Cow::into_owned);
         let mut entries = Vec::with_capacity(self.entries.len());
         for (commit, changes) in self.entries {
@@ -258,12 +262,12 @@ impl<'a> StoredRecord<'a> {
                         },
                         StoredChange::DescriptionEdited => Change::DescriptionEdited,
                         StoredChange::KeyResultAdded(key_result, place) => Change::KeyResultAdded {
-                            key_result: key_result.into_owned(),
+                            key_result: id(key_result),
                             title: title(place)?,
                         },
                         StoredChange::KeyResultRemoved(key_result, place) => {
                             Change::KeyResultRemoved {
-                                key_result: key_result.into_owned(),
+                                key_result: id(key_result),
                                 title: title(place)?,
                             }
                         }
@@ -275,7 +279,7 @@ impl<'a> StoredRecord<'a> {
                             to,
                             lowered,
                         ) => Change::KeyResultChanged {
-                            key_result: key_result.into_owned(),
+                            key_result: id(key_result),
                             title: title(place)?,
                             field,
                             from: value(from),
@@ -284,7 +288,7 @@ impl<'a> StoredRecord<'a> {
                         },
                         StoredChange::CheckIns(key_result, place, added, removed, edited) => {
                             Change::CheckIns {
-                                key_result: key_result.into_owned(),
+                                key_result: id(key_result),
                                 title: title(place)?,
                                 added,
                                 removed,
@@ -450,10 +454,25 @@ mod tests {
     }
 
     #[test]
+    fn a_key_results_id_and_title_are_read_back_once_for_all_its_changes() {
+        let json = serde_json::to_vec(&Records(&history())).expect("written");
+        let read = read_back(&json, 3).expect("read back");
+        let named: Vec<(&Arc<str>, &Arc<str>)> = (read.iter())
+            .flat_map(|(_, record)| record.entries.iter())
+            .flat_map(|entry| entry.changes.iter())
+            .filter_map(Change::key_result)
+            .filter(|(_, title)| &***title == "Demos held")
+            .collect();
+        assert!(named.len() >= 2, "{named:?}");
+        for (id, title) in &named {
+            assert!(Arc::ptr_eq(id, named[0].0) && Arc::ptr_eq(title, named[0].1));
+        }
+    }
+
+    #[test]
     fn commits_read_back_with_their_short_ids() {
         let commit = Commit {
             id: "0123456789abcdef0123456789abcdef01234567".into(),
-            short: "0123456".into(),
             author: "Anna \"A\" Schmidt".into(),
             date: NaiveDate::from_ymd_opt(2026, 1, 5).expect("a date"),
             summary: "Q1 objectives".into(),
@@ -467,6 +486,11 @@ mod tests {
         assert_eq!(read.into_iter().map(|c| c.0).collect::<Vec<_>>(), [commit]);
         let short = serde_json::from_str::<Vec<ReadCommit>>(r#"[["0123","a","2026-01-05","s"]]"#);
         assert!(short.is_err(), "an id too short for its short id");
+        let read: Vec<ReadCommit> = serde_json::from_str(&json).expect("read");
+        assert_eq!(read[0].0.short(), "0123456");
+        let not_hex =
+            serde_json::from_str::<Vec<ReadCommit>>(r#"[["0123zz6789","a","2026-01-05","s"]]"#);
+        assert!(not_hex.is_err(), "an id that is not hex");
     }
 
     #[test]

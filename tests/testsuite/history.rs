@@ -25,7 +25,7 @@ fn entries(dir: &Path, period: &str, id: &str) -> Entries {
             (
                 c.date.to_string(),
                 c.author.clone(),
-                c.short.clone(),
+                c.short().to_string(),
                 e.changes.iter().map(history::describe).collect(),
             )
         })
@@ -167,7 +167,7 @@ fn every_change_is_an_exact_entry_and_reformatting_or_moving_is_none() {
     assert_eq!(history.extent, Extent::Complete);
     assert_eq!(history.note(), None);
     // Only commits that changed an objective are kept: not the move, not the reformat.
-    let kept: Vec<&str> = history.commits.iter().map(|c| c.short.as_str()).collect();
+    let kept: Vec<&str> = history.commits.iter().map(|c| c.short()).collect();
     assert_eq!(kept, [&c[0], &c[1], &c[2], &c[5], &c[6]]);
     // The lowered target is marked as such (what the health page lists).
     let pipeline = history.record("2026-Q1", "pipeline").unwrap();

@@ -140,7 +140,7 @@ pub(super) fn entry_view<'h>(
     HistoryEntryView {
         date: iso_date(commit.date),
         author: &commit.author,
-        commit: &commit.short,
+        commit: commit.short(),
         commit_id: &commit.id,
         commit_url: repo.map(|r| r.commit(&commit.id)),
         summary: &commit.summary,

@@ -243,7 +243,7 @@ impl<'a> SiteData<'a> {
                     out.push(LoweredTarget {
                         date: iso_date(commit.date),
                         author: &commit.author,
-                        commit: &commit.short,
+                        commit: commit.short(),
                         commit_url: self.urls.repo().map(|r| r.commit(&commit.id)),
                         summary: &commit.summary,
                         objective: current.title(org),

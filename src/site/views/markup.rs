@@ -389,7 +389,7 @@ pub fn history(history: &History, entries: &[Entry], repo: Option<&RepoLinks>) -
         push_escaped(&mut out, &commit.author);
         out.push_str(" · ");
         let url = repo.map(|r| r.commit(&commit.id));
-        push_commit(&mut out, url.as_deref(), &commit.summary, &commit.short);
+        push_commit(&mut out, url.as_deref(), &commit.summary, commit.short());
         out.push_str("</p>\n<ul class=\"change-list\">");
         for change in &entry.changes {
             out.push('\n');
