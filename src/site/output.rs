@@ -392,8 +392,10 @@ fn remove_leftovers(parent: &Path, name: &str, out: &Path) {
     }
 }
 
-/// Removes a folder tree, its top-level entries in parallel (an old site has
-/// thousands of files). Links are removed, never followed.
+/// Removes a folder tree, on all cores: an old site is thousands of folders
+/// of one page each, most of them in one folder per period, so removing
+/// only the top-level entries in parallel left one core doing most of it.
+/// Links are removed, never followed.
 pub fn remove_tree(path: &Path) {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.is_dir() => {}
@@ -403,17 +405,39 @@ pub fn remove_tree(path: &Path) {
         }
         Err(_) => return,
     }
-    if let Ok(entries) = std::fs::read_dir(path) {
-        let paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.par_iter().for_each(|path| {
-            let _ = match std::fs::symlink_metadata(path) {
-                // `remove_dir_all` does not follow links either.
-                Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
-                _ => std::fs::remove_file(path),
-            };
-        });
-    }
+    remove_contents(path, 0);
+    // Whatever could not go above goes here, or stays.
     let _ = std::fs::remove_dir_all(path);
+}
+
+/// Folders this deep below the removed one are removed on all cores; deeper
+/// ones, which a site does not have, by `remove_dir_all` (no recursion
+/// without bound).
+const PARALLEL_DEPTH: usize = 4;
+
+/// Removes what folder `dir`, `depth` below the removed one, holds.
+fn remove_contents(dir: &Path, depth: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    // The entry's own type: a link is a link, not what it leads to.
+    let entries: Vec<(PathBuf, bool)> = entries
+        .filter_map(|e| {
+            let e = e.ok()?;
+            Some((e.path(), e.file_type().ok()?.is_dir()))
+        })
+        .collect();
+    entries.par_iter().for_each(|(path, is_dir)| {
+        let _ = match (is_dir, depth < PARALLEL_DEPTH) {
+            (true, true) => {
+                remove_contents(path, depth + 1);
+                std::fs::remove_dir(path)
+            }
+            // `remove_dir_all` does not follow links either.
+            (true, false) => std::fs::remove_dir_all(path),
+            (false, _) => std::fs::remove_file(path),
+        };
+    });
 }
 
 #[cfg(test)]
@@ -588,6 +612,36 @@ mod tests {
                 what: "a file"
             })
         );
+    }
+
+    #[test]
+    fn a_tree_is_removed_to_any_depth_and_links_in_it_are_not_followed() {
+        let dir = scratch("remove-tree");
+        let tree = dir.join("site");
+        let deep =
+            (0..PARALLEL_DEPTH + 3).fold(tree.join("objectives"), |p, i| p.join(format!("d{i}")));
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(deep.join("index.html"), "deep").unwrap();
+        for i in 0..50 {
+            let page = tree.join(format!("objectives/2026-Q1/o{i}"));
+            std::fs::create_dir_all(&page).unwrap();
+            std::fs::write(page.join("index.html"), "page").unwrap();
+        }
+        std::fs::write(tree.join("okrs.json"), "{}").unwrap();
+        let kept = dir.join("kept");
+        std::fs::create_dir_all(&kept).unwrap();
+        std::fs::write(kept.join("file"), "kept").unwrap();
+        std::os::unix::fs::symlink(&kept, tree.join("objectives/to-kept")).unwrap();
+        std::os::unix::fs::symlink(kept.join("file"), tree.join("to-file")).unwrap();
+        remove_tree(&tree);
+        assert!(std::fs::symlink_metadata(&tree).is_err());
+        assert_eq!(std::fs::read_to_string(kept.join("file")).unwrap(), "kept");
+        // A link in place of the tree is removed as itself.
+        std::os::unix::fs::symlink(&kept, dir.join("as-link")).unwrap();
+        remove_tree(&dir.join("as-link"));
+        assert!(std::fs::symlink_metadata(dir.join("as-link")).is_err());
+        assert_eq!(std::fs::read_to_string(kept.join("file")).unwrap(), "kept");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
