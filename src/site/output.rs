@@ -444,11 +444,28 @@ fn remove_contents(dir: &Path, depth: usize) {
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
+    /// A folder holding `repo/okrs/`, removed when the test is done with it.
+    struct Scratch(PathBuf);
+
+    impl std::ops::Deref for Scratch {
+        type Target = Path;
+
+        fn deref(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn scratch(name: &str) -> Scratch {
         let dir = std::env::temp_dir().join(format!("okr-output-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("repo/okrs")).unwrap();
-        dir
+        Scratch(dir)
     }
 
     fn reason(result: Result<(), OutputError>) -> &'static str {
@@ -550,7 +567,6 @@ mod tests {
         swap_by_renames(&new, &out, &dir.join("retired")).unwrap();
         assert_eq!(page(&out), "newer");
         assert_eq!(names(&dir), ["repo", "site"]);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
@@ -573,7 +589,6 @@ mod tests {
             "the build holds its folder"
         );
         drop((live, staging));
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
@@ -586,7 +601,6 @@ mod tests {
         assert_eq!(page(&out), "old");
         drop(staging);
         assert_eq!(names(&dir), ["repo", "site"]);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
@@ -641,7 +655,6 @@ mod tests {
         remove_tree(&dir.join("as-link"));
         assert!(std::fs::symlink_metadata(dir.join("as-link")).is_err());
         assert_eq!(std::fs::read_to_string(kept.join("file")).unwrap(), "kept");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! output layout, links that resolve under a sub-path, escaping, template
 //! overrides, and an output folder left alone when the build fails.
 
+use crate::common::TempDir;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -14,12 +15,45 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A fresh, empty folder under the system's temporary folder.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("okr-build-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch folder");
-    dir
+/// A fresh, empty folder under the system's temporary folder, removed when
+/// the test is done with it.
+fn scratch(name: &str) -> TempDir {
+    TempDir::new(&format!("build-{name}"))
+}
+
+/// A path in a scratch folder, which lives as long as the path does.
+struct InScratch {
+    path: PathBuf,
+    _dir: TempDir,
+}
+
+impl InScratch {
+    fn new(dir: TempDir, relative: &str) -> InScratch {
+        InScratch {
+            path: dir.path.join(relative),
+            _dir: dir,
+        }
+    }
+}
+
+impl std::ops::Deref for InScratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for InScratch {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for InScratch {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.path.as_os_str()
+    }
 }
 
 fn build(repo: &Path, out: &Path, extra: &[&str]) -> Output {
@@ -42,8 +76,8 @@ fn build_on(repo: &Path, out: &Path, as_of: &str, extra: &[&str]) -> Output {
         .expect("run okr")
 }
 
-fn built(repo: &str, name: &str, extra: &[&str]) -> PathBuf {
-    let out = scratch(name).join("public");
+fn built(repo: &str, name: &str, extra: &[&str]) -> InScratch {
+    let out = InScratch::new(scratch(name), "public");
     let output = build(&fixture(repo), &out, extra);
     assert!(
         output.status.success(),
@@ -258,7 +292,7 @@ fn a_template_override_takes_effect_and_static_files_are_copied() {
 
 #[test]
 fn an_error_leaves_the_output_folder_as_it_was() {
-    let out = scratch("broken").join("public");
+    let out = InScratch::new(scratch("broken"), "public");
     std::fs::create_dir_all(&out).expect("create output");
     std::fs::write(out.join("index.html"), "previous site").expect("write");
     std::fs::write(out.join(".okr-site"), "").expect("write");
@@ -275,7 +309,7 @@ fn an_error_leaves_the_output_folder_as_it_was() {
 
 #[test]
 fn warnings_fail_the_build_only_when_denied() {
-    let out = scratch("deny").join("public");
+    let out = InScratch::new(scratch("deny"), "public");
     let output = build(&fixture("basic"), &out, &["--deny-warnings"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(!out.exists(), "nothing written");
@@ -332,8 +366,8 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// A copy of the `basic` fixture in scratch folder `name` whose
 /// `templates/` replaces the built-in template `template` with `text`.
-fn basic_with_template(name: &str, template: &str, text: &str) -> PathBuf {
-    let repo = scratch(name).join("repo");
+fn basic_with_template(name: &str, template: &str, text: &str) -> InScratch {
+    let repo = InScratch::new(scratch(name), "repo");
     copy_dir(&fixture("basic"), &repo);
     std::fs::create_dir_all(repo.join("templates")).expect("create");
     std::fs::write(repo.join("templates").join(template), text).expect("write");
@@ -376,7 +410,7 @@ fn templates_group_counts_in_thousands_with_a_filter() {
 
 #[test]
 fn a_theme_folder_replaces_the_built_in_theme() {
-    let repo = scratch("theme").join("repo");
+    let repo = InScratch::new(scratch("theme"), "repo");
     copy_dir(&fixture("basic"), &repo);
     let theme = repo.join("brand");
     std::fs::create_dir_all(theme.join("templates")).expect("create");
@@ -404,8 +438,8 @@ fn a_theme_folder_replaces_the_built_in_theme() {
 }
 
 /// A copy of the fixture `name` with `templates` (path, text) written into it.
-fn with_templates(name: &str, label: &str, templates: &[(&str, &str)]) -> PathBuf {
-    let repo = scratch(label).join("repo");
+fn with_templates(name: &str, label: &str, templates: &[(&str, &str)]) -> InScratch {
+    let repo = InScratch::new(scratch(label), "repo");
     copy_dir(&fixture(name), &repo);
     for (path, text) in templates {
         let path = repo.join("templates").join(path);
@@ -713,7 +747,7 @@ fn the_partials_render_what_okr_writes_for_them() {
     ];
     for (i, (source, as_of, first)) in sites.iter().enumerate() {
         let dir = scratch(&format!("partials-{i}"));
-        let repo = dir.join("repo");
+        let repo = dir.path.join("repo");
         copy_dir(source, &repo);
         // Each with a history: the entries' commits link into the
         // repository, as do "Check in" links, except for the fixture in the
@@ -726,7 +760,7 @@ fn the_partials_render_what_okr_writes_for_them() {
             std::fs::write(&config, format!("{setting}{text}")).expect("write");
         }
         let build_into = |name: &str| {
-            let out = dir.join(name);
+            let out = dir.path.join(name);
             let output = Command::new(env!("CARGO_BIN_EXE_okr"))
                 .arg("build")
                 .arg(&repo)
@@ -785,7 +819,7 @@ fn build_late_2026(repo: &Path, out: &Path, threads: &str) {
 
 /// Every file of a site built with `threads` worker threads, with its bytes.
 fn site_with_threads(repo: &Path, name: &str, threads: &str) -> Vec<(String, Vec<u8>)> {
-    let out = scratch(name).join("public");
+    let out = InScratch::new(scratch(name), "public");
     build_late_2026(repo, &out, threads);
     files(&out)
         .into_iter()
@@ -812,12 +846,12 @@ fn a_parallel_build_is_byte_identical_to_a_single_threaded_one() {
 #[test]
 fn refuses_to_replace_what_it_did_not_build() {
     let dir = scratch("refuse");
-    let repo = dir.join("repo");
+    let repo = dir.path.join("repo");
     copy_dir(&fixture("basic"), &repo);
     let before = files(&repo);
     for (out, why) in [
         (repo.clone(), "it is the OKR repository itself"),
-        (dir.clone(), "it contains the OKR repository"),
+        (dir.path.clone(), "it contains the OKR repository"),
         (
             repo.join("okrs/site"),
             "inside a folder of the repository's sources",
@@ -836,7 +870,7 @@ fn refuses_to_replace_what_it_did_not_build() {
     assert_eq!(files(&repo), before, "the repository is untouched");
 
     // Someone's folder: kept unless --force; a folder okr built is replaced.
-    let notes = dir.join("notes");
+    let notes = dir.path.join("notes");
     std::fs::create_dir_all(&notes).expect("create");
     std::fs::write(notes.join("todo.txt"), "keep me").expect("write");
     let output = build(&repo, &notes, &[]);
@@ -854,7 +888,7 @@ fn refuses_to_replace_what_it_did_not_build() {
 fn a_deep_alignment_chain_builds_and_pages_stay_small() {
     // 2,000 objectives each aligned to the previous one: breadcrumbs must not
     // repeat the whole chain on every page (that output grows quadratically).
-    let repo = scratch("deep").join("repo");
+    let repo = InScratch::new(scratch("deep"), "repo");
     std::fs::create_dir_all(repo.join("okrs")).expect("create");
     std::fs::create_dir_all(repo.join("teams")).expect("create");
     std::fs::write(repo.join("okr.toml"), "title = \"Deep\"\n").expect("write");
@@ -955,7 +989,7 @@ const XSS: &[&str] = &[
 
 #[test]
 fn no_string_an_author_writes_can_run_script() {
-    let repo = scratch("xss").join("repo");
+    let repo = InScratch::new(scratch("xss"), "repo");
     std::fs::create_dir_all(repo.join("okrs/2026-Q1")).expect("create");
     std::fs::create_dir_all(repo.join("teams")).expect("create");
     std::fs::create_dir_all(repo.join("people")).expect("create");
@@ -1038,7 +1072,7 @@ fn no_string_an_author_writes_can_run_script() {
 #[test]
 fn progress_over_time_is_on_the_pages() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-okrs");
-    let out = scratch("progress").join("public");
+    let out = InScratch::new(scratch("progress"), "public");
     build_late_2026(&example, &out, "2");
     let page = |path: &str| read(&out.join(path));
     let count = |html: &str, needle: &str| html.matches(needle).count();
@@ -1131,8 +1165,8 @@ fn home_page_on(repo: &str, as_of: &str) -> String {
 }
 
 /// Builds `repo` as of `as_of`, which must succeed.
-fn built_on(repo: &str, as_of: &str) -> PathBuf {
-    let out = scratch(&format!("{repo}-{as_of}")).join("public");
+fn built_on(repo: &str, as_of: &str) -> InScratch {
+    let out = InScratch::new(scratch(&format!("{repo}-{as_of}")), "public");
     let output = build_on(&fixture(repo), &out, as_of, &[]);
     assert!(
         output.status.success(),
@@ -1263,7 +1297,7 @@ fn key_results_show_their_owner_and_people_pages_what_they_own_and_lead() {
 /// it in the singular for one, and every score with two decimals.
 #[test]
 fn values_carry_their_unit_and_scores_two_decimals() {
-    let repo = scratch("units").join("repo");
+    let repo = InScratch::new(scratch("units"), "repo");
     copy_dir(&fixture("basic"), &repo);
     let file = repo.join("okrs/2026-Q1/expand-germany.md");
     let text = read(&file).replacen(
@@ -1314,7 +1348,7 @@ fn values_carry_their_unit_and_scores_two_decimals() {
 #[test]
 fn pages_say_each_thing_once() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-okrs");
-    let out = scratch("small").join("public");
+    let out = InScratch::new(scratch("small"), "public");
     build_late_2026(&example, &out, "2");
     for name in files(&out).iter().filter(|f| f.ends_with(".html")) {
         let page = read(&out.join(name));
@@ -1393,7 +1427,7 @@ fn pages_say_each_thing_once() {
 fn past_periods_keeps_pages_only_for_the_periods_that_ended_last() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-okrs");
     let scratch = scratch("past-periods");
-    let repo = scratch.join("repo");
+    let repo = scratch.path.join("repo");
     copy_dir(&example, &repo);
     let config = read(&repo.join("okr.toml"));
     let with = |setting: &str| {
@@ -1404,7 +1438,7 @@ fn past_periods_keeps_pages_only_for_the_periods_that_ended_last() {
         .unwrap();
     };
     let built = |name: &str| {
-        let out = scratch.join(name);
+        let out = scratch.path.join(name);
         let output = build_on(&repo, &out, "2026-11-23", &[]);
         assert!(
             output.status.success(),
