@@ -11,7 +11,7 @@
 //! replaces it. Deleting it only costs time.
 
 use super::history::{History, Missing, Replayed};
-use super::repo::{Cut, Repo, mainline, shallow_commits};
+use super::repo::{Cut, Repo, mainline, shallow_commits, short_id};
 use super::stored::{Commits, ReadCommit, ReadRecord, Records};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -192,7 +192,7 @@ impl Cache {
             return Err(format!(
                 "it was made at commit {}, which the history of HEAD does not pass through: \
                  a rewritten history, or another repository",
-                head.to_hex_with_len(7)
+                short_id(head)
             ));
         }
         let cut = match &self.cut {

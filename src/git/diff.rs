@@ -88,9 +88,9 @@ impl Revision {
     fn name(&self) -> String {
         match (&self.revision, &self.commit) {
             (Some(rev), Some(commit)) if commit.starts_with(rev.as_str()) => {
-                commit[..7.min(commit.len())].to_string()
+                history::short_hex(commit).to_string()
             }
-            (Some(rev), Some(commit)) => format!("{rev} ({})", &commit[..7.min(commit.len())]),
+            (Some(rev), Some(commit)) => format!("{rev} ({})", history::short_hex(commit)),
             _ => "the working tree".to_string(),
         }
     }

@@ -27,7 +27,7 @@ pub use super::cache::{CACHE_DIR, CACHE_FILE, Cache, CacheState, CacheUse};
 pub use super::compare::{
     Change, Compared, Key, SharedStrings, Value, compare, compare_sets, describe,
 };
-pub use super::repo::{Commit, HistoryError, Repo};
+pub use super::repo::{Commit, HistoryError, Repo, short_hex};
 pub use super::snapshot::{OwnerRef, Snapshot};
 
 /// What one commit changed in one objective.

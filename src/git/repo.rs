@@ -22,16 +22,25 @@ pub struct Commit {
 }
 
 impl Commit {
-    /// The first 7 hex digits of its id, as `git log --oneline` shows: a
-    /// slice of the id, not a copy (a long history has a hundred thousand).
+    /// Its short id: a slice of the id, not a copy (a long history has a
+    /// hundred thousand commits).
     pub fn short(&self) -> &str {
-        self.id.get(..7).unwrap_or(&self.id)
+        short_hex(&self.id)
     }
 }
 
-/// The first 7 hex digits of a commit id, as `git log --oneline` shows.
+/// How many hex digits of a commit id name it briefly, as `git log
+/// --oneline` shows them.
+pub(super) const SHORT_ID_LEN: usize = 7;
+
+/// The short form of a commit id written in hex.
+pub fn short_hex(id: &str) -> &str {
+    id.get(..SHORT_ID_LEN).unwrap_or(id)
+}
+
+/// The short form of a commit id.
 pub(super) fn short_id(id: gix::ObjectId) -> String {
-    id.to_hex_with_len(7).to_string()
+    id.to_hex_with_len(SHORT_ID_LEN).to_string()
 }
 
 /// Why git could not be read.

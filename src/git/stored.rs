@@ -7,7 +7,7 @@
 
 use super::compare::{Change, FieldName, Key, SharedStrings, Value, field_name};
 use super::history::{Entry, Record};
-use super::repo::Commit;
+use super::repo::{Commit, SHORT_ID_LEN};
 use super::snapshot::OwnerRef;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
@@ -49,8 +49,8 @@ impl TryFrom<StoredCommit<'_>> for ReadCommit {
     type Error = Damaged;
 
     fn try_from(StoredCommit(id, author, date, summary): StoredCommit) -> Result<Self, Damaged> {
-        // Its short id is its first 7 digits.
-        if id.len() < 7 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        // Its short id is its first digits.
+        if id.len() < SHORT_ID_LEN || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(Damaged);
         }
         Ok(ReadCommit(Commit {
