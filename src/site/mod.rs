@@ -18,7 +18,7 @@ use crate::model::source::FileId;
 use crate::site::export::Export;
 use crate::site::output::{Staging, WriteError};
 use crate::site::render::{RenderError, Theme};
-use crate::site::views::{SiteData, Urls};
+use crate::site::views::{SiteData, Urls, WrittenPage};
 use rayon::prelude::*;
 use routes::{BaseUrl, Route};
 use std::fmt;
@@ -203,21 +203,51 @@ impl Page {
             Page::Objective(i) => {
                 let period = &data.org().objectives[i].period.value;
                 let page = data.objective(i, blocks);
-                if !theme.writes_objective_pages() {
-                    return theme.render_to(template, &page, period, out);
-                }
-                append_text(out, |html| {
-                    views::objective_page(&data.site, &page, period, html)
-                });
-                Ok(())
+                let write =
+                    |html: &mut String| views::objective_page(&data.site, &page, period, html);
+                write_or_render(
+                    theme,
+                    WrittenPage::Objective,
+                    template,
+                    &page,
+                    period,
+                    out,
+                    write,
+                )
             }
-            Page::Team(i) => theme.render_to(template, &data.team(i, blocks), "", out),
-            Page::Person(i) => theme.render_to(template, &data.person(i, blocks), "", out),
+            Page::Team(i) => {
+                let page = data.team(i, blocks);
+                let write = |html: &mut String| views::team_page(&data.site, &page, html);
+                write_or_render(theme, WrittenPage::Team, template, &page, "", out, write)
+            }
+            Page::Person(i) => {
+                let page = data.person(i, blocks);
+                let write = |html: &mut String| views::person_page(&data.site, &page, html);
+                write_or_render(theme, WrittenPage::Person, template, &page, "", out, write)
+            }
             Page::Health => theme.render_to(template, &data.health(), "", out),
             Page::Changes => theme.render_to(template, &data.changes(blocks), "", out),
             Page::NotFound => theme.render_to(template, &(), "", out),
         }
     }
+}
+
+/// Appends the page as okr writes it (`write`) where okr writes pages of
+/// this kind, else renders `page` with `template`.
+fn write_or_render(
+    theme: &Theme,
+    kind: WrittenPage,
+    template: &str,
+    page: &impl serde::Serialize,
+    active_period: &str,
+    out: &mut Vec<u8>,
+    write: impl FnOnce(&mut String),
+) -> Result<(), RenderError> {
+    if !theme.writes_page(kind) {
+        return theme.render_to(template, page, active_period, out);
+    }
+    append_text(out, write);
+    Ok(())
 }
 
 /// Appends what `write` writes to `out`: in place, without a copy, where

@@ -7,7 +7,7 @@
 //! built-in one, the template registered under its name is a stand-in
 //! printing the HTML okr wrote into the page's view.
 
-use crate::site::views::{Block, Blocks, OBJECTIVE_PAGE_TEMPLATES, STATUS_BADGE};
+use crate::site::views::{Block, Blocks, STATUS_BADGE, WrittenPage};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -129,9 +129,9 @@ pub struct Theme {
     own: BTreeSet<String>,
     /// The blocks okr writes itself: those whose partials are built in.
     written: Blocks,
-    /// Whether okr writes objective pages itself: while every template they
-    /// are rendered from is the built-in one.
-    objective_pages: bool,
+    /// The kinds of page okr writes itself ([`WrittenPage`]): those whose
+    /// templates are all built in.
+    written_pages: [bool; WrittenPage::ALL.len()],
 }
 
 /// Fails unless `path`, links followed, is inside the folder `root` (canonical).
@@ -250,7 +250,8 @@ impl Theme {
             .map(|(name, _)| name.clone())
             .collect();
         let written = written_blocks(&own);
-        let objective_pages = !OBJECTIVE_PAGE_TEMPLATES.iter().any(|t| own.contains(*t));
+        let written_pages =
+            WrittenPage::ALL.map(|page| !page.templates().iter().any(|t| own.contains(*t)));
         for block in Block::ALL.into_iter().filter(|&b| written.writes(b)) {
             templates.insert(block.partial().to_string(), block.stand_in().to_string());
         }
@@ -278,7 +279,7 @@ impl Theme {
             assets,
             own,
             written,
-            objective_pages,
+            written_pages,
         })
     }
 
@@ -294,11 +295,11 @@ impl Theme {
         )
     }
 
-    /// Whether okr writes objective pages itself
-    /// ([`crate::site::views::objective_page`]): while every template they
+    /// Whether okr writes pages of this kind itself (e.g.
+    /// [`crate::site::views::objective_page`]): while every template they
     /// are rendered from is the built-in one.
-    pub fn writes_objective_pages(&self) -> bool {
-        self.objective_pages
+    pub fn writes_page(&self, page: WrittenPage) -> bool {
+        self.written_pages[page as usize]
     }
 
     /// Values every page sees, e.g. the site's title and the period switcher.
@@ -408,20 +409,33 @@ mod tests {
     }
 
     #[test]
-    fn okr_writes_objective_pages_while_no_template_they_use_is_the_themes_own() {
-        assert!(theme_with("pages-built-in", &[]).writes_objective_pages());
+    fn okr_writes_a_kind_of_page_while_no_template_it_uses_is_the_themes_own() {
+        let built_in_theme = theme_with("pages-built-in", &[]);
+        assert!(
+            WrittenPage::ALL
+                .into_iter()
+                .all(|p| built_in_theme.writes_page(p))
+        );
         let copied = theme_with("pages-copied", &[("base.html", built_in("base.html"))]);
-        assert!(copied.writes_objective_pages());
-        // Templates an objective page does not use leave it to okr.
+        assert!(WrittenPage::ALL.into_iter().all(|p| copied.writes_page(p)));
+        // Templates a page does not use leave it to okr.
+        let theme = theme_with("pages-other", &[("index.html", "<p>mine</p>")]);
+        assert!(WrittenPage::ALL.into_iter().all(|p| theme.writes_page(p)));
+        let theme = theme_with("pages-team", &[("team.html", "<p>mine</p>")]);
+        assert!(!theme.writes_page(WrittenPage::Team));
+        assert!(
+            theme.writes_page(WrittenPage::Person) && theme.writes_page(WrittenPage::Objective)
+        );
         let list = Block::KeyResultList.partial();
-        for name in ["team.html", "index.html", list] {
-            let theme = theme_with("pages-other", &[(name, "<p>mine</p>")]);
-            assert!(theme.writes_objective_pages(), "{name}");
-        }
-        for name in OBJECTIVE_PAGE_TEMPLATES {
-            let own = format!("{}{{# mine #}}", built_in(name));
-            let theme = theme_with("pages-own", &[(name, &own)]);
-            assert!(!theme.writes_objective_pages(), "{name}");
+        let theme = theme_with("pages-list", &[(list, "<ul class=\"mine\"></ul>")]);
+        assert!(theme.writes_page(WrittenPage::Objective));
+        assert!(!theme.writes_page(WrittenPage::Person) && !theme.writes_page(WrittenPage::Team));
+        for page in WrittenPage::ALL {
+            for name in page.templates() {
+                let own = format!("{}{{# mine #}}", built_in(name));
+                let theme = theme_with("pages-own", &[(name, &own)]);
+                assert!(!theme.writes_page(page), "{page:?}: {name}");
+            }
         }
     }
 }

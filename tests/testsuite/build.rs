@@ -711,13 +711,14 @@ fn assert_same_site(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) {
 }
 
 /// okr's own markup for the blocks pages repeat (src/views/markup.rs) and
-/// for objective pages (src/views/page_markup.rs) gives the same bytes as the
-/// built-in templates it is the compiled form of. Each site is built as it
-/// is, and again with copies of the partials whose output ends in a marker (a
-/// theme's own, so Tera renders them, and the objective pages that include
-/// them; the status badge's in its component's body); without the markers,
+/// for objective, person and team pages (src/views/page_markup.rs) gives the
+/// same bytes as the built-in templates it is the compiled form of. Each site
+/// is built as it is, and again with copies of the partials whose output ends
+/// in a marker (a theme's own, so Tera renders them, and the objective,
+/// person and team pages that include them; the status badge's in its
+/// component's body); without the markers,
 /// both are the same, over every key result, card, objective line and
-/// objective page of the example and the fixtures: milestones done and not,
+/// objective, person and team page of the example and the fixtures: milestones done and not,
 /// no unit or an empty one, HTML-special characters in titles, units, names
 /// and notes, no score, no key results, stale key results, ended, running and
 /// upcoming periods, check-in links to a repository and none, retrospectives,

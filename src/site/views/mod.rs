@@ -54,7 +54,7 @@ pub use health::{Coverage, FindingGroup, FindingView, HealthPage, LoweredTarget}
 pub use markup::{Block, Blocks, STATUS_BADGE};
 pub use objective::{InitiativeView, ObjectivePage, ParentView, RetrospectiveView};
 pub use overview::{OverviewPage, PeriodRetrospective, TeamScore, TreeItem};
-pub use page_markup::{OBJECTIVE_PAGE_TEMPLATES, objective_page};
+pub use page_markup::{WrittenPage, objective_page, person_page, team_page};
 pub use person::{OwnedKeyResult, PersonPage, PersonPeriod};
 pub use team::{TeamPage, TeamPeriod};
 

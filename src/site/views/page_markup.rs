@@ -1,28 +1,69 @@
-//! Whole pages okr writes itself: the objective page, the page a site has
-//! most of, is the compiled form of the default theme's `objective.html` in
-//! its `base.html` layout, as [`super::markup`] holds the partials'. Tera
-//! interpreting it, and copying its view into a context first, was a tenth
-//! of a build. The markup is the templates', byte for byte
+//! Whole pages okr writes itself: objective, person and team pages, the
+//! pages a site has most of, are the compiled forms of the default theme's
+//! `objective.html`, `person.html` and `team.html` in its `base.html`
+//! layout, as [`super::markup`] holds the partials'. Tera interpreting them,
+//! and copying each page's view into a context first, was a tenth of a
+//! build. The markup is the templates', byte for byte
 //! (`tests/testsuite/build.rs` builds sites both ways and compares them);
-//! while a theme has its own version of any template the page uses
-//! ([`OBJECTIVE_PAGE_TEMPLATES`]), Tera renders the page from the theme's
-//! templates instead.
+//! while a theme has its own version of any template a page uses
+//! ([`WrittenPage::templates`]), Tera renders that kind of page from the
+//! theme's templates instead.
 
 use super::markup::{STATUS_BADGE, push_badge};
-use super::{Html, Link, ObjectivePage, RetrospectiveView, SiteView};
-use crate::text::{push_escaped, push_plural};
+use super::{
+    CardItem, Html, Link, Multiple, ObjectivePage, PersonPage, RecentCheckin, RetrospectiveView,
+    SiteView, TeamPage,
+};
+use crate::text::{push_digits, push_escaped, push_plural};
 
-/// Every template an objective page is rendered from: the page, its layout,
-/// the components and the partials it includes.
-pub const OBJECTIVE_PAGE_TEMPLATES: [&str; 7] = [
-    "objective.html",
-    "base.html",
-    "macros.html",
-    "partials/key_result_details.html",
-    "partials/objective_line.html",
-    "partials/history.html",
-    STATUS_BADGE,
-];
+/// The kinds of page okr writes itself while their templates are built in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WrittenPage {
+    Objective,
+    Person,
+    Team,
+}
+
+impl WrittenPage {
+    /// In the order declared, so that `page as usize` indexes it.
+    pub const ALL: [WrittenPage; 3] = [
+        WrittenPage::Objective,
+        WrittenPage::Person,
+        WrittenPage::Team,
+    ];
+
+    /// Every template the page is rendered from: the page, its layout, the
+    /// components and the partials it includes.
+    pub fn templates(self) -> &'static [&'static str] {
+        match self {
+            WrittenPage::Objective => &[
+                "objective.html",
+                "base.html",
+                "macros.html",
+                "partials/key_result_details.html",
+                "partials/objective_line.html",
+                "partials/history.html",
+                STATUS_BADGE,
+            ],
+            WrittenPage::Person => &[
+                "person.html",
+                "base.html",
+                "macros.html",
+                "partials/key_result_list.html",
+                "partials/objective_line.html",
+                STATUS_BADGE,
+            ],
+            WrittenPage::Team => &[
+                "team.html",
+                "base.html",
+                "macros.html",
+                "partials/key_result_list.html",
+                "partials/objective_line.html",
+                STATUS_BADGE,
+            ],
+        }
+    }
+}
 
 fn push_html(out: &mut String, html: &Html) {
     out.push_str(html.as_str().unwrap_or_default());
@@ -342,6 +383,358 @@ pub fn objective_page(
             out.push_str("\n<p class=\"empty\">No committed changes yet.</p>");
         }
         out.push_str("\n</section>");
+    }
+    out.push('\n');
+    push_layout_foot(out, site);
+}
+
+/// Whether an `Html` value is true in `{% if %}`: not empty.
+fn has_html(html: &Html) -> bool {
+    html.as_str().is_some_and(|s| !s.is_empty())
+}
+
+/// `<h2>` of a period's section on a person's or team's page.
+fn push_period_heading(out: &mut String, period: &Link, score: &Option<String>, label: &str) {
+    out.push_str("\n<section>\n  <h2>");
+    push_link(out, period);
+    if let Some(score) = score.as_ref().filter(|s| !s.is_empty()) {
+        out.push_str(" <span class=\"score\">");
+        out.push_str(label);
+        push_escaped(out, score);
+        out.push_str("</span>");
+    }
+    out.push_str("</h2>");
+}
+
+/// The `small_multiples` component of `macros.html`, after its heading.
+fn push_small_multiples(out: &mut String, multiples: &[Multiple]) {
+    out.push_str("\n  <h3>Scores over the period</h3>\n  \n<ul class=\"multiples\">");
+    for m in multiples {
+        let card = m.card.0;
+        out.push_str("\n<li class=\"multiple\">\n<a class=\"multiple-title\" href=\"");
+        push_escaped(out, &card.url);
+        out.push_str("\">");
+        push_escaped(out, card.title);
+        out.push_str("</a>\n<div class=\"multiple-meta\">");
+        push_badge(out, card.status);
+        if let Some(score) = card.score.as_ref().filter(|s| !s.is_empty()) {
+            out.push_str(" <span class=\"score\">");
+            push_escaped(out, score);
+            out.push_str("</span>");
+        }
+        push_stale(out, card.stale);
+        out.push_str("</div>\n");
+        push_html(out, &m.chart);
+        out.push_str("\n</li>");
+    }
+    out.push_str("\n</ul>\n<p class=\"chart-legend muted\"><span class=\"key-actual\">score</span> <span class=\"key-pace\">expected pace</span> <span class=\"key-stretch\">the score each objective is achieved from (higher for a committed one)</span></p>\n");
+}
+
+/// ` <span class="badge badge-stale">N stale</span>` for an objective with stale key results.
+fn push_stale(out: &mut String, stale: usize) {
+    if stale > 0 {
+        out.push_str(" <span class=\"badge badge-stale\">");
+        push_digits(out, stale as u64, false);
+        out.push_str(" stale</span>");
+    }
+}
+
+/// `<div class="cards">` with the `objective_card` component of
+/// `macros.html` for each card, as a period's section lists them where it
+/// has no small multiples. The built-in views draw small multiples for every
+/// objective they list, so the list is empty in practice (written like the
+/// template all the same; checked against Tera with views that drew none).
+fn push_cards(out: &mut String, cards: &[CardItem]) {
+    out.push_str("\n  <div class=\"cards\">");
+    for item in cards {
+        let card = item.card;
+        out.push_str("\n    \n<article class=\"card\">\n  <header class=\"card-head\">\n    <h3 class=\"card-title\"><a href=\"");
+        push_escaped(out, &card.url);
+        out.push_str("\">");
+        push_escaped(out, card.title);
+        out.push_str("</a></h3>\n    <div class=\"card-meta\">\n      <a class=\"owner owner-");
+        push_escaped(out, card.owner.level);
+        out.push_str("\" href=\"");
+        push_escaped(out, &card.owner.url);
+        out.push_str("\">");
+        push_escaped(out, &card.owner.name);
+        out.push_str("</a>\n      <span class=\"period-tag\">");
+        push_escaped(out, card.period);
+        out.push_str("</span>\n      <span class=\"kind-tag kind-");
+        push_escaped(out, card.kind);
+        out.push_str("\" title=\"");
+        out.push_str(if card.kind == "committed" {
+            "Committed: must happen"
+        } else {
+            "Aspirational: a stretch"
+        });
+        out.push_str("; achieved from a score of ");
+        push_escaped(out, &card.goal);
+        out.push_str("\">");
+        push_escaped(out, card.kind);
+        out.push_str("</span>\n      ");
+        push_badge(out, card.status);
+        if let Some(score) = card.score.as_ref().filter(|s| !s.is_empty()) {
+            out.push_str("<span class=\"score\">score ");
+            push_escaped(out, score);
+            if card.overridden {
+                out.push_str(" <span class=\"muted\">(set in the retrospective; computed ");
+                match &card.computed {
+                    Some(computed) => push_escaped(out, computed),
+                    None => out.push('—'),
+                }
+                out.push_str(")</span>");
+            } else if card.from_aligned {
+                out.push_str(" <span class=\"muted\">(from the objectives aligned to it)</span>");
+            }
+            out.push_str("</span>");
+        }
+        push_stale(out, card.stale);
+        if has_html(&card.trend) {
+            out.push_str(" <span class=\"trend\">");
+            push_html(out, &card.trend);
+            out.push_str("</span>");
+        }
+        out.push_str("\n    </div>\n  </header>\n  <div class=\"card-bar\">");
+        push_html(out, &card.bar);
+        out.push_str("</div>");
+        if let Some(key_results) = &item.key_results_html {
+            push_html(out, key_results);
+        }
+        out.push_str("\n</article>\n");
+    }
+    out.push_str("\n  </div>");
+}
+
+/// A list of objective lines under a heading, as okr writes each line.
+fn push_lines(out: &mut String, heading: &str, lines: &[super::LineItem]) {
+    if lines.is_empty() {
+        return;
+    }
+    out.push_str("\n  <h3>");
+    out.push_str(heading);
+    out.push_str("</h3>\n  <ul class=\"objective-lines\">");
+    for line in lines {
+        out.push_str(line.html_str());
+    }
+    out.push_str("\n  </ul>");
+}
+
+/// `<header class="page-head">` of a person's or team's page up to its
+/// facts, which the caller writes.
+fn push_page_head(out: &mut String, site: &SiteView, kind: &str, name: &str) {
+    push_layout_head(out, site, &[name, " · ", &site.title], "");
+    out.push_str("\n<header class=\"page-head\">\n  <p class=\"kicker\">");
+    out.push_str(kind);
+    out.push_str("</p>\n  <h1>");
+    push_escaped(out, name);
+    out.push_str("</h1>\n  <dl class=\"facts\">");
+}
+
+/// The end of the page head: the edit link, then the page's own text.
+fn push_page_head_end(out: &mut String, edit_url: &Option<String>, what: &str, prose: &Html) {
+    out.push_str("\n  </dl>");
+    if let Some(url) = edit_url.as_ref().filter(|u| !u.is_empty()) {
+        out.push_str("\n  <p class=\"edit-link\"><a href=\"");
+        push_escaped(out, url);
+        out.push_str("\">Edit this ");
+        out.push_str(what);
+        out.push_str("</a></p>");
+    }
+    out.push_str("\n</header>");
+    if has_html(prose) {
+        out.push_str("\n<section class=\"prose\">");
+        push_html(out, prose);
+        out.push_str("</section>");
+    }
+}
+
+/// A person's page: `person.html` in `base.html`, with the blocks the view
+/// carries as HTML (it is built with [`super::Blocks::BUILT_IN`]), appended
+/// to `out`.
+pub fn person_page(site: &SiteView, page: &PersonPage, out: &mut String) {
+    push_page_head(out, site, "Person", page.name);
+    if let Some(role) = page.role.filter(|r| !r.is_empty()) {
+        out.push_str("<dt>Role</dt><dd>");
+        push_escaped(out, role);
+        out.push_str("</dd>");
+    }
+    if !page.teams.is_empty() {
+        out.push_str("<dt>Teams</dt><dd>");
+        push_links(out, &page.teams);
+        out.push_str("</dd>");
+    }
+    push_page_head_end(out, &page.edit_url, "person", &page.about);
+    for section in &page.periods {
+        push_period_heading(out, &section.period, &section.score, "score ");
+        if !section.trends.is_empty() {
+            push_small_multiples(out, &section.trends);
+        } else if !section.owned.is_empty() {
+            push_cards(out, &section.owned);
+        }
+        if !section.key_results.is_empty() {
+            out.push_str("\n  <h3>Key results owned</h3>\n  <ul class=\"objective-lines\">");
+            for kr in &section.key_results {
+                out.push_str("\n    <li class=\"objective-line\">\n      <a href=\"");
+                push_escaped(out, &kr.url);
+                out.push_str("\">");
+                push_escaped(out, kr.title);
+                out.push_str("</a>\n      <span class=\"owner\">in <a href=\"");
+                push_escaped(out, &kr.objective.0.url);
+                out.push_str("\">");
+                push_escaped(out, kr.objective.0.title);
+                out.push_str("</a></span>\n      ");
+                push_badge(out, kr.status);
+                if let Some(progress) = kr.progress.filter(|p| !p.is_empty()) {
+                    out.push_str(" <span class=\"score\">");
+                    push_escaped(out, progress);
+                    out.push_str("</span>");
+                }
+                if kr.stale {
+                    out.push_str(" <span class=\"badge badge-stale\">Stale</span>");
+                }
+                out.push_str("\n    </li>");
+            }
+            out.push_str("\n  </ul>");
+        }
+        push_lines(out, "Objectives of the teams they lead", &section.leading);
+        push_lines(out, "Contributes to", &section.contributing);
+        out.push_str("\n</section>");
+    }
+    if page.periods.is_empty() {
+        out.push_str(
+            "\n<p class=\"empty\">No objectives or key results owned, led or contributed to yet.</p>",
+        );
+    }
+    out.push('\n');
+    push_layout_foot(out, site);
+}
+
+/// The `recent_checkins` component of `macros.html`.
+fn push_recent_checkins(out: &mut String, checkins: &[RecentCheckin]) {
+    if !checkins.is_empty() {
+        out.push_str("\n<section>\n<h2>Recent check-ins</h2>\n<ol class=\"recent\">");
+        for c in checkins {
+            let objective = c.objective.0;
+            out.push_str("\n<li>\n<time datetime=\"");
+            push_escaped(out, &c.date);
+            out.push_str("\">");
+            push_escaped(out, &c.date);
+            out.push_str("</time>\n<div class=\"recent-body\">\n<a href=\"");
+            push_escaped(out, &c.url);
+            out.push_str("\">");
+            push_escaped(out, c.key_result);
+            out.push_str("</a>: <strong>");
+            push_escaped(out, &c.value_with_unit);
+            out.push_str("</strong>");
+            if let Some(confidence) = c.confidence.as_ref().filter(|s| !s.is_empty()) {
+                out.push_str(" <span class=\"muted\">· confidence ");
+                push_escaped(out, confidence);
+                out.push_str("</span>");
+            }
+            out.push_str("\n<div class=\"recent-context\"><a href=\"");
+            push_escaped(out, &objective.url);
+            out.push_str("\">");
+            push_escaped(out, objective.title);
+            out.push_str("</a> · ");
+            push_escaped(out, &objective.owner.name);
+            push_stale(out, objective.stale);
+            out.push_str("</div>");
+            if let Some(note) = c.note.filter(|n| !n.is_empty()) {
+                out.push_str("\n<p class=\"note\">");
+                push_escaped(out, note);
+                out.push_str("</p>");
+            }
+            out.push_str("\n</div>\n</li>");
+        }
+        out.push_str("\n</ol>\n</section>");
+    }
+    out.push('\n');
+}
+
+/// A team's page: `team.html` in `base.html`, with the blocks the view
+/// carries as HTML (it is built with [`super::Blocks::BUILT_IN`]), appended
+/// to `out`.
+pub fn team_page(site: &SiteView, page: &TeamPage, out: &mut String) {
+    push_page_head(out, site, "Team", page.name);
+    if let Some(lead) = &page.lead {
+        out.push_str("<dt>Lead</dt><dd>");
+        push_link(out, lead);
+        out.push_str("</dd>");
+    }
+    if !page.members.is_empty() {
+        out.push_str("<dt>Members</dt><dd>");
+        push_links(out, &page.members);
+        out.push_str("</dd>");
+    }
+    if let Some(parent) = &page.parent {
+        out.push_str("<dt>Part of</dt><dd>");
+        push_link(out, parent);
+        out.push_str("</dd>");
+    }
+    if !page.children.is_empty() {
+        out.push_str("<dt>Teams within</dt><dd>");
+        push_links(out, &page.children);
+        out.push_str("</dd>");
+    }
+    if !page.trend.points.is_empty() {
+        out.push_str("\n    <dt>Score at ");
+        push_escaped(out, &page.trend.at);
+        out.push_str(" of each period</dt><dd class=\"sparkline\">");
+        push_html(out, &page.sparkline);
+        out.push_str(" <span class=\"trend-values\">");
+        for (i, p) in page.trend.points.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" · ");
+            }
+            push_escaped(out, &p.period);
+            out.push(' ');
+            match &p.score {
+                Some(score) => push_escaped(out, score),
+                None => out.push('—'),
+            }
+        }
+        out.push_str("</span></dd>");
+    }
+    push_page_head_end(out, &page.edit_url, "team", &page.mission);
+    out.push_str("\n\n");
+    push_recent_checkins(out, &page.recent);
+    for section in &page.periods {
+        push_period_heading(out, &section.period, &section.score, "team score ");
+        let count = section.objectives.len();
+        if count > 0 {
+            out.push_str(
+                "\n  <div class=\"team-distribution\">\n    <div class=\"summary-label\">",
+            );
+            push_plural(out, count, "objective", true);
+            out.push_str(" by status</div>\n    <div class=\"summary-bar\">");
+            push_html(out, &section.distribution);
+            out.push_str("</div>\n    <ul class=\"legend\">");
+            for s in &section.statuses {
+                out.push_str("\n      <li><span class=\"swatch status-");
+                push_escaped(out, s.status.key);
+                out.push_str("\"></span>");
+                push_digits(out, s.count as u64, true);
+                out.push(' ');
+                push_escaped(out, &s.status.label.to_lowercase());
+                out.push_str("</li>");
+            }
+            out.push_str("\n    </ul>\n  </div>");
+        }
+        if section.trends.is_empty() {
+            push_cards(out, &section.objectives);
+        } else {
+            push_small_multiples(out, &section.trends);
+        }
+        push_lines(
+            out,
+            "People's objectives aligned to the team's",
+            &section.aligned,
+        );
+        out.push_str("\n</section>");
+    }
+    if page.periods.is_empty() {
+        out.push_str("\n<p class=\"empty\">This team has no objectives yet.</p>");
     }
     out.push('\n');
     push_layout_foot(out, site);
