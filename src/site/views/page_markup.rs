@@ -406,7 +406,7 @@ fn push_period_heading(out: &mut String, period: &Link, score: &Option<String>, 
     out.push_str("</h2>");
 }
 
-/// The `small_multiples` component of `macros.html`, after its heading.
+/// "Scores over the period" and the `small_multiples` component of `macros.html`.
 fn push_small_multiples(out: &mut String, multiples: &[Multiple]) {
     out.push_str("\n  <h3>Scores over the period</h3>\n  \n<ul class=\"multiples\">");
     for m in multiples {
