@@ -201,7 +201,10 @@ impl Serialize for LineItem<'_> {
 pub struct CardItem<'a> {
     pub card: &'a ObjectiveCard<'a>,
     pub key_results: Option<&'a [KeyResultView<'a>]>,
-    pub key_results_html: Option<Html>,
+    /// Whether okr writes the key results: written when the card is shown
+    /// or handed to a template, since lists of cards often are not shown
+    /// (person and team pages show small multiples instead).
+    writes_key_results: bool,
 }
 
 impl Serialize for CardItem<'_> {
@@ -226,8 +229,8 @@ impl Serialize for CardItem<'_> {
         if let Some(key_results) = self.key_results {
             item.serialize_field("key_results", key_results)?;
         }
-        if let Some(html) = &self.key_results_html {
-            item.serialize_field("key_results_html", html)?;
+        if let Some(html) = self.key_results_html() {
+            item.serialize_field("key_results_html", &html)?;
         }
         item.end()
     }
@@ -237,9 +240,7 @@ impl<'a> CardItem<'a> {
     /// The card in a list of cards.
     pub fn new(card: &'a ObjectiveCard<'a>, blocks: Blocks) -> CardItem<'a> {
         CardItem {
-            key_results_html: blocks
-                .writes(Block::KeyResultList)
-                .then(|| markup::card_key_results(&card.key_results)),
+            writes_key_results: blocks.writes(Block::KeyResultList),
             ..CardItem::alone(card, blocks)
         }
     }
@@ -249,8 +250,13 @@ impl<'a> CardItem<'a> {
         CardItem {
             card,
             key_results: blocks.fields.then_some(card.key_results.as_slice()),
-            key_results_html: None,
+            writes_key_results: false,
         }
+    }
+
+    /// The card's key results as okr writes them, where it does.
+    pub fn key_results_html(&self) -> Option<Html> {
+        (self.writes_key_results).then(|| markup::card_key_results(&self.card.key_results))
     }
 }
 

@@ -443,7 +443,8 @@ fn push_stale(out: &mut String, stale: usize) {
 /// `macros.html` for each card, as a period's section lists them where it
 /// has no small multiples. The built-in views draw small multiples for every
 /// objective they list, so the list is empty in practice (written like the
-/// template all the same; checked against Tera with views that drew none).
+/// template all the same; checked against Tera with views that drew none),
+/// and the cards' key results are written only here.
 fn push_cards(out: &mut String, cards: &[CardItem]) {
     out.push_str("\n  <div class=\"cards\">");
     for item in cards {
@@ -498,8 +499,8 @@ fn push_cards(out: &mut String, cards: &[CardItem]) {
         out.push_str("\n    </div>\n  </header>\n  <div class=\"card-bar\">");
         push_html(out, &card.bar);
         out.push_str("</div>");
-        if let Some(key_results) = &item.key_results_html {
-            push_html(out, key_results);
+        if let Some(key_results) = item.key_results_html() {
+            push_html(out, &key_results);
         }
         out.push_str("\n</article>\n");
     }
