@@ -256,7 +256,8 @@ impl<'a> CardItem<'a> {
 
     /// The card's key results as okr writes them, where it does.
     pub fn key_results_html(&self) -> Option<Html> {
-        (self.writes_key_results).then(|| markup::card_key_results(&self.card.key_results))
+        self.writes_key_results
+            .then(|| markup::card_key_results(&self.card.key_results))
     }
 }
 

@@ -532,6 +532,18 @@ fn push_page_head(out: &mut String, site: &SiteView, kind: &str, name: &str) {
     out.push_str("</h1>\n  <dl class=\"facts\">");
 }
 
+/// `<dt>term</dt><dd>links</dd>` in a page head's facts, where there are links.
+fn push_fact(out: &mut String, term: &str, links: &[Link]) {
+    if links.is_empty() {
+        return;
+    }
+    out.push_str("<dt>");
+    out.push_str(term);
+    out.push_str("</dt><dd>");
+    push_links(out, links);
+    out.push_str("</dd>");
+}
+
 /// The end of the page head: the edit link, then the page's own text.
 fn push_page_head_end(out: &mut String, edit_url: &Option<String>, what: &str, prose: &Html) {
     out.push_str("\n  </dl>");
@@ -560,11 +572,7 @@ pub fn person_page(site: &SiteView, page: &PersonPage, out: &mut String) {
         push_escaped(out, role);
         out.push_str("</dd>");
     }
-    if !page.teams.is_empty() {
-        out.push_str("<dt>Teams</dt><dd>");
-        push_links(out, &page.teams);
-        out.push_str("</dd>");
-    }
+    push_fact(out, "Teams", &page.teams);
     push_page_head_end(out, &page.edit_url, "person", &page.about);
     for section in &page.periods {
         push_period_heading(out, &section.period, &section.score, "score ");
@@ -658,26 +666,10 @@ fn push_recent_checkins(out: &mut String, checkins: &[RecentCheckin]) {
 /// to `out`.
 pub fn team_page(site: &SiteView, page: &TeamPage, out: &mut String) {
     push_page_head(out, site, "Team", page.name);
-    if let Some(lead) = &page.lead {
-        out.push_str("<dt>Lead</dt><dd>");
-        push_link(out, lead);
-        out.push_str("</dd>");
-    }
-    if !page.members.is_empty() {
-        out.push_str("<dt>Members</dt><dd>");
-        push_links(out, &page.members);
-        out.push_str("</dd>");
-    }
-    if let Some(parent) = &page.parent {
-        out.push_str("<dt>Part of</dt><dd>");
-        push_link(out, parent);
-        out.push_str("</dd>");
-    }
-    if !page.children.is_empty() {
-        out.push_str("<dt>Teams within</dt><dd>");
-        push_links(out, &page.children);
-        out.push_str("</dd>");
-    }
+    push_fact(out, "Lead", page.lead.as_slice());
+    push_fact(out, "Members", &page.members);
+    push_fact(out, "Part of", page.parent.as_slice());
+    push_fact(out, "Teams within", &page.children);
     if !page.trend.points.is_empty() {
         out.push_str("\n    <dt>Score at ");
         push_escaped(out, &page.trend.at);
