@@ -344,6 +344,10 @@ pub fn walk_in_parts_of(
         }
     };
     let first = usize::from(resumed.is_some());
+    let long = chain.len() > window;
+    // Following a long chain of parents mapped the index and every commit:
+    // let them go before the parts map their own.
+    let repo = repo.opened_for_part(long)?.unwrap_or(repo);
     // Each commit's okrs/ tree, and the file changes of each commit that
     // touched okrs/, oldest first, on all cores. The oldest commit of a cut
     // chain (a shallow clone's) is where the history starts: its files are
@@ -351,7 +355,6 @@ pub fn walk_in_parts_of(
     // with its own opening of the repository (see [`Repo::reopen`]).
     let mut trees: Vec<Option<gix::ObjectId>> = Vec::with_capacity(chain.len());
     let mut steps: Vec<(usize, Vec<BlobChange>)> = Vec::new();
-    let long = chain.len() > window;
     for start in (0..chain.len()).step_by(window) {
         let end = (start + window).min(chain.len());
         let opened = repo.opened_for_part(long)?;
