@@ -381,9 +381,7 @@ pub fn history(history: &History, entries: &[Entry], repo: Option<&RepoLinks>) -
     out.push_str("\n<ol class=\"history\">");
     for entry in entries.iter().rev() {
         let commit = &history.commits[entry.commit];
-        out.push_str("\n<li>\n<p class=\"history-meta\"><time datetime=\"");
-        push_iso_date(&mut out, commit.date);
-        out.push_str("\">");
+        out.push_str("\n<li>\n<p class=\"history-meta\"><time>");
         push_iso_date(&mut out, commit.date);
         out.push_str("</time> · ");
         push_escaped(&mut out, &commit.author);
@@ -405,9 +403,7 @@ pub fn history(history: &History, entries: &[Entry], repo: Option<&RepoLinks>) -
 /// each row of a section.
 pub fn change_row(out: &mut String, row: &ChangeRow) {
     let entry = &row.entry;
-    out.push_str("\n      <tr><td><time datetime=\"");
-    push_escaped(out, &entry.date);
-    out.push_str("\">");
+    out.push_str("\n      <tr><td><time>");
     push_escaped(out, &entry.date);
     out.push_str("</time></td><td>");
     match &row.url {

@@ -625,9 +625,7 @@ fn push_recent_checkins(out: &mut String, checkins: &[RecentCheckin]) {
         out.push_str("\n<section>\n<h2>Recent check-ins</h2>\n<ol class=\"recent\">");
         for c in checkins {
             let objective = c.objective.0;
-            out.push_str("\n<li>\n<time datetime=\"");
-            push_escaped(out, &c.date);
-            out.push_str("\">");
+            out.push_str("\n<li>\n<time>");
             push_escaped(out, &c.date);
             out.push_str("</time>\n<div class=\"recent-body\">\n<a href=\"");
             push_escaped(out, &c.url);
