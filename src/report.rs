@@ -45,7 +45,7 @@ pub struct Placed<'a> {
 
 pub fn place<'a>(checked: &'a Checked, d: &'a Diagnostic) -> Placed<'a> {
     let file = checked.org.file(d.file);
-    let at = d.span.as_ref().map(|s| file.line_col(s.start));
+    let at = d.span.as_ref().map(|s| file.line_col(s.start()));
     Placed {
         rule: d.rule.name(),
         severity: d.severity,
@@ -179,8 +179,8 @@ fn group<'a>(file: &'a SourceFile, d: &'a Diagnostic) -> Group<'a> {
     let mut group = match &d.span {
         Some(span) => {
             // Only the lines the span touches: files may be large.
-            let start = floor_char_boundary(&file.text, span.start);
-            let end = ceil_char_boundary(&file.text, span.end.max(start));
+            let start = floor_char_boundary(&file.text, span.start());
+            let end = ceil_char_boundary(&file.text, span.end().max(start));
             let first = file.text[..start].rfind('\n').map_or(0, |i| i + 1);
             let last = file.text[end..]
                 .find('\n')

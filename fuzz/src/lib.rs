@@ -57,7 +57,7 @@ pub fn front_matter(data: &[u8]) {
         };
         for d in diagnostics {
             if let Some(span) = d.span {
-                file.line_col(span.start);
+                file.line_col(span.start());
             }
         }
     }

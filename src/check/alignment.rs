@@ -47,7 +47,7 @@ pub fn unaligned(cx: &Context, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Rule::Unaligned,
                 first.file,
-                Some(first.title.span.clone()),
+                Some(first.title.span),
                 format!("none of the {n} {level} objectives of {period} aligns to anything: there are no {above} objectives in {period} to align to"),
             )
             .with_help(format!(
@@ -67,7 +67,7 @@ fn unaligned_one(o: &Objective) -> Diagnostic {
     Diagnostic::new(
         Rule::Unaligned,
         o.file,
-        Some(o.title.span.clone()),
+        Some(o.title.span),
         format!("this {} objective aligns to nothing", o.level().name()),
     )
     .with_help(format!(
@@ -105,7 +105,7 @@ pub fn unsupported_objective(cx: &Context, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Rule::UnsupportedObjective,
                 first.file,
-                Some(first.title.span.clone()),
+                Some(first.title.span),
                 format!("no objective aligns to any of the {n} company objectives of {period}: there are no team or person objectives in {period}"),
             )
             .with_help(format!(
@@ -120,7 +120,7 @@ fn unsupported_one(o: &Objective) -> Diagnostic {
     Diagnostic::new(
         Rule::UnsupportedObjective,
         o.file,
-        Some(o.title.span.clone()),
+        Some(o.title.span),
         "no team or person objective aligns to this company objective",
     )
     .with_help("a company objective nobody works on will not move: align a team objective to it, or drop it")
@@ -232,7 +232,7 @@ pub fn alignment_cycle(cx: &Context, out: &mut Vec<Diagnostic>) {
             .parents
             .iter()
             .find(|l| l.objective == next)
-            .map(|l| l.span.clone());
+            .map(|l| l.span);
         let names: Vec<&str> = cycle
             .iter()
             .chain(std::iter::once(&cycle[0]))
@@ -277,7 +277,7 @@ fn team_cycles(org: &Org, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::new(
             Rule::AlignmentCycle,
             first.file,
-            first.parent.as_ref().map(|p| p.span.clone()),
+            first.parent.as_ref().map(|p| p.span),
             format!("teams are their own parents: {}", names.join(" → ")),
         ));
     }
@@ -292,7 +292,7 @@ pub fn alignment_inversion(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         Rule::AlignmentInversion,
                         o.file,
-                        Some(link.span.clone()),
+                        Some(link.span),
                         format!(
                             "a {} objective cannot align to a {} objective (`{}`)",
                             o.level().name(),
@@ -323,7 +323,7 @@ pub fn period_mismatch(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         Rule::PeriodMismatch,
                         o.file,
-                        Some(link.span.clone()),
+                        Some(link.span),
                         format!(
                             "`{}` belongs to {} ({} to {}), which does not overlap {}",
                             parent.id.value, theirs.name, theirs.start, theirs.end, own.name

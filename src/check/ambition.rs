@@ -42,7 +42,7 @@ pub fn target_already_met(cx: &Context, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Rule::TargetAlreadyMet,
                     o.file,
-                    Some(first.value.span.clone()),
+                    Some(first.value.span),
                     format!(
                         "key result `{}` already stands at {} (target {}) at its first check-in, on {}, early in {}",
                         kr.id.value, first.value.value, target.value, first.date.value, period.name

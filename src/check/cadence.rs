@@ -39,7 +39,7 @@ pub fn too_many_objectives(cx: &Context, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Rule::TooManyObjectives,
                 o.file,
-                Some(o.title.span.clone()),
+                Some(o.title.span),
                 format!(
                     "{owner} has {} objectives in {period}; more than {max} dilute focus",
                     objectives.len()
@@ -107,7 +107,7 @@ fn checkins_after_as_of(cx: &Context, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Rule::CheckinOutsidePeriod,
                     o.file,
-                    Some(first.span.clone()),
+                    Some(first.span),
                     format!(
                         "a check-in of key result `{}` is dated {}, after the as-of date {}{more}",
                         kr.id.value, first.value, cx.as_of
@@ -143,7 +143,7 @@ fn dates_outside_period<'o, D: Iterator<Item = &'o Spanned<NaiveDate>>>(
                     Diagnostic::new(
                         rule,
                         o.file,
-                        Some(date.span.clone()),
+                        Some(date.span),
                         format!(
                             "{}, outside {} ({} to {})",
                             what(kr, date.value),
@@ -188,8 +188,8 @@ pub fn stale_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let (span, what) = match kr.latest_checkin(cx.as_of) {
-                Some(c) => (c.date.span.clone(), "the last check-in was"),
-                None => (kr.title.span.clone(), "no check-in since the period began"),
+                Some(c) => (c.date.span, "the last check-in was"),
+                None => (kr.title.span, "no check-in since the period began"),
             };
             out.push(
                 Diagnostic::new(
@@ -221,7 +221,7 @@ pub fn stale_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Rule::StaleKeyResult,
                 o.file,
-                Some(kr.title.span.clone()),
+                Some(kr.title.span),
                 format!(
                     "no key result of {period} has a check-in yet: {n} {many} gone more than {} without one, this one first",
                     days_text(limit)
@@ -356,7 +356,10 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:#?}");
         // Once, at the earliest of the two later check-ins.
         let file = checked.org.file(found[0].file);
-        let at = found[0].span.as_ref().map(|s| file.line_col(s.start).line);
+        let at = found[0]
+            .span
+            .as_ref()
+            .map(|s| file.line_col(s.start()).line);
         assert_eq!((file.path.as_str(), at), (SELL, Some(16)));
         assert!(
             found[0].message.contains(

@@ -201,7 +201,7 @@ pub fn unknown_period(cx: &Context, out: &mut Vec<Diagnostic>) {
         let d = Diagnostic::new(
             Rule::UnknownPeriod,
             objective.file,
-            Some(period.span.clone()),
+            Some(period.span),
             format!("unknown period `{}`", period.value),
         );
         // `Q1 2027` is a way of writing `2027-Q1`, whatever it is closest to.
@@ -273,7 +273,7 @@ mod tests {
             by_id
                 .span
                 .as_ref()
-                .map(|s| checked.org.file(by_id.file).line_col(s.start).line),
+                .map(|s| checked.org.file(by_id.file).line_col(s.start()).line),
             Some(2)
         );
         assert!(by_id.message.contains("300 characters"), "{by_id:?}");

@@ -22,7 +22,7 @@ pub fn missing_key_results(cx: &Context, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Rule::MissingKeyResults,
                 o.file,
-                Some(o.title.span.clone()),
+                Some(o.title.span),
                 "this objective has no key results, so nothing measures it",
             )
             .with_help(
@@ -41,7 +41,7 @@ pub fn missing_target(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         Rule::MissingTarget,
                         o.file,
-                        Some(kr.title.span.clone()),
+                        Some(kr.title.span),
                         format!("key result `{}` has no `target`", kr.id.value),
                     )
                     .with_help("add `target = <number>` (and `start` if it is not 0), or `done = false` for a milestone"),
@@ -61,7 +61,7 @@ pub fn empty_range(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         Rule::EmptyRange,
                         o.file,
-                        Some(target.span.clone()),
+                        Some(target.span),
                         format!(
                             "key result `{}` starts where it ends ({}), so its progress cannot be measured",
                             kr.id.value, target.value
@@ -82,7 +82,7 @@ fn fraction(file: FileId, value: &Option<Spanned<f64>>, what: &str, out: &mut Ve
             Diagnostic::new(
                 Rule::InvalidValue,
                 file,
-                Some(v.span.clone()),
+                Some(v.span),
                 format!("{what} must be between 0 and 1, not {}", v.value),
             )
             .with_help("write confidence as a probability: 0.7 means 70% sure"),
@@ -102,7 +102,7 @@ fn too_large(file: FileId, value: Option<&Spanned<f64>>, key: &str, out: &mut Ve
             Diagnostic::new(
                 Rule::InvalidValue,
                 file,
-                Some(v.span.clone()),
+                Some(v.span),
                 format!(
                     "`{key}` must be at most {LARGEST:e} in size, not {:e}",
                     v.value
@@ -144,7 +144,7 @@ fn unknown_name(file: FileId, value: &Spanned<String>, what: &str, names: &[&str
     Diagnostic::new(
         Rule::InvalidValue,
         file,
-        Some(value.span.clone()),
+        Some(value.span),
         format!("unknown {what} `{}`", value.value),
     )
     .with_help(help)
@@ -174,7 +174,7 @@ pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
                 && w.value <= 0.0
             {
                 out.push(
-                    Diagnostic::new(Rule::InvalidValue, o.file, Some(w.span.clone()), format!("`weight` must be above 0, not {}", w.value))
+                    Diagnostic::new(Rule::InvalidValue, o.file, Some(w.span), format!("`weight` must be above 0, not {}", w.value))
                         .with_help("weights are relative: 2 counts twice as much as 1; remove a key result that should not count"),
                 );
             }
@@ -212,7 +212,7 @@ pub fn invalid_value(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let d = Diagnostic::new(
                     Rule::InvalidValue,
                     o.file,
-                    Some(kr.span.clone()),
+                    Some(kr.span),
                     format!("this objective has no key result `{}`", kr.value),
                 );
                 let names = names.get_or_init(|| Vocabulary::new(kr_ids()));
@@ -234,7 +234,7 @@ pub fn binary_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         Rule::BinaryKeyResult,
                         o.file,
-                        Some(done.span.clone()),
+                        Some(done.span),
                         format!("key result `{}` is a done/not-done milestone, not a measure of progress", kr.id.value),
                     )
                     .with_help("measure the outcome the milestone is for, with a `start` and a `target`"),
@@ -266,7 +266,7 @@ pub fn key_result_count(cx: &Context, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::new(
             Rule::KeyResultCount,
             o.file,
-            Some(o.title.span.clone()),
+            Some(o.title.span),
             message,
         ));
     }

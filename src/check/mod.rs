@@ -176,7 +176,7 @@ fn finish(org: &Org, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .filter_map(|mut d| {
             d.severity = settings.severity(d.rule)?;
             let file = org.file(d.file);
-            let at = d.span.as_ref().map(|s| file.line_col(s.start));
+            let at = d.span.as_ref().map(|s| file.line_col(s.start()));
             Some(((file.path.clone(), at, d.rule.name(), d.message.clone()), d))
         })
         .collect();
@@ -187,7 +187,7 @@ fn finish(org: &Org, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// A span that exists in the file: ids taken from file names have none.
 fn place<T>(value: &Spanned<T>) -> Option<crate::model::source::Span> {
-    (!value.span.is_empty()).then(|| value.span.clone())
+    (!value.span.is_empty()).then_some(value.span)
 }
 
 #[cfg(test)]
@@ -265,7 +265,7 @@ pub(crate) mod testing {
                 (
                     d.rule.name().to_string(),
                     file.path.clone(),
-                    d.span.as_ref().map(|s| file.line_col(s.start).line),
+                    d.span.as_ref().map(|s| file.line_col(s.start()).line),
                 )
             })
             .collect()

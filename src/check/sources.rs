@@ -88,8 +88,8 @@ fn span_of(kr: &KeyResult, source: &Source, key: Key) -> Span {
         Key::HeaderName(i) => source.headers.get(i).map(|(name, _)| name),
     };
     match value {
-        Some(value) => value.span.clone(),
-        None if !source.span.is_empty() => source.span.clone(),
-        None => kr.span.clone(),
+        Some(value) => value.span,
+        None if !source.span.is_empty() => source.span,
+        None => kr.span,
     }
 }

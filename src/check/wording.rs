@@ -251,7 +251,7 @@ fn placeholder_finding(
             format!("replace `{fill}` with the real value or words: {instead}"),
         ),
     };
-    let span = Some(text.span.clone());
+    let span = Some(text.span);
     Some(Diagnostic::new(Rule::PlaceholderText, o.file, span, message).with_help(help))
 }
 
@@ -472,7 +472,7 @@ pub fn metric_objective(cx: &Context, out: &mut Vec<Diagnostic>) {
         } else {
             continue;
         };
-        let span = Some(o.title.span.clone());
+        let span = Some(o.title.span);
         out.push(Diagnostic::new(Rule::MetricObjective, o.file, span, message).with_help(help));
     }
 }
@@ -541,7 +541,7 @@ pub fn unmeasured_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Rule::UnmeasuredKeyResult,
                     o.file,
-                    Some(kr.title.span.clone()),
+                    Some(kr.title.span),
                     format!("key result `{}` names nothing to measure, and its numbers ({start} to {target}, no unit) do not say what is counted", kr.id.value),
                 )
                 .with_help("name the measure and where it should move, e.g. \"Setup finished within a day by 60% of new accounts, from 35%\", with `unit = \"%\"`"),
@@ -582,7 +582,7 @@ pub fn duplicate_key_result(cx: &Context, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Rule::DuplicateKeyResult,
                     o.file,
-                    Some(kr.title.span.clone()),
+                    Some(kr.title.span),
                     format!(
                         "key result `{}` repeats key result `{}` of {}/{} word for word",
                         kr.id.value, original.key_results[fk].id.value, original.period.value, original.id.value

@@ -2,8 +2,77 @@
 
 use std::ops::Range;
 
-/// A byte range inside one [`SourceFile`]'s text.
-pub type Span = Range<usize>;
+/// A byte range inside one [`SourceFile`]'s text: half the size of a
+/// `Range<usize>`, as a model holds hundreds of thousands of them (every
+/// value of every check-in has one). An offset past 4 GiB, which no OKR
+/// file reaches, is held as the largest one, and a span that is not in a
+/// text slices it as empty rather than panicking.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.start()..self.end()
+    }
+
+    pub fn len(self) -> usize {
+        self.end().saturating_sub(self.start())
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+}
+
+impl From<Range<usize>> for Span {
+    /// Offsets past 32 bits (which no file okr reads has) become the end.
+    fn from(range: Range<usize>) -> Span {
+        let at = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+        Span {
+            start: at(range.start),
+            end: at(range.end),
+        }
+    }
+}
+
+impl From<Span> for Range<usize> {
+    fn from(span: Span) -> Range<usize> {
+        span.range()
+    }
+}
+
+impl std::fmt::Debug for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+impl std::ops::Index<Span> for str {
+    type Output = str;
+
+    fn index(&self, span: Span) -> &str {
+        self.get(span.range()).unwrap_or_default()
+    }
+}
+
+impl std::ops::Index<Span> for String {
+    type Output = str;
+
+    fn index(&self, span: Span) -> &str {
+        &self.as_str()[span]
+    }
+}
 
 /// Index of a file in [`crate::model::Org::files`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -103,6 +172,27 @@ mod tests {
         let f = file("é = \"ü\"\r\nx");
         assert_eq!(f.line_col(5), LineCol { line: 1, column: 5 });
         assert_eq!(f.line_col(11), LineCol { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn a_span_is_a_range_in_half_the_room() {
+        assert_eq!(std::mem::size_of::<Span>(), 8);
+        let span = Span::from(4..9);
+        assert_eq!((span.start(), span.end(), span.len()), (4, 9, 5));
+        assert_eq!(span.range(), 4..9);
+        assert_eq!(format!("{span:?}"), "4..9");
+        assert_eq!(&"title = \"Grow\""[Span::from(8..14)], "\"Grow\"");
+        assert!(Span::default().is_empty() && !span.is_empty());
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_span_past_four_gibibytes_or_its_text_slices_nothing() {
+        let far = Span::from(usize::MAX - 1..usize::MAX);
+        assert_eq!(far.range(), u32::MAX as usize..u32::MAX as usize);
+        assert_eq!(&"short"[far], "");
+        // Not on a character boundary: empty, where a range would panic.
+        assert_eq!(&"é"[Span::from(1..2)], "");
     }
 
     #[test]

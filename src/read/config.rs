@@ -52,7 +52,7 @@ pub fn parse(file: &SourceFile, id: FileId) -> Result<Config, Vec<Diagnostic>> {
         && periods.get(&name.value).is_none()
     {
         r.report_at(
-            name.span.clone(),
+            name.span,
             format!("`current_period` names an unknown period `{}`", name.value),
             Some("use a built-in period such as `2026-Q1`, `2026-H2` or `2026`, or define it under [periods]".into()),
         );
@@ -374,7 +374,7 @@ stale-key-result = "off"
             errors[0].message,
             "`repository`: `https://token@github.com/acme/okrs` must not hold a user name or password"
         );
-        let span = errors[0].span.clone().unwrap();
+        let span = errors[0].span.unwrap();
         assert!(text[span].contains("token@"), "the span is the value's");
         assert!(
             errors[0]

@@ -604,7 +604,10 @@ mod tests {
     use crate::model::Spanned;
 
     fn spanned(text: &str) -> Option<Spanned<String>> {
-        Some(Spanned::new(text.to_string(), 0..0))
+        Some(Spanned::new(
+            text.to_string(),
+            crate::model::source::Span::default(),
+        ))
     }
 
     fn csv_source(column: &str, date_column: Option<&str>) -> Source {
@@ -730,8 +733,8 @@ mod tests {
         assert!(messages(&url("ftp://example.com/x"))[0].contains("not https"));
         let with_header = |name: &str, value: &str| Source {
             headers: vec![(
-                Spanned::new(name.to_string(), 0..0),
-                Spanned::new(value.to_string(), 0..0),
+                Spanned::new(name.to_string(), crate::model::source::Span::default()),
+                Spanned::new(value.to_string(), crate::model::source::Span::default()),
             )],
             ..url("https://metrics.example.com/wau.json")
         };

@@ -9,6 +9,7 @@ use crate::read::schema::Field;
 use crate::read::toml_doc::{Item, Table, Value};
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// A date in quotes, only as TOML writes one bare: `YYYY-MM-DD` with a
 /// four-digit year (chrono alone would also take `2026-2-1` or `-200000-01-01`).
@@ -80,16 +81,16 @@ impl Reader {
         }
     }
 
-    pub fn span(&self, toml_span: Span) -> Span {
-        toml_span.start + self.offset..toml_span.end + self.offset
+    pub fn span(&self, toml_span: Range<usize>) -> Span {
+        (toml_span.start + self.offset..toml_span.end + self.offset).into()
     }
 
     /// The opening fence: where findings about the whole file point.
     pub fn header(&self) -> Span {
-        0..3
+        (0..3).into()
     }
 
-    pub fn report(&mut self, toml_span: Span, message: String, help: Option<String>) {
+    pub fn report(&mut self, toml_span: Range<usize>, message: String, help: Option<String>) {
         let span = self.span(toml_span);
         self.report_at(span, message, help);
     }
@@ -207,7 +208,7 @@ impl Reader {
         self.fatal = true;
         if !table.contains_key(key) {
             self.report_at(
-                missing_at.clone(),
+                missing_at,
                 format!("the {what} has no `{key}`"),
                 Some(format!("add `{key} = \"…\"`")),
             );
@@ -386,6 +387,6 @@ impl Reader {
         let id = self.string(table, "id");
         // An `id` that is not a string leaves the entity's name unknown.
         self.fatal |= id.is_none() && table.contains_key("id");
-        id.unwrap_or_else(|| Spanned::new(file.stem().to_string(), 0..0))
+        id.unwrap_or_else(|| Spanned::new(file.stem().to_string(), Span::default()))
     }
 }

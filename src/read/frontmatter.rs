@@ -31,7 +31,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         return Err(SplitError {
             message: "the file is empty",
             help: "start the file with a `+++` line, the TOML front matter, and another `+++` line",
-            span: 0..0,
+            span: Span::default(),
         });
     }
     let first_end = text.find('\n').unwrap_or(text.len());
@@ -39,7 +39,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         return Err(SplitError {
             message: "the file does not start with front matter",
             help: "put a line `+++` first, then the TOML front matter, then another `+++` line",
-            span: 0..first_end,
+            span: (0..first_end).into(),
         });
     }
     let toml_offset = (first_end + 1).min(text.len());
@@ -73,7 +73,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     Err(SplitError {
         message: "the front matter is not closed",
         help: "end the TOML front matter with a line `+++`",
-        span: 0..FENCE.len(),
+        span: (0..FENCE.len()).into(),
     })
 }
 

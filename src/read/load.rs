@@ -60,7 +60,7 @@ impl fmt::Display for LoadError {
                     .map(|d| {
                         let place = match &d.span {
                             Some(span) => {
-                                let at = file.line_col(span.start);
+                                let at = file.line_col(span.start());
                                 format!("{}:{}:{}", file.path, at.line, at.column)
                             }
                             None => file.path.clone(),
@@ -710,7 +710,7 @@ fn not_utf8(id: FileId, valid_up_to: usize) -> Diagnostic {
     Diagnostic::new(
         Rule::InvalidFrontMatter,
         id,
-        Some(at),
+        Some(at.into()),
         "the file is not valid UTF-8",
     )
     .with_help("save the file as UTF-8")

@@ -88,8 +88,8 @@ pub fn parse_objective(file: &SourceFile, id: FileId) -> Parsed<Objective> {
             file: id,
             id: r.id(root, file),
             id_explicit: root.contains_key("id"),
-            title: r.required_string(root, "title", header.clone(), "objective"),
-            period: r.required_string(root, "period", header.clone(), "objective"),
+            title: r.required_string(root, "title", header, "objective"),
+            period: r.required_string(root, "period", header, "objective"),
             team: r.string(root, "team"),
             person: r.string(root, "person"),
             aligns_to: r.strings(root, "aligns_to", true),
@@ -173,7 +173,7 @@ fn parse_file<T>(
     let entity = build(&mut reader, &root, split.body);
     if let Some(excess) = body::too_much_raw_html(split.body) {
         let at = file.text.len() - split.body.len() + excess.at();
-        reader.report_fatal(at..at + 1, excess.message(), Some(excess.help()));
+        reader.report_fatal((at..at + 1).into(), excess.message(), Some(excess.help()));
     }
     if reader.fatal {
         let explicit = root.get("id").and_then(Item::as_str).map(String::from);
@@ -191,7 +191,7 @@ struct NumberRepair {
     key: &'static str,
     written: String,
     /// The value's place in the TOML text.
-    span: Span,
+    span: std::ops::Range<usize>,
     fix: NumberFix,
 }
 
@@ -267,16 +267,15 @@ fn broken<T>(
 
 fn key_result(r: &mut Reader, table: &Table<'_>, span: Span, index: usize) -> KeyResult {
     r.check_keys(table, schema::KEY_RESULT, "key result");
-    let title = r.required_string(table, "title", span.clone(), "key result");
+    let title = r.required_string(table, "title", span, "key result");
     let explicit_id = r.string(table, "id");
     let id_explicit = explicit_id.is_some();
-    let id =
-        explicit_id.unwrap_or_else(|| Spanned::new(format!("kr{}", index + 1), title.span.clone()));
+    let id = explicit_id.unwrap_or_else(|| Spanned::new(format!("kr{}", index + 1), title.span));
     let start = r.number(table, "start");
     let target = r.number(table, "target");
     let done = r.boolean(table, "done");
     let keep = r.string(table, "keep");
-    let keep_span = keep.as_ref().map(|k| k.span.clone());
+    let keep_span = keep.as_ref().map(|k| k.span);
     let measure = match (target, done) {
         (Some(target), None) => match keep {
             Some(keep) => Measure::Kept {
@@ -285,7 +284,7 @@ fn key_result(r: &mut Reader, table: &Table<'_>, span: Span, index: usize) -> Ke
                 start,
             },
             None => Measure::Metric {
-                start: start.unwrap_or_else(|| Spanned::new(0.0, target.span.clone())),
+                start: start.unwrap_or_else(|| Spanned::new(0.0, target.span)),
                 target,
             },
         },
@@ -293,7 +292,7 @@ fn key_result(r: &mut Reader, table: &Table<'_>, span: Span, index: usize) -> Ke
         (None, None) => Measure::Missing { start },
         (Some(_), Some(done)) => {
             r.report_at(
-                done.span.clone(),
+                done.span,
                 "a key result has either a `target` (a metric) or `done` (a milestone), not both"
                     .into(),
                 Some("remove `done`, or remove `target` to make it a milestone".into()),
@@ -365,7 +364,7 @@ fn checkin(r: &mut Reader, table: &Table<'_>, span: Span) -> Option<Checkin> {
     for (key, present) in [("date", date.is_some()), ("value", value.is_some())] {
         if !present && !table.contains_key(key) {
             r.report_at(
-                span.clone(),
+                span,
                 format!("the check-in has no `{key}`"),
                 Some("a check-in needs `date = YYYY-MM-DD` and `value = <number>`".into()),
             );
@@ -386,7 +385,7 @@ fn retrospective(r: &mut Reader, table: &Table<'_>, span: Span) -> Retrospective
         && !(0.0..=1.0).contains(&score.value)
     {
         r.report_at(
-            score.span.clone(),
+            score.span,
             format!(
                 "the retrospective's `score` must be between 0 and 1, not {}",
                 score.value
@@ -397,7 +396,7 @@ fn retrospective(r: &mut Reader, table: &Table<'_>, span: Span) -> Retrospective
     let reason = r.string(table, "reason");
     match &reason {
         Some(reason) if reason.value.trim().is_empty() => r.report_at(
-            reason.span.clone(),
+            reason.span,
             "the retrospective's `reason` is empty".into(),
             Some("say why the computed score does not tell the whole story".into()),
         ),
@@ -415,7 +414,7 @@ fn retrospective(r: &mut Reader, table: &Table<'_>, span: Span) -> Retrospective
         && let Some(excess) = body::too_much_raw_html(&notes.value)
     {
         // On the whole string: escapes make places inside it differ from the text.
-        r.report_at(notes.span.clone(), excess.message(), Some(excess.help()));
+        r.report_at(notes.span, excess.message(), Some(excess.help()));
     }
     Retrospective {
         score,
@@ -489,7 +488,7 @@ Body *here*.
         assert_eq!(o.id.value, "grow");
         assert!(!o.id_explicit);
         assert_eq!(o.title.value, "Grow");
-        assert_eq!(&file.text[o.title.span.clone()], "\"Grow\"");
+        assert_eq!(&file.text[o.title.span], "\"Grow\"");
         assert_eq!(o.aligns_to[0].value, "expand");
         assert_eq!(o.key_results.len(), 2);
         let kr = &o.key_results[0];
@@ -501,7 +500,7 @@ Body *here*.
         assert_eq!(kr.owner, None);
         let owner = o.key_results[1].owner.as_ref().unwrap();
         assert_eq!(owner.value, "anna");
-        assert_eq!(&file.text[owner.span.clone()], "\"anna\"");
+        assert_eq!(&file.text[owner.span], "\"anna\"");
         assert_eq!(o.key_results[1].owner_person, None, "resolved later");
         assert!(matches!(
             o.key_results[1].measure,
@@ -519,7 +518,7 @@ Body *here*.
         };
         assert!(d.message.contains("raw HTML"), "{}", d.message);
         let first_tag = GOOD.lines().count() + 2;
-        let at = d.span.as_ref().map(|s| file.line_col(s.start).line);
+        let at = d.span.as_ref().map(|s| file.line_col(s.start()).line);
         assert_eq!(at, Some(first_tag + crate::read::body::MAX_RAW_TAGS));
 
         let notes = format!("[retrospective]\nnotes = '''\n{tags}'''\n+++\nBody");
@@ -527,7 +526,10 @@ Body *here*.
         let [d] = parsed.diagnostics.as_slice() else {
             panic!("{:?}", parsed.diagnostics)
         };
-        let at = d.span.as_ref().map(|s| &file.text[s.start..s.start + 3]);
+        let at = d
+            .span
+            .as_ref()
+            .map(|s| &file.text[s.start()..s.start() + 3]);
         assert_eq!(at, Some("'''"), "on the notes");
     }
 
@@ -605,7 +607,7 @@ Body *here*.
             .iter()
             .map(|d| {
                 (
-                    file.line_col(d.span.clone().unwrap().start).line,
+                    file.line_col(d.span.unwrap().start()).line,
                     d.message.as_str(),
                     d.help.as_deref(),
                 )
@@ -640,7 +642,7 @@ Body *here*.
                 "the objective has no `period`"
             ]
         );
-        assert_eq!(parsed.diagnostics[0].span, Some(0..3));
+        assert_eq!(parsed.diagnostics[0].span, Some((0..3).into()));
     }
 
     #[test]
@@ -649,7 +651,7 @@ Body *here*.
         assert_eq!(parsed.diagnostics.len(), 1);
         let d = &parsed.diagnostics[0];
         assert!(d.message.starts_with("invalid TOML"), "{}", d.message);
-        assert_eq!(file.line_col(d.span.clone().unwrap().start).line, 3);
+        assert_eq!(file.line_col(d.span.unwrap().start()).line, 3);
     }
 
     #[test]
@@ -660,7 +662,7 @@ Body *here*.
         ));
         let d = &parsed.diagnostics[0];
         assert_eq!(d.message, "invalid TOML: recursion limit");
-        assert_eq!(file.line_col(d.span.clone().unwrap().start).line, 1);
+        assert_eq!(file.line_col(d.span.unwrap().start()).line, 1);
         assert!(d.help.is_some());
     }
 
@@ -711,9 +713,9 @@ Body *here*.
                 .iter()
                 .map(|d| {
                     assert_eq!(d.rule, Rule::InvalidFrontMatter);
-                    let span = d.span.clone().unwrap();
+                    let span = d.span.unwrap();
                     (
-                        file.line_col(span.start).line,
+                        file.line_col(span.start()).line,
                         d.message.clone(),
                         d.help.clone().unwrap_or_default(),
                     )
@@ -795,8 +797,8 @@ Body *here*.
         let (file, parsed) = objective(&text);
         let found = (parsed.diagnostics.iter())
             .map(|d| {
-                let span = d.span.clone().unwrap_or_default();
-                let at = file.line_col(span.start);
+                let span = d.span.unwrap_or_default();
+                let at = file.line_col(span.start());
                 let under = &file.text[span];
                 assert_eq!(under.trim(), under, "under the value or key, not beside it");
                 assert!(!under.is_empty() && !under.contains('\n'), "{under:?}");

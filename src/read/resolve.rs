@@ -223,7 +223,7 @@ fn unknown(
     message: String,
     candidates: &Vocabulary,
 ) -> Diagnostic {
-    Diagnostic::new(rule, file, Some(reference.span.clone()), message)
+    Diagnostic::new(rule, file, Some(reference.span), message)
         .with_suggestion(candidates.closest(&reference.value))
 }
 
@@ -317,7 +317,7 @@ fn owner_of(
                 Diagnostic::new(
                     Rule::UnknownOwner,
                     objective.file,
-                    Some(person.span.clone()),
+                    Some(person.span),
                     "an objective has one owner: a `team` or a `person`, not both",
                 )
                 .with_help("keep the owner and name the others as `contributors`"),
@@ -408,7 +408,7 @@ fn key_result_owner(
         let d = Diagnostic::new(
             Rule::UnknownOwner,
             objective.file,
-            Some(owner.span.clone()),
+            Some(owner.span),
             message,
         );
         return Err(d.with_label("a team, not a person").with_help(help));
@@ -685,7 +685,7 @@ fn resolve_carried_from(org: &mut Org, broken: &Broken, out: &mut Vec<Diagnostic
             Diagnostic::new(
                 Rule::UnknownReference,
                 objective.file,
-                Some(reference.span.clone()),
+                Some(reference.span),
                 message,
             )
         };
@@ -731,7 +731,7 @@ fn resolve_reference(
         Diagnostic::new(
             Rule::UnresolvedAlignment,
             child.file,
-            Some(reference.span.clone()),
+            Some(reference.span),
             message,
         )
     };
@@ -810,7 +810,7 @@ fn resolve_reference(
     Ok(Some(Link {
         objective: target,
         key_result,
-        span: reference.span.clone(),
+        span: reference.span,
     }))
 }
 
@@ -1108,7 +1108,7 @@ mod tests {
         let found: Vec<String> = (checked.diagnostics.iter())
             .filter(|d| d.rule == Rule::UnknownOwner)
             .map(|d| {
-                let span = d.span.clone().unwrap_or_default();
+                let span = d.span.unwrap_or_default();
                 format!(
                     "{} {} | {} | {}",
                     d.rule.name(),

@@ -37,7 +37,7 @@ fn finding(o: &Objective, kr: &KeyResult, reason: &Reason) -> Diagnostic {
     Diagnostic::new(
         Rule::ActivityKeyResult,
         o.file,
-        Some(kr.title.span.clone()),
+        Some(kr.title.span),
         format!(
             "key result `{}` reads as a task, not an outcome: it {}",
             kr.id.value,

@@ -466,15 +466,16 @@ fn push_change(out: &mut String, kind: &str, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::source::Span;
     use crate::model::{KeyResult, Measure, Spanned};
     use crate::score::Status;
     use crate::site::views::Checkins;
 
     /// The model behind every view below: only its check-ins are read.
     static MODEL: std::sync::LazyLock<KeyResult> = std::sync::LazyLock::new(|| KeyResult {
-        id: Spanned::new("signups".into(), 0..0),
+        id: Spanned::new("signups".into(), Span::default()),
         id_explicit: true,
-        title: Spanned::new("Signups".into(), 0..0),
+        title: Spanned::new("Signups".into(), Span::default()),
         measure: Measure::Missing { start: None },
         current: None,
         unit: None,
@@ -484,7 +485,7 @@ mod tests {
         owner: None,
         checkins: Vec::new(),
         source: None,
-        span: 0..0,
+        span: Span::default(),
         owner_person: None,
     });
 
