@@ -45,7 +45,7 @@ pub struct Placed<'a> {
 
 pub fn place<'a>(checked: &'a Checked, d: &'a Diagnostic) -> Placed<'a> {
     let file = checked.org.file(d.file);
-    let at = d.span.as_ref().map(|s| file.line_col(s.start()));
+    let at = d.span.map(|s| file.line_col(s.start()));
     Placed {
         rule: d.rule.name(),
         severity: d.severity,

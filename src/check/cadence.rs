@@ -356,10 +356,7 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:#?}");
         // Once, at the earliest of the two later check-ins.
         let file = checked.org.file(found[0].file);
-        let at = found[0]
-            .span
-            .as_ref()
-            .map(|s| file.line_col(s.start()).line);
+        let at = found[0].span.map(|s| file.line_col(s.start()).line);
         assert_eq!((file.path.as_str(), at), (SELL, Some(16)));
         assert!(
             found[0].message.contains(

@@ -272,7 +272,6 @@ mod tests {
         assert_eq!(
             by_id
                 .span
-                .as_ref()
                 .map(|s| checked.org.file(by_id.file).line_col(s.start()).line),
             Some(2)
         );

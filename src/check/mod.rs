@@ -176,7 +176,7 @@ fn finish(org: &Org, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .filter_map(|mut d| {
             d.severity = settings.severity(d.rule)?;
             let file = org.file(d.file);
-            let at = d.span.as_ref().map(|s| file.line_col(s.start()));
+            let at = d.span.map(|s| file.line_col(s.start()));
             Some(((file.path.clone(), at, d.rule.name(), d.message.clone()), d))
         })
         .collect();
@@ -265,7 +265,7 @@ pub(crate) mod testing {
                 (
                     d.rule.name().to_string(),
                     file.path.clone(),
-                    d.span.as_ref().map(|s| file.line_col(s.start()).line),
+                    d.span.map(|s| file.line_col(s.start()).line),
                 )
             })
             .collect()

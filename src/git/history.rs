@@ -346,7 +346,7 @@ pub fn walk_in_parts_of(
     let first = usize::from(resumed.is_some());
     let long = chain.len() > window;
     // Following a long chain of parents mapped the index and every commit:
-    // let them go before the parts map their own.
+    // let them go before the parts map their own (see [`Repo::reopen`]).
     let repo = repo.opened_for_part(long)?.unwrap_or(repo);
     // Each commit's okrs/ tree, and the file changes of each commit that
     // touched okrs/, oldest first, on all cores. The oldest commit of a cut
@@ -403,7 +403,7 @@ pub fn walk_in_parts_of(
     } else {
         early_versions(&repo, &steps)
     };
-    // Walking a long chain mapped all of its commits: let them go.
+    // What reading the early versions had git map: let it go too.
     let repo = repo.opened_for_part(long)?.unwrap_or(repo);
     Ok(Walk {
         repo,

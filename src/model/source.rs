@@ -46,12 +46,6 @@ impl From<Range<usize>> for Span {
     }
 }
 
-impl From<Span> for Range<usize> {
-    fn from(span: Span) -> Range<usize> {
-        span.range()
-    }
-}
-
 impl std::fmt::Debug for Span {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}..{}", self.start, self.end)

@@ -602,12 +602,10 @@ fn pointer_help(document: &serde_json::Value, pointer: &str) -> String {
 mod tests {
     use super::*;
     use crate::model::Spanned;
+    use crate::model::source::Span;
 
     fn spanned(text: &str) -> Option<Spanned<String>> {
-        Some(Spanned::new(
-            text.to_string(),
-            crate::model::source::Span::default(),
-        ))
+        Some(Spanned::new(text.to_string(), Span::default()))
     }
 
     fn csv_source(column: &str, date_column: Option<&str>) -> Source {
@@ -733,8 +731,8 @@ mod tests {
         assert!(messages(&url("ftp://example.com/x"))[0].contains("not https"));
         let with_header = |name: &str, value: &str| Source {
             headers: vec![(
-                Spanned::new(name.to_string(), crate::model::source::Span::default()),
-                Spanned::new(value.to_string(), crate::model::source::Span::default()),
+                Spanned::new(name.to_string(), Span::default()),
+                Spanned::new(value.to_string(), Span::default()),
             )],
             ..url("https://metrics.example.com/wau.json")
         };

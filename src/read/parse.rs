@@ -518,7 +518,7 @@ Body *here*.
         };
         assert!(d.message.contains("raw HTML"), "{}", d.message);
         let first_tag = GOOD.lines().count() + 2;
-        let at = d.span.as_ref().map(|s| file.line_col(s.start()).line);
+        let at = d.span.map(|s| file.line_col(s.start()).line);
         assert_eq!(at, Some(first_tag + crate::read::body::MAX_RAW_TAGS));
 
         let notes = format!("[retrospective]\nnotes = '''\n{tags}'''\n+++\nBody");
@@ -526,10 +526,7 @@ Body *here*.
         let [d] = parsed.diagnostics.as_slice() else {
             panic!("{:?}", parsed.diagnostics)
         };
-        let at = d
-            .span
-            .as_ref()
-            .map(|s| &file.text[s.start()..s.start() + 3]);
+        let at = d.span.map(|s| &file.text[s.start()..s.start() + 3]);
         assert_eq!(at, Some("'''"), "on the notes");
     }
 
